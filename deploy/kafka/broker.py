@@ -1,0 +1,269 @@
+"""Run a single-node Apache Kafka 4.x broker (KRaft) from Maven Central jars, without Docker.
+
+    python deploy/kafka/broker.py install     # fetch the jars once (cached in .cache/kafka/libs)
+    python deploy/kafka/broker.py start       # start in the background, wait until it answers
+    python deploy/kafka/broker.py run         # the same in the foreground (Ctrl-C stops it)
+    python deploy/kafka/broker.py stop
+    python deploy/kafka/broker.py status
+
+Options: --port (default 9092), --controller-port (default port + 1), --data (default var/kafka).
+The tests use `Broker` directly to run throwaway brokers they can stop and restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+LIBS = ROOT / ".cache" / "kafka" / "libs"
+POM = HERE / "pom.xml"
+START_TIMEOUT_SECONDS = 90.0
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+def _log(message: str) -> None:
+    print(f"kafka: {message}", file=sys.stderr, flush=True)
+
+
+def install() -> None:
+    """Fetch the broker's jars with Maven unless the cache already matches the pom."""
+    stamp = LIBS.parent / "pom.sha256"
+    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if LIBS.is_dir() and stamp.is_file() and stamp.read_text().strip() == digest:
+        return
+    if shutil.which("mvn") is None:
+        raise SystemExit("kafka: Maven (mvn) is not installed; `apt-get install maven` first")
+    if shutil.which("java") is None:
+        raise SystemExit("kafka: Java is not installed; Kafka 4.x needs Java 17 or newer")
+    _log("fetching Kafka jars with Maven (first run only)")
+    # Stale jars from an older pom would share the classpath.
+    shutil.rmtree(LIBS, ignore_errors=True)
+    command = ["mvn", "-q", "-B", "-f", str(POM), "package"]
+    if subprocess.run(command, cwd=ROOT).returncode != 0:
+        raise SystemExit(f"kafka: `{' '.join(command)}` failed; see its output above")
+    stamp.write_text(digest)
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _new_cluster_id() -> str:
+    # KRaft wants a 16-byte UUID in unpadded base64url; a hex uuid is rejected.
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+
+@dataclass
+class Broker:
+    """One KRaft node whose data lives in `data_dir`, listening on loopback only."""
+
+    data_dir: Path = ROOT / "var" / "kafka"
+    port: int = 9092
+    controller_port: int | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "broker.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "broker.log"
+
+    def _overrides(self) -> list[str]:
+        controller = self.controller_port or self.port + 1
+        settings = {
+            "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{controller}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            "controller.quorum.voters": f"1@127.0.0.1:{controller}",
+            "log.dirs": str(self.data_dir / "data"),
+        }
+        return [arg for key, value in settings.items() for arg in ("--override", f"{key}={value}")]
+
+    def _java(self, main: str, *args: str) -> list[str]:
+        return [
+            "java",
+            "-Xms256m",
+            "-Xmx512m",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
+            "-cp",
+            f"{LIBS}/*",
+            main,
+            *args,
+        ]
+
+    def _format_once(self) -> None:
+        if (self.data_dir / "data" / "meta.properties").exists():
+            return
+        props = self.data_dir / "server.properties"
+        # StorageTool takes no --override, so it gets a rendered copy of the properties.
+        rendered = (
+            (HERE / "server.properties").read_text() + "\n" + "\n".join(self._overrides()[1::2])
+        )
+        props.write_text(rendered + "\n")
+        command = self._java(
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            _new_cluster_id(),
+            "-c",
+            str(props),
+            "--ignore-formatted",
+        )
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"kafka: formatting {self.data_dir} failed:\n{result.stderr}")
+
+    def running_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text())
+            os.kill(pid, 0)
+            return pid
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+
+    def _prepare(self) -> list[str]:
+        install()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._format_once()
+        return self._java("kafka.Kafka", str(HERE / "server.properties"), *self._overrides())
+
+    def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        """Start in the background and return once the broker serves metadata."""
+        if self.running_pid() is not None or port_open(self.port):
+            self.wait_ready(timeout)
+            return
+        command = self._prepare()
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.pid_file.write_text(str(process.pid))
+        _log(f"starting on {self.bootstrap} (pid {process.pid}, log {self.log_file})")
+        try:
+            self.wait_ready(timeout, process)
+        except BaseException:
+            self.stop()
+            raise
+
+    def run_foreground(self) -> int:
+        command = self._prepare()
+        process = subprocess.Popen(command)
+        self.pid_file.write_text(str(process.pid))
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            process.send_signal(signal.SIGTERM)
+            return process.wait(STOP_TIMEOUT_SECONDS)
+        finally:
+            self.pid_file.unlink(missing_ok=True)
+
+    def wait_ready(self, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                tail = self.log_file.read_text(errors="replace")[-3000:]
+                raise SystemExit(f"kafka: broker exited with {process.returncode}:\n{tail}")
+            if port_open(self.port) and _serves_metadata(self.bootstrap):
+                return
+            time.sleep(0.5)
+        raise SystemExit(
+            f"kafka: no answer on {self.bootstrap} after {timeout:.0f}s; see {self.log_file}"
+        )
+
+    def stop(self, kill: bool = False) -> None:
+        pid = self.running_pid()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGKILL if kill else signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            _reap(pid)
+            time.sleep(0.2)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        _reap(pid)
+        self.pid_file.unlink(missing_ok=True)
+        # A controlled shutdown can leave the port in use for a moment.
+        while port_open(self.port) and time.monotonic() < deadline + 5:
+            time.sleep(0.2)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _serves_metadata(bootstrap: str) -> bool:
+    """Ask the cluster for its metadata: an open port alone can precede readiness."""
+    import asyncio
+
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    async def probe() -> bool:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+        try:
+            await admin.start()
+            await admin.describe_cluster()
+            return True
+        except Exception:
+            return False
+        finally:
+            await admin.close()
+
+    return asyncio.run(probe())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("action", choices=["install", "start", "run", "stop", "status"])
+    parser.add_argument("--port", type=int, default=9092)
+    parser.add_argument("--controller-port", type=int, default=None)
+    parser.add_argument("--data", type=Path, default=ROOT / "var" / "kafka")
+    args = parser.parse_args(argv)
+    broker = Broker(args.data.resolve(), args.port, args.controller_port)
+    if args.action == "install":
+        install()
+    elif args.action == "start":
+        broker.start()
+        _log(f"ready on {broker.bootstrap}")
+    elif args.action == "run":
+        return broker.run_foreground()
+    elif args.action == "stop":
+        broker.stop()
+    else:
+        up = port_open(broker.port)
+        print(f"kafka on {broker.bootstrap}: {'up' if up else 'down'}")
+        return 0 if up else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The four Mobile Office services."""

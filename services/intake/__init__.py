@@ -1,0 +1,1 @@
+"""Intake: the HTTP API field apps post to; issues reference numbers; answers follow-ups."""

@@ -1,0 +1,112 @@
+"""Manage field agents and their tokens.
+
+    python -m services.intake.agents add NAME [--token-file PATH] [--rotate]
+    python -m services.intake.agents list
+    python -m services.intake.agents revoke NAME
+
+A token is shown once (or written to --token-file, readable only by its owner) and stored
+only as a hash. --rotate gives an existing agent a new token (and un-revokes it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+
+from services.intake import store
+from services.intake.settings import IntakeSettings
+from shared.settings import load_settings
+from shared.store import Database
+from shared.tokens import hash_token, new_token
+
+
+async def add(db: Database, name: str, rotate: bool) -> str:
+    token = new_token()
+    async with db.transaction() as conn:
+        existing = await conn.scalar(select(store.agents.c.id).where(store.agents.c.name == name))
+        if existing is not None and not rotate:
+            raise SystemExit(f"agent {name!r} exists; use --rotate to give it a new token")
+        if existing is None:
+            await conn.execute(
+                insert(store.agents).values(
+                    name=name, token_hash=hash_token(token), created_at=datetime.now(UTC)
+                )
+            )
+        else:
+            await conn.execute(
+                update(store.agents)
+                .where(store.agents.c.id == existing)
+                .values(token_hash=hash_token(token), revoked_at=None)
+            )
+    return token
+
+
+async def revoke(db: Database, name: str) -> None:
+    async with db.transaction() as conn:
+        result = await conn.execute(
+            update(store.agents)
+            .where(store.agents.c.name == name, store.agents.c.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+        )
+    if result.rowcount == 0:
+        raise SystemExit(f"no active agent named {name!r}")
+
+
+async def listing(db: Database) -> list[str]:
+    async with db.reading() as conn:
+        rows = await conn.execute(select(store.agents).order_by(store.agents.c.name))
+        return [
+            f"{r.name}\tcreated {r.created_at:%Y-%m-%d}\t"
+            + (f"revoked {r.revoked_at:%Y-%m-%d}" if r.revoked_at else "active")
+            for r in rows
+        ]
+
+
+async def _main(args: argparse.Namespace) -> None:
+    db = Database(load_settings(IntakeSettings).database_url)
+    try:
+        await db.create_schema(store.metadata)
+        if args.command == "add":
+            token = await add(db, args.name, args.rotate)
+            if args.token_file:
+                path = Path(args.token_file)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w") as f:
+                    f.write(token + "\n")
+                print(f"agent {args.name!r}: token written to {path}")
+            else:
+                print(f"agent {args.name!r} token (shown once, keep it safe):\n{token}")
+        elif args.command == "revoke":
+            await revoke(db, args.name)
+            print(f"agent {args.name!r} revoked")
+        else:
+            print("\n".join(await listing(db)) or "no agents")
+    finally:
+        await db.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.intake.agents",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_cmd = sub.add_parser("add", help="add an agent and issue its token")
+    add_cmd.add_argument("name")
+    add_cmd.add_argument("--token-file", help="write the token here instead of printing it")
+    add_cmd.add_argument("--rotate", action="store_true", help="new token for an existing agent")
+    sub.add_parser("list", help="list agents")
+    revoke_cmd = sub.add_parser("revoke", help="revoke an agent's token")
+    revoke_cmd.add_argument("name")
+    asyncio.run(_main(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

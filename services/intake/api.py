@@ -1,0 +1,92 @@
+"""Intake's HTTP routes: validate, authenticate, call a handler, map refusals to 4xx."""
+# No `from __future__ import annotations` here: FastAPI must resolve `Depends(field_agent)`,
+# a local, inside Annotated at definition time.
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response
+from prometheus_client import Counter
+
+from services.intake import handlers, store
+from services.intake.reference import InvalidReference, parse
+from services.intake.schemas import CategoryView, NewRequest, RequestCreated, RequestView
+from shared.catalogue import CATEGORIES
+from shared.http import ApiError
+from shared.store import Database
+from shared.tokens import bearer_token, hash_token
+
+__all__ = ["IntakeContext", "routes"]
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeContext:
+    db: Database
+    ports: handlers.Ports
+    logged_total: Counter
+
+
+def routes(ctx: IntakeContext) -> APIRouter:
+    router = APIRouter(prefix="/v1")
+
+    async def field_agent(
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> store.Agent:
+        token = bearer_token(authorization)
+        if token is None:
+            raise ApiError(
+                401, "unauthenticated", "send a field agent's token: Authorization: Bearer <token>"
+            )
+        async with ctx.db.reading() as conn:
+            agent = await store.agent_by_token_hash(conn, hash_token(token))
+        if agent is None:
+            raise ApiError(401, "unauthenticated", "this token is not a field agent's token")
+        if agent.revoked:
+            raise ApiError(403, "revoked", "this field agent's token has been revoked")
+        return agent
+
+    @router.post("/requests", status_code=201, response_model=RequestCreated)
+    async def log_request(
+        agent: Annotated[store.Agent, Depends(field_agent)],
+        body: NewRequest,
+        response: Response,
+        idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
+    ) -> RequestCreated:
+        try:
+            logged = await handlers.log_request(ctx.db, body, agent, idempotency_key, ctx.ports)
+        except handlers.IdempotencyConflict:
+            raise ApiError(
+                422,
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used with a different body: use a new key",
+                {"Idempotency-Key": "already used with a different body"},
+            ) from None
+        if logged.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        else:
+            ctx.logged_total.labels(body.category, body.location.area.value).inc()
+        return logged.response
+
+    @router.get("/requests/{reference}", response_model=RequestView)
+    async def follow_up(reference: str) -> RequestView:
+        try:
+            canonical = parse(reference)
+        except InvalidReference as exc:
+            raise ApiError(422, "invalid_reference", str(exc), {"reference": str(exc)}) from None
+        view = await handlers.get_request(ctx.db, canonical)
+        if view is None:
+            raise ApiError(404, "not_found", f"no request has reference {canonical}")
+        return view
+
+    @router.get("/categories", response_model=list[CategoryView])
+    async def categories() -> list[CategoryView]:
+        return [
+            CategoryView(
+                code=c.code,
+                name={"en": c.name_en, "af": c.name_af, "xh": c.name_xh},
+                department=c.department,
+            )
+            for c in CATEGORIES
+        ]
+
+    return router

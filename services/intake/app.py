@@ -1,0 +1,102 @@
+"""The composition root: `create_app(settings, **overrides)` wires intake for `make run` and
+tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI, Request, Response
+from prometheus_client import Counter
+
+from services.intake import store
+from services.intake.api import IntakeContext, routes
+from services.intake.handlers import Ports
+from services.intake.reference import new_reference
+from services.intake.settings import IntakeSettings
+from shared.http import add_health_routes, error_response, install_error_handlers
+from shared.kafka import new_producer
+from shared.metrics import instrument_http, new_registry
+from shared.outbox import OutboxRelay
+from shared.store import Database
+from shared.topics import DEADLETTER, REQUESTS_LOGGED
+
+__all__ = ["create_app"]
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(
+    settings: IntakeSettings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    reference_generator: Callable[[], str] | None = None,
+    producer_factory: Callable[[], AIOKafkaProducer] | None = None,
+) -> FastAPI:
+    registry = new_registry()
+    db = Database(settings.database_url)
+    relay = OutboxRelay(
+        db,
+        store.outbox,
+        settings.kafka_bootstrap,
+        producer_factory or (lambda: new_producer(settings.kafka_bootstrap, "intake")),
+        topics=[REQUESTS_LOGGED, DEADLETTER],
+        registry=registry,
+        service="intake",
+        sweep_seconds=settings.outbox_sweep_seconds,
+    )
+    ctx = IntakeContext(
+        db=db,
+        ports=Ports(
+            clock=clock or (lambda: datetime.now(UTC)),
+            new_reference=reference_generator or new_reference,
+        ),
+        logged_total=Counter(
+            "mo_intake_requests_logged_total",
+            "Requests logged, by category and area.",
+            ["category", "area"],
+            registry=registry,
+        ),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await db.create_schema(store.metadata)
+        relay.start()
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await db.dispose()
+
+    app = FastAPI(
+        title="Mobile Office intake",
+        version="1",
+        description="Log residents' service requests and follow them up by reference number.",
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.relay = relay
+    app.state.registry = registry
+    install_error_handlers(app)
+    instrument_http(app, registry, "intake")
+
+    @app.middleware("http")
+    async def _limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            return error_response(
+                413, "body_too_large", f"a request body is at most {MAX_BODY_BYTES} bytes"
+            )
+        response: Response = await call_next(request)
+        return response
+
+    async def store_ready() -> bool:
+        await db.ping()
+        return True
+
+    add_health_routes(app, {"store": store_ready, "broker": relay.broker_reachable})
+    app.include_router(routes(ctx))
+    return app

@@ -1,0 +1,101 @@
+"""Intake's HTTP contract (CONTRACT.md section 3): what field apps send and get back."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from shared.catalogue import CATEGORY_CODES
+from shared.contracts.common import Language, Phone, RequestStatus, UpdatesBy
+from shared.contracts.requests import Location
+
+__all__ = [
+    "CategoryView",
+    "HistoryEntry",
+    "NewRequest",
+    "RequestCreated",
+    "RequestView",
+    "Resident",
+]
+
+
+class Resident(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    phone: Phone | None = Field(None, description="0XXXXXXXXX or +27XXXXXXXXX; stored as E.164.")
+    email: EmailStr | None = Field(None, max_length=254)
+    language: Language = Language.EN
+    updates_by: UpdatesBy = UpdatesBy.NONE
+    privacy_notice_given: bool = Field(
+        False, description="The agent told the resident what is collected and why (POPIA s18)."
+    )
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Self:
+        # A resident who asked for SMS updates but gave no number would wait forever.
+        if self.updates_by is UpdatesBy.SMS and self.phone is None:
+            raise ValueError("updates_by sms needs a phone number")
+        if self.updates_by is UpdatesBy.EMAIL and self.email is None:
+            raise ValueError("updates_by email needs an e-mail address")
+        return self
+
+
+class NewRequest(BaseModel):
+    """The body of POST /v1/requests."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    category: str = Field(description="A code from GET /v1/categories.")
+    description: str = Field(min_length=1, max_length=2000)
+    location: Location
+    resident: Resident | None = None
+    account_number: str | None = Field(None, pattern=r"^\d{6,12}$", description="6 to 12 digits.")
+    visit_id: str | None = Field(None, min_length=1, max_length=64)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in CATEGORY_CODES:
+            raise ValueError("unknown category: use a code from GET /v1/categories")
+        return value
+
+
+class RequestCreated(BaseModel):
+    reference: str
+    status: RequestStatus
+    category: str
+    created_at: AwareDatetime
+
+
+class HistoryEntry(BaseModel):
+    status: RequestStatus
+    at: AwareDatetime
+    note: str | None = None
+
+
+class RequestView(BaseModel):
+    """The public view of a request: no personal information."""
+
+    reference: str
+    category: str
+    status: RequestStatus
+    department: str | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    history: list[HistoryEntry]
+
+
+class CategoryView(BaseModel):
+    code: str
+    name: dict[str, str] = Field(description="The category's name in en, af and xh.")
+    department: str

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+__all__ = ["IntakeSettings"]
+
+
+class IntakeSettings(ServiceSettings):
+    """Intake's settings, from `MO_INTAKE_*` (and `MO_KAFKA_BOOTSTRAP`)."""
+
+    model_config = SettingsConfigDict(env_prefix="MO_INTAKE_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite+aiosqlite:///var/intake.db"
+    port: int = Field(8001, ge=1, le=65535)

@@ -1,0 +1,210 @@
+"""Intake's store: requests and their public history, field agents, idempotency keys, outbox.
+
+Residents' names, phone numbers and e-mail addresses are deliberately absent: they travel
+once, in the `request.logged` event (whose outbox row is deleted once relayed), and only
+notifications keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts.common import RequestStatus
+from shared.inbox import define_inbox
+from shared.outbox import define_outbox
+
+metadata = MetaData()
+outbox = define_outbox(metadata)
+inbox = define_inbox(metadata)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("reference", String(10), primary_key=True),
+    Column("category", String(40), nullable=False),
+    Column("area", String(10), nullable=False),
+    Column("community", String(100), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("visit_id", String(64)),
+    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("department", String(60)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+history = Table(
+    "request_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(10), ForeignKey("requests.reference"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+    Index("ix_request_history_reference", "reference"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("agent_id", Integer, ForeignKey("agents.id"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("body_sha256", String(64), nullable=False),
+    Column("reference", String(10), ForeignKey("requests.reference"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    id: int
+    name: str
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRequest:
+    reference: str
+    category: str
+    status: RequestStatus
+    department: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+async def agent_by_token_hash(conn: AsyncConnection, token_hash: str) -> Agent | None:
+    row = (
+        await conn.execute(select(agents).where(agents.c.token_hash == token_hash))
+    ).one_or_none()
+    return None if row is None else Agent(row.id, row.name, row.revoked_at is not None)
+
+
+async def idempotent_reference(
+    conn: AsyncConnection, agent_id: int, key: str
+) -> tuple[str, str] | None:
+    """(body hash, reference) recorded for this agent's key, if any."""
+    row = (
+        await conn.execute(
+            select(idempotency_keys.c.body_sha256, idempotency_keys.c.reference).where(
+                idempotency_keys.c.agent_id == agent_id, idempotency_keys.c.key == key
+            )
+        )
+    ).one_or_none()
+    return None if row is None else (row.body_sha256, row.reference)
+
+
+async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest | None:
+    row = (
+        await conn.execute(select(requests).where(requests.c.reference == reference))
+    ).one_or_none()
+    if row is None:
+        return None
+    return StoredRequest(
+        row.reference,
+        row.category,
+        RequestStatus(row.status),
+        row.department,
+        _aware(row.created_at),
+        _aware(row.updated_at),
+    )
+
+
+async def request_history(
+    conn: AsyncConnection, reference: str
+) -> list[tuple[RequestStatus, datetime, str | None]]:
+    rows = await conn.execute(
+        select(history.c.status, history.c.at, history.c.note)
+        .where(history.c.reference == reference)
+        .order_by(history.c.at, history.c.id)
+    )
+    return [(RequestStatus(r.status), _aware(r.at), r.note) for r in rows]
+
+
+async def insert_request(
+    conn: AsyncConnection,
+    *,
+    reference: str,
+    category: str,
+    area: str,
+    community: str,
+    description: str,
+    visit_id: str | None,
+    agent_id: int,
+    at: datetime,
+) -> None:
+    await conn.execute(
+        insert(requests).values(
+            reference=reference,
+            category=category,
+            area=area,
+            community=community,
+            description=description,
+            visit_id=visit_id,
+            agent_id=agent_id,
+            status=RequestStatus.LOGGED.value,
+            created_at=at,
+            updated_at=at,
+        )
+    )
+    await conn.execute(
+        insert(history).values(reference=reference, status=RequestStatus.LOGGED.value, at=at)
+    )
+
+
+async def record_idempotency_key(
+    conn: AsyncConnection, agent_id: int, key: str, body_sha256: str, reference: str, at: datetime
+) -> None:
+    await conn.execute(
+        insert(idempotency_keys).values(
+            agent_id=agent_id, key=key, body_sha256=body_sha256, reference=reference, created_at=at
+        )
+    )
+
+
+async def set_status(
+    conn: AsyncConnection,
+    reference: str,
+    status: RequestStatus,
+    at: datetime,
+    note: str | None = None,
+    department: str | None = None,
+) -> None:
+    values: dict[str, object] = {"status": status.value, "updated_at": at}
+    if department is not None:
+        values["department"] = department
+    await conn.execute(update(requests).where(requests.c.reference == reference).values(**values))
+    await conn.execute(
+        insert(history).values(reference=reference, status=status.value, at=at, note=note)
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything this store writes is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,86 @@
+"""The categories residents raise and the departments behind them (BACKGROUND.md).
+
+Intake shows these in /v1/categories; routing's rules refer to the same codes and slugs.
+The department named here is the usual one; routing's rules have the final word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["CATEGORIES", "CATEGORY_CODES", "DEPARTMENTS", "Category", "Department"]
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    code: str
+    name_en: str
+    name_af: str
+    name_xh: str
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    slug: str
+    name: str
+
+
+DEPARTMENTS: Final[tuple[Department, ...]] = (
+    Department("water-and-sanitation", "Water and Sanitation"),
+    Department("electricity", "Electricity Generation and Distribution"),
+    Department("solid-waste", "Solid Waste Management"),
+    Department("revenue", "Revenue"),
+    Department("valuations", "Valuations"),
+    Department("recreation-and-parks", "Recreation and Parks"),
+    Department("roads-and-stormwater", "Roads Infrastructure Management"),
+)
+
+CATEGORIES: Final[tuple[Category, ...]] = (
+    Category("accounts", "Accounts", "Rekeninge", "Iiakhawunti", "revenue"),
+    Category("water", "Water", "Water", "Amanzi", "water-and-sanitation"),
+    Category("electricity", "Electricity", "Elektrisiteit", "Umbane", "electricity"),
+    Category("sewage", "Sewage", "Riool", "Ilindle", "water-and-sanitation"),
+    Category(
+        "refuse-collection",
+        "Refuse collection",
+        "Vullisverwydering",
+        "Ukuqokelelwa kwenkunkuma",
+        "solid-waste",
+    ),
+    Category(
+        "bins",
+        "Stolen and damaged bins",
+        "Gesteelde en beskadigde vullisdromme",
+        "Imigqomo ebiweyo neyonakeleyo",
+        "solid-waste",
+    ),
+    Category(
+        "pensioner-rebates",
+        "Pensioner rebates",
+        "Pensioenarisse-korting",
+        "Izaphulelo zabantu abadla umhlala-phantsi",
+        "revenue",
+    ),
+    Category(
+        "parks", "Parks maintenance", "Parkonderhoud", "Ulondolozo lweepaki", "recreation-and-parks"
+    ),
+    Category(
+        "illegal-dumping",
+        "Illegal dumping",
+        "Onwettige storting",
+        "Ukulahlwa kwenkunkuma ngokungekho mthethweni",
+        "solid-waste",
+    ),
+    Category("valuations", "Valuations", "Waardasies", "Uqingqo-xabiso", "valuations"),
+    Category(
+        "roads-stormwater",
+        "Roads and stormwater",
+        "Paaie en stormwater",
+        "Iindlela namanzi esiphango",
+        "roads-and-stormwater",
+    ),
+)
+
+CATEGORY_CODES: Final[frozenset[str]] = frozenset(c.code for c in CATEGORIES)

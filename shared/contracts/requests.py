@@ -1,0 +1,53 @@
+"""Contracts of the `mo.requests.*` topics."""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+
+from shared.contracts.common import Area, Language, UpdatesBy
+
+__all__ = ["Location", "RequestLogged", "ResidentContact"]
+
+
+class Location(BaseModel):
+    """Where the problem is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    area: Area = Field(description="Service-delivery area: north, south, east or central.")
+    community: str = Field(min_length=1, max_length=100, description="Community or suburb name.")
+    address: str | None = Field(None, max_length=200, description="Street address, if any.")
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude (WGS84).")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude (WGS84).")
+
+
+class ResidentContact(BaseModel):
+    """The resident and how they want updates. Personal information: only
+    `mo.requests.logged` carries it, and only routing and notifications read that topic."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str | None = Field(None, max_length=120, description="Resident's name.")
+    phone: str | None = Field(None, description="Mobile number in E.164 (+27XXXXXXXXX).")
+    email: EmailStr | None = Field(None, description="E-mail address.")
+    language: Language = Field(Language.EN, description="Language for messages: en, af or xh.")
+    updates_by: UpdatesBy = Field(UpdatesBy.NONE, description="sms, email or none.")
+    privacy_notice_given: bool = Field(
+        False, description="The agent told the resident what is collected and why (POPIA s18)."
+    )
+
+
+class RequestLogged(BaseModel):
+    """`mobileoffice.request.logged.v1`: a field agent logged a resident's request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The 10-digit reference number given to the resident.")
+    category: str = Field(description="Category code, e.g. water or bins.")
+    description: str = Field(description="What the resident reported.")
+    location: Location = Field(description="Where the problem is.")
+    resident: ResidentContact | None = Field(None, description="Contact details, if given.")
+    account_number: str | None = Field(None, description="Municipal account number, if given.")
+    visit_id: str | None = Field(None, description="The Mobile Office visit it was logged at.")
+    agent: str = Field(description="The field agent who logged it (agent name, not a person's).")
+    logged_at: AwareDatetime = Field(description="When it was logged.")

@@ -1,0 +1,91 @@
+"""The CloudEvents 1.0 envelope in structured mode: every message on the bus is one of these.
+
+The message value is the JSON of `CloudEvent`; the header `content-type` says so; the key
+is the event's subject (a reference number or a visit id) so one request's events stay in
+order on one partition.
+"""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from datetime import datetime
+from typing import Any, Final, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "CONTENT_TYPE",
+    "CloudEvent",
+    "InvalidEvent",
+    "new_event",
+    "parse_event",
+]
+
+CONTENT_TYPE: Final = "application/cloudevents+json"
+
+DataT = TypeVar("DataT", bound=BaseModel)
+
+
+class InvalidEvent(ValueError):
+    """A message that is not a valid CloudEvent, or whose data breaks its contract."""
+
+
+class CloudEvent(BaseModel):
+    """A CloudEvents 1.0 event; `data` is the contract model of its `type`, as JSON."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    specversion: Literal["1.0"] = Field("1.0", description="CloudEvents spec version.")
+    id: uuid.UUID = Field(description="Unique per event; every consumer's deduplication key.")
+    type: str = Field(min_length=1, description="Event type, e.g. mobileoffice.request.logged.v1.")
+    source: str = Field(min_length=1, description="Producing service, e.g. /mobileoffice/intake.")
+    subject: str = Field(min_length=1, description="The reference number or visit id.")
+    time: AwareDatetime = Field(description="When it happened (RFC 3339 with offset).")
+    datacontenttype: Literal["application/json"] = Field(
+        "application/json", description="Media type of `data`."
+    )
+    data: dict[str, Any] = Field(description="The event's payload; its shape depends on `type`.")
+
+    def data_as(self, model: builtins.type[DataT]) -> DataT:
+        """The payload validated against its contract model; `InvalidEvent` if it breaks it."""
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as exc:
+            raise InvalidEvent(f"{self.type} data: {_summary(exc)}") from exc
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @property
+    def key(self) -> bytes:
+        return self.subject.encode()
+
+
+def new_event(type_: str, source: str, subject: str, data: BaseModel, time: datetime) -> CloudEvent:
+    return CloudEvent(
+        id=uuid.uuid4(),
+        type=type_,
+        source=source,
+        subject=subject,
+        time=time,
+        data=data.model_dump(mode="json"),
+    )
+
+
+def parse_event(raw: bytes | str, expected_types: frozenset[str] | None = None) -> CloudEvent:
+    """Parse and validate one message value; `InvalidEvent` says what is wrong."""
+    try:
+        event = CloudEvent.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InvalidEvent(f"not a CloudEvent: {_summary(exc)}") from exc
+    if expected_types is not None and event.type not in expected_types:
+        raise InvalidEvent(f"unexpected event type {event.type!r}")
+    return event
+
+
+def _summary(exc: ValidationError) -> str:
+    # Field paths and messages only: the input itself may hold personal information.
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors()
+    )

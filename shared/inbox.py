@@ -1,0 +1,41 @@
+"""The idempotent-consumer guard: a consumer records each event id it has processed in the
+same transaction as the effect, so a redelivered event is recognised and skipped."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+__all__ = ["define_inbox", "first_delivery"]
+
+
+def define_inbox(metadata: MetaData) -> Table:
+    return Table(
+        "inbox",
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("consumer", String(100), primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+async def first_delivery(
+    conn: AsyncConnection, inbox: Table, event_id: uuid.UUID, consumer: str
+) -> bool:
+    """Claim (event, consumer) inside the caller's transaction; False means already processed.
+
+    Uses INSERT ... ON CONFLICT DO NOTHING rather than catching an integrity error, which on
+    PostgreSQL would abort the caller's whole transaction.
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(inbox)
+        .values(event_id=str(event_id), consumer=consumer, processed_at=datetime.now(UTC))
+        .on_conflict_do_nothing()
+    )
+    result = await conn.execute(statement)
+    return result.rowcount == 1

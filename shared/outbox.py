@@ -1,0 +1,249 @@
+"""The transactional outbox: an event is written in the same transaction as the state change
+it reports, and a relay publishes it to Kafka afterwards, so a crash between the two loses
+nothing (the relay catches up on restart) and a broker outage only delays delivery.
+
+Delivery is at least once: a crash after publishing but before the row is deleted publishes
+the row again on restart, and consumers drop the repeat by the event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+from prometheus_client import CollectorRegistry, Counter, Gauge
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.events import CONTENT_TYPE, CloudEvent
+from shared.kafka import ensure_topics
+from shared.store import Database
+
+__all__ = ["OutboxRelay", "define_outbox", "enqueue"]
+
+log = logging.getLogger(__name__)
+
+
+def define_outbox(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+        Column("topic", String(249), nullable=False),
+        Column("key", String(100), nullable=False),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+async def enqueue(
+    conn: AsyncConnection,
+    outbox: Table,
+    topic: str,
+    event: CloudEvent,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Stage `event` for publication; it goes out only if the surrounding transaction commits."""
+    await conn.execute(
+        insert(outbox).values(
+            topic=topic,
+            key=event.subject,
+            value=event.to_bytes(),
+            headers={"content-type": CONTENT_TYPE, **(headers or {})},
+            created_at=datetime.now(UTC),
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    topic: str
+    key: str
+    value: bytes
+    headers: dict[str, str]
+
+
+class OutboxRelay:
+    """Publishes outbox rows in id order, then deletes them (their values may hold personal
+    information, which has no business staying in this store once on the bus).
+
+    Woken after every commit and by a periodic sweep. Safe with several replicas on
+    PostgreSQL (rows are claimed with FOR UPDATE SKIP LOCKED); one per SQLite store.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        outbox: Table,
+        bootstrap: str,
+        producer_factory: Callable[[], AIOKafkaProducer],
+        topics: Sequence[str],
+        registry: CollectorRegistry,
+        service: str,
+        sweep_seconds: float = 1.0,
+        batch_size: int = 500,
+    ) -> None:
+        self._db = db
+        self._outbox = outbox
+        self._bootstrap = bootstrap
+        self._producer_factory = producer_factory
+        self._topics = tuple(topics)
+        self._sweep_seconds = sweep_seconds
+        self._batch_size = batch_size
+        self._wake = asyncio.Event()
+        self._producer: AIOKafkaProducer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.published = Counter(
+            f"mo_{service}_outbox_published_total", "Events relayed to Kafka.", registry=registry
+        )
+        self.backlog = Gauge(
+            f"mo_{service}_outbox_backlog",
+            "Events committed but not yet on Kafka.",
+            registry=registry,
+        )
+        db.on_commit(self.wake)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._close_producer()
+
+    async def broker_reachable(self) -> bool:
+        producer = self._producer
+        if producer is None:
+            return False
+        try:
+            await asyncio.wait_for(producer.client.fetch_all_metadata(), 2.0)
+            return True
+        except Exception:
+            return False
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._sweep_seconds)
+            self._wake.clear()
+            try:
+                await self._connected_producer()
+                await self.drain()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                delay = min(10.0, 0.5 * 2**failures) * random.uniform(0.5, 1.0)
+                log.warning("outbox relay: %s; retrying in %.1fs", _describe(exc), delay)
+                await self._close_producer()
+                await asyncio.sleep(delay)
+
+    async def drain(self) -> int:
+        """Publish everything pending; returns how many events went out."""
+        total = 0
+        while True:
+            sent = await self._relay_batch()
+            total += sent
+            if sent < self._batch_size:
+                await self._measure_backlog()
+                return total
+
+    async def _relay_batch(self) -> int:
+        if self._db.is_sqlite:
+            # One relay per SQLite store: read, publish, then delete under the write lock.
+            async with self._db.reading() as conn:
+                rows = await self._claim(conn, lock=False)
+            if rows:
+                await self._publish(rows)
+                async with self._db.transaction() as conn:
+                    await self._delete(conn, rows)
+        else:
+            async with self._db.engine.begin() as conn:
+                rows = await self._claim(conn, lock=True)
+                if rows:
+                    await self._publish(rows)
+                    await self._delete(conn, rows)
+        self.published.inc(len(rows))
+        return len(rows)
+
+    async def _claim(self, conn: AsyncConnection, lock: bool) -> list[_Row]:
+        query = select(self._outbox).order_by(self._outbox.c.id).limit(self._batch_size)
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        result = await conn.execute(query)
+        return [_Row(r.id, r.topic, r.key, r.value, r.headers) for r in result]
+
+    async def _publish(self, rows: list[_Row]) -> None:
+        producer = await self._connected_producer()
+        # Sends are queued in id order; the idempotent producer keeps that order per partition.
+        futures = [
+            await producer.send(
+                row.topic,
+                value=row.value,
+                key=row.key.encode(),
+                headers=[(k, v.encode()) for k, v in row.headers.items()],
+            )
+            for row in rows
+        ]
+        await asyncio.gather(*futures)
+
+    async def _delete(self, conn: AsyncConnection, rows: list[_Row]) -> None:
+        await conn.execute(delete(self._outbox).where(self._outbox.c.id.in_([r.id for r in rows])))
+
+    async def _measure_backlog(self) -> None:
+        async with self._db.reading() as conn:
+            count = await conn.scalar(select(func.count()).select_from(self._outbox))
+        self.backlog.set(count or 0)
+
+    async def _connected_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            await ensure_topics(self._bootstrap, self._topics)
+            producer = self._producer_factory()
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+            log.info("outbox relay connected to %s", self._bootstrap)
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                await asyncio.wait_for(producer.stop(), 5)
+            except Exception as exc:
+                log.debug("closing producer: %s", _describe(exc))
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -1,0 +1,63 @@
+"""The settings every service shares; each service subclasses with its own `MO_<SERVICE>_` prefix.
+
+A wrong setting stops the service at start with one line per problem that names the
+environment variable and what is wrong (`load_settings`).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TypeVar
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ServiceSettings", "load_settings"]
+
+S = TypeVar("S", bound="ServiceSettings")
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    kafka_bootstrap: str = Field(
+        "127.0.0.1:9092",
+        validation_alias="MO_KAFKA_BOOTSTRAP",
+        description="Kafka bootstrap servers, host:port[,host:port].",
+    )
+    database_url: str = Field(description="SQLAlchemy async URL of this service's own store.")
+    host: str = "127.0.0.1"
+    port: int = Field(ge=1, le=65535)
+    log_level: str = Field("INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    outbox_sweep_seconds: float = Field(
+        1.0, gt=0, le=60, description="How often the outbox relay looks for rows it missed."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _host_ports(cls, value: str) -> str:
+        for server in value.split(","):
+            host, _, port = server.strip().rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"{server!r} is not host:port")
+        return value
+
+
+def load_settings(cls: type[S]) -> S:
+    """Build settings from the environment, or exit with one clear line per bad setting."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        prefix = str(cls.model_config.get("env_prefix", "MO_"))
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            name = field if field.startswith("MO_") else f"{prefix}{field}".upper()
+            print(f"configuration error: {name}: {err['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,50 @@
+"""Topic names and event types: the names on the bus, in one place (CONTRACT.md section 2)."""
+
+from typing import Final
+
+__all__ = [
+    "DEADLETTER",
+    "DEFAULT_PARTITIONS",
+    "NOTIFICATIONS",
+    "REQUESTS_LOGGED",
+    "REQUESTS_ROUTED",
+    "REQUESTS_STATUS",
+    "VISITS",
+    "EventType",
+    "department_topic",
+    "source",
+]
+
+DEFAULT_PARTITIONS: Final = 6
+
+REQUESTS_LOGGED: Final = "mo.requests.logged"
+REQUESTS_ROUTED: Final = "mo.requests.routed"
+REQUESTS_STATUS: Final = "mo.requests.status"
+VISITS: Final = "mo.visits"
+NOTIFICATIONS: Final = "mo.notifications"
+DEADLETTER: Final = "mo.deadletter"
+
+
+def department_topic(department: str) -> str:
+    """The topic a department's team reads its assignments from, e.g. `mo.dept.electricity`."""
+    return f"mo.dept.{department}"
+
+
+def source(service: str) -> str:
+    """The CloudEvents `source` of a service, e.g. `/mobileoffice/intake`."""
+    return f"/mobileoffice/{service}"
+
+
+class EventType:
+    """CloudEvents `type` values; the `.v1` suffix changes only with an incompatible contract."""
+
+    REQUEST_LOGGED: Final = "mobileoffice.request.logged.v1"
+    REQUEST_ROUTED: Final = "mobileoffice.request.routed.v1"
+    REQUEST_UNROUTABLE: Final = "mobileoffice.request.unroutable.v1"
+    REQUEST_ASSIGNED: Final = "mobileoffice.request.assigned.v1"
+    REQUEST_STATUS_CHANGED: Final = "mobileoffice.request.status_changed.v1"
+    VISIT_SCHEDULED: Final = "mobileoffice.visit.scheduled.v1"
+    VISIT_CHANGED: Final = "mobileoffice.visit.changed.v1"
+    VISIT_CANCELLED: Final = "mobileoffice.visit.cancelled.v1"
+    NOTIFICATION_DELIVERED: Final = "mobileoffice.notification.delivered.v1"
+    NOTIFICATION_FAILED: Final = "mobileoffice.notification.failed.v1"
