@@ -1,10 +1,11 @@
-"""Kafka plumbing every service uses: the idempotent producer and topic creation."""
+"""Kafka plumbing every service uses: topic creation and the publisher the outbox relays through."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -12,21 +13,68 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 from shared.topics import DEFAULT_PARTITIONS
 
-__all__ = ["ensure_topics", "new_producer"]
+__all__ = ["KafkaPublisher", "Publisher", "ensure_topics"]
 
 log = logging.getLogger(__name__)
 
 
-def new_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
-    """Idempotent (hence acks=all) so a retried send never duplicates or reorders a message."""
-    return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        client_id=client_id,
-        enable_idempotence=True,
-        linger_ms=5,
-        request_timeout_ms=15_000,
-        retry_backoff_ms=200,
-    )
+class Publisher(Protocol):
+    """What the outbox relay needs from the bus; tests pass an in-memory one."""
+
+    async def send(
+        self, topic: str, value: bytes, key: bytes, headers: Sequence[tuple[str, bytes]]
+    ) -> asyncio.Future[object]:
+        """Queue a message; the returned future settles once the broker has it."""
+        ...
+
+    async def ping(self) -> bool: ...
+
+    async def stop(self) -> None: ...
+
+
+class KafkaPublisher:
+    """An idempotent aiokafka producer (hence acks=all): a retried send never duplicates or
+    reorders a message within a partition."""
+
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self._producer = producer
+
+    @classmethod
+    async def connect(cls, bootstrap: str, client_id: str, topics: Sequence[str]) -> KafkaPublisher:
+        await ensure_topics(bootstrap, topics)
+        producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            enable_idempotence=True,
+            linger_ms=5,
+            request_timeout_ms=15_000,
+            retry_backoff_ms=200,
+        )
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        return cls(producer)
+
+    async def send(
+        self, topic: str, value: bytes, key: bytes, headers: Sequence[tuple[str, bytes]]
+    ) -> asyncio.Future[object]:
+        future: asyncio.Future[object] = await self._producer.send(
+            topic, value=value, key=key, headers=list(headers)
+        )
+        return future
+
+    async def ping(self) -> bool:
+        """Ask a broker for the cluster's metadata: an open socket alone proves little."""
+        try:
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 2.0)
+            return True
+        except Exception:
+            return False
+
+    async def stop(self) -> None:
+        await asyncio.wait_for(self._producer.stop(), 5)
 
 
 async def ensure_topics(
@@ -47,7 +95,5 @@ async def ensure_topics(
             if code not in (0, TopicAlreadyExistsError.errno):
                 raise RuntimeError(f"cannot create topic {topic}: error {code} {rest}")
         log.info("created topics %s", ", ".join(missing))
-        # Metadata reaches every broker component a moment after creation.
-        await asyncio.sleep(0.2)
     finally:
         await admin.close()

@@ -12,11 +12,10 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import (
     JSON,
@@ -36,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.events import CONTENT_TYPE, CloudEvent
-from shared.kafka import ensure_topics
+from shared.kafka import Publisher
 from shared.store import Database
 
 __all__ = ["OutboxRelay", "define_outbox", "enqueue"]
@@ -97,9 +96,7 @@ class OutboxRelay:
         self,
         db: Database,
         outbox: Table,
-        bootstrap: str,
-        producer_factory: Callable[[], AIOKafkaProducer],
-        topics: Sequence[str],
+        connect: Callable[[], Awaitable[Publisher]],
         registry: CollectorRegistry,
         service: str,
         sweep_seconds: float = 1.0,
@@ -107,13 +104,12 @@ class OutboxRelay:
     ) -> None:
         self._db = db
         self._outbox = outbox
-        self._bootstrap = bootstrap
-        self._producer_factory = producer_factory
-        self._topics = tuple(topics)
+        self._connect = connect
         self._sweep_seconds = sweep_seconds
         self._batch_size = batch_size
         self._wake = asyncio.Event()
-        self._producer: AIOKafkaProducer | None = None
+        self._draining = asyncio.Lock()  # one drain at a time within a process
+        self._publisher: Publisher | None = None
         self._task: asyncio.Task[None] | None = None
         self.published = Counter(
             f"mo_{service}_outbox_published_total", "Events relayed to Kafka.", registry=registry
@@ -135,17 +131,10 @@ class OutboxRelay:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        await self._close_producer()
+        await self._disconnect()
 
     async def broker_reachable(self) -> bool:
-        producer = self._producer
-        if producer is None:
-            return False
-        try:
-            await asyncio.wait_for(producer.client.fetch_all_metadata(), 2.0)
-            return True
-        except Exception:
-            return False
+        return self._publisher is not None and await self._publisher.ping()
 
     async def _run(self) -> None:
         failures = 0
@@ -154,7 +143,7 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), self._sweep_seconds)
             self._wake.clear()
             try:
-                await self._connected_producer()
+                await self._connected()
                 await self.drain()
                 failures = 0
             except asyncio.CancelledError:
@@ -163,18 +152,19 @@ class OutboxRelay:
                 failures += 1
                 delay = min(10.0, 0.5 * 2**failures) * random.uniform(0.5, 1.0)
                 log.warning("outbox relay: %s; retrying in %.1fs", _describe(exc), delay)
-                await self._close_producer()
+                await self._disconnect()
                 await asyncio.sleep(delay)
 
     async def drain(self) -> int:
         """Publish everything pending; returns how many events went out."""
         total = 0
-        while True:
-            sent = await self._relay_batch()
-            total += sent
-            if sent < self._batch_size:
-                await self._measure_backlog()
-                return total
+        async with self._draining:
+            while True:
+                sent = await self._relay_batch()
+                total += sent
+                if sent < self._batch_size:
+                    await self._measure_backlog()
+                    return total
 
     async def _relay_batch(self) -> int:
         if self._db.is_sqlite:
@@ -202,7 +192,7 @@ class OutboxRelay:
         return [_Row(r.id, r.topic, r.key, r.value, r.headers) for r in result]
 
     async def _publish(self, rows: list[_Row]) -> None:
-        producer = await self._connected_producer()
+        producer = await self._connected()
         # Sends are queued in id order; the idempotent producer keeps that order per partition.
         futures = [
             await producer.send(
@@ -223,26 +213,19 @@ class OutboxRelay:
             count = await conn.scalar(select(func.count()).select_from(self._outbox))
         self.backlog.set(count or 0)
 
-    async def _connected_producer(self) -> AIOKafkaProducer:
-        if self._producer is None:
-            await ensure_topics(self._bootstrap, self._topics)
-            producer = self._producer_factory()
-            try:
-                await producer.start()
-            except BaseException:
-                await producer.stop()
-                raise
-            self._producer = producer
-            log.info("outbox relay connected to %s", self._bootstrap)
-        return self._producer
+    async def _connected(self) -> Publisher:
+        if self._publisher is None:
+            self._publisher = await self._connect()
+            log.info("outbox relay connected to the broker")
+        return self._publisher
 
-    async def _close_producer(self) -> None:
-        producer, self._producer = self._producer, None
-        if producer is not None:
+    async def _disconnect(self) -> None:
+        publisher, self._publisher = self._publisher, None
+        if publisher is not None:
             try:
-                await asyncio.wait_for(producer.stop(), 5)
+                await publisher.stop()
             except Exception as exc:
-                log.debug("closing producer: %s", _describe(exc))
+                log.debug("closing the publisher: %s", _describe(exc))
 
 
 def _describe(exc: BaseException) -> str:

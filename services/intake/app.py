@@ -3,11 +3,10 @@ tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI, Request, Response
 from prometheus_client import Counter
 
@@ -17,7 +16,7 @@ from services.intake.handlers import Ports
 from services.intake.reference import new_reference
 from services.intake.settings import IntakeSettings
 from shared.http import add_health_routes, error_response, install_error_handlers
-from shared.kafka import new_producer
+from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http, new_registry
 from shared.outbox import OutboxRelay
 from shared.store import Database
@@ -33,16 +32,19 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     reference_generator: Callable[[], str] | None = None,
-    producer_factory: Callable[[], AIOKafkaProducer] | None = None,
+    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
 ) -> FastAPI:
     registry = new_registry()
     db = Database(settings.database_url)
     relay = OutboxRelay(
         db,
         store.outbox,
-        settings.kafka_bootstrap,
-        producer_factory or (lambda: new_producer(settings.kafka_bootstrap, "intake")),
-        topics=[REQUESTS_LOGGED, DEADLETTER],
+        connect_publisher
+        or (
+            lambda: KafkaPublisher.connect(
+                settings.kafka_bootstrap, "intake", [REQUESTS_LOGGED, DEADLETTER]
+            )
+        ),
         registry=registry,
         service="intake",
         sweep_seconds=settings.outbox_sweep_seconds,

@@ -52,6 +52,8 @@ def new_reference(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
 def parse(text: str) -> str:
     """The canonical 10 digits of `text`, which may contain spaces and dashes."""
     digits = _SEPARATORS.sub("", text)
+    if not digits:
+        raise InvalidReference(f"a reference number has {LENGTH} digits, this has none")
     if not digits.isascii() or not digits.isdigit():
         raise InvalidReference("a reference number has digits only (spaces and dashes allowed)")
     if len(digits) != LENGTH:

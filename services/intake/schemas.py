@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from shared.catalogue import CATEGORY_CODES
-from shared.contracts.common import Language, Phone, RequestStatus, UpdatesBy
+from shared.contracts.common import Language, Line, Phone, RequestStatus, Text, UpdatesBy
 from shared.contracts.requests import Location
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 class Resident(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(None, min_length=1, max_length=120)
+    name: Line | None = Field(None, min_length=1, max_length=120)
     phone: Phone | None = Field(None, description="0XXXXXXXXX or +27XXXXXXXXX; stored as E.164.")
     email: EmailStr | None = Field(None, max_length=254)
     language: Language = Language.EN
@@ -56,11 +56,11 @@ class NewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     category: str = Field(description="A code from GET /v1/categories.")
-    description: str = Field(min_length=1, max_length=2000)
+    description: Text = Field(min_length=1, max_length=2000)
     location: Location
     resident: Resident | None = None
     account_number: str | None = Field(None, pattern=r"^\d{6,12}$", description="6 to 12 digits.")
-    visit_id: str | None = Field(None, min_length=1, max_length=64)
+    visit_id: Line | None = Field(None, min_length=1, max_length=64)
 
     @field_validator("category")
     @classmethod

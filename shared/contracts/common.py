@@ -8,7 +8,16 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-__all__ = ["Area", "Language", "Phone", "RequestStatus", "UpdatesBy", "normalise_phone"]
+__all__ = [
+    "Area",
+    "Language",
+    "Line",
+    "Phone",
+    "RequestStatus",
+    "Text",
+    "UpdatesBy",
+    "normalise_phone",
+]
 
 
 class Area(StrEnum):
@@ -62,3 +71,27 @@ def normalise_phone(value: str) -> str:
 
 
 Phone = Annotated[str, AfterValidator(normalise_phone)]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\r\n\t]")
+
+
+def _printable_text(value: str) -> str:
+    # PostgreSQL refuses NUL in text, and no field app means to send control characters.
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if _LINE_BREAK.search(_printable_text(value)):
+        raise ValueError("must be a single line")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable_text)]
+"""Free text: line breaks allowed, other control characters not."""
+
+Line = Annotated[str, AfterValidator(_single_line)]
+"""A name or an address: one line of printable text."""

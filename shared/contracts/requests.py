@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
-from shared.contracts.common import Area, Language, UpdatesBy
+from shared.contracts.common import Area, Language, Line, UpdatesBy
 
 __all__ = ["Location", "RequestLogged", "ResidentContact"]
 
@@ -15,8 +15,8 @@ class Location(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     area: Area = Field(description="Service-delivery area: north, south, east or central.")
-    community: str = Field(min_length=1, max_length=100, description="Community or suburb name.")
-    address: str | None = Field(None, max_length=200, description="Street address, if any.")
+    community: Line = Field(min_length=1, max_length=100, description="Community or suburb name.")
+    address: Line | None = Field(None, max_length=200, description="Street address, if any.")
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude (WGS84).")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude (WGS84).")
 

@@ -1,0 +1,56 @@
+# Mobile Office. `make run` for the whole system on this machine, `make test` for everything CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+
+.PHONY: help install kafka postgres run up down test lint unit integration bench clean
+
+help:
+	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
+	@echo "make up     the same in the background; make down stops it"
+	@echo "make test   install everything, start Kafka and PostgreSQL, run ruff, mypy and pytest"
+	@echo "make bench  the benchmarks (figures printed and written to var/bench/)"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed as $(PYTHON)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+kafka: install
+	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) deploy/kafka/broker.py start; fi
+
+postgres:
+	@bash deploy/postgres/setup.sh
+
+run: install
+	$(PY) deploy/run.py run
+
+up: install
+	$(PY) deploy/run.py up
+
+down:
+	$(PY) deploy/run.py down
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+test: install kafka postgres lint
+	MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+unit: install
+	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
+
+bench: install kafka
+	$(PY) -m bench
+
+clean: down
+	rm -rf var

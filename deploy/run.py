@@ -1,0 +1,201 @@
+"""The whole system on one machine: the local Kafka broker and every service, SQLite under var/.
+
+    python deploy/run.py          # foreground; Ctrl-C stops everything (`make run`)
+    python deploy/run.py up       # background; returns once every /readyz answers 200 (`make up`)
+    python deploy/run.py down     # stop what `up` started, keep the data (`make down`)
+
+Where MO_KAFKA_BOOTSTRAP is set, that broker is used and no local one is started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
+
+from broker import Broker  # noqa: E402
+
+VAR = ROOT / "var"
+RUN_DIR = VAR / "run"
+LOG_DIR = VAR / "log"
+DEV_DIR = VAR / "dev"
+READY_TIMEOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return RUN_DIR / f"{self.name}.pid"
+
+
+SERVICES = (Service("intake", 8001),)
+
+
+def _log(message: str) -> None:
+    print(f"mobileoffice: {message}", flush=True)
+
+
+def _external_broker() -> bool:
+    return bool(os.environ.get("MO_KAFKA_BOOTSTRAP"))
+
+
+def _dev_credentials() -> None:
+    """A development field agent whose token `make run` users can curl with."""
+    token_file = DEV_DIR / "agent.token"
+    if token_file.is_file() and token_file.stat().st_size > 0:
+        return
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.intake.agents",
+            "add",
+            "dev-agent",
+            "--rotate",
+            "--token-file",
+            str(token_file),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def _ready(service: Service) -> bool:
+    try:
+        with urllib.request.urlopen(f"{service.url}/readyz", timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _wait_ready(processes: dict[Service, subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    pending = set(processes)
+    while pending and time.monotonic() < deadline:
+        for service in list(pending):
+            if processes[service].poll() is not None:
+                log = LOG_DIR / f"{service.name}.log"
+                raise SystemExit(f"mobileoffice: {service.name} exited at start; see {log}")
+            if _ready(service):
+                pending.discard(service)
+        time.sleep(0.3)
+    if pending:
+        names = ", ".join(s.name for s in pending)
+        raise SystemExit(f"mobileoffice: not ready after {READY_TIMEOUT_SECONDS:.0f}s: {names}")
+
+
+def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    processes = {}
+    for service in SERVICES:
+        log = (LOG_DIR / f"{service.name}.log").open("ab")
+        processes[service] = subprocess.Popen(
+            [sys.executable, "-m", f"services.{service.name}"],
+            cwd=ROOT,
+            stdout=log if detach else None,
+            stderr=subprocess.STDOUT if detach else None,
+            start_new_session=detach,
+        )
+        service.pid_file.write_text(str(processes[service].pid))
+    return processes
+
+
+def _summary() -> None:
+    for service in SERVICES:
+        _log(f"{service.name:<14} {service.url}   (docs {service.url}/docs)")
+    _log(f"field agent token: {DEV_DIR / 'agent.token'}")
+
+
+def _stop_pid(pid: int, timeout: float = 15.0) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+
+
+def up(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
+    if not _external_broker():
+        Broker().start()
+    _dev_credentials()
+    processes = _start_services(detach)
+    try:
+        _wait_ready(processes)
+    except BaseException:
+        for process in processes.values():
+            _stop_pid(process.pid)
+        raise
+    _summary()
+    return processes
+
+
+def down() -> None:
+    for service in reversed(SERVICES):
+        try:
+            pid = int(service.pid_file.read_text())
+        except (FileNotFoundError, ValueError):
+            continue
+        _stop_pid(pid)
+        service.pid_file.unlink(missing_ok=True)
+        _log(f"stopped {service.name}")
+    if not _external_broker():
+        Broker().stop()
+        _log("stopped kafka")
+
+
+def foreground() -> int:
+    processes = up(detach=False)
+    _log("running; Ctrl-C stops everything")
+    try:
+        while all(p.poll() is None for p in processes.values()):
+            time.sleep(0.5)
+        exited = [s.name for s, p in processes.items() if p.poll() is not None]
+        _log(f"{', '.join(exited)} exited; stopping the rest")
+        return 1
+    except KeyboardInterrupt:
+        _log("stopping")
+        return 0
+    finally:
+        down()
+
+
+def main() -> int:
+    action = sys.argv[1] if len(sys.argv) > 1 else "run"
+    if action == "run":
+        return foreground()
+    if action == "up":
+        up(detach=True)
+        return 0
+    if action == "down":
+        down()
+        return 0
+    raise SystemExit(f"usage: {sys.argv[0]} [run|up|down]")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

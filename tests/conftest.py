@@ -1,0 +1,87 @@
+"""Fixtures shared by every test layer: the real broker, and each store on SQLite and PostgreSQL.
+
+The broker: MO_KAFKA_BOOTSTRAP if set; else a testcontainers Kafka where a Docker engine
+answers; else the project's local KRaft broker (started here if `make test` has not already).
+PostgreSQL: MO_TEST_POSTGRES_URL (set by `make test` after deploy/postgres/setup.sh), else
+var/dev/postgres.url; each test gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
+
+from broker import Broker  # noqa: E402
+
+
+def _docker_kafka() -> Iterator[str] | None:
+    try:
+        import docker
+
+        docker.from_env().ping()
+    except Exception:
+        return None  # no Docker engine here: use the local broker
+
+    def run() -> Iterator[str]:
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer().with_kraft() as kafka:
+            yield kafka.get_bootstrap_server()
+
+    return run()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    if configured := os.environ.get("MO_KAFKA_BOOTSTRAP"):
+        yield configured
+        return
+    container = _docker_kafka()
+    if container is not None:
+        yield from container
+        return
+    broker = Broker()
+    broker.start()
+    yield broker.bootstrap
+
+
+def _postgres_url() -> str | None:
+    if url := os.environ.get("MO_TEST_POSTGRES_URL"):
+        return url
+    stored = ROOT / "var" / "dev" / "postgres.url"
+    return stored.read_text().strip() if stored.is_file() else None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty store: a SQLite file, or a PostgreSQL database made for this test."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
+        return
+    base = _postgres_url()
+    if base is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not set up: `make test` runs deploy/postgres/setup.sh")
+        pytest.skip("PostgreSQL is not set up here: run `make postgres`")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin_dsn = base.replace("postgresql+asyncpg://", "postgresql://") + "/postgres"
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield f"{base}/{name}"
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()

@@ -1,0 +1,1 @@
+"""Test helpers: in-memory fakes of the ports, a Kafka topic reader, service harnesses."""

@@ -1,0 +1,78 @@
+"""Intake in-process (real store, real or fake bus) behind an httpx client."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from services.intake import agents
+from services.intake.app import create_app
+from services.intake.settings import IntakeSettings
+from tests.support.fakes import FakePublisher
+
+RESIDENT = {
+    "name": "Nomsa Dlamini",
+    "phone": "082 555 0199",
+    "email": "nomsa.dlamini@example.org",
+    "language": "xh",
+    "updates_by": "sms",
+    "privacy_notice_given": True,
+}
+
+
+def request_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "category": "water",
+        "description": f"Burst pipe next to the clinic ({uuid.uuid4().hex[:8]})",
+        "location": {"area": "east", "community": "Khayelitsha", "address": "12 Mew Way"},
+        "resident": dict(RESIDENT),
+        "account_number": "123456789",
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass
+class Intake:
+    app: FastAPI
+    client: httpx.AsyncClient
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def post(self, body: dict[str, Any], **headers: str) -> httpx.Response:
+        return await self.client.post("/v1/requests", json=body, headers={**self.auth, **headers})
+
+    async def drain_outbox(self) -> int:
+        return int(await self.app.state.relay.drain())
+
+
+@asynccontextmanager
+async def running_intake(
+    database_url: str,
+    kafka_bootstrap: str | None = None,
+    publisher: FakePublisher | None = None,
+    **overrides: Any,
+) -> AsyncIterator[Intake]:
+    """Intake with its lifespan running: on the real broker, or on `publisher` if given."""
+    settings = IntakeSettings(
+        database_url=database_url,
+        kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",
+        outbox_sweep_seconds=0.2,
+    )
+    if publisher is not None:
+        overrides["connect_publisher"] = publisher.connect
+    app = create_app(settings, **overrides)
+    async with app.router.lifespan_context(app):
+        token = await agents.add(app.state.db, f"agent-{uuid.uuid4().hex[:6]}", rotate=False)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            yield Intake(app, client, token)
