@@ -16,9 +16,10 @@ class TopicTail:
     """Assigns every partition of `topic` at its current end, so a test sees only what is
     published after it entered, whatever other tests left on the topic."""
 
-    def __init__(self, bootstrap: str, topic: str) -> None:
+    def __init__(self, bootstrap: str, topic: str, from_beginning: bool = False) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
+        self.from_beginning = from_beginning
         self._consumer: AIOKafkaConsumer | None = None
 
     async def __aenter__(self) -> TopicTail:
@@ -30,13 +31,17 @@ class TopicTail:
         partitions = None
         deadline = time.monotonic() + 10
         while not partitions and time.monotonic() < deadline:
-            partitions = consumer.partitions_for_topic(self.topic)
-            if not partitions:
-                await consumer.client.force_metadata_update()
-        assert partitions, f"no partitions for {self.topic}"
+            cluster = await consumer._client.fetch_all_metadata()
+            partitions = cluster.partitions_for_topic(self.topic)
+        if not partitions:
+            await consumer.stop()
+            raise AssertionError(f"no partitions for {self.topic}")
         assigned = [TopicPartition(self.topic, p) for p in partitions]
         consumer.assign(assigned)
-        await consumer.seek_to_end(*assigned)
+        if self.from_beginning:
+            await consumer.seek_to_beginning(*assigned)
+        else:
+            await consumer.seek_to_end(*assigned)
         for tp in assigned:  # resolve the end offsets now, before anything is published
             await consumer.position(tp)
         self._consumer = consumer

@@ -1,0 +1,138 @@
+"""Intake on the real broker, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka import ConsumerRecord
+from sqlalchemy import func, select
+
+from broker import Broker
+from services.intake import agents, store
+from shared.contracts.requests import RequestLogged
+from shared.events import CONTENT_TYPE, parse_event
+from shared.store import Database
+from shared.topics import REQUESTS_LOGGED, EventType
+from tests.support.intake import request_body, running_intake
+from tests.support.kafka import TopicTail
+from tests.support.processes import ServiceProcess, free_port
+
+pytestmark = pytest.mark.integration
+
+
+def keyed(reference: str):
+    return lambda record: record.key == reference.encode()
+
+
+def assert_logged_event(record: ConsumerRecord, reference: str) -> None:
+    assert record.key == reference.encode()
+    assert dict(record.headers)["content-type"] == CONTENT_TYPE.encode()
+    event = parse_event(record.value)
+    assert event.type == EventType.REQUEST_LOGGED
+    assert event.subject == reference
+    assert event.data_as(RequestLogged).reference == reference
+
+
+async def test_a_post_puts_exactly_one_cloudevent_on_the_topic(
+    database_url: str, kafka_bootstrap: str
+) -> None:
+    async with (
+        TopicTail(kafka_bootstrap, REQUESTS_LOGGED) as tail,
+        running_intake(database_url, kafka_bootstrap) as intake,
+    ):
+        response = await intake.post(request_body())
+        assert response.status_code == 201
+        reference = response.json()["reference"]
+        records = await tail.collect(keyed(reference), expected=1, settle=1.5)
+    assert len(records) == 1
+    assert_logged_event(records[0], reference)
+
+
+async def test_a_retry_with_the_same_idempotency_key_publishes_nothing_more(
+    database_url: str, kafka_bootstrap: str
+) -> None:
+    body = request_body()
+    async with (
+        TopicTail(kafka_bootstrap, REQUESTS_LOGGED) as tail,
+        running_intake(database_url, kafka_bootstrap) as intake,
+    ):
+        first = await intake.post(body, **{"Idempotency-Key": "field-app-retry-1"})
+        records = await tail.collect(keyed(first.json()["reference"]), expected=1)
+        again = await intake.post(body, **{"Idempotency-Key": "field-app-retry-1"})
+        assert again.json()["reference"] == first.json()["reference"]
+        records += await tail.collect(keyed(first.json()["reference"]), expected=1, timeout=2.5)
+    assert len(records) == 1
+
+
+@pytest.fixture(scope="module")
+def throwaway_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """A broker of this module's own, so stopping it disturbs no other test."""
+    port = free_port()
+    broker = Broker(tmp_path_factory.mktemp("kafka"), port=port, controller_port=free_port())
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+async def test_a_post_while_the_broker_is_down_is_delivered_once_it_is_back(
+    database_url: str, throwaway_broker: Broker
+) -> None:
+    bootstrap = throwaway_broker.bootstrap
+    await asyncio.to_thread(throwaway_broker.start)
+    async with running_intake(database_url, bootstrap) as intake:
+        before = (await intake.post(request_body())).json()["reference"]
+        async with TopicTail(bootstrap, REQUESTS_LOGGED) as tail:
+            assert len(await tail.collect(keyed(before), expected=1)) == 1
+        await asyncio.to_thread(throwaway_broker.stop)
+        response = await intake.post(request_body())
+        assert response.status_code == 201
+        reference = response.json()["reference"]
+        await asyncio.to_thread(throwaway_broker.start)
+        async with TopicTail(bootstrap, REQUESTS_LOGGED, from_beginning=True) as tail:
+            records = await tail.collect(keyed(reference), expected=1, timeout=60, settle=1)
+    assert len(records) == 1
+    assert_logged_event(records[0], reference)
+
+
+async def test_a_process_killed_between_commit_and_publish_loses_nothing(
+    database_url: str, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    db = Database(database_url)
+    await db.create_schema(store.metadata)
+    token = await agents.add(db, "field-agent", rotate=False)
+    log = tmp_path / "intake.log"
+    # Nothing listens on port 9: the request commits, the event cannot leave.
+    env = {"MO_INTAKE_DATABASE_URL": database_url, "MO_KAFKA_BOOTSTRAP": "127.0.0.1:9"}
+    intake = ServiceProcess("intake", env, log)
+    try:
+        await asyncio.to_thread(intake.start)
+        async with httpx.AsyncClient(base_url=intake.url) as client:
+            response = await client.post(
+                "/v1/requests",
+                json=request_body(),
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        assert response.status_code == 201
+        reference = response.json()["reference"]
+        intake.kill()
+        async with db.reading() as conn:
+            pending = await conn.scalar(select(func.count()).select_from(store.outbox))
+        assert pending == 1  # committed, not published
+
+        async with TopicTail(kafka_bootstrap, REQUESTS_LOGGED) as tail:
+            intake.env["MO_KAFKA_BOOTSTRAP"] = kafka_bootstrap
+            await asyncio.to_thread(intake.start)
+            records = await tail.collect(keyed(reference), expected=1, timeout=30, settle=1.5)
+        assert len(records) == 1
+        assert_logged_event(records[0], reference)
+        async with db.reading() as conn:
+            assert await conn.scalar(select(func.count()).select_from(store.outbox)) == 0
+    finally:
+        intake.stop()
+        await db.dispose()
+    for personal in ("Nomsa", "Dlamini", "825550199", "example.org"):
+        assert personal not in log.read_text()
