@@ -15,8 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["ApiError", "add_health_routes", "install_error_handlers"]
+__all__ = ["ApiError", "BodyLimit", "add_health_routes", "error_response", "install_error_handlers"]
 
 log = logging.getLogger(__name__)
 
@@ -114,3 +115,23 @@ def add_health_routes(app: FastAPI, checks: Mapping[str, ReadinessCheck]) -> Non
             {"status": "ready" if ready else "not ready", "checks": results},
             status_code=200 if ready else 503,
         )
+
+
+class BodyLimit:
+    """Refuses a body whose Content-Length is missing a number or too large, before reading it.
+    (A chunked body without Content-Length is bounded by the server's own limits.)"""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if not length.isdigit() or int(length) > self.max_bytes:
+                response = error_response(
+                    413, "body_too_large", f"a request body is at most {self.max_bytes} bytes"
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -68,13 +68,15 @@ class KafkaPublisher:
     async def ping(self) -> bool:
         """Ask a broker for the cluster's metadata: an open socket alone proves little."""
         try:
-            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 2.0)
+            async with asyncio.timeout(2.0):
+                await self._producer.client.fetch_all_metadata()
             return True
         except Exception:
             return False
 
     async def stop(self) -> None:
-        await asyncio.wait_for(self._producer.stop(), 5)
+        async with asyncio.timeout(5.0):
+            await self._producer.stop()
 
 
 async def ensure_topics(

@@ -7,9 +7,8 @@ resident said, so metrics cannot leak personal information or explode in cardina
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -17,6 +16,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["instrument_http", "new_registry"]
 
@@ -39,24 +39,38 @@ def instrument_http(app: FastAPI, registry: CollectorRegistry, service: str) -> 
         buckets=LATENCY_BUCKETS,
         registry=registry,
     )
-
-    @app.middleware("http")
-    async def _timed(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        latency.labels(request.method, _route_template(request), str(response.status_code)).observe(
-            time.perf_counter() - started
-        )
-        return response
+    app.add_middleware(_TimingMiddleware, latency=latency)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
-def _route_template(request: Request) -> str:
-    # The router leaves the matched route in the scope; unmatched paths share one label.
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+class _TimingMiddleware:
+    """Plain ASGI (not BaseHTTPMiddleware, which costs a task and a stream per request)."""
+
+    def __init__(self, app: ASGIApp, latency: Histogram) -> None:
+        self.app = app
+        self.latency = latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_timed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_timed)
+        finally:
+            # The router leaves the matched route in the scope; unmatched paths share a label.
+            route = str(getattr(scope.get("route"), "path", "unmatched"))
+            self.latency.labels(scope["method"], route, str(status)).observe(
+                time.perf_counter() - started
+            )

@@ -101,12 +101,14 @@ class OutboxRelay:
         service: str,
         sweep_seconds: float = 1.0,
         batch_size: int = 500,
+        coalesce_seconds: float = 0.01,
     ) -> None:
         self._db = db
         self._outbox = outbox
         self._connect = connect
         self._sweep_seconds = sweep_seconds
         self._batch_size = batch_size
+        self._coalesce_seconds = coalesce_seconds
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()  # one drain at a time within a process
         self._publisher: Publisher | None = None
@@ -139,8 +141,7 @@ class OutboxRelay:
     async def _run(self) -> None:
         failures = 0
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._sweep_seconds)
+            # Connect and catch up first: rows left by a crash go out before anything waits.
             self._wake.clear()
             try:
                 await self._connected()
@@ -154,6 +155,13 @@ class OutboxRelay:
                 log.warning("outbox relay: %s; retrying in %.1fs", _describe(exc), delay)
                 await self._disconnect()
                 await asyncio.sleep(delay)
+                continue
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._sweep_seconds):
+                    await self._wake.wait()
+            # Let the commits of a burst gather so one batch carries them all.
+            await asyncio.sleep(self._coalesce_seconds)
 
     async def drain(self) -> int:
         """Publish everything pending; returns how many events went out."""

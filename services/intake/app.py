@@ -7,15 +7,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from prometheus_client import Counter
 
 from services.intake import store
 from services.intake.api import IntakeContext, routes
+from services.intake.auth import AgentTokens
 from services.intake.handlers import Ports
 from services.intake.reference import new_reference
 from services.intake.settings import IntakeSettings
-from shared.http import add_health_routes, error_response, install_error_handlers
+from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http, new_registry
 from shared.outbox import OutboxRelay
@@ -24,7 +25,7 @@ from shared.topics import DEADLETTER, REQUESTS_LOGGED
 
 __all__ = ["create_app"]
 
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024  # a request with a 2,000-character description is ~3 KB
 
 
 def create_app(
@@ -51,6 +52,7 @@ def create_app(
     )
     ctx = IntakeContext(
         db=db,
+        agents=AgentTokens(db),
         ports=Ports(
             clock=clock or (lambda: datetime.now(UTC)),
             new_reference=reference_generator or new_reference,
@@ -85,15 +87,7 @@ def create_app(
     install_error_handlers(app)
     instrument_http(app, registry, "intake")
 
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            return error_response(
-                413, "body_too_large", f"a request body is at most {MAX_BODY_BYTES} bytes"
-            )
-        response: Response = await call_next(request)
-        return response
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
 
     async def store_ready() -> bool:
         await db.ping()

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka import ConsumerRecord
+from broker import Broker
 from sqlalchemy import func, select
 
-from broker import Broker
 from services.intake import agents, store
 from shared.contracts.requests import RequestLogged
 from shared.events import CONTENT_TYPE, parse_event

@@ -1,0 +1,26 @@
+"""`python -m bench [name ...]`: run the benchmarks against the local broker (or MO_KAFKA_BOOTSTRAP)
+and refresh the README's table from var/bench/*.json."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from bench import intake, report
+
+BENCHMARKS = {"intake": intake.run}
+
+
+def main() -> int:
+    names = sys.argv[1:] or list(BENCHMARKS)
+    bootstrap = os.environ.get("MO_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    for name in names:
+        print(f"== {name}", flush=True)
+        asyncio.run(BENCHMARKS[name](bootstrap))
+    report.update_readme()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

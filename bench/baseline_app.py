@@ -1,0 +1,53 @@
+"""The intake benchmark's baseline: the same body validation and the same row insert into the
+same kind of store as intake, with no authentication lookup, no outbox and no Kafka."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from services.intake import store
+from services.intake.reference import new_reference
+from services.intake.schemas import NewRequest
+from shared.store import Database
+
+db = Database(os.environ["BASELINE_DATABASE_URL"])
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    await db.create_schema(store.metadata)
+    async with db.transaction() as conn:
+        await conn.execute(
+            store.agents.insert().values(
+                id=1, name="baseline", token_hash="-", created_at=datetime.now(UTC)
+            )
+        )
+    yield
+    await db.dispose()
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@app.post("/v1/requests", status_code=201)
+async def log_request(body: NewRequest) -> dict[str, str]:
+    now = datetime.now(UTC)
+    reference = new_reference()
+    async with db.transaction() as conn:
+        await store.insert_request(
+            conn,
+            reference=reference,
+            category=body.category,
+            area=body.location.area.value,
+            community=body.location.community,
+            description=body.description,
+            visit_id=body.visit_id,
+            agent_id=1,
+            at=now,
+        )
+    return {"reference": reference, "status": "logged", "created_at": now.isoformat()}

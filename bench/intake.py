@@ -1,0 +1,238 @@
+"""Intake under load: 5,000 requests at concurrency 32 against one intake process (SQLite, real
+broker), the delay from each 201 to its event being readable on mo.requests.logged, and the
+same load against a bare FastAPI endpoint (same validation, same row, no outbox, no Kafka)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from bench.common import OUT, ROOT, percentile, wait_http, write
+from shared.kafka import ensure_topics
+from shared.topics import REQUESTS_LOGGED
+from tests.support.intake import request_body
+from tests.support.processes import free_port
+
+REQUESTS = int(os.environ.get("BENCH_INTAKE_REQUESTS", "5000"))
+CONCURRENCY = 32
+WARMUP = 200
+
+
+async def _load(
+    url: str, headers: dict[str, str], count: int, on_created: Callable[[str], None]
+) -> tuple[list[float], float, int]:
+    """Post `count` requests from CONCURRENCY workers; latencies (s), wall time, errors.
+
+    aiohttp rather than httpx: the load generator shares the machine's two cores with the
+    server and the broker, and aiohttp costs it about half the CPU per request."""
+    bodies = [json.dumps(request_body()).encode() for _ in range(count)]
+    latencies: list[float] = []
+    errors = 0
+    pending = iter(bodies)
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    headers = {**headers, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession(url, connector=connector, headers=headers) as session:
+
+        async def worker() -> None:
+            nonlocal errors
+            for body in pending:
+                started = time.perf_counter()
+                async with session.post("/v1/requests", data=body) as response:
+                    payload = await response.json()
+                latencies.append(time.perf_counter() - started)
+                if response.status == 201:
+                    on_created(payload["reference"])
+                else:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
+    return latencies, elapsed, errors
+
+
+class EventClock:
+    """Notes when each reference's 201 arrived and when its event became readable."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+        self.created: dict[str, float] = {}
+        self.readable: dict[str, float] = {}
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def on_created(self, reference: str) -> None:
+        self.created[reference] = time.perf_counter()
+
+    async def start(self) -> None:
+        await ensure_topics(self.bootstrap, [REQUESTS_LOGGED])
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None)
+        await consumer.start()
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = [
+            TopicPartition(REQUESTS_LOGGED, p)
+            for p in cluster.partitions_for_topic(REQUESTS_LOGGED)
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        for tp in partitions:
+            await consumer.position(tp)
+        self._consumer = consumer
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self._consumer is not None
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=100)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    self.readable.setdefault(record.key.decode(), now)
+
+    async def wait_for_all(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while set(self.created) - set(self.readable) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        if self._consumer:
+            await self._consumer.stop()
+
+    def delays_ms(self) -> list[float]:
+        return [
+            (self.readable[ref] - at) * 1000
+            for ref, at in self.created.items()
+            if ref in self.readable
+        ]
+
+
+def _serve(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, float]:
+    ms = [x * 1000 for x in latencies]
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "throughput_rps": round(len(latencies) / elapsed, 1),
+        "latency_p50_ms": round(percentile(ms, 50), 1),
+        "latency_p95_ms": round(percentile(ms, 95), 1),
+        "latency_p99_ms": round(percentile(ms, 99), 1),
+    }
+
+
+async def _bench_intake(workdir: Path, bootstrap: str) -> dict[str, Any]:
+    from services.intake import agents, store
+    from shared.store import Database
+
+    url_db = f"sqlite+aiosqlite:///{workdir / 'intake.db'}"
+    db = Database(url_db)
+    await db.create_schema(store.metadata)
+    token = await agents.add(db, "bench-agent", rotate=False)
+    await db.dispose()
+    port = free_port()
+    env = {
+        "MO_INTAKE_DATABASE_URL": url_db,
+        "MO_INTAKE_PORT": str(port),
+        "MO_KAFKA_BOOTSTRAP": bootstrap,
+        "MO_INTAKE_LOG_LEVEL": "WARNING",
+    }
+    process = _serve([sys.executable, "-m", "services.intake"], env, workdir / "intake.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz")
+        headers = {"Authorization": f"Bearer {token}"}
+        url = f"http://127.0.0.1:{port}"
+        await _load(url, headers, WARMUP, lambda _: None)
+        clock = EventClock(bootstrap)
+        await clock.start()
+        latencies, elapsed, errors = await _load(url, headers, REQUESTS, clock.on_created)
+        await clock.wait_for_all()
+        await clock.stop()
+    finally:
+        _stop(process)
+    delays = clock.delays_ms()
+    return {
+        **_summary(latencies, elapsed, errors),
+        "events_readable": len(delays),
+        "event_delay_p50_ms": round(percentile(delays, 50), 1),
+        "event_delay_p99_ms": round(percentile(delays, 99), 1),
+    }
+
+
+async def _bench_baseline(workdir: Path) -> dict[str, Any]:
+    port = free_port()
+    env = {"BASELINE_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'baseline.db'}"}
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.baseline_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = _serve(command, env, workdir / "baseline.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/docs")
+        url = f"http://127.0.0.1:{port}"
+        await _load(url, {}, WARMUP, lambda _: None)
+        latencies, elapsed, errors = await _load(url, {}, REQUESTS, lambda _: None)
+    finally:
+        _stop(process)
+    return _summary(latencies, elapsed, errors)
+
+
+async def run(bootstrap: str) -> dict[str, Any]:
+    workdir = OUT / f"intake-{uuid.uuid4().hex[:6]}"
+    workdir.mkdir(parents=True)
+    try:
+        intake = await _bench_intake(workdir, bootstrap)
+        baseline = await _bench_baseline(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    figures = {
+        "requests": REQUESTS,
+        "concurrency": CONCURRENCY,
+        "intake": intake,
+        "baseline": baseline,
+        "intake_over_baseline": round(intake["throughput_rps"] / baseline["throughput_rps"], 2),
+        "targets": {
+            "throughput_rps": ">= 400",
+            "latency_p99_ms": "< 250",
+            "event_delay_p99_ms": "< 500",
+            "intake_over_baseline": ">= 0.6",
+        },
+    }
+    path = write("intake", figures)
+    print(f"intake: {intake}")
+    print(f"baseline: {baseline}")
+    print(f"intake / baseline: {figures['intake_over_baseline']}  ({path})")
+    return figures

@@ -1,0 +1,58 @@
+"""Renders var/bench/*.json as the README's benchmark table (between the bench markers)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench.common import OUT, ROOT
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
+    if result["benchmark"] == "intake":
+        i, b = result["intake"], result["baseline"]
+        return [
+            ("intake throughput", f"{i['throughput_rps']} req/s", ">= 400 req/s"),
+            (
+                "intake latency p50 / p95 / p99",
+                f"{i['latency_p50_ms']} / {i['latency_p95_ms']} / {i['latency_p99_ms']} ms",
+                "p99 < 250 ms",
+            ),
+            (
+                "201 to event readable p50 / p99",
+                f"{i['event_delay_p50_ms']} / {i['event_delay_p99_ms']} ms",
+                "p99 < 500 ms",
+            ),
+            (
+                "bare FastAPI + same insert",
+                f"{b['throughput_rps']} req/s (p99 {b['latency_p99_ms']} ms)",
+                "",
+            ),
+            ("intake / baseline", f"{result['intake_over_baseline']}", ">= 0.6"),
+        ]
+    return []
+
+
+def table() -> str:
+    lines = ["| benchmark | figure | measured | target | machine, date |", "|---|---|---|---|---|"]
+    for path in sorted(OUT.glob("*.json")):
+        result = json.loads(path.read_text())
+        for figure, measured, target in _rows(result):
+            lines.append(
+                f"| {result['benchmark']} | {figure} | {measured} | {target} | "
+                f"{result['machine']}, {result['date']} |"
+            )
+    return "\n".join(lines)
+
+
+def update_readme() -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if START not in text or END not in text:
+        return
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{START}\n{table()}\n{END}{tail}")
+    print(f"bench: README table updated from {OUT}")
