@@ -1,0 +1,1 @@
+"""Routing: every request to the department that can fix it; departments' progress back."""

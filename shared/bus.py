@@ -1,0 +1,147 @@
+"""The FastStream side of a service: its Kafka broker (consumers, dead letters, AsyncAPI) and
+the batch subscriptions that feed `EventConsumer`s.
+
+Every subscription commits offsets by hand (AckPolicy.MANUAL), and only after the batch's
+transaction has committed and its dead letters are on the broker: FastStream's default
+(ack first) and REJECT_ON_ERROR would both commit a resident's request before it was handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiokafka import TopicPartition
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry
+
+from shared.consumer import ConsumerMetrics, EventConsumer, Record, RetryLater
+
+__all__ = ["BusRunner", "new_broker", "subscribe"]
+
+log = logging.getLogger(__name__)
+
+
+def new_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> KafkaBroker:
+    return KafkaBroker(
+        bootstrap,
+        client_id=service,
+        enable_idempotence=True,
+        middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=service)],
+        logger=logging.getLogger(f"{service}.bus"),
+        log_level=logging.DEBUG,  # a line per message is too much at INFO
+    )
+
+
+def subscribe(
+    broker: KafkaBroker,
+    topic: str,
+    consumer: EventConsumer,
+    metrics: ConsumerMetrics,
+    *,
+    description: str,
+    max_records: int = 500,
+) -> None:
+    """Feed `topic` to `consumer` in batches, as the consumer group `consumer.name`."""
+    retry = _Backoff()
+
+    @broker.subscriber(
+        topic,
+        group_id=consumer.name,
+        batch=True,
+        max_records=max_records,
+        auto_offset_reset="earliest",  # a new group must not skip what came before it
+        ack_policy=AckPolicy.MANUAL,
+        title=f"{topic}:{consumer.name}",
+        description=description,
+    )
+    async def on_batch(body: list[Any], msg: KafkaMessage) -> None:
+        records: list[Record] = list(msg.raw_message)
+        try:
+            await consumer.process(records)
+        except RetryLater as exc:
+            delay = retry.next()
+            log.warning("%s: %s; retrying the batch in %.1fs", consumer.name, exc, delay)
+            await msg.nack()  # rewinds to the batch's first record
+            await asyncio.sleep(delay)
+            return
+        retry.reset()
+        await msg.ack()
+        _record_lag(msg, records, consumer.name, metrics)
+
+
+def _record_lag(
+    msg: KafkaMessage, records: list[Record], name: str, metrics: ConsumerMetrics
+) -> None:
+    client = getattr(msg, "consumer", None)
+    highwater = getattr(client, "highwater", None)
+    if highwater is None:
+        return  # the in-memory test broker has no offsets
+    last: dict[tuple[str, int], int] = {}
+    for record in records:
+        last[(record.topic, record.partition)] = record.offset
+    for (topic, partition), offset in last.items():
+        end = highwater(TopicPartition(topic, partition))
+        if end is not None:
+            metrics.lag.labels(name, topic, str(partition)).set(max(0, end - offset - 1))
+
+
+class _Backoff:
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def next(self) -> float:
+        self.failures += 1
+        return float(min(10.0, 0.5 * 2**self.failures) * random.uniform(0.5, 1.0))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class BusRunner:
+    """Starts the FastStream broker in the background, retrying while Kafka is unreachable,
+    so the service's HTTP side (and its outbox) works through a broker outage."""
+
+    def __init__(
+        self, broker: KafkaBroker, prepare: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        self._broker = broker
+        self._prepare = prepare
+        self._task: asyncio.Task[None] | None = None
+        self.started = False
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="bus-start")
+
+    async def _run(self) -> None:
+        backoff = _Backoff()
+        while True:
+            try:
+                if self._prepare is not None:
+                    await self._prepare()
+                await self._broker.start()
+                self.started = True
+                log.info("consumers started")
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                delay = backoff.next()
+                log.warning("cannot start consumers (%s); retrying in %.1fs", exc, delay)
+                await self._broker.stop()
+                await asyncio.sleep(delay)
+
+    async def ping(self) -> bool:
+        return self.started and await self._broker.ping(timeout=2.0)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._broker.stop()

@@ -1,0 +1,96 @@
+"""Contracts of what routing publishes: `mo.dept.<department>`, `mo.requests.routed`,
+`mo.requests.status`. None of them carries personal information."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.contracts.common import Area, RequestStatus
+from shared.contracts.requests import Location
+
+__all__ = [
+    "Priority",
+    "RequestAssigned",
+    "RequestRouted",
+    "RequestUnroutable",
+    "RoutingOutcome",
+    "StatusChanged",
+]
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class RoutingOutcome(StrEnum):
+    ROUTED = "routed"
+    REFERRED = "referred"
+
+
+class RequestAssigned(BaseModel):
+    """`mobileoffice.request.assigned.v1` on `mo.dept.<department>`: a department's work."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The resident's reference number.")
+    category: str = Field(description="Category code.")
+    description: str = Field(description="What the resident reported.")
+    location: Location = Field(description="Where the problem is.")
+    department: str = Field(description="The department slug this is assigned to.")
+    priority: Priority = Field(description="urgent, high, normal or low.")
+    due_at: AwareDatetime = Field(description="When the published service standard says it is due.")
+    resident_contactable: bool = Field(
+        description="The resident asked for updates; contact goes through the Mobile Office."
+    )
+    logged_at: AwareDatetime = Field(description="When the request was logged.")
+    note: str | None = Field(None, description="The operator's note, for a hand assignment.")
+
+
+class RequestRouted(BaseModel):
+    """`mobileoffice.request.routed.v1`: routing decided who handles the request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The resident's reference number.")
+    category: str = Field(description="Category code.")
+    area: Area = Field(description="Service-delivery area.")
+    community: str = Field(description="Community name.")
+    outcome: RoutingOutcome = Field(description="routed to a city department, or referred away.")
+    status: RequestStatus = Field(description="The request's new status: routed or referred.")
+    department: str | None = Field(description="Department slug, when routed.")
+    priority: Priority | None = Field(None, description="Priority, when routed.")
+    due_at: AwareDatetime | None = Field(None, description="Target time, when routed.")
+    note: str | None = Field(None, description="For a referral: whom the resident should contact.")
+    decided_at: AwareDatetime = Field(description="When the decision was made.")
+
+
+class RequestUnroutable(BaseModel):
+    """`mobileoffice.request.unroutable.v1`: no rule matched; waiting for an operator's triage."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The resident's reference number.")
+    category: str = Field(description="Category code.")
+    area: Area = Field(description="Service-delivery area.")
+    community: str = Field(description="Community name.")
+    status: RequestStatus = Field(RequestStatus.UNROUTABLE, description="Always unroutable.")
+    reason: str = Field(description="Why no department could be chosen.")
+    decided_at: AwareDatetime = Field(description="When the decision was made.")
+
+
+class StatusChanged(BaseModel):
+    """`mobileoffice.request.status_changed.v1`: a department reported progress."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The resident's reference number.")
+    status: RequestStatus = Field(description="The new status.")
+    previous_status: RequestStatus = Field(description="The status before this change.")
+    department: str = Field(description="The department that reported it.")
+    note: str | None = Field(None, description="The department's note for the resident.")
+    changed_at: AwareDatetime = Field(description="When it changed.")
