@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from services.intake import store
-from services.intake.reference import new_reference
 from services.intake.schemas import NewRequest
+from shared.reference import new_reference
 from shared.store import Database
 
 db = Database(os.environ["BASELINE_DATABASE_URL"])

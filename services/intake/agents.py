@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from services.intake import store
 from services.intake.settings import IntakeSettings
 from shared.settings import load_settings
 from shared.store import Database
-from shared.tokens import hash_token, new_token
+from shared.tokens import hash_token, new_token, write_secret
 
 
 async def add(db: Database, name: str, rotate: bool) -> str:
@@ -74,12 +73,8 @@ async def _main(args: argparse.Namespace) -> None:
         if args.command == "add":
             token = await add(db, args.name, args.rotate)
             if args.token_file:
-                path = Path(args.token_file)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "w") as f:
-                    f.write(token + "\n")
-                print(f"agent {args.name!r}: token written to {path}")
+                write_secret(Path(args.token_file), token)
+                print(f"agent {args.name!r}: token written to {args.token_file}")
             else:
                 print(f"agent {args.name!r} token (shown once, keep it safe):\n{token}")
         elif args.command == "revoke":

@@ -9,13 +9,12 @@ from fastapi import APIRouter, Depends, Header, Response
 from prometheus_client import Counter
 
 from services.intake import handlers, store
-from services.intake.auth import AgentTokens
-from services.intake.reference import InvalidReference, parse
 from services.intake.schemas import CategoryView, NewRequest, RequestCreated, RequestView
 from shared.catalogue import CATEGORIES
 from shared.http import ApiError
+from shared.reference import InvalidReference, parse
 from shared.store import Database
-from shared.tokens import bearer_token
+from shared.tokens import TokenDirectory, bearer_token
 
 __all__ = ["IntakeContext", "routes"]
 
@@ -23,7 +22,7 @@ __all__ = ["IntakeContext", "routes"]
 @dataclass(frozen=True, slots=True)
 class IntakeContext:
     db: Database
-    agents: AgentTokens
+    agents: TokenDirectory[store.Agent]
     ports: handlers.Ports
     logged_total: Counter
 
@@ -39,7 +38,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
             raise ApiError(
                 401, "unauthenticated", "send a field agent's token: Authorization: Bearer <token>"
             )
-        agent = await ctx.agents.agent_for(token)
+        agent = await ctx.agents.holder(token)
         if agent is None:
             raise ApiError(401, "unauthenticated", "this token is not a field agent's token")
         if agent.revoked:

@@ -12,15 +12,15 @@ from prometheus_client import Counter
 
 from services.intake import store
 from services.intake.api import IntakeContext, routes
-from services.intake.auth import AgentTokens
 from services.intake.handlers import Ports
-from services.intake.reference import new_reference
 from services.intake.settings import IntakeSettings
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http, new_registry
 from shared.outbox import OutboxRelay
+from shared.reference import new_reference
 from shared.store import Database
+from shared.tokens import TokenDirectory
 from shared.topics import DEADLETTER, REQUESTS_LOGGED
 
 __all__ = ["create_app"]
@@ -52,7 +52,7 @@ def create_app(
     )
     ctx = IntakeContext(
         db=db,
-        agents=AgentTokens(db),
+        agents=TokenDirectory(lambda token_hash: _agent(db, token_hash)),
         ports=Ports(
             clock=clock or (lambda: datetime.now(UTC)),
             new_reference=reference_generator or new_reference,
@@ -96,3 +96,8 @@ def create_app(
     add_health_routes(app, {"store": store_ready, "broker": relay.broker_reachable})
     app.include_router(routes(ctx))
     return app
+
+
+async def _agent(db: Database, token_hash: str) -> store.Agent | None:
+    async with db.reading() as conn:
+        return await store.agent_by_token_hash(conn, token_hash)

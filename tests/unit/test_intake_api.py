@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from services.intake import agents
-from services.intake.reference import damm_digit, new_reference, parse
 from services.intake.store import metadata
 from shared.contracts.requests import RequestLogged
 from shared.events import CONTENT_TYPE, parse_event
+from shared.reference import damm_digit, new_reference, parse
 from shared.topics import REQUESTS_LOGGED, EventType
 from tests.support.fakes import FakePublisher
 from tests.support.intake import RESIDENT, Intake, request_body, running_intake

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.intake.reference import (
+from shared.reference import (
     InvalidReference,
     damm_digit,
     format_for_reading,

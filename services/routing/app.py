@@ -1,0 +1,128 @@
+"""The composition root: `create_app(settings, **overrides)` wires routing for `make run` and
+tests."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from services.routing import store
+from services.routing.api import RoutingContext, routes
+from services.routing.bus import CONSUMER, PUBLISHED_TOPICS, wire
+from services.routing.handlers import Routing, RoutingMetrics, RuleBook
+from services.routing.rulebook import RuleError
+from services.routing.settings import RoutingSettings
+from shared.bus import BusRunner, new_broker
+from shared.consumer import ConsumerMetrics, EventConsumer
+from shared.http import BodyLimit, add_health_routes, install_error_handlers
+from shared.kafka import KafkaPublisher, Publisher, ensure_topics
+from shared.metrics import instrument_http, new_registry
+from shared.outbox import OutboxRelay
+from shared.store import Database
+from shared.tokens import TokenDirectory
+from shared.topics import DEADLETTER, REQUESTS_LOGGED, EventType
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: RoutingSettings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
+) -> FastAPI:
+    registry = new_registry()
+    db = Database(settings.database_url)
+    topics = [*PUBLISHED_TOPICS, DEADLETTER]
+    relay = OutboxRelay(
+        db,
+        store.outbox,
+        connect_publisher
+        or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, "routing", topics)),
+        registry=registry,
+        service="routing",
+        sweep_seconds=settings.outbox_sweep_seconds,
+    )
+    routing = Routing(
+        db=db,
+        rulebook=RuleBook(),
+        metrics=RoutingMetrics(registry),
+        clock=clock or (lambda: datetime.now(UTC)),
+    )
+    broker = new_broker(settings.kafka_bootstrap, "routing", registry)
+    consumer_metrics = ConsumerMetrics(registry, "routing")
+
+    async def send_raw(
+        topic: str, value: bytes, key: bytes | None, headers: dict[str, str]
+    ) -> None:
+        await broker.publish(value, topic, key=key, headers=headers)
+
+    consumer = EventConsumer(
+        CONSUMER,
+        db,
+        store.inbox,
+        {EventType.REQUEST_LOGGED: routing.apply_logged},
+        send_raw,
+        consumer_metrics,
+    )
+    wire(broker, consumer, consumer_metrics)
+    bus = BusRunner(
+        broker,
+        prepare=lambda: ensure_topics(settings.kafka_bootstrap, [REQUESTS_LOGGED, *topics]),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await db.create_schema(store.metadata)
+        try:
+            seeded = await routing.seed_rules(settings.rules_seed)
+        except RuleError as exc:
+            log.critical("routing rules are not usable: %s", exc)
+            raise SystemExit(2) from None
+        if seeded:
+            log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
+        routing.metrics.unroutable.set(await routing.unroutable_count())
+        relay.start()
+        bus.start()
+        try:
+            yield
+        finally:
+            await bus.stop()
+            await relay.stop()
+            await db.dispose()
+
+    app = FastAPI(
+        title="Mobile Office routing",
+        version="1",
+        description="Routes requests to departments; takes departments' progress reports.",
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.relay = relay
+    app.state.routing = routing
+    app.state.broker = broker
+    app.state.consumer = consumer
+    install_error_handlers(app)
+    instrument_http(app, registry, "routing")
+    app.add_middleware(BodyLimit, max_bytes=64 * 1024)
+
+    async def store_ready() -> bool:
+        await db.ping()
+        return True
+
+    add_health_routes(
+        app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
+    )
+    app.include_router(routes(RoutingContext(routing, TokenDirectory(lambda h: _team(db, h)))))
+    return app
+
+
+async def _team(db: Database, token_hash: str) -> tuple[str, bool] | None:
+    async with db.reading() as conn:
+        return await store.team_for_token_hash(conn, token_hash)

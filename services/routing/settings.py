@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+__all__ = ["RoutingSettings"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class RoutingSettings(ServiceSettings):
+    """Routing's settings, from `MO_ROUTING_*` (and `MO_KAFKA_BOOTSTRAP`)."""
+
+    model_config = SettingsConfigDict(env_prefix="MO_ROUTING_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite+aiosqlite:///var/routing.db"
+    port: int = Field(8002, ge=1, le=65535)
+    rules_seed: Path = Field(
+        ROOT / "deploy" / "routing-rules.yaml",
+        description="Rules loaded into an empty store at first start.",
+    )

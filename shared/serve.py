@@ -1,0 +1,31 @@
+"""`python -m services.<name>`: read the settings (or exit with one clear line), set up
+logging, and serve the service's app with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import uvicorn
+from fastapi import FastAPI
+
+from shared.settings import ServiceSettings, load_settings
+
+__all__ = ["serve"]
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def serve(settings_class: type[S], create_app: Callable[[S], FastAPI]) -> None:
+    settings = load_settings(settings_class)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
