@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import TopicPartition
@@ -41,24 +41,25 @@ def new_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> Kaf
 
 def subscribe(
     broker: KafkaBroker,
-    topic: str,
+    topics: Sequence[str],
     consumer: EventConsumer,
     metrics: ConsumerMetrics,
     *,
     description: str,
     max_records: int = 500,
 ) -> None:
-    """Feed `topic` to `consumer` in batches, as the consumer group `consumer.name`."""
+    """Feed `topics` to `consumer` in batches, as the consumer group `consumer.name` (one
+    subscriber for all of them: members of one group should subscribe alike)."""
     retry = _Backoff()
 
     @broker.subscriber(
-        topic,
+        *topics,
         group_id=consumer.name,
         batch=True,
         max_records=max_records,
         auto_offset_reset="earliest",  # a new group must not skip what came before it
         ack_policy=AckPolicy.MANUAL,
-        title=f"{topic}:{consumer.name}",
+        title=f"{','.join(topics)}:{consumer.name}",
         description=description,
     )
     async def on_batch(body: list[Any], msg: KafkaMessage) -> None:

@@ -10,18 +10,20 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 from prometheus_client import Counter
 
-from services.intake import store
+from services.intake import followup, store
 from services.intake.api import IntakeContext, routes
 from services.intake.handlers import Ports
 from services.intake.settings import IntakeSettings
+from shared.bus import BusRunner, new_broker, subscribe
+from shared.consumer import ConsumerMetrics, EventConsumer
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.kafka import KafkaPublisher, Publisher
+from shared.kafka import KafkaPublisher, Publisher, ensure_topics
 from shared.metrics import instrument_http, new_registry
 from shared.outbox import OutboxRelay
 from shared.reference import new_reference
 from shared.store import Database
 from shared.tokens import TokenDirectory
-from shared.topics import DEADLETTER, REQUESTS_LOGGED
+from shared.topics import DEADLETTER, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS
 
 __all__ = ["create_app"]
 
@@ -34,7 +36,9 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     reference_generator: Callable[[], str] | None = None,
     connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
+    create_topics: bool = True,
 ) -> FastAPI:
+    """`connect_publisher` and `create_topics=False` let tests run on an in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
     relay = OutboxRelay(
@@ -65,13 +69,42 @@ def create_app(
         ),
     )
 
+    broker = new_broker(settings.kafka_bootstrap, "intake", registry)
+    consumer_metrics = ConsumerMetrics(registry, "intake")
+
+    async def send_raw(
+        topic: str, value: bytes, key: bytes | None, headers: dict[str, str]
+    ) -> None:
+        await broker.publish(value, topic, key=key, headers=headers)
+
+    consumer = EventConsumer(
+        followup.CONSUMER, db, store.inbox, followup.APPLIERS, send_raw, consumer_metrics
+    )
+    subscribe(
+        broker,
+        [REQUESTS_ROUTED, REQUESTS_STATUS],
+        consumer,
+        consumer_metrics,
+        description="Routing decisions and departments' progress, for the public follow-up.",
+    )
+    bus = BusRunner(
+        broker,
+        prepare=None
+        if not create_topics
+        else lambda: ensure_topics(
+            settings.kafka_bootstrap, [REQUESTS_ROUTED, REQUESTS_STATUS, DEADLETTER]
+        ),
+    )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await db.create_schema(store.metadata)
         relay.start()
+        bus.start()
         try:
             yield
         finally:
+            await bus.stop()
             await relay.stop()
             await db.dispose()
 
@@ -84,6 +117,7 @@ def create_app(
     app.state.db = db
     app.state.relay = relay
     app.state.registry = registry
+    app.state.broker = broker
     install_error_handlers(app)
     instrument_http(app, registry, "intake")
 
@@ -93,7 +127,9 @@ def create_app(
         await db.ping()
         return True
 
-    add_health_routes(app, {"store": store_ready, "broker": relay.broker_reachable})
+    add_health_routes(
+        app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
+    )
     app.include_router(routes(ctx))
     return app
 

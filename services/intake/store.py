@@ -188,21 +188,35 @@ async def record_idempotency_key(
     )
 
 
-async def set_status(
+async def apply_status(
     conn: AsyncConnection,
     reference: str,
     status: RequestStatus,
     at: datetime,
     note: str | None = None,
     department: str | None = None,
-) -> None:
-    values: dict[str, object] = {"status": status.value, "updated_at": at}
+) -> bool:
+    """Record a status reported at `at`. Events from routing's two topics may arrive out of
+    order, so the current status only moves forward in time; history keeps every entry.
+    False when intake has no such request."""
     if department is not None:
-        values["department"] = department
-    await conn.execute(update(requests).where(requests.c.reference == reference).values(**values))
+        await conn.execute(
+            update(requests).where(requests.c.reference == reference).values(department=department)
+        )
+    await conn.execute(
+        update(requests)
+        .where(requests.c.reference == reference, requests.c.updated_at <= at)
+        .values(status=status.value, updated_at=at)
+    )
+    exists = await conn.scalar(
+        select(requests.c.reference).where(requests.c.reference == reference)
+    )
+    if exists is None:
+        return False
     await conn.execute(
         insert(history).values(reference=reference, status=status.value, at=at, note=note)
     )
+    return True
 
 
 def _aware(value: datetime) -> datetime:

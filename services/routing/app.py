@@ -36,7 +36,9 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
+    create_topics: bool = True,
 ) -> FastAPI:
+    """`connect_publisher` and `create_topics=False` let tests run on an in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
     topics = [*PUBLISHED_TOPICS, DEADLETTER]
@@ -74,7 +76,9 @@ def create_app(
     wire(broker, consumer, consumer_metrics)
     bus = BusRunner(
         broker,
-        prepare=lambda: ensure_topics(settings.kafka_bootstrap, [REQUESTS_LOGGED, *topics]),
+        prepare=None
+        if not create_topics
+        else lambda: ensure_topics(settings.kafka_bootstrap, [REQUESTS_LOGGED, *topics]),
     )
 
     @asynccontextmanager

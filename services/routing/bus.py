@@ -24,7 +24,7 @@ PUBLISHED_TOPICS = (
 def wire(broker: KafkaBroker, consumer: EventConsumer, metrics: ConsumerMetrics) -> None:
     subscribe(
         broker,
-        REQUESTS_LOGGED,
+        [REQUESTS_LOGGED],
         consumer,
         metrics,
         description="Requests logged by field agents (mobileoffice.request.logged.v1).",

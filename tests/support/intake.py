@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from faststream.kafka import TestKafkaBroker
 
 from services.intake import agents
 from services.intake.app import create_app
@@ -68,10 +69,14 @@ async def running_intake(
         kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",
         outbox_sweep_seconds=0.2,
     )
+    in_memory = publisher is not None
     if publisher is not None:
-        overrides["connect_publisher"] = publisher.connect
+        overrides.update(connect_publisher=publisher.connect, create_topics=False)
     app = create_app(settings, **overrides)
-    async with app.router.lifespan_context(app):
+    async with (
+        TestKafkaBroker(app.state.broker) if in_memory else nullcontext(),
+        app.router.lifespan_context(app),
+    ):
         token = await agents.add(app.state.db, f"agent-{uuid.uuid4().hex[:6]}", rotate=False)
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
