@@ -29,6 +29,11 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(ge=1, le=65535)
     log_level: str = Field("INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    consumer_group: str = Field(
+        "",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="Kafka consumer group (and inbox name); the service's name when empty.",
+    )
     outbox_sweep_seconds: float = Field(
         1.0, gt=0, le=60, description="How often the outbox relay looks for rows it missed."
     )

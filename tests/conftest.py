@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -62,26 +62,42 @@ def _postgres_url() -> str | None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh, empty store: a SQLite file, or a PostgreSQL database made for this test."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
-        return
-    base = _postgres_url()
-    if base is None:
+async def make_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Makes fresh, empty stores of one kind: SQLite files, or PostgreSQL databases made for
+    this test (and dropped after it)."""
+    made: list[str] = []
+    base = _postgres_url() if request.param == "postgresql" else None
+    if request.param == "postgresql" and base is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not set up: `make test` runs deploy/postgres/setup.sh")
         pytest.skip("PostgreSQL is not set up here: run `make postgres`")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin_dsn = base.replace("postgresql+asyncpg://", "postgresql://") + "/postgres"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield f"{base}/{name}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    admin_dsn = (base or "").replace("postgresql+asyncpg://", "postgresql://") + "/postgres"
+
+    async def make() -> str:
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        if base is None:
+            return f"sqlite+aiosqlite:///{tmp_path / name}.db"
+        admin = await asyncpg.connect(admin_dsn)
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        made.append(name)
+        return f"{base}/{name}"
+
+    yield make
+    if made:
+        admin = await asyncpg.connect(admin_dsn)
+        try:
+            for name in made:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def database_url(make_database: Callable[[], Awaitable[str]]) -> str:
+    """A fresh, empty store: run once on SQLite and once on PostgreSQL."""
+    return await make_database()

@@ -78,7 +78,12 @@ def create_app(
         await broker.publish(value, topic, key=key, headers=headers)
 
     consumer = EventConsumer(
-        followup.CONSUMER, db, store.inbox, followup.APPLIERS, send_raw, consumer_metrics
+        settings.consumer_group or "intake",
+        db,
+        store.inbox,
+        followup.APPLIERS,
+        send_raw,
+        consumer_metrics,
     )
     subscribe(
         broker,

@@ -14,9 +14,8 @@ from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusCha
 from shared.events import CloudEvent, InvalidEvent
 from shared.topics import EventType
 
-__all__ = ["APPLIERS", "CONSUMER"]
+__all__ = ["APPLIERS"]
 
-CONSUMER = "intake"
 UNROUTABLE_NOTE = "waiting for the Mobile Office team to choose the right department"
 
 

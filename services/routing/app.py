@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from services.routing import store
 from services.routing.api import RoutingContext, routes
-from services.routing.bus import CONSUMER, PUBLISHED_TOPICS, wire
+from services.routing.bus import PUBLISHED_TOPICS, wire
 from services.routing.handlers import Routing, RoutingMetrics, RuleBook
 from services.routing.rulebook import RuleError
 from services.routing.settings import RoutingSettings
@@ -66,7 +66,7 @@ def create_app(
         await broker.publish(value, topic, key=key, headers=headers)
 
     consumer = EventConsumer(
-        CONSUMER,
+        settings.consumer_group or "routing",
         db,
         store.inbox,
         {EventType.REQUEST_LOGGED: routing.apply_logged},

@@ -11,9 +11,8 @@ from shared.consumer import ConsumerMetrics, EventConsumer
 from shared.contracts.routing import RequestAssigned, RequestRouted, StatusChanged
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, department_topic
 
-__all__ = ["CONSUMER", "PUBLISHED_TOPICS", "wire"]
+__all__ = ["PUBLISHED_TOPICS", "wire"]
 
-CONSUMER = "routing"
 PUBLISHED_TOPICS = (
     REQUESTS_ROUTED,
     REQUESTS_STATUS,

@@ -15,7 +15,9 @@ from faststream.kafka import TestKafkaBroker
 from services.intake import agents
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
+from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS
 from tests.support.fakes import FakePublisher
+from tests.support.kafka import fresh_group
 
 RESIDENT = {
     "name": "Nomsa Dlamini",
@@ -61,13 +63,17 @@ async def running_intake(
     database_url: str,
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
+    consumer_group: str | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Intake]:
     """Intake with its lifespan running: on the real broker, or on `publisher` if given."""
+    if kafka_bootstrap is not None and consumer_group is None:
+        consumer_group = await fresh_group(kafka_bootstrap, REQUESTS_ROUTED, REQUESTS_STATUS)
     settings = IntakeSettings(
         database_url=database_url,
         kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",
         outbox_sweep_seconds=0.2,
+        consumer_group=consumer_group or "",
     )
     in_memory = publisher is not None
     if publisher is not None:

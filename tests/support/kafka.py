@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -16,27 +16,30 @@ class TopicTail:
     """Assigns every partition of `topic` at its current end, so a test sees only what is
     published after it entered, whatever other tests left on the topic."""
 
-    def __init__(self, bootstrap: str, topic: str, from_beginning: bool = False) -> None:
+    def __init__(self, bootstrap: str, *topics: str, from_beginning: bool = False) -> None:
         self.bootstrap = bootstrap
-        self.topic = topic
+        self.topics = topics
         self.from_beginning = from_beginning
         self._consumer: AIOKafkaConsumer | None = None
 
     async def __aenter__(self) -> TopicTail:
-        await ensure_topics(self.bootstrap, [self.topic])
+        await ensure_topics(self.bootstrap, self.topics)
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None
         )
         await consumer.start()
-        partitions = None
+        assigned: list[TopicPartition] = []
         deadline = time.monotonic() + 10
-        while not partitions and time.monotonic() < deadline:
+        while len({tp.topic for tp in assigned}) < len(self.topics) and time.monotonic() < deadline:
             cluster = await consumer._client.fetch_all_metadata()
-            partitions = cluster.partitions_for_topic(self.topic)
-        if not partitions:
+            assigned = [
+                TopicPartition(topic, p)
+                for topic in self.topics
+                for p in cluster.partitions_for_topic(topic) or ()
+            ]
+        if len({tp.topic for tp in assigned}) < len(self.topics):
             await consumer.stop()
-            raise AssertionError(f"no partitions for {self.topic}")
-        assigned = [TopicPartition(self.topic, p) for p in partitions]
+            raise AssertionError(f"no partitions for some of {self.topics}")
         consumer.assign(assigned)
         if self.from_beginning:
             await consumer.seek_to_beginning(*assigned)
@@ -75,3 +78,49 @@ class TopicTail:
                 found.extend(r for r in records if match(r))
             await asyncio.sleep(0)
         return found
+
+
+async def publish_raw(
+    bootstrap: str,
+    topic: str,
+    values: Sequence[tuple[bytes | None, bytes]],
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Put messages on a topic the way another service would (or a broken one might)."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        encoded = [(k, v.encode()) for k, v in (headers or {}).items()]
+        for key, value in values:
+            await producer.send(topic, value=value, key=key, headers=encoded)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def fresh_group(bootstrap: str, *topics: str) -> str:
+    """A consumer group of the test's own whose committed offsets are the topics' current
+    ends: the service under test sees what the test publishes, not what others left."""
+    import uuid
+
+    from aiokafka.structs import OffsetAndMetadata
+
+    group = f"test-{uuid.uuid4().hex[:10]}"
+    await ensure_topics(bootstrap, topics)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = [
+            TopicPartition(t, p) for t in topics for p in cluster.partitions_for_topic(t) or ()
+        ]
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in ends.items()})
+    finally:
+        await consumer.stop()
+    return group

@@ -18,8 +18,9 @@ from services.routing.settings import RoutingSettings
 from shared.contracts.requests import Location, RequestLogged, ResidentContact
 from shared.events import CloudEvent, new_event
 from shared.reference import new_reference
-from shared.topics import EventType, source
+from shared.topics import REQUESTS_LOGGED, EventType, source
 from tests.support.fakes import FakePublisher
+from tests.support.kafka import fresh_group
 
 
 def logged_event(
@@ -81,12 +82,16 @@ async def running_routing(
     database_url: str,
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
+    consumer_group: str | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Routing]:
+    if kafka_bootstrap is not None and consumer_group is None:
+        consumer_group = await fresh_group(kafka_bootstrap, REQUESTS_LOGGED)
     settings = RoutingSettings(
         database_url=database_url,
         kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",
         outbox_sweep_seconds=0.2,
+        consumer_group=consumer_group or "",
     )
     in_memory = publisher is not None
     if publisher is not None:
