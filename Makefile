@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka postgres run up down test lint unit integration bench clean
+.PHONY: help install kafka postgres run up down test lint unit integration bench docs clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -51,6 +51,12 @@ unit: install
 
 bench: install kafka
 	$(PY) -m bench
+
+docs: install
+	@for service in intake routing; do \
+		$(VENV)/bin/faststream docs gen --factory --yaml services.$$service.asyncapi:schema_app \
+			--out docs/asyncapi/$$service.yaml; \
+	done
 
 clean: down
 	rm -rf var
