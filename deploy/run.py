@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
+sys.path.insert(0, str(ROOT))
 
 from broker import Broker  # noqa: E402
 
@@ -45,7 +46,7 @@ class Service:
         return RUN_DIR / f"{self.name}.pid"
 
 
-SERVICES = (Service("intake", 8001),)
+SERVICES = (Service("intake", 8001), Service("routing", 8002))
 
 
 def _log(message: str) -> None:
@@ -57,24 +58,26 @@ def _external_broker() -> bool:
 
 
 def _dev_credentials() -> None:
-    """A development field agent whose token `make run` users can curl with."""
-    token_file = DEV_DIR / "agent.token"
-    if token_file.is_file() and token_file.stat().st_size > 0:
-        return
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.intake.agents",
-            "add",
-            "dev-agent",
-            "--rotate",
-            "--token-file",
-            str(token_file),
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    """Development tokens `make run` users can curl with: a field agent, each department's
+    team and the operators, in var/dev/ (made once, kept across runs)."""
+    from services.routing.departments import TEAMS
+
+    commands = {
+        DEV_DIR / "agent.token": ["services.intake.agents", "add", "dev-agent", "--rotate"],
+        **{
+            DEV_DIR / f"{team}.token": ["services.routing.departments", "token", "add", team]
+            for team in TEAMS
+        },
+    }
+    for token_file, command in commands.items():
+        if token_file.is_file() and token_file.stat().st_size > 0:
+            continue
+        subprocess.run(
+            [sys.executable, "-m", *command, "--token-file", str(token_file)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 def _ready(service: Service) -> bool:
@@ -121,7 +124,10 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
 def _summary() -> None:
     for service in SERVICES:
         _log(f"{service.name:<14} {service.url}   (docs {service.url}/docs)")
-    _log(f"field agent token: {DEV_DIR / 'agent.token'}")
+    _log(
+        f"tokens: field agent {DEV_DIR / 'agent.token'}, departments and operators "
+        f"{DEV_DIR}/<team>.token"
+    )
 
 
 def _stop_pid(pid: int, timeout: float = 15.0) -> None:
