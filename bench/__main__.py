@@ -7,9 +7,9 @@ import asyncio
 import os
 import sys
 
-from bench import intake, report
+from bench import intake, report, routing
 
-BENCHMARKS = {"intake": intake.run}
+BENCHMARKS = {"intake": intake.run, "routing": routing.run}
 
 
 def main() -> int:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
+import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from shared.kafka import ensure_topics
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -60,3 +66,76 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
             pass
         time.sleep(0.2)
     raise SystemExit(f"bench: {url} did not answer within {timeout:.0f}s")
+
+
+def serve(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class ArrivalClock:
+    """Notes when each reference was sent (its 201) and when its first message became readable
+    on any of `topics`."""
+
+    def __init__(self, bootstrap: str, *topics: str) -> None:
+        self.bootstrap = bootstrap
+        self.topics = topics
+        self.created: dict[str, float] = {}
+        self.readable: dict[str, float] = {}
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def on_created(self, reference: str) -> None:
+        self.created[reference] = time.perf_counter()
+
+    async def start(self) -> None:
+        await ensure_topics(self.bootstrap, self.topics)
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None)
+        await consumer.start()
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = [
+            TopicPartition(t, p) for t in self.topics for p in cluster.partitions_for_topic(t)
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        for tp in partitions:
+            await consumer.position(tp)
+        self._consumer = consumer
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self._consumer is not None
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=100)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    self.readable.setdefault(record.key.decode(), now)
+
+    async def wait_for_all(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while set(self.created) - set(self.readable) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        if self._consumer:
+            await self._consumer.stop()
+
+    def delays_ms(self) -> list[float]:
+        return [
+            (self.readable[ref] - at) * 1000
+            for ref, at in self.created.items()
+            if ref in self.readable
+        ]

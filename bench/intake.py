@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from bench.common import OUT, ROOT, percentile, wait_http, write
-from shared.kafka import ensure_topics
+from bench.common import OUT, ArrivalClock, percentile, serve, stop, wait_http, write
 from shared.topics import REQUESTS_LOGGED
 from tests.support.intake import request_body
 from tests.support.processes import free_port
@@ -63,78 +61,6 @@ async def _load(
     return latencies, elapsed, errors
 
 
-class EventClock:
-    """Notes when each reference's 201 arrived and when its event became readable."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
-        self.created: dict[str, float] = {}
-        self.readable: dict[str, float] = {}
-        self._consumer: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task[None] | None = None
-
-    def on_created(self, reference: str) -> None:
-        self.created[reference] = time.perf_counter()
-
-    async def start(self) -> None:
-        await ensure_topics(self.bootstrap, [REQUESTS_LOGGED])
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None)
-        await consumer.start()
-        cluster = await consumer._client.fetch_all_metadata()
-        partitions = [
-            TopicPartition(REQUESTS_LOGGED, p)
-            for p in cluster.partitions_for_topic(REQUESTS_LOGGED)
-        ]
-        consumer.assign(partitions)
-        await consumer.seek_to_end(*partitions)
-        for tp in partitions:
-            await consumer.position(tp)
-        self._consumer = consumer
-        self._task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self._consumer is not None
-        while True:
-            batches = await self._consumer.getmany(timeout_ms=100)
-            now = time.perf_counter()
-            for records in batches.values():
-                for record in records:
-                    self.readable.setdefault(record.key.decode(), now)
-
-    async def wait_for_all(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while set(self.created) - set(self.readable) and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-        if self._consumer:
-            await self._consumer.stop()
-
-    def delays_ms(self) -> list[float]:
-        return [
-            (self.readable[ref] - at) * 1000
-            for ref, at in self.created.items()
-            if ref in self.readable
-        ]
-
-
-def _serve(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
 def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, float]:
     ms = [x * 1000 for x in latencies]
     return {
@@ -147,7 +73,8 @@ def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, f
     }
 
 
-async def _bench_intake(workdir: Path, bootstrap: str) -> dict[str, Any]:
+async def start_intake(workdir: Path, bootstrap: str) -> tuple[subprocess.Popen[bytes], str, str]:
+    """One intake process on a fresh SQLite store with a field agent: (process, url, token)."""
     from services.intake import agents, store
     from shared.store import Database
 
@@ -163,19 +90,28 @@ async def _bench_intake(workdir: Path, bootstrap: str) -> dict[str, Any]:
         "MO_KAFKA_BOOTSTRAP": bootstrap,
         "MO_INTAKE_LOG_LEVEL": "WARNING",
     }
-    process = _serve([sys.executable, "-m", "services.intake"], env, workdir / "intake.log")
+    process = serve([sys.executable, "-m", "services.intake"], env, workdir / "intake.log")
+    url = f"http://127.0.0.1:{port}"
     try:
-        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz")
+        await asyncio.to_thread(wait_http, f"{url}/readyz")
+    except BaseException:
+        stop(process)
+        raise
+    return process, url, token
+
+
+async def _bench_intake(workdir: Path, bootstrap: str) -> dict[str, Any]:
+    process, url, token = await start_intake(workdir, bootstrap)
+    try:
         headers = {"Authorization": f"Bearer {token}"}
-        url = f"http://127.0.0.1:{port}"
         await _load(url, headers, WARMUP, lambda _: None)
-        clock = EventClock(bootstrap)
+        clock = ArrivalClock(bootstrap, REQUESTS_LOGGED)
         await clock.start()
         latencies, elapsed, errors = await _load(url, headers, REQUESTS, clock.on_created)
         await clock.wait_for_all()
         await clock.stop()
     finally:
-        _stop(process)
+        stop(process)
     delays = clock.delays_ms()
     return {
         **_summary(latencies, elapsed, errors),
@@ -199,14 +135,14 @@ async def _bench_baseline(workdir: Path) -> dict[str, Any]:
         "warning",
         "--no-access-log",
     ]
-    process = _serve(command, env, workdir / "baseline.log")
+    process = serve(command, env, workdir / "baseline.log")
     try:
         await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/docs")
         url = f"http://127.0.0.1:{port}"
         await _load(url, {}, WARMUP, lambda _: None)
         latencies, elapsed, errors = await _load(url, {}, REQUESTS, lambda _: None)
     finally:
-        _stop(process)
+        stop(process)
     return _summary(latencies, elapsed, errors)
 
 

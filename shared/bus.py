@@ -46,7 +46,7 @@ def subscribe(
     metrics: ConsumerMetrics,
     *,
     description: str,
-    max_records: int = 500,
+    max_records: int = 1000,
 ) -> None:
     """Feed `topics` to `consumer` in batches, as the consumer group `consumer.name` (one
     subscriber for all of them: members of one group should subscribe alike)."""

@@ -9,6 +9,7 @@ Offsets are committed by the caller only after all of this has succeeded.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -23,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.deadletter import dead_letter_headers, scrub
 from shared.events import CloudEvent, InvalidEvent, parse_event
-from shared.inbox import first_delivery
+from shared.inbox import claim_new
 from shared.store import Database
 from shared.topics import DEADLETTER
 
@@ -34,14 +35,29 @@ __all__ = [
     "Record",
     "RetryLater",
     "describe_error",
+    "each",
 ]
 
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], None]
-Applier = Callable[[AsyncConnection, CloudEvent], Awaitable[AfterCommit | None]]
-"""Applies one event inside the consumer's transaction; may return a callback to run after
-the commit (metrics, wake-ups)."""
+Applier = Callable[[AsyncConnection, Sequence[CloudEvent]], Awaitable[AfterCommit | None]]
+"""Applies a run of new events of one type, in order, inside the consumer's transaction
+(so it can write them with a statement per table, not per event); may return a callback to
+run after the commit (metrics, wake-ups)."""
+
+OneEvent = Callable[[AsyncConnection, CloudEvent], Awaitable[None]]
+
+
+def each(apply_one: OneEvent) -> Applier:
+    """An applier that handles the events of a run one at a time."""
+
+    async def apply(conn: AsyncConnection, events: Sequence[CloudEvent]) -> None:
+        for event in events:
+            await apply_one(conn, event)
+
+    return apply
+
 
 SendRaw = Callable[[str, bytes, bytes | None, dict[str, str]], Awaitable[None]]
 
@@ -156,10 +172,15 @@ class EventConsumer:
             return
         callbacks: list[AfterCommit] = []
         async with self._db.transaction() as conn:
+            fresh = await claim_new(conn, self._inbox, [i.event.id for i in items], self.name)
+            # Redelivered events (seen before, or twice in this batch) are skipped.
+            new: list[CloudEvent] = []
             for item in items:
-                if not await first_delivery(conn, self._inbox, item.event.id, self.name):
-                    continue  # redelivered: its effect is already in the store
-                callback = await self._appliers[item.event.type](conn, item.event)
+                if item.event.id in fresh:
+                    fresh.discard(item.event.id)
+                    new.append(item.event)
+            for event_type, run in itertools.groupby(new, key=lambda e: e.type):
+                callback = await self._appliers[event_type](conn, list(run))
                 if callback is not None:
                     callbacks.append(callback)
         for callback in callbacks:

@@ -4,13 +4,14 @@ same transaction as the effect, so a redelivered event is recognised and skipped
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-__all__ = ["define_inbox", "first_delivery"]
+__all__ = ["claim_new", "define_inbox", "first_delivery"]
 
 
 def define_inbox(metadata: MetaData) -> Table:
@@ -39,3 +40,20 @@ async def first_delivery(
     )
     result = await conn.execute(statement)
     return result.rowcount == 1
+
+
+async def claim_new(
+    conn: AsyncConnection, inbox: Table, event_ids: Sequence[uuid.UUID], consumer: str
+) -> set[uuid.UUID]:
+    """Claim a batch of events in one statement; returns the ids not processed before."""
+    if not event_ids:
+        return set()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    now = datetime.now(UTC)
+    unique = list(dict.fromkeys(str(i) for i in event_ids))
+    # One statement compiled once, run with many rows ("insertmanyvalues"), not a VALUES
+    # list compiled afresh for every batch size.
+    statement = dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+    rows = [{"event_id": i, "consumer": consumer, "processed_at": now} for i in unique]
+    result = await conn.execute(statement, rows)
+    return {uuid.UUID(i) for i in result.scalars()}

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -38,7 +38,7 @@ from shared.events import CONTENT_TYPE, CloudEvent
 from shared.kafka import Publisher
 from shared.store import Database
 
-__all__ = ["OutboxRelay", "define_outbox", "enqueue"]
+__all__ = ["OutboxRelay", "define_outbox", "enqueue", "enqueue_many"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,29 @@ async def enqueue(
     )
 
 
+async def enqueue_many(
+    conn: AsyncConnection, outbox: Table, messages: Sequence[tuple[str, CloudEvent]]
+) -> None:
+    """Stage several (topic, event) pairs in one statement; published in this order."""
+    if not messages:
+        return
+    now = datetime.now(UTC)
+    headers = {"content-type": CONTENT_TYPE}
+    await conn.execute(
+        insert(outbox),
+        [
+            {
+                "topic": topic,
+                "key": e.subject,
+                "value": e.to_bytes(),
+                "headers": headers,
+                "created_at": now,
+            }
+            for topic, e in messages
+        ],
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Row:
     id: int
@@ -100,7 +123,7 @@ class OutboxRelay:
         registry: CollectorRegistry,
         service: str,
         sweep_seconds: float = 1.0,
-        batch_size: int = 500,
+        batch_size: int = 1000,
         coalesce_seconds: float = 0.01,
     ) -> None:
         self._db = db

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import store
-from shared.consumer import AfterCommit
+from shared.consumer import each
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.events import CloudEvent, InvalidEvent
@@ -19,7 +19,7 @@ __all__ = ["APPLIERS"]
 UNROUTABLE_NOTE = "waiting for the Mobile Office team to choose the right department"
 
 
-async def on_routed(conn: AsyncConnection, event: CloudEvent) -> AfterCommit | None:
+async def on_routed(conn: AsyncConnection, event: CloudEvent) -> None:
     routed = event.data_as(RequestRouted)
     await _apply(
         conn,
@@ -30,10 +30,9 @@ async def on_routed(conn: AsyncConnection, event: CloudEvent) -> AfterCommit | N
         routed.note,
         routed.department,
     )
-    return None
 
 
-async def on_unroutable(conn: AsyncConnection, event: CloudEvent) -> AfterCommit | None:
+async def on_unroutable(conn: AsyncConnection, event: CloudEvent) -> None:
     unroutable = event.data_as(RequestUnroutable)
     await _apply(
         conn,
@@ -43,13 +42,11 @@ async def on_unroutable(conn: AsyncConnection, event: CloudEvent) -> AfterCommit
         unroutable.decided_at,
         UNROUTABLE_NOTE,
     )
-    return None
 
 
-async def on_status_changed(conn: AsyncConnection, event: CloudEvent) -> AfterCommit | None:
+async def on_status_changed(conn: AsyncConnection, event: CloudEvent) -> None:
     changed = event.data_as(StatusChanged)
     await _apply(conn, event, changed.reference, changed.status, changed.changed_at, changed.note)
-    return None
 
 
 async def _apply(
@@ -66,7 +63,7 @@ async def _apply(
 
 
 APPLIERS = {
-    EventType.REQUEST_ROUTED: on_routed,
-    EventType.REQUEST_UNROUTABLE: on_unroutable,
-    EventType.REQUEST_STATUS_CHANGED: on_status_changed,
+    EventType.REQUEST_ROUTED: each(on_routed),
+    EventType.REQUEST_UNROUTABLE: each(on_unroutable),
+    EventType.REQUEST_STATUS_CHANGED: each(on_status_changed),
 }

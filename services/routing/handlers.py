@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,23 +16,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing import store
-from services.routing.domain import Rule, decide, due_at, transition_refusal
+from services.routing.decisions import Decision, RequestFacts, decision
+from services.routing.domain import Rule, decide, transition_refusal
 from services.routing.rulebook import RuleError, load_seed, validate_rules
 from shared.consumer import AfterCommit
-from shared.contracts.common import RequestStatus, UpdatesBy
+from shared.contracts.common import RequestStatus
 from shared.contracts.requests import Location, RequestLogged
 from shared.contracts.routing import (
     Priority,
-    RequestAssigned,
-    RequestRouted,
-    RequestUnroutable,
-    RoutingOutcome,
     StatusChanged,
 )
 from shared.events import CloudEvent, new_event
-from shared.outbox import enqueue
+from shared.outbox import enqueue, enqueue_many
 from shared.store import Database
-from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS, EventType, department_topic, source
+from shared.topics import REQUESTS_STATUS, EventType, source
 
 __all__ = ["Conflict", "NotFound", "Routing", "RoutingMetrics", "RuleBook"]
 
@@ -97,170 +94,63 @@ class Routing:
 
     # --- consuming mo.requests.logged -------------------------------------------------------
 
-    async def apply_logged(self, conn: AsyncConnection, event: CloudEvent) -> AfterCommit | None:
-        logged = event.data_as(RequestLogged)
-        if await store.find_request(conn, logged.reference) is not None:
-            return None  # the same request under another event id: decided already
-        now = self.clock()
-        rules = await self.rulebook.rules(conn)
-        rule = decide(
-            rules,
-            logged.category,
-            logged.location.area,
-            logged.location.community,
-            logged.description,
-        )
-        resident = logged.resident
-        contactable = resident is not None and resident.updates_by is not UpdatesBy.NONE
-        await conn.execute(
-            store.requests.insert().values(
-                reference=logged.reference,
-                category=logged.category,
-                area=logged.location.area.value,
-                community=logged.location.community,
-                description=logged.description,
-                location=logged.location.model_dump(mode="json"),
-                resident_contactable=contactable,
-                status=RequestStatus.LOGGED.value,
-                logged_at=logged.logged_at,
-                updated_at=now,
+    async def apply_logged(
+        self, conn: AsyncConnection, events: Sequence[CloudEvent]
+    ) -> AfterCommit | None:
+        """Decide a run of logged requests, writing each table once for the whole run."""
+        facts = [RequestFacts.from_logged(e.data_as(RequestLogged)) for e in events]
+        known = set(
+            await conn.scalars(
+                select(store.requests.c.reference).where(
+                    store.requests.c.reference.in_([f.reference for f in facts])
+                )
             )
         )
-        if rule is None:
-            await self._unroutable(conn, logged, now)
-            department, outcome = "none", "unroutable"
-        elif rule.refers:
-            await self._refer(conn, logged, rule, now)
-            department, outcome = "none", "referred"
-        else:
-            await self._assign(conn, logged.reference, rule, now, by=f"rule {rule.id}")
-            department, outcome = str(rule.department), "routed"
-        latency = (now - logged.logged_at).total_seconds()
+        now = self.clock()
+        by_category: dict[str, list[Rule]] = {}
+        for active in await self.rulebook.rules(conn):
+            by_category.setdefault(active.category, []).append(active)
+        requests, history, messages, outcomes = [], [], [], []
+        for fact in facts:
+            if fact.reference in known:
+                continue  # the same request under another event id: decided already
+            known.add(fact.reference)
+            rule = decide(
+                by_category.get(fact.category, ()),
+                fact.category,
+                fact.area,
+                fact.community,
+                fact.description,
+            )
+            made = decision(fact, rule, now)
+            requests.append(_request_row(fact, made, now))
+            history.append(
+                {
+                    "reference": fact.reference,
+                    "status": made.status.value,
+                    "at": now,
+                    "by": f"rule {rule.id}" if rule else "routing",
+                    "note": made.note,
+                }
+            )
+            messages.extend(made.messages)
+            latency = max(0.0, (now - fact.logged_at).total_seconds())
+            outcomes.append((made.department or "none", made.outcome, latency))
+            if made.outcome == "unroutable":
+                log.warning("unroutable reference=%s: %s", fact.reference, made.note)
+        if requests:
+            await conn.execute(store.requests.insert(), requests)
+            await conn.execute(store.status_history.insert(), history)
+            await enqueue_many(conn, store.outbox, messages)
 
         def count() -> None:
-            self.metrics.decisions.labels(department, outcome).inc()
-            self.metrics.decision_seconds.observe(max(0.0, latency))
-            if outcome == "unroutable":
-                self.metrics.unroutable.inc()
+            for department, outcome, latency in outcomes:
+                self.metrics.decisions.labels(department, outcome).inc()
+                self.metrics.decision_seconds.observe(latency)
+                if outcome == "unroutable":
+                    self.metrics.unroutable.inc()
 
         return count
-
-    async def _assign(
-        self,
-        conn: AsyncConnection,
-        reference: str,
-        rule: Rule,
-        now: datetime,
-        by: str,
-        note: str | None = None,
-    ) -> None:
-        request = await store.find_request(conn, reference)
-        assert request is not None and rule.department is not None
-        due = due_at(request.logged_at, rule)
-        await store.set_status(
-            conn,
-            reference,
-            RequestStatus.ROUTED,
-            now,
-            by,
-            note,
-            department=rule.department,
-            priority=rule.priority.value,
-            due_at=due,
-            rule_id=rule.id,
-        )
-        assigned = RequestAssigned(
-            reference=reference,
-            category=request.category,
-            description=request.description,
-            location=Location.model_validate(request.location),
-            department=rule.department,
-            priority=rule.priority,
-            due_at=due,
-            resident_contactable=request.resident_contactable,
-            logged_at=request.logged_at,
-            note=note,
-        )
-        await enqueue(
-            conn,
-            store.outbox,
-            department_topic(rule.department),
-            new_event(EventType.REQUEST_ASSIGNED, SOURCE, reference, assigned, now),
-        )
-        routed = RequestRouted(
-            reference=reference,
-            category=request.category,
-            area=request.area,
-            community=request.community,
-            outcome=RoutingOutcome.ROUTED,
-            status=RequestStatus.ROUTED,
-            department=rule.department,
-            priority=rule.priority,
-            due_at=due,
-            decided_at=now,
-        )
-        await enqueue(
-            conn,
-            store.outbox,
-            REQUESTS_ROUTED,
-            new_event(EventType.REQUEST_ROUTED, SOURCE, reference, routed, now),
-        )
-
-    async def _refer(
-        self, conn: AsyncConnection, logged: RequestLogged, rule: Rule, now: datetime
-    ) -> None:
-        await store.set_status(
-            conn,
-            logged.reference,
-            RequestStatus.REFERRED,
-            now,
-            f"rule {rule.id}",
-            rule.refer_note,
-            rule_id=rule.id,
-        )
-        routed = RequestRouted(
-            reference=logged.reference,
-            category=logged.category,
-            area=logged.location.area,
-            community=logged.location.community,
-            outcome=RoutingOutcome.REFERRED,
-            status=RequestStatus.REFERRED,
-            department=None,
-            note=rule.refer_note,
-            decided_at=now,
-        )
-        await enqueue(
-            conn,
-            store.outbox,
-            REQUESTS_ROUTED,
-            new_event(EventType.REQUEST_ROUTED, SOURCE, logged.reference, routed, now),
-        )
-
-    async def _unroutable(
-        self, conn: AsyncConnection, logged: RequestLogged, now: datetime
-    ) -> None:
-        reason = (
-            f"no routing rule for category {logged.category} in "
-            f"{logged.location.community} ({logged.location.area.value})"
-        )
-        await store.set_status(
-            conn, logged.reference, RequestStatus.UNROUTABLE, now, "routing", reason
-        )
-        log.warning("unroutable reference=%s: %s", logged.reference, reason)
-        unroutable = RequestUnroutable(
-            reference=logged.reference,
-            category=logged.category,
-            area=logged.location.area,
-            community=logged.location.community,
-            reason=reason,
-            decided_at=now,
-        )
-        await enqueue(
-            conn,
-            store.outbox,
-            REQUESTS_ROUTED,
-            new_event(EventType.REQUEST_UNROUTABLE, SOURCE, logged.reference, unroutable, now),
-        )
 
     # --- departments and operators ------------------------------------------------------------
 
@@ -322,7 +212,21 @@ class Routing:
                 priority=priority,
                 target_hours=target_hours,
             )
-            await self._assign(conn, reference, rule, self.clock(), by=operator, note=note)
+            now = self.clock()
+            made = decision(_facts(request), rule, now, note)
+            await store.set_status(
+                conn,
+                reference,
+                made.status,
+                now,
+                operator,
+                note,
+                department=made.department,
+                priority=priority.value,
+                due_at=made.due_at,
+                rule_id=None,
+            )
+            await enqueue_many(conn, store.outbox, made.messages)
         if request.status is RequestStatus.UNROUTABLE:
             self.metrics.unroutable.dec()
         self.metrics.decisions.labels(department, "manual").inc()
@@ -375,3 +279,36 @@ class Routing:
                 raise NotFound(str(rule_id))
         self.rulebook.invalidate()
         log.info("rule %d retired by %s: %s", rule_id, by, reason)
+
+
+def _request_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, object]:
+    return {
+        "reference": fact.reference,
+        "category": fact.category,
+        "area": fact.area.value,
+        "community": fact.community,
+        "description": fact.description,
+        "location": fact.location.model_dump(mode="json"),
+        "resident_contactable": fact.resident_contactable,
+        "status": made.status.value,
+        "department": made.department,
+        "priority": made.priority.value if made.priority else None,
+        "due_at": made.due_at,
+        "rule_id": made.rule_id,
+        "note": made.note,
+        "logged_at": fact.logged_at,
+        "updated_at": now,
+    }
+
+
+def _facts(request: store.RoutedRequest) -> RequestFacts:
+    return RequestFacts(
+        reference=request.reference,
+        category=request.category,
+        area=request.area,
+        community=request.community,
+        description=request.description,
+        location=Location.model_validate(request.location),
+        resident_contactable=request.resident_contactable,
+        logged_at=request.logged_at,
+    )

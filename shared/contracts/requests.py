@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Area, Language, Line, UpdatesBy
 
@@ -29,7 +29,9 @@ class ResidentContact(BaseModel):
 
     name: str | None = Field(None, max_length=120, description="Resident's name.")
     phone: str | None = Field(None, description="Mobile number in E.164 (+27XXXXXXXXX).")
-    email: EmailStr | None = Field(None, description="E-mail address.")
+    # A plain string: intake validated it; re-validating on every consumer costs more than
+    # the rest of routing's work per event.
+    email: str | None = Field(None, description="E-mail address (validated by intake).")
     language: Language = Field(Language.EN, description="Language for messages: en, af or xh.")
     updates_by: UpdatesBy = Field(UpdatesBy.NONE, description="sms, email or none.")
     privacy_notice_given: bool = Field(

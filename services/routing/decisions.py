@@ -1,0 +1,169 @@
+"""What a routing decision amounts to: the request's new state and the events that announce
+it. Pure: no I/O, so the batch consumer and an operator's hand assignment build the same
+events the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.routing.domain import Rule, due_at
+from shared.contracts.common import Area, RequestStatus, UpdatesBy
+from shared.contracts.requests import Location, RequestLogged
+from shared.contracts.routing import (
+    Priority,
+    RequestAssigned,
+    RequestRouted,
+    RequestUnroutable,
+    RoutingOutcome,
+)
+from shared.events import CloudEvent, new_event
+from shared.topics import REQUESTS_ROUTED, EventType, department_topic, source
+
+__all__ = ["Decision", "RequestFacts", "decision"]
+
+SOURCE = source("routing")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFacts:
+    """What routing knows of a request: never the resident's contact details."""
+
+    reference: str
+    category: str
+    area: Area
+    community: str
+    description: str
+    location: Location
+    resident_contactable: bool
+    logged_at: datetime
+
+    @classmethod
+    def from_logged(cls, logged: RequestLogged) -> RequestFacts:
+        resident = logged.resident
+        return cls(
+            reference=logged.reference,
+            category=logged.category,
+            area=logged.location.area,
+            community=logged.location.community,
+            description=logged.description,
+            location=logged.location,
+            resident_contactable=resident is not None and resident.updates_by is not UpdatesBy.NONE,
+            logged_at=logged.logged_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: RequestStatus
+    outcome: str  # routed, referred or unroutable: the metrics label
+    note: str | None = None
+    department: str | None = None
+    priority: Priority | None = None
+    due_at: datetime | None = None
+    rule_id: int | None = None
+    messages: list[tuple[str, CloudEvent]] = field(default_factory=list)
+
+
+def decision(
+    facts: RequestFacts, rule: Rule | None, now: datetime, note: str | None = None
+) -> Decision:
+    """The decision `rule` makes for the request; None as rule means no rule matched."""
+    if rule is None:
+        return _unroutable(facts, now)
+    if rule.refer_note is not None:
+        return _referral(facts, rule, rule.refer_note, now)
+    return _assignment(facts, rule, now, note)
+
+
+def _assignment(facts: RequestFacts, rule: Rule, now: datetime, note: str | None) -> Decision:
+    assert rule.department is not None
+    due = due_at(facts.logged_at, rule)
+    # model_construct: every value below comes from validated models; tests check that each
+    # event built here validates against its contract.
+    assigned = RequestAssigned.model_construct(
+        reference=facts.reference,
+        category=facts.category,
+        description=facts.description,
+        location=facts.location,
+        department=rule.department,
+        priority=rule.priority,
+        due_at=due,
+        resident_contactable=facts.resident_contactable,
+        logged_at=facts.logged_at,
+        note=note,
+    )
+    routed = RequestRouted.model_construct(
+        reference=facts.reference,
+        category=facts.category,
+        area=facts.area,
+        community=facts.community,
+        outcome=RoutingOutcome.ROUTED,
+        status=RequestStatus.ROUTED,
+        department=rule.department,
+        priority=rule.priority,
+        due_at=due,
+        decided_at=now,
+    )
+    return Decision(
+        status=RequestStatus.ROUTED,
+        outcome="routed",
+        note=note,
+        department=rule.department,
+        priority=rule.priority,
+        due_at=due,
+        rule_id=rule.id,
+        messages=[
+            (
+                department_topic(rule.department),
+                new_event(EventType.REQUEST_ASSIGNED, SOURCE, facts.reference, assigned, now),
+            ),
+            (
+                REQUESTS_ROUTED,
+                new_event(EventType.REQUEST_ROUTED, SOURCE, facts.reference, routed, now),
+            ),
+        ],
+    )
+
+
+def _referral(facts: RequestFacts, rule: Rule, note: str, now: datetime) -> Decision:
+    routed = RequestRouted(
+        reference=facts.reference,
+        category=facts.category,
+        area=facts.area,
+        community=facts.community,
+        outcome=RoutingOutcome.REFERRED,
+        status=RequestStatus.REFERRED,
+        department=None,
+        note=note,
+        decided_at=now,
+    )
+    event = new_event(EventType.REQUEST_ROUTED, SOURCE, facts.reference, routed, now)
+    return Decision(
+        status=RequestStatus.REFERRED,
+        outcome="referred",
+        note=note,
+        rule_id=rule.id,
+        messages=[(REQUESTS_ROUTED, event)],
+    )
+
+
+def _unroutable(facts: RequestFacts, now: datetime) -> Decision:
+    reason = (
+        f"no routing rule for category {facts.category} in {facts.community} ({facts.area.value})"
+    )
+    unroutable = RequestUnroutable(
+        reference=facts.reference,
+        category=facts.category,
+        area=facts.area,
+        community=facts.community,
+        reason=reason,
+        decided_at=now,
+    )
+    event = new_event(EventType.REQUEST_UNROUTABLE, SOURCE, facts.reference, unroutable, now)
+    return Decision(
+        status=RequestStatus.UNROUTABLE,
+        outcome="unroutable",
+        note=reason,
+        messages=[(REQUESTS_ROUTED, event)],
+    )
