@@ -32,6 +32,22 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             ),
             ("intake / baseline", f"{result['intake_over_baseline']}", ">= 0.6"),
         ]
+    if result["benchmark"] == "routing":
+        r, b, e = result["routing"], result["bare"], result["end_to_end"]
+        return [
+            (
+                "routing 20,000 pre-loaded events",
+                f"{r['events_per_s']} events/s ({r['seconds']} s)",
+                ">= 1,000 events/s",
+            ),
+            ("bare aiokafka consume+produce", f"{b['events_per_s']} events/s", ""),
+            ("routing / bare", f"{result['routing_over_bare']}", ">= 0.3"),
+            (
+                f"intake 201 to department topic at {e['rate_rps']} req/s, p50 / p99",
+                f"{e['p50_ms']} / {e['p99_ms']} ms",
+                "p99 < 1 s",
+            ),
+        ]
     return []
 
 
