@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from aiokafka import TopicPartition
@@ -20,10 +20,13 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
+from sqlalchemy import Table
 
-from shared.consumer import ConsumerMetrics, EventConsumer, Record, RetryLater
+from shared.consumer import Applier, ConsumerMetrics, EventConsumer, Record, RetryLater
+from shared.kafka import ensure_topics
+from shared.store import Database
 
-__all__ = ["BusRunner", "new_broker", "subscribe"]
+__all__ = ["BusRunner", "consume", "new_broker", "subscribe"]
 
 log = logging.getLogger(__name__)
 
@@ -146,3 +149,33 @@ class BusRunner:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self._broker.stop()
+
+
+def consume(
+    broker: KafkaBroker,
+    *,
+    bootstrap: str,
+    group: str,
+    db: Database,
+    inbox: Table,
+    appliers: Mapping[str, Applier],
+    topics: Sequence[str],
+    registry: CollectorRegistry,
+    service: str,
+    description: str,
+    create_topics: Sequence[str] | None,
+) -> tuple[EventConsumer, BusRunner]:
+    """A service's consumer, end to end: `topics` fed in batches to an `EventConsumer` of
+    `appliers` (dead letters published through `broker`), started by a `BusRunner` that first
+    creates `create_topics` (None: leave topics alone, as on the in-memory test broker)."""
+    metrics = ConsumerMetrics(registry, service)
+
+    async def send_raw(
+        topic: str, value: bytes, key: bytes | None, headers: dict[str, str]
+    ) -> None:
+        await broker.publish(value, topic, key=key, headers=headers)
+
+    consumer = EventConsumer(group, db, inbox, appliers, send_raw, metrics)
+    subscribe(broker, topics, consumer, metrics, description=description)
+    prepare = None if create_topics is None else (lambda: ensure_topics(bootstrap, create_topics))
+    return consumer, BusRunner(broker, prepare=prepare)

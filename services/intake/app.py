@@ -14,10 +14,9 @@ from services.intake import followup, store
 from services.intake.api import IntakeContext, routes
 from services.intake.handlers import Ports
 from services.intake.settings import IntakeSettings
-from shared.bus import BusRunner, new_broker, subscribe
-from shared.consumer import ConsumerMetrics, EventConsumer
+from shared.bus import consume, new_broker
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.kafka import KafkaPublisher, Publisher, ensure_topics
+from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http, new_registry
 from shared.outbox import OutboxRelay
 from shared.reference import new_reference
@@ -70,35 +69,18 @@ def create_app(
     )
 
     broker = new_broker(settings.kafka_bootstrap, "intake", registry)
-    consumer_metrics = ConsumerMetrics(registry, "intake")
-
-    async def send_raw(
-        topic: str, value: bytes, key: bytes | None, headers: dict[str, str]
-    ) -> None:
-        await broker.publish(value, topic, key=key, headers=headers)
-
-    consumer = EventConsumer(
-        settings.consumer_group or "intake",
-        db,
-        store.inbox,
-        followup.APPLIERS,
-        send_raw,
-        consumer_metrics,
-    )
-    subscribe(
+    _consumer, bus = consume(
         broker,
-        [REQUESTS_ROUTED, REQUESTS_STATUS],
-        consumer,
-        consumer_metrics,
+        bootstrap=settings.kafka_bootstrap,
+        group=settings.consumer_group or "intake",
+        db=db,
+        inbox=store.inbox,
+        appliers=followup.APPLIERS,
+        topics=[REQUESTS_ROUTED, REQUESTS_STATUS],
+        registry=registry,
+        service="intake",
         description="Routing decisions and departments' progress, for the public follow-up.",
-    )
-    bus = BusRunner(
-        broker,
-        prepare=None
-        if not create_topics
-        else lambda: ensure_topics(
-            settings.kafka_bootstrap, [REQUESTS_ROUTED, REQUESTS_STATUS, DEADLETTER]
-        ),
+        create_topics=[REQUESTS_ROUTED, REQUESTS_STATUS, DEADLETTER] if create_topics else None,
     )
 
     @asynccontextmanager

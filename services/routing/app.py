@@ -12,14 +12,13 @@ from fastapi import FastAPI
 
 from services.routing import store
 from services.routing.api import RoutingContext, routes
-from services.routing.bus import PUBLISHED_TOPICS, wire
+from services.routing.bus import PUBLISHED_TOPICS, document_publishers
 from services.routing.handlers import Routing, RoutingMetrics, RuleBook
 from services.routing.rulebook import RuleError
 from services.routing.settings import RoutingSettings
-from shared.bus import BusRunner, new_broker
-from shared.consumer import ConsumerMetrics, EventConsumer
+from shared.bus import consume, new_broker
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.kafka import KafkaPublisher, Publisher, ensure_topics
+from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http, new_registry
 from shared.outbox import OutboxRelay
 from shared.store import Database
@@ -58,28 +57,20 @@ def create_app(
         clock=clock or (lambda: datetime.now(UTC)),
     )
     broker = new_broker(settings.kafka_bootstrap, "routing", registry)
-    consumer_metrics = ConsumerMetrics(registry, "routing")
-
-    async def send_raw(
-        topic: str, value: bytes, key: bytes | None, headers: dict[str, str]
-    ) -> None:
-        await broker.publish(value, topic, key=key, headers=headers)
-
-    consumer = EventConsumer(
-        settings.consumer_group or "routing",
-        db,
-        store.inbox,
-        {EventType.REQUEST_LOGGED: routing.apply_logged},
-        send_raw,
-        consumer_metrics,
-    )
-    wire(broker, consumer, consumer_metrics)
-    bus = BusRunner(
+    consumer, bus = consume(
         broker,
-        prepare=None
-        if not create_topics
-        else lambda: ensure_topics(settings.kafka_bootstrap, [REQUESTS_LOGGED, *topics]),
+        bootstrap=settings.kafka_bootstrap,
+        group=settings.consumer_group or "routing",
+        db=db,
+        inbox=store.inbox,
+        appliers={EventType.REQUEST_LOGGED: routing.apply_logged},
+        topics=[REQUESTS_LOGGED],
+        registry=registry,
+        service="routing",
+        description="Requests logged by field agents (mobileoffice.request.logged.v1).",
+        create_topics=[REQUESTS_LOGGED, *topics] if create_topics else None,
     )
+    document_publishers(broker)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -1,17 +1,15 @@
-"""Routing on the bus: it consumes `mo.requests.logged`; the publishers declared here are what
-its outbox relay writes, declared so the AsyncAPI document shows each department its topic."""
+"""Routing on the bus, as documented: the publishers declared here are what its outbox relay
+writes, declared so the AsyncAPI document shows each department its topic."""
 
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
-from shared.bus import subscribe
 from shared.catalogue import DEPARTMENTS
-from shared.consumer import ConsumerMetrics, EventConsumer
 from shared.contracts.routing import RequestAssigned, RequestRouted, StatusChanged
-from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, department_topic
+from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS, department_topic
 
-__all__ = ["PUBLISHED_TOPICS", "wire"]
+__all__ = ["PUBLISHED_TOPICS", "document_publishers"]
 
 PUBLISHED_TOPICS = (
     REQUESTS_ROUTED,
@@ -20,14 +18,8 @@ PUBLISHED_TOPICS = (
 )
 
 
-def wire(broker: KafkaBroker, consumer: EventConsumer, metrics: ConsumerMetrics) -> None:
-    subscribe(
-        broker,
-        [REQUESTS_LOGGED],
-        consumer,
-        metrics,
-        description="Requests logged by field agents (mobileoffice.request.logged.v1).",
-    )
+def document_publishers(broker: KafkaBroker) -> None:
+    """Declares what routing's outbox relay writes, for the AsyncAPI document only."""
     for department in DEPARTMENTS:
         broker.publisher(
             department_topic(department.slug),

@@ -1,0 +1,129 @@
+"""The ways a message leaves: an SMS gateway over HTTP, e-mail over SMTP, or (with neither
+configured, as in `make run`) files under var/outbox/ to read."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+import httpx
+
+__all__ = ["FileOutbox", "Outgoing", "SendError", "Sender", "SmsGateway", "SmtpMailer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    delivery_id: str  # the idempotency key: a retry of this message carries the same one
+    channel: str  # sms or email
+    address: str
+    subject_ref: str  # reference number or visit id
+    text: str  # the SMS, or the e-mail body
+    email_subject: str
+
+
+class SendError(Exception):
+    """The channel refused or failed; `reason` is short and has no personal information."""
+
+    def __init__(self, reason: str, retryable: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
+class Sender(Protocol):
+    async def send(self, message: Outgoing) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class SmsGateway:
+    """POSTs `{to, text, reference}` with an Idempotency-Key header: a gateway that honours it
+    sends a retried message once even if we crashed after it accepted the first try."""
+
+    def __init__(self, url: str, timeout: float = 10.0, client: httpx.AsyncClient | None = None):
+        self._url = url
+        self._client = client or httpx.AsyncClient(
+            timeout=timeout, limits=httpx.Limits(max_connections=64)
+        )
+
+    async def send(self, message: Outgoing) -> None:
+        body = {"to": message.address, "text": message.text, "reference": message.subject_ref}
+        try:
+            response = await self._client.post(
+                self._url, json=body, headers={"Idempotency-Key": message.delivery_id}
+            )
+        except httpx.HTTPError as exc:
+            raise SendError(f"gateway unreachable: {type(exc).__name__}") from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise SendError(f"gateway answered {response.status_code}")
+        if response.status_code >= 400:
+            # The gateway refuses this message as such (a bad number): retrying cannot help.
+            raise SendError(f"gateway refused: {response.status_code}", retryable=False)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+class SmtpMailer:
+    def __init__(self, host: str, port: int, sender: str, timeout: float = 15.0) -> None:
+        self._host = host
+        self._port = port
+        self._sender = sender
+        self._timeout = timeout
+
+    async def send(self, message: Outgoing) -> None:
+        email = EmailMessage()
+        email["From"] = self._sender
+        email["To"] = message.address
+        email["Subject"] = message.email_subject
+        email["Message-ID"] = f"<{message.delivery_id}@mobileoffice>"  # same id on a retry
+        email.set_content(message.text)
+        try:
+            await aiosmtplib.send(
+                email, hostname=self._host, port=self._port, timeout=self._timeout
+            )
+        except aiosmtplib.SMTPRecipientsRefused:
+            raise SendError("mail server refused the recipient", retryable=False) from None
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise SendError(f"mail server: {type(exc).__name__}") from None
+
+    async def close(self) -> None:
+        return None
+
+
+class FileOutbox:
+    """`make run` without a gateway or mail server: one .eml per e-mail, one JSON line per
+    SMS, so a developer can read exactly what residents would get."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._lock = asyncio.Lock()
+
+    async def send(self, message: Outgoing) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)
+        if message.channel == "sms":
+            line = json.dumps(
+                {
+                    "id": message.delivery_id,
+                    "to": message.address,
+                    "text": message.text,
+                    "reference": message.subject_ref,
+                }
+            )
+            async with self._lock:
+                with (self._folder / "sms.jsonl").open("a") as out:
+                    out.write(line + "\n")
+            return
+        email = EmailMessage()
+        email["To"] = message.address
+        email["Subject"] = message.email_subject
+        email.set_content(message.text)
+        (self._folder / f"{message.delivery_id}.eml").write_bytes(bytes(email))
+
+    async def close(self) -> None:
+        return None

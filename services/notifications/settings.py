@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from services.notifications.domain import QuietHours
+from shared.settings import ServiceSettings
+
+__all__ = ["NotificationsSettings"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class NotificationsSettings(ServiceSettings):
+    """Notifications' settings, from `MO_NOTIFICATIONS_*` (and `MO_KAFKA_BOOTSTRAP`). With no
+    SMTP host and no SMS gateway, messages are written to `outbox_dir` instead."""
+
+    model_config = SettingsConfigDict(env_prefix="MO_NOTIFICATIONS_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite+aiosqlite:///var/notifications.db"
+    port: int = Field(8003, ge=1, le=65535)
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_from: str = "Mobile Office <mobileoffice@capetown.gov.za>"
+    sms_url: str | None = Field(None, pattern=r"^https?://", description="The SMS gateway's URL.")
+    outbox_dir: Path = ROOT / "var" / "outbox"
+    quiet_hours: str = Field("20:00-07:00", description="No SMS in this window; `off` disables.")
+    max_attempts: int = Field(5, ge=1, le=20)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        QuietHours.parse(value)
+        return value
