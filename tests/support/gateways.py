@@ -1,0 +1,89 @@
+"""Real local peers for the notification channels: an SMTP server and an HTTP SMS gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+from aiohttp import web
+from aiosmtpd.controller import Controller
+
+from tests.support.processes import free_port
+
+
+@dataclass
+class SmsGatewayServer:
+    """Accepts `POST /sms`; fails the first `fail_first` calls with 503 (or all, with
+    `always_fail`); remembers every accepted message and the idempotency keys it saw."""
+
+    fail_first: int = 0
+    always_fail: bool = False
+    calls: int = 0
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sms"
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        self.keys.append(request.headers.get("Idempotency-Key", ""))
+        if self.always_fail or self.calls <= self.fail_first:
+            return web.json_response({"error": "try later"}, status=503)
+        body = await request.json()
+        self.accepted.append({**body, "key": request.headers.get("Idempotency-Key")})
+        return web.json_response({"status": "queued"}, status=202)
+
+
+@asynccontextmanager
+async def sms_gateway(**options: Any) -> AsyncIterator[SmsGatewayServer]:
+    gateway = SmsGatewayServer(**options)
+    app = web.Application()
+    app.router.add_post("/sms", gateway.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    gateway.port = free_port()
+    site = web.TCPSite(runner, "127.0.0.1", gateway.port)
+    await site.start()
+    try:
+        yield gateway
+    finally:
+        await runner.cleanup()
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    inbox: _Inbox
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.inbox.messages
+
+
+@asynccontextmanager
+async def smtp_server() -> AsyncIterator[SmtpServer]:
+    inbox = _Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    await asyncio.to_thread(controller.start)
+    try:
+        yield SmtpServer(port, inbox)
+    finally:
+        await asyncio.to_thread(controller.stop)
