@@ -7,9 +7,13 @@ import asyncio
 import os
 import sys
 
-from bench import intake, report, routing
+from bench import intake, notifications, report, routing
 
-BENCHMARKS = {"intake": intake.run, "routing": routing.run}
+BENCHMARKS = {
+    "intake": intake.run,
+    "routing": routing.run,
+    "notifications": notifications.run,
+}
 
 
 def main() -> int:

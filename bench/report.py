@@ -48,6 +48,17 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
                 "p99 < 1 s",
             ),
         ]
+    if result["benchmark"] == "notifications":
+        n, b = result["notifications"], result["bare"]
+        return [
+            (
+                "10,000 logged events to SMS at a local gateway",
+                f"{n['sms_per_s']} SMS/s ({n['seconds']} s)",
+                ">= 300 SMS/s",
+            ),
+            ("bare loop posting the same texts", f"{b['sms_per_s']} SMS/s", ""),
+            ("notifications / bare", f"{result['notifications_over_bare']}", ">= 0.5"),
+        ]
     return []
 
 

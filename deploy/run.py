@@ -46,7 +46,11 @@ class Service:
         return RUN_DIR / f"{self.name}.pid"
 
 
-SERVICES = (Service("intake", 8001), Service("routing", 8002))
+SERVICES = (
+    Service("intake", 8001),
+    Service("routing", 8002),
+    Service("notifications", 8003),
+)
 
 
 def _log(message: str) -> None:

@@ -10,8 +10,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
+import aiohttp
 import aiosmtplib
-import httpx
 
 __all__ = ["FileOutbox", "Outgoing", "SendError", "Sender", "SmsGateway", "SmtpMailer"]
 
@@ -43,30 +43,38 @@ class Sender(Protocol):
 
 class SmsGateway:
     """POSTs `{to, text, reference}` with an Idempotency-Key header: a gateway that honours it
-    sends a retried message once even if we crashed after it accepted the first try."""
+    sends a retried message once even if we crashed after it accepted the first try.
 
-    def __init__(self, url: str, timeout: float = 10.0, client: httpx.AsyncClient | None = None):
+    aiohttp rather than httpx here: at a few hundred SMS a second its client costs about half
+    the CPU per request, on a machine the broker and the other services share."""
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
         self._url = url
-        self._client = client or httpx.AsyncClient(
-            timeout=timeout, limits=httpx.Limits(max_connections=64)
-        )
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
 
     async def send(self, message: Outgoing) -> None:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=64)
+            self._session = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
         body = {"to": message.address, "text": message.text, "reference": message.subject_ref}
         try:
-            response = await self._client.post(
+            async with self._session.post(
                 self._url, json=body, headers={"Idempotency-Key": message.delivery_id}
-            )
-        except httpx.HTTPError as exc:
+            ) as response:
+                status = response.status
+                await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise SendError(f"gateway unreachable: {type(exc).__name__}") from None
-        if response.status_code >= 500 or response.status_code == 429:
-            raise SendError(f"gateway answered {response.status_code}")
-        if response.status_code >= 400:
+        if status >= 500 or status == 429:
+            raise SendError(f"gateway answered {status}")
+        if status >= 400:
             # The gateway refuses this message as such (a bad number): retrying cannot help.
-            raise SendError(f"gateway refused: {response.status_code}", retryable=False)
+            raise SendError(f"gateway refused: {status}", retryable=False)
 
     async def close(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()
 
 
 class SmtpMailer:

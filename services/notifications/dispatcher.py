@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications import store
@@ -30,7 +30,7 @@ from shared.contracts.common import Language
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 from shared.deadletter import dead_letter_headers
 from shared.events import new_event
-from shared.outbox import enqueue
+from shared.outbox import enqueue, enqueue_many
 from shared.store import Database
 from shared.topics import DEADLETTER, NOTIFICATIONS, EventType, source
 
@@ -90,7 +90,7 @@ class Dispatcher:
         quiet_hours: QuietHours,
         metrics: NotificationMetrics,
         max_attempts: int = 5,
-        batch_size: int = 200,
+        batch_size: int = 500,
         concurrency: int = 50,
         poll_seconds: float = 0.5,
     ) -> None:
@@ -215,11 +215,43 @@ class Dispatcher:
     async def _record(self, results: list[_Result]) -> None:
         now = self._clock()
         after: list[Callable[[], None]] = []
+        sent = [r.due.row for r in results if r.due.outgoing is not None and r.error is None]
         async with self._db.transaction() as conn:
+            await self._record_sent(conn, sent, now)
             for result in results:
-                after.extend(await self._record_one(conn, result, now))
+                if result.due.outgoing is None or result.error is not None:
+                    after.extend(await self._record_one(conn, result, now))
+        for row in sent:
+            created = _aware(row.created_at)
+            self._metrics.sent.labels(row.channel, row.template, row.language).inc()
+            self._metrics.latency.observe(max(0.0, (now - created).total_seconds()))
         for callback in after:
             callback()
+
+    async def _record_sent(self, conn: AsyncConnection, rows: list[Any], now: dt.datetime) -> None:
+        """The common case, written with one statement per table for the whole round."""
+        if not rows:
+            return
+        await conn.execute(
+            update(store.deliveries)
+            .where(store.deliveries.c.id == bindparam("delivery_id"))
+            .values(status=Status.SENT, attempts=bindparam("tries"), sent_at=now, last_error=None),
+            [{"delivery_id": r.id, "tries": r.attempts + 1} for r in rows],
+        )
+        events = []
+        for row in rows:
+            delivered = NotificationDelivered(
+                delivery_id=row.id,
+                subject=row.subject,
+                channel=row.channel,
+                template=row.template,
+                language=row.language,
+                attempts=row.attempts + 1,
+                sent_at=now,
+            )
+            event = new_event(EventType.NOTIFICATION_DELIVERED, SOURCE, row.subject, delivered, now)
+            events.append((NOTIFICATIONS, event))
+        await enqueue_many(conn, store.outbox, events)
 
     async def _record_one(
         self, conn: AsyncConnection, result: _Result, now: dt.datetime
@@ -239,34 +271,7 @@ class Dispatcher:
                 )
             return []
         attempts = row.attempts + 1
-        if result.error is None:
-            await conn.execute(
-                update(store.deliveries)
-                .where(where)
-                .values(status=Status.SENT, attempts=attempts, sent_at=now, last_error=None)
-            )
-            delivered = NotificationDelivered(
-                delivery_id=row.id,
-                subject=row.subject,
-                channel=row.channel,
-                template=row.template,
-                language=row.language,
-                attempts=attempts,
-                sent_at=now,
-            )
-            await enqueue(
-                conn,
-                store.outbox,
-                NOTIFICATIONS,
-                new_event(EventType.NOTIFICATION_DELIVERED, SOURCE, row.subject, delivered, now),
-            )
-            created = (
-                row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
-            )
-            return [
-                lambda: self._metrics.sent.labels(row.channel, row.template, row.language).inc(),
-                lambda: self._metrics.latency.observe(max(0.0, (now - created).total_seconds())),
-            ]
+        assert result.error is not None
         error = result.error
         if error.retryable and attempts < self._max_attempts:
             delay = dt.timedelta(seconds=backoff_seconds(attempts))
@@ -308,3 +313,8 @@ class Dispatcher:
                 .where(store.deliveries.c.status == Status.PENDING)
             )
         self._metrics.pending.set(count or 0)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything this store writes is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

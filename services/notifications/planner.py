@@ -36,7 +36,7 @@ class Planner:
 
     def appliers(self) -> dict[str, Applier]:
         return {
-            EventType.REQUEST_LOGGED: self._each(self._logged),
+            EventType.REQUEST_LOGGED: self._logged,
             EventType.REQUEST_ROUTED: self._each(self._routed),
             EventType.REQUEST_UNROUTABLE: self._each(self._nothing),
             EventType.REQUEST_STATUS_CHANGED: self._each(self._status),
@@ -56,29 +56,53 @@ class Planner:
     async def _nothing(self, conn: AsyncConnection, event: CloudEvent) -> None:
         """Unroutable requests wait for triage; the resident hears when it is routed."""
 
-    async def _logged(self, conn: AsyncConnection, event: CloudEvent) -> None:
-        logged = event.data_as(RequestLogged)
-        resident = logged.resident
-        updates_by = resident.updates_by if resident else UpdatesBy.NONE
+    async def _logged(self, conn: AsyncConnection, events: Sequence[CloudEvent]) -> AfterCommit:
+        """A run of logged requests: contacts and first messages written a statement per
+        table, since a field day's requests arrive together."""
         now = self._clock()
-        # Only what a message needs, and nothing at all for a resident who wants no updates.
-        contact = {
-            "reference": logged.reference,
-            "phone": resident.phone if resident and updates_by is UpdatesBy.SMS else None,
-            "email": resident.email if resident and updates_by is UpdatesBy.EMAIL else None,
-            "language": (resident.language if resident else "en"),
-            "updates_by": updates_by.value,
-            "created_at": now,
-        }
-        await conn.execute(_insert(conn, store.contacts).values(**contact).on_conflict_do_nothing())
-        await self._to_resident(
-            conn,
-            event,
-            logged.reference,
-            Template.LOGGED,
-            {"reference": format_for_reading(logged.reference)},
+        contacts, deliveries = [], []
+        for event in events:
+            logged = event.data_as(RequestLogged)
+            resident = logged.resident
+            updates_by = resident.updates_by if resident else UpdatesBy.NONE
+            # Only what a message needs; nothing at all for a resident who wants no updates.
+            contact = {
+                "reference": logged.reference,
+                "phone": resident.phone if resident and updates_by is UpdatesBy.SMS else None,
+                "email": resident.email if resident and updates_by is UpdatesBy.EMAIL else None,
+                "language": resident.language.value if resident else "en",
+                "updates_by": updates_by.value,
+                "created_at": now,
+            }
+            contacts.append(contact)
+            if updates_by is not UpdatesBy.NONE:
+                deliveries.append(
+                    self._delivery_row(
+                        event,
+                        logged.reference,
+                        Template.LOGGED,
+                        {"reference": format_for_reading(logged.reference)},
+                        now,
+                        channel=updates_by.value,
+                        address=contact["phone"] or contact["email"],
+                        language=contact["language"],
+                        status=Status.PENDING,
+                    )
+                )
+        await conn.execute(_insert(conn, store.contacts).on_conflict_do_nothing(), contacts)
+        if deliveries:
+            await conn.execute(_insert(conn, store.deliveries).on_conflict_do_nothing(), deliveries)
+        held = set(
+            await conn.scalars(
+                select(store.deliveries.c.subject).where(
+                    store.deliveries.c.subject.in_([c["reference"] for c in contacts]),
+                    store.deliveries.c.status == Status.AWAITING_CONTACT,
+                )
+            )
         )
-        await self._release_awaiting(conn, logged.reference)
+        for reference in held:
+            await self._release_awaiting(conn, reference)
+        return self._wake
 
     async def _routed(self, conn: AsyncConnection, event: CloudEvent) -> None:
         routed = event.data_as(RequestRouted)
@@ -219,18 +243,32 @@ class Planner:
         now: datetime,
         **values: Any,
     ) -> None:
-        statement = _insert(conn, store.deliveries).values(
-            id=str(uuid.uuid4()),
-            event_id=str(event.id),
-            subject=subject,
-            template=template.value,
-            params=params,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+        row = self._delivery_row(event, subject, template, params, now, **values)
+        await conn.execute(_insert(conn, store.deliveries).values(**row).on_conflict_do_nothing())
+
+    @staticmethod
+    def _delivery_row(
+        event: CloudEvent,
+        subject: str,
+        template: Template,
+        params: dict[str, str],
+        now: datetime,
+        **values: Any,
+    ) -> dict[str, Any]:
+        return {
+            "id": str(uuid.uuid4()),
+            "event_id": str(event.id),
+            "subject": subject,
+            "template": template.value,
+            "params": params,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "channel": None,
+            "address": None,
+            "language": None,
             **values,
-        )
-        await conn.execute(statement.on_conflict_do_nothing())
+        }
 
 
 def _insert(conn: AsyncConnection, table: Any) -> Any:

@@ -1,0 +1,119 @@
+"""Notifications under load: 10,000 logged events (residents asking for SMS updates) to
+10,000 SMS accepted by a local gateway that answers at once, against a bare loop posting the
+same 10,000 texts to the same gateway with the same HTTP client and concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.common import OUT, serve, stop, wait_http, write
+from services.notifications.texts import Template, render
+from shared.contracts.common import Language
+from shared.events import CONTENT_TYPE
+from shared.reference import format_for_reading
+from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
+from tests.support.gateways import sms_gateway
+from tests.support.kafka import fresh_group, publish_raw
+from tests.support.processes import free_port
+from tests.unit.test_notifications_service import logged
+
+EVENTS = int(os.environ.get("BENCH_NOTIFICATIONS_EVENTS", "10000"))
+CONCURRENCY = 50  # the dispatcher's
+
+
+async def _service(workdir: Path, bootstrap: str, gateway: Any) -> dict[str, Any]:
+    group = await fresh_group(bootstrap, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS)
+    languages = ["en", "af", "xh"]
+    events = [logged(language=languages[i % 3]) for i in range(EVENTS)]
+    await publish_raw(
+        bootstrap,
+        REQUESTS_LOGGED,
+        [(e.key, e.to_bytes()) for e in events],
+        {"content-type": CONTENT_TYPE},
+    )
+    port = free_port()
+    env = {
+        "MO_NOTIFICATIONS_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'notifications.db'}",
+        "MO_NOTIFICATIONS_PORT": str(port),
+        "MO_NOTIFICATIONS_CONSUMER_GROUP": group,
+        "MO_NOTIFICATIONS_SMS_URL": gateway.url,
+        "MO_NOTIFICATIONS_QUIET_HOURS": "off",
+        "MO_NOTIFICATIONS_LOG_LEVEL": "WARNING",
+        "MO_KAFKA_BOOTSTRAP": bootstrap,
+    }
+    process = serve([sys.executable, "-m", "services.notifications"], env, workdir / "n.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", 60)
+        started = time.perf_counter()
+        deadline = started + 600
+        while len(gateway.accepted) < EVENTS and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - started
+    finally:
+        stop(process)
+    accepted = len(gateway.accepted)
+    return {
+        "events": EVENTS,
+        "sms_accepted": accepted,
+        "seconds": round(elapsed, 2),
+        "sms_per_s": round(accepted / elapsed, 1),
+    }
+
+
+async def _bare(gateway: Any) -> dict[str, Any]:
+    bodies = []
+    for i in range(EVENTS):
+        reference = f"{1000000000 + i}"
+        text = render(
+            Template.LOGGED, Language.EN, {"reference": format_for_reading(reference)}
+        ).sms
+        bodies.append({"to": "+27825550199", "text": text, "reference": reference})
+    pending = iter(bodies)
+    before = len(gateway.accepted)
+    connector = aiohttp.TCPConnector(limit=64)  # the same client as the service's gateway
+    async with aiohttp.ClientSession(connector=connector) as client:
+
+        async def worker() -> None:
+            for body in pending:
+                key = {"Idempotency-Key": str(uuid.uuid4())}
+                async with client.post(gateway.url, json=body, headers=key) as response:
+                    await response.read()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
+    sent = len(gateway.accepted) - before
+    return {"sms": sent, "seconds": round(elapsed, 2), "sms_per_s": round(sent / elapsed, 1)}
+
+
+async def run(bootstrap: str) -> dict[str, Any]:
+    workdir = OUT / f"notifications-{uuid.uuid4().hex[:6]}"
+    workdir.mkdir(parents=True)
+    try:
+        async with sms_gateway() as gateway:
+            service = await _service(workdir, bootstrap, gateway)
+            print(f"notifications: {service}", flush=True)
+            gateway.accepted.clear()
+            bare = await _bare(gateway)
+            print(f"bare loop: {bare}", flush=True)
+    finally:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+    figures = {
+        "notifications": service,
+        "bare": bare,
+        "notifications_over_bare": round(service["sms_per_s"] / bare["sms_per_s"], 2),
+        "targets": {"sms_per_s": ">= 300", "notifications_over_bare": ">= 0.5"},
+    }
+    path = write("notifications", figures)
+    print(f"notifications / bare: {figures['notifications_over_bare']}  ({path})")
+    return figures
