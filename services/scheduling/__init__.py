@@ -1,0 +1,1 @@
+"""Scheduling: plans the Mobile Office's visits under the city's rules and announces them."""

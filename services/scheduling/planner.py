@@ -1,0 +1,196 @@
+"""The month's plan: pure rules, no I/O. The same inputs always give the same plan.
+
+Rules (CONTRACT.md section 6): visits on working days only (Monday to Friday, not a South
+African public holiday, observed days included); at least `visits_per_week` (two) visits in
+every week; every area at least once in the month; at most one visit per team per day; no
+community twice in a month while another community of its area has waited longer; among the
+communities that qualify, those waiting longest, then with most open requests, first.
+
+Weeks that straddle two months: a week (Monday to Sunday) belongs to the month that holds its
+Thursday, as ISO 8601 assigns weeks to years. That month plans the week's two visits on its own
+days of the week; the other month need not plan any in it (its days there may stay empty).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import holidays as public_holidays
+
+from shared.contracts.common import Area
+
+__all__ = [
+    "Community",
+    "PlannedVisit",
+    "PlanningError",
+    "holiday_name",
+    "month_weeks",
+    "plan_month",
+    "working_days",
+]
+
+VISITS_PER_WEEK = 2
+
+
+class PlanningError(ValueError):
+    """A rule the month cannot meet; `rule` names it, the message says why."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    name: str
+    area: Area
+    venue: str
+    starts: dt.time = dt.time(9, 30)
+    ends: dt.time = dt.time(13, 30)
+    last_visited: dt.date | None = None
+    open_requests: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedVisit:
+    date: dt.date
+    team: str
+    community: str
+    area: Area
+    venue: str
+    starts: dt.time
+    ends: dt.time
+
+    @property
+    def id(self) -> str:
+        """Stable across re-plans: the same community on the same day is the same visit."""
+        slug = "".join(ch if ch.isalnum() else "-" for ch in self.community.lower()).strip("-")
+        return f"{self.date.isoformat()}-{slug}"
+
+
+@cache
+def _holidays(year: int) -> public_holidays.HolidayBase:
+    return public_holidays.country_holidays("ZA", years=year)
+
+
+def holiday_name(day: dt.date) -> str | None:
+    """The public holiday on `day` (observed days included), if any."""
+    name = _holidays(day.year).get(day)
+    return str(name) if name else None
+
+
+def working_days(year: int, month: int) -> list[dt.date]:
+    day = dt.date(year, month, 1)
+    days = []
+    while day.month == month:
+        if day.weekday() < 5 and holiday_name(day) is None:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def month_weeks(year: int, month: int) -> dict[dt.date, list[dt.date]]:
+    """The weeks this month owns (those whose Thursday is in it): Monday -> the month's
+    working days in that week (possibly none, when holidays take them all)."""
+    days = working_days(year, month)
+    first = dt.date(year, month, 1)
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks: dict[dt.date, list[dt.date]] = {}
+    while True:
+        thursday = monday + dt.timedelta(days=3)
+        if (thursday.year, thursday.month) > (year, month):
+            return weeks
+        if (thursday.year, thursday.month) == (year, month):
+            sunday = monday + dt.timedelta(days=6)
+            weeks[monday] = [d for d in days if monday <= d <= sunday]
+        monday += dt.timedelta(days=7)
+
+
+def plan_month(
+    year: int,
+    month: int,
+    communities: Sequence[Community],
+    teams: Sequence[str],
+    visits_per_week: int = VISITS_PER_WEEK,
+) -> list[PlannedVisit]:
+    """The month's visits, soonest first; `PlanningError` names a rule it cannot meet."""
+    teams = sorted(set(teams))
+    if not teams:
+        raise PlanningError("teams", "no team is available: at least one team is needed")
+    for area in Area:
+        if not any(c.area is area for c in communities):
+            raise PlanningError(
+                "every-area-every-month", f"area {area.value} has no communities to visit"
+            )
+    slots = _slots(year, month, teams, visits_per_week)
+    if len(slots) < len(Area):
+        raise PlanningError(
+            "every-area-every-month",
+            f"{year}-{month:02d} has room for {len(slots)} visits, fewer than the 4 areas",
+        )
+    return _assign(slots, communities)
+
+
+def _slots(
+    year: int, month: int, teams: list[str], visits_per_week: int
+) -> list[tuple[dt.date, str]]:
+    slots: list[tuple[dt.date, str]] = []
+    for monday, days in month_weeks(year, month).items():
+        if len(days) * len(teams) < visits_per_week:
+            raise PlanningError(
+                "two-visits-a-week",
+                f"the week of {monday.isoformat()} has {len(days)} working day(s) in "
+                f"{year}-{month:02d} and there are {len(teams)} team(s): "
+                f"{visits_per_week} visits cannot be planned",
+            )
+        # Spread the week's visits over its days; share a day between teams only if needed.
+        used: dict[dt.date, list[str]] = {}
+        for k in range(visits_per_week):
+            day = (
+                days[(k * len(days)) // visits_per_week]
+                if visits_per_week <= len(days)
+                else days[k % len(days)]
+            )
+            taken = used.setdefault(day, [])
+            team = next(t for t in _rotation(teams, len(slots)) if t not in taken)
+            taken.append(team)
+            slots.append((day, team))
+    return sorted(slots)
+
+
+def _rotation(teams: list[str], start: int) -> Iterable[str]:
+    """Teams in turn, so the work is shared."""
+    return (teams[(start + i) % len(teams)] for i in range(len(teams)))
+
+
+def _assign(
+    slots: list[tuple[dt.date, str]], communities: Sequence[Community]
+) -> list[PlannedVisit]:
+    last: dict[str, dt.date | None] = {c.name: c.last_visited for c in communities}
+    by_area = {area: [c for c in communities if c.area is area] for area in Area}
+
+    def most_deserving(area: Area) -> Community:
+        return min(by_area[area], key=_deserving(last))
+
+    covered: set[Area] = set()
+    visits = []
+    for day, team in slots:
+        candidates = [a for a in Area if a not in covered] or list(Area)
+        area = min(candidates, key=lambda a: (_deserving(last)(most_deserving(a)), a.value))
+        chosen = most_deserving(area)
+        covered.add(area)
+        last[chosen.name] = day
+        visits.append(
+            PlannedVisit(day, team, chosen.name, area, chosen.venue, chosen.starts, chosen.ends)
+        )
+    return visits
+
+
+def _deserving(
+    last: dict[str, dt.date | None],
+) -> Callable[[Community], tuple[dt.date, int, str]]:
+    """Longest waiting first (never visited before all), then most open requests, then name."""
+    return lambda c: (last[c.name] or dt.date.min, -c.open_requests, c.name)
