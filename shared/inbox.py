@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.store import upsert_insert
 
 __all__ = ["claim_new", "define_inbox", "first_delivery"]
 
@@ -32,9 +33,8 @@ async def first_delivery(
     Uses INSERT ... ON CONFLICT DO NOTHING rather than catching an integrity error, which on
     PostgreSQL would abort the caller's whole transaction.
     """
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(inbox)
+        upsert_insert(conn, inbox)
         .values(event_id=str(event_id), consumer=consumer, processed_at=datetime.now(UTC))
         .on_conflict_do_nothing()
     )
@@ -48,12 +48,11 @@ async def claim_new(
     """Claim a batch of events in one statement; returns the ids not processed before."""
     if not event_ids:
         return set()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     now = datetime.now(UTC)
     unique = list(dict.fromkeys(str(i) for i in event_ids))
     # One statement compiled once, run with many rows ("insertmanyvalues"), not a VALUES
     # list compiled afresh for every batch size.
-    statement = dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+    statement = upsert_insert(conn, inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
     rows = [{"event_id": i, "consumer": consumer, "processed_at": now} for i in unique]
     result = await conn.execute(statement, rows)
     return {uuid.UUID(i) for i in result.scalars()}

@@ -10,13 +10,12 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from services.notifications import store
 from shared.contracts.common import Language, Line, Phone
 from shared.http import ApiError
 from shared.reference import InvalidReference, parse
-from shared.store import Database
+from shared.store import Database, upsert_insert
 
 __all__ = ["NotificationsContext", "routes"]
 
@@ -70,10 +69,9 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     @router.post("/subscriptions", status_code=201)
     async def subscribe(body: Subscription) -> dict[str, str]:
         channel, address = ("sms", body.phone) if body.phone else ("email", str(body.email))
-        dialect = postgresql if ctx.db.engine.dialect.name == "postgresql" else sqlite
         async with ctx.db.transaction() as conn:
             await conn.execute(
-                dialect.insert(store.subscriptions)
+                upsert_insert(conn, store.subscriptions)
                 .values(
                     community_key=body.community.casefold(),
                     community=body.community,
@@ -91,11 +89,10 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         match = _COMMAND.match(body.text)
         if match is None:
             return {"action": "ignored"}
-        dialect = postgresql if ctx.db.engine.dialect.name == "postgresql" else sqlite
         async with ctx.db.transaction() as conn:
             if match.group(1).upper() == "STOP":
                 await conn.execute(
-                    dialect.insert(store.opt_outs)
+                    upsert_insert(conn, store.opt_outs)
                     .values(phone=body.sender, stopped_at=ctx.clock())
                     .on_conflict_do_nothing()
                 )

@@ -6,14 +6,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from services.notifications.texts import Template
+from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
 
 __all__ = ["CAPE_TOWN", "QuietHours", "backoff_seconds", "status_template"]
-
-CAPE_TOWN: Final = ZoneInfo("Africa/Johannesburg")
 
 
 @dataclass(frozen=True, slots=True)

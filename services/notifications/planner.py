@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications import store
@@ -24,6 +23,7 @@ from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChange
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.events import CloudEvent
 from shared.reference import format_for_reading
+from shared.store import upsert_insert
 from shared.topics import EventType
 
 __all__ = ["Planner"]
@@ -89,9 +89,11 @@ class Planner:
                         status=Status.PENDING,
                     )
                 )
-        await conn.execute(_insert(conn, store.contacts).on_conflict_do_nothing(), contacts)
+        await conn.execute(upsert_insert(conn, store.contacts).on_conflict_do_nothing(), contacts)
         if deliveries:
-            await conn.execute(_insert(conn, store.deliveries).on_conflict_do_nothing(), deliveries)
+            await conn.execute(
+                upsert_insert(conn, store.deliveries).on_conflict_do_nothing(), deliveries
+            )
         held = set(
             await conn.scalars(
                 select(store.deliveries.c.subject).where(
@@ -244,7 +246,9 @@ class Planner:
         **values: Any,
     ) -> None:
         row = self._delivery_row(event, subject, template, params, now, **values)
-        await conn.execute(_insert(conn, store.deliveries).values(**row).on_conflict_do_nothing())
+        await conn.execute(
+            upsert_insert(conn, store.deliveries).values(**row).on_conflict_do_nothing()
+        )
 
     @staticmethod
     def _delivery_row(
@@ -269,8 +273,3 @@ class Planner:
             "language": None,
             **values,
         }
-
-
-def _insert(conn: AsyncConnection, table: Any) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)

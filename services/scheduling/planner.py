@@ -29,6 +29,7 @@ __all__ = [
     "holiday_name",
     "month_weeks",
     "plan_month",
+    "unmet_rules",
     "working_days",
 ]
 
@@ -194,3 +195,19 @@ def _deserving(
 ) -> Callable[[Community], tuple[dt.date, int, str]]:
     """Longest waiting first (never visited before all), then most open requests, then name."""
     return lambda c: (last[c.name] or dt.date.min, -c.open_requests, c.name)
+
+
+def unmet_rules(year: int, month: int, visits: Sequence[PlannedVisit]) -> list[str]:
+    """The rules a month's remaining visits no longer meet (after a cancellation, say)."""
+    problems = []
+    for monday, _days in month_weeks(year, month).items():
+        sunday = monday + dt.timedelta(days=6)
+        count = sum(1 for v in visits if monday <= v.date <= sunday)
+        if count < VISITS_PER_WEEK:
+            problems.append(
+                f"two-visits-a-week: the week of {monday.isoformat()} has {count} visit(s)"
+            )
+    missing = sorted(a.value for a in set(Area) - {v.area for v in visits})
+    if missing:
+        problems.append(f"every-area-every-month: no visit to {', '.join(missing)}")
+    return problems

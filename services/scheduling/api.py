@@ -1,0 +1,136 @@
+"""Scheduling's HTTP routes (CONTRACT.md section 6)."""
+# No `from __future__ import annotations`: FastAPI resolves the body models at definition.
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
+
+from services.scheduling import store
+from services.scheduling.calendar import to_ics
+from services.scheduling.handlers import Conflict, NotFound, Scheduling
+from services.scheduling.planner import PlanningError
+from shared.contracts.common import Area, Line, Text
+from shared.http import ApiError
+
+__all__ = ["routes"]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    month: str = Field(description="YYYY-MM", examples=["2026-12"])
+    force: bool = Field(False, description="Re-plan a published month, announcing differences.")
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        match = _MONTH.match(value)
+        if match is None or not 2020 <= int(match.group(1)) <= 2100:
+            raise ValueError("must be a month as YYYY-MM, e.g. 2026-12")
+        return value
+
+
+class Cancellation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(min_length=3, max_length=500)
+
+
+class Reschedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    reason: Text = Field(min_length=3, max_length=500)
+
+
+class VisitView(BaseModel):
+    id: str
+    area: Area
+    community: str
+    venue: str
+    date: dt.date
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    team: str
+    status: str
+
+
+def routes(scheduling: Scheduling) -> APIRouter:
+    router = APIRouter(prefix="/v1")
+
+    @router.get("/areas")
+    async def areas() -> list[dict[str, Any]]:
+        async with scheduling.db.reading() as conn:
+            rows = (
+                await conn.execute(select(store.communities).order_by(store.communities.c.name))
+            ).all()
+        return [
+            {
+                "area": area.value,
+                "communities": [
+                    {"name": r.name, "venue": r.venue, "hours": f"{r.starts:%H:%M}-{r.ends:%H:%M}"}
+                    for r in rows
+                    if r.area == area.value
+                ],
+            }
+            for area in Area
+        ]
+
+    @router.post("/plans", status_code=201)
+    async def plan(body: PlanRequest, response: Response) -> dict[str, Any]:
+        year, month = (int(p) for p in body.month.split("-"))
+        try:
+            outcome = await scheduling.publish_plan(year, month, body.force)
+        except PlanningError as exc:
+            raise ApiError(422, "rule_cannot_be_met", str(exc), {"rule": exc.rule}) from None
+        if not outcome.published:
+            response.status_code = 200
+        await scheduling.refresh_gauges()
+        return {
+            "month": body.month,
+            "published": outcome.published,
+            "announced": outcome.announced,
+            "visits": [VisitView(**v) for v in outcome.visits],
+        }
+
+    @router.get("/visits", response_model=list[VisitView])
+    async def visits(
+        start: Annotated[dt.date | None, Query(alias="from")] = None,
+        to: Annotated[dt.date | None, Query()] = None,
+        area: Annotated[Area | None, Query()] = None,
+        community: Annotated[Line | None, Query(max_length=100)] = None,
+    ) -> list[VisitView]:
+        return [VisitView(**v) for v in await scheduling.visits(start, to, area, community)]
+
+    @router.get("/visits.ics")
+    async def calendar(community: Annotated[Line | None, Query(max_length=100)] = None) -> Response:
+        found = await scheduling.visits(None, None, None, community)
+        title = f"Mobile Office in {community}" if community else "Mobile Office visits"
+        body = to_ics(found, title, scheduling.clock())
+        return Response(body, media_type="text/calendar; charset=utf-8")
+
+    @router.post("/visits/{visit_id}/cancel")
+    async def cancel(visit_id: str, body: Cancellation) -> dict[str, Any]:
+        try:
+            visit, unmet = await scheduling.cancel(visit_id, body.reason)
+        except NotFound:
+            raise ApiError(404, "not_found", f"no visit {visit_id}") from None
+        await scheduling.refresh_gauges()
+        return {"visit": VisitView(**visit), "unmet_rules": unmet}
+
+    @router.post("/visits/{visit_id}/reschedule")
+    async def reschedule(visit_id: str, body: Reschedule) -> VisitView:
+        try:
+            return VisitView(**await scheduling.reschedule(visit_id, body.date, body.reason))
+        except NotFound:
+            raise ApiError(404, "not_found", f"no visit {visit_id}") from None
+        except Conflict as exc:
+            raise ApiError(409, "conflict", str(exc)) from None
+
+    return router

@@ -1,0 +1,36 @@
+"""Visits as an iCalendar feed a phone can subscribe to: stable UIDs, Africa/Johannesburg."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from icalendar import Calendar, Event
+
+__all__ = ["to_ics"]
+
+
+def to_ics(visits: Sequence[dict[str, Any]], title: str, now: dt.datetime) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//City of Cape Town//Mobile Office//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", title)
+    calendar.add("x-wr-timezone", "Africa/Johannesburg")
+    for visit in visits:
+        event = Event()
+        event.add("uid", f"{visit['id']}@mobileoffice.capetown")  # same visit, same UID
+        event.add("dtstamp", now)
+        event.add("dtstart", visit["starts_at"])
+        event.add("dtend", visit["ends_at"])
+        event.add("summary", f"Mobile Office in {visit['community']}")
+        event.add("location", visit["venue"])
+        event.add(
+            "description",
+            "Log service requests with the City's Mobile Office. "
+            "Bring your municipal account or ID.",
+        )
+        event.add("status", "CANCELLED" if visit["status"] == "cancelled" else "CONFIRMED")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
