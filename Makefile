@@ -53,7 +53,7 @@ bench: install kafka
 	$(PY) -m bench
 
 docs: install
-	@for service in intake routing; do \
+	@for service in intake routing notifications scheduling; do \
 		$(VENV)/bin/faststream docs gen --factory --yaml services.$$service.asyncapi:schema_app \
 			--out docs/asyncapi/$$service.yaml; \
 	done

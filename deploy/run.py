@@ -50,6 +50,7 @@ SERVICES = (
     Service("intake", 8001),
     Service("routing", 8002),
     Service("notifications", 8003),
+    Service("scheduling", 8004),
 )
 
 

@@ -54,6 +54,9 @@ def routes(ctx: IntakeContext) -> APIRouter:
     ) -> RequestCreated:
         try:
             logged = await handlers.log_request(ctx.db, body, agent, idempotency_key, ctx.ports)
+        except handlers.UnknownVisit:
+            message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"
+            raise ApiError(422, "invalid_request", message, {"visit_id": message}) from None
         except handlers.IdempotencyConflict:
             raise ApiError(
                 422,

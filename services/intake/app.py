@@ -22,7 +22,7 @@ from shared.outbox import OutboxRelay
 from shared.reference import new_reference
 from shared.store import Database
 from shared.tokens import TokenDirectory
-from shared.topics import DEADLETTER, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS
+from shared.topics import DEADLETTER, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 
 __all__ = ["create_app"]
 
@@ -76,11 +76,14 @@ def create_app(
         db=db,
         inbox=store.inbox,
         appliers=followup.APPLIERS,
-        topics=[REQUESTS_ROUTED, REQUESTS_STATUS],
+        topics=[REQUESTS_ROUTED, REQUESTS_STATUS, VISITS],
         registry=registry,
         service="intake",
-        description="Routing decisions and departments' progress, for the public follow-up.",
-        create_topics=[REQUESTS_ROUTED, REQUESTS_STATUS, DEADLETTER] if create_topics else None,
+        description="Routing's decisions, departments' progress and the visits requests "
+        "may be logged at.",
+        create_topics=[REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, DEADLETTER]
+        if create_topics
+        else None,
     )
 
     @asynccontextmanager

@@ -1,5 +1,6 @@
-"""Keeping intake's public view current: routing's decisions and departments' progress,
-consumed from `mo.requests.routed` and `mo.requests.status`."""
+"""Keeping intake's public view current: routing's decisions and departments' progress
+(`mo.requests.routed`, `mo.requests.status`), and the visits requests may be logged at
+(`mo.visits`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shared.consumer import each
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.events import CloudEvent, InvalidEvent
+from shared.store import upsert_insert
 from shared.topics import EventType
 
 __all__ = ["APPLIERS"]
@@ -62,8 +64,22 @@ async def _apply(
         raise InvalidEvent(f"{event.type} for a reference intake never issued: {reference}")
 
 
+async def on_visit(conn: AsyncConnection, event: CloudEvent) -> None:
+    """Remember the visits scheduling announced, so a request can name the one it was
+    logged at (and a typo in a visit id is refused at once)."""
+    status = "cancelled" if event.type == EventType.VISIT_CANCELLED else "scheduled"
+    await conn.execute(
+        upsert_insert(conn, store.visits)
+        .values(id=event.subject, status=status)
+        .on_conflict_do_update(index_elements=["id"], set_={"status": status})
+    )
+
+
 APPLIERS = {
     EventType.REQUEST_ROUTED: each(on_routed),
     EventType.REQUEST_UNROUTABLE: each(on_unroutable),
     EventType.REQUEST_STATUS_CHANGED: each(on_status_changed),
+    EventType.VISIT_SCHEDULED: each(on_visit),
+    EventType.VISIT_CHANGED: each(on_visit),
+    EventType.VISIT_CANCELLED: each(on_visit),
 }

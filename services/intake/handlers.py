@@ -20,7 +20,7 @@ from shared.outbox import enqueue
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, EventType, source
 
-__all__ = ["IdempotencyConflict", "Ports", "get_request", "log_request"]
+__all__ = ["IdempotencyConflict", "Ports", "UnknownVisit", "get_request", "log_request"]
 
 log = logging.getLogger(__name__)
 SOURCE = source("intake")
@@ -29,6 +29,10 @@ _ATTEMPTS = 5
 
 class IdempotencyConflict(Exception):
     """The Idempotency-Key was already used for a different body."""
+
+
+class UnknownVisit(Exception):
+    """The request names a visit scheduling never announced."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,10 @@ async def log_request(
                     seen = await store.idempotent_reference(conn, agent.id, idempotency_key)
                     if seen is not None:
                         return Logged(await _replay(conn, seen, body_sha256), replayed=True)
+                if command.visit_id is not None and not await store.visit_known(
+                    conn, command.visit_id
+                ):
+                    raise UnknownVisit(command.visit_id)
                 now = ports.clock()
                 reference = ports.new_reference()
                 await store.insert_request(

@@ -82,6 +82,14 @@ idempotency_keys = Table(
 )
 
 
+visits = Table(
+    "visits",
+    metadata,
+    Column("id", String(140), primary_key=True),
+    Column("status", String(10), nullable=False),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Agent:
     id: int
@@ -222,3 +230,7 @@ async def apply_status(
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything this store writes is UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def visit_known(conn: AsyncConnection, visit_id: str) -> bool:
+    return await conn.scalar(select(visits.c.id).where(visits.c.id == visit_id)) is not None

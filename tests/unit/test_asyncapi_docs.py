@@ -9,7 +9,7 @@ import yaml
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "asyncapi"
 
 
-@pytest.mark.parametrize("service", ["intake", "routing"])
+@pytest.mark.parametrize("service", ["intake", "routing", "notifications", "scheduling"])
 def test_committed_asyncapi_document_is_current(service: str) -> None:
     module = importlib.import_module(f"services.{service}.asyncapi")
     generated = module.schema_app().schema.to_specification().to_yaml()

@@ -346,3 +346,33 @@ async def test_unknown_paths_and_methods_are_json_errors(intake: Intake) -> None
     response = await intake.client.delete("/v1/categories")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_a_visit_id_must_be_one_scheduling_announced(intake: Intake) -> None:
+    import datetime as dt
+
+    from shared.contracts.visits import VisitScheduled
+    from shared.events import new_event
+    from shared.topics import VISITS, EventType, source
+
+    unknown = await intake.post(request_body(visit_id="2026-12-08-khayelitsha"))
+    assert unknown.status_code == 422
+    assert "visit_id" in unknown.json()["error"]["fields"]
+
+    start = dt.datetime(2026, 12, 8, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    data = VisitScheduled(
+        visit_id="2026-12-08-khayelitsha",
+        area="east",
+        community="Khayelitsha",
+        venue="Khayelitsha Library",
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=4),
+        team="mobile-office-1",
+    )
+    event = new_event(EventType.VISIT_SCHEDULED, source("scheduling"), data.visit_id, data, start)
+    await intake.app.state.broker.publish(
+        event.to_bytes(), VISITS, key=event.key, headers={"content-type": CONTENT_TYPE}
+    )
+    known = await intake.post(request_body(visit_id="2026-12-08-khayelitsha"))
+    assert known.status_code == 201
