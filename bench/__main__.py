@@ -7,12 +7,13 @@ import asyncio
 import os
 import sys
 
-from bench import intake, notifications, report, routing
+from bench import intake, notifications, report, routing, scheduling
 
 BENCHMARKS = {
     "intake": intake.run,
     "routing": routing.run,
     "notifications": notifications.run,
+    "scheduling": scheduling.run,
 }
 
 

@@ -59,6 +59,20 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             ("bare loop posting the same texts", f"{b['sms_per_s']} SMS/s", ""),
             ("notifications / bare", f"{result['notifications_over_bare']}", ">= 0.5"),
         ]
+    if result["benchmark"] == "scheduling":
+        return [
+            (
+                f"plan a month, {result['communities']} communities, {result['teams']} teams",
+                f"{result['month_ms_p50']} ms (max {result['month_ms_max']} ms)",
+                "< 2 s",
+            ),
+            ("plan a whole year (12 months)", f"{result['year_ms_p50']} ms", ""),
+            (
+                "one month through the API (store, outbox)",
+                f"{result['month_through_api_ms']} ms",
+                "",
+            ),
+        ]
     return []
 
 
