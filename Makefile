@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka postgres run up down test lint unit integration bench docs clean
+.PHONY: help install kafka postgres run up down test lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -43,7 +43,10 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 
-test: install kafka postgres lint
+deploy-check:
+	@bash deploy/prometheus/check.sh
+
+test: install kafka postgres lint deploy-check
 	MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 unit: install

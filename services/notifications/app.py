@@ -117,6 +117,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.registry = registry
     app.state.relay = relay
     app.state.dispatcher = dispatcher
     app.state.broker = broker

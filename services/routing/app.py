@@ -99,6 +99,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.registry = registry
     app.state.relay = relay
     app.state.routing = routing
     app.state.broker = broker

@@ -116,6 +116,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.registry = registry
     app.state.relay = relay
     app.state.scheduling = scheduling
     app.state.broker = broker

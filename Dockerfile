@@ -1,0 +1,15 @@
+# One image for the four services; the service is chosen by argument:
+#   docker run mobileoffice services.routing
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY shared ./shared
+COPY services ./services
+COPY deploy/routing-rules.yaml deploy/communities.yaml ./deploy/
+RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 mobileoffice
+USER mobileoffice
+
+ENTRYPOINT ["python", "-m"]
+CMD ["services.intake"]
