@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka postgres run up down test lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench postgres run up down test lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -23,8 +23,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	@rm -f $(VENV)/.installed-* && touch $@
 
-kafka: install
-	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) deploy/kafka/broker.py start; fi
+# Tests and benchmarks run brokers of their own, so `make run`'s data never mixes with theirs.
+TEST_KAFKA := --port 19092 --data var/kafka-test
+BENCH_KAFKA := --port 29092 --data var/kafka-bench
+
+kafka-test: install
+	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) deploy/kafka/broker.py start $(TEST_KAFKA); fi
+
+kafka-bench: install
+	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) deploy/kafka/broker.py start $(BENCH_KAFKA); fi
 
 postgres:
 	@bash deploy/postgres/setup.sh
@@ -46,14 +53,14 @@ lint: install
 deploy-check:
 	@bash deploy/prometheus/check.sh
 
-test: install kafka postgres lint deploy-check
+test: install kafka-test postgres lint deploy-check
 	MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 unit: install
 	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
 
-bench: install kafka
-	$(PY) -m bench
+bench: install kafka-bench
+	MO_KAFKA_BOOTSTRAP=$${MO_KAFKA_BOOTSTRAP:-127.0.0.1:29092} $(PY) -m bench
 
 docs: install
 	@for service in intake routing notifications scheduling; do \
@@ -62,4 +69,9 @@ docs: install
 	done
 
 clean: down
+	-$(PY) deploy/kafka/broker.py stop $(TEST_KAFKA)
+	-$(PY) deploy/kafka/broker.py stop $(BENCH_KAFKA)
 	rm -rf var
+
+demo: install
+	$(PY) deploy/demo.py

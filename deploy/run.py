@@ -64,19 +64,17 @@ def _external_broker() -> bool:
 
 def _dev_credentials() -> None:
     """Development tokens `make run` users can curl with: a field agent, each department's
-    team and the operators, in var/dev/ (made once, kept across runs)."""
+    team and the operators, in var/dev/ (kept across runs; remade if the store lost them)."""
     from services.routing.departments import TEAMS
 
     commands = {
-        DEV_DIR / "agent.token": ["services.intake.agents", "add", "dev-agent", "--rotate"],
+        DEV_DIR / "agent.token": ["services.intake.agents", "ensure", "dev-agent"],
         **{
-            DEV_DIR / f"{team}.token": ["services.routing.departments", "token", "add", team]
+            DEV_DIR / f"{team}.token": ["services.routing.departments", "token", "ensure", team]
             for team in TEAMS
         },
     }
     for token_file, command in commands.items():
-        if token_file.is_file() and token_file.stat().st_size > 0:
-            continue
         subprocess.run(
             [sys.executable, "-m", *command, "--token-file", str(token_file)],
             cwd=ROOT,

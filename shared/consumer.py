@@ -9,6 +9,7 @@ Offsets are committed by the caller only after all of this has succeeded.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import time
@@ -163,8 +164,8 @@ class EventConsumer:
                     if _transient(single):
                         raise RetryLater(describe_error(single)) from single
                     rejected.append((item.record, describe_error(single)))
-        for record, reason in rejected:
-            await self._dead_letter(record, reason)
+        # Concurrently: a restored store can make a whole backlog unprocessable at once.
+        await asyncio.gather(*(self._dead_letter(record, reason) for record, reason in rejected))
         self._metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
 
     async def _apply(self, items: Sequence[_Parsed]) -> None:

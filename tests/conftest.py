@@ -1,7 +1,8 @@
 """Fixtures shared by every test layer: the real broker, and each store on SQLite and PostgreSQL.
 
 The broker: MO_KAFKA_BOOTSTRAP if set; else a testcontainers Kafka where a Docker engine
-answers; else the project's local KRaft broker (started here if `make test` has not already).
+answers; else a local KRaft broker of the tests' own on 127.0.0.1:19092, data under
+var/kafka-test (started here if `make test` has not already).
 PostgreSQL: MO_TEST_POSTGRES_URL (set by `make test` after deploy/postgres/setup.sh), else
 var/dev/postgres.url; each test gets a database of its own.
 """
@@ -49,9 +50,14 @@ def kafka_bootstrap() -> Iterator[str]:
     if container is not None:
         yield from container
         return
-    broker = Broker()
+    broker = test_broker()
     broker.start()
     yield broker.bootstrap
+
+
+def test_broker() -> Broker:
+    """The tests' own local broker, apart from `make run`'s, so neither sees the other's data."""
+    return Broker(ROOT / "var" / "kafka-test", port=19092, controller_port=19093)
 
 
 def _postgres_url() -> str | None:

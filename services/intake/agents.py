@@ -1,6 +1,7 @@
 """Manage field agents and their tokens.
 
     python -m services.intake.agents add NAME [--token-file PATH] [--rotate]
+    python -m services.intake.agents ensure NAME --token-file PATH   (development: make run)
     python -m services.intake.agents list
     python -m services.intake.agents revoke NAME
 
@@ -45,6 +46,19 @@ async def add(db: Database, name: str, rotate: bool) -> str:
     return token
 
 
+async def ensure(db: Database, name: str, token_file: Path) -> bool:
+    """Make sure `token_file` holds a working token of agent `name`; True if it made one."""
+    if token_file.is_file():
+        async with db.reading() as conn:
+            agent = await store.agent_by_token_hash(
+                conn, hash_token(token_file.read_text().strip())
+            )
+        if agent is not None and agent.name == name and not agent.revoked:
+            return False
+    write_secret(token_file, await add(db, name, rotate=True))
+    return True
+
+
 async def revoke(db: Database, name: str) -> None:
     async with db.transaction() as conn:
         result = await conn.execute(
@@ -77,6 +91,9 @@ async def _main(args: argparse.Namespace) -> None:
                 print(f"agent {args.name!r}: token written to {args.token_file}")
             else:
                 print(f"agent {args.name!r} token (shown once, keep it safe):\n{token}")
+        elif args.command == "ensure":
+            if await ensure(db, args.name, Path(args.token_file)):
+                print(f"agent {args.name!r}: new token written to {args.token_file}")
         elif args.command == "revoke":
             await revoke(db, args.name)
             print(f"agent {args.name!r} revoked")
@@ -97,6 +114,9 @@ def main(argv: list[str] | None = None) -> None:
     add_cmd.add_argument("name")
     add_cmd.add_argument("--token-file", help="write the token here instead of printing it")
     add_cmd.add_argument("--rotate", action="store_true", help="new token for an existing agent")
+    ensure_cmd = sub.add_parser("ensure", help="keep a working token for NAME in a file")
+    ensure_cmd.add_argument("name")
+    ensure_cmd.add_argument("--token-file", required=True)
     sub.add_parser("list", help="list agents")
     revoke_cmd = sub.add_parser("revoke", help="revoke an agent's token")
     revoke_cmd.add_argument("name")

@@ -41,6 +41,19 @@ async def add_token(db: Database, team: str) -> str:
     return token
 
 
+async def ensure_token(db: Database, team: str, token_file: Path) -> bool:
+    """Make sure `token_file` holds a working token of `team`; True if it made one."""
+    if token_file.is_file():
+        async with db.reading() as conn:
+            found = await store.team_for_token_hash(
+                conn, hash_token(token_file.read_text().strip())
+            )
+        if found == (team, False):
+            return False
+    write_secret(token_file, await add_token(db, team))
+    return True
+
+
 async def revoke_tokens(db: Database, team: str) -> int:
     async with db.transaction() as conn:
         result = await conn.execute(
@@ -58,6 +71,11 @@ async def _main(args: argparse.Namespace) -> None:
         if args.command == "list":
             for team in TEAMS:
                 print(team)
+        elif args.action == "ensure":
+            if not args.token_file:
+                raise SystemExit("token ensure needs --token-file")
+            if await ensure_token(db, args.team, Path(args.token_file)):
+                print(f"{args.team}: new token written to {args.token_file}")
         elif args.action == "add":
             token = await add_token(db, args.team)
             if args.token_file:
@@ -81,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the teams")
     token = sub.add_parser("token", help="add or revoke a team's token")
-    token.add_argument("action", choices=["add", "revoke"])
+    token.add_argument("action", choices=["add", "ensure", "revoke"])
     token.add_argument("team")
     token.add_argument("--token-file", help="write the token here instead of printing it")
     asyncio.run(_main(parser.parse_args(argv)))
