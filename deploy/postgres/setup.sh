@@ -24,7 +24,8 @@ fi
 port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $3}')
 
 mkdir -p var/dev
-password_file=var/dev/postgres.password
+password_file=${MO_POSTGRES_PASSWORD_FILE:-$HOME/.config/mobileoffice/postgres.password}
+mkdir -p "$(dirname "$password_file")"
 [ -s "$password_file" ] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$password_file")
 password=$(cat "$password_file")
 

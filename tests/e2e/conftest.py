@@ -1,0 +1,169 @@
+"""The four services as separate processes, on the real broker and PostgreSQL, with an SMS
+gateway process; tokens made with the services' own tools."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from services.intake import agents
+from services.intake import store as intake_store
+from services.routing import store as routing_store
+from services.routing.departments import add_token
+from shared.store import Database
+from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
+from tests.conftest import ROOT, _postgres_url
+from tests.support.kafka import fresh_group
+from tests.support.processes import ServiceProcess, free_port
+
+SERVICES = ("intake", "routing", "notifications", "scheduling")
+CONSUMES = {
+    "intake": (REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
+    "routing": (REQUESTS_LOGGED,),
+    "notifications": (REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
+    "scheduling": (REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS),
+}
+
+
+@dataclass
+class System:
+    kafka: str
+    processes: dict[str, ServiceProcess]
+    databases: dict[str, str]
+    sms_file: Path
+    agent_token: str
+    team_tokens: dict[str, str] = field(default_factory=dict)
+    extra: list[ServiceProcess] = field(default_factory=list)
+
+    def url(self, service: str) -> str:
+        return self.processes[service].url
+
+    def sms(self) -> list[dict[str, Any]]:
+        if not self.sms_file.is_file():
+            return []
+        return [json.loads(line) for line in self.sms_file.read_text().splitlines() if line]
+
+    def team(self, team: str) -> str:
+        if team not in self.team_tokens:
+            self.team_tokens[team] = asyncio.run(_routing_token(self.databases["routing"], team))
+        return self.team_tokens[team]
+
+    def replica(self, service: str, log: Path) -> ServiceProcess:
+        """Another process of `service` on the same store and consumer group."""
+        process = ServiceProcess(service, dict(self.processes[service].env), log)
+        process.env[f"MO_{service.upper()}_PORT"] = str(process.port)
+        self.extra.append(process)
+        return process
+
+
+async def _routing_token(url: str, team: str) -> str:
+    db = Database(url)
+    try:
+        await db.create_schema(routing_store.metadata)
+        return await add_token(db, team)
+    finally:
+        await db.dispose()
+
+
+async def _agent_token(url: str) -> str:
+    db = Database(url)
+    try:
+        await db.create_schema(intake_store.metadata)
+        return await agents.add(db, "e2e-agent", rotate=True)
+    finally:
+        await db.dispose()
+
+
+async def _databases(base: str) -> dict[str, str]:
+    admin = await asyncpg.connect(
+        base.replace("postgresql+asyncpg://", "postgresql://") + "/postgres"
+    )
+    names = {s: f"e2e_{s}_{uuid.uuid4().hex[:8]}" for s in SERVICES}
+    try:
+        for name in names.values():
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return {s: f"{base}/{n}" for s, n in names.items()}
+
+
+async def _drop(base: str, urls: dict[str, str]) -> None:
+    admin = await asyncpg.connect(
+        base.replace("postgresql+asyncpg://", "postgresql://") + "/postgres"
+    )
+    try:
+        for url in urls.values():
+            await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="module")
+def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    base = _postgres_url()
+    if base is None:
+        pytest.fail("end-to-end tests need PostgreSQL: `make test` sets it up")
+    work = tmp_path_factory.mktemp("e2e")
+    databases = asyncio.run(_databases(base))
+    sms_file = work / "sms.jsonl"
+    gateway_port = free_port()
+    gateway = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.gateway_process", str(gateway_port), str(sms_file)],
+        cwd=ROOT,
+    )
+    processes: dict[str, ServiceProcess] = {}
+    try:
+        _wait(f"http://127.0.0.1:{gateway_port}/healthz")
+        for service in SERVICES:
+            group = asyncio.run(fresh_group(kafka_bootstrap, *CONSUMES[service]))
+            env = {
+                "MO_KAFKA_BOOTSTRAP": kafka_bootstrap,
+                f"MO_{service.upper()}_DATABASE_URL": databases[service],
+                f"MO_{service.upper()}_CONSUMER_GROUP": group,
+                f"MO_{service.upper()}_OUTBOX_SWEEP_SECONDS": "0.5",
+                "MO_NOTIFICATIONS_SMS_URL": f"http://127.0.0.1:{gateway_port}/sms",
+                "MO_NOTIFICATIONS_QUIET_HOURS": "off",
+                "MO_NOTIFICATIONS_OUTBOX_DIR": str(work / "outbox"),
+            }
+            processes[service] = ServiceProcess(service, env, work / f"{service}.log")
+            processes[service].start()
+        for service in SERVICES:
+            _wait(f"{processes[service].url}/readyz", timeout=60)
+        system = System(
+            kafka_bootstrap,
+            processes,
+            databases,
+            sms_file,
+            asyncio.run(_agent_token(databases["intake"])),
+        )
+        yield system
+    finally:
+        for process in [*processes.values(), *(system.extra if "system" in locals() else [])]:
+            process.stop()
+        gateway.terminate()
+        gateway.wait(10)
+        asyncio.run(_drop(base, databases))
+
+
+def _wait(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} not ready after {timeout:.0f}s")
