@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 
 from services.routing import store
 from services.routing.handlers import Conflict, NotFound, Routing
@@ -101,7 +101,9 @@ def routes(ctx: RoutingContext) -> APIRouter:
 
     @router.post("/rules/{rule_id}/retire", status_code=204)
     async def retire_rule(
-        rule_id: int, body: Retirement, by: Annotated[str, Depends(operator)]
+        rule_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        body: Retirement,
+        by: Annotated[str, Depends(operator)],
     ) -> None:
         try:
             await ctx.routing.retire_rule(rule_id, by, body.reason)
