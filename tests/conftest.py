@@ -50,12 +50,12 @@ def kafka_bootstrap() -> Iterator[str]:
     if container is not None:
         yield from container
         return
-    broker = test_broker()
+    broker = own_broker()
     broker.start()
     yield broker.bootstrap
 
 
-def test_broker() -> Broker:
+def own_broker() -> Broker:
     """The tests' own local broker, apart from `make run`'s, so neither sees the other's data."""
     return Broker(ROOT / "var" / "kafka-test", port=19092, controller_port=19093)
 

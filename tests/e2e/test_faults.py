@@ -14,7 +14,7 @@ import pytest
 from shared.catalogue import DEPARTMENTS
 from shared.events import parse_event
 from shared.topics import DEADLETTER, department_topic
-from tests.conftest import test_broker
+from tests.conftest import own_broker
 from tests.e2e.conftest import SERVICES, System
 from tests.support.intake import request_body
 from tests.support.kafka import TopicTail
@@ -115,7 +115,7 @@ async def test_two_routing_replicas_share_the_partitions_and_stopping_one_loses_
     bool(os.environ.get("MO_KAFKA_BOOTSTRAP")), reason="kills the tests' own local broker only"
 )
 async def test_faults_under_load_lose_and_double_nothing(system: System) -> None:
-    broker = test_broker()
+    broker = own_broker()
     async with (
         TopicTail(system.kafka, *DEPT_TOPICS) as departments,
         TopicTail(system.kafka, DEADLETTER) as deadletters,
