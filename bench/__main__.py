@@ -7,13 +7,14 @@ import asyncio
 import os
 import sys
 
-from bench import intake, notifications, report, routing, scheduling
+from bench import intake, notifications, report, routing, scheduling, system
 
 BENCHMARKS = {
     "intake": intake.run,
     "routing": routing.run,
     "notifications": notifications.run,
     "scheduling": scheduling.run,
+    "system": system.run,
 }
 
 

@@ -73,6 +73,26 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
                 "",
             ),
         ]
+    if result["benchmark"] == "system":
+        st, ce = result["steady"], result["ceiling"]
+        return [
+            (
+                f"all four services at {st['rate_rps']} req/s for {st['seconds']} s: 201 to "
+                "department topic p50 / p99",
+                f"{st['to_department_p50_ms']} / {st['to_department_p99_ms']} ms",
+                "",
+            ),
+            (
+                "... 201 to the SMS at the gateway p50 / p99",
+                f"{st['to_sms_p50_ms']} / {st['to_sms_p99_ms']} ms",
+                "",
+            ),
+            (
+                "throughput ceiling (32 field apps; logged, routed and SMS sent)",
+                f"{ce['end_to_end_rps']} req/s end to end (intake alone {ce['intake_rps']} req/s)",
+                "",
+            ),
+        ]
     return []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ class SmsGatewayServer:
         if self.always_fail or self.calls <= self.fail_first:
             return web.json_response({"error": "try later"}, status=503)
         body = await request.json()
-        self.accepted.append({**body, "key": request.headers.get("Idempotency-Key")})
+        self.accepted.append(
+            {**body, "key": request.headers.get("Idempotency-Key"), "at": time.perf_counter()}
+        )
         return web.json_response({"status": "queued"}, status=202)
 
 
