@@ -3,8 +3,7 @@ tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -15,11 +14,10 @@ from services.intake.api import IntakeContext, routes
 from services.intake.handlers import Ports
 from services.intake.settings import IntakeSettings
 from shared.bus import consume, new_broker
-from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.kafka import KafkaPublisher, Publisher
-from shared.metrics import instrument_http, new_registry
-from shared.outbox import OutboxRelay
+from shared.kafka import Publisher
+from shared.metrics import new_registry
 from shared.reference import new_reference
+from shared.service import outbox_relay, service_app
 from shared.store import Database
 from shared.tokens import TokenDirectory
 from shared.topics import DEADLETTER, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
@@ -40,18 +38,14 @@ def create_app(
     """`connect_publisher` and `create_topics=False` let tests run on an in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
-    relay = OutboxRelay(
+    relay = outbox_relay(
+        settings,
+        "intake",
         db,
         store.outbox,
-        connect_publisher
-        or (
-            lambda: KafkaPublisher.connect(
-                settings.kafka_bootstrap, "intake", [REQUESTS_LOGGED, DEADLETTER]
-            )
-        ),
-        registry=registry,
-        service="intake",
-        sweep_seconds=settings.outbox_sweep_seconds,
+        [REQUESTS_LOGGED, DEADLETTER],
+        registry,
+        connect_publisher,
     )
     ctx = IntakeContext(
         db=db,
@@ -67,61 +61,34 @@ def create_app(
             registry=registry,
         ),
     )
-
     broker = new_broker(settings.kafka_bootstrap, "intake", registry)
-    _consumer, bus = consume(
+    consumed = [REQUESTS_ROUTED, REQUESTS_STATUS, VISITS]
+    consumer, bus = consume(
         broker,
         bootstrap=settings.kafka_bootstrap,
         group=settings.consumer_group or "intake",
         db=db,
         inbox=store.inbox,
         appliers=followup.APPLIERS,
-        topics=[REQUESTS_ROUTED, REQUESTS_STATUS, VISITS],
+        topics=consumed,
         registry=registry,
         service="intake",
         description="Routing's decisions, departments' progress and the visits requests "
         "may be logged at.",
-        create_topics=[REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, DEADLETTER]
-        if create_topics
-        else None,
+        create_topics=[*consumed, DEADLETTER] if create_topics else None,
     )
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await db.create_schema(store.metadata)
-        relay.start()
-        bus.start()
-        try:
-            yield
-        finally:
-            await bus.stop()
-            await relay.stop()
-            await db.dispose()
-
-    app = FastAPI(
-        title="Mobile Office intake",
-        version="1",
+    return service_app(
+        service="intake",
         description="Log residents' service requests and follow them up by reference number.",
-        lifespan=lifespan,
+        db=db,
+        metadata=store.metadata,
+        registry=registry,
+        relay=relay,
+        bus=bus,
+        router=routes(ctx),
+        max_body_bytes=MAX_BODY_BYTES,
+        state={"broker": broker, "consumer": consumer},
     )
-    app.state.db = db
-    app.state.relay = relay
-    app.state.registry = registry
-    app.state.broker = broker
-    install_error_handlers(app)
-    instrument_http(app, registry, "intake")
-
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
-
-    async def store_ready() -> bool:
-        await db.ping()
-        return True
-
-    add_health_routes(
-        app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
-    )
-    app.include_router(routes(ctx))
-    return app
 
 
 async def _agent(db: Database, token_hash: str) -> store.Agent | None:

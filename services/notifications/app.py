@@ -3,8 +3,7 @@ and tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -17,10 +16,9 @@ from services.notifications.domain import QuietHours
 from services.notifications.planner import Planner
 from services.notifications.settings import NotificationsSettings
 from shared.bus import consume, new_broker
-from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.kafka import KafkaPublisher, Publisher
-from shared.metrics import instrument_http, new_registry
-from shared.outbox import OutboxRelay
+from shared.kafka import Publisher
+from shared.metrics import new_registry
+from shared.service import outbox_relay, service_app
 from shared.store import Database
 from shared.topics import (
     DEADLETTER,
@@ -62,22 +60,15 @@ def create_app(
     registry = new_registry()
     db = Database(settings.database_url)
     topics = [NOTIFICATIONS, DEADLETTER]
-    relay = OutboxRelay(
-        db,
-        store.outbox,
-        connect_publisher
-        or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, "notifications", topics)),
-        registry=registry,
-        service="notifications",
-        sweep_seconds=settings.outbox_sweep_seconds,
+    relay = outbox_relay(
+        settings, "notifications", db, store.outbox, topics, registry, connect_publisher
     )
-    metrics = NotificationMetrics(registry)
     dispatcher = Dispatcher(
         db,
         senders or senders_for(settings),
         clock,
         QuietHours.parse(settings.quiet_hours),
-        metrics,
+        NotificationMetrics(registry),
         max_attempts=settings.max_attempts,
     )
     planner = Planner(clock, dispatcher.wake)
@@ -95,43 +86,15 @@ def create_app(
         description="Requests and visits residents may hear about.",
         create_topics=[*CONSUMED, *topics] if create_topics else None,
     )
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await db.create_schema(store.metadata)
-        relay.start()
-        dispatcher.start()
-        bus.start()
-        try:
-            yield
-        finally:
-            await bus.stop()
-            await dispatcher.stop()
-            await relay.stop()
-            await db.dispose()
-
-    app = FastAPI(
-        title="Mobile Office notifications",
-        version="1",
+    return service_app(
+        service="notifications",
         description="Tells residents what happened to their request and when the office comes.",
-        lifespan=lifespan,
+        db=db,
+        metadata=store.metadata,
+        registry=registry,
+        relay=relay,
+        bus=bus,
+        router=routes(NotificationsContext(db, clock)),
+        workers=[dispatcher],
+        state={"dispatcher": dispatcher, "broker": broker, "consumer": consumer},
     )
-    app.state.db = db
-    app.state.registry = registry
-    app.state.relay = relay
-    app.state.dispatcher = dispatcher
-    app.state.broker = broker
-    app.state.consumer = consumer
-    install_error_handlers(app)
-    instrument_http(app, registry, "notifications")
-    app.add_middleware(BodyLimit, max_bytes=16 * 1024)
-
-    async def store_ready() -> bool:
-        await db.ping()
-        return True
-
-    add_health_routes(
-        app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
-    )
-    app.include_router(routes(NotificationsContext(db, clock)))
-    return app

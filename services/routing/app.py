@@ -4,8 +4,7 @@ tests."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -17,10 +16,9 @@ from services.routing.handlers import Routing, RoutingMetrics, RuleBook
 from services.routing.rulebook import RuleError
 from services.routing.settings import RoutingSettings
 from shared.bus import consume, new_broker
-from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.kafka import KafkaPublisher, Publisher
-from shared.metrics import instrument_http, new_registry
-from shared.outbox import OutboxRelay
+from shared.kafka import Publisher
+from shared.metrics import new_registry
+from shared.service import outbox_relay, service_app
 from shared.store import Database
 from shared.tokens import TokenDirectory
 from shared.topics import DEADLETTER, REQUESTS_LOGGED, EventType
@@ -41,15 +39,7 @@ def create_app(
     registry = new_registry()
     db = Database(settings.database_url)
     topics = [*PUBLISHED_TOPICS, DEADLETTER]
-    relay = OutboxRelay(
-        db,
-        store.outbox,
-        connect_publisher
-        or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, "routing", topics)),
-        registry=registry,
-        service="routing",
-        sweep_seconds=settings.outbox_sweep_seconds,
-    )
+    relay = outbox_relay(settings, "routing", db, store.outbox, topics, registry, connect_publisher)
     routing = Routing(
         db=db,
         rulebook=RuleBook(),
@@ -72,9 +62,7 @@ def create_app(
     )
     document_publishers(broker)
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await db.create_schema(store.metadata)
+    async def startup() -> None:
         try:
             seeded = await routing.seed_rules(settings.rules_seed)
         except RuleError as exc:
@@ -83,40 +71,21 @@ def create_app(
         if seeded:
             log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
         routing.metrics.unroutable.set(await routing.unroutable_count())
-        relay.start()
-        bus.start()
-        try:
-            yield
-        finally:
-            await bus.stop()
-            await relay.stop()
-            await db.dispose()
 
-    app = FastAPI(
-        title="Mobile Office routing",
-        version="1",
+    teams = TokenDirectory(lambda token_hash: _team(db, token_hash))
+    return service_app(
+        service="routing",
         description="Routes requests to departments; takes departments' progress reports.",
-        lifespan=lifespan,
+        db=db,
+        metadata=store.metadata,
+        registry=registry,
+        relay=relay,
+        bus=bus,
+        router=routes(RoutingContext(routing, teams)),
+        startup=startup,
+        max_body_bytes=64 * 1024,
+        state={"routing": routing, "broker": broker, "consumer": consumer},
     )
-    app.state.db = db
-    app.state.registry = registry
-    app.state.relay = relay
-    app.state.routing = routing
-    app.state.broker = broker
-    app.state.consumer = consumer
-    install_error_handlers(app)
-    instrument_http(app, registry, "routing")
-    app.add_middleware(BodyLimit, max_bytes=64 * 1024)
-
-    async def store_ready() -> bool:
-        await db.ping()
-        return True
-
-    add_health_routes(
-        app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
-    )
-    app.include_router(routes(RoutingContext(routing, TokenDirectory(lambda h: _team(db, h)))))
-    return app
 
 
 async def _team(db: Database, token_hash: str) -> tuple[str, bool] | None:

@@ -4,8 +4,7 @@ and tests."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -17,10 +16,9 @@ from services.scheduling.seed import SeedError
 from services.scheduling.settings import SchedulingSettings
 from shared.bus import consume, new_broker
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
-from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.kafka import KafkaPublisher, Publisher
-from shared.metrics import instrument_http, new_registry
-from shared.outbox import OutboxRelay
+from shared.kafka import Publisher
+from shared.metrics import new_registry
+from shared.service import outbox_relay, service_app
 from shared.store import Database
 from shared.topics import (
     DEADLETTER,
@@ -48,14 +46,8 @@ def create_app(
     registry = new_registry()
     db = Database(settings.database_url)
     topics = [VISITS, DEADLETTER]
-    relay = OutboxRelay(
-        db,
-        store.outbox,
-        connect_publisher
-        or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, "scheduling", topics)),
-        registry=registry,
-        service="scheduling",
-        sweep_seconds=settings.outbox_sweep_seconds,
+    relay = outbox_relay(
+        settings, "scheduling", db, store.outbox, topics, registry, connect_publisher
     )
     scheduling = Scheduling(db, clock or (lambda: datetime.now(UTC)), SchedulingMetrics(registry))
     broker = new_broker(settings.kafka_bootstrap, "scheduling", registry)
@@ -89,9 +81,7 @@ def create_app(
             description=f"mobileoffice.visit.{what}.v1 CloudEvents, keyed by visit id.",
         )
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await db.create_schema(store.metadata)
+    async def startup() -> None:
         try:
             seeded = await scheduling.seed(settings.communities_seed)
         except SeedError as exc:
@@ -100,40 +90,19 @@ def create_app(
         if seeded:
             log.info("seeded %d communities from %s", seeded, settings.communities_seed)
         await scheduling.refresh_gauges()
-        relay.start()
-        bus.start()
-        try:
-            yield
-        finally:
-            await bus.stop()
-            await relay.stop()
-            await db.dispose()
 
-    app = FastAPI(
-        title="Mobile Office scheduling",
-        version="1",
+    return service_app(
+        service="scheduling",
         description="Plans the Mobile Office's visits and announces them.",
-        lifespan=lifespan,
+        db=db,
+        metadata=store.metadata,
+        registry=registry,
+        relay=relay,
+        bus=bus,
+        router=routes(scheduling),
+        startup=startup,
+        state={"scheduling": scheduling, "broker": broker, "consumer": consumer},
     )
-    app.state.db = db
-    app.state.registry = registry
-    app.state.relay = relay
-    app.state.scheduling = scheduling
-    app.state.broker = broker
-    app.state.consumer = consumer
-    install_error_handlers(app)
-    instrument_http(app, registry, "scheduling")
-    app.add_middleware(BodyLimit, max_bytes=16 * 1024)
-
-    async def store_ready() -> bool:
-        await db.ping()
-        return True
-
-    add_health_routes(
-        app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
-    )
-    app.include_router(routes(scheduling))
-    return app
 
 
 async def _ignore(*_: object) -> None:
