@@ -19,8 +19,9 @@ from typing import Any
 import aiohttp
 
 from bench.common import OUT, ArrivalClock, percentile, serve, stop, wait_http, write
-from shared.topics import REQUESTS_LOGGED
+from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.support.intake import request_body
+from tests.support.kafka import fresh_group
 from tests.support.processes import free_port
 
 REQUESTS = int(os.environ.get("BENCH_INTAKE_REQUESTS", "5000"))
@@ -84,8 +85,12 @@ async def start_intake(workdir: Path, bootstrap: str) -> tuple[subprocess.Popen[
     token = await agents.add(db, "bench-agent", rotate=False)
     await db.dispose()
     port = free_port()
+    # A consumer group of its own at the topics' end: earlier runs' routing decisions (for
+    # references this fresh store never issued) are not this benchmark's work.
+    group = await fresh_group(bootstrap, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS)
     env = {
         "MO_INTAKE_DATABASE_URL": url_db,
+        "MO_INTAKE_CONSUMER_GROUP": group,
         "MO_INTAKE_PORT": str(port),
         "MO_KAFKA_BOOTSTRAP": bootstrap,
         "MO_INTAKE_LOG_LEVEL": "WARNING",
