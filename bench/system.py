@@ -1,5 +1,5 @@
-"""The whole system on this machine: all four services as processes (SQLite stores), the
-broker, and a local SMS gateway. At 100 requests/s for 60 s: intake's 201 to the assignment on
+"""The whole system on this machine: the services on a request's path (intake, routing,
+notifications) as processes with SQLite stores, the broker, and a local SMS gateway. At 100 requests/s for 60 s: intake's 201 to the assignment on
 the department topic and to the SMS at the gateway, p50 and p99. Then the ceiling: requests
 posted as fast as 32 field apps can, timed until every one is assigned and its SMS sent."""
 
