@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.store import upsert_insert
 
-__all__ = ["claim_new", "define_inbox", "first_delivery"]
+__all__ = ["claim_new", "define_inbox"]
 
 
 def define_inbox(metadata: MetaData) -> Table:
@@ -23,23 +23,6 @@ def define_inbox(metadata: MetaData) -> Table:
         Column("consumer", String(100), primary_key=True),
         Column("processed_at", DateTime(timezone=True), nullable=False),
     )
-
-
-async def first_delivery(
-    conn: AsyncConnection, inbox: Table, event_id: uuid.UUID, consumer: str
-) -> bool:
-    """Claim (event, consumer) inside the caller's transaction; False means already processed.
-
-    Uses INSERT ... ON CONFLICT DO NOTHING rather than catching an integrity error, which on
-    PostgreSQL would abort the caller's whole transaction.
-    """
-    statement = (
-        upsert_insert(conn, inbox)
-        .values(event_id=str(event_id), consumer=consumer, processed_at=datetime.now(UTC))
-        .on_conflict_do_nothing()
-    )
-    result = await conn.execute(statement)
-    return result.rowcount == 1
 
 
 async def claim_new(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-__all__ = ["Database", "upsert_insert"]
+__all__ = ["Database", "as_utc", "upsert_insert"]
 
 
 class Database:
@@ -78,3 +79,9 @@ def upsert_insert(conn: AsyncConnection, table: Table) -> Any:
     """The dialect's INSERT, which has `on_conflict_do_nothing()` (SQLite and PostgreSQL)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC datetime: SQLite hands back naive ones, and everything
+    the services write is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

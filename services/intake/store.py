@@ -8,7 +8,7 @@ notifications keeps them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     Column,
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.contracts.common import RequestStatus
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.store import as_utc
 
 metadata = MetaData()
 outbox = define_outbox(metadata)
@@ -139,8 +140,8 @@ async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest |
         row.category,
         RequestStatus(row.status),
         row.department,
-        _aware(row.created_at),
-        _aware(row.updated_at),
+        as_utc(row.created_at),
+        as_utc(row.updated_at),
     )
 
 
@@ -152,7 +153,7 @@ async def request_history(
         .where(history.c.reference == reference)
         .order_by(history.c.at, history.c.id)
     )
-    return [(RequestStatus(r.status), _aware(r.at), r.note) for r in rows]
+    return [(RequestStatus(r.status), as_utc(r.at), r.note) for r in rows]
 
 
 async def insert_request(
@@ -225,11 +226,6 @@ async def apply_status(
         insert(history).values(reference=reference, status=status.value, at=at, note=note)
     )
     return True
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything this store writes is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 async def visit_known(conn: AsyncConnection, visit_id: str) -> bool:

@@ -4,7 +4,6 @@ sent for a request."""
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Query
@@ -15,7 +14,7 @@ from services.notifications import store
 from shared.contracts.common import Language, Line, Phone
 from shared.http import ApiError
 from shared.reference import InvalidReference, parse
-from shared.store import Database, upsert_insert
+from shared.store import Database, as_utc, upsert_insert
 
 __all__ = ["NotificationsContext", "routes"]
 
@@ -121,8 +120,8 @@ def routes(ctx: NotificationsContext) -> APIRouter:
                     status=r.status,
                     attempts=r.attempts,
                     last_error=r.last_error,
-                    created_at=_aware(r.created_at),
-                    sent_at=_aware(r.sent_at) if r.sent_at else None,
+                    created_at=as_utc(r.created_at),
+                    sent_at=as_utc(r.sent_at) if r.sent_at else None,
                 )
                 for r in rows
             ]
@@ -137,9 +136,3 @@ def _mask(address: str | None) -> str | None:
         name, _, domain = address.partition("@")
         return f"{name[:1]}***@{domain}"
     return f"{address[:3]}*****{address[-4:]}"
-
-
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

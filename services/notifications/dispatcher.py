@@ -31,7 +31,7 @@ from shared.contracts.notifications import NotificationDelivered, NotificationFa
 from shared.deadletter import dead_letter_headers
 from shared.events import new_event
 from shared.outbox import enqueue, enqueue_many
-from shared.store import Database
+from shared.store import Database, as_utc
 from shared.topics import DEADLETTER, NOTIFICATIONS, EventType, source
 
 __all__ = ["Dispatcher", "NotificationMetrics"]
@@ -222,7 +222,7 @@ class Dispatcher:
                 if result.due.outgoing is None or result.error is not None:
                     after.extend(await self._record_one(conn, result, now))
         for row in sent:
-            created = _aware(row.created_at)
+            created = as_utc(row.created_at)
             self._metrics.sent.labels(row.channel, row.template, row.language).inc()
             self._metrics.latency.observe(max(0.0, (now - created).total_seconds()))
         for callback in after:
@@ -313,8 +313,3 @@ class Dispatcher:
                 .where(store.deliveries.c.status == Status.PENDING)
             )
         self._metrics.pending.set(count or 0)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything this store writes is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -5,7 +5,7 @@ tokens, outbox and inbox. No resident contact details: routing reads them on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -30,6 +30,7 @@ from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.store import as_utc
 
 metadata = MetaData()
 outbox = define_outbox(metadata)
@@ -125,11 +126,6 @@ class RoutedRequest:
     updated_at: datetime
 
 
-def aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything this store writes is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _rule(row: Any) -> Rule:
     return Rule(
         id=row.id,
@@ -214,7 +210,7 @@ async def rule_history(conn: AsyncConnection) -> list[dict[str, Any]]:
             "action": r.action,
             "by": r.changed_by,
             "reason": r.reason,
-            "at": aware(r.at),
+            "at": as_utc(r.at),
             "rule": r.rule,
         }
         for r in rows
@@ -243,9 +239,9 @@ def _request(row: Any) -> RoutedRequest:
         status=RequestStatus(row.status),
         department=row.department,
         priority=Priority(row.priority) if row.priority else None,
-        due_at=aware(row.due_at) if row.due_at else None,
-        logged_at=aware(row.logged_at),
-        updated_at=aware(row.updated_at),
+        due_at=as_utc(row.due_at) if row.due_at else None,
+        logged_at=as_utc(row.logged_at),
+        updated_at=as_utc(row.updated_at),
     )
 
 

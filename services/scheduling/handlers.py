@@ -31,7 +31,7 @@ from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChange
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.events import CloudEvent, new_event
 from shared.outbox import enqueue_many
-from shared.store import Database, upsert_insert
+from shared.store import Database, as_utc, upsert_insert
 from shared.topics import VISITS, EventType, source
 
 __all__ = ["Conflict", "NotFound", "Scheduling", "SchedulingMetrics"]
@@ -189,7 +189,7 @@ class Scheduling:
             if old is None:
                 await conn.execute(store.visits.insert().values(**values))
                 events.append(_scheduled(values, now))
-            elif old.status != "scheduled" or (old.team, old.venue, _utc(old.starts_at)) != (
+            elif old.status != "scheduled" or (old.team, old.venue, as_utc(old.starts_at)) != (
                 visit.team,
                 visit.venue,
                 values["starts_at"],
@@ -366,13 +366,8 @@ def _at(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=CAPE_TOWN).astimezone(dt.UTC)
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything this store writes is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _local(value: dt.datetime) -> dt.datetime:
-    return _utc(value).astimezone(CAPE_TOWN)
+    return as_utc(value).astimezone(CAPE_TOWN)
 
 
 def _row(visit: PlannedVisit, month: str, now: dt.datetime) -> dict[str, Any]:
