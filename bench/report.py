@@ -77,8 +77,8 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         st, ce = result["steady"], result["ceiling"]
         return [
             (
-                f"all four services at {st['rate_rps']} req/s for {st['seconds']} s: 201 to "
-                "department topic p50 / p99",
+                f"intake, routing, notifications at {st['rate_rps']} req/s for "
+                f"{st['seconds']} s: 201 to department topic p50 / p99",
                 f"{st['to_department_p50_ms']} / {st['to_department_p99_ms']} ms",
                 "",
             ),
