@@ -9,6 +9,7 @@ Where MO_KAFKA_BOOTSTRAP is set, that broker is used and no local one is started
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -140,6 +141,8 @@ def _stop_pid(pid: int, timeout: float = 15.0) -> None:
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reap it if it is our child, or it lingers as a zombie
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
@@ -178,9 +181,9 @@ def down() -> None:
 
 
 def foreground() -> int:
-    processes = up(detach=False)
-    _log("running; Ctrl-C stops everything")
     try:
+        processes = up(detach=False)
+        _log("running; Ctrl-C stops everything")
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         exited = [s.name for s, p in processes.items() if p.poll() is not None]
@@ -190,6 +193,9 @@ def foreground() -> int:
         _log("stopping")
         return 0
     finally:
+        # A second Ctrl-C (or make passing the first one on) must not cut the shutdown short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         down()
 
 
