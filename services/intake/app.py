@@ -12,6 +12,7 @@ from prometheus_client import Counter
 from services.intake import followup, store
 from services.intake.api import IntakeContext, routes
 from services.intake.handlers import Ports
+from services.intake.janitor import Janitor
 from services.intake.settings import IntakeSettings
 from shared.bus import consume, new_broker
 from shared.kafka import Publisher
@@ -47,11 +48,13 @@ def create_app(
         registry,
         connect_publisher,
     )
+    clock = clock or (lambda: datetime.now(UTC))
+    janitor = Janitor(db, clock)
     ctx = IntakeContext(
         db=db,
         agents=TokenDirectory(lambda token_hash: _agent(db, token_hash)),
         ports=Ports(
-            clock=clock or (lambda: datetime.now(UTC)),
+            clock=clock,
             new_reference=reference_generator or new_reference,
         ),
         logged_total=Counter(
@@ -86,8 +89,9 @@ def create_app(
         relay=relay,
         bus=bus,
         router=routes(ctx),
+        workers=[janitor],
         max_body_bytes=MAX_BODY_BYTES,
-        state={"broker": broker, "consumer": consumer},
+        state={"broker": broker, "consumer": consumer, "janitor": janitor},
     )
 
 

@@ -376,3 +376,23 @@ async def test_a_visit_id_must_be_one_scheduling_announced(intake: Intake) -> No
     )
     known = await intake.post(request_body(visit_id="2026-12-08-khayelitsha"))
     assert known.status_code == 201
+
+
+async def test_idempotency_keys_are_forgotten_after_a_day(tmp_path: Path) -> None:
+    import datetime as dt
+
+    now = [dt.datetime(2026, 12, 8, 8, 0, tzinfo=dt.UTC)]
+    async with running_intake(
+        f"sqlite+aiosqlite:///{tmp_path / 'i.db'}", publisher=FakePublisher(), clock=lambda: now[0]
+    ) as intake:
+        body = request_body()
+        first = await intake.post(body, **{"Idempotency-Key": "day-1"})
+        janitor = intake.app.state.janitor
+        now[0] += dt.timedelta(hours=23)
+        assert await janitor.purge() == 0
+        assert (await intake.post(body, **{"Idempotency-Key": "day-1"})).json() == first.json()
+        now[0] += dt.timedelta(hours=2)
+        assert await janitor.purge() == 1
+        later = await intake.post(body, **{"Idempotency-Key": "day-1"})
+    assert later.status_code == 201
+    assert later.json()["reference"] != first.json()["reference"]  # a new request, after a day
