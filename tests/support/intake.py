@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from faststream.kafka import TestKafkaBroker
 
 from services.intake import agents
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
-from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS
+from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.support.fakes import FakePublisher
-from tests.support.kafka import fresh_group
+from tests.support.harness import running_app
 
 RESIDENT = {
     "name": "Nomsa Dlamini",
@@ -67,23 +66,15 @@ async def running_intake(
     **overrides: Any,
 ) -> AsyncIterator[Intake]:
     """Intake with its lifespan running: on the real broker, or on `publisher` if given."""
-    if kafka_bootstrap is not None and consumer_group is None:
-        consumer_group = await fresh_group(kafka_bootstrap, REQUESTS_ROUTED, REQUESTS_STATUS)
-    settings = IntakeSettings(
+    async with running_app(
+        create_app,
+        IntakeSettings,
         database_url=database_url,
-        kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",
-        outbox_sweep_seconds=0.2,
-        consumer_group=consumer_group or "",
-    )
-    in_memory = publisher is not None
-    if publisher is not None:
-        overrides.update(connect_publisher=publisher.connect, create_topics=False)
-    app = create_app(settings, **overrides)
-    async with (
-        TestKafkaBroker(app.state.broker) if in_memory else nullcontext(),
-        app.router.lifespan_context(app),
-    ):
+        consumes=(REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
+        kafka_bootstrap=kafka_bootstrap,
+        publisher=publisher,
+        consumer_group=consumer_group,
+        overrides=overrides,
+    ) as (app, client):
         token = await agents.add(app.state.db, f"agent-{uuid.uuid4().hex[:6]}", rotate=False)
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-            yield Intake(app, client, token)
+        yield Intake(app, client, token)

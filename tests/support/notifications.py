@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from faststream.kafka import TestKafkaBroker
 
-from services.notifications.app import create_app
+from services.notifications.app import CONSUMED, create_app
 from services.notifications.settings import NotificationsSettings
 from shared.events import CONTENT_TYPE, CloudEvent
-from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.support.fakes import FakePublisher
-from tests.support.kafka import fresh_group
+from tests.support.harness import running_app
 
 NOON = dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.UTC)  # 12:00 in Cape Town
 
@@ -59,28 +57,14 @@ async def running_notifications(
     **settings: Any,
 ) -> AsyncIterator[Notifications]:
     clock = clock or Clock()
-    group = None
-    if kafka_bootstrap is not None:
-        group = await fresh_group(
-            kafka_bootstrap, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
-        )
-    config = NotificationsSettings(
+    async with running_app(
+        create_app,
+        NotificationsSettings,
         database_url=database_url,
-        kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",
-        outbox_sweep_seconds=0.2,
-        consumer_group=group or "",
-        **settings,
-    )
-    overrides: dict[str, Any] = {"clock": clock}
-    if publisher is not None:
-        overrides.update(connect_publisher=publisher.connect, create_topics=False)
-    app = create_app(config, **overrides)
-    async with (
-        TestKafkaBroker(app.state.broker) if publisher is not None else nullcontext(),
-        app.router.lifespan_context(app),
-    ):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://notifications"
-        ) as client:
-            yield Notifications(app, client, clock)
+        consumes=CONSUMED,
+        kafka_bootstrap=kafka_bootstrap,
+        publisher=publisher,
+        settings=settings,
+        overrides={"clock": clock},
+    ) as (app, client):
+        yield Notifications(app, client, clock)

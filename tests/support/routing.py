@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from faststream.kafka import TestKafkaBroker
 
 from services.routing.app import create_app
 from services.routing.departments import add_token
@@ -20,7 +19,7 @@ from shared.events import CloudEvent, new_event
 from shared.reference import new_reference
 from shared.topics import REQUESTS_LOGGED, EventType, source
 from tests.support.fakes import FakePublisher
-from tests.support.kafka import fresh_group
+from tests.support.harness import running_app
 
 
 def logged_event(
@@ -85,22 +84,14 @@ async def running_routing(
     consumer_group: str | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Routing]:
-    if kafka_bootstrap is not None and consumer_group is None:
-        consumer_group = await fresh_group(kafka_bootstrap, REQUESTS_LOGGED)
-    settings = RoutingSettings(
+    async with running_app(
+        create_app,
+        RoutingSettings,
         database_url=database_url,
-        kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",
-        outbox_sweep_seconds=0.2,
-        consumer_group=consumer_group or "",
-    )
-    in_memory = publisher is not None
-    if publisher is not None:
-        overrides.update(connect_publisher=publisher.connect, create_topics=False)
-    app = create_app(settings, **overrides)
-    async with (
-        TestKafkaBroker(app.state.broker) if in_memory else nullcontext(),
-        app.router.lifespan_context(app),
-    ):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://routing") as client:
-            yield Routing(app, client)
+        consumes=(REQUESTS_LOGGED,),
+        kafka_bootstrap=kafka_bootstrap,
+        publisher=publisher,
+        consumer_group=consumer_group,
+        overrides=overrides,
+    ) as (app, client):
+        yield Routing(app, client)

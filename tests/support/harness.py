@@ -1,0 +1,52 @@
+"""One way to run any service in-process for a test: a real store, on the real broker (with a
+consumer group of the test's own at the topics' end) or on FastStream's in-memory broker with
+`publisher` standing in for the outbox's Kafka connection; its lifespan running and an httpx
+client on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager, nullcontext
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from faststream.kafka import TestKafkaBroker
+
+from tests.support.fakes import FakePublisher
+from tests.support.kafka import fresh_group
+
+
+@asynccontextmanager
+async def running_app(
+    create_app: Callable[..., FastAPI],
+    settings_class: type[Any],
+    *,
+    database_url: str,
+    consumes: Sequence[str],
+    kafka_bootstrap: str | None = None,
+    publisher: FakePublisher | None = None,
+    consumer_group: str | None = None,
+    settings: dict[str, Any] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    if kafka_bootstrap is not None and consumer_group is None:
+        consumer_group = await fresh_group(kafka_bootstrap, *consumes)
+    config = settings_class(
+        database_url=database_url,
+        kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",  # nothing listens: no broker
+        outbox_sweep_seconds=0.2,
+        consumer_group=consumer_group or "",
+        **(settings or {}),
+    )
+    overrides = dict(overrides or {})
+    if publisher is not None:
+        overrides.update(connect_publisher=publisher.connect, create_topics=False)
+    app = create_app(config, **overrides)
+    async with (
+        TestKafkaBroker(app.state.broker) if publisher is not None else nullcontext(),
+        app.router.lifespan_context(app),
+    ):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            yield app, client
