@@ -63,9 +63,11 @@ bench: install kafka-bench
 	MO_KAFKA_BOOTSTRAP=$${MO_KAFKA_BOOTSTRAP:-127.0.0.1:29092} $(PY) -m bench
 
 docs: install
+	@mkdir -p docs/asyncapi docs/openapi
 	@for service in intake routing notifications scheduling; do \
-		$(VENV)/bin/faststream docs gen --factory --yaml services.$$service.asyncapi:schema_app \
+		$(VENV)/bin/faststream docs gen --factory --yaml services.$$service.app:asyncapi \
 			--out docs/asyncapi/$$service.yaml; \
+		$(PY) -m shared.openapi $$service > docs/openapi/$$service.json; \
 	done
 
 clean: down

@@ -21,12 +21,6 @@ db = Database(os.environ["BASELINE_DATABASE_URL"])
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     await db.create_schema(store.metadata)
-    async with db.transaction() as conn:
-        await conn.execute(
-            store.agents.insert().values(
-                id=1, name="baseline", token_hash="-", created_at=datetime.now(UTC)
-            )
-        )
     yield
     await db.dispose()
 
@@ -47,7 +41,7 @@ async def log_request(body: NewRequest) -> dict[str, str]:
             community=body.location.community,
             description=body.description,
             visit_id=body.visit_id,
-            agent_id=1,
+            agent="baseline",
             at=now,
         )
     return {"reference": reference, "status": "logged", "created_at": now.isoformat()}

@@ -76,13 +76,14 @@ def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, f
 
 async def start_intake(workdir: Path, bootstrap: str) -> tuple[subprocess.Popen[bytes], str, str]:
     """One intake process on a fresh SQLite store with a field agent: (process, url, token)."""
-    from services.intake import agents, store
+    from services.intake import store
+    from shared import credentials
     from shared.store import Database
 
     url_db = f"sqlite+aiosqlite:///{workdir / 'intake.db'}"
     db = Database(url_db)
     await db.create_schema(store.metadata)
-    token = await agents.add(db, "bench-agent", rotate=False)
+    token = await credentials.issue(db, store.credentials, "bench-agent")
     await db.dispose()
     port = free_port()
     # A consumer group of its own at the topics' end: earlier runs' routing decisions (for

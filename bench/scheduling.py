@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from bench.common import OUT, percentile, write
-from services.scheduling.planner import Community, plan_month
+from services.scheduling.domain import Community, plan_month
 from shared.contracts.common import Area
 from tests.support.fakes import FakePublisher
 from tests.support.scheduling import running_scheduling

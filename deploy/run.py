@@ -66,14 +66,11 @@ def _external_broker() -> bool:
 def _dev_credentials() -> None:
     """Development tokens `make run` users can curl with: a field agent, each department's
     team and the operators, in var/dev/ (kept across runs; remade if the store lost them)."""
-    from services.routing.departments import TEAMS
+    from services.routing.domain import TEAMS
 
     commands = {
         DEV_DIR / "agent.token": ["services.intake.agents", "ensure", "dev-agent"],
-        **{
-            DEV_DIR / f"{team}.token": ["services.routing.departments", "token", "ensure", team]
-            for team in TEAMS
-        },
+        **{DEV_DIR / f"{team}.token": ["services.routing.teams", "ensure", team] for team in TEAMS},
     }
     for token_file, command in commands.items():
         subprocess.run(

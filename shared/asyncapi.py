@@ -1,19 +1,26 @@
-"""The AsyncAPI document of a service, from the same broker wiring it runs with:
+"""The AsyncAPI document of a service, from the same declaration it runs with. Each service's
+`app.py` has an `asyncapi()` factory for:
 
-    faststream docs gen --factory --yaml services.routing.asyncapi:schema_app
+    faststream docs gen --factory --yaml services.routing.app:asyncapi
 
 `make docs` writes one per service under docs/asyncapi/."""
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from faststream import FastStream
-from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 __all__ = ["specification"]
 
 
-def specification(broker: KafkaBroker, service: str, description: str) -> FastStream:
-    """A FastStream app used only to describe `broker`; it is never run."""
-    spec = AsyncAPI(broker, title=f"Mobile Office {service}", version="1", description=description)
-    return FastStream(broker, specification=spec)
+def specification(app: FastAPI) -> FastStream:
+    """A FastStream app used only to describe the service `app` runs; it is never run."""
+    service = app.state.service
+    spec = AsyncAPI(
+        app.state.broker,
+        title=f"Mobile Office {service.name}",
+        version="1",
+        description=service.bus_description,
+    )
+    return FastStream(app.state.broker, specification=spec)

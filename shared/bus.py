@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import TopicPartition
@@ -22,11 +21,13 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Table
 
-from shared.consumer import Applier, ConsumerMetrics, EventConsumer, Record, RetryLater
+from shared.background import Background
+from shared.backoff import Backoff
+from shared.consumer import ConsumerMetrics, EventConsumer, Record, RetryLater, Route
 from shared.kafka import ensure_topics
 from shared.store import Database
 
-__all__ = ["BusRunner", "consume", "new_broker", "subscribe"]
+__all__ = ["BusRunner", "consume", "consumed_topics", "new_broker", "subscribe"]
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def subscribe(
 ) -> None:
     """Feed `topics` to `consumer` in batches, as the consumer group `consumer.name` (one
     subscriber for all of them: members of one group should subscribe alike)."""
-    retry = _Backoff()
+    retry = Backoff()
 
     @broker.subscriber(
         *topics,
@@ -96,18 +97,6 @@ def _record_lag(
             metrics.lag.labels(name, topic, str(partition)).set(max(0, end - offset - 1))
 
 
-class _Backoff:
-    def __init__(self) -> None:
-        self.failures = 0
-
-    def next(self) -> float:
-        self.failures += 1
-        return float(min(10.0, 0.5 * 2**self.failures) * random.uniform(0.5, 1.0))
-
-    def reset(self) -> None:
-        self.failures = 0
-
-
 class BusRunner:
     """Starts the FastStream broker in the background, retrying while Kafka is unreachable,
     so the service's HTTP side (and its outbox) works through a broker outage."""
@@ -117,14 +106,14 @@ class BusRunner:
     ) -> None:
         self._broker = broker
         self._prepare = prepare
-        self._task: asyncio.Task[None] | None = None
+        self._starting = Background("bus-start", self._run)
         self.started = False
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="bus-start")
+        self._starting.start()
 
     async def _run(self) -> None:
-        backoff = _Backoff()
+        backoff = Backoff()
         while True:
             try:
                 if self._prepare is not None:
@@ -145,10 +134,13 @@ class BusRunner:
         return self.started and await self._broker.ping(timeout=2.0)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._starting.stop()
         await self._broker.stop()
+
+
+def consumed_topics(routes: Sequence[Route]) -> list[str]:
+    """The topics the routed event types travel on, each once."""
+    return list(dict.fromkeys(topic for route in routes for topic in route.spec.topics))
 
 
 def consume(
@@ -158,16 +150,15 @@ def consume(
     group: str,
     db: Database,
     inbox: Table,
-    appliers: Mapping[str, Applier],
-    topics: Sequence[str],
+    routes: Sequence[Route],
     registry: CollectorRegistry,
     service: str,
     description: str,
     create_topics: Sequence[str] | None,
 ) -> tuple[EventConsumer, BusRunner]:
-    """A service's consumer, end to end: `topics` fed in batches to an `EventConsumer` of
-    `appliers` (dead letters published through `broker`), started by a `BusRunner` that first
-    creates `create_topics` (None: leave topics alone, as on the in-memory test broker)."""
+    """A service's consumer, end to end: the topics of `routes` fed in batches to an
+    `EventConsumer` (dead letters published through `broker`), started by a `BusRunner` that
+    first creates `create_topics` (None: leave topics alone, as on the in-memory test broker)."""
     metrics = ConsumerMetrics(registry, service)
 
     async def send_raw(
@@ -175,7 +166,8 @@ def consume(
     ) -> None:
         await broker.publish(value, topic, key=key, headers=headers)
 
-    consumer = EventConsumer(group, db, inbox, appliers, send_raw, metrics)
-    subscribe(broker, topics, consumer, metrics, description=description)
+    consumer = EventConsumer(group, db, inbox, routes, send_raw, metrics)
+    if routes:
+        subscribe(broker, consumed_topics(routes), consumer, metrics, description=description)
     prepare = None if create_topics is None else (lambda: ensure_topics(bootstrap, create_topics))
     return consumer, BusRunner(broker, prepare=prepare)

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["CATEGORIES", "CATEGORY_CODES", "DEPARTMENTS", "Category", "Department"]
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_CODES",
+    "DEPARTMENTS",
+    "DEPARTMENT_SLUGS",
+    "Category",
+    "Department",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +91,4 @@ CATEGORIES: Final[tuple[Category, ...]] = (
 )
 
 CATEGORY_CODES: Final[frozenset[str]] = frozenset(c.code for c in CATEGORIES)
+DEPARTMENT_SLUGS: Final[frozenset[str]] = frozenset(d.slug for d in DEPARTMENTS)

@@ -13,16 +13,17 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.contracts.registry import EventSpec, spec_for_model
 from shared.deadletter import dead_letter_headers, scrub
 from shared.events import CloudEvent, InvalidEvent, parse_event
 from shared.inbox import claim_new
@@ -30,34 +31,62 @@ from shared.store import Database
 from shared.topics import DEADLETTER
 
 __all__ = [
-    "Applier",
+    "AfterCommit",
     "ConsumerMetrics",
     "EventConsumer",
+    "Handler",
+    "Received",
     "Record",
     "RetryLater",
+    "Route",
     "describe_error",
     "each",
+    "on",
 ]
 
 log = logging.getLogger(__name__)
 
+M = TypeVar("M", bound=BaseModel)
+M_co = TypeVar("M_co", bound=BaseModel, covariant=True)
 AfterCommit = Callable[[], None]
-Applier = Callable[[AsyncConnection, Sequence[CloudEvent]], Awaitable[AfterCommit | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Received(Generic[M_co]):
+    """One consumed event: its envelope (id, subject, time) and its data, already validated
+    against the contract model the registry names for its type."""
+
+    event: CloudEvent
+    data: M_co
+
+
+Handler = Callable[[AsyncConnection, Sequence[Received[M]]], Awaitable[AfterCommit | None]]
 """Applies a run of new events of one type, in order, inside the consumer's transaction
 (so it can write them with a statement per table, not per event); may return a callback to
 run after the commit (metrics, wake-ups)."""
 
-OneEvent = Callable[[AsyncConnection, CloudEvent], Awaitable[None]]
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Events of `spec.type` go to `handle`."""
+
+    spec: EventSpec
+    handle: Handler[Any]
 
 
-def each(apply_one: OneEvent) -> Applier:
-    """An applier that handles the events of a run one at a time."""
+def on(model: type[M], handle: Handler[M]) -> Route:
+    """Route the events whose data is `model` (its type and topic from the registry)."""
+    return Route(spec_for_model(model), handle)
 
-    async def apply(conn: AsyncConnection, events: Sequence[CloudEvent]) -> None:
-        for event in events:
-            await apply_one(conn, event)
 
-    return apply
+def each(handle_one: Callable[[AsyncConnection, Received[M]], Awaitable[None]]) -> Handler[M]:
+    """A handler that takes the events of a run one at a time."""
+
+    async def handle(conn: AsyncConnection, items: Sequence[Received[M]]) -> None:
+        for item in items:
+            await handle_one(conn, item)
+
+    return handle
 
 
 SendRaw = Callable[[str, bytes, bytes | None, dict[str, str]], Awaitable[None]]
@@ -121,7 +150,7 @@ class ConsumerMetrics:
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     record: Record
-    event: CloudEvent
+    received: Received[Any]
 
 
 class EventConsumer:
@@ -130,15 +159,15 @@ class EventConsumer:
         name: str,
         db: Database,
         inbox: Table,
-        appliers: Mapping[str, Applier],
+        routes: Sequence[Route],
         send_raw: SendRaw,
         metrics: ConsumerMetrics,
     ) -> None:
         self.name = name
         self._db = db
         self._inbox = inbox
-        self._appliers = dict(appliers)
-        self._types = frozenset(appliers)
+        self._routes = {route.spec.type: route for route in routes}
+        self._types = frozenset(self._routes)
         self._send_raw = send_raw
         self._metrics = metrics
 
@@ -148,7 +177,7 @@ class EventConsumer:
         rejected: list[tuple[Record, str]] = []
         for record in records:
             try:
-                parsed.append(_Parsed(record, parse_event(record.value or b"", self._types)))
+                parsed.append(_Parsed(record, self._parse(record)))
             except InvalidEvent as exc:
                 rejected.append((record, str(exc)))
         try:
@@ -168,20 +197,25 @@ class EventConsumer:
         await asyncio.gather(*(self._dead_letter(record, reason) for record, reason in rejected))
         self._metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
 
+    def _parse(self, record: Record) -> Received[Any]:
+        event = parse_event(record.value or b"", self._types)
+        return Received(event, event.data_as(self._routes[event.type].spec.model))
+
     async def _apply(self, items: Sequence[_Parsed]) -> None:
         if not items:
             return
         callbacks: list[AfterCommit] = []
         async with self._db.transaction() as conn:
-            fresh = await claim_new(conn, self._inbox, [i.event.id for i in items], self.name)
+            ids = [i.received.event.id for i in items]
+            fresh = await claim_new(conn, self._inbox, ids, self.name)
             # Redelivered events (seen before, or twice in this batch) are skipped.
-            new: list[CloudEvent] = []
+            new: list[Received[Any]] = []
             for item in items:
-                if item.event.id in fresh:
-                    fresh.discard(item.event.id)
-                    new.append(item.event)
-            for event_type, run in itertools.groupby(new, key=lambda e: e.type):
-                callback = await self._appliers[event_type](conn, list(run))
+                if item.received.event.id in fresh:
+                    fresh.discard(item.received.event.id)
+                    new.append(item.received)
+            for event_type, run in itertools.groupby(new, key=lambda r: r.event.type):
+                callback = await self._routes[event_type].handle(conn, list(run))
                 if callback is not None:
                     callbacks.append(callback)
         for callback in callbacks:

@@ -15,12 +15,15 @@ from typing import Any, Final, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from shared.contracts.registry import spec_for_model, spec_for_type
+
 __all__ = [
     "CONTENT_TYPE",
     "CloudEvent",
     "InvalidEvent",
     "new_event",
     "parse_event",
+    "topic_of",
 ]
 
 CONTENT_TYPE: Final = "application/cloudevents+json"
@@ -65,8 +68,9 @@ class CloudEvent(BaseModel):
         return self.subject.encode()
 
 
-def new_event(type_: str, source: str, subject: str, data: BaseModel, time: datetime) -> CloudEvent:
-    """A new event around `data`, which its own model has already validated."""
+def new_event(data: BaseModel, source: str, subject: str, time: datetime) -> CloudEvent:
+    """A new event around `data`, which its own model has already validated; its type is the
+    one shared/contracts/registry.py gives that model."""
     if time.tzinfo is None:
         raise ValueError("an event's time needs a UTC offset")
     # model_construct: every field is built here from validated values, and a consumer-side
@@ -74,13 +78,21 @@ def new_event(type_: str, source: str, subject: str, data: BaseModel, time: date
     return CloudEvent.model_construct(
         specversion="1.0",
         id=_event_id(),
-        type=type_,
+        type=spec_for_model(type(data)).type,
         source=source,
         subject=subject,
         time=time,
         datacontenttype="application/json",
         data=data.model_dump(mode="json"),
     )
+
+
+def topic_of(event: CloudEvent) -> str:
+    """The topic `event` is published on, from its type (and, for a department's work, its data)."""
+    spec = spec_for_type(event.type)
+    if spec is None:
+        raise InvalidEvent(f"unknown event type {event.type!r}")
+    return spec.topic_for(event.data)
 
 
 def _event_id() -> uuid.UUID:

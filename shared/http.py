@@ -17,7 +17,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["ApiError", "BodyLimit", "add_health_routes", "error_response", "install_error_handlers"]
+from shared.reference import InvalidReference, parse
+
+__all__ = [
+    "ApiError",
+    "BodyLimit",
+    "add_health_routes",
+    "error_response",
+    "install_error_handlers",
+    "parse_reference",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +44,14 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.fields = dict(fields or {})
+
+
+def parse_reference(text: str) -> str:
+    """The canonical reference in a path or query, or a 422 that says what to fix."""
+    try:
+        return parse(text)
+    except InvalidReference as exc:
+        raise ApiError(422, "invalid_reference", str(exc), {"reference": str(exc)}) from None
 
 
 def error_response(

@@ -1,101 +1,117 @@
-"""What every service's composition root shares: its outbox relay, and the FastAPI app around
-its routes with JSON errors, metrics, health, a body limit and one lifespan that starts and
-stops the background parts in order."""
+"""A service, declared: what it stores, consumes and publishes, its HTTP routes and background
+parts. `service_app` turns a declaration into the running FastAPI app (JSON errors, metrics,
+health, a body limit, the outbox relay, the consumers, one lifespan that starts and stops the
+parts in order), and the AsyncAPI document is drawn from the same declaration."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
+from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
 
-from shared.bus import BusRunner
+from shared.background import Worker
+from shared.bus import BusRunner, consume, consumed_topics, new_broker
+from shared.consumer import Route
+from shared.contracts.registry import spec_for_model
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
-from shared.outbox import OutboxRelay
+from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.store import Database
+from shared.topics import DEADLETTER
 
-__all__ = ["Worker", "outbox_relay", "service_app"]
-
-
-class Worker(Protocol):
-    """A background part of a service (the notification dispatcher, say)."""
-
-    def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
+__all__ = ["Service", "service_app"]
 
 
-def outbox_relay(
-    settings: ServiceSettings,
-    service: str,
-    db: Database,
-    outbox: Table,
-    topics: Sequence[str],
-    registry: CollectorRegistry,
-    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
-) -> OutboxRelay:
-    """The relay from `outbox` to Kafka, creating `topics` when it first connects."""
-    return OutboxRelay(
-        db,
-        outbox,
-        connect_publisher
-        or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, service, list(topics))),
-        registry=registry,
-        service=service,
-        sweep_seconds=settings.outbox_sweep_seconds,
-    )
+@dataclass(frozen=True, kw_only=True)
+class Service:
+    name: str
+    description: str
+    """What the service does, for people (the OpenAPI document's description)."""
+    bus_description: str
+    """How it uses the bus (the AsyncAPI document's description)."""
+    metadata: MetaData
+    outbox: Table
+    inbox: Table
+    router: APIRouter
+    consumes: Sequence[Route] = ()
+    consumes_description: str = ""
+    publishes: Sequence[type[BaseModel]] = ()
+    """Contract models of the events its outbox publishes (topics from the registry)."""
+    workers: Sequence[Worker] = ()
+    startup: Callable[[], Awaitable[None]] | None = None
+    """Runs once the schema exists, before any background part starts (seeding, say)."""
+    max_body_bytes: int = 16 * 1024
+    state: Mapping[str, Any] = field(default_factory=dict)
+    """Parts tests and tools reach through `app.state` (the dispatcher, say)."""
+
+    @property
+    def published_topics(self) -> list[str]:
+        return list(dict.fromkeys(t for m in self.publishes for t in spec_for_model(m).topics))
 
 
 def service_app(
-    *,
-    service: str,
-    description: str,
+    service: Service,
+    settings: ServiceSettings,
     db: Database,
-    metadata: MetaData,
     registry: CollectorRegistry,
-    relay: OutboxRelay,
-    bus: BusRunner,
-    router: APIRouter,
-    startup: Callable[[], Awaitable[None]] | None = None,
-    workers: Sequence[Worker] = (),
-    max_body_bytes: int = 16 * 1024,
-    state: dict[str, Any] | None = None,
+    *,
+    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
+    create_topics: bool = True,
 ) -> FastAPI:
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await db.create_schema(metadata)
-        if startup is not None:
-            await startup()
-        relay.start()
-        for worker in workers:
-            worker.start()
-        bus.start()
-        try:
-            yield
-        finally:
-            await bus.stop()
-            for worker in reversed(workers):
-                await worker.stop()
-            await relay.stop()
-            await db.dispose()
-
-    app = FastAPI(
-        title=f"Mobile Office {service}", version="1", description=description, lifespan=lifespan
+    """The app of `service`. `connect_publisher` and `create_topics=False` let tests run it on
+    an in-memory bus."""
+    topics = [*service.published_topics, *consumed_topics(service.consumes), DEADLETTER]
+    relay = OutboxRelay(
+        db,
+        service.outbox,
+        connect_publisher
+        or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, service.name, topics)),
+        registry=registry,
+        service=service.name,
+        sweep_seconds=settings.outbox_sweep_seconds,
     )
-    app.state.db = db
-    app.state.registry = registry
-    app.state.relay = relay
-    for name, value in (state or {}).items():
+    broker = new_broker(settings.kafka_bootstrap, service.name, registry)
+    consumer, bus = consume(
+        broker,
+        bootstrap=settings.kafka_bootstrap,
+        group=settings.consumer_group or service.name,
+        db=db,
+        inbox=service.inbox,
+        routes=service.consumes,
+        registry=registry,
+        service=service.name,
+        description=service.consumes_description,
+        create_topics=topics if create_topics else None,
+    )
+    _document_publishers(broker, service.publishes)
+    app = FastAPI(
+        title=f"Mobile Office {service.name}",
+        version="1",
+        description=service.description,
+        lifespan=_lifespan(service, db, relay, bus),
+    )
+    for name, value in {
+        "service": service,
+        "db": db,
+        "registry": registry,
+        "relay": relay,
+        "broker": broker,
+        "consumer": consumer,
+        **service.state,
+    }.items():
         setattr(app.state, name, value)
     install_error_handlers(app)
-    instrument_http(app, registry, service)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    instrument_http(app, registry, service.name)
+    app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes)
 
     async def store_ready() -> bool:
         await db.ping()
@@ -104,5 +120,45 @@ def service_app(
     add_health_routes(
         app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
     )
-    app.include_router(router)
+    app.include_router(service.router)
     return app
+
+
+def _lifespan(
+    service: Service, db: Database, relay: OutboxRelay, bus: BusRunner
+) -> Callable[[FastAPI], Any]:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await db.create_schema(service.metadata)
+        if service.startup is not None:
+            await service.startup()
+        relay.start()
+        for worker in service.workers:
+            worker.start()
+        bus.start()
+        try:
+            yield
+        finally:
+            await bus.stop()
+            for worker in reversed(service.workers):
+                await worker.stop()
+            await relay.stop()
+            await db.dispose()
+
+    return lifespan
+
+
+def _document_publishers(broker: KafkaBroker, models: Sequence[type[BaseModel]]) -> None:
+    """Declares what the outbox relay writes, for the AsyncAPI document only (the relay
+    publishes through its own producer)."""
+    for model in models:
+        spec = spec_for_model(model)
+        summary = (model.__doc__ or "").strip()
+        for topic in spec.topics:
+            broker.publisher(
+                topic,
+                title=f"{topic}:{spec.short_name}",
+                description=f"{summary} A CloudEvents 1.0 event keyed by its subject; "
+                "the payload below is its `data`.",
+                schema=model,
+            )

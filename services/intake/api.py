@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Response
 from prometheus_client import Counter
 
-from services.intake import handlers, store
+from services.intake import handlers
+from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import CategoryView, NewRequest, RequestCreated, RequestView
+from shared.auth import TokenDirectory, requires
 from shared.catalogue import CATEGORIES
-from shared.http import ApiError
-from shared.reference import InvalidReference, parse
+from shared.http import ApiError, parse_reference
 from shared.store import Database
-from shared.tokens import TokenDirectory, bearer_token
 
 __all__ = ["IntakeContext", "routes"]
 
@@ -22,42 +22,28 @@ __all__ = ["IntakeContext", "routes"]
 @dataclass(frozen=True, slots=True)
 class IntakeContext:
     db: Database
-    agents: TokenDirectory[store.Agent]
+    agents: TokenDirectory
     ports: handlers.Ports
     logged_total: Counter
 
 
 def routes(ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
-
-    async def field_agent(
-        authorization: Annotated[str | None, Header()] = None,
-    ) -> store.Agent:
-        token = bearer_token(authorization)
-        if token is None:
-            raise ApiError(
-                401, "unauthenticated", "send a field agent's token: Authorization: Bearer <token>"
-            )
-        agent = await ctx.agents.holder(token)
-        if agent is None:
-            raise ApiError(401, "unauthenticated", "this token is not a field agent's token")
-        if agent.revoked:
-            raise ApiError(403, "revoked", "this field agent's token has been revoked")
-        return agent
+    field_agent = requires(ctx.agents, "a field agent's")
 
     @router.post("/requests", status_code=201, response_model=RequestCreated)
     async def log_request(
-        agent: Annotated[store.Agent, Depends(field_agent)],
+        agent: Annotated[str, Depends(field_agent)],
         body: NewRequest,
         response: Response,
         idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
     ) -> RequestCreated:
         try:
             logged = await handlers.log_request(ctx.db, body, agent, idempotency_key, ctx.ports)
-        except handlers.UnknownVisit:
+        except UnknownVisit:
             message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"
             raise ApiError(422, "invalid_request", message, {"visit_id": message}) from None
-        except handlers.IdempotencyConflict:
+        except IdempotencyConflict:
             raise ApiError(
                 422,
                 "idempotency_key_reused",
@@ -72,10 +58,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
 
     @router.get("/requests/{reference}", response_model=RequestView)
     async def follow_up(reference: str) -> RequestView:
-        try:
-            canonical = parse(reference)
-        except InvalidReference as exc:
-            raise ApiError(422, "invalid_reference", str(exc), {"reference": str(exc)}) from None
+        canonical = parse_reference(reference)
         view = await handlers.get_request(ctx.db, canonical)
         if view is None:
             raise ApiError(404, "not_found", f"no request has reference {canonical}")

@@ -1,30 +1,32 @@
 """The composition root: `create_app(settings, **overrides)` wires intake for `make run` and
-tests."""
+tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from faststream import FastStream
 from prometheus_client import Counter
 
-from services.intake import followup, store
+from services.intake import handlers, store
 from services.intake.api import IntakeContext, routes
-from services.intake.handlers import Ports
-from services.intake.janitor import Janitor
+from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.settings import IntakeSettings
-from shared.bus import consume, new_broker
+from shared.asyncapi import specification
+from shared.auth import TokenDirectory
+from shared.background import every
 from shared.kafka import Publisher
 from shared.metrics import new_registry
 from shared.reference import new_reference
-from shared.service import outbox_relay, service_app
+from shared.service import Service, service_app
 from shared.store import Database
-from shared.tokens import TokenDirectory
-from shared.topics import DEADLETTER, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 
-__all__ = ["create_app"]
+__all__ = ["asyncapi", "create_app"]
 
+log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # a request with a 2,000-character description is ~3 KB
 
 
@@ -36,27 +38,18 @@ def create_app(
     connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
     create_topics: bool = True,
 ) -> FastAPI:
-    """`connect_publisher` and `create_topics=False` let tests run on an in-memory bus."""
+    """`clock` and `reference_generator` are the ports tests set; `connect_publisher` and
+    `create_topics=False` let them run on an in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
-    relay = outbox_relay(
-        settings,
-        "intake",
-        db,
-        store.outbox,
-        [REQUESTS_LOGGED, DEADLETTER],
-        registry,
-        connect_publisher,
+    ports = handlers.Ports(
+        clock=clock or (lambda: datetime.now(UTC)),
+        new_reference=reference_generator or new_reference,
     )
-    clock = clock or (lambda: datetime.now(UTC))
-    janitor = Janitor(db, clock)
-    ctx = IntakeContext(
+    context = IntakeContext(
         db=db,
-        agents=TokenDirectory(lambda token_hash: _agent(db, token_hash)),
-        ports=Ports(
-            clock=clock,
-            new_reference=reference_generator or new_reference,
-        ),
+        agents=TokenDirectory(db, store.credentials),
+        ports=ports,
         logged_total=Counter(
             "mo_intake_requests_logged_total",
             "Requests logged, by category and area.",
@@ -64,37 +57,35 @@ def create_app(
             registry=registry,
         ),
     )
-    broker = new_broker(settings.kafka_bootstrap, "intake", registry)
-    consumed = [REQUESTS_ROUTED, REQUESTS_STATUS, VISITS]
-    consumer, bus = consume(
-        broker,
-        bootstrap=settings.kafka_bootstrap,
-        group=settings.consumer_group or "intake",
-        db=db,
-        inbox=store.inbox,
-        appliers=followup.APPLIERS,
-        topics=consumed,
-        registry=registry,
-        service="intake",
-        description="Routing's decisions, departments' progress and the visits requests "
-        "may be logged at.",
-        create_topics=[*consumed, DEADLETTER] if create_topics else None,
-    )
-    return service_app(
-        service="intake",
+    janitor = every(3600, lambda: handlers.forget_idempotency_keys(db, ports.clock), "janitor", log)
+    service = Service(
+        name="intake",
         description="Log residents' service requests and follow them up by reference number.",
-        db=db,
+        bus_description="Intake publishes each logged request on `mo.requests.logged` through "
+        "its outbox and reads routing's decisions, departments' progress and the visits "
+        "requests may be logged at. CloudEvents 1.0, structured JSON, keyed by reference "
+        "number (or visit id).",
         metadata=store.metadata,
-        registry=registry,
-        relay=relay,
-        bus=bus,
-        router=routes(ctx),
+        outbox=store.outbox,
+        inbox=store.inbox,
+        router=routes(context),
+        consumes=CONSUMES,
+        consumes_description="Routing's decisions, departments' progress and the visits "
+        "requests may be logged at.",
+        publishes=PUBLISHES,
         workers=[janitor],
         max_body_bytes=MAX_BODY_BYTES,
-        state={"broker": broker, "consumer": consumer, "janitor": janitor},
+        state={"ports": ports},
+    )
+    return service_app(
+        service,
+        settings,
+        db,
+        registry,
+        connect_publisher=connect_publisher,
+        create_topics=create_topics,
     )
 
 
-async def _agent(db: Database, token_hash: str) -> store.Agent | None:
-    async with db.reading() as conn:
-        return await store.agent_by_token_hash(conn, token_hash)
+def asyncapi() -> FastStream:
+    return specification(create_app(IntakeSettings()))

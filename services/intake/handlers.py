@@ -1,8 +1,9 @@
-"""Intake's use cases as plain async functions: command in, effects in one transaction out."""
+"""Intake's use cases as plain async functions: a field agent logs a request, a resident
+follows it up, and what routing, departments and scheduling announce keeps the follow-up
+current. Each is one transaction: the change and its outbox row commit together."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,27 +13,40 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import store
+from services.intake.domain import (
+    IDEMPOTENCY_TTL,
+    UNROUTABLE_NOTE,
+    IdempotencyConflict,
+    UnknownVisit,
+    fingerprint,
+    logged_event,
+)
 from services.intake.schemas import HistoryEntry, NewRequest, RequestCreated, RequestView
+from shared.consumer import Received
 from shared.contracts.common import RequestStatus
-from shared.contracts.requests import RequestLogged, ResidentContact
-from shared.events import new_event
+from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
+from shared.contracts.visits import VisitCancelled, VisitScheduled, VisitStatus
+from shared.events import InvalidEvent, new_event
 from shared.outbox import enqueue
 from shared.store import Database
-from shared.topics import REQUESTS_LOGGED, EventType, source
+from shared.topics import source
 
-__all__ = ["IdempotencyConflict", "Ports", "UnknownVisit", "get_request", "log_request"]
+__all__ = [
+    "Logged",
+    "Ports",
+    "forget_idempotency_keys",
+    "get_request",
+    "log_request",
+    "on_routed",
+    "on_status_changed",
+    "on_unroutable",
+    "on_visit_announced",
+    "on_visit_cancelled",
+]
 
 log = logging.getLogger(__name__)
 SOURCE = source("intake")
 _ATTEMPTS = 5
-
-
-class IdempotencyConflict(Exception):
-    """The Idempotency-Key was already used for a different body."""
-
-
-class UnknownVisit(Exception):
-    """The request names a visit scheduling never announced."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +62,7 @@ class Logged:
 
 
 async def log_request(
-    db: Database,
-    command: NewRequest,
-    agent: store.Agent,
-    idempotency_key: str | None,
-    ports: Ports,
+    db: Database, command: NewRequest, agent: str, idempotency_key: str | None, ports: Ports
 ) -> Logged:
     """Record the request and stage its `request.logged` event in one transaction.
 
@@ -60,12 +70,12 @@ async def log_request(
     stages nothing; with another body it is refused. A reference collision or a concurrent
     first use of the same key rolls back and tries again.
     """
-    body_sha256 = hashlib.sha256(command.model_dump_json().encode()).hexdigest()
+    body_sha256 = fingerprint(command)
     for attempt in range(_ATTEMPTS):
         try:
             async with db.transaction() as conn:
                 if idempotency_key is not None:
-                    seen = await store.idempotent_reference(conn, agent.id, idempotency_key)
+                    seen = await store.idempotent_reference(conn, agent, idempotency_key)
                     if seen is not None:
                         return Logged(await _replay(conn, seen, body_sha256), replayed=True)
                 if command.visit_id is not None and not await store.visit_known(
@@ -82,21 +92,15 @@ async def log_request(
                     community=command.location.community,
                     description=command.description,
                     visit_id=command.visit_id,
-                    agent_id=agent.id,
+                    agent=agent,
                     at=now,
                 )
                 if idempotency_key is not None:
                     await store.record_idempotency_key(
-                        conn, agent.id, idempotency_key, body_sha256, reference, now
+                        conn, agent, idempotency_key, body_sha256, reference, now
                     )
-                event = new_event(
-                    EventType.REQUEST_LOGGED,
-                    SOURCE,
-                    reference,
-                    _logged_event(reference, command, agent, now),
-                    now,
-                )
-                await enqueue(conn, store.outbox, REQUESTS_LOGGED, event)
+                data = logged_event(reference, command, agent, now)
+                await enqueue(conn, store.outbox, new_event(data, SOURCE, reference, now))
         except IntegrityError:
             log.info("reference or idempotency key taken concurrently; retry %d", attempt + 1)
             continue
@@ -105,7 +109,7 @@ async def log_request(
             reference,
             command.category,
             command.location.area.value,
-            agent.name,
+            agent,
         )
         created = RequestCreated(
             reference=reference,
@@ -131,23 +135,6 @@ async def _replay(conn: AsyncConnection, seen: tuple[str, str], body_sha256: str
     )
 
 
-def _logged_event(
-    reference: str, command: NewRequest, agent: store.Agent, now: datetime
-) -> RequestLogged:
-    resident = command.resident
-    return RequestLogged(
-        reference=reference,
-        category=command.category,
-        description=command.description,
-        location=command.location,
-        resident=None if resident is None else ResidentContact(**resident.model_dump()),
-        account_number=command.account_number,
-        visit_id=command.visit_id,
-        agent=agent.name,
-        logged_at=now,
-    )
-
-
 async def get_request(db: Database, reference: str) -> RequestView | None:
     async with db.reading() as conn:
         found = await store.find_request(conn, reference)
@@ -163,3 +150,62 @@ async def get_request(db: Database, reference: str) -> RequestView | None:
         updated_at=found.updated_at,
         history=[HistoryEntry(status=s, at=at, note=note) for s, at, note in entries],
     )
+
+
+async def forget_idempotency_keys(db: Database, clock: Callable[[], datetime]) -> int:
+    async with db.transaction() as conn:
+        forgotten = await store.forget_idempotency_keys(conn, clock() - IDEMPOTENCY_TTL)
+    if forgotten:
+        log.info("forgot %d idempotency keys older than %s", forgotten, IDEMPOTENCY_TTL)
+    return forgotten
+
+
+# --- keeping the follow-up current, inside the consumer's transaction ---------------------
+
+
+async def on_routed(conn: AsyncConnection, item: Received[RequestRouted]) -> None:
+    routed = item.data
+    await _record(
+        conn,
+        item,
+        routed.reference,
+        routed.status,
+        routed.decided_at,
+        routed.note,
+        routed.department,
+    )
+
+
+async def on_unroutable(conn: AsyncConnection, item: Received[RequestUnroutable]) -> None:
+    unroutable = item.data
+    await _record(
+        conn, item, unroutable.reference, unroutable.status, unroutable.decided_at, UNROUTABLE_NOTE
+    )
+
+
+async def on_status_changed(conn: AsyncConnection, item: Received[StatusChanged]) -> None:
+    changed = item.data
+    await _record(conn, item, changed.reference, changed.status, changed.changed_at, changed.note)
+
+
+async def _record(
+    conn: AsyncConnection,
+    item: Received[RequestRouted] | Received[RequestUnroutable] | Received[StatusChanged],
+    reference: str,
+    status: RequestStatus,
+    at: datetime,
+    note: str | None,
+    department: str | None = None,
+) -> None:
+    if not await store.apply_status(conn, reference, status, at, note, department):
+        raise InvalidEvent(f"{item.event.type} for a reference intake never issued: {reference}")
+
+
+async def on_visit_announced(conn: AsyncConnection, item: Received[VisitScheduled]) -> None:
+    """Remember the visits scheduling announced (or moved), so a request can name the one it
+    was logged at, and a typo in a visit id is refused at once."""
+    await store.remember_visit(conn, item.data.visit_id, VisitStatus.SCHEDULED)
+
+
+async def on_visit_cancelled(conn: AsyncConnection, item: Received[VisitCancelled]) -> None:
+    await store.remember_visit(conn, item.data.visit_id, VisitStatus.CANCELLED)

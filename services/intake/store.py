@@ -1,4 +1,5 @@
-"""Intake's store: requests and their public history, field agents, idempotency keys, outbox.
+"""Intake's store: requests and their public history, field agents' credentials, idempotency
+keys, the visits requests may name, outbox and inbox. Every query intake runs is here.
 
 Residents' names, phone numbers and e-mail addresses are deliberately absent: they travel
 once, in the `request.logged` event (whose outbox row is deleted once relayed), and only
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     insert,
     select,
     update,
@@ -27,23 +29,18 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.common import RequestStatus
+from shared.contracts.visits import VisitStatus
+from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
-from shared.store import as_utc
+from shared.store import as_utc, upsert_insert
 
 metadata = MetaData()
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 
-agents = Table(
-    "agents",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-)
+credentials = define_credentials(metadata)
+"""Field agents' tokens: the holder is the agent's name."""
 
 requests = Table(
     "requests",
@@ -54,7 +51,7 @@ requests = Table(
     Column("community", String(100), nullable=False),
     Column("description", Text, nullable=False),
     Column("visit_id", String(64)),
-    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=False),
+    Column("agent", String(100), nullable=False),
     Column("status", String(20), nullable=False),
     Column("department", String(60)),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -75,7 +72,7 @@ history = Table(
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
-    Column("agent_id", Integer, ForeignKey("agents.id"), primary_key=True),
+    Column("agent", String(100), primary_key=True),
     Column("key", String(255), primary_key=True),
     Column("body_sha256", String(64), nullable=False),
     Column("reference", String(10), ForeignKey("requests.reference"), nullable=False),
@@ -92,13 +89,6 @@ visits = Table(
 
 
 @dataclass(frozen=True, slots=True)
-class Agent:
-    id: int
-    name: str
-    revoked: bool
-
-
-@dataclass(frozen=True, slots=True)
 class StoredRequest:
     reference: str
     category: str
@@ -108,21 +98,14 @@ class StoredRequest:
     updated_at: datetime
 
 
-async def agent_by_token_hash(conn: AsyncConnection, token_hash: str) -> Agent | None:
-    row = (
-        await conn.execute(select(agents).where(agents.c.token_hash == token_hash))
-    ).one_or_none()
-    return None if row is None else Agent(row.id, row.name, row.revoked_at is not None)
-
-
 async def idempotent_reference(
-    conn: AsyncConnection, agent_id: int, key: str
+    conn: AsyncConnection, agent: str, key: str
 ) -> tuple[str, str] | None:
     """(body hash, reference) recorded for this agent's key, if any."""
     row = (
         await conn.execute(
             select(idempotency_keys.c.body_sha256, idempotency_keys.c.reference).where(
-                idempotency_keys.c.agent_id == agent_id, idempotency_keys.c.key == key
+                idempotency_keys.c.agent == agent, idempotency_keys.c.key == key
             )
         )
     ).one_or_none()
@@ -165,7 +148,7 @@ async def insert_request(
     community: str,
     description: str,
     visit_id: str | None,
-    agent_id: int,
+    agent: str,
     at: datetime,
 ) -> None:
     await conn.execute(
@@ -176,7 +159,7 @@ async def insert_request(
             community=community,
             description=description,
             visit_id=visit_id,
-            agent_id=agent_id,
+            agent=agent,
             status=RequestStatus.LOGGED.value,
             created_at=at,
             updated_at=at,
@@ -188,13 +171,20 @@ async def insert_request(
 
 
 async def record_idempotency_key(
-    conn: AsyncConnection, agent_id: int, key: str, body_sha256: str, reference: str, at: datetime
+    conn: AsyncConnection, agent: str, key: str, body_sha256: str, reference: str, at: datetime
 ) -> None:
     await conn.execute(
         insert(idempotency_keys).values(
-            agent_id=agent_id, key=key, body_sha256=body_sha256, reference=reference, created_at=at
+            agent=agent, key=key, body_sha256=body_sha256, reference=reference, created_at=at
         )
     )
+
+
+async def forget_idempotency_keys(conn: AsyncConnection, before: datetime) -> int:
+    result = await conn.execute(
+        delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+    )
+    return int(result.rowcount or 0)
 
 
 async def apply_status(
@@ -230,3 +220,11 @@ async def apply_status(
 
 async def visit_known(conn: AsyncConnection, visit_id: str) -> bool:
     return await conn.scalar(select(visits.c.id).where(visits.c.id == visit_id)) is not None
+
+
+async def remember_visit(conn: AsyncConnection, visit_id: str, status: VisitStatus) -> None:
+    await conn.execute(
+        upsert_insert(conn, visits)
+        .values(id=visit_id, status=status.value)
+        .on_conflict_do_update(index_elements=["id"], set_={"status": status.value})
+    )

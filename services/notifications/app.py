@@ -1,5 +1,5 @@
 """The composition root: `create_app(settings, **overrides)` wires notifications for `make run`
-and tests."""
+and tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
@@ -7,31 +7,22 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from faststream import FastStream
 
-from services.notifications import store
+from services.notifications import handlers, store
 from services.notifications.api import NotificationsContext, routes
+from services.notifications.bus import PUBLISHES, consumes
 from services.notifications.channels import FileOutbox, Sender, SmsGateway, SmtpMailer
 from services.notifications.dispatcher import Dispatcher, NotificationMetrics
 from services.notifications.domain import QuietHours
-from services.notifications.planner import Planner
 from services.notifications.settings import NotificationsSettings
-from shared.bus import consume, new_broker
+from shared.asyncapi import specification
 from shared.kafka import Publisher
 from shared.metrics import new_registry
-from shared.service import outbox_relay, service_app
+from shared.service import Service, service_app
 from shared.store import Database
-from shared.topics import (
-    DEADLETTER,
-    NOTIFICATIONS,
-    REQUESTS_LOGGED,
-    REQUESTS_ROUTED,
-    REQUESTS_STATUS,
-    VISITS,
-)
 
-__all__ = ["create_app"]
-
-CONSUMED = [REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS]
+__all__ = ["asyncapi", "create_app", "senders_for"]
 
 
 def senders_for(settings: NotificationsSettings) -> dict[str, Sender]:
@@ -59,10 +50,6 @@ def create_app(
     clock = clock or (lambda: datetime.now(UTC))
     registry = new_registry()
     db = Database(settings.database_url)
-    topics = [NOTIFICATIONS, DEADLETTER]
-    relay = outbox_relay(
-        settings, "notifications", db, store.outbox, topics, registry, connect_publisher
-    )
     dispatcher = Dispatcher(
         db,
         senders or senders_for(settings),
@@ -71,30 +58,32 @@ def create_app(
         NotificationMetrics(registry),
         max_attempts=settings.max_attempts,
     )
-    planner = Planner(clock, dispatcher.wake)
-    broker = new_broker(settings.kafka_bootstrap, "notifications", registry)
-    consumer, bus = consume(
-        broker,
-        bootstrap=settings.kafka_bootstrap,
-        group=settings.consumer_group or "notifications",
-        db=db,
+    ports = handlers.Ports(clock=clock, wake=dispatcher.wake)
+    service = Service(
+        name="notifications",
+        description="Tells residents what happened to their request and when the office comes.",
+        bus_description="Notifications reads requests and visits and tells residents by SMS "
+        "or e-mail; what happened to each message goes on `mo.notifications` (no addresses "
+        "or texts).",
+        metadata=store.metadata,
+        outbox=store.outbox,
         inbox=store.inbox,
-        appliers=planner.appliers(),
-        topics=CONSUMED,
-        registry=registry,
-        service="notifications",
-        description="Requests and visits residents may hear about.",
-        create_topics=[*CONSUMED, *topics] if create_topics else None,
+        router=routes(NotificationsContext(db, ports)),
+        consumes=consumes(ports),
+        consumes_description="Requests and visits residents may hear about.",
+        publishes=PUBLISHES,
+        workers=[dispatcher],
+        state={"dispatcher": dispatcher, "ports": ports},
     )
     return service_app(
-        service="notifications",
-        description="Tells residents what happened to their request and when the office comes.",
-        db=db,
-        metadata=store.metadata,
-        registry=registry,
-        relay=relay,
-        bus=bus,
-        router=routes(NotificationsContext(db, clock)),
-        workers=[dispatcher],
-        state={"dispatcher": dispatcher, "broker": broker, "consumer": consumer},
+        service,
+        settings,
+        db,
+        registry,
+        connect_publisher=connect_publisher,
+        create_topics=create_topics,
     )
+
+
+def asyncapi() -> FastStream:
+    return specification(create_app(NotificationsSettings()))

@@ -15,24 +15,32 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import store
+from services.notifications import delivery_store, store
 from services.notifications.channels import Outgoing, Sender, SendError
-from services.notifications.domain import QuietHours, backoff_seconds
-from services.notifications.store import Status
-from services.notifications.texts import Template, render, visit_day
-from shared.contracts.common import Language
+from services.notifications.delivery_store import Due
+from services.notifications.domain import (
+    Channel,
+    GiveUp,
+    Hold,
+    QuietHours,
+    Retry,
+    Send,
+    Suppress,
+    after_failure,
+    what_to_do,
+)
+from services.notifications.texts import compose
+from shared.background import Background
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 from shared.deadletter import dead_letter_headers
-from shared.events import new_event
+from shared.events import CloudEvent, new_event
 from shared.outbox import enqueue, enqueue_many
-from shared.store import Database, as_utc
-from shared.topics import DEADLETTER, NOTIFICATIONS, EventType, source
+from shared.store import Database
+from shared.topics import DEADLETTER, source
 
 __all__ = ["Dispatcher", "NotificationMetrics"]
 
@@ -69,16 +77,10 @@ class NotificationMetrics:
 
 
 @dataclass(frozen=True, slots=True)
-class _Due:
-    row: Any
-    outgoing: Outgoing | None  # None: suppressed (STOP) or held (quiet hours)
-    hold_until: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class _Result:
-    due: _Due
-    error: SendError | None
+    due: Due
+    action: Send | Suppress | Hold
+    error: SendError | None = None
 
 
 class Dispatcher:
@@ -104,19 +106,17 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._poll = poll_seconds
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Background("dispatcher", self._run)
         self._sending = asyncio.Lock()
 
     def wake(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="dispatcher")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._loop.stop()
         for sender in self._senders.values():
             await sender.close()
 
@@ -138,178 +138,105 @@ class Dispatcher:
     async def dispatch_due(self) -> int:
         """One round: claim what is due, send it, record the outcomes. Returns how many."""
         async with self._sending:
-            claimed = await self._claim()
+            now = self._clock()
+            async with self._db.transaction() as conn:
+                claimed = await delivery_store.claim_due(
+                    conn, now, now + LEASE, self._batch_size, lock=not self._db.is_sqlite
+                )
+                phones = [d.address for d in claimed if d.channel is Channel.SMS]
+                stopped = await store.stopped_among(conn, phones) if phones else set()
             if not claimed:
-                await self._measure_pending()
+                async with self._db.reading() as conn:
+                    self._metrics.pending.set(await delivery_store.count_pending(conn))
                 return 0
-            results = await asyncio.gather(*(self._send(d) for d in claimed))
+            results = await asyncio.gather(
+                *(
+                    self._send(d, what_to_do(d.channel, d.address, stopped, self._quiet, now))
+                    for d in claimed
+                )
+            )
             await self._record(results)
             return len(claimed)
 
-    async def _claim(self) -> list[_Due]:
-        now = self._clock()
-        async with self._db.transaction() as conn:
-            query = (
-                select(store.deliveries)
-                .where(
-                    store.deliveries.c.status == Status.PENDING,
-                    store.deliveries.c.next_attempt_at <= now,
-                )
-                .order_by(store.deliveries.c.next_attempt_at)
-                .limit(self._batch_size)
-            )
-            if not self._db.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            rows = (await conn.execute(query)).all()
-            if not rows:
-                return []
-            # A lease: another replica (or this one after a crash) retries only after it.
-            await conn.execute(
-                update(store.deliveries)
-                .where(store.deliveries.c.id.in_([r.id for r in rows]))
-                .values(next_attempt_at=now + LEASE)
-            )
-            phones = [r.address for r in rows if r.channel == "sms"]
-            stopped = set(
-                await conn.scalars(
-                    select(store.opt_outs.c.phone).where(store.opt_outs.c.phone.in_(phones))
-                )
-            )
-        return [self._prepare(row, now, stopped) for row in rows]
-
-    def _prepare(self, row: Any, now: dt.datetime, stopped: set[str]) -> _Due:
-        if row.channel == "sms":
-            if row.address in stopped:
-                return _Due(row, None)
-            allowed = self._quiet.next_allowed(now)
-            if allowed > now:
-                return _Due(row, None, hold_until=allowed)
-        language = Language(row.language)
-        params = dict(row.params)
-        if params.get("date"):
-            params["date"] = visit_day(dt.date.fromisoformat(params["date"]), language)
-        message = render(Template(row.template), language, params)
+    async def _send(self, due: Due, action: Send | Suppress | Hold) -> _Result:
+        if not isinstance(action, Send):
+            return _Result(due, action)
+        message = compose(due.template, due.language, due.facts)
         outgoing = Outgoing(
-            delivery_id=row.id,
-            channel=row.channel,
-            address=row.address,
-            subject_ref=row.subject,
-            text=message.sms if row.channel == "sms" else message.body,
+            delivery_id=due.id,
+            channel=due.channel.value,
+            address=due.address,
+            subject_ref=due.subject,
+            text=message.sms if due.channel is Channel.SMS else message.body,
             email_subject=message.subject,
         )
-        return _Due(row, outgoing)
-
-    async def _send(self, due: _Due) -> _Result:
-        if due.outgoing is None:
-            return _Result(due, None)
         async with self._slots:
             try:
-                await self._senders[due.outgoing.channel].send(due.outgoing)
+                await self._senders[due.channel.value].send(outgoing)
             except SendError as exc:
-                return _Result(due, exc)
+                return _Result(due, action, exc)
             except Exception as exc:  # a bug in a channel must not stop the others
-                log.exception("dispatcher: %s channel failed unexpectedly", due.outgoing.channel)
-                return _Result(due, SendError(f"unexpected {type(exc).__name__}"))
-        return _Result(due, None)
+                log.exception("dispatcher: %s channel failed unexpectedly", due.channel)
+                return _Result(due, action, SendError(f"unexpected {type(exc).__name__}"))
+        return _Result(due, action)
 
     async def _record(self, results: list[_Result]) -> None:
         now = self._clock()
         after: list[Callable[[], None]] = []
-        sent = [r.due.row for r in results if r.due.outgoing is not None and r.error is None]
+        sent = [r.due for r in results if isinstance(r.action, Send) and r.error is None]
         async with self._db.transaction() as conn:
-            await self._record_sent(conn, sent, now)
+            await delivery_store.mark_sent(conn, sent, now)
+            await enqueue_many(conn, store.outbox, [self._delivered(d, now) for d in sent])
             for result in results:
-                if result.due.outgoing is None or result.error is not None:
-                    after.extend(await self._record_one(conn, result, now))
-        for row in sent:
-            created = as_utc(row.created_at)
-            self._metrics.sent.labels(row.channel, row.template, row.language).inc()
-            self._metrics.latency.observe(max(0.0, (now - created).total_seconds()))
+                if isinstance(result.action, Hold):  # quiet hours: wait for the morning
+                    await delivery_store.hold(conn, result.due, result.action.until)
+                elif isinstance(result.action, Suppress):
+                    await delivery_store.suppress(conn, result.due)
+                elif result.error is not None:
+                    after.extend(await self._failed(conn, result.due, result.error, now))
+        for due in sent:
+            self._metrics.sent.labels(due.channel.value, due.template.value, due.language).inc()
+            self._metrics.latency.observe(max(0.0, (now - due.created_at).total_seconds()))
         for callback in after:
             callback()
 
-    async def _record_sent(self, conn: AsyncConnection, rows: list[Any], now: dt.datetime) -> None:
-        """The common case, written with one statement per table for the whole round."""
-        if not rows:
-            return
-        await conn.execute(
-            update(store.deliveries)
-            .where(store.deliveries.c.id == bindparam("delivery_id"))
-            .values(status=Status.SENT, attempts=bindparam("tries"), sent_at=now, last_error=None),
-            [{"delivery_id": r.id, "tries": r.attempts + 1} for r in rows],
+    @staticmethod
+    def _delivered(due: Due, now: dt.datetime) -> CloudEvent:
+        delivered = NotificationDelivered(
+            delivery_id=due.id,
+            subject=due.subject,
+            channel=due.channel.value,
+            template=due.template.value,
+            language=due.language.value,
+            attempts=due.attempts + 1,
+            sent_at=now,
         )
-        events = []
-        for row in rows:
-            delivered = NotificationDelivered(
-                delivery_id=row.id,
-                subject=row.subject,
-                channel=row.channel,
-                template=row.template,
-                language=row.language,
-                attempts=row.attempts + 1,
-                sent_at=now,
-            )
-            event = new_event(EventType.NOTIFICATION_DELIVERED, SOURCE, row.subject, delivered, now)
-            events.append((NOTIFICATIONS, event))
-        await enqueue_many(conn, store.outbox, events)
+        return new_event(delivered, SOURCE, due.subject, now)
 
-    async def _record_one(
-        self, conn: AsyncConnection, result: _Result, now: dt.datetime
+    async def _failed(
+        self, conn: AsyncConnection, due: Due, error: SendError, now: dt.datetime
     ) -> list[Callable[[], None]]:
-        row, outgoing = result.due.row, result.due.outgoing
-        where = store.deliveries.c.id == row.id
-        if outgoing is None:
-            if result.due.hold_until is not None:  # quiet hours: wait for the morning
-                await conn.execute(
-                    update(store.deliveries)
-                    .where(where)
-                    .values(next_attempt_at=result.due.hold_until)
-                )
-            else:
-                await conn.execute(
-                    update(store.deliveries).where(where).values(status=Status.SUPPRESSED)
-                )
+        attempts = due.attempts + 1
+        verdict = after_failure(attempts, self._max_attempts, error.retryable, now)
+        if isinstance(verdict, Retry):
+            await delivery_store.retry_at(conn, due, verdict.at, error.reason)
+            log.info("delivery %s attempt %d failed (%s); retrying", due.id, attempts, error.reason)
             return []
-        attempts = row.attempts + 1
-        assert result.error is not None
-        error = result.error
-        if error.retryable and attempts < self._max_attempts:
-            delay = dt.timedelta(seconds=backoff_seconds(attempts))
-            await conn.execute(
-                update(store.deliveries)
-                .where(where)
-                .values(attempts=attempts, next_attempt_at=now + delay, last_error=error.reason)
-            )
-            log.info("delivery %s attempt %d failed (%s); retrying", row.id, attempts, error.reason)
-            return []
-        await conn.execute(
-            update(store.deliveries)
-            .where(where)
-            .values(status=Status.FAILED, attempts=attempts, last_error=error.reason)
-        )
+        assert isinstance(verdict, GiveUp)
+        await delivery_store.give_up(conn, due, error.reason)
         failed = NotificationFailed(
-            delivery_id=row.id,
-            subject=row.subject,
-            channel=row.channel,
-            template=row.template,
-            language=row.language,
+            delivery_id=due.id,
+            subject=due.subject,
+            channel=due.channel.value,
+            template=due.template.value,
+            language=due.language.value,
             attempts=attempts,
             reason=error.reason,
             failed_at=now,
         )
-        event = new_event(EventType.NOTIFICATION_FAILED, SOURCE, row.subject, failed, now)
-        await enqueue(conn, store.outbox, NOTIFICATIONS, event)
+        event = new_event(failed, SOURCE, due.subject, now)
+        await enqueue(conn, store.outbox, event)
         headers = dead_letter_headers("notifications", error.reason, "deliveries", 0, attempts)
-        await enqueue(conn, store.outbox, DEADLETTER, event, headers)
-        log.warning("delivery %s given up after %d attempts: %s", row.id, attempts, error.reason)
-        label = "refused" if not error.retryable else "exhausted"
-        return [lambda: self._metrics.failed.labels(row.channel, label).inc()]
-
-    async def _measure_pending(self) -> None:
-        async with self._db.reading() as conn:
-            count = await conn.scalar(
-                select(func.count())
-                .select_from(store.deliveries)
-                .where(store.deliveries.c.status == Status.PENDING)
-            )
-        self._metrics.pending.set(count or 0)
+        await enqueue(conn, store.outbox, event, topic=DEADLETTER, headers=headers)
+        log.warning("delivery %s given up after %d attempts: %s", due.id, attempts, error.reason)
+        return [lambda: self._metrics.failed.labels(due.channel.value, verdict.outcome).inc()]

@@ -1,17 +1,48 @@
-"""Notifications' pure rules: quiet hours, retry backoff, and which message an event means."""
+"""Notifications' pure rules: a delivery's states, quiet hours, what to do with a due
+delivery, when to retry and when to give up, and which message a department's progress means."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 from services.notifications.texts import Template
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
 
-__all__ = ["CAPE_TOWN", "QuietHours", "backoff_seconds", "status_template"]
+__all__ = [
+    "Channel",
+    "DeliveryStatus",
+    "GiveUp",
+    "Hold",
+    "QuietHours",
+    "Retry",
+    "Send",
+    "SmsCommand",
+    "Suppress",
+    "after_failure",
+    "backoff_seconds",
+    "mask",
+    "status_template",
+    "what_to_do",
+]
+
+
+class DeliveryStatus(StrEnum):
+    AWAITING_CONTACT = "awaiting_contact"  # the resident's request.logged has not come yet
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"  # opted out (STOP), or asked for no updates
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +103,78 @@ def status_template(status: RequestStatus) -> Template | None:
     """The message a department's progress report means to the resident, if any (starting
     work or reopening is not worth an SMS the resident pays attention to)."""
     return _STATUS_TEMPLATES.get(status)
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Suppress:
+    """The number sent STOP: the message is never sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    until: dt.datetime  # quiet hours end
+
+
+def what_to_do(
+    channel: Channel, address: str, stopped: set[str], quiet: QuietHours, now: dt.datetime
+) -> Send | Suppress | Hold:
+    """For a delivery that is due now. E-mail waits for nobody: only SMS wakes a phone."""
+    if channel is Channel.SMS:
+        if address in stopped:
+            return Suppress()
+        allowed = quiet.next_allowed(now)
+        if allowed > now:
+            return Hold(allowed)
+    return Send()
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GiveUp:
+    outcome: str  # refused (the channel said never) or exhausted (out of attempts)
+
+
+def after_failure(
+    attempts: int, max_attempts: int, retryable: bool, now: dt.datetime
+) -> Retry | GiveUp:
+    """After the `attempts`-th try failed."""
+    if not retryable:
+        return GiveUp("refused")
+    if attempts >= max_attempts:
+        return GiveUp("exhausted")
+    return Retry(now + dt.timedelta(seconds=backoff_seconds(attempts)))
+
+
+class SmsCommand(StrEnum):
+    STOP = "STOP"
+    START = "START"
+
+    @classmethod
+    def of(cls, text: str) -> SmsCommand | None:
+        """What a resident's reply asks for (UNSTOP counts as START), if anything."""
+        match = _COMMAND.match(text)
+        if match is None:
+            return None
+        return cls.STOP if match.group(1).upper() == "STOP" else cls.START
+
+
+_COMMAND = re.compile(r"^\s*(STOP|START|UNSTOP)\b", re.IGNORECASE)
+
+
+def mask(address: str | None) -> str | None:
+    """Enough of an address for an operator to tell which it is, not enough to use it."""
+    if address is None:
+        return None
+    if "@" in address:
+        name, _, domain = address.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return f"{address[:3]}*****{address[-4:]}"

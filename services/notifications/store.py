@@ -1,7 +1,13 @@
 """Notifications' store: the only place residents' contact details live (contacts,
-subscriptions, opt-outs), every delivery with its state, and the outbox and inbox."""
+subscriptions, opt-outs), every delivery with its state, and the outbox and inbox. The
+queries on contacts, subscriptions and opt-outs are here; those on deliveries are in
+delivery_store.py."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -14,10 +20,16 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    delete,
+    select,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications.domain import Channel
+from shared.contracts.common import Language, UpdatesBy
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.store import upsert_insert
 
 metadata = MetaData()
 outbox = define_outbox(metadata)
@@ -78,9 +90,74 @@ deliveries = Table(
 )
 
 
-class Status:
-    AWAITING_CONTACT = "awaiting_contact"
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    SUPPRESSED = "suppressed"  # opted out (STOP) before it could be sent
+# --- contacts and subscriptions -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """How a resident wants to hear about one request; `address` is None for no updates."""
+
+    reference: str
+    channel: Channel | None
+    address: str | None
+    language: Language
+
+
+async def add_contacts(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    await conn.execute(upsert_insert(conn, contacts).on_conflict_do_nothing(), rows)
+
+
+async def contact_for(conn: AsyncConnection, reference: str) -> Contact | None:
+    row = (
+        await conn.execute(select(contacts).where(contacts.c.reference == reference))
+    ).one_or_none()
+    if row is None:
+        return None
+    if row.updates_by == UpdatesBy.NONE.value:
+        return Contact(reference, None, None, Language(row.language))
+    channel = Channel(row.updates_by)
+    address = row.phone if channel is Channel.SMS else row.email
+    return Contact(reference, channel, address, Language(row.language))
+
+
+async def subscribe(
+    conn: AsyncConnection,
+    community: str,
+    channel: Channel,
+    address: str,
+    language: Language,
+    at: datetime,
+) -> None:
+    await conn.execute(
+        upsert_insert(conn, subscriptions)
+        .values(
+            community_key=community.casefold(),
+            community=community,
+            channel=channel.value,
+            address=address,
+            language=language.value,
+            created_at=at,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def subscribers(conn: AsyncConnection, community: str) -> list[Any]:
+    rows = await conn.execute(
+        select(subscriptions).where(subscriptions.c.community_key == community.casefold())
+    )
+    return list(rows)
+
+
+async def stop(conn: AsyncConnection, phone: str, at: datetime) -> None:
+    await conn.execute(
+        upsert_insert(conn, opt_outs).values(phone=phone, stopped_at=at).on_conflict_do_nothing()
+    )
+
+
+async def start(conn: AsyncConnection, phone: str) -> None:
+    await conn.execute(delete(opt_outs).where(opt_outs.c.phone == phone))
+
+
+async def stopped_among(conn: AsyncConnection, phones: list[str]) -> set[str]:
+    return set(await conn.scalars(select(opt_outs.c.phone).where(opt_outs.c.phone.in_(phones))))

@@ -13,10 +13,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from pydantic import BaseModel, ConfigDict
+
 from services.notifications.gsm import SEGMENT, gsm_length, to_gsm7
 from shared.contracts.common import Language
+from shared.reference import format_for_reading
 
-__all__ = ["SHORTENABLE", "Message", "Template", "department_name", "render", "visit_day"]
+__all__ = [
+    "SHORTENABLE",
+    "Message",
+    "MessageFacts",
+    "Template",
+    "compose",
+    "department_name",
+    "render",
+    "visit_day",
+]
 
 
 class Template(StrEnum):
@@ -147,6 +159,38 @@ class Message:
     sms: str
     subject: str
     body: str
+
+
+class MessageFacts(BaseModel):
+    """What a message is about, as stored with its delivery: facts, not wording. The words,
+    the language's day and month names and the shortening that fits one SMS are all
+    decided by `compose` at send time."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reference: str | None = None
+    department: str | None = None  # slug
+    note: str | None = None  # a referral's: whom to contact instead
+    community: str | None = None
+    venue: str | None = None
+    date: dt.date | None = None
+    starts: dt.time | None = None  # local time of day
+    ends: dt.time | None = None
+
+
+def compose(template: Template, language: Language, facts: MessageFacts) -> Message:
+    """The message a resident receives: the one place facts become text."""
+    hours = f"{facts.starts:%H:%M}-{facts.ends:%H:%M}" if facts.starts and facts.ends else None
+    params = {
+        "reference": format_for_reading(facts.reference) if facts.reference else None,
+        "department": department_name(facts.department) if facts.department else None,
+        "note": facts.note,
+        "community": facts.community,
+        "venue": facts.venue,
+        "date": visit_day(facts.date, language) if facts.date else None,
+        "hours": hours,
+    }
+    return render(template, language, {k: v for k, v in params.items() if v is not None})
 
 
 def department_name(slug: str) -> str:

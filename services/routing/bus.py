@@ -1,44 +1,39 @@
-"""Routing on the bus, as documented: the publishers declared here are what its outbox relay
-writes, declared so the AsyncAPI document shows each department its topic."""
+"""Routing on the bus: it reads every logged request and publishes, through its outbox, each
+department's work on `mo.dept.<department>`, its decisions on `mo.requests.routed` and
+departments' progress on `mo.requests.status`."""
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaBroker
+from collections.abc import Sequence
+from typing import Final
 
-from shared.catalogue import DEPARTMENTS
-from shared.contracts.routing import RequestAssigned, RequestRouted, StatusChanged
-from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS, department_topic
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-__all__ = ["PUBLISHED_TOPICS", "document_publishers"]
+from services.routing import handlers
+from shared.consumer import AfterCommit, Received, Route, on
+from shared.contracts.requests import RequestLogged
+from shared.contracts.routing import (
+    RequestAssigned,
+    RequestRouted,
+    RequestUnroutable,
+    StatusChanged,
+)
 
-PUBLISHED_TOPICS = (
-    REQUESTS_ROUTED,
-    REQUESTS_STATUS,
-    *(department_topic(d.slug) for d in DEPARTMENTS),
+__all__ = ["PUBLISHES", "consumes"]
+
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
+    RequestAssigned,
+    RequestRouted,
+    RequestUnroutable,
+    StatusChanged,
 )
 
 
-def document_publishers(broker: KafkaBroker) -> None:
-    """Declares what routing's outbox relay writes, for the AsyncAPI document only."""
-    for department in DEPARTMENTS:
-        broker.publisher(
-            department_topic(department.slug),
-            title=f"{department_topic(department.slug)}:assigned",
-            description=(
-                f"Work for {department.name}: mobileoffice.request.assigned.v1 CloudEvents "
-                "(the `data` below), keyed by reference. No resident contact details."
-            ),
-            schema=RequestAssigned,
-        )
-    broker.publisher(
-        REQUESTS_ROUTED,
-        title=f"{REQUESTS_ROUTED}:routed",
-        description="mobileoffice.request.routed.v1 (and request.unroutable.v1) CloudEvents.",
-        schema=RequestRouted,
-    )
-    broker.publisher(
-        REQUESTS_STATUS,
-        title=f"{REQUESTS_STATUS}:status_changed",
-        description="mobileoffice.request.status_changed.v1 CloudEvents from departments.",
-        schema=StatusChanged,
-    )
+def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
+    async def logged(
+        conn: AsyncConnection, items: Sequence[Received[RequestLogged]]
+    ) -> AfterCommit:
+        return await handlers.apply_logged(conn, items, ports)
+
+    return (on(RequestLogged, logged),)

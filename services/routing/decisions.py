@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from services.routing.domain import Rule, due_at
 from shared.contracts.common import Area, RequestStatus, UpdatesBy
@@ -18,9 +19,9 @@ from shared.contracts.routing import (
     RoutingOutcome,
 )
 from shared.events import CloudEvent, new_event
-from shared.topics import REQUESTS_ROUTED, EventType, department_topic, source
+from shared.topics import source
 
-__all__ = ["Decision", "RequestFacts", "decision"]
+__all__ = ["Decision", "Outcome", "RequestFacts", "decision"]
 
 SOURCE = source("routing")
 
@@ -53,16 +54,25 @@ class RequestFacts:
         )
 
 
+class Outcome(StrEnum):
+    """What became of a request, as the decisions metric counts it."""
+
+    ROUTED = "routed"
+    REFERRED = "referred"
+    UNROUTABLE = "unroutable"
+    MANUAL = "manual"  # an operator's assignment
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     status: RequestStatus
-    outcome: str  # routed, referred or unroutable: the metrics label
+    outcome: Outcome
     note: str | None = None
     department: str | None = None
     priority: Priority | None = None
     due_at: datetime | None = None
     rule_id: int | None = None
-    messages: list[tuple[str, CloudEvent]] = field(default_factory=list)
+    events: list[CloudEvent] = field(default_factory=list)
 
 
 def decision(
@@ -107,21 +117,15 @@ def _assignment(facts: RequestFacts, rule: Rule, now: datetime, note: str | None
     )
     return Decision(
         status=RequestStatus.ROUTED,
-        outcome="routed",
+        outcome=Outcome.ROUTED,
         note=note,
         department=rule.department,
         priority=rule.priority,
         due_at=due,
         rule_id=rule.id,
-        messages=[
-            (
-                department_topic(rule.department),
-                new_event(EventType.REQUEST_ASSIGNED, SOURCE, facts.reference, assigned, now),
-            ),
-            (
-                REQUESTS_ROUTED,
-                new_event(EventType.REQUEST_ROUTED, SOURCE, facts.reference, routed, now),
-            ),
+        events=[
+            new_event(assigned, SOURCE, facts.reference, now),
+            new_event(routed, SOURCE, facts.reference, now),
         ],
     )
 
@@ -138,13 +142,13 @@ def _referral(facts: RequestFacts, rule: Rule, note: str, now: datetime) -> Deci
         note=note,
         decided_at=now,
     )
-    event = new_event(EventType.REQUEST_ROUTED, SOURCE, facts.reference, routed, now)
+    event = new_event(routed, SOURCE, facts.reference, now)
     return Decision(
         status=RequestStatus.REFERRED,
-        outcome="referred",
+        outcome=Outcome.REFERRED,
         note=note,
         rule_id=rule.id,
-        messages=[(REQUESTS_ROUTED, event)],
+        events=[event],
     )
 
 
@@ -160,10 +164,10 @@ def _unroutable(facts: RequestFacts, now: datetime) -> Decision:
         reason=reason,
         decided_at=now,
     )
-    event = new_event(EventType.REQUEST_UNROUTABLE, SOURCE, facts.reference, unroutable, now)
+    event = new_event(unroutable, SOURCE, facts.reference, now)
     return Decision(
         status=RequestStatus.UNROUTABLE,
-        outcome="unroutable",
+        outcome=Outcome.UNROUTABLE,
         note=reason,
-        messages=[(REQUESTS_ROUTED, event)],
+        events=[event],
     )

@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Final
 
+from shared.catalogue import DEPARTMENTS
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority
 
 __all__ = [
+    "OPERATORS",
+    "TEAMS",
     "TRANSITIONS",
     "Rule",
     "conflicts",
@@ -18,6 +22,12 @@ __all__ = [
     "due_at",
     "transition_refusal",
 ]
+
+OPERATORS: Final = "operators"
+"""The Mobile Office's own team: triage, hand assignment, rules."""
+
+TEAMS: Final = (*(d.slug for d in DEPARTMENTS), OPERATORS)
+"""Who may hold routing's credentials: each department's team, and the operators."""
 
 _URGENCY = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 

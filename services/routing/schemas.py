@@ -1,4 +1,4 @@
-"""Routing's HTTP contract (CONTRACT.md section 4)."""
+"""Routing's HTTP contract: the bodies it takes and the views it gives (docs/interface.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from services.routing.rulebook import RuleSpec
+from services.routing.domain import Rule
+from services.routing.rules import RuleSpec
+from services.routing.store import RoutedRequest
 from shared.contracts.common import Line, RequestStatus, Text
 from shared.contracts.routing import Priority
 
@@ -15,6 +17,7 @@ __all__ = [
     "DepartmentView",
     "NewRule",
     "Retirement",
+    "RuleChange",
     "RuleView",
     "StatusReport",
     "TriageItem",
@@ -29,6 +32,31 @@ class DepartmentView(BaseModel):
 
 class RuleView(RuleSpec):
     id: int
+
+    @classmethod
+    def from_rule(cls, rule: Rule) -> RuleView:
+        return cls(
+            id=rule.id or 0,
+            category=rule.category,
+            area=rule.area,
+            community=rule.community,
+            keywords=list(rule.keywords),
+            department=rule.department,
+            refer=rule.refer_note,
+            priority=rule.priority,
+            target_hours=rule.target_hours,
+        )
+
+
+class RuleChange(BaseModel):
+    """One entry of the rules' audit trail."""
+
+    rule_id: int
+    action: str = Field(description="seed, create or retire.")
+    by: str = Field(description="Who changed it: an operator's team, or the seed file.")
+    reason: str
+    at: AwareDatetime
+    rule: dict[str, Any] = Field(description="The rule as it was.")
 
 
 class NewRule(BaseModel):
@@ -73,3 +101,16 @@ class TriageItem(BaseModel):
     location: dict[str, Any]
     status: RequestStatus
     logged_at: AwareDatetime
+
+    @classmethod
+    def from_request(cls, request: RoutedRequest) -> TriageItem:
+        return cls(
+            reference=request.reference,
+            category=request.category,
+            area=request.area.value,
+            community=request.community,
+            description=request.description,
+            location=request.location,
+            status=request.status,
+            logged_at=request.logged_at,
+        )

@@ -1,5 +1,6 @@
-"""Routing's store: rules and their audit trail, each request's routing and status, team
-tokens, outbox and inbox. No resident contact details: routing reads them on
+"""Routing's store: its tables (rules and their audit trail, each request's routing and
+status, teams' credentials, outbox and inbox) and the queries on requests; the queries on
+rules are in rule_store.py. No resident contact details: routing reads them on
 `mo.requests.logged` and keeps only whether the resident may be contacted."""
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     insert,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.domain import Rule
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority
+from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
 from shared.store import as_utc
@@ -98,15 +100,8 @@ status_history = Table(
     Index("ix_status_history_reference", "reference"),
 )
 
-team_tokens = Table(
-    "team_tokens",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("team", String(60), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-)
+credentials = define_credentials(metadata)
+"""Teams' tokens: the holder is a department's slug, or `operators`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,97 +119,6 @@ class RoutedRequest:
     due_at: datetime | None
     logged_at: datetime
     updated_at: datetime
-
-
-def _rule(row: Any) -> Rule:
-    return Rule(
-        id=row.id,
-        category=row.category,
-        area=Area(row.area) if row.area else None,
-        community=row.community,
-        keywords=tuple(row.keywords),
-        department=row.department,
-        refer_note=row.refer_note,
-        priority=Priority(row.priority),
-        target_hours=row.target_hours,
-    )
-
-
-def rule_values(rule: Rule) -> dict[str, Any]:
-    return {
-        "category": rule.category,
-        "area": rule.area.value if rule.area else None,
-        "community": rule.community,
-        "keywords": list(rule.keywords),
-        "department": rule.department,
-        "refer_note": rule.refer_note,
-        "priority": rule.priority.value,
-        "target_hours": rule.target_hours,
-    }
-
-
-async def active_rules(conn: AsyncConnection) -> list[Rule]:
-    rows = await conn.execute(select(rules).where(rules.c.active.is_(True)).order_by(rules.c.id))
-    return [_rule(r) for r in rows]
-
-
-async def add_rule(
-    conn: AsyncConnection, rule: Rule, action: str, by: str, reason: str, at: datetime
-) -> int:
-    result = await conn.execute(
-        insert(rules).values(**rule_values(rule), active=True, created_at=at)
-    )
-    rule_id = result.inserted_primary_key[0]  # type: ignore[index]
-    await conn.execute(
-        insert(rule_changes).values(
-            rule_id=rule_id,
-            action=action,
-            changed_by=by,
-            reason=reason,
-            at=at,
-            rule=rule_values(rule),
-        )
-    )
-    return int(rule_id)
-
-
-async def retire_rule(
-    conn: AsyncConnection, rule_id: int, by: str, reason: str, at: datetime
-) -> Rule | None:
-    row = (
-        await conn.execute(select(rules).where(rules.c.id == rule_id, rules.c.active.is_(True)))
-    ).one_or_none()
-    if row is None:
-        return None
-    await conn.execute(
-        update(rules).where(rules.c.id == rule_id).values(active=False, retired_at=at)
-    )
-    await conn.execute(
-        insert(rule_changes).values(
-            rule_id=rule_id,
-            action="retire",
-            changed_by=by,
-            reason=reason,
-            at=at,
-            rule=rule_values(_rule(row)),
-        )
-    )
-    return _rule(row)
-
-
-async def rule_history(conn: AsyncConnection) -> list[dict[str, Any]]:
-    rows = await conn.execute(select(rule_changes).order_by(rule_changes.c.id))
-    return [
-        {
-            "rule_id": r.rule_id,
-            "action": r.action,
-            "by": r.changed_by,
-            "reason": r.reason,
-            "at": as_utc(r.at),
-            "rule": r.rule,
-        }
-        for r in rows
-    ]
 
 
 async def find_request(
@@ -278,12 +182,25 @@ async def set_status(
     )
 
 
-async def team_for_token_hash(conn: AsyncConnection, token_hash: str) -> tuple[str, bool] | None:
-    row = (
-        await conn.execute(
-            select(team_tokens.c.team, team_tokens.c.revoked_at).where(
-                team_tokens.c.token_hash == token_hash
-            )
-        )
-    ).one_or_none()
-    return None if row is None else (row.team, row.revoked_at is not None)
+async def known_references(conn: AsyncConnection, references: list[str]) -> set[str]:
+    """Which of `references` routing has decided already."""
+    found = await conn.scalars(
+        select(requests.c.reference).where(requests.c.reference.in_(references))
+    )
+    return set(found)
+
+
+async def insert_decided(
+    conn: AsyncConnection, rows: list[dict[str, Any]], history: list[dict[str, Any]]
+) -> None:
+    """Newly decided requests and their first history entries, a statement per table."""
+    if rows:
+        await conn.execute(requests.insert(), rows)
+        await conn.execute(status_history.insert(), history)
+
+
+async def count_with_status(conn: AsyncConnection, status: RequestStatus) -> int:
+    count = await conn.scalar(
+        select(func.count()).select_from(requests).where(requests.c.status == status.value)
+    )
+    return int(count or 0)

@@ -1,4 +1,4 @@
-"""Scheduling's HTTP routes (CONTRACT.md section 6)."""
+"""Scheduling's HTTP routes: areas, plans, visits and their calendar, cancellations and moves."""
 # No `from __future__ import annotations`: FastAPI resolves the body models at definition.
 
 import datetime as dt
@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
 
-from services.scheduling import store
+from services.scheduling import handlers
 from services.scheduling.calendar import to_ics
-from services.scheduling.handlers import Conflict, NotFound, Scheduling
-from services.scheduling.planner import PlanningError
+from services.scheduling.domain import PlanningError, Visit
 from shared.contracts.common import Area, Line, Text
+from shared.contracts.visits import VisitStatus
 from shared.http import ApiError
+from shared.store import Database
 
 __all__ = ["routes"]
 
@@ -58,25 +58,36 @@ class VisitView(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     team: str
-    status: str
+    status: VisitStatus
+
+    @classmethod
+    def of(cls, visit: Visit) -> "VisitView":
+        return cls(
+            id=visit.id,
+            area=visit.area,
+            community=visit.community,
+            venue=visit.venue,
+            date=visit.date,
+            starts_at=visit.starts_at,
+            ends_at=visit.ends_at,
+            team=visit.team,
+            status=visit.status,
+        )
 
 
-def routes(scheduling: Scheduling) -> APIRouter:
+def routes(db: Database, ports: handlers.Ports) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
     @router.get("/areas")
     async def areas() -> list[dict[str, Any]]:
-        async with scheduling.db.reading() as conn:
-            rows = (
-                await conn.execute(select(store.communities).order_by(store.communities.c.name))
-            ).all()
+        known = await handlers.communities(db, ports)
         return [
             {
                 "area": area.value,
                 "communities": [
-                    {"name": r.name, "venue": r.venue, "hours": f"{r.starts:%H:%M}-{r.ends:%H:%M}"}
-                    for r in rows
-                    if r.area == area.value
+                    {"name": c.name, "venue": c.venue, "hours": f"{c.starts:%H:%M}-{c.ends:%H:%M}"}
+                    for c in known
+                    if c.area is area
                 ],
             }
             for area in Area
@@ -86,17 +97,17 @@ def routes(scheduling: Scheduling) -> APIRouter:
     async def plan(body: PlanRequest, response: Response) -> dict[str, Any]:
         year, month = (int(p) for p in body.month.split("-"))
         try:
-            outcome = await scheduling.publish_plan(year, month, body.force)
+            outcome = await handlers.publish_plan(db, ports, year, month, body.force)
         except PlanningError as exc:
             raise ApiError(422, "rule_cannot_be_met", str(exc), {"rule": exc.rule}) from None
         if not outcome.published:
             response.status_code = 200
-        await scheduling.refresh_gauges()
+        await handlers.refresh_gauges(db, ports)
         return {
             "month": body.month,
             "published": outcome.published,
             "announced": outcome.announced,
-            "visits": [VisitView(**v) for v in outcome.visits],
+            "visits": [VisitView.of(v) for v in outcome.visits],
         }
 
     @router.get("/visits", response_model=list[VisitView])
@@ -106,31 +117,32 @@ def routes(scheduling: Scheduling) -> APIRouter:
         area: Annotated[Area | None, Query()] = None,
         community: Annotated[Line | None, Query(max_length=100)] = None,
     ) -> list[VisitView]:
-        return [VisitView(**v) for v in await scheduling.visits(start, to, area, community)]
+        return [VisitView.of(v) for v in await handlers.find_visits(db, start, to, area, community)]
 
     @router.get("/visits.ics")
     async def calendar(community: Annotated[Line | None, Query(max_length=100)] = None) -> Response:
-        found = await scheduling.visits(None, None, None, community)
+        found = await handlers.find_visits(db, None, None, None, community)
         title = f"Mobile Office in {community}" if community else "Mobile Office visits"
-        body = to_ics(found, title, scheduling.clock())
+        body = to_ics(found, title, ports.clock())
         return Response(body, media_type="text/calendar; charset=utf-8")
 
     @router.post("/visits/{visit_id}/cancel")
     async def cancel(visit_id: str, body: Cancellation) -> dict[str, Any]:
         try:
-            visit, unmet = await scheduling.cancel(visit_id, body.reason)
-        except NotFound:
+            visit, unmet = await handlers.cancel(db, ports, visit_id, body.reason)
+        except handlers.NotFound:
             raise ApiError(404, "not_found", f"no visit {visit_id}") from None
-        await scheduling.refresh_gauges()
-        return {"visit": VisitView(**visit), "unmet_rules": unmet}
+        await handlers.refresh_gauges(db, ports)
+        return {"visit": VisitView.of(visit), "unmet_rules": unmet}
 
     @router.post("/visits/{visit_id}/reschedule")
     async def reschedule(visit_id: str, body: Reschedule) -> VisitView:
         try:
-            return VisitView(**await scheduling.reschedule(visit_id, body.date, body.reason))
-        except NotFound:
+            moved = await handlers.reschedule(db, ports, visit_id, body.date, body.reason)
+        except handlers.NotFound:
             raise ApiError(404, "not_found", f"no visit {visit_id}") from None
-        except Conflict as exc:
+        except handlers.Conflict as exc:
             raise ApiError(409, "conflict", str(exc)) from None
+        return VisitView.of(moved)
 
     return router

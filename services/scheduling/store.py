@@ -1,7 +1,12 @@
-"""Scheduling's store: communities and teams (seeded), visits, published months, the open
-requests per community it counts from the bus, and the outbox and inbox."""
+"""Scheduling's store: its tables (communities and teams, seeded; visits; published months;
+the requests it follows to count the open ones per community; outbox and inbox) and the
+queries on visits and plans; those on communities are in community_store.py. Visits' times
+are kept in UTC here and handed out as `Visit`s in local time."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -9,16 +14,22 @@ from sqlalchemy import (
     Date,
     DateTime,
     Index,
-    Integer,
     MetaData,
     String,
     Table,
     Text,
     Time,
+    select,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.scheduling.domain import Visit
+from shared.clock import CAPE_TOWN
+from shared.contracts.common import Area
+from shared.contracts.visits import VisitStatus
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.store import as_utc, upsert_insert
 
 metadata = MetaData()
 outbox = define_outbox(metadata)
@@ -34,7 +45,6 @@ communities = Table(
     Column("starts", Time, nullable=False),
     Column("ends", Time, nullable=False),
     Column("last_visited", Date),  # before this store's own visits
-    Column("open_requests", Integer, nullable=False, default=0),
 )
 
 teams = Table("teams", metadata, Column("name", String(60), primary_key=True))
@@ -51,7 +61,7 @@ visits = Table(
     Column("venue", String(120), nullable=False),
     Column("starts_at", DateTime(timezone=True), nullable=False),
     Column("ends_at", DateTime(timezone=True), nullable=False),
-    Column("status", String(10), nullable=False),  # scheduled or cancelled
+    Column("status", String(10), nullable=False),
     Column("reason", Text),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_visits_date", "date"),
@@ -64,10 +74,107 @@ plans = Table(
     Column("published_at", DateTime(timezone=True), nullable=False),
 )
 
-tracked_requests = Table(
-    "tracked_requests",
+followed_requests = Table(
+    "followed_requests",
     metadata,
     Column("reference", String(10), primary_key=True),
-    Column("community_key", String(100), nullable=False),
+    # Unknown until routing's decision (with the community) arrives: the status topic may
+    # bring a department's report first.
+    Column("community_key", String(100)),
     Column("open", Boolean, nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),  # of the event that set `open`
 )
+
+
+# --- visits and plans -----------------------------------------------------------------------
+
+
+def _visit(row: Any) -> Visit:
+    return Visit(
+        id=row.id,
+        month=row.month,
+        date=row.date,
+        team=row.team,
+        community=row.community,
+        area=Area(row.area),
+        venue=row.venue,
+        starts=as_utc(row.starts_at).astimezone(CAPE_TOWN).time(),
+        ends=as_utc(row.ends_at).astimezone(CAPE_TOWN).time(),
+        status=VisitStatus(row.status),
+    )
+
+
+async def visit(conn: AsyncConnection, visit_id: str) -> Visit | None:
+    row = (await conn.execute(select(visits).where(visits.c.id == visit_id))).one_or_none()
+    return None if row is None else _visit(row)
+
+
+async def month_visits(conn: AsyncConnection, month: str) -> list[Visit]:
+    rows = await conn.execute(
+        select(visits).where(visits.c.month == month).order_by(visits.c.date, visits.c.team)
+    )
+    return [_visit(r) for r in rows]
+
+
+async def find_visits(
+    conn: AsyncConnection, start: dt.date | None, end: dt.date | None, area: Area | None
+) -> list[Visit]:
+    query = select(visits).order_by(visits.c.date, visits.c.team)
+    if start:
+        query = query.where(visits.c.date >= start)
+    if end:
+        query = query.where(visits.c.date <= end)
+    if area:
+        query = query.where(visits.c.area == area.value)
+    return [_visit(r) for r in await conn.execute(query)]
+
+
+async def save_visit(
+    conn: AsyncConnection, saved: Visit, reason: str | None, at: dt.datetime
+) -> None:
+    values = {
+        "id": saved.id,
+        "month": saved.month,
+        "date": saved.date,
+        "team": saved.team,
+        "community": saved.community,
+        "area": saved.area.value,
+        "venue": saved.venue,
+        # UTC: SQLite keeps no offset, so a local time would come back an offset off.
+        "starts_at": saved.starts_at.astimezone(dt.UTC),
+        "ends_at": saved.ends_at.astimezone(dt.UTC),
+        "status": saved.status.value,
+        "reason": reason,
+        "updated_at": at,
+    }
+    changed = {k: v for k, v in values.items() if k != "id"}
+    await conn.execute(
+        upsert_insert(conn, visits)
+        .values(**values)
+        .on_conflict_do_update(index_elements=["id"], set_=changed)
+    )
+
+
+async def team_busy(conn: AsyncConnection, team: str, day: dt.date, other_than: str) -> str | None:
+    """The id of another visit `team` has on `day`, if any."""
+    found = await conn.scalar(
+        select(visits.c.id).where(
+            visits.c.team == team,
+            visits.c.date == day,
+            visits.c.status == VisitStatus.SCHEDULED,
+            visits.c.id != other_than,
+        )
+    )
+    return None if found is None else str(found)
+
+
+async def plan_published(conn: AsyncConnection, month: str) -> bool:
+    return await conn.scalar(select(plans.c.month).where(plans.c.month == month)) is not None
+
+
+async def record_plan(conn: AsyncConnection, month: str, at: dt.datetime) -> None:
+    await conn.execute(
+        upsert_insert(conn, plans)
+        .values(month=month, published_at=at)
+        .on_conflict_do_update(index_elements=["month"], set_={"published_at": at})
+    )

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Area
 
-__all__ = ["VisitCancelled", "VisitChanged", "VisitScheduled"]
+__all__ = ["VisitCancelled", "VisitChanged", "VisitScheduled", "VisitStatus"]
+
+
+class VisitStatus(StrEnum):
+    """A visit is on, or it will not happen (a moved visit is still scheduled)."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
 
 
 class VisitScheduled(BaseModel):

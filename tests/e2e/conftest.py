@@ -17,11 +17,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import MetaData, Table
 
-from services.intake import agents
 from services.intake import store as intake_store
 from services.routing import store as routing_store
-from services.routing.departments import add_token
+from shared import credentials
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.conftest import ROOT, _postgres_url
@@ -68,22 +68,21 @@ class System:
         return process
 
 
-async def _routing_token(url: str, team: str) -> str:
+async def _issue(url: str, metadata: MetaData, table: Table, holder: str) -> str:
     db = Database(url)
     try:
-        await db.create_schema(routing_store.metadata)
-        return await add_token(db, team)
+        await db.create_schema(metadata)
+        return await credentials.issue(db, table, holder)
     finally:
         await db.dispose()
+
+
+async def _routing_token(url: str, team: str) -> str:
+    return await _issue(url, routing_store.metadata, routing_store.credentials, team)
 
 
 async def _agent_token(url: str) -> str:
-    db = Database(url)
-    try:
-        await db.create_schema(intake_store.metadata)
-        return await agents.add(db, "e2e-agent", rotate=True)
-    finally:
-        await db.dispose()
+    return await _issue(url, intake_store.metadata, intake_store.credentials, "e2e-agent")
 
 
 async def _databases(base: str) -> dict[str, str]:

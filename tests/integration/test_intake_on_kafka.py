@@ -12,7 +12,8 @@ from aiokafka import ConsumerRecord
 from broker import Broker
 from sqlalchemy import func, select
 
-from services.intake import agents, store
+from services.intake import store
+from shared import credentials
 from shared.contracts.requests import RequestLogged
 from shared.events import CONTENT_TYPE, parse_event
 from shared.store import Database
@@ -105,7 +106,7 @@ async def test_a_process_killed_between_commit_and_publish_loses_nothing(
 ) -> None:
     db = Database(database_url)
     await db.create_schema(store.metadata)
-    token = await agents.add(db, "field-agent", rotate=False)
+    token = await credentials.issue(db, store.credentials, "field-agent")
     log = tmp_path / "intake.log"
     # Nothing listens on port 9: the request commits, the event cannot leave.
     env = {"MO_INTAKE_DATABASE_URL": database_url, "MO_KAFKA_BOOTSTRAP": "127.0.0.1:9"}

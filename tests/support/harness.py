@@ -5,7 +5,8 @@ client on it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import uuid
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
@@ -13,8 +14,9 @@ import httpx
 from fastapi import FastAPI
 from faststream.kafka import TestKafkaBroker
 
+from shared.bus import consumed_topics
 from tests.support.fakes import FakePublisher
-from tests.support.kafka import fresh_group
+from tests.support.kafka import start_at_end
 
 
 @asynccontextmanager
@@ -23,15 +25,15 @@ async def running_app(
     settings_class: type[Any],
     *,
     database_url: str,
-    consumes: Sequence[str],
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
     consumer_group: str | None = None,
     settings: dict[str, Any] | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    if kafka_bootstrap is not None and consumer_group is None:
-        consumer_group = await fresh_group(kafka_bootstrap, *consumes)
+    fresh = kafka_bootstrap is not None and consumer_group is None
+    if fresh:
+        consumer_group = f"test-{uuid.uuid4().hex[:10]}"
     config = settings_class(
         database_url=database_url,
         kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",  # nothing listens: no broker
@@ -43,6 +45,10 @@ async def running_app(
     if publisher is not None:
         overrides.update(connect_publisher=publisher.connect, create_topics=False)
     app = create_app(config, **overrides)
+    if fresh:
+        assert kafka_bootstrap is not None and consumer_group is not None
+        topics = consumed_topics(app.state.service.consumes)
+        await start_at_end(kafka_bootstrap, consumer_group, topics)
     async with (
         TestKafkaBroker(app.state.broker) if publisher is not None else nullcontext(),
         app.router.lifespan_context(app),

@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from services.intake import agents
+from services.intake import store
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
-from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
+from shared import credentials
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
 
@@ -70,11 +70,11 @@ async def running_intake(
         create_app,
         IntakeSettings,
         database_url=database_url,
-        consumes=(REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         consumer_group=consumer_group,
         overrides=overrides,
     ) as (app, client):
-        token = await agents.add(app.state.db, f"agent-{uuid.uuid4().hex[:6]}", rotate=False)
+        name = f"agent-{uuid.uuid4().hex[:6]}"
+        token = await credentials.issue(app.state.db, store.credentials, name)
         yield Intake(app, client, token)

@@ -105,9 +105,15 @@ async def fresh_group(bootstrap: str, *topics: str) -> str:
     ends: the service under test sees what the test publishes, not what others left."""
     import uuid
 
+    group = f"test-{uuid.uuid4().hex[:10]}"
+    await start_at_end(bootstrap, group, topics)
+    return group
+
+
+async def start_at_end(bootstrap: str, group: str, topics: Sequence[str]) -> None:
+    """Commit the topics' current ends as `group`'s offsets."""
     from aiokafka.structs import OffsetAndMetadata
 
-    group = f"test-{uuid.uuid4().hex[:10]}"
     await ensure_topics(bootstrap, topics)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
@@ -123,4 +129,3 @@ async def fresh_group(bootstrap: str, *topics: str) -> str:
         await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in ends.items()})
     finally:
         await consumer.stop()
-    return group

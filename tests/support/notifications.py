@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from services.notifications.app import CONSUMED, create_app
+from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from shared.events import CONTENT_TYPE, CloudEvent
 from tests.support.fakes import FakePublisher
@@ -61,7 +61,6 @@ async def running_notifications(
         create_app,
         NotificationsSettings,
         database_url=database_url,
-        consumes=CONSUMED,
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         settings=settings,

@@ -11,13 +11,14 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from services.routing import store
 from services.routing.app import create_app
-from services.routing.departments import add_token
 from services.routing.settings import RoutingSettings
+from shared import credentials
 from shared.contracts.requests import Location, RequestLogged, ResidentContact
 from shared.events import CloudEvent, new_event
 from shared.reference import new_reference
-from shared.topics import REQUESTS_LOGGED, EventType, source
+from shared.topics import source
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
 
@@ -47,7 +48,7 @@ def logged_event(
         agent="agent-x",
         logged_at=now,
     )
-    return new_event(EventType.REQUEST_LOGGED, source("intake"), reference, data, now)
+    return new_event(data, source("intake"), reference, now)
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Routing:
 
     async def token(self, team: str) -> str:
         if team not in self.tokens:
-            self.tokens[team] = await add_token(self.app.state.db, team)
+            self.tokens[team] = await credentials.issue(self.app.state.db, store.credentials, team)
         return self.tokens[team]
 
     async def auth(self, team: str) -> dict[str, str]:
@@ -88,7 +89,6 @@ async def running_routing(
         create_app,
         RoutingSettings,
         database_url=database_url,
-        consumes=(REQUESTS_LOGGED,),
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         consumer_group=consumer_group,

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from services.scheduling.app import CONSUMED, create_app
+from services.scheduling.app import create_app
 from services.scheduling.settings import SchedulingSettings
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
@@ -37,7 +37,6 @@ async def running_scheduling(
         create_app,
         SchedulingSettings,
         database_url=database_url,
-        consumes=CONSUMED,
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         settings=settings,

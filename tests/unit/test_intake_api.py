@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from services.intake import agents
+from services.intake import store
+from services.intake.handlers import forget_idempotency_keys
 from services.intake.store import metadata
+from shared import credentials
 from shared.contracts.requests import RequestLogged
 from shared.events import CONTENT_TYPE, parse_event
 from shared.reference import damm_digit, new_reference, parse
@@ -195,8 +197,8 @@ async def test_missing_unknown_and_revoked_tokens(intake: Intake) -> None:
     )
     assert wrong.status_code == 401
     name = "revoked-agent"
-    token = await agents.add(intake.app.state.db, name, rotate=False)
-    await agents.revoke(intake.app.state.db, name)
+    token = await credentials.issue(intake.app.state.db, store.credentials, name)
+    await credentials.revoke(intake.app.state.db, store.credentials, name)
     revoked = await intake.client.post(
         "/v1/requests", json=request_body(), headers={"Authorization": f"Bearer {token}"}
     )
@@ -353,7 +355,7 @@ async def test_a_visit_id_must_be_one_scheduling_announced(intake: Intake) -> No
 
     from shared.contracts.visits import VisitScheduled
     from shared.events import new_event
-    from shared.topics import VISITS, EventType, source
+    from shared.topics import VISITS, source
 
     unknown = await intake.post(request_body(visit_id="2026-12-08-khayelitsha"))
     assert unknown.status_code == 422
@@ -370,7 +372,7 @@ async def test_a_visit_id_must_be_one_scheduling_announced(intake: Intake) -> No
         ends_at=start + dt.timedelta(hours=4),
         team="mobile-office-1",
     )
-    event = new_event(EventType.VISIT_SCHEDULED, source("scheduling"), data.visit_id, data, start)
+    event = new_event(data, source("scheduling"), data.visit_id, start)
     await intake.app.state.broker.publish(
         event.to_bytes(), VISITS, key=event.key, headers={"content-type": CONTENT_TYPE}
     )
@@ -387,12 +389,12 @@ async def test_idempotency_keys_are_forgotten_after_a_day(tmp_path: Path) -> Non
     ) as intake:
         body = request_body()
         first = await intake.post(body, **{"Idempotency-Key": "day-1"})
-        janitor = intake.app.state.janitor
+        db, clock = intake.app.state.db, intake.app.state.ports.clock
         now[0] += dt.timedelta(hours=23)
-        assert await janitor.purge() == 0
+        assert await forget_idempotency_keys(db, clock) == 0
         assert (await intake.post(body, **{"Idempotency-Key": "day-1"})).json() == first.json()
         now[0] += dt.timedelta(hours=2)
-        assert await janitor.purge() == 1
+        assert await forget_idempotency_keys(db, clock) == 1
         later = await intake.post(body, **{"Idempotency-Key": "day-1"})
     assert later.status_code == 201
     assert later.json()["reference"] != first.json()["reference"]  # a new request, after a day

@@ -18,7 +18,6 @@ from shared.topics import (
     REQUESTS_ROUTED,
     REQUESTS_STATUS,
     VISITS,
-    EventType,
     source,
 )
 from tests.support.fakes import FakePublisher
@@ -71,7 +70,7 @@ def routed(reference: str, department: str = "water-and-sanitation"):
         department=department,
         decided_at=dt.datetime.now(dt.UTC),
     )
-    return new_event(EventType.REQUEST_ROUTED, source("routing"), reference, data, data.decided_at)
+    return new_event(data, source("routing"), reference, data.decided_at)
 
 
 def status(reference: str, new: str, previous: str = "routed"):
@@ -82,9 +81,7 @@ def status(reference: str, new: str, previous: str = "routed"):
         department="water-and-sanitation",
         changed_at=dt.datetime.now(dt.UTC),
     )
-    return new_event(
-        EventType.REQUEST_STATUS_CHANGED, source("routing"), reference, data, data.changed_at
-    )
+    return new_event(data, source("routing"), reference, data.changed_at)
 
 
 async def test_a_logged_request_gives_one_sms_with_the_reference(
@@ -254,7 +251,7 @@ async def test_visit_subscribers_hear_of_a_visit(
         team="team-1",
     )
     await service.deliver(
-        new_event(EventType.VISIT_SCHEDULED, source("scheduling"), data.visit_id, data, start),
+        new_event(data, source("scheduling"), data.visit_id, start),
         VISITS,
     )
     await service.dispatch()

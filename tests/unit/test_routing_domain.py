@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from services.routing.domain import Rule, conflicts, decide, transition_refusal
-from services.routing.rulebook import RuleError, load_seed
+from services.routing.rules import RuleError, load_seed
 from shared.catalogue import CATEGORIES
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from services.routing.departments import add_token, revoke_tokens
+from services.routing import store
+from shared import credentials
 from shared.contracts.routing import RequestAssigned, RequestRouted, StatusChanged
 from shared.deadletter import scrub
 from shared.events import CONTENT_TYPE, CloudEvent, parse_event
@@ -159,8 +160,8 @@ async def test_status_reports_need_a_department_token(routing: Routing) -> None:
         url, json={"status": "acknowledged"}, headers=await routing.auth("operators")
     )
     assert operators.status_code == 403
-    token = await add_token(routing.app.state.db, "water-and-sanitation")
-    await revoke_tokens(routing.app.state.db, "water-and-sanitation")
+    token = await credentials.issue(routing.app.state.db, store.credentials, "water-and-sanitation")
+    await credentials.revoke(routing.app.state.db, store.credentials, "water-and-sanitation")
     revoked = await routing.client.post(
         url, json={"status": "acknowledged"}, headers={"Authorization": f"Bearer {token}"}
     )

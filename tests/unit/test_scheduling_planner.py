@@ -8,21 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.scheduling.planner import (
-    Community,
-    PlannedVisit,
-    PlanningError,
-    month_weeks,
-    plan_month,
-)
+from services.scheduling.days import month_weeks
+from services.scheduling.domain import Community, PlanningError, Visit, plan_month
 from shared.contracts.common import Area
 
 ZA = holidays.country_holidays("ZA", years=range(2025, 2032))
 
 
-def check_rules(
-    year: int, month: int, visits: list[PlannedVisit], communities: list[Community]
-) -> None:
+def check_rules(year: int, month: int, visits: list[Visit], communities: list[Community]) -> None:
     """The rules, checked independently of how the planner meets them."""
     for v in visits:
         assert (v.date.year, v.date.month) == (year, month)

@@ -1,6 +1,7 @@
-"""The month's plan: pure rules, no I/O. The same inputs always give the same plan.
+"""Scheduling's pure rules, no I/O: the month's plan (the same inputs always give the same
+plan), the days visits may fall on, and the rules a month must meet.
 
-Rules (CONTRACT.md section 6): visits on working days only (Monday to Friday, not a South
+Rules: visits on working days only (Monday to Friday, not a South
 African public holiday, observed days included); at least `visits_per_week` (two) visits in
 every week; every area at least once in the month; at most one visit per team per day; no
 community twice in a month while another community of its area has waited longer; among the
@@ -15,22 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
 
-import holidays as public_holidays
-
+from services.scheduling.days import month_weeks
+from shared.clock import CAPE_TOWN
 from shared.contracts.common import Area
+from shared.contracts.visits import VisitStatus
 
 __all__ = [
     "Community",
-    "PlannedVisit",
     "PlanningError",
-    "holiday_name",
-    "month_weeks",
+    "Visit",
     "plan_month",
     "unmet_rules",
-    "working_days",
+    "visit_id",
 ]
 
 VISITS_PER_WEEK = 2
@@ -56,7 +55,12 @@ class Community:
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedVisit:
+class Visit:
+    """A visit as planned, announced, listed and put in a calendar: one form throughout.
+    Times are local (Cape Town); the store keeps them in UTC."""
+
+    id: str
+    month: str  # the plan it belongs to, YYYY-MM
     date: dt.date
     team: str
     community: str
@@ -64,50 +68,28 @@ class PlannedVisit:
     venue: str
     starts: dt.time
     ends: dt.time
+    status: VisitStatus = VisitStatus.SCHEDULED
 
     @property
-    def id(self) -> str:
-        """Stable across re-plans: the same community on the same day is the same visit."""
-        slug = "".join(ch if ch.isalnum() else "-" for ch in self.community.lower()).strip("-")
-        return f"{self.date.isoformat()}-{slug}"
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.starts, tzinfo=CAPE_TOWN)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.ends, tzinfo=CAPE_TOWN)
+
+    def moved_to(self, day: dt.date) -> Visit:
+        """The same visit (same id, same hours) on another day."""
+        return replace(self, date=day)
+
+    def cancelled(self) -> Visit:
+        return replace(self, status=VisitStatus.CANCELLED)
 
 
-@cache
-def _holidays(year: int) -> public_holidays.HolidayBase:
-    return public_holidays.country_holidays("ZA", years=year)
-
-
-def holiday_name(day: dt.date) -> str | None:
-    """The public holiday on `day` (observed days included), if any."""
-    name = _holidays(day.year).get(day)
-    return str(name) if name else None
-
-
-def working_days(year: int, month: int) -> list[dt.date]:
-    day = dt.date(year, month, 1)
-    days = []
-    while day.month == month:
-        if day.weekday() < 5 and holiday_name(day) is None:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
-
-
-def month_weeks(year: int, month: int) -> dict[dt.date, list[dt.date]]:
-    """The weeks this month owns (those whose Thursday is in it): Monday -> the month's
-    working days in that week (possibly none, when holidays take them all)."""
-    days = working_days(year, month)
-    first = dt.date(year, month, 1)
-    monday = first - dt.timedelta(days=first.weekday())
-    weeks: dict[dt.date, list[dt.date]] = {}
-    while True:
-        thursday = monday + dt.timedelta(days=3)
-        if (thursday.year, thursday.month) > (year, month):
-            return weeks
-        if (thursday.year, thursday.month) == (year, month):
-            sunday = monday + dt.timedelta(days=6)
-            weeks[monday] = [d for d in days if monday <= d <= sunday]
-        monday += dt.timedelta(days=7)
+def visit_id(day: dt.date, community: str) -> str:
+    """Stable across re-plans: the same community on the same day is the same visit."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in community.lower()).strip("-")
+    return f"{day.isoformat()}-{slug}"
 
 
 def plan_month(
@@ -116,7 +98,7 @@ def plan_month(
     communities: Sequence[Community],
     teams: Sequence[str],
     visits_per_week: int = VISITS_PER_WEEK,
-) -> list[PlannedVisit]:
+) -> list[Visit]:
     """The month's visits, soonest first; `PlanningError` names a rule it cannot meet."""
     teams = sorted(set(teams))
     if not teams:
@@ -132,7 +114,7 @@ def plan_month(
             "every-area-every-month",
             f"{year}-{month:02d} has room for {len(slots)} visits, fewer than the 4 areas",
         )
-    return _assign(slots, communities)
+    return _assign(f"{year}-{month:02d}", slots, communities)
 
 
 def _slots(
@@ -168,8 +150,8 @@ def _rotation(teams: list[str], start: int) -> Iterable[str]:
 
 
 def _assign(
-    slots: list[tuple[dt.date, str]], communities: Sequence[Community]
-) -> list[PlannedVisit]:
+    month: str, slots: list[tuple[dt.date, str]], communities: Sequence[Community]
+) -> list[Visit]:
     last: dict[str, dt.date | None] = {c.name: c.last_visited for c in communities}
     by_area = {area: [c for c in communities if c.area is area] for area in Area}
 
@@ -185,7 +167,17 @@ def _assign(
         covered.add(area)
         last[chosen.name] = day
         visits.append(
-            PlannedVisit(day, team, chosen.name, area, chosen.venue, chosen.starts, chosen.ends)
+            Visit(
+                visit_id(day, chosen.name),
+                month,
+                day,
+                team,
+                chosen.name,
+                area,
+                chosen.venue,
+                chosen.starts,
+                chosen.ends,
+            )
         )
     return visits
 
@@ -197,7 +189,7 @@ def _deserving(
     return lambda c: (last[c.name] or dt.date.min, -c.open_requests, c.name)
 
 
-def unmet_rules(year: int, month: int, visits: Sequence[PlannedVisit]) -> list[str]:
+def unmet_rules(year: int, month: int, visits: Sequence[Visit]) -> list[str]:
     """The rules a month's remaining visits no longer meet (after a cancellation, say)."""
     problems = []
     for monday, _days in month_weeks(year, month).items():

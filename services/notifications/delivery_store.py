@@ -1,0 +1,202 @@
+"""Notifications' store, the deliveries half: one row per message to one address, with its
+state, attempts and last error; what a message says is kept as facts (`MessageFacts`) and
+worded only when it is sent."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.notifications.domain import Channel, DeliveryStatus
+from services.notifications.store import Contact, deliveries
+from services.notifications.texts import MessageFacts, Template
+from shared.contracts.common import Language
+from shared.store import as_utc, upsert_insert
+
+__all__ = [
+    "Due",
+    "NewDelivery",
+    "add",
+    "awaiting_among",
+    "claim_due",
+    "count_pending",
+    "for_subject",
+    "give_up",
+    "hold",
+    "mark_sent",
+    "release_awaiting",
+    "retry_at",
+    "suppress",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    event_id: str
+    subject: str  # reference number or visit id
+    template: Template
+    facts: MessageFacts
+    status: DeliveryStatus
+    channel: Channel | None = None  # None until the resident's contact details are known
+    address: str | None = None
+    language: Language | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A delivery claimed for sending."""
+
+    id: str  # also the channel's idempotency key
+    subject: str
+    template: Template
+    facts: MessageFacts
+    channel: Channel
+    address: str
+    language: Language
+    attempts: int
+    created_at: datetime
+
+
+async def add(conn: AsyncConnection, new: list[NewDelivery], at: datetime) -> None:
+    """Each (event, channel, address) once: a redelivered event adds nothing."""
+    if not new:
+        return
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "event_id": d.event_id,
+            "subject": d.subject,
+            "template": d.template.value,
+            "params": d.facts.model_dump(mode="json", exclude_none=True),
+            "channel": d.channel.value if d.channel else None,
+            "address": d.address,
+            "language": d.language.value if d.language else None,
+            "status": d.status.value,
+            "attempts": 0,
+            "next_attempt_at": at,
+            "created_at": at,
+        }
+        for d in new
+    ]
+    await conn.execute(upsert_insert(conn, deliveries).on_conflict_do_nothing(), rows)
+
+
+async def awaiting_among(conn: AsyncConnection, references: list[str]) -> set[str]:
+    """Which of `references` have updates held until their contact details arrive."""
+    found = await conn.scalars(
+        select(deliveries.c.subject).where(
+            deliveries.c.subject.in_(references),
+            deliveries.c.status == DeliveryStatus.AWAITING_CONTACT,
+        )
+    )
+    return set(found)
+
+
+async def release_awaiting(conn: AsyncConnection, contact: Contact, at: datetime) -> None:
+    awaiting = update(deliveries).where(
+        deliveries.c.subject == contact.reference,
+        deliveries.c.status == DeliveryStatus.AWAITING_CONTACT,
+    )
+    if contact.channel is None:
+        await conn.execute(awaiting.values(status=DeliveryStatus.SUPPRESSED))
+        return
+    await conn.execute(
+        awaiting.values(
+            status=DeliveryStatus.PENDING,
+            channel=contact.channel.value,
+            address=contact.address,
+            language=contact.language.value,
+            next_attempt_at=at,
+        )
+    )
+
+
+async def for_subject(conn: AsyncConnection, subject: str) -> list[Any]:
+    rows = await conn.execute(
+        select(deliveries).where(deliveries.c.subject == subject).order_by(deliveries.c.created_at)
+    )
+    return list(rows)
+
+
+async def claim_due(
+    conn: AsyncConnection, now: datetime, lease_until: datetime, limit: int, lock: bool
+) -> list[Due]:
+    """Pending deliveries due by `now`, leased until `lease_until` so no other replica (nor
+    this one after a crash) sends them before then."""
+    query = (
+        select(deliveries)
+        .where(deliveries.c.status == DeliveryStatus.PENDING, deliveries.c.next_attempt_at <= now)
+        .order_by(deliveries.c.next_attempt_at)
+        .limit(limit)
+    )
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    rows = (await conn.execute(query)).all()
+    if rows:
+        await conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_([r.id for r in rows]))
+            .values(next_attempt_at=lease_until)
+        )
+    return [
+        Due(
+            id=r.id,
+            subject=r.subject,
+            template=Template(r.template),
+            facts=MessageFacts.model_validate(r.params),
+            channel=Channel(r.channel),
+            address=r.address,
+            language=Language(r.language),
+            attempts=r.attempts,
+            created_at=as_utc(r.created_at),
+        )
+        for r in rows
+    ]
+
+
+async def mark_sent(conn: AsyncConnection, sent: list[Due], at: datetime) -> None:
+    """The common case, one statement for the whole round."""
+    if not sent:
+        return
+    await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == bindparam("delivery_id"))
+        .values(
+            status=DeliveryStatus.SENT, attempts=bindparam("tries"), sent_at=at, last_error=None
+        ),
+        [{"delivery_id": d.id, "tries": d.attempts + 1} for d in sent],
+    )
+
+
+async def hold(conn: AsyncConnection, due: Due, until: datetime) -> None:
+    await _set(conn, due, next_attempt_at=until)
+
+
+async def suppress(conn: AsyncConnection, due: Due) -> None:
+    await _set(conn, due, status=DeliveryStatus.SUPPRESSED)
+
+
+async def retry_at(conn: AsyncConnection, due: Due, at: datetime, error: str) -> None:
+    await _set(conn, due, attempts=due.attempts + 1, next_attempt_at=at, last_error=error)
+
+
+async def give_up(conn: AsyncConnection, due: Due, error: str) -> None:
+    await _set(conn, due, status=DeliveryStatus.FAILED, attempts=due.attempts + 1, last_error=error)
+
+
+async def _set(conn: AsyncConnection, due: Due, **values: Any) -> None:
+    await conn.execute(update(deliveries).where(deliveries.c.id == due.id).values(**values))
+
+
+async def count_pending(conn: AsyncConnection) -> int:
+    count = await conn.scalar(
+        select(func.count())
+        .select_from(deliveries)
+        .where(deliveries.c.status == DeliveryStatus.PENDING)
+    )
+    return int(count or 0)

@@ -1,0 +1,212 @@
+"""Notifications' use cases. From events to deliveries (who should hear what, on which
+channel, in which language), inside the consumer's transaction so a delivery exists exactly
+when its event was processed, once per (event, channel, address); and the HTTP side:
+visit subscriptions, the SMS gateway's replies, what was sent for a request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.notifications import delivery_store, store
+from services.notifications.delivery_store import NewDelivery
+from services.notifications.domain import Channel, DeliveryStatus, SmsCommand, status_template
+from services.notifications.texts import MessageFacts, Template
+from shared.clock import CAPE_TOWN
+from shared.consumer import AfterCommit, Received
+from shared.contracts.common import Language, UpdatesBy
+from shared.contracts.requests import RequestLogged
+from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChanged
+from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
+from shared.events import CloudEvent
+from shared.store import Database
+
+__all__ = [
+    "Ports",
+    "on_logged",
+    "on_routed",
+    "on_status_changed",
+    "on_visit",
+    "reply",
+    "sent_for",
+    "subscribe",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Ports:
+    clock: Callable[[], datetime]
+    wake: Callable[[], None]
+    """Tells the dispatcher there is something new to send (after the commit)."""
+
+
+async def on_logged(
+    conn: AsyncConnection, items: Sequence[Received[RequestLogged]], ports: Ports
+) -> AfterCommit:
+    """A run of logged requests: contacts and first messages written a statement per table,
+    since a field day's requests arrive together."""
+    now = ports.clock()
+    contacts, first_messages = [], []
+    for item in items:
+        logged, resident = item.data, item.data.resident
+        updates_by = resident.updates_by if resident else UpdatesBy.NONE
+        language = resident.language if resident else Language.EN
+        # Only what a message needs; nothing at all for a resident who wants no updates.
+        phone = resident.phone if resident and updates_by is UpdatesBy.SMS else None
+        email = resident.email if resident and updates_by is UpdatesBy.EMAIL else None
+        contacts.append(
+            {
+                "reference": logged.reference,
+                "phone": phone,
+                "email": email,
+                "language": language.value,
+                "updates_by": updates_by.value,
+                "created_at": now,
+            }
+        )
+        if updates_by is not UpdatesBy.NONE:
+            first_messages.append(
+                NewDelivery(
+                    event_id=str(item.event.id),
+                    subject=logged.reference,
+                    template=Template.LOGGED,
+                    facts=MessageFacts(reference=logged.reference),
+                    status=DeliveryStatus.PENDING,
+                    channel=Channel(updates_by.value),
+                    address=phone or email,
+                    language=language,
+                )
+            )
+    await store.add_contacts(conn, contacts)
+    await delivery_store.add(conn, first_messages, now)
+    references = [item.data.reference for item in items]
+    for reference in await delivery_store.awaiting_among(conn, references):
+        contact = await store.contact_for(conn, reference)
+        assert contact is not None  # added just above
+        await delivery_store.release_awaiting(conn, contact, now)
+    return ports.wake
+
+
+async def on_routed(
+    conn: AsyncConnection, items: Sequence[Received[RequestRouted]], ports: Ports
+) -> AfterCommit:
+    for item in items:
+        routed = item.data
+        if routed.outcome is RoutingOutcome.REFERRED:
+            facts = MessageFacts(reference=routed.reference, note=routed.note or "")
+            await _to_resident(conn, item.event, Template.REFERRED, facts, ports)
+        elif routed.department:
+            facts = MessageFacts(reference=routed.reference, department=routed.department)
+            await _to_resident(conn, item.event, Template.ROUTED, facts, ports)
+    return ports.wake
+
+
+async def on_status_changed(
+    conn: AsyncConnection, items: Sequence[Received[StatusChanged]], ports: Ports
+) -> AfterCommit:
+    for item in items:
+        changed = item.data
+        template = status_template(changed.status)
+        if template is not None:
+            facts = MessageFacts(reference=changed.reference, department=changed.department)
+            await _to_resident(conn, item.event, template, facts, ports)
+    return ports.wake
+
+
+async def on_visit(
+    conn: AsyncConnection,
+    items: Sequence[Received[VisitScheduled] | Received[VisitCancelled]],
+    ports: Ports,
+) -> AfterCommit:
+    """Every subscriber of the visited community hears of a visit, a move or a cancellation."""
+    now = ports.clock()
+    for item in items:
+        visit = item.data
+        facts = MessageFacts(community=visit.community, venue=visit.venue, date=visit.date)
+        if isinstance(visit, VisitCancelled):
+            template = Template.VISIT_CANCELLED
+        else:
+            template = (
+                Template.VISIT_CHANGED
+                if isinstance(visit, VisitChanged)
+                else Template.VISIT_SCHEDULED
+            )
+            facts = facts.model_copy(
+                update={
+                    "starts": visit.starts_at.astimezone(CAPE_TOWN).time(),
+                    "ends": visit.ends_at.astimezone(CAPE_TOWN).time(),
+                }
+            )
+        subscribers = await store.subscribers(conn, visit.community)
+        await delivery_store.add(
+            conn,
+            [
+                NewDelivery(
+                    event_id=str(item.event.id),
+                    subject=visit.visit_id,
+                    template=template,
+                    facts=facts,
+                    status=DeliveryStatus.PENDING,
+                    channel=Channel(s.channel),
+                    address=s.address,
+                    language=Language(s.language),
+                )
+                for s in subscribers
+            ],
+            now,
+        )
+    return ports.wake
+
+
+async def _to_resident(
+    conn: AsyncConnection, event: CloudEvent, template: Template, facts: MessageFacts, ports: Ports
+) -> None:
+    assert facts.reference is not None
+    contact = await store.contact_for(conn, facts.reference)
+    if contact is not None and contact.channel is None:
+        return  # the resident asked for no updates: nothing is ever sent
+    # Without a contact, the request.logged event (on another topic) is still to come: the
+    # message waits for it.
+    delivery = NewDelivery(
+        event_id=str(event.id),
+        subject=facts.reference,
+        template=template,
+        facts=facts,
+        status=DeliveryStatus.AWAITING_CONTACT if contact is None else DeliveryStatus.PENDING,
+        channel=None if contact is None else contact.channel,
+        address=None if contact is None else contact.address,
+        language=None if contact is None else contact.language,
+    )
+    await delivery_store.add(conn, [delivery], ports.clock())
+
+
+# --- HTTP ------------------------------------------------------------------------------------
+
+
+async def subscribe(
+    db: Database, ports: Ports, community: str, channel: Channel, address: str, language: Language
+) -> None:
+    async with db.transaction() as conn:
+        await store.subscribe(conn, community, channel, address, language, ports.clock())
+
+
+async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
+    """A resident's SMS back: STOP ends every message to that number, START resumes."""
+    command = SmsCommand.of(text)
+    if command is None:
+        return "ignored"
+    async with db.transaction() as conn:
+        if command is SmsCommand.STOP:
+            await store.stop(conn, sender, ports.clock())
+            return "stopped"
+        await store.start(conn, sender)
+    return "started"
+
+
+async def sent_for(db: Database, reference: str) -> list[Any]:
+    async with db.reading() as conn:
+        return await delivery_store.for_subject(conn, reference)

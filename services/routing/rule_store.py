@@ -1,0 +1,114 @@
+"""Routing's store, the rules half: the active rules and every change to them, kept with who
+made it and why (the audit trail operators read)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.routing.domain import Rule
+from services.routing.store import rule_changes, rules
+from shared.contracts.common import Area
+from shared.contracts.routing import Priority
+from shared.store import as_utc
+
+__all__ = ["active_rules", "add_rule", "any_rule_changes", "retire_rule", "rule_history"]
+
+
+def _rule(row: Any) -> Rule:
+    return Rule(
+        id=row.id,
+        category=row.category,
+        area=Area(row.area) if row.area else None,
+        community=row.community,
+        keywords=tuple(row.keywords),
+        department=row.department,
+        refer_note=row.refer_note,
+        priority=Priority(row.priority),
+        target_hours=row.target_hours,
+    )
+
+
+def rule_values(rule: Rule) -> dict[str, Any]:
+    return {
+        "category": rule.category,
+        "area": rule.area.value if rule.area else None,
+        "community": rule.community,
+        "keywords": list(rule.keywords),
+        "department": rule.department,
+        "refer_note": rule.refer_note,
+        "priority": rule.priority.value,
+        "target_hours": rule.target_hours,
+    }
+
+
+async def active_rules(conn: AsyncConnection) -> list[Rule]:
+    rows = await conn.execute(select(rules).where(rules.c.active.is_(True)).order_by(rules.c.id))
+    return [_rule(r) for r in rows]
+
+
+async def add_rule(
+    conn: AsyncConnection, rule: Rule, action: str, by: str, reason: str, at: datetime
+) -> int:
+    result = await conn.execute(
+        insert(rules).values(**rule_values(rule), active=True, created_at=at)
+    )
+    rule_id = result.inserted_primary_key[0]  # type: ignore[index]
+    await conn.execute(
+        insert(rule_changes).values(
+            rule_id=rule_id,
+            action=action,
+            changed_by=by,
+            reason=reason,
+            at=at,
+            rule=rule_values(rule),
+        )
+    )
+    return int(rule_id)
+
+
+async def retire_rule(
+    conn: AsyncConnection, rule_id: int, by: str, reason: str, at: datetime
+) -> Rule | None:
+    row = (
+        await conn.execute(select(rules).where(rules.c.id == rule_id, rules.c.active.is_(True)))
+    ).one_or_none()
+    if row is None:
+        return None
+    await conn.execute(
+        update(rules).where(rules.c.id == rule_id).values(active=False, retired_at=at)
+    )
+    await conn.execute(
+        insert(rule_changes).values(
+            rule_id=rule_id,
+            action="retire",
+            changed_by=by,
+            reason=reason,
+            at=at,
+            rule=rule_values(_rule(row)),
+        )
+    )
+    return _rule(row)
+
+
+async def rule_history(conn: AsyncConnection) -> list[dict[str, Any]]:
+    rows = await conn.execute(select(rule_changes).order_by(rule_changes.c.id))
+    return [
+        {
+            "rule_id": r.rule_id,
+            "action": r.action,
+            "by": r.changed_by,
+            "reason": r.reason,
+            "at": as_utc(r.at),
+            "rule": r.rule,
+        }
+        for r in rows
+    ]
+
+
+async def any_rule_changes(conn: AsyncConnection) -> bool:
+    """Whether rules were ever seeded or changed (an empty table then means all retired)."""
+    return bool(await conn.scalar(select(func.count()).select_from(rule_changes)))

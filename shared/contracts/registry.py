@@ -1,0 +1,91 @@
+"""Every event on the bus, in one table: its CloudEvents type, the contract model of its
+`data`, and the topic it travels on. Producers take the type and topic from the model they
+publish; consumers say which models they handle and get them parsed, so no service keeps
+its own map of type strings or branches on them by hand."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from shared.catalogue import DEPARTMENTS
+from shared.contracts.notifications import NotificationDelivered, NotificationFailed
+from shared.contracts.requests import RequestLogged
+from shared.contracts.routing import (
+    RequestAssigned,
+    RequestRouted,
+    RequestUnroutable,
+    StatusChanged,
+)
+from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
+from shared.topics import (
+    NOTIFICATIONS,
+    REQUESTS_LOGGED,
+    REQUESTS_ROUTED,
+    REQUESTS_STATUS,
+    VISITS,
+    EventType,
+    department_topic,
+)
+
+__all__ = ["EVENTS", "EventSpec", "spec_for_model", "spec_for_type"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    type: str
+    model: builtins.type[BaseModel]
+    topics: tuple[str, ...]
+    """Every topic it can travel on (for topic creation and documentation)."""
+    route: Callable[[Mapping[str, Any]], str] | None = None
+    """The topic of one event from its data, where there is more than one topic."""
+
+    def topic_for(self, data: Mapping[str, Any]) -> str:
+        return self.route(data) if self.route is not None else self.topics[0]
+
+    @property
+    def short_name(self) -> str:
+        """`request.logged` for `mobileoffice.request.logged.v1`."""
+        return self.type.removeprefix("mobileoffice.").rsplit(".", 1)[0]
+
+
+def _department(data: Mapping[str, Any]) -> str:
+    return department_topic(str(data["department"]))
+
+
+EVENTS: Final[tuple[EventSpec, ...]] = (
+    EventSpec(EventType.REQUEST_LOGGED, RequestLogged, (REQUESTS_LOGGED,)),
+    EventSpec(EventType.REQUEST_ROUTED, RequestRouted, (REQUESTS_ROUTED,)),
+    EventSpec(EventType.REQUEST_UNROUTABLE, RequestUnroutable, (REQUESTS_ROUTED,)),
+    EventSpec(
+        EventType.REQUEST_ASSIGNED,
+        RequestAssigned,
+        tuple(department_topic(d.slug) for d in DEPARTMENTS),
+        route=_department,
+    ),
+    EventSpec(EventType.REQUEST_STATUS_CHANGED, StatusChanged, (REQUESTS_STATUS,)),
+    EventSpec(EventType.VISIT_SCHEDULED, VisitScheduled, (VISITS,)),
+    EventSpec(EventType.VISIT_CHANGED, VisitChanged, (VISITS,)),
+    EventSpec(EventType.VISIT_CANCELLED, VisitCancelled, (VISITS,)),
+    EventSpec(EventType.NOTIFICATION_DELIVERED, NotificationDelivered, (NOTIFICATIONS,)),
+    EventSpec(EventType.NOTIFICATION_FAILED, NotificationFailed, (NOTIFICATIONS,)),
+)
+
+_BY_TYPE: Final = {spec.type: spec for spec in EVENTS}
+_BY_MODEL: Final = {spec.model: spec for spec in EVENTS}
+
+
+def spec_for_type(event_type: str) -> EventSpec | None:
+    return _BY_TYPE.get(event_type)
+
+
+def spec_for_model(model: type[BaseModel]) -> EventSpec:
+    """The spec of a contract model; a KeyError names a model that is not an event."""
+    try:
+        return _BY_MODEL[model]
+    except KeyError:
+        raise KeyError(f"{model.__name__} is not in the event registry") from None
