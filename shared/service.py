@@ -78,6 +78,7 @@ def service_app(
         registry=registry,
         service=service.name,
         sweep_seconds=settings.outbox_sweep_seconds,
+        batch_size=settings.outbox_batch_size,
     )
     broker = new_broker(settings.kafka_bootstrap, service.name, registry)
     consumer, bus = consume(

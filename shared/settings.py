@@ -37,6 +37,13 @@ class ServiceSettings(BaseSettings):
     outbox_sweep_seconds: float = Field(
         1.0, gt=0, le=60, description="How often the outbox relay looks for rows it missed."
     )
+    outbox_batch_size: int = Field(
+        1000,
+        ge=1,
+        le=10_000,
+        description="Events the relay publishes before deleting them; a crash in between "
+        "publishes at most this many again.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -42,7 +42,7 @@ Change = Scheduled | Moved | Cancelled
 
 def differences(current: Sequence[Visit], planned: Sequence[Visit]) -> list[Change]:
     """What a new plan changes about the month's visits as they stand: new visits, visits
-    back after a cancellation, visits whose team, venue or hours moved, and visits the new
+    back after a cancellation, visits whose day, team, venue or hours moved, and visits the new
     plan no longer has. A visit the plan keeps as it was is not announced again."""
     before = {v.id: v for v in current}
     wanted = {v.id: v for v in planned}
@@ -51,17 +51,16 @@ def differences(current: Sequence[Visit], planned: Sequence[Visit]) -> list[Chan
         old = before.get(visit_id)
         if old is None or old.status is VisitStatus.CANCELLED:
             changes.append(Scheduled(visit))
-        elif (old.team, old.venue, old.starts, old.ends) != (
-            visit.team,
-            visit.venue,
-            visit.starts,
-            visit.ends,
-        ):
+        elif _where_and_when(old) != _where_and_when(visit):
             changes.append(Moved(visit, old.date, REPLANNED))
     for visit_id, old in before.items():
         if visit_id not in wanted and old.status is VisitStatus.SCHEDULED:
             changes.append(Cancelled(old.cancelled(), REPLANNED))
     return changes
+
+
+def _where_and_when(visit: Visit) -> tuple[object, ...]:
+    return (visit.date, visit.team, visit.venue, visit.starts, visit.ends)
 
 
 def event(change: Change, now: dt.datetime) -> CloudEvent:

@@ -113,12 +113,14 @@ async def test_routing_killed_mid_batch_loses_nothing_and_doubles_nothing(
     events = [logged_event(category=c.code) for c in CATEGORIES for _ in range(40)]
     references = {e.subject for e in events}
     log = tmp_path / "routing.log"
+    relay_batch = 100  # outbox rows: an assignment and a routed event per request
     routing = ServiceProcess(
         "routing",
         {
             "MO_ROUTING_DATABASE_URL": database_url,
             "MO_KAFKA_BOOTSTRAP": kafka_bootstrap,
             "MO_ROUTING_CONSUMER_GROUP": await fresh_group(kafka_bootstrap, REQUESTS_LOGGED),
+            "MO_ROUTING_OUTBOX_BATCH_SIZE": str(relay_batch),
         },
         log,
     )
@@ -148,7 +150,9 @@ async def test_routing_killed_mid_batch_loses_nothing_and_doubles_nothing(
     # Nothing doubled: one assignment per request. (A message re-sent by the outbox after the
     # kill carries the same event id, which every consumer drops.)
     assert all(len(ids) == 1 for ids in by_reference.values())
-    assert raw - len(references) <= 500  # at most one relay batch was re-sent
+    # The kill can fall between the relay publishing a batch and deleting its rows: that one
+    # batch goes out again on restart, and nothing more.
+    assert raw - len(references) <= relay_batch
 
 
 async def test_a_department_acknowledgement_reaches_the_residents_follow_up(

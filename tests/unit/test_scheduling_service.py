@@ -61,22 +61,37 @@ async def test_a_plan_is_announced_once(scheduling: Scheduling, publisher: FakeP
 async def test_a_forced_replan_announces_only_the_differences(
     scheduling: Scheduling, publisher: FakePublisher
 ) -> None:
-    await scheduling.plan("2026-12")
+    visits = (await scheduling.plan("2026-12")).json()["visits"]
     await announced(scheduling, publisher)
     forced = await scheduling.plan("2026-12", force=True)
     assert forced.json()["announced"] == 0  # nothing changed, nothing announced
-    visit = forced.json()["visits"][0]
+    assert await announced(scheduling, publisher) == []
+
+    # A cancelled visit the plan still wants comes back, and nothing else is announced.
+    cancelled = visits[0]
     await scheduling.client.post(
-        f"/v1/visits/{visit['id']}/cancel", json={"reason": "hall flooded"}
+        f"/v1/visits/{cancelled['id']}/cancel", json={"reason": "hall flooded"}
     )
     await announced(scheduling, publisher)
     replanned = await scheduling.plan("2026-12", force=True)
     events = await announced(scheduling, publisher)
-    assert replanned.json()["announced"] == len(events) >= 1
-    assert all(
-        e.type in (EventType.VISIT_SCHEDULED, EventType.VISIT_CHANGED, EventType.VISIT_CANCELLED)
-        for e in events
+    assert [(e.type, e.subject) for e in events] == [(EventType.VISIT_SCHEDULED, cancelled["id"])]
+    assert replanned.json()["announced"] == 1
+
+    # A visit moved by hand goes back to the plan's day: one change, from the day it was on.
+    moved = next(v for v in visits if v["date"] >= "2026-12-07")
+    taken = {v["date"] for v in visits if v["team"] == moved["team"]}
+    free = next(d for d in ("2026-12-09", "2026-12-10", "2026-12-11") if d not in taken)
+    response = await scheduling.client.post(
+        f"/v1/visits/{moved['id']}/reschedule", json={"date": free, "reason": "venue"}
     )
+    assert response.status_code == 200
+    await announced(scheduling, publisher)
+    await scheduling.plan("2026-12", force=True)
+    [event] = await announced(scheduling, publisher)
+    assert (event.type, event.subject) == (EventType.VISIT_CHANGED, moved["id"])
+    changed = event.data_as(VisitChanged)
+    assert (changed.date.isoformat(), changed.previous_date.isoformat()) == (moved["date"], free)
 
 
 async def test_a_cancellation_always_succeeds_and_lists_the_broken_rules(
