@@ -15,6 +15,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.kafka import ensure_topics
+from shared.probe import wait_until_ok
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -55,17 +56,8 @@ def write(name: str, figures: dict[str, Any]) -> Path:
 
 
 def wait_http(url: str, timeout: float = 30.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"bench: {url} did not answer within {timeout:.0f}s")
+    if not wait_until_ok(url, timeout):
+        raise SystemExit(f"bench: {url} did not answer within {timeout:.0f}s")
 
 
 def serve(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -15,8 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,8 @@ sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
 sys.path.insert(0, str(ROOT))
 
 from broker import Broker  # noqa: E402
+
+from shared.probe import wait_until_ok  # noqa: E402
 
 VAR = ROOT / "var"
 RUN_DIR = VAR / "run"
@@ -81,28 +82,24 @@ def _dev_credentials() -> None:
         )
 
 
-def _ready(service: Service) -> bool:
-    try:
-        with urllib.request.urlopen(f"{service.url}/readyz", timeout=2) as response:  # noqa: S310
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _wait_ready(processes: dict[Service, subprocess.Popen[bytes]]) -> None:
+    """Each service in turn until its /readyz answers 200 (they start together, so waiting
+    for them one after another costs no more than waiting for the slowest)."""
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    pending = set(processes)
-    while pending and time.monotonic() < deadline:
-        for service in list(pending):
-            if processes[service].poll() is not None:
-                log = LOG_DIR / f"{service.name}.log"
-                raise SystemExit(f"mobileoffice: {service.name} exited at start; see {log}")
-            if _ready(service):
-                pending.discard(service)
-        time.sleep(0.3)
-    if pending:
-        names = ", ".join(s.name for s in pending)
-        raise SystemExit(f"mobileoffice: not ready after {READY_TIMEOUT_SECONDS:.0f}s: {names}")
+    for service, process in processes.items():
+        left = max(0.0, deadline - time.monotonic())
+        if wait_until_ok(f"{service.url}/readyz", left, alive=_running(process)):
+            continue
+        if process.poll() is not None:
+            log = LOG_DIR / f"{service.name}.log"
+            raise SystemExit(f"mobileoffice: {service.name} exited at start; see {log}")
+        raise SystemExit(
+            f"mobileoffice: {service.name} not ready after {READY_TIMEOUT_SECONDS:.0f}s"
+        )
+
+
+def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
+    return lambda: process.poll() is None
 
 
 def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:

@@ -1,4 +1,4 @@
-"""The categories residents raise and the departments behind them (BACKGROUND.md).
+"""The categories residents raise and the City departments behind them.
 
 Intake shows these in /v1/categories; routing's rules refer to the same codes and slugs.
 The department named here is the usual one; routing's rules have the final word.

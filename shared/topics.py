@@ -1,4 +1,5 @@
-"""Topic names and event types: the names on the bus, in one place (CONTRACT.md section 2)."""
+"""Topic names and event types: the names on the bus, in one place (which model and topic
+each type has is shared/contracts/registry.py)."""
 
 from typing import Final
 

@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
 
 from broker import Broker  # noqa: E402
 
+from tests.support.buses import Bus  # noqa: E402
+
 
 def _docker_kafka() -> Iterator[str] | None:
     try:
@@ -65,6 +67,16 @@ def _postgres_url() -> str | None:
         return url
     stored = ROOT / "var" / "dev" / "postgres.url"
     return stored.read_text().strip() if stored.is_file() else None
+
+
+@pytest.fixture(
+    params=["memory", pytest.param("kafka", marks=pytest.mark.integration)],
+)
+def bus(request: pytest.FixtureRequest) -> Bus:
+    """A scenario written once runs on FastStream's in-memory broker and on the real one."""
+    if request.param == "kafka":
+        return Bus("kafka", bootstrap=request.getfixturevalue("kafka_bootstrap"))
+    return Bus("memory")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import hashlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,35 +25,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from jars import LIBS, ROOT, install
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-LIBS = ROOT / ".cache" / "kafka" / "libs"
-POM = HERE / "pom.xml"
 START_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 30.0
 
 
 def _log(message: str) -> None:
     print(f"kafka: {message}", file=sys.stderr, flush=True)
-
-
-def install() -> None:
-    """Fetch the broker's jars with Maven unless the cache already matches the pom."""
-    stamp = LIBS.parent / "pom.sha256"
-    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
-    if LIBS.is_dir() and stamp.is_file() and stamp.read_text().strip() == digest:
-        return
-    if shutil.which("mvn") is None:
-        raise SystemExit("kafka: Maven (mvn) is not installed; `apt-get install maven` first")
-    if shutil.which("java") is None:
-        raise SystemExit("kafka: Java is not installed; Kafka 4.x needs Java 17 or newer")
-    _log("fetching Kafka jars with Maven (first run only)")
-    # Stale jars from an older pom would share the classpath.
-    shutil.rmtree(LIBS, ignore_errors=True)
-    command = ["mvn", "-q", "-B", "-f", str(POM), "package"]
-    if subprocess.run(command, cwd=ROOT).returncode != 0:
-        raise SystemExit(f"kafka: `{' '.join(command)}` failed; see its output above")
-    stamp.write_text(digest)
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:

@@ -1,4 +1,4 @@
-"""Intake's HTTP contract (CONTRACT.md section 3): what field apps send and get back."""
+"""Intake's HTTP contract: what field apps send and get back (docs/interface.md)."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ class UpdatesBy(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    """A request's lifecycle (CONTRACT.md section 3), in order, then the two side states."""
+    """A request's lifecycle, in order, then the two side states (referred, unroutable)."""
 
     LOGGED = "logged"
     ROUTED = "routed"

@@ -7,7 +7,6 @@ import asyncio
 import json
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from sqlalchemy import MetaData, Table
 
 from services.intake import store as intake_store
 from services.routing import store as routing_store
 from shared import credentials
+from shared.probe import wait_until_ok
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.conftest import ROOT, _postgres_url
@@ -157,12 +156,4 @@ def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def _wait(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} not ready after {timeout:.0f}s")
+    assert wait_until_ok(url, timeout), f"{url} not ready after {timeout:.0f}s"

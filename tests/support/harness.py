@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from faststream.kafka import TestKafkaBroker
 
 from shared.bus import consumed_topics
+from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.kafka import start_at_end
 
@@ -25,12 +26,15 @@ async def running_app(
     settings_class: type[Any],
     *,
     database_url: str,
+    bus: Bus | None = None,
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
     consumer_group: str | None = None,
     settings: dict[str, Any] | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    if bus is not None:
+        kafka_bootstrap, publisher = bus.bootstrap, bus.publisher if bus.kind == "memory" else None
     fresh = kafka_bootstrap is not None and consumer_group is None
     if fresh:
         consumer_group = f"test-{uuid.uuid4().hex[:10]}"

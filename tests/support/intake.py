@@ -15,6 +15,7 @@ from services.intake import store
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
 from shared import credentials
+from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
 
@@ -63,6 +64,7 @@ async def running_intake(
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
     consumer_group: str | None = None,
+    bus: Bus | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Intake]:
     """Intake with its lifespan running: on the real broker, or on `publisher` if given."""
@@ -70,6 +72,7 @@ async def running_intake(
         create_app,
         IntakeSettings,
         database_url=database_url,
+        bus=bus,
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         consumer_group=consumer_group,

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from shared.events import CONTENT_TYPE, CloudEvent
+from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
 
@@ -54,6 +55,7 @@ async def running_notifications(
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
     clock: Clock | None = None,
+    bus: Bus | None = None,
     **settings: Any,
 ) -> AsyncIterator[Notifications]:
     clock = clock or Clock()
@@ -61,6 +63,7 @@ async def running_notifications(
         create_app,
         NotificationsSettings,
         database_url=database_url,
+        bus=bus,
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         settings=settings,

@@ -7,10 +7,9 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
+from shared.probe import wait_until_ok
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,16 +43,9 @@ class ServiceProcess:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"{self.name} did not start:\n{self.log.read_text()}")
+        process = self.process
+        if not wait_until_ok(f"{self.url}/healthz", timeout, alive=lambda: process.poll() is None):
+            raise AssertionError(f"{self.name} did not start:\n{self.log.read_text()}")
 
     def kill(self) -> None:
         """kill -9: no shutdown hook runs, as when a machine loses power."""

@@ -19,6 +19,7 @@ from shared.contracts.requests import Location, RequestLogged, ResidentContact
 from shared.events import CloudEvent, new_event
 from shared.reference import new_reference
 from shared.topics import source
+from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
 
@@ -83,12 +84,14 @@ async def running_routing(
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
     consumer_group: str | None = None,
+    bus: Bus | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Routing]:
     async with running_app(
         create_app,
         RoutingSettings,
         database_url=database_url,
+        bus=bus,
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         consumer_group=consumer_group,

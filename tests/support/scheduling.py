@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from services.scheduling.app import create_app
 from services.scheduling.settings import SchedulingSettings
+from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
 
@@ -31,12 +32,14 @@ async def running_scheduling(
     database_url: str,
     kafka_bootstrap: str | None = None,
     publisher: FakePublisher | None = None,
+    bus: Bus | None = None,
     **settings: Any,
 ) -> AsyncIterator[Scheduling]:
     async with running_app(
         create_app,
         SchedulingSettings,
         database_url=database_url,
+        bus=bus,
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         settings=settings,

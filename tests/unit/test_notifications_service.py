@@ -1,5 +1,6 @@
 """Notifications on a real SQLite store, FastStream's in-memory broker, a real local SMS
-gateway and SMTP server, and a clock the tests set."""
+gateway and a clock the tests set. (The scenarios that also run on the real broker are in
+tests/integration/test_notifications_scenarios.py.)"""
 
 import datetime as dt
 from collections.abc import AsyncIterator
@@ -7,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.contracts.notifications import NotificationFailed
 from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChanged
 from shared.contracts.visits import VisitScheduled
-from shared.events import new_event, parse_event
+from shared.events import new_event
 from shared.topics import (
-    DEADLETTER,
-    NOTIFICATIONS,
     REQUESTS_LOGGED,
     REQUESTS_ROUTED,
     REQUESTS_STATUS,
@@ -21,7 +19,7 @@ from shared.topics import (
     source,
 )
 from tests.support.fakes import FakePublisher
-from tests.support.gateways import SmsGatewayServer, sms_gateway, smtp_server
+from tests.support.gateways import SmsGatewayServer, sms_gateway
 from tests.support.notifications import Notifications, running_notifications
 from tests.support.routing import logged_event
 
@@ -84,100 +82,6 @@ def status(reference: str, new: str, previous: str = "routed"):
     return new_event(data, source("routing"), reference, data.changed_at)
 
 
-async def test_a_logged_request_gives_one_sms_with_the_reference(
-    service: Notifications, gateway: SmsGatewayServer
-) -> None:
-    event = logged()
-    await service.deliver(event, REQUESTS_LOGGED)
-    await service.deliver(event, REQUESTS_LOGGED)  # redelivered
-    await service.dispatch()
-    assert len(gateway.accepted) == 1
-    sms = gateway.accepted[0]
-    reference = event.subject
-    assert sms["to"] == PHONE and sms["reference"] == reference
-    assert f"{reference[:3]} {reference[3:6]} {reference[6:]}" in sms["text"]
-    assert sms["text"].startswith("I-Ofisi eHambayo")  # isiXhosa, as the resident chose
-
-
-async def test_a_gateway_that_fails_twice_then_succeeds_sends_exactly_once(
-    service: Notifications, gateway: SmsGatewayServer
-) -> None:
-    gateway.fail_first = 2
-    event = logged()
-    await service.deliver(event, REQUESTS_LOGGED)
-    for _ in range(3):
-        await service.dispatch()
-        service.clock.now += dt.timedelta(minutes=15)
-    await service.dispatch()
-    assert len(gateway.accepted) == 1
-    assert gateway.calls == 3
-    assert len(set(gateway.keys)) == 1  # every try carried the same idempotency key
-    [record] = await service.sent_for(event.subject)
-    assert (record["status"], record["attempts"]) == ("sent", 3)
-
-
-async def test_a_gateway_that_always_fails_ends_in_failed_and_dead_letter(
-    service: Notifications, gateway: SmsGatewayServer, publisher: FakePublisher
-) -> None:
-    gateway.always_fail = True
-    event = logged()
-    await service.deliver(event, REQUESTS_LOGGED)
-    for _ in range(5):
-        await service.dispatch()
-        service.clock.now += dt.timedelta(minutes=15)
-    assert gateway.calls == 3  # max_attempts
-    [record] = await service.sent_for(event.subject)
-    assert record["status"] == "failed" and "503" in record["last_error"]
-    await service.app.state.relay.drain()
-    failed = [m for m in publisher.sent if m.topic == NOTIFICATIONS]
-    assert parse_event(failed[0].value).data_as(NotificationFailed).attempts == 3
-    dead = [m for m in publisher.sent if m.topic == DEADLETTER]
-    assert len(dead) == 1 and dead[0].headers["x-deadletter-consumer"] == b"notifications"
-    assert not any(PHONE.encode() in m.value for m in publisher.sent)
-    metrics = (await service.client.get("/metrics")).text
-    assert 'mo_notifications_failed_total{channel="sms",reason="exhausted"} 1.0' in metrics
-
-
-async def test_stop_ends_messages_until_start(
-    service: Notifications, gateway: SmsGatewayServer
-) -> None:
-    event = logged()
-    await service.deliver(event, REQUESTS_LOGGED)
-    await service.dispatch()
-    stop = await service.client.post("/v1/sms/inbound", json={"from": PHONE, "text": " stop "})
-    assert stop.json() == {"action": "stopped"}
-    await service.deliver(routed(event.subject), REQUESTS_ROUTED)
-    await service.dispatch()
-    assert len(gateway.accepted) == 1
-    start = await service.client.post(
-        "/v1/sms/inbound", json={"from": "0825550199", "text": "Start"}
-    )
-    assert start.json() == {"action": "started"}
-    await service.deliver(status(event.subject, "acknowledged"), REQUESTS_STATUS)
-    await service.dispatch()
-    assert len(gateway.accepted) == 2
-    assert [r["status"] for r in await service.sent_for(event.subject)] == [
-        "sent",
-        "suppressed",
-        "sent",
-    ]
-
-
-async def test_an_sms_due_at_21_00_waits_until_07_00(
-    service: Notifications, gateway: SmsGatewayServer
-) -> None:
-    service.clock.now = dt.datetime(2026, 12, 8, 19, 0, tzinfo=dt.UTC)  # 21:00 in Cape Town
-    event = logged()
-    await service.deliver(event, REQUESTS_LOGGED)
-    await service.dispatch()
-    service.clock.now = dt.datetime(2026, 12, 9, 4, 59, tzinfo=dt.UTC)  # 06:59
-    await service.dispatch()
-    assert gateway.accepted == []
-    service.clock.now = dt.datetime(2026, 12, 9, 5, 0, tzinfo=dt.UTC)  # 07:00
-    await service.dispatch()
-    assert len(gateway.accepted) == 1
-
-
 async def test_updates_by_none_means_nothing_is_ever_sent(
     service: Notifications, gateway: SmsGatewayServer
 ) -> None:
@@ -207,27 +111,6 @@ async def test_an_update_that_arrives_before_the_logged_event_waits_for_it(
     texts = sorted(m["text"] for m in gateway.accepted)
     assert len(texts) == 2
     assert any("Water & Sanitation gestuur" in t for t in texts)
-
-
-async def test_an_email_arrives_in_the_chosen_language(tmp_path: Path) -> None:
-    async with (
-        smtp_server() as smtp,
-        running_notifications(
-            f"sqlite+aiosqlite:///{tmp_path / 'n.db'}",
-            publisher=FakePublisher(),
-            smtp_host="127.0.0.1",
-            smtp_port=smtp.port,
-        ) as service,
-    ):
-        event = logged(updates_by="email", language="af")
-        await service.deliver(event, REQUESTS_LOGGED)
-        await service.dispatch()
-    [message] = smtp.messages
-    reference = event.subject
-    spaced = f"{reference[:3]} {reference[3:6]} {reference[6:]}"
-    assert message["To"] == "nomsa@example.org"
-    assert message["Subject"] == f"U Mobiele Kantoor-versoek {spaced}"
-    assert "u versoek is aangeteken" in message.get_payload()
 
 
 async def test_visit_subscribers_hear_of_a_visit(

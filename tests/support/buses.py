@@ -1,0 +1,115 @@
+"""One test body, two buses: FastStream's in-memory broker (with `FakePublisher` standing in
+for the outbox's Kafka connection) or the real broker. A test takes the `bus` fixture, runs a
+service on it, puts events on topics and watches what the service publishes, the same way
+whichever bus it got."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from fastapi import FastAPI
+
+from shared.events import CONTENT_TYPE, CloudEvent
+from tests.support.fakes import FakePublisher
+from tests.support.kafka import TopicTail, publish_raw
+
+HEADERS = {"content-type": CONTENT_TYPE}
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A message the service published, as either bus shows it."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: dict[str, bytes]
+
+
+@dataclass
+class Bus:
+    kind: Literal["memory", "kafka"]
+    bootstrap: str | None = None
+    publisher: FakePublisher = field(default_factory=FakePublisher)
+
+    def connection(self) -> dict[str, Any]:
+        """What `running_app` needs to run a service on this bus."""
+        if self.kind == "kafka":
+            return {"kafka_bootstrap": self.bootstrap}
+        return {"publisher": self.publisher}
+
+    async def put(self, app: FastAPI, topic: str, *events: CloudEvent) -> None:
+        """Publish `events` on `topic` as another service would."""
+        if self.kind == "kafka":
+            assert self.bootstrap is not None
+            await publish_raw(
+                self.bootstrap, topic, [(e.key, e.to_bytes()) for e in events], HEADERS
+            )
+            return
+        for event in events:
+            await app.state.broker.publish(event.to_bytes(), topic, key=event.key, headers=HEADERS)
+
+    @asynccontextmanager
+    async def watching(self, *topics: str) -> AsyncIterator[Watch]:
+        """What is published on `topics` from now on."""
+        if self.kind == "kafka":
+            assert self.bootstrap is not None
+            async with TopicTail(self.bootstrap, *topics) as tail:
+                yield Watch(topics, tail=tail)
+        else:
+            yield Watch(topics, publisher=self.publisher, start=len(self.publisher.sent))
+
+
+@dataclass
+class Watch:
+    topics: tuple[str, ...]
+    tail: TopicTail | None = None
+    publisher: FakePublisher | None = None
+    start: int = 0
+
+    async def collect(
+        self,
+        match: Callable[[Seen], bool],
+        expected: int,
+        timeout: float = 20.0,
+        settle: float = 0.0,
+    ) -> list[Seen]:
+        """Messages that `match`, once `expected` arrived (or `timeout` passed), then `settle`
+        seconds more so a duplicate would show up too."""
+        if self.tail is not None:
+            records = await self.tail.collect(
+                lambda r: match(_seen(r)), expected, timeout=timeout, settle=settle
+            )
+            return [_seen(r) for r in records]
+        assert self.publisher is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [
+                Seen(m.topic, m.key, m.value, dict(m.headers))
+                for m in self.publisher.sent[self.start :]
+                if m.topic in self.topics
+            ]
+            found = [s for s in found if match(s)]
+            if len(found) >= expected or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        if settle:
+            await asyncio.sleep(settle)
+            return await self.collect(match, 0, timeout=0)
+        return found
+
+
+def _seen(record: Any) -> Seen:
+    return Seen(record.topic, record.key, record.value, dict(record.headers))
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)

@@ -1,0 +1,114 @@
+"""The shape every service keeps (docs: README.md, "Layout"), checked from the files
+themselves so a new module that breaks it fails here rather than in a review."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+
+from shared.contracts.registry import EVENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ["intake", "routing", "notifications", "scheduling"]
+SHAPE = ["domain", "handlers", "store", "bus", "api", "settings", "app"]
+MAX_LINES = 250
+
+
+def tracked_python() -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return [ROOT / p for p in listed if (ROOT / p).is_file()]
+
+
+def imported_modules(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_has_the_seven_files(service: str) -> None:
+    missing = [
+        f"{name}.py" for name in SHAPE if not (ROOT / "services" / service / f"{name}.py").is_file()
+    ]
+    assert not missing, f"services/{service} lacks {missing}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_routes_and_handlers_build_no_sql(service: str) -> None:
+    folder = ROOT / "services" / service
+    api = {m for m in imported_modules(folder / "api.py") if m.startswith("sqlalchemy")}
+    assert not api, f"services/{service}/api.py imports {api}: call a handler instead"
+    # Handlers may hold a connection and catch the store's errors, but queries live in stores.
+    allowed = {"sqlalchemy.ext.asyncio", "sqlalchemy.exc"}
+    handlers = {m for m in imported_modules(folder / "handlers.py") if m.startswith("sqlalchemy")}
+    assert handlers <= allowed, f"services/{service}/handlers.py imports {handlers - allowed}"
+
+
+def test_no_module_is_longer_than_250_lines_and_none_is_utils() -> None:
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in tracked_python()
+        if (n := len(p.read_text().splitlines())) > MAX_LINES
+    }
+    assert not long, f"split these by what they hold: {long}"
+    assert not [p for p in tracked_python() if p.name in ("utils.py", "helpers.py")]
+
+
+def test_the_repo_sends_no_reader_outside_it() -> None:
+    found = subprocess.run(
+        ["git", "grep", "-n", "-F", "-e", "../shared", "-e", "CONTRACT.md", "-e", "BACKGROUND.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert found == "", f"the repo must make sense on its own:\n{found}"
+
+
+def readme_layout() -> dict[str, set[str]]:
+    """The README's layout block: each unindented path with the .py files named after it."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("### Layout", 1)[1].split("```", 2)[1]
+    entries: dict[str, set[str]] = {}
+    current = ""
+    for line in block.splitlines():
+        if line and not line[0].isspace():
+            current = line.split()[0]
+        entries.setdefault(current, set()).update(re.findall(r"\b\w+\.py\b", line))
+    return entries
+
+
+@pytest.mark.parametrize("folder", ["shared", *(f"services/{s}" for s in SERVICES)])
+def test_the_readme_layout_matches_the_tree(folder: str) -> None:
+    files = {p.name for p in (ROOT / folder).glob("*.py")} - {"__init__.py", "__main__.py"}
+    listed = readme_layout().get(f"{folder}/", set())
+    assert listed == files, f"README layout, {folder}/: add {files - listed}, drop {listed - files}"
+
+
+def test_the_interface_page_names_every_event_and_endpoint() -> None:
+    page = (ROOT / "docs" / "interface.md").read_text()
+    for spec in EVENTS:
+        assert f"`{spec.type}`" in page, f"docs/interface.md does not name {spec.type}"
+    for service in SERVICES:
+        app = importlib.import_module(f"services.{service}.app")
+        settings = importlib.import_module(f"services.{service}.settings")
+        settings_class = getattr(settings, f"{service.capitalize()}Settings")
+        for route in app.create_app(settings_class()).routes:
+            if isinstance(route, APIRoute) and route.include_in_schema:
+                # A parameter may be named differently on the page ({id} for {rule_id}).
+                path = re.sub(r"\\\{\w+\\\}", r"\\{\\w+\\}", re.escape(route.path))
+                for method in route.methods:
+                    assert re.search(f"`{method} {path}[`?]", page), (
+                        f"docs/interface.md does not describe {method} {route.path} ({service})"
+                    )
