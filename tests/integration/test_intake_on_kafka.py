@@ -38,37 +38,6 @@ def assert_logged_event(record: ConsumerRecord, reference: str) -> None:
     assert event.data_as(RequestLogged).reference == reference
 
 
-async def test_a_post_puts_exactly_one_cloudevent_on_the_topic(
-    database_url: str, kafka_bootstrap: str
-) -> None:
-    async with (
-        TopicTail(kafka_bootstrap, REQUESTS_LOGGED) as tail,
-        running_intake(database_url, kafka_bootstrap) as intake,
-    ):
-        response = await intake.post(request_body())
-        assert response.status_code == 201
-        reference = response.json()["reference"]
-        records = await tail.collect(keyed(reference), expected=1, settle=1.5)
-    assert len(records) == 1
-    assert_logged_event(records[0], reference)
-
-
-async def test_a_retry_with_the_same_idempotency_key_publishes_nothing_more(
-    database_url: str, kafka_bootstrap: str
-) -> None:
-    body = request_body()
-    async with (
-        TopicTail(kafka_bootstrap, REQUESTS_LOGGED) as tail,
-        running_intake(database_url, kafka_bootstrap) as intake,
-    ):
-        first = await intake.post(body, **{"Idempotency-Key": "field-app-retry-1"})
-        records = await tail.collect(keyed(first.json()["reference"]), expected=1)
-        again = await intake.post(body, **{"Idempotency-Key": "field-app-retry-1"})
-        assert again.json()["reference"] == first.json()["reference"]
-        records += await tail.collect(keyed(first.json()["reference"]), expected=1, timeout=2.5)
-    assert len(records) == 1
-
-
 @pytest.fixture(scope="module")
 def throwaway_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """A broker of this module's own, so stopping it disturbs no other test."""

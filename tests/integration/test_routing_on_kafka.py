@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from shared.catalogue import CATEGORIES, DEPARTMENTS
-from shared.contracts.routing import RequestAssigned
 from shared.events import CONTENT_TYPE, parse_event
-from shared.topics import DEADLETTER, REQUESTS_LOGGED, REQUESTS_ROUTED, department_topic
+from shared.topics import DEADLETTER, REQUESTS_LOGGED, department_topic
 from tests.support.intake import request_body, running_intake
 from tests.support.kafka import TopicTail, fresh_group, publish_raw
 from tests.support.processes import ServiceProcess
@@ -29,47 +28,6 @@ HEADERS = {"content-type": CONTENT_TYPE}
 def keyed(*references: str):
     keys = {r.encode() for r in references}
     return lambda record: record.key in keys
-
-
-async def test_one_logged_event_gives_one_assignment_and_one_routed_event(
-    database_url: str, kafka_bootstrap: str
-) -> None:
-    event = logged_event(category="sewage", description="Manhole overflowing on Lansdowne Road")
-    async with (
-        TopicTail(kafka_bootstrap, *DEPT_TOPICS) as departments,
-        TopicTail(kafka_bootstrap, REQUESTS_ROUTED) as routed,
-        running_routing(database_url, kafka_bootstrap),
-    ):
-        await publish_raw(
-            kafka_bootstrap, REQUESTS_LOGGED, [(event.key, event.to_bytes())], HEADERS
-        )
-        assignments = await departments.collect(
-            keyed(event.subject), expected=1, timeout=30, settle=1.5
-        )
-        decisions = await routed.collect(keyed(event.subject), expected=1, settle=0.5)
-    assert [a.topic for a in assignments] == ["mo.dept.water-and-sanitation"]
-    assigned = parse_event(assignments[0].value).data_as(RequestAssigned)
-    assert assigned.priority == "urgent"
-    assert len(decisions) == 1
-    # No name, phone number, e-mail or account number in any department's message.
-    for record in assignments:
-        assert not any(p in record.value for p in PERSONAL)
-
-
-async def test_the_same_event_delivered_twice_gives_one_assignment(
-    database_url: str, kafka_bootstrap: str
-) -> None:
-    event = logged_event()
-    async with (
-        TopicTail(kafka_bootstrap, *DEPT_TOPICS) as departments,
-        running_routing(database_url, kafka_bootstrap),
-    ):
-        twice = [(event.key, event.to_bytes())] * 2
-        await publish_raw(kafka_bootstrap, REQUESTS_LOGGED, twice, HEADERS)
-        assignments = await departments.collect(
-            keyed(event.subject), expected=1, timeout=30, settle=3
-        )
-    assert len(assignments) == 1
 
 
 async def test_a_poison_message_is_dead_lettered_and_the_next_one_still_routed(

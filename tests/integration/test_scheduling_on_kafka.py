@@ -8,43 +8,11 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from shared.events import parse_event
-from shared.topics import VISITS, EventType
 from tests.support.gateways import sms_gateway
-from tests.support.kafka import TopicTail
 from tests.support.notifications import running_notifications
 from tests.support.scheduling import running_scheduling
 
 pytestmark = pytest.mark.integration
-
-
-async def test_a_plan_is_announced_once_and_a_cancellation_too(
-    database_url: str, kafka_bootstrap: str
-) -> None:
-    async with (
-        TopicTail(kafka_bootstrap, VISITS) as tail,
-        running_scheduling(database_url, kafka_bootstrap) as scheduling,
-    ):
-        # A month no other test plans, so these visit ids are this test's own.
-        response = await scheduling.plan("2029-06")
-        visits = response.json()["visits"]
-        ids = {v["id"] for v in visits}
-        mine = lambda r: r.key.decode() in ids  # noqa: E731
-        scheduled = await tail.collect(mine, expected=len(visits), timeout=30)
-        again = await scheduling.plan("2029-06")
-        assert again.status_code == 200
-        extra = await tail.collect(mine, expected=1, timeout=2.5)
-        cancel = await scheduling.client.post(
-            f"/v1/visits/{visits[0]['id']}/cancel", json={"reason": "flooded"}
-        )
-        assert cancel.status_code == 200
-        cancelled = await tail.collect(
-            lambda r: r.key.decode() == visits[0]["id"], expected=1, timeout=20
-        )
-    assert len(scheduled) == len(visits) >= 8
-    assert {parse_event(r.value).type for r in scheduled} == {EventType.VISIT_SCHEDULED}
-    assert extra == []  # the second POST published nothing
-    assert parse_event(cancelled[0].value).type == EventType.VISIT_CANCELLED
 
 
 async def test_a_subscriber_hears_of_a_visit_to_their_community(

@@ -67,10 +67,25 @@ class Bus:
 
 @dataclass
 class Watch:
+    """Everything published on `topics` since the watch began (a collect sees it all again)."""
+
     topics: tuple[str, ...]
     tail: TopicTail | None = None
     publisher: FakePublisher | None = None
     start: int = 0
+    seen: list[Seen] = field(default_factory=list)
+
+    async def _more(self) -> None:
+        if self.tail is not None:
+            self.seen.extend(_seen(r) for r in await self.tail.poll(timeout_ms=100))
+            return
+        assert self.publisher is not None
+        fresh = self.publisher.sent[self.start :]
+        self.start += len(fresh)
+        self.seen.extend(
+            Seen(m.topic, m.key, m.value, dict(m.headers)) for m in fresh if m.topic in self.topics
+        )
+        await asyncio.sleep(0.05)
 
     async def collect(
         self,
@@ -79,29 +94,15 @@ class Watch:
         timeout: float = 20.0,
         settle: float = 0.0,
     ) -> list[Seen]:
-        """Messages that `match`, once `expected` arrived (or `timeout` passed), then `settle`
-        seconds more so a duplicate would show up too."""
-        if self.tail is not None:
-            records = await self.tail.collect(
-                lambda r: match(_seen(r)), expected, timeout=timeout, settle=settle
-            )
-            return [_seen(r) for r in records]
-        assert self.publisher is not None
+        """The messages that `match`, once `expected` are there (or `timeout` passed), after
+        `settle` seconds more so a duplicate would show up too."""
         deadline = time.monotonic() + timeout
-        while True:
-            found = [
-                Seen(m.topic, m.key, m.value, dict(m.headers))
-                for m in self.publisher.sent[self.start :]
-                if m.topic in self.topics
-            ]
-            found = [s for s in found if match(s)]
-            if len(found) >= expected or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.05)
-        if settle:
-            await asyncio.sleep(settle)
-            return await self.collect(match, 0, timeout=0)
-        return found
+        while sum(map(match, self.seen)) < expected and time.monotonic() < deadline:
+            await self._more()
+        settled = time.monotonic() + settle
+        while time.monotonic() < settled:
+            await self._more()
+        return [s for s in self.seen if match(s)]
 
 
 def _seen(record: Any) -> Seen:

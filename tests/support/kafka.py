@@ -56,6 +56,12 @@ class TopicTail:
         if self._consumer is not None:
             await self._consumer.stop()
 
+    async def poll(self, timeout_ms: int = 200) -> list[ConsumerRecord]:
+        """What arrived since the last poll (or collect)."""
+        assert self._consumer is not None
+        batches = await self._consumer.getmany(timeout_ms=timeout_ms)
+        return [record for records in batches.values() for record in records]
+
     async def collect(
         self,
         match: Callable[[ConsumerRecord], bool],

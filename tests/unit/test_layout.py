@@ -67,8 +67,10 @@ def test_no_module_is_longer_than_250_lines_and_none_is_utils() -> None:
 
 
 def test_the_repo_sends_no_reader_outside_it() -> None:
+    # Spelled in pieces so this file does not find itself.
+    outside = ["../" + "shared", "CONTRACT" + ".md", "BACKGROUND" + ".md"]
     found = subprocess.run(
-        ["git", "grep", "-n", "-F", "-e", "../shared", "-e", "CONTRACT.md", "-e", "BACKGROUND.md"],
+        ["git", "grep", "-n", "-F", *(arg for p in outside for arg in ("-e", p))],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -91,7 +93,7 @@ def readme_layout() -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("folder", ["shared", *(f"services/{s}" for s in SERVICES)])
 def test_the_readme_layout_matches_the_tree(folder: str) -> None:
-    files = {p.name for p in (ROOT / folder).glob("*.py")} - {"__init__.py", "__main__.py"}
+    files = {p.name for p in (ROOT / folder).rglob("*.py")} - {"__init__.py", "__main__.py"}
     listed = readme_layout().get(f"{folder}/", set())
     assert listed == files, f"README layout, {folder}/: add {files - listed}, drop {listed - files}"
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.routing import store
 from shared import credentials
-from shared.contracts.routing import RequestAssigned, RequestRouted, StatusChanged
+from shared.contracts.routing import RequestRouted, StatusChanged
 from shared.deadletter import scrub
 from shared.events import CONTENT_TYPE, CloudEvent, parse_event
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, EventType
@@ -44,31 +44,6 @@ def sent(publisher: FakePublisher, reference: str, topic: str | None = None):
         for m in publisher.sent
         if m.key == reference.encode() and (topic is None or m.topic == topic)
     ]
-
-
-async def test_a_logged_request_is_assigned_to_its_department_and_routed(
-    routing: Routing, publisher: FakePublisher
-) -> None:
-    event = logged_event(category="bins")
-    await deliver(routing, event)
-    [assignment] = sent(publisher, event.subject, "mo.dept.solid-waste")
-    assigned = parse_event(assignment.value).data_as(RequestAssigned)
-    assert assigned.department == "solid-waste" and assigned.resident_contactable
-    assert (assigned.due_at - assigned.logged_at).total_seconds() == 336 * 3600
-    [routed_message] = sent(publisher, event.subject, REQUESTS_ROUTED)
-    routed = parse_event(routed_message.value).data_as(RequestRouted)
-    assert routed.department == "solid-waste" and routed.status == "routed"
-    for message in sent(publisher, event.subject):
-        assert not any(p in message.value for p in PERSONAL), message.topic
-
-
-async def test_the_same_event_twice_gives_one_assignment(
-    routing: Routing, publisher: FakePublisher
-) -> None:
-    event = logged_event()
-    await deliver(routing, event)
-    await deliver(routing, event)
-    assert len(sent(publisher, event.subject, "mo.dept.water-and-sanitation")) == 1
 
 
 async def test_a_referral_tells_the_resident_whom_to_call(

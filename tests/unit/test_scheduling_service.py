@@ -7,7 +7,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
+from shared.contracts.visits import VisitCancelled, VisitChanged
 from shared.events import parse_event
 from shared.topics import VISITS, EventType
 from tests.support.fakes import FakePublisher
@@ -41,21 +41,6 @@ async def test_areas_list_the_seeded_communities_and_venues(scheduling: Scheduli
     assert {"name": "Dunoon", "venue": "Dunoon Community Centre", "hours": "18:00-20:00"} in areas[
         "north"
     ]
-
-
-async def test_a_plan_is_announced_once(scheduling: Scheduling, publisher: FakePublisher) -> None:
-    first = await scheduling.plan("2026-12")
-    assert first.status_code == 201
-    visits = first.json()["visits"]
-    events = await announced(scheduling, publisher)
-    assert [e.type for e in events] == [EventType.VISIT_SCHEDULED] * len(visits)
-    assert {e.subject for e in events} == {v["id"] for v in visits}
-    assert all(
-        e.data_as(VisitScheduled).starts_at.utcoffset() == dt.timedelta(hours=2) for e in events
-    )
-    again = await scheduling.plan("2026-12")
-    assert again.status_code == 200 and again.json()["announced"] == 0
-    assert await announced(scheduling, publisher) == []
 
 
 async def test_a_forced_replan_announces_only_the_differences(
