@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.reference import InvalidReference, parse
+from shared.refusals import Refusal
 
 __all__ = [
     "ApiError",
@@ -92,6 +93,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return error_response(exc.status, exc.code, exc.message, exc.fields, headers)
+
+    @app.exception_handler(Refusal)
+    async def _refused(_: Request, exc: Refusal) -> JSONResponse:
+        return error_response(exc.status, exc.code, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

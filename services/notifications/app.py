@@ -14,7 +14,7 @@ from services.notifications.api import NotificationsContext, routes
 from services.notifications.bus import PUBLISHES, consumes
 from services.notifications.channels import FileOutbox, Sender, SmsGateway, SmtpMailer
 from services.notifications.dispatcher import Dispatcher, NotificationMetrics
-from services.notifications.domain import QuietHours
+from services.notifications.domain import Channel, QuietHours
 from services.notifications.settings import NotificationsSettings
 from shared.asyncapi import specification
 from shared.kafka import Publisher
@@ -25,11 +25,11 @@ from shared.store import Database
 __all__ = ["asyncapi", "create_app", "senders_for"]
 
 
-def senders_for(settings: NotificationsSettings) -> dict[str, Sender]:
+def senders_for(settings: NotificationsSettings) -> dict[Channel, Sender]:
     files = FileOutbox(settings.outbox_dir)
     return {
-        "sms": SmsGateway(settings.sms_url) if settings.sms_url else files,
-        "email": (
+        Channel.SMS: SmsGateway(settings.sms_url) if settings.sms_url else files,
+        Channel.EMAIL: (
             SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_from)
             if settings.smtp_host
             else files
@@ -41,7 +41,7 @@ def create_app(
     settings: NotificationsSettings,
     *,
     clock: Callable[[], datetime] | None = None,
-    senders: Mapping[str, Sender] | None = None,
+    senders: Mapping[Channel, Sender] | None = None,
     connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
     create_topics: bool = True,
 ) -> FastAPI:

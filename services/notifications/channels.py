@@ -13,13 +13,15 @@ from typing import Protocol
 import aiohttp
 import aiosmtplib
 
+from services.notifications.domain import Channel
+
 __all__ = ["FileOutbox", "Outgoing", "SendError", "Sender", "SmsGateway", "SmtpMailer"]
 
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     delivery_id: str  # the idempotency key: a retry of this message carries the same one
-    channel: str  # sms or email
+    channel: Channel
     address: str
     subject_ref: str  # reference number or visit id
     text: str  # the SMS, or the e-mail body
@@ -114,7 +116,7 @@ class FileOutbox:
 
     async def send(self, message: Outgoing) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)
-        if message.channel == "sms":
+        if message.channel is Channel.SMS:
             line = json.dumps(
                 {
                     "id": message.delivery_id,

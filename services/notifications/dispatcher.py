@@ -87,7 +87,7 @@ class Dispatcher:
     def __init__(
         self,
         db: Database,
-        senders: Mapping[str, Sender],
+        senders: Mapping[Channel, Sender],
         clock: Callable[[], dt.datetime],
         quiet_hours: QuietHours,
         metrics: NotificationMetrics,
@@ -164,7 +164,7 @@ class Dispatcher:
         message = compose(due.template, due.language, due.facts)
         outgoing = Outgoing(
             delivery_id=due.id,
-            channel=due.channel.value,
+            channel=due.channel,
             address=due.address,
             subject_ref=due.subject,
             text=message.sms if due.channel is Channel.SMS else message.body,
@@ -172,7 +172,7 @@ class Dispatcher:
         )
         async with self._slots:
             try:
-                await self._senders[due.channel.value].send(outgoing)
+                await self._senders[due.channel].send(outgoing)
             except SendError as exc:
                 return _Result(due, action, exc)
             except Exception as exc:  # a bug in a channel must not stop the others

@@ -64,12 +64,9 @@ def routes(ctx: RoutingContext) -> APIRouter:
 
     @router.post("/rules", status_code=201)
     async def add_rule(body: NewRule, by: Annotated[str, Depends(operator)]) -> dict[str, int]:
-        try:
-            rule_id = await rules.add_rule(
-                db, ports.rulebook, body.rule.to_rule(), by, body.reason, ports.clock()
-            )
-        except rules.RuleConflict as exc:
-            raise ApiError(409, "conflicting_rule", str(exc)) from None
+        rule_id = await rules.add_rule(
+            db, ports.rulebook, body.rule.to_rule(), by, body.reason, ports.clock()
+        )
         return {"id": rule_id}
 
     @router.post("/rules/{rule_id}/retire", status_code=204)
@@ -78,10 +75,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
         body: Retirement,
         by: Annotated[str, Depends(operator)],
     ) -> None:
-        try:
-            await rules.retire_rule(db, ports.rulebook, rule_id, by, body.reason, ports.clock())
-        except rules.UnknownRule:
-            raise ApiError(404, "not_found", f"no active rule {rule_id}") from None
+        await rules.retire_rule(db, ports.rulebook, rule_id, by, body.reason, ports.clock())
 
     @router.get("/rules/history", response_model=list[RuleChange])
     async def rule_history(_: Annotated[str, Depends(operator)]) -> list[RuleChange]:
@@ -103,15 +97,9 @@ def routes(ctx: RoutingContext) -> APIRouter:
         if body.department not in DEPARTMENT_SLUGS:
             message = f"unknown department: use one of {', '.join(sorted(DEPARTMENT_SLUGS))}"
             raise ApiError(422, "invalid_request", message, {"department": message})
-        try:
-            await handlers.assign_by_hand(
-                db, ports, canonical, body.department, body.priority, body.target_hours,
-                body.note, by,
-            )  # fmt: skip
-        except handlers.NotFound:
-            raise ApiError(404, "not_found", f"routing has no request {canonical}") from None
-        except handlers.Conflict as exc:
-            raise ApiError(409, "conflict", str(exc)) from None
+        await handlers.assign_by_hand(
+            db, ports, canonical, body.department, body.priority, body.target_hours, body.note, by
+        )
         return {"reference": canonical, "department": body.department}
 
     @router.post("/requests/{reference}/status", status_code=202)
@@ -119,12 +107,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
         reference: str, body: StatusReport, by: Annotated[str, Depends(department)]
     ) -> dict[str, str]:
         canonical = parse_reference(reference)
-        try:
-            changed = await handlers.report_status(db, ports, canonical, by, body.status, body.note)
-        except handlers.NotFound:
-            raise ApiError(404, "not_found", f"routing has no request {canonical}") from None
-        except handlers.Conflict as exc:
-            raise ApiError(409, "conflict", str(exc)) from None
+        changed = await handlers.report_status(db, ports, canonical, by, body.status, body.note)
         return {"reference": canonical, "status": changed.status.value}
 
     return router

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Final
 
 from shared.catalogue import DEPARTMENTS
@@ -17,6 +18,7 @@ __all__ = [
     "TEAMS",
     "TRANSITIONS",
     "Rule",
+    "RuleAction",
     "conflicts",
     "decide",
     "due_at",
@@ -28,6 +30,15 @@ OPERATORS: Final = "operators"
 
 TEAMS: Final = (*(d.slug for d in DEPARTMENTS), OPERATORS)
 """Who may hold routing's credentials: each department's team, and the operators."""
+
+
+class RuleAction(StrEnum):
+    """What happened to a rule, in its audit trail."""
+
+    SEED = "seed"  # loaded from the seed file at first start
+    CREATE = "create"
+    RETIRE = "retire"
+
 
 _URGENCY = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 

@@ -22,12 +22,11 @@ from shared.contracts.requests import Location, RequestLogged
 from shared.contracts.routing import Priority, StatusChanged
 from shared.events import new_event
 from shared.outbox import enqueue, enqueue_many
+from shared.refusals import Conflict, NotFound
 from shared.store import Database
 from shared.topics import source
 
 __all__ = [
-    "Conflict",
-    "NotFound",
     "Ports",
     "RoutingMetrics",
     "apply_logged",
@@ -39,14 +38,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 SOURCE = source("routing")
-
-
-class NotFound(Exception):
-    """Routing has no request with that reference."""
-
-
-class Conflict(Exception):
-    """The change contradicts the request's state; the message says why."""
 
 
 class RoutingMetrics:
@@ -132,9 +123,7 @@ async def report_status(
     db: Database, ports: Ports, reference: str, team: str, status: RequestStatus, note: str | None
 ) -> StatusChanged:
     async with db.transaction() as conn:
-        request = await store.find_request(conn, reference, for_update=True)
-        if request is None:
-            raise NotFound(reference)
+        request = await _existing(conn, reference)
         if request.department != team:
             owner = request.department or "no department"
             raise Conflict(f"request {reference} is assigned to {owner}, not to {team}")
@@ -169,9 +158,7 @@ async def assign_by_hand(
     """An operator's triage of a request no rule matched (or one to be re-routed before the
     department has started on it)."""
     async with db.transaction() as conn:
-        request = await store.find_request(conn, reference, for_update=True)
-        if request is None:
-            raise NotFound(reference)
+        request = await _existing(conn, reference)
         if request.status not in (RequestStatus.UNROUTABLE, RequestStatus.ROUTED):
             raise Conflict(
                 f"request {reference} is {request.status.value}: only unroutable or newly "
@@ -212,6 +199,13 @@ async def triage(db: Database, status: RequestStatus, limit: int) -> list[store.
 async def unroutable_count(db: Database) -> int:
     async with db.reading() as conn:
         return await store.count_with_status(conn, RequestStatus.UNROUTABLE)
+
+
+async def _existing(conn: AsyncConnection, reference: str) -> store.RoutedRequest:
+    request = await store.find_request(conn, reference, for_update=True)
+    if request is None:
+        raise NotFound(f"routing has no request {reference}")
+    return request
 
 
 def _request_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, object]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.domain import Rule
+from services.routing.domain import Rule, RuleAction
 from services.routing.store import rule_changes, rules
 from shared.contracts.common import Area
 from shared.contracts.routing import Priority
@@ -51,7 +51,7 @@ async def active_rules(conn: AsyncConnection) -> list[Rule]:
 
 
 async def add_rule(
-    conn: AsyncConnection, rule: Rule, action: str, by: str, reason: str, at: datetime
+    conn: AsyncConnection, rule: Rule, action: RuleAction, by: str, reason: str, at: datetime
 ) -> int:
     result = await conn.execute(
         insert(rules).values(**rule_values(rule), active=True, created_at=at)
@@ -60,7 +60,7 @@ async def add_rule(
     await conn.execute(
         insert(rule_changes).values(
             rule_id=rule_id,
-            action=action,
+            action=action.value,
             changed_by=by,
             reason=reason,
             at=at,
@@ -84,7 +84,7 @@ async def retire_rule(
     await conn.execute(
         insert(rule_changes).values(
             rule_id=rule_id,
-            action="retire",
+            action=RuleAction.RETIRE.value,
             changed_by=by,
             reason=reason,
             at=at,

@@ -15,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing import rule_store
-from services.routing.domain import Rule, conflicts
+from services.routing.domain import Rule, RuleAction, conflicts
 from shared.catalogue import CATEGORY_CODES, DEPARTMENT_SLUGS
 from shared.contracts.common import Area, Line
 from shared.contracts.routing import Priority
+from shared.refusals import Conflict, NotFound
 from shared.store import Database
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "RuleConflict",
     "RuleError",
     "RuleSpec",
-    "UnknownRule",
     "active_rules",
     "add_rule",
     "load_seed",
@@ -43,12 +43,10 @@ class RuleError(ValueError):
     """A rule (or the set of them) is not usable; the message says which and why."""
 
 
-class RuleConflict(Exception):
+class RuleConflict(Conflict):
     """A new rule would contradict an active one; the message says which."""
 
-
-class UnknownRule(Exception):
-    """No active rule has that id."""
+    code = "conflicting_rule"
 
 
 class RuleSpec(BaseModel):
@@ -146,7 +144,7 @@ async def seed_rules(db: Database, book: RuleBook, path: Path, now: datetime) ->
         specs = load_seed(path)
         for spec in specs:
             reason = f"seeded from {path.name}"
-            await rule_store.add_rule(conn, spec.to_rule(), "seed", "seed", reason, now)
+            await rule_store.add_rule(conn, spec.to_rule(), RuleAction.SEED, "seed", reason, now)
     book.invalidate()
     return len(specs)
 
@@ -160,7 +158,7 @@ async def add_rule(
             validate_rules([*existing, rule])
         except RuleError as exc:
             raise RuleConflict(f"{exc}: retire the other rule first") from None
-        rule_id = await rule_store.add_rule(conn, rule, "create", by, reason, now)
+        rule_id = await rule_store.add_rule(conn, rule, RuleAction.CREATE, by, reason, now)
     book.invalidate()
     log.info("rule %d added by %s: %s", rule_id, by, reason)
     return rule_id
@@ -171,7 +169,7 @@ async def retire_rule(
 ) -> None:
     async with db.transaction() as conn:
         if await rule_store.retire_rule(conn, rule_id, by, reason, now) is None:
-            raise UnknownRule(str(rule_id))
+            raise NotFound(f"no active rule {rule_id}")
     book.invalidate()
     log.info("rule %d retired by %s: %s", rule_id, by, reason)
 

@@ -128,21 +128,13 @@ def routes(db: Database, ports: handlers.Ports) -> APIRouter:
 
     @router.post("/visits/{visit_id}/cancel")
     async def cancel(visit_id: str, body: Cancellation) -> dict[str, Any]:
-        try:
-            visit, unmet = await handlers.cancel(db, ports, visit_id, body.reason)
-        except handlers.NotFound:
-            raise ApiError(404, "not_found", f"no visit {visit_id}") from None
+        visit, unmet = await handlers.cancel(db, ports, visit_id, body.reason)
         await handlers.refresh_gauges(db, ports)
         return {"visit": VisitView.of(visit), "unmet_rules": unmet}
 
     @router.post("/visits/{visit_id}/reschedule")
     async def reschedule(visit_id: str, body: Reschedule) -> VisitView:
-        try:
-            moved = await handlers.reschedule(db, ports, visit_id, body.date, body.reason)
-        except handlers.NotFound:
-            raise ApiError(404, "not_found", f"no visit {visit_id}") from None
-        except handlers.Conflict as exc:
-            raise ApiError(409, "conflict", str(exc)) from None
+        moved = await handlers.reschedule(db, ports, visit_id, body.date, body.reason)
         return VisitView.of(moved)
 
     return router

@@ -23,11 +23,10 @@ from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, RoutingOutcome, StatusChanged
 from shared.contracts.visits import VisitStatus
 from shared.outbox import enqueue_many
+from shared.refusals import Conflict, NotFound
 from shared.store import Database
 
 __all__ = [
-    "Conflict",
-    "NotFound",
     "PlanOutcome",
     "Ports",
     "SchedulingMetrics",
@@ -45,14 +44,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 CLOSING = frozenset({RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.REFERRED})
-
-
-class NotFound(Exception):
-    pass
-
-
-class Conflict(Exception):
-    """The change breaks a rule; the message says which."""
 
 
 class SchedulingMetrics:
@@ -193,7 +184,7 @@ async def refresh_gauges(db: Database, ports: Ports) -> None:
 async def _existing(conn: AsyncConnection, visit_id: str) -> Visit:
     found = await store.visit(conn, visit_id)
     if found is None:
-        raise NotFound(visit_id)
+        raise NotFound(f"no visit {visit_id}")
     return found
 
 

@@ -1,0 +1,26 @@
+"""Refusals a use case raises when the world is not as the caller thinks, answered the same way
+by every service's HTTP layer (shared/http.py): the message says what is missing or why."""
+
+from __future__ import annotations
+
+__all__ = ["Conflict", "NotFound", "Refusal"]
+
+
+class Refusal(Exception):
+    status = 400
+    code = "refused"
+
+
+class NotFound(Refusal):
+    """No such thing (a request, a rule, a visit): a 404."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(Refusal):
+    """The change contradicts the current state (a status the machine forbids, a busy team,
+    a contradicting rule): a 409."""
+
+    status = 409
+    code = "conflict"
