@@ -28,7 +28,7 @@ from shared.settings import ServiceSettings
 from shared.store import Database
 from shared.topics import DEADLETTER
 
-__all__ = ["Service", "service_app"]
+__all__ = ["Service", "Wiring", "service_app"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,22 +58,29 @@ class Service:
         return list(dict.fromkeys(t for m in self.publishes for t in spec_for_model(m).topics))
 
 
+@dataclass(frozen=True)
+class Wiring:
+    """How a service reaches the bus: the real broker by default, creating its topics at
+    start; tests pass an in-memory publisher for the outbox and leave topics alone."""
+
+    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None
+    create_topics: bool = True
+
+
 def service_app(
     service: Service,
     settings: ServiceSettings,
     db: Database,
     registry: CollectorRegistry,
-    *,
-    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
-    create_topics: bool = True,
+    wiring: Wiring | None = None,
 ) -> FastAPI:
-    """The app of `service`. `connect_publisher` and `create_topics=False` let tests run it on
-    an in-memory bus."""
+    """The app of `service`."""
+    wiring = wiring or Wiring()
     topics = [*service.published_topics, *consumed_topics(service.consumes), DEADLETTER]
     relay = OutboxRelay(
         db,
         service.outbox,
-        connect_publisher
+        wiring.connect_publisher
         or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, service.name, topics)),
         registry=registry,
         service=service.name,
@@ -91,7 +98,7 @@ def service_app(
         registry=registry,
         service=service.name,
         description=service.consumes_description,
-        create_topics=topics if create_topics else None,
+        create_topics=topics if wiring.create_topics else None,
     )
     _document_publishers(broker, service.publishes)
     app = FastAPI(

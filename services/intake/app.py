@@ -4,7 +4,7 @@ tests; `asyncapi()` describes it for `make docs`."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -18,10 +18,9 @@ from services.intake.settings import IntakeSettings
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
 from shared.background import every
-from shared.kafka import Publisher
 from shared.metrics import new_registry
 from shared.reference import new_reference
-from shared.service import Service, service_app
+from shared.service import Service, Wiring, service_app
 from shared.store import Database
 
 __all__ = ["asyncapi", "create_app"]
@@ -35,11 +34,10 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     reference_generator: Callable[[], str] | None = None,
-    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
-    create_topics: bool = True,
+    wiring: Wiring | None = None,
 ) -> FastAPI:
-    """`clock` and `reference_generator` are the ports tests set; `connect_publisher` and
-    `create_topics=False` let them run on an in-memory bus."""
+    """`clock` and `reference_generator` are the ports tests set; `wiring` puts them on an
+    in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
     ports = handlers.Ports(
@@ -77,14 +75,7 @@ def create_app(
         max_body_bytes=MAX_BODY_BYTES,
         state={"ports": ports},
     )
-    return service_app(
-        service,
-        settings,
-        db,
-        registry,
-        connect_publisher=connect_publisher,
-        create_topics=create_topics,
-    )
+    return service_app(service, settings, db, registry, wiring)
 
 
 def asyncapi() -> FastStream:

@@ -3,7 +3,7 @@ and tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -17,9 +17,8 @@ from services.notifications.dispatcher import Dispatcher, NotificationMetrics
 from services.notifications.domain import Channel, QuietHours
 from services.notifications.settings import NotificationsSettings
 from shared.asyncapi import specification
-from shared.kafka import Publisher
 from shared.metrics import new_registry
-from shared.service import Service, service_app
+from shared.service import Service, Wiring, service_app
 from shared.store import Database
 
 __all__ = ["asyncapi", "create_app", "senders_for"]
@@ -42,11 +41,10 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     senders: Mapping[Channel, Sender] | None = None,
-    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
-    create_topics: bool = True,
+    wiring: Wiring | None = None,
 ) -> FastAPI:
-    """`clock` and `senders` are the ports tests set; `connect_publisher` and
-    `create_topics=False` let them run on an in-memory bus."""
+    """`clock` and `senders` are the ports tests set; `wiring` puts them on an
+    in-memory bus."""
     clock = clock or (lambda: datetime.now(UTC))
     registry = new_registry()
     db = Database(settings.database_url)
@@ -75,14 +73,7 @@ def create_app(
         workers=[dispatcher],
         state={"dispatcher": dispatcher, "ports": ports},
     )
-    return service_app(
-        service,
-        settings,
-        db,
-        registry,
-        connect_publisher=connect_publisher,
-        create_topics=create_topics,
-    )
+    return service_app(service, settings, db, registry, wiring)
 
 
 def asyncapi() -> FastStream:

@@ -4,7 +4,7 @@ tests; `asyncapi()` describes it for `make docs`."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -16,9 +16,8 @@ from services.routing.bus import PUBLISHES, consumes
 from services.routing.settings import RoutingSettings
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
-from shared.kafka import Publisher
 from shared.metrics import new_registry
-from shared.service import Service, service_app
+from shared.service import Service, Wiring, service_app
 from shared.store import Database
 
 __all__ = ["asyncapi", "create_app"]
@@ -30,11 +29,9 @@ def create_app(
     settings: RoutingSettings,
     *,
     clock: Callable[[], datetime] | None = None,
-    connect_publisher: Callable[[], Awaitable[Publisher]] | None = None,
-    create_topics: bool = True,
+    wiring: Wiring | None = None,
 ) -> FastAPI:
-    """`clock` is the port tests set; `connect_publisher` and `create_topics=False` let them
-    run on an in-memory bus."""
+    """`clock` is the port tests set; `wiring` puts them on an in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
     ports = handlers.Ports(
@@ -72,14 +69,7 @@ def create_app(
         max_body_bytes=64 * 1024,
         state={"ports": ports},
     )
-    return service_app(
-        service,
-        settings,
-        db,
-        registry,
-        connect_publisher=connect_publisher,
-        create_topics=create_topics,
-    )
+    return service_app(service, settings, db, registry, wiring)
 
 
 def asyncapi() -> FastStream:

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from faststream.kafka import TestKafkaBroker
 
 from shared.bus import consumed_topics
+from shared.service import Wiring
 from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.kafka import start_at_end
@@ -47,14 +48,14 @@ async def running_app(
     )
     overrides = dict(overrides or {})
     if publisher is not None:
-        overrides.update(connect_publisher=publisher.connect, create_topics=False)
+        overrides.update(wiring=Wiring(connect_publisher=publisher.connect, create_topics=False))
     app = create_app(config, **overrides)
     if fresh:
         assert kafka_bootstrap is not None and consumer_group is not None
         topics = consumed_topics(app.state.service.consumes)
         await start_at_end(kafka_bootstrap, consumer_group, topics)
     async with (
-        TestKafkaBroker(app.state.broker) if publisher is not None else nullcontext(),
+        TestKafkaBroker(app.state.broker, connect_only=False) if publisher else nullcontext(),
         app.router.lifespan_context(app),
     ):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
