@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, Table, event, text
+from sqlalchemy import Connection, MetaData, Table, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -55,8 +55,18 @@ class Database:
             yield conn
 
     async def create_schema(self, metadata: MetaData) -> None:
+        """Create the tables that are missing, and refuse a store whose tables an older
+        version made differently (there are no migrations yet): better one clear line at
+        start than a 500 on the first request."""
         async with self.engine.begin() as conn:
             await conn.run_sync(metadata.create_all)
+            stale = await conn.run_sync(_missing_columns, metadata)
+        if stale:
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise SystemExit(
+                f"the store {url} was made by an older version (missing {', '.join(stale)}); "
+                "move it aside or drop it (`make clean` for the development stores)"
+            )
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -64,6 +74,15 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _missing_columns(conn: Connection, metadata: MetaData) -> list[str]:
+    inspector = inspect(conn)
+    missing = []
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+    return missing
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,31 @@
+"""A store made by an older version is refused at start with one clear line, not used until
+the first request fails."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from services.intake import store
+from shared.store import Database
+
+
+async def test_a_store_missing_columns_is_refused_naming_them(tmp_path: Path) -> None:
+    path = tmp_path / "intake.db"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE requests (reference VARCHAR(10) PRIMARY KEY, agent_id INTEGER)")
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        with pytest.raises(SystemExit, match=r"older version \(missing requests\.category"):
+            await db.create_schema(store.metadata)
+    finally:
+        await db.dispose()
+
+
+async def test_a_current_store_is_accepted_again(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}")
+    try:
+        await db.create_schema(store.metadata)
+        await db.create_schema(store.metadata)  # a restart
+    finally:
+        await db.dispose()
