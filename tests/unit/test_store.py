@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect
 
 from services.intake import store
 from shared.store import Database
@@ -27,5 +28,8 @@ async def test_a_current_store_is_accepted_again(tmp_path: Path) -> None:
     try:
         await db.create_schema(store.metadata)
         await db.create_schema(store.metadata)  # a restart
+        async with db.reading() as conn:
+            names = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     finally:
         await db.dispose()
+    assert {"requests", "credentials", "idempotency_keys", "outbox", "inbox"} <= names
