@@ -19,10 +19,12 @@ from typing import Any
 import aiohttp
 
 from bench.common import OUT, ArrivalClock, percentile, serve, stop, wait_http, write
+from shared.credentials import Role
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.support.intake import request_body
 from tests.support.kafka import fresh_group
 from tests.support.processes import free_port
+from tests.support.tokens import issue
 
 REQUESTS = int(os.environ.get("BENCH_INTAKE_REQUESTS", "5000"))
 CONCURRENCY = 32
@@ -77,13 +79,12 @@ def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, f
 async def start_intake(workdir: Path, bootstrap: str) -> tuple[subprocess.Popen[bytes], str, str]:
     """One intake process on a fresh SQLite store with a field agent: (process, url, token)."""
     from services.intake import store
-    from shared import credentials
     from shared.store import Database
 
     url_db = f"sqlite+aiosqlite:///{workdir / 'intake.db'}"
     db = Database(url_db)
     await db.create_schema(store.metadata)
-    token = await credentials.issue(db, store.credentials, "bench-agent")
+    token = await issue(db, store.credentials, "bench-agent", Role.FIELD_AGENT)
     await db.dispose()
     port = free_port()
     # A consumer group of its own at the topics' end: earlier runs' routing decisions (for

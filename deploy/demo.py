@@ -79,7 +79,8 @@ def main() -> int:
 
     today = dt.date.today()
     month = f"{today.year}-{today.month:02d}"
-    status, plan = call("POST", f"{SCHEDULING}/v1/plans", {"month": month})
+    operators = token("operators")
+    status, plan = call("POST", f"{SCHEDULING}/v1/plans", {"month": month}, operators)
     if status >= 400:
         raise SystemExit(f"demo: planning {month} failed: {plan}")
     visit = plan["visits"][0]
@@ -174,7 +175,12 @@ def main() -> int:
     for item in logged:
         if item["updates_by"] == "none":
             continue
-        _, sent = call("GET", f"{NOTIFICATIONS}/v1/notifications?reference={item['reference']}")
+        _, sent = call(
+            "GET",
+            f"{NOTIFICATIONS}/v1/notifications?reference={item['reference']}",
+            None,
+            operators,
+        )
         summary = ", ".join(f"{s['template']} ({s['status']})" for s in sent) or "nothing yet"
         print(f"   {item['reference']} [{item['updates_by']}, {item['language']}]: {summary}")
     outbox = ROOT / "var" / "outbox" / "sms.jsonl"

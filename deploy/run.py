@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from broker import Broker  # noqa: E402
 
+from shared.credentials import write_secret  # noqa: E402
 from shared.probe import wait_until_ok  # noqa: E402
 
 VAR = ROOT / "var"
@@ -66,20 +68,13 @@ def _external_broker() -> bool:
 
 def _dev_credentials() -> None:
     """Development tokens `make run` users can curl with: a field agent, each department's
-    team and the operators, in var/dev/ (kept across runs; remade if the store lost them)."""
-    from services.routing.domain import TEAMS
-
-    commands = {
-        DEV_DIR / "agent.token": ["services.intake.agents", "ensure", "dev-agent"],
-        **{DEV_DIR / f"{team}.token": ["services.routing.teams", "ensure", team] for team in TEAMS},
-    }
-    for token_file, command in commands.items():
-        subprocess.run(
-            [sys.executable, "-m", *command, "--token-file", str(token_file)],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    team and the operators, in var/dev/ (kept across runs; remade if the stores lost them)."""
+    subprocess.run(
+        [sys.executable, "deploy/credentials.py", "dev", str(DEV_DIR)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def _wait_ready(processes: dict[Service, subprocess.Popen[bytes]]) -> None:
@@ -98,6 +93,17 @@ def _wait_ready(processes: dict[Service, subprocess.Popen[bytes]]) -> None:
         )
 
 
+def _inbound_secret() -> str:
+    """The secret the development SMS gateway signs replies with, kept in var/dev/ (made
+    once; an operator's own setting wins)."""
+    if configured := os.environ.get("MO_NOTIFICATIONS_INBOUND_SECRET"):
+        return configured
+    path = DEV_DIR / "sms-inbound.secret"
+    if not path.is_file():
+        write_secret(path, secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
     return lambda: process.poll() is None
 
@@ -106,11 +112,13 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes = {}
+    env = {**os.environ, "MO_NOTIFICATIONS_INBOUND_SECRET": _inbound_secret()}
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")
         processes[service] = subprocess.Popen(
             [sys.executable, "-m", f"services.{service.name}"],
             cwd=ROOT,
+            env=env,
             stdout=log if detach else None,
             stderr=subprocess.STDOUT if detach else None,
             start_new_session=detach,
@@ -123,8 +131,9 @@ def _summary() -> None:
     for service in SERVICES:
         _log(f"{service.name:<14} {service.url}   (docs {service.url}/docs)")
     _log(
-        f"tokens: field agent {DEV_DIR / 'agent.token'}, departments and operators "
-        f"{DEV_DIR}/<team>.token"
+        f"tokens: field agent {DEV_DIR / 'agent.token'}, departments "
+        f"{DEV_DIR}/<department>.token, operators {DEV_DIR / 'operators.token'}; "
+        f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}"
     )
 
 

@@ -1,20 +1,52 @@
-"""The door of every endpoint that needs credentials: a FastAPI dependency that reads the
-bearer token, finds its holder and checks the holder may do this."""
+"""The doors. Every route says who may call it with one of these dependencies, and a test
+built from the routes themselves (tests/unit/test_doors.py) fails for a route that does not:
+
+    @router.post("/plans", dependencies=[operators])     # a role's bearer token
+    @router.get("/visits", dependencies=[PUBLIC])        # anyone
+
+Without a token: 401 (`WWW-Authenticate: Bearer`); a revoked or expired one, or one of
+another role: 403. Known holders are remembered for a few seconds, so a revocation takes
+effect everywhere within `REMEMBER_SECONDS`.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final
 
-from fastapi import Header
+from fastapi import Header, params
 from sqlalchemy import Table
 
-from shared.credentials import Holder, hash_token, holder_of
+from shared.credentials import Holder, Role, hash_token, holder_of
 from shared.http import ApiError
 from shared.store import Database
 
-__all__ = ["TokenDirectory", "bearer_token", "requires"]
+__all__ = [
+    "PUBLIC",
+    "REMEMBER_SECONDS",
+    "Caller",
+    "TokenDirectory",
+    "access_of",
+    "bearer_token",
+    "requires",
+]
+
+REMEMBER_SECONDS: Final = 4.0
+
+_WHOSE: Final = {
+    Role.FIELD_AGENT: "a field agent's",
+    Role.DEPARTMENT: "a department's",
+    Role.OPERATOR: "an operator's",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    name: str
+    role: Role
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -27,15 +59,15 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class TokenDirectory:
-    """Finds who holds a token, remembering known holders for `ttl` seconds so a busy day
-    costs no store read per request; a revocation takes effect within `ttl`. Unknown tokens
-    are not remembered, so they cannot fill the cache."""
+    """Finds who holds a token in the service's own store, remembering known holders for
+    `ttl` seconds so a busy day costs no store read per request. Unknown tokens are not
+    remembered, so they cannot fill the cache."""
 
     def __init__(
         self,
         db: Database,
         table: Table,
-        ttl: float = 5.0,
+        ttl: float = REMEMBER_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         max_entries: int = 1000,
     ) -> None:
@@ -61,16 +93,11 @@ class TokenDirectory:
         return found
 
 
-def requires(
-    directory: TokenDirectory,
-    whose: str,
-    allowed: Callable[[str], bool] = lambda _: True,
-    refusal: str = "",
-) -> Callable[..., Awaitable[str]]:
-    """A dependency that answers the caller's name, or refuses: 401 without a known token,
-    403 for a revoked one or a holder `allowed` turns away (`refusal` says why)."""
+def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:
+    """A route's door for the holders of `roles`; the route may take the `Caller` it answers."""
+    whose = " or ".join(_WHOSE[r] for r in roles)
 
-    async def caller(authorization: Annotated[str | None, Header()] = None) -> str:
+    async def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
         token = bearer_token(authorization)
         if token is None:
             raise ApiError(
@@ -81,9 +108,31 @@ def requires(
             raise ApiError(401, "unauthenticated", f"this token is not {whose} token")
         if holder.revoked:
             raise ApiError(403, "revoked", f"this token of {holder.name} has been revoked")
-        if not allowed(holder.name):
-            raise ApiError(403, "forbidden", refusal or f"only {whose} token may do this")
-        return holder.name
+        if holder.expired(datetime.now(UTC)):
+            raise ApiError(403, "expired", f"this token of {holder.name} has expired")
+        if holder.role not in roles:
+            raise ApiError(403, "forbidden", f"only {whose} token may do this")
+        return Caller(holder.name, holder.role)
 
-    caller.__doc__ = f"Needs {whose} token."
-    return caller
+    caller.access = frozenset(roles)  # type: ignore[attr-defined]
+    return params.Depends(caller)
+
+
+async def _anyone() -> None:
+    """Open to anyone: it shows nothing personal and changes nothing that is not theirs."""
+
+
+_anyone.access = "public"  # type: ignore[attr-defined]
+PUBLIC: Final = params.Depends(_anyone)
+
+
+def access_of(dependencies: list[Any]) -> object | None:
+    """The access a route declared among its dependencies (searched through nested ones)."""
+    for dependant in dependencies:
+        declared: object | None = getattr(dependant.call, "access", None)
+        if declared is not None:
+            return declared
+        nested = access_of(dependant.dependencies)
+        if nested is not None:
+            return nested
+    return None

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -117,14 +117,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "something went wrong on our side")
 
 
-def add_health_routes(app: FastAPI, checks: Mapping[str, ReadinessCheck]) -> None:
-    """/healthz: the process answers. /readyz: every dependency (store, broker) answers."""
+def add_health_routes(
+    app: FastAPI, checks: Mapping[str, ReadinessCheck], public: params.Depends
+) -> None:
+    """/healthz: the process answers. /readyz: every dependency (store, broker) answers.
+    Both open to anyone (`public`): they say nothing but ok or not."""
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get("/healthz", include_in_schema=False, dependencies=[public])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", include_in_schema=False)
+    @app.get("/readyz", include_in_schema=False, dependencies=[public])
     async def readyz() -> JSONResponse:
         results: dict[str, str] = {}
         for name, check in checks.items():

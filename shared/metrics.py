@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Response, params
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -30,8 +30,11 @@ def new_registry() -> CollectorRegistry:
     return CollectorRegistry(auto_describe=True)
 
 
-def instrument_http(app: FastAPI, registry: CollectorRegistry, service: str) -> None:
-    """Time every HTTP request by method, route template and status; serve /metrics."""
+def instrument_http(
+    app: FastAPI, registry: CollectorRegistry, service: str, public: params.Depends
+) -> None:
+    """Time every HTTP request by method, route template and status; serve /metrics (open to
+    anyone, `public`: labels are route templates and codes, nothing personal)."""
     latency = Histogram(
         f"mo_{service}_http_request_duration_seconds",
         "HTTP request latency by route template.",
@@ -41,7 +44,7 @@ def instrument_http(app: FastAPI, registry: CollectorRegistry, service: str) -> 
     )
     app.add_middleware(_TimingMiddleware, latency=latency)
 
-    @app.get("/metrics", include_in_schema=False)
+    @app.get("/metrics", include_in_schema=False, dependencies=[public])
     async def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 

@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
 
+from shared.auth import PUBLIC
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import Route
@@ -118,7 +119,7 @@ def service_app(
     }.items():
         setattr(app.state, name, value)
     install_error_handlers(app)
-    instrument_http(app, registry, service.name)
+    instrument_http(app, registry, service.name, PUBLIC)
     app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes)
 
     async def store_ready() -> bool:
@@ -126,7 +127,9 @@ def service_app(
         return True
 
     add_health_routes(
-        app, {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping}
+        app,
+        {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping},
+        PUBLIC,
     )
     app.include_router(service.router)
     return app

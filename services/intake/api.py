@@ -5,14 +5,15 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Header, Response
 from prometheus_client import Counter
 
 from services.intake import handlers
 from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import CategoryView, NewRequest, RequestCreated, RequestView
-from shared.auth import TokenDirectory, requires
+from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.catalogue import CATEGORIES
+from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.store import Database
 
@@ -22,24 +23,26 @@ __all__ = ["IntakeContext", "routes"]
 @dataclass(frozen=True, slots=True)
 class IntakeContext:
     db: Database
-    agents: TokenDirectory
+    tokens: TokenDirectory
     ports: handlers.Ports
     logged_total: Counter
 
 
 def routes(ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
-    field_agent = requires(ctx.agents, "a field agent's")
+    field_agent = requires(ctx.tokens, Role.FIELD_AGENT)
 
     @router.post("/requests", status_code=201, response_model=RequestCreated)
     async def log_request(
-        agent: Annotated[str, Depends(field_agent)],
+        agent: Annotated[Caller, field_agent],
         body: NewRequest,
         response: Response,
         idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
     ) -> RequestCreated:
         try:
-            logged = await handlers.log_request(ctx.db, body, agent, idempotency_key, ctx.ports)
+            logged = await handlers.log_request(
+                ctx.db, body, agent.name, idempotency_key, ctx.ports
+            )
         except UnknownVisit:
             message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"
             raise ApiError(422, "invalid_request", message, {"visit_id": message}) from None
@@ -56,7 +59,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
             ctx.logged_total.labels(body.category, body.location.area.value).inc()
         return logged.response
 
-    @router.get("/requests/{reference}", response_model=RequestView)
+    @router.get("/requests/{reference}", response_model=RequestView, dependencies=[PUBLIC])
     async def follow_up(reference: str) -> RequestView:
         canonical = parse_reference(reference)
         view = await handlers.get_request(ctx.db, canonical)
@@ -64,7 +67,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
             raise ApiError(404, "not_found", f"no request has reference {canonical}")
         return view
 
-    @router.get("/categories", response_model=list[CategoryView])
+    @router.get("/categories", response_model=list[CategoryView], dependencies=[PUBLIC])
     async def categories() -> list[CategoryView]:
         return [
             CategoryView(

@@ -46,7 +46,7 @@ def create_app(
     )
     context = IntakeContext(
         db=db,
-        agents=TokenDirectory(db, store.credentials),
+        tokens=TokenDirectory(db, store.credentials),
         ports=ports,
         logged_total=Counter(
             "mo_intake_requests_logged_total",

@@ -10,7 +10,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, mode
 
 from services.notifications import handlers
 from services.notifications.domain import Channel, mask
+from services.notifications.inbound import signed_by_gateway
+from shared.auth import PUBLIC, TokenDirectory, requires
 from shared.contracts.common import Language, Line, Phone
+from shared.credentials import Role
 from shared.http import parse_reference
 from shared.store import Database, as_utc
 
@@ -37,6 +40,9 @@ class InboundSms(BaseModel):
 
     sender: Phone = Field(alias="from")
     text: str = Field(max_length=1600)
+    timestamp: str | float | None = Field(
+        None, description="When the gateway received it: RFC 3339 or Unix seconds."
+    )
 
 
 class SentView(BaseModel):
@@ -55,12 +61,16 @@ class SentView(BaseModel):
 class NotificationsContext:
     db: Database
     ports: handlers.Ports
+    tokens: TokenDirectory
+    inbound_secret: str | None
 
 
 def routes(ctx: NotificationsContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
+    operators = requires(ctx.tokens, Role.OPERATOR)
+    gateway = signed_by_gateway(ctx.inbound_secret, ctx.ports.clock)
 
-    @router.post("/subscriptions", status_code=201)
+    @router.post("/subscriptions", status_code=201, dependencies=[PUBLIC])
     async def subscribe(body: Subscription) -> dict[str, str]:
         channel, address = (
             (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
@@ -68,11 +78,11 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         await handlers.subscribe(ctx.db, ctx.ports, body.community, channel, address, body.language)
         return {"community": body.community, "channel": channel.value, "status": "subscribed"}
 
-    @router.post("/sms/inbound")
+    @router.post("/sms/inbound", dependencies=[gateway])
     async def inbound(body: InboundSms) -> dict[str, str]:
         return {"action": await handlers.reply(ctx.db, ctx.ports, body.sender, body.text)}
 
-    @router.get("/notifications", response_model=list[SentView])
+    @router.get("/notifications", response_model=list[SentView], dependencies=[operators])
     async def sent(reference: Annotated[str, Query()]) -> list[SentView]:
         rows = await handlers.sent_for(ctx.db, parse_reference(reference))
         return [

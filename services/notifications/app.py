@@ -17,6 +17,7 @@ from services.notifications.dispatcher import Dispatcher, NotificationMetrics
 from services.notifications.domain import Channel, QuietHours
 from services.notifications.settings import NotificationsSettings
 from shared.asyncapi import specification
+from shared.auth import TokenDirectory
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -66,7 +67,14 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=routes(NotificationsContext(db, ports)),
+        router=routes(
+            NotificationsContext(
+                db,
+                ports,
+                TokenDirectory(db, store.credentials),
+                settings.inbound_secret.get_secret_value() if settings.inbound_secret else None,
+            )
+        ),
         consumes=consumes(ports),
         consumes_description="Requests and visits residents may hear about.",
         publishes=PUBLISHES,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications.domain import QuietHours
@@ -28,6 +28,11 @@ class NotificationsSettings(ServiceSettings):
     outbox_dir: Path = ROOT / "var" / "outbox"
     quiet_hours: str = Field("20:00-07:00", description="No SMS in this window; `off` disables.")
     max_attempts: int = Field(5, ge=1, le=20)
+    inbound_secret: SecretStr | None = Field(
+        None,
+        description="Shared with the SMS gateway: it signs each reply (X-MO-Signature). "
+        "Without it every reply is refused.",
+    )
 
     @field_validator("quiet_hours")
     @classmethod

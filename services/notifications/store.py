@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.domain import Channel
 from shared.contracts.common import Language, UpdatesBy
+from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
 from shared.store import upsert_insert
@@ -34,6 +35,8 @@ from shared.store import upsert_insert
 metadata = MetaData()
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
+credentials = define_credentials(metadata)
+"""Operators' tokens: their hashes only."""
 
 contacts = Table(
     "contacts",

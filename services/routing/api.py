@@ -4,10 +4,9 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from services.routing import handlers, rules
-from services.routing.domain import OPERATORS
 from services.routing.schemas import (
     Assignment,
     DepartmentView,
@@ -18,9 +17,10 @@ from services.routing.schemas import (
     StatusReport,
     TriageItem,
 )
-from shared.auth import TokenDirectory, requires
+from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.catalogue import DEPARTMENT_SLUGS, DEPARTMENTS
 from shared.contracts.common import RequestStatus
+from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.store import Database
 from shared.topics import department_topic
@@ -32,40 +32,30 @@ __all__ = ["RoutingContext", "routes"]
 class RoutingContext:
     db: Database
     ports: handlers.Ports
-    teams: TokenDirectory
+    tokens: TokenDirectory
 
 
 def routes(ctx: RoutingContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
     db, ports = ctx.db, ctx.ports
-    department = requires(
-        ctx.teams,
-        "your team's",
-        allowed=DEPARTMENT_SLUGS.__contains__,
-        refusal="only a department's token may report progress",
-    )
-    operator = requires(
-        ctx.teams,
-        "the operators'",
-        allowed=OPERATORS.__eq__,
-        refusal="only the operators' token may do this",
-    )
+    department = requires(ctx.tokens, Role.DEPARTMENT)
+    operator = requires(ctx.tokens, Role.OPERATOR)
 
-    @router.get("/departments", response_model=list[DepartmentView])
+    @router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
     async def departments() -> list[DepartmentView]:
         return [
             DepartmentView(slug=d.slug, name=d.name, topic=department_topic(d.slug))
             for d in DEPARTMENTS
         ]
 
-    @router.get("/rules", response_model=list[RuleView])
+    @router.get("/rules", response_model=list[RuleView], dependencies=[operator])
     async def active_rules() -> list[RuleView]:
         return [RuleView.from_rule(r) for r in await rules.active_rules(db)]
 
     @router.post("/rules", status_code=201)
-    async def add_rule(body: NewRule, by: Annotated[str, Depends(operator)]) -> dict[str, int]:
+    async def add_rule(body: NewRule, by: Annotated[Caller, operator]) -> dict[str, int]:
         rule_id = await rules.add_rule(
-            db, ports.rulebook, body.rule.to_rule(), by, body.reason, ports.clock()
+            db, ports.rulebook, body.rule.to_rule(), by.name, body.reason, ports.clock()
         )
         return {"id": rule_id}
 
@@ -73,17 +63,17 @@ def routes(ctx: RoutingContext) -> APIRouter:
     async def retire_rule(
         rule_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
         body: Retirement,
-        by: Annotated[str, Depends(operator)],
+        by: Annotated[Caller, operator],
     ) -> None:
-        await rules.retire_rule(db, ports.rulebook, rule_id, by, body.reason, ports.clock())
+        await rules.retire_rule(db, ports.rulebook, rule_id, by.name, body.reason, ports.clock())
 
     @router.get("/rules/history", response_model=list[RuleChange])
-    async def rule_history(_: Annotated[str, Depends(operator)]) -> list[RuleChange]:
+    async def rule_history(_: Annotated[Caller, operator]) -> list[RuleChange]:
         return [RuleChange(**change) for change in await rules.rule_history(db)]
 
     @router.get("/requests", response_model=list[TriageItem])
     async def requests(
-        _: Annotated[str, Depends(operator)],
+        _: Annotated[Caller, operator],
         status: Annotated[RequestStatus, Query()] = RequestStatus.UNROUTABLE,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[TriageItem]:
@@ -91,23 +81,32 @@ def routes(ctx: RoutingContext) -> APIRouter:
 
     @router.post("/requests/{reference}/assign", status_code=202)
     async def assign(
-        reference: str, body: Assignment, by: Annotated[str, Depends(operator)]
+        reference: str, body: Assignment, by: Annotated[Caller, operator]
     ) -> dict[str, str]:
         canonical = parse_reference(reference)
         if body.department not in DEPARTMENT_SLUGS:
             message = f"unknown department: use one of {', '.join(sorted(DEPARTMENT_SLUGS))}"
             raise ApiError(422, "invalid_request", message, {"department": message})
         await handlers.assign_by_hand(
-            db, ports, canonical, body.department, body.priority, body.target_hours, body.note, by
+            db,
+            ports,
+            canonical,
+            body.department,
+            body.priority,
+            body.target_hours,
+            body.note,
+            by.name,
         )
         return {"reference": canonical, "department": body.department}
 
     @router.post("/requests/{reference}/status", status_code=202)
     async def report_status(
-        reference: str, body: StatusReport, by: Annotated[str, Depends(department)]
+        reference: str, body: StatusReport, by: Annotated[Caller, department]
     ) -> dict[str, str]:
         canonical = parse_reference(reference)
-        changed = await handlers.report_status(db, ports, canonical, by, body.status, body.note)
+        changed = await handlers.report_status(
+            db, ports, canonical, by.name, body.status, body.note
+        )
         return {"reference": canonical, "status": changed.status.value}
 
     return router

@@ -11,8 +11,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from services.scheduling import handlers
 from services.scheduling.calendar import to_ics
 from services.scheduling.domain import PlanningError, Visit
+from shared.auth import PUBLIC, TokenDirectory, requires
 from shared.contracts.common import Area, Line, Text
 from shared.contracts.visits import VisitStatus
+from shared.credentials import Role
 from shared.http import ApiError
 from shared.store import Database
 
@@ -75,10 +77,11 @@ class VisitView(BaseModel):
         )
 
 
-def routes(db: Database, ports: handlers.Ports) -> APIRouter:
+def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRouter:
     router = APIRouter(prefix="/v1")
+    operators = requires(tokens, Role.OPERATOR)
 
-    @router.get("/areas")
+    @router.get("/areas", dependencies=[PUBLIC])
     async def areas() -> list[dict[str, Any]]:
         known = await handlers.communities(db, ports)
         return [
@@ -93,7 +96,7 @@ def routes(db: Database, ports: handlers.Ports) -> APIRouter:
             for area in Area
         ]
 
-    @router.post("/plans", status_code=201)
+    @router.post("/plans", status_code=201, dependencies=[operators])
     async def plan(body: PlanRequest, response: Response) -> dict[str, Any]:
         year, month = (int(p) for p in body.month.split("-"))
         try:
@@ -110,7 +113,7 @@ def routes(db: Database, ports: handlers.Ports) -> APIRouter:
             "visits": [VisitView.of(v) for v in outcome.visits],
         }
 
-    @router.get("/visits", response_model=list[VisitView])
+    @router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
     async def visits(
         start: Annotated[dt.date | None, Query(alias="from")] = None,
         to: Annotated[dt.date | None, Query()] = None,
@@ -119,20 +122,20 @@ def routes(db: Database, ports: handlers.Ports) -> APIRouter:
     ) -> list[VisitView]:
         return [VisitView.of(v) for v in await handlers.find_visits(db, start, to, area, community)]
 
-    @router.get("/visits.ics")
+    @router.get("/visits.ics", dependencies=[PUBLIC])
     async def calendar(community: Annotated[Line | None, Query(max_length=100)] = None) -> Response:
         found = await handlers.find_visits(db, None, None, None, community)
         title = f"Mobile Office in {community}" if community else "Mobile Office visits"
         body = to_ics(found, title, ports.clock())
         return Response(body, media_type="text/calendar; charset=utf-8")
 
-    @router.post("/visits/{visit_id}/cancel")
+    @router.post("/visits/{visit_id}/cancel", dependencies=[operators])
     async def cancel(visit_id: str, body: Cancellation) -> dict[str, Any]:
         visit, unmet = await handlers.cancel(db, ports, visit_id, body.reason)
         await handlers.refresh_gauges(db, ports)
         return {"visit": VisitView.of(visit), "unmet_rules": unmet}
 
-    @router.post("/visits/{visit_id}/reschedule")
+    @router.post("/visits/{visit_id}/reschedule", dependencies=[operators])
     async def reschedule(visit_id: str, body: Reschedule) -> VisitView:
         moved = await handlers.reschedule(db, ports, visit_id, body.date, body.reason)
         return VisitView.of(moved)

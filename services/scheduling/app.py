@@ -16,6 +16,7 @@ from services.scheduling.bus import CONSUMES, PUBLISHES
 from services.scheduling.seed import SeedError
 from services.scheduling.settings import SchedulingSettings
 from shared.asyncapi import specification
+from shared.auth import TokenDirectory
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -57,7 +58,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=routes(db, ports),
+        router=routes(db, ports, TokenDirectory(db, store.credentials)),
         consumes=CONSUMES,
         consumes_description="Routing's decisions and departments' progress, to count the "
         "open requests per community.",

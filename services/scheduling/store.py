@@ -27,6 +27,7 @@ from services.scheduling.domain import Visit
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import Area
 from shared.contracts.visits import VisitStatus
+from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
 from shared.store import as_utc, upsert_insert
@@ -34,6 +35,8 @@ from shared.store import as_utc, upsert_insert
 metadata = MetaData()
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
+credentials = define_credentials(metadata)
+"""Operators' tokens: their hashes only."""
 
 communities = Table(
     "communities",

@@ -19,13 +19,14 @@ from sqlalchemy import MetaData, Table
 
 from services.intake import store as intake_store
 from services.routing import store as routing_store
-from shared import credentials
+from shared.credentials import Role
 from shared.probe import wait_until_ok
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.conftest import ROOT, _postgres_url
 from tests.support.kafka import fresh_group
 from tests.support.processes import ServiceProcess, free_port
+from tests.support.tokens import issue
 
 SERVICES = ("intake", "routing", "notifications", "scheduling")
 CONSUMES = {
@@ -67,21 +68,23 @@ class System:
         return process
 
 
-async def _issue(url: str, metadata: MetaData, table: Table, holder: str) -> str:
+async def _issue(url: str, metadata: MetaData, table: Table, holder: str, role: Role) -> str:
     db = Database(url)
     try:
         await db.create_schema(metadata)
-        return await credentials.issue(db, table, holder)
+        return await issue(db, table, holder, role)
     finally:
         await db.dispose()
 
 
 async def _routing_token(url: str, team: str) -> str:
-    return await _issue(url, routing_store.metadata, routing_store.credentials, team)
+    role = Role.OPERATOR if team == "operators" else Role.DEPARTMENT
+    return await _issue(url, routing_store.metadata, routing_store.credentials, team, role)
 
 
 async def _agent_token(url: str) -> str:
-    return await _issue(url, intake_store.metadata, intake_store.credentials, "e2e-agent")
+    table = intake_store.credentials
+    return await _issue(url, intake_store.metadata, table, "e2e-agent", Role.FIELD_AGENT)
 
 
 async def _databases(base: str) -> dict[str, str]:

@@ -13,14 +13,15 @@ from broker import Broker
 from sqlalchemy import func, select
 
 from services.intake import store
-from shared import credentials
 from shared.contracts.requests import RequestLogged
+from shared.credentials import Role
 from shared.events import CONTENT_TYPE, parse_event
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, EventType
 from tests.support.intake import request_body, running_intake
 from tests.support.kafka import TopicTail
 from tests.support.processes import ServiceProcess, free_port
+from tests.support.tokens import issue
 
 pytestmark = pytest.mark.integration
 
@@ -75,7 +76,7 @@ async def test_a_process_killed_between_commit_and_publish_loses_nothing(
 ) -> None:
     db = Database(database_url)
     await db.create_schema(store.metadata)
-    token = await credentials.issue(db, store.credentials, "field-agent")
+    token = await issue(db, store.credentials, "field-agent", Role.FIELD_AGENT)
     log = tmp_path / "intake.log"
     # Nothing listens on port 9: the request commits, the event cannot leave.
     env = {"MO_INTAKE_DATABASE_URL": database_url, "MO_KAFKA_BOOTSTRAP": "127.0.0.1:9"}

@@ -110,13 +110,11 @@ async def test_stop_ends_messages_until_start(database_url: str, bus: Bus) -> No
     ):
         await bus.put(service.app, REQUESTS_LOGGED, event)
         await eventually(lambda: len(gateway.accepted) == 1)
-        stop = await service.client.post("/v1/sms/inbound", json={"from": PHONE, "text": " stop "})
+        stop = await service.reply(PHONE, " stop ")
         assert stop.json() == {"action": "stopped"}
         await bus.put(service.app, REQUESTS_ROUTED, routed(event.subject))
         await _until_statuses(service, event.subject, ["sent", "suppressed"])
-        start = await service.client.post(
-            "/v1/sms/inbound", json={"from": "0825550199", "text": "Start"}
-        )
+        start = await service.reply("0825550199", "Start")
         assert start.json() == {"action": "started"}
         await bus.put(service.app, REQUESTS_STATUS, status(event.subject, "acknowledged"))
         await eventually(lambda: len(gateway.accepted) == 2)

@@ -46,8 +46,8 @@ async def test_a_plan_is_announced_once_and_a_cancellation_too(database_url: str
         scheduled = await announced.collect(mine, expected=len(visits), timeout=30)
         again = await scheduling.plan("2029-06")
         assert again.status_code == 200 and again.json()["announced"] == 0
-        cancel = await scheduling.client.post(
-            f"/v1/visits/{visits[0]['id']}/cancel", json={"reason": "hall flooded"}
+        cancel = await scheduling.operate(
+            f"/v1/visits/{visits[0]['id']}/cancel", {"reason": "hall flooded"}
         )
         assert cancel.status_code == 200
         everything = await announced.collect(mine, expected=len(visits) + 1, settle=1.0)

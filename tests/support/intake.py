@@ -14,10 +14,11 @@ from fastapi import FastAPI
 from services.intake import store
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
-from shared import credentials
+from shared.credentials import Role
 from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
+from tests.support.tokens import issue
 
 RESIDENT = {
     "name": "Nomsa Dlamini",
@@ -79,5 +80,5 @@ async def running_intake(
         overrides=overrides,
     ) as (app, client):
         name = f"agent-{uuid.uuid4().hex[:6]}"
-        token = await credentials.issue(app.state.db, store.credentials, name)
+        token = await issue(app.state.db, store.credentials, name, Role.FIELD_AGENT)
         yield Intake(app, client, token)

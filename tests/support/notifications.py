@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -11,12 +12,16 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from services.notifications import store
 from services.notifications.app import create_app
+from services.notifications.inbound import signature
 from services.notifications.settings import NotificationsSettings
+from shared.credentials import Role
 from shared.events import CONTENT_TYPE, CloudEvent
 from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
+from tests.support.tokens import issue
 
 NOON = dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.UTC)  # 12:00 in Cape Town
 
@@ -29,11 +34,25 @@ class Clock:
         return self.now
 
 
+INBOUND_SECRET = "the gateway's secret, for tests"
+
+
 @dataclass
 class Notifications:
     app: FastAPI
     client: httpx.AsyncClient
     clock: Clock
+    operator_token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.operator_token}"}
+
+    async def reply(self, sender: str, text: str, **fields: Any) -> httpx.Response:
+        """A resident's SMS reply, as the gateway posts it: signed."""
+        body = json.dumps({"from": sender, "text": text, **fields}).encode()
+        headers = {"X-MO-Signature": signature(INBOUND_SECRET, body)}
+        return await self.client.post("/v1/sms/inbound", content=body, headers=headers)
 
     async def deliver(self, event: CloudEvent, topic: str) -> None:
         """Through the in-memory broker (unit tests)."""
@@ -45,7 +64,9 @@ class Notifications:
         return int(await self.app.state.dispatcher.dispatch_due())
 
     async def sent_for(self, subject: str) -> list[dict[str, Any]]:
-        response = await self.client.get(f"/v1/notifications?reference={subject}")
+        response = await self.client.get(
+            f"/v1/notifications?reference={subject}", headers=self.auth
+        )
         return list(response.json())
 
 
@@ -59,6 +80,7 @@ async def running_notifications(
     **settings: Any,
 ) -> AsyncIterator[Notifications]:
     clock = clock or Clock()
+    settings = {"inbound_secret": INBOUND_SECRET, **settings}
     async with running_app(
         create_app,
         NotificationsSettings,
@@ -69,4 +91,5 @@ async def running_notifications(
         settings=settings,
         overrides={"clock": clock},
     ) as (app, client):
-        yield Notifications(app, client, clock)
+        token = await issue(app.state.db, store.credentials, "operators", Role.OPERATOR)
+        yield Notifications(app, client, clock, token)

@@ -14,14 +14,15 @@ from fastapi import FastAPI
 from services.routing import store
 from services.routing.app import create_app
 from services.routing.settings import RoutingSettings
-from shared import credentials
 from shared.contracts.requests import Location, RequestLogged, ResidentContact
+from shared.credentials import Role
 from shared.events import CloudEvent, new_event
 from shared.reference import new_reference
 from shared.topics import source
 from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
+from tests.support.tokens import issue
 
 
 def logged_event(
@@ -60,7 +61,8 @@ class Routing:
 
     async def token(self, team: str) -> str:
         if team not in self.tokens:
-            self.tokens[team] = await credentials.issue(self.app.state.db, store.credentials, team)
+            role = Role.OPERATOR if team == "operators" else Role.DEPARTMENT
+            self.tokens[team] = await issue(self.app.state.db, store.credentials, team, role)
         return self.tokens[team]
 
     async def auth(self, team: str) -> dict[str, str]:

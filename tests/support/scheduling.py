@@ -11,20 +11,32 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from services.scheduling import store
 from services.scheduling.app import create_app
 from services.scheduling.settings import SchedulingSettings
+from shared.credentials import Role
 from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
+from tests.support.tokens import issue
 
 
 @dataclass
 class Scheduling:
     app: FastAPI
     client: httpx.AsyncClient
+    operator_token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        """An operator's: plans, cancellations and moves are theirs."""
+        return {"Authorization": f"Bearer {self.operator_token}"}
 
     async def plan(self, month: str, force: bool = False) -> httpx.Response:
-        return await self.client.post("/v1/plans", json={"month": month, "force": force})
+        return await self.operate("/v1/plans", {"month": month, "force": force})
+
+    async def operate(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return await self.client.post(path, json=body, headers=self.auth)
 
 
 @asynccontextmanager
@@ -45,4 +57,5 @@ async def running_scheduling(
         settings=settings,
         overrides={"clock": lambda: dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)},
     ) as (app, client):
-        yield Scheduling(app, client)
+        token = await issue(app.state.db, store.credentials, "operators", Role.OPERATOR)
+        yield Scheduling(app, client, token)

@@ -11,10 +11,12 @@ from services.intake import store
 from services.intake.handlers import forget_idempotency_keys
 from services.intake.store import metadata
 from shared import credentials
+from shared.credentials import Role
 from shared.events import CONTENT_TYPE, parse_event
 from shared.reference import damm_digit, new_reference, parse
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
+from tests.support.tokens import issue
 
 
 @pytest.fixture
@@ -163,7 +165,7 @@ async def test_missing_unknown_and_revoked_tokens(intake: Intake) -> None:
     )
     assert wrong.status_code == 401
     name = "revoked-agent"
-    token = await credentials.issue(intake.app.state.db, store.credentials, name)
+    token = await issue(intake.app.state.db, store.credentials, name, Role.FIELD_AGENT)
     await credentials.revoke(intake.app.state.db, store.credentials, name)
     revoked = await intake.client.post(
         "/v1/requests", json=request_body(), headers={"Authorization": f"Bearer {token}"}

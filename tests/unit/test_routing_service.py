@@ -9,11 +9,13 @@ import pytest
 from services.routing import store
 from shared import credentials
 from shared.contracts.routing import RequestRouted, StatusChanged
+from shared.credentials import Role
 from shared.deadletter import scrub
 from shared.events import CONTENT_TYPE, CloudEvent, parse_event
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, EventType
 from tests.support.fakes import FakePublisher
 from tests.support.routing import Routing, logged_event, running_routing
+from tests.support.tokens import issue
 
 PERSONAL = (b"Nomsa", b"Dlamini", b"825550199", b"example.org", b"123456789")
 
@@ -60,7 +62,9 @@ async def test_a_referral_tells_the_resident_whom_to_call(
 async def test_unroutable_requests_wait_for_triage_and_can_be_assigned_by_hand(
     routing: Routing, publisher: FakePublisher
 ) -> None:
-    for rule in (await routing.client.get("/v1/rules")).json():
+    for rule in (
+        await routing.client.get("/v1/rules", headers=await routing.auth("operators"))
+    ).json():
         if rule["category"] == "parks":
             response = await routing.client.post(
                 f"/v1/rules/{rule['id']}/retire",
@@ -135,7 +139,9 @@ async def test_status_reports_need_a_department_token(routing: Routing) -> None:
         url, json={"status": "acknowledged"}, headers=await routing.auth("operators")
     )
     assert operators.status_code == 403
-    token = await credentials.issue(routing.app.state.db, store.credentials, "water-and-sanitation")
+    token = await issue(
+        routing.app.state.db, store.credentials, "water-and-sanitation", Role.DEPARTMENT
+    )
     await credentials.revoke(routing.app.state.db, store.credentials, "water-and-sanitation")
     revoked = await routing.client.post(
         url, json={"status": "acknowledged"}, headers={"Authorization": f"Bearer {token}"}

@@ -54,9 +54,7 @@ async def test_a_forced_replan_announces_only_the_differences(
 
     # A cancelled visit the plan still wants comes back, and nothing else is announced.
     cancelled = visits[0]
-    await scheduling.client.post(
-        f"/v1/visits/{cancelled['id']}/cancel", json={"reason": "hall flooded"}
-    )
+    await scheduling.operate(f"/v1/visits/{cancelled['id']}/cancel", {"reason": "hall flooded"})
     await announced(scheduling, publisher)
     replanned = await scheduling.plan("2026-12", force=True)
     events = await announced(scheduling, publisher)
@@ -67,8 +65,8 @@ async def test_a_forced_replan_announces_only_the_differences(
     moved = next(v for v in visits if v["date"] >= "2026-12-07")
     taken = {v["date"] for v in visits if v["team"] == moved["team"]}
     free = next(d for d in ("2026-12-09", "2026-12-10", "2026-12-11") if d not in taken)
-    response = await scheduling.client.post(
-        f"/v1/visits/{moved['id']}/reschedule", json={"date": free, "reason": "venue"}
+    response = await scheduling.operate(
+        f"/v1/visits/{moved['id']}/reschedule", {"date": free, "reason": "venue"}
     )
     assert response.status_code == 200
     await announced(scheduling, publisher)
@@ -85,8 +83,8 @@ async def test_a_cancellation_always_succeeds_and_lists_the_broken_rules(
     visits = (await scheduling.plan("2026-12")).json()["visits"]
     await announced(scheduling, publisher)
     first_week = [v for v in visits if v["date"] <= "2026-12-06"]
-    response = await scheduling.client.post(
-        f"/v1/visits/{first_week[0]['id']}/cancel", json={"reason": "hall flooded"}
+    response = await scheduling.operate(
+        f"/v1/visits/{first_week[0]['id']}/cancel", {"reason": "hall flooded"}
     )
     assert response.status_code == 200
     assert response.json()["visit"]["status"] == "cancelled"
@@ -107,8 +105,8 @@ async def test_a_reschedule_onto_a_day_off_is_refused(
     scheduling: Scheduling, date: str, says: str
 ) -> None:
     visit = (await scheduling.plan("2026-12")).json()["visits"][0]
-    response = await scheduling.client.post(
-        f"/v1/visits/{visit['id']}/reschedule", json={"date": date, "reason": "venue"}
+    response = await scheduling.operate(
+        f"/v1/visits/{visit['id']}/reschedule", {"date": date, "reason": "venue"}
     )
     assert response.status_code == 409 and says in response.json()["error"]["message"]
 
@@ -119,16 +117,16 @@ async def test_a_reschedule_onto_a_busy_team_is_refused_and_a_free_day_works(
     visits = (await scheduling.plan("2026-12")).json()["visits"]
     await announced(scheduling, publisher)
     mine, other = visits[0], next(v for v in visits[1:] if v["team"] == visits[0]["team"])
-    busy = await scheduling.client.post(
-        f"/v1/visits/{mine['id']}/reschedule", json={"date": other["date"], "reason": "venue"}
+    busy = await scheduling.operate(
+        f"/v1/visits/{mine['id']}/reschedule", {"date": other["date"], "reason": "venue"}
     )
     assert busy.status_code == 409 and "already has a visit" in busy.json()["error"]["message"]
     taken = {v["date"] for v in visits if v["team"] == mine["team"]}
     free = next(
         d for d in ("2026-12-02", "2026-12-04", "2026-12-08", "2026-12-10") if d not in taken
     )
-    moved = await scheduling.client.post(
-        f"/v1/visits/{mine['id']}/reschedule", json={"date": free, "reason": "venue double-booked"}
+    moved = await scheduling.operate(
+        f"/v1/visits/{mine['id']}/reschedule", {"date": free, "reason": "venue double-booked"}
     )
     assert moved.status_code == 200 and moved.json()["date"] == free
     assert moved.json()["starts_at"].startswith(f"{free}T09:30:00+02:00")
@@ -155,7 +153,7 @@ async def test_an_impossible_month_is_422_naming_the_rule(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("month", ["2026-13", "26-12", "december", "2026-1"])
 async def test_a_bad_month_is_named(scheduling: Scheduling, month: str) -> None:
-    response = await scheduling.client.post("/v1/plans", json={"month": month})
+    response = await scheduling.operate("/v1/plans", {"month": month})
     assert response.status_code == 422 and "month" in response.json()["error"]["fields"]
 
 

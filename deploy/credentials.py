@@ -1,0 +1,204 @@
+"""Who may call the services: issue, keep, list and revoke the tokens of field agents,
+department teams and operators.
+
+    python deploy/credentials.py add NAME --role field-agent|department|operator
+                                 [--token-file PATH] [--rotate] [--expires-in-days N]
+    python deploy/credentials.py ensure NAME --role ROLE --token-file PATH   (make run)
+    python deploy/credentials.py list
+    python deploy/credentials.py revoke NAME
+    python deploy/credentials.py dev DIR        (make run: the development tokens in DIR)
+
+A token is shown once (or written to --token-file, readable only by its owner). Its hash and
+role are kept in the store of each of the four services (each MO_<SERVICE>_DATABASE_URL), so
+one token works wherever its role may go, and a token of another role is told 403, not 401.
+A department's NAME is its slug. --rotate revokes the holder's other tokens; revoke ends every
+token of NAME in every store, refused everywhere within seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import MetaData, Table  # noqa: E402
+
+from services.intake import store as intake_store  # noqa: E402
+from services.intake.settings import IntakeSettings  # noqa: E402
+from services.notifications import store as notifications_store  # noqa: E402
+from services.notifications.settings import NotificationsSettings  # noqa: E402
+from services.routing import store as routing_store  # noqa: E402
+from services.routing.settings import RoutingSettings  # noqa: E402
+from services.scheduling import store as scheduling_store  # noqa: E402
+from services.scheduling.settings import SchedulingSettings  # noqa: E402
+from shared import credentials  # noqa: E402
+from shared.catalogue import DEPARTMENT_SLUGS  # noqa: E402
+from shared.credentials import Role  # noqa: E402
+from shared.settings import ServiceSettings, load_settings  # noqa: E402
+from shared.store import Database  # noqa: E402
+
+STORES: dict[str, tuple[type[ServiceSettings], MetaData, Table]] = {
+    "intake": (IntakeSettings, intake_store.metadata, intake_store.credentials),
+    "routing": (RoutingSettings, routing_store.metadata, routing_store.credentials),
+    "notifications": (
+        NotificationsSettings,
+        notifications_store.metadata,
+        notifications_store.credentials,
+    ),
+    "scheduling": (SchedulingSettings, scheduling_store.metadata, scheduling_store.credentials),
+}
+
+class Stores:
+    """The credentials table of each service, opened once for a command."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, Database] = {}
+
+    async def of(self, service: str) -> tuple[Database, Table]:
+        settings_class, metadata, table = STORES[service]
+        if service not in self._open:
+            db = Database(load_settings(settings_class).database_url)
+            await db.create_schema(metadata)
+            self._open[service] = db
+        return self._open[service], table
+
+    async def close(self) -> None:
+        for db in self._open.values():
+            await db.dispose()
+
+
+async def add(
+    stores: Stores,
+    name: str,
+    role: Role,
+    *,
+    rotate: bool = False,
+    expires_at: datetime | None = None,
+) -> str:
+    token = credentials.new_token()
+    for service in STORES:
+        db, table = await stores.of(service)
+        await credentials.keep(db, table, name, role, token, rotate=rotate, expires_at=expires_at)
+    return token
+
+
+async def ensure(stores: Stores, name: str, role: Role, token_file: Path) -> bool:
+    """Keep a token of `name` that works on every service in `token_file`; True
+    when a new one had to be made."""
+    current = await asyncio.to_thread(_read_secret, token_file)
+    if current:
+        for service in STORES:
+            db, table = await stores.of(service)
+            if not await credentials.works(db, table, current, name, role):
+                break
+        else:
+            return False
+    credentials.write_secret(token_file, await add(stores, name, role))
+    return True
+
+
+def _read_secret(path: Path) -> str:
+    return path.read_text().strip() if path.is_file() else ""
+
+
+async def revoke(stores: Stores, name: str) -> int:
+    revoked = 0
+    for service in STORES:
+        db, table = await stores.of(service)
+        revoked += await credentials.revoke(db, table, name)
+    return revoked
+
+
+async def listing(stores: Stores) -> list[str]:
+    found: dict[tuple[str, Role], dict[str, int]] = {}
+    for service in STORES:
+        db, table = await stores.of(service)
+        for key, working in (await credentials.holders(db, table)).items():
+            found.setdefault(key, {})[service] = working
+    return [
+        f"{name}\t{role}\t" + ", ".join(f"{s}: {n} working" for s, n in sorted(where.items()))
+        for (name, role), where in sorted(found.items())
+    ]
+
+
+DEV_HOLDERS: tuple[tuple[str, str, Role], ...] = (
+    ("agent.token", "dev-agent", Role.FIELD_AGENT),
+    *((f"{slug}.token", slug, Role.DEPARTMENT) for slug in sorted(DEPARTMENT_SLUGS)),
+    ("operators.token", "operators", Role.OPERATOR),
+)
+"""`make run`'s tokens, so a developer can curl as each role."""
+
+
+async def run(args: argparse.Namespace) -> str:
+    stores = Stores()
+    try:
+        if args.command == "add":
+            role = Role(args.role)
+            expires = (
+                datetime.now(UTC) + timedelta(days=args.expires_in_days)
+                if args.expires_in_days
+                else None
+            )
+            token = await add(stores, args.name, role, rotate=args.rotate, expires_at=expires)
+            if not args.token_file:
+                return f"{role} {args.name!r} token (shown once, keep it safe):\n{token}"
+            credentials.write_secret(Path(args.token_file), token)
+            return f"{role} {args.name!r}: token written to {args.token_file}"
+        if args.command == "ensure":
+            made = await ensure(stores, args.name, Role(args.role), Path(args.token_file))
+            return (
+                f"{args.name}: {'new token in' if made else 'the token works in'} {args.token_file}"
+            )
+        if args.command == "dev":
+            new = [
+                name
+                for file, name, role in DEV_HOLDERS
+                if await ensure(stores, name, role, Path(args.dir) / file)
+            ]
+            return f"new development tokens for {', '.join(new)}" if new else "tokens work"
+        if args.command == "revoke":
+            return f"{args.name}: {await revoke(stores, args.name)} token(s) revoked"
+        return "\n".join(await listing(stores)) or "no credentials"
+    finally:
+        await stores.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python deploy/credentials.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    roles = [r.value for r in Role]
+    add_cmd = sub.add_parser("add", help="issue a token")
+    add_cmd.add_argument("name")
+    add_cmd.add_argument("--role", required=True, choices=roles)
+    add_cmd.add_argument("--token-file", help="write the token here instead of printing it")
+    add_cmd.add_argument("--rotate", action="store_true", help="revoke the holder's others")
+    add_cmd.add_argument("--expires-in-days", type=int, help="the token stops working then")
+    ensure_cmd = sub.add_parser("ensure", help="keep a working token for NAME in a file")
+    ensure_cmd.add_argument("name")
+    ensure_cmd.add_argument("--role", required=True, choices=roles)
+    ensure_cmd.add_argument("--token-file", required=True)
+    dev = sub.add_parser("dev", help="the development tokens of make run, in DIR")
+    dev.add_argument("dir")
+    sub.add_parser("list", help="every holder, its role and its working tokens")
+    revoke_cmd = sub.add_parser("revoke", help="revoke every token of NAME everywhere")
+    revoke_cmd.add_argument("name")
+    args = parser.parse_args(argv)
+    name = getattr(args, "name", None)
+    if getattr(args, "role", None) == Role.DEPARTMENT and name not in DEPARTMENT_SLUGS:
+        parser.error(
+            f"a department's name is its slug: one of {', '.join(sorted(DEPARTMENT_SLUGS))}"
+        )
+    print(asyncio.run(run(args)))
+
+
+if __name__ == "__main__":
+    main()
