@@ -15,25 +15,21 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import MetaData, Table
 
-from services.intake import store as intake_store
-from services.routing import store as routing_store
 from shared.credentials import Role
 from shared.probe import wait_until_ok
-from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.conftest import ROOT, _postgres_url
 from tests.support.kafka import fresh_group
 from tests.support.processes import ServiceProcess, free_port
-from tests.support.tokens import issue
+from tests.support.tokens import issue_everywhere
 
 SERVICES = ("intake", "routing", "notifications", "scheduling")
 CONSUMES = {
     "intake": (REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
     "routing": (REQUESTS_LOGGED,),
     "notifications": (REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
-    "scheduling": (REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS),
+    "scheduling": (REQUESTS_ROUTED, REQUESTS_STATUS),
 }
 
 
@@ -57,7 +53,9 @@ class System:
 
     def team(self, team: str) -> str:
         if team not in self.team_tokens:
-            self.team_tokens[team] = asyncio.run(_routing_token(self.databases["routing"], team))
+            self.team_tokens[team] = asyncio.run(
+                issue_everywhere(self.databases, team, _role(team))
+            )
         return self.team_tokens[team]
 
     def replica(self, service: str, log: Path) -> ServiceProcess:
@@ -68,23 +66,8 @@ class System:
         return process
 
 
-async def _issue(url: str, metadata: MetaData, table: Table, holder: str, role: Role) -> str:
-    db = Database(url)
-    try:
-        await db.create_schema(metadata)
-        return await issue(db, table, holder, role)
-    finally:
-        await db.dispose()
-
-
-async def _routing_token(url: str, team: str) -> str:
-    role = Role.OPERATOR if team == "operators" else Role.DEPARTMENT
-    return await _issue(url, routing_store.metadata, routing_store.credentials, team, role)
-
-
-async def _agent_token(url: str) -> str:
-    table = intake_store.credentials
-    return await _issue(url, intake_store.metadata, table, "e2e-agent", Role.FIELD_AGENT)
+def _role(team: str) -> Role:
+    return Role.OPERATOR if team == "operators" else Role.DEPARTMENT
 
 
 async def _databases(base: str) -> dict[str, str]:
@@ -147,7 +130,7 @@ def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
             processes,
             databases,
             sms_file,
-            asyncio.run(_agent_token(databases["intake"])),
+            asyncio.run(issue_everywhere(databases, "e2e-agent", Role.FIELD_AGENT)),
         )
         yield system
     finally:

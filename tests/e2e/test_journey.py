@@ -25,7 +25,13 @@ def eventually(check, timeout: float = 30.0):
 
 def test_the_full_journey_of_a_request(system: System) -> None:
     # Scheduling plans the month; intake hears of the visit.
-    plan = httpx.post(f"{system.url('scheduling')}/v1/plans", json={"month": "2030-03"}, timeout=10)
+    operators = {"Authorization": f"Bearer {system.team('operators')}"}
+    plan = httpx.post(
+        f"{system.url('scheduling')}/v1/plans",
+        json={"month": "2030-03"},
+        headers=operators,
+        timeout=10,
+    )
     assert plan.status_code == 201, plan.text
     visit = plan.json()["visits"][0]
     agent = {"Authorization": f"Bearer {system.agent_token}"}
@@ -93,6 +99,8 @@ def test_the_full_journey_of_a_request(system: System) -> None:
     assert len(texts) == 4, texts
     assert all(t.startswith(("I-Ofisi", "Inombolo")) for t in texts)
     assert f"{reference[:3]} {reference[3:6]} {reference[6:]}" in texts[0]
-    sent = httpx.get(f"{system.url('notifications')}/v1/notifications?reference={reference}").json()
+    sent = httpx.get(
+        f"{system.url('notifications')}/v1/notifications?reference={reference}", headers=operators
+    ).json()
     assert sorted(s["template"] for s in sent) == ["acknowledged", "logged", "resolved", "routed"]
     assert {s["status"] for s in sent} == {"sent"}
