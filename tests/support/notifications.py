@@ -51,7 +51,10 @@ class Notifications:
     async def reply(self, sender: str, text: str, **fields: Any) -> httpx.Response:
         """A resident's SMS reply, as the gateway posts it: signed."""
         body = json.dumps({"from": sender, "text": text, **fields}).encode()
-        headers = {"X-MO-Signature": signature(INBOUND_SECRET, body)}
+        headers = {
+            "X-MO-Signature": signature(INBOUND_SECRET, body),
+            "Content-Type": "application/json",
+        }
         return await self.client.post("/v1/sms/inbound", content=body, headers=headers)
 
     async def deliver(self, event: CloudEvent, topic: str) -> None:
