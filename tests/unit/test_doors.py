@@ -123,7 +123,9 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/sms/inbound"): Example(
                     "/v1/sms/inbound", {"from": "+27825550199", "text": "hello"}
                 ),
-                ("GET", "/v1/notifications"): Example(f"/v1/notifications?reference={new_reference()}"),
+                ("GET", "/v1/notifications"): Example(
+                    f"/v1/notifications?reference={new_reference()}"
+                ),
             },
         )
 
