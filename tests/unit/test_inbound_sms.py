@@ -39,7 +39,7 @@ async def service(tmp_path: Path, gateway: SmsGatewayServer) -> AsyncIterator[No
 
 
 async def post(
-    service: Notifications, body: dict[str, object], signed_with: str | None
+    service: Notifications, body: Mapping[str, object], signed_with: str | None
 ) -> httpx.Response:
     raw = json.dumps(body).encode()
     headers = {"Content-Type": "application/json"}
