@@ -58,7 +58,10 @@ async def _start(workdir: Path, bootstrap: str, service: str, extra: dict[str, s
 
 async def _post(session: aiohttp.ClientSession, clock: ArrivalClock) -> None:
     body = json.dumps(
-        request_body(category="water", resident={"phone": "0825550199", "updates_by": "sms"})
+        request_body(
+            category="water",
+            resident={"phone": "0825550199", "updates_by": "sms", "privacy_notice_given": True},
+        )
     )
     async with session.post("/v1/requests", data=body) as response:
         payload = await response.json()

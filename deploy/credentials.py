@@ -53,6 +53,7 @@ STORES: dict[str, tuple[type[ServiceSettings], MetaData, Table]] = {
     "scheduling": (SchedulingSettings, scheduling_store.metadata, scheduling_store.credentials),
 }
 
+
 class Stores:
     """The credentials table of each service, opened once for a command."""
 

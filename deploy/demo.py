@@ -124,7 +124,7 @@ def main() -> int:
             "privacy_notice_given": True,
         }
         if updates_by == "sms":
-            resident["phone"] = f"08{rng.randint(10000000, 99999999)}"
+            resident["phone"] = f"08{rng.choice('234')}{rng.randint(1000000, 9999999)}"
         if updates_by == "email":
             resident["email"] = f"resident{i}@example.org"
         body = {

@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -37,8 +38,22 @@ class Resident(BaseModel):
     language: Language = Language.EN
     updates_by: UpdatesBy = UpdatesBy.NONE
     privacy_notice_given: bool = Field(
-        False, description="The agent told the resident what is collected and why (POPIA s18)."
+        False,
+        validate_default=True,
+        description="The agent told the resident what is collected and why (POPIA s18); "
+        "required before a phone number or e-mail address is taken.",
     )
+
+    @field_validator("privacy_notice_given")
+    @classmethod
+    def _noticed(cls, given: bool, info: ValidationInfo) -> bool:
+        # POPIA s18: no contact details without telling the resident what they are for.
+        if not given and (info.data.get("phone") or info.data.get("email")):
+            raise ValueError(
+                "must be true to take a phone number or e-mail address: tell the resident "
+                "what they are for first (POPIA s18)"
+            )
+        return given
 
     @model_validator(mode="after")
     def _reachable(self) -> Self:

@@ -8,7 +8,7 @@ import logging
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -57,11 +57,16 @@ class RuleSpec(BaseModel):
     category: str = Field(description="Category code.")
     area: Area | None = None
     community: Line | None = Field(None, min_length=1, max_length=100)
-    keywords: list[Line] = Field(default_factory=list, max_length=20)
+    keywords: list[Annotated[Line, Field(min_length=1)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Words the description must mention (one of them); never blank, which "
+        "would match every description.",
+    )
     department: str | None = Field(None, description="Department slug; or give `refer`.")
     refer: Line | None = Field(None, max_length=300, description="Referral note for the resident.")
     priority: Priority = Priority.NORMAL
-    target_hours: int = Field(120, ge=0, le=24 * 90)
+    target_hours: int = Field(120, ge=1, le=24 * 90)
 
     @model_validator(mode="after")
     def _known(self) -> RuleSpec:

@@ -6,6 +6,8 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
+import phonenumbers
+from phonenumbers import PhoneNumberType
 from pydantic import AfterValidator
 
 __all__ = [
@@ -58,29 +60,43 @@ class RequestStatus(StrEnum):
     UNROUTABLE = "unroutable"
 
 
-_SA_MOBILE = re.compile(r"^(?:\+27|0)(\d{9})$")
-_SEPARATORS = re.compile(r"[\s\-()]")
+_PHONE_TEXT = re.compile(r"^\+?[0-9 ()-]+$")
+_MOBILE = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_SAY = "must be a South African mobile number: 0XXXXXXXXX or +27XXXXXXXXX"
 
 
 def normalise_phone(value: str) -> str:
-    """A South African number as E.164 (`+27XXXXXXXXX`); accepts `0XXXXXXXXX` and spaces."""
-    match = _SA_MOBILE.match(_SEPARATORS.sub("", value))
-    if match is None:
-        raise ValueError("must be a South African number: 0XXXXXXXXX or +27XXXXXXXXX")
-    return f"+27{match.group(1)}"
+    """A South African mobile number as E.164 (`+27XXXXXXXXX`); accepts `0XXXXXXXXX`, spaces
+    and dashes. ASCII digits only: other scripts' digits would be stored as themselves and
+    escape STOP and every comparison. Only mobiles: an SMS cannot reach a landline."""
+    if not value.isascii() or not _PHONE_TEXT.match(value):
+        raise ValueError(f"{_SAY}, in the digits 0-9")
+    try:
+        number = phonenumbers.parse(value, "ZA")
+    except phonenumbers.NumberParseException:
+        raise ValueError(_SAY) from None
+    if phonenumbers.region_code_for_number(number) != "ZA" or not phonenumbers.is_valid_number(
+        number
+    ):
+        raise ValueError(f"{_SAY}; this is not a South African number")
+    if phonenumbers.number_type(number) not in _MOBILE:
+        raise ValueError(f"{_SAY}; this is not a mobile number, and an SMS cannot reach it")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 Phone = Annotated[str, AfterValidator(normalise_phone)]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls (U+0085 among them), the Unicode line and paragraph separators, and the
+# bidirectional overrides and isolates that make text read differently from what it holds.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
 
 
 def _printable_text(value: str) -> str:
     # PostgreSQL refuses NUL in text, and no field app means to send control characters.
     if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
+        raise ValueError("must not contain control characters, line separators or bidi overrides")
     return value
 
 

@@ -51,7 +51,12 @@ async def load(
 
         async def one(i: int) -> None:
             resident = (
-                {"phone": "0825550199", "language": "en", "updates_by": "sms"}
+                {
+                    "phone": "0825550199",
+                    "language": "en",
+                    "updates_by": "sms",
+                    "privacy_notice_given": True,
+                }
                 if i % sms_every == 0
                 else None
             )

@@ -34,7 +34,10 @@ FIELD_CASES = [
     ({"resident": {**RESIDENT, "language": "zu"}}, "resident.language"),
     ({"resident": {**RESIDENT, "updates_by": "fax"}}, "resident.updates_by"),
     ({"resident": {"updates_by": "sms"}}, "resident"),
-    ({"resident": {"updates_by": "email", "phone": "0821234567"}}, "resident"),
+    (
+        {"resident": {"updates_by": "email", "phone": "0821234567", "privacy_notice_given": True}},
+        "resident",
+    ),
     ({"resident": {**RESIDENT, "nickname": "N"}}, "resident.nickname"),
     ({"account_number": "ABC"}, "account_number"),
     ({"visit_id": ""}, "visit_id"),
@@ -43,6 +46,29 @@ FIELD_CASES = [
     ({"location": "Khayelitsha"}, "location"),
     ({"description": "pipe\u0000burst"}, "description"),
     ({"location": {"area": "east", "community": "Khaye\nlitsha"}}, "location.community"),
+    # Other scripts' digits, no number at all, a landline for SMS.
+    (
+        {
+            "resident": {
+                **RESIDENT,
+                "phone": "0\u0668\u0662\u0665\u0665\u0665\u0660\u0661\u0669\u0669",
+            }
+        },
+        "resident.phone",
+    ),
+    ({"resident": {**RESIDENT, "phone": "0000000000"}}, "resident.phone"),
+    ({"resident": {**RESIDENT, "phone": "021 400 1111"}}, "resident.phone"),
+    # Separators and controls that make a line read other than it is.
+    ({"location": {"area": "east", "community": "Khaye\u2028litsha"}}, "location.community"),
+    ({"location": {"area": "east", "community": "Khaye\u0085litsha"}}, "location.community"),
+    ({"description": "pipe burst \u202eenila"}, "description"),
+    ({"description": "pipe\u2066burst"}, "description"),
+    # POPIA s18: no contact details without the privacy notice.
+    ({"resident": {**RESIDENT, "privacy_notice_given": False}}, "resident.privacy_notice_given"),
+    (
+        {"resident": {"email": "a@example.org", "updates_by": "email"}},
+        "resident.privacy_notice_given",
+    ),
 ]
 
 

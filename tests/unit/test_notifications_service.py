@@ -176,6 +176,15 @@ async def test_a_crash_after_the_gateway_accepted_retries_with_the_same_key(
         ({"community": "Delft", "phone": "12"}, "phone"),
         ({"community": "Delft", "email": "nope"}, "email"),
         ({"community": "Delft", "phone": "0825550199", "language": "fr"}, "language"),
+        ({"community": "Delft", "phone": "021 400 1111"}, "phone"),  # a landline
+        (
+            {
+                "community": "Delft",
+                "phone": "\u0660\u0668\u0662\u0665\u0665\u0665\u0660\u0661\u0669\u0669",
+            },
+            "phone",
+        ),
+        ({"community": "Del\u202eft", "phone": "0825550199"}, "community"),
     ],
 )
 async def test_bad_subscriptions_name_the_field(

@@ -170,6 +170,27 @@ async def test_rule_changes_are_audited_and_conflicts_refused(routing: Routing) 
     assert unauthorised.status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"keywords": ["   "]}, "rule.keywords.0"),  # blank: it would match every description
+        ({"keywords": ["burst\u2028pipe"]}, "rule.keywords.0"),
+        ({"target_hours": 0}, "rule.target_hours"),
+        ({"community": "Khaye\u202elitsha"}, "rule.community"),
+    ],
+)
+async def test_a_bad_rule_is_refused_naming_the_field(
+    routing: Routing, change: dict, field: str
+) -> None:
+    rule = {"category": "parks", "area": "south", "department": "solid-waste", **change}
+    response = await routing.client.post(
+        "/v1/rules",
+        json={"rule": rule, "reason": "a test"},
+        headers=await routing.auth("operators"),
+    )
+    assert response.status_code == 422 and field in response.json()["error"]["fields"]
+
+
 def test_dead_letters_lose_their_personal_fields() -> None:
     event = logged_event()
     scrubbed = scrub(event.to_bytes())
