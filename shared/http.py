@@ -96,7 +96,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Refusal)
     async def _refused(_: Request, exc: Refusal) -> JSONResponse:
-        return error_response(exc.status, exc.code, str(exc))
+        fields = {exc.field: str(exc)} if exc.field else None
+        return error_response(exc.status, exc.code, str(exc), fields)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,12 +3,16 @@ by every service's HTTP layer (shared/http.py): the message says what is missing
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "NotFound", "Refusal"]
+__all__ = ["Conflict", "Invalid", "NotFound", "Refusal"]
 
 
 class Refusal(Exception):
     status = 400
     code = "refused"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFound(Refusal):
@@ -16,6 +20,14 @@ class NotFound(Refusal):
 
     status = 404
     code = "not_found"
+
+
+class Invalid(Refusal):
+    """A value that is well-formed but cannot be used (a date in the past, say): a 422
+    naming the field."""
+
+    status = 422
+    code = "invalid_request"
 
 
 class Conflict(Refusal):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.scheduling import announcements, community_store, store
@@ -23,7 +24,7 @@ from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, RoutingOutcome, StatusChanged
 from shared.contracts.visits import VisitStatus
 from shared.outbox import enqueue_many
-from shared.refusals import Conflict, NotFound
+from shared.refusals import Conflict, Invalid, NotFound
 from shared.store import Database
 
 __all__ = [
@@ -107,7 +108,8 @@ async def publish_plan(
         candidates = await community_store.all_communities(conn, before=dt.date(year, month, 1))
         planned = plan_month(year, month, candidates, await community_store.team_names(conn))
         changes = announcements.differences(current, planned)
-        for change in changes:
+        # Cancellations first: the visit that replaces one takes its team's day.
+        for change in sorted(changes, key=lambda c: not isinstance(c, announcements.Cancelled)):
             await store.save_visit(conn, change.visit, change.reason, now)
         await store.record_plan(conn, key, now)
         await enqueue_many(conn, store.outbox, [announcements.event(c, now) for c in changes])
@@ -137,20 +139,40 @@ async def cancel(db: Database, ports: Ports, visit_id: str, reason: str) -> tupl
 
 
 async def reschedule(db: Database, ports: Ports, visit_id: str, day: dt.date, reason: str) -> Visit:
+    """The visit on another day of its month. Its own day again changes and announces
+    nothing (every announcement is an SMS to each subscriber)."""
     if (why := day_off(day)) is not None:
         raise Conflict(why)
     now = ports.clock()
-    async with db.transaction() as conn:
-        old = await _existing(conn, visit_id)
-        if old.status is VisitStatus.CANCELLED:
-            raise Conflict(f"visit {visit_id} is cancelled: plan a new one instead")
-        if busy := await store.team_busy(conn, old.team, day, other_than=visit_id):
-            raise Conflict(f"team {old.team} already has a visit on {day.isoformat()} ({busy})")
-        moved = old.moved_to(day)
-        await store.save_visit(conn, moved, reason, now)
-        change = announcements.Moved(moved, old.date, reason)
-        await enqueue_many(conn, store.outbox, [announcements.event(change, now)])
+    if day < now.astimezone(CAPE_TOWN).date():
+        raise Invalid(f"{day.isoformat()} is in the past", field="date")
+    try:
+        async with db.transaction() as conn:
+            old = await _existing(conn, visit_id)
+            if old.status is VisitStatus.CANCELLED:
+                raise Conflict(f"visit {visit_id} is cancelled: plan a new one instead")
+            if day == old.date:
+                return old
+            if f"{day:%Y-%m}" != old.month:
+                raise Invalid(
+                    f"visit {visit_id} belongs to the plan of {old.month}: move it within that "
+                    "month, or cancel it and plan the other month",
+                    field="date",
+                )
+            if busy := await store.team_busy(conn, old.team, day, other_than=visit_id):
+                raise Conflict(_busy(old.team, day, busy))
+            moved = old.moved_to(day)
+            await store.save_visit(conn, moved, reason, now)
+            change = announcements.Moved(moved, old.date, reason)
+            await enqueue_many(conn, store.outbox, [announcements.event(change, now)])
+    except IntegrityError:
+        # Another move took that day between the check and the write.
+        raise Conflict(_busy(old.team, day, "taken just now")) from None
     return moved
+
+
+def _busy(team: str, day: dt.date, which: str) -> str:
+    return f"team {team} already has a visit on {day.isoformat()} ({which})"
 
 
 async def find_visits(

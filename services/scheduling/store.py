@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     Time,
     select,
+    text,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -68,6 +69,16 @@ visits = Table(
     Column("reason", Text),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_visits_date", "date"),
+    # One visit per team per day, kept by the store itself: two operators moving visits of
+    # one team onto one day at once cannot both succeed.
+    Index(
+        "uq_visits_team_day",
+        "team",
+        "date",
+        unique=True,
+        postgresql_where=text("status = 'scheduled'"),
+        sqlite_where=text("status = 'scheduled'"),
+    ),
 )
 
 plans = Table(
