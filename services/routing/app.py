@@ -66,7 +66,6 @@ def create_app(
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
         publishes=PUBLISHES,
         startup=startup,
-        max_body_bytes=64 * 1024,
         state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)
