@@ -31,6 +31,7 @@ __all__ = [
     "TokenDirectory",
     "access_of",
     "bearer_token",
+    "known_caller",
     "requires",
 ]
 
@@ -91,6 +92,16 @@ class TokenDirectory:
                 self._known.clear()
             self._known[token_hash] = (found, now + self._ttl)
         return found
+
+
+async def known_caller(directory: TokenDirectory, authorization: str | None) -> Caller | None:
+    """The holder of a working token in `authorization`, if any: for public routes that
+    treat known callers better (no lookup limit for agents), never refusing anyone."""
+    token = bearer_token(authorization)
+    holder = None if token is None else await directory.holder(token)
+    if holder is None or holder.revoked or holder.expired(datetime.now(UTC)):
+        return None
+    return Caller(holder.name, holder.role)
 
 
 def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:

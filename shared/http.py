@@ -38,13 +38,19 @@ class ApiError(Exception):
     """A refusal the client can act on."""
 
     def __init__(
-        self, status: int, code: str, message: str, fields: Mapping[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.fields = dict(fields or {})
+        self.headers = dict(headers or {})
 
 
 def parse_reference(text: str) -> str:
@@ -91,8 +97,10 @@ def _validation_fields(errors: list[Any]) -> dict[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.code, exc.message, exc.fields, headers)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        return error_response(
+            exc.status, exc.code, exc.message, exc.fields, {**headers, **exc.headers}
+        )
 
     @app.exception_handler(Refusal)
     async def _refused(_: Request, exc: Refusal) -> JSONResponse:

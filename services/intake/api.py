@@ -2,19 +2,21 @@
 # No `from __future__ import annotations` here: FastAPI must resolve `Depends(field_agent)`,
 # a local, inside Annotated at definition time.
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 from prometheus_client import Counter
 
 from services.intake import handlers
 from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import CategoryView, NewRequest, RequestCreated, RequestView
-from shared.auth import PUBLIC, Caller, TokenDirectory, requires
+from shared.auth import PUBLIC, Caller, TokenDirectory, known_caller, requires
 from shared.catalogue import CATEGORIES
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
+from shared.limits import MissLimiter
 from shared.store import Database
 
 __all__ = ["IntakeContext", "routes"]
@@ -26,6 +28,7 @@ class IntakeContext:
     tokens: TokenDirectory
     ports: handlers.Ports
     logged_total: Counter
+    lookups: MissLimiter = field(default_factory=MissLimiter)
 
 
 def routes(ctx: IntakeContext) -> APIRouter:
@@ -60,10 +63,28 @@ def routes(ctx: IntakeContext) -> APIRouter:
         return logged.response
 
     @router.get("/requests/{reference}", response_model=RequestView, dependencies=[PUBLIC])
-    async def follow_up(reference: str) -> RequestView:
+    async def follow_up(
+        reference: str,
+        request: Request,
+        authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    ) -> RequestView:
+        # A client whose guesses keep missing waits: references cannot be walked. Agents
+        # and operators, who look up many for residents, are not counted.
+        caller = await known_caller(ctx.tokens, authorization)
+        client = None if caller is not None else (request.client or ("unknown", 0))[0]
+        if client is not None and (wait := ctx.lookups.wait_seconds(client)):
+            seconds = str(math.ceil(wait))
+            raise ApiError(
+                429,
+                "too_many_unknown_references",
+                f"too many unknown reference numbers from here: try again in {seconds} s",
+                headers={"Retry-After": seconds},
+            )
         canonical = parse_reference(reference)
         view = await handlers.get_request(ctx.db, canonical)
         if view is None:
+            if client is not None:
+                ctx.lookups.missed(client)
             raise ApiError(404, "not_found", f"no request has reference {canonical}")
         return view
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Final
 
 from pydantic import BaseModel
@@ -19,6 +20,7 @@ __all__ = [
     "UnknownVisit",
     "fingerprint",
     "logged_event",
+    "public_note",
 ]
 
 IDEMPOTENCY_TTL: Final = dt.timedelta(hours=24)
@@ -34,6 +36,21 @@ class IdempotencyConflict(Exception):
 
 class UnknownVisit(Exception):
     """The request names a visit scheduling never announced."""
+
+
+_PHONE_LIKE = re.compile(r"(?:\+|\b)\d(?:[\s().-]*\d){8,}")
+_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
+def public_note(note: str | None, marked_public: bool) -> str | None:
+    """What the resident's follow-up page may show of a department's note: only what the team
+    marked public, and never a note with a phone number or e-mail address in it (a team
+    may write down whom they spoke to; the page is open to anyone with the reference)."""
+    if note is None or not marked_public:
+        return None
+    if _PHONE_LIKE.search(note) or _EMAIL_LIKE.search(note):
+        return None
+    return note
 
 
 def fingerprint(body: BaseModel) -> str:

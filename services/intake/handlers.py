@@ -20,6 +20,7 @@ from services.intake.domain import (
     UnknownVisit,
     fingerprint,
     logged_event,
+    public_note,
 )
 from services.intake.schemas import HistoryEntry, NewRequest, RequestCreated, RequestView
 from shared.consumer import Received
@@ -185,7 +186,8 @@ async def on_unroutable(conn: AsyncConnection, item: Received[RequestUnroutable]
 
 async def on_status_changed(conn: AsyncConnection, item: Received[StatusChanged]) -> None:
     changed = item.data
-    await _record(conn, item, changed.reference, changed.status, changed.changed_at, changed.note)
+    note = public_note(changed.note, changed.note_public)
+    await _record(conn, item, changed.reference, changed.status, changed.changed_at, note)
 
 
 async def _record(

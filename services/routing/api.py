@@ -105,7 +105,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
     ) -> dict[str, str]:
         canonical = parse_reference(reference)
         changed = await handlers.report_status(
-            db, ports, canonical, by.name, body.status, body.note
+            db, ports, canonical, by.name, body.status, body.note, body.public
         )
         return {"reference": canonical, "status": changed.status.value}
 

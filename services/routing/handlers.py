@@ -120,7 +120,13 @@ async def apply_logged(
 
 
 async def report_status(
-    db: Database, ports: Ports, reference: str, team: str, status: RequestStatus, note: str | None
+    db: Database,
+    ports: Ports,
+    reference: str,
+    team: str,
+    status: RequestStatus,
+    note: str | None,
+    public: bool = False,
 ) -> StatusChanged:
     async with db.transaction() as conn:
         request = await _existing(conn, reference)
@@ -138,6 +144,7 @@ async def report_status(
             previous_status=request.status,
             department=team,
             note=note,
+            note_public=public,
             changed_at=now,
         )
         await enqueue(conn, store.outbox, new_event(changed, SOURCE, reference, now))

@@ -78,7 +78,12 @@ class StatusReport(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     status: RequestStatus
-    note: Text | None = Field(None, max_length=1000, description="Shown to the resident.")
+    note: Text | None = Field(None, max_length=1000, description="What the team did or found.")
+    public: bool = Field(
+        False,
+        description="Show the note on the resident's follow-up page (never shown if it holds "
+        "a phone number or an e-mail address). Internal by default.",
+    )
 
 
 class Assignment(BaseModel):

@@ -92,5 +92,10 @@ class StatusChanged(BaseModel):
     status: RequestStatus = Field(description="The new status.")
     previous_status: RequestStatus = Field(description="The status before this change.")
     department: str = Field(description="The department that reported it.")
-    note: str | None = Field(None, description="The department's note for the resident.")
+    note: str | None = Field(None, description="The department's note.")
+    note_public: bool = Field(
+        False,
+        description="The department marked the note for the resident's follow-up page; "
+        "otherwise it is for the City's staff only.",
+    )
     changed_at: AwareDatetime = Field(description="When it changed.")

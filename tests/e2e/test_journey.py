@@ -67,7 +67,7 @@ def test_the_full_journey_of_a_request(system: System) -> None:
     for status, note in (("acknowledged", "Team dispatched"), ("resolved", "Main repaired")):
         response = httpx.post(
             f"{system.url('routing')}/v1/requests/{reference}/status",
-            json={"status": status, "note": note},
+            json={"status": status, "note": note, "public": True},
             headers=team,
         )
         assert response.status_code == 202, response.text

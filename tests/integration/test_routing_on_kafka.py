@@ -129,7 +129,7 @@ async def test_a_department_acknowledgement_reaches_the_residents_follow_up(
         [assignment] = await department.collect(keyed(reference), expected=1, timeout=30)
         assert parse_event(assignment.value).data["department"] == "solid-waste"
         response = await routing.report(
-            reference, "solid-waste", "acknowledged", "New bin on order"
+            reference, "solid-waste", "acknowledged", "New bin on order", public=True
         )
         assert response.status_code == 202
         view = {}

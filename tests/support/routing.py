@@ -69,9 +69,14 @@ class Routing:
         return {"Authorization": f"Bearer {await self.token(team)}"}
 
     async def report(
-        self, reference: str, team: str, status: str, note: str | None = None
+        self,
+        reference: str,
+        team: str,
+        status: str,
+        note: str | None = None,
+        public: bool = False,
     ) -> httpx.Response:
-        body: dict[str, Any] = {"status": status, "note": note}
+        body: dict[str, Any] = {"status": status, "note": note, "public": public}
         return await self.client.post(
             f"/v1/requests/{reference}/status", json=body, headers=await self.auth(team)
         )

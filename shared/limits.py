@@ -1,0 +1,55 @@
+"""Limits on what one client may try: a client whose guesses keep missing (unknown reference
+numbers, say) is asked to wait, so 800 million valid references cannot be walked from one
+address. Kept in the process: each replica counts on its own, which still bounds a client to
+a few dozen misses a minute per replica."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+__all__ = ["MissLimiter"]
+
+
+class MissLimiter:
+    def __init__(
+        self,
+        misses: int = 30,
+        per_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_clients: int = 10_000,
+    ) -> None:
+        self._misses = misses
+        self._window = per_seconds
+        self._clock = clock
+        self._max_clients = max_clients
+        self._seen: dict[str, deque[float]] = {}
+
+    def wait_seconds(self, client: str) -> float:
+        """How long `client` must wait before trying again (0: it may try now)."""
+        recent = self._recent(client)
+        if recent is None or len(recent) < self._misses:
+            return 0.0
+        return max(0.0, recent[0] + self._window - self._clock())
+
+    def missed(self, client: str) -> None:
+        if client not in self._seen and len(self._seen) >= self._max_clients:
+            self._forget_idle()
+        self._seen.setdefault(client, deque()).append(self._clock())
+
+    def _recent(self, client: str) -> deque[float] | None:
+        recent = self._seen.get(client)
+        if recent is None:
+            return None
+        while recent and recent[0] <= self._clock() - self._window:
+            recent.popleft()
+        return recent
+
+    def _forget_idle(self) -> None:
+        for client in list(self._seen):
+            recent = self._recent(client)
+            if not recent:
+                del self._seen[client]
+        if len(self._seen) >= self._max_clients:
+            self._seen.clear()  # a flood of addresses: start again rather than grow
