@@ -17,6 +17,7 @@ from shared.catalogue import CATEGORIES
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import MissLimiter
+from shared.pages import DEFAULT, Cursor, Limit, paged
 from shared.store import Database
 
 __all__ = ["IntakeContext", "routes"]
@@ -89,8 +90,10 @@ def routes(ctx: IntakeContext) -> APIRouter:
         return view
 
     @router.get("/categories", response_model=list[CategoryView], dependencies=[PUBLIC])
-    async def categories() -> list[CategoryView]:
-        return [
+    async def categories(
+        request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
+    ) -> list[CategoryView]:
+        views = [
             CategoryView(
                 code=c.code,
                 name={"en": c.name_en, "af": c.name_af, "xh": c.name_xh},
@@ -98,5 +101,6 @@ def routes(ctx: IntakeContext) -> APIRouter:
             )
             for c in CATEGORIES
         ]
+        return paged(request, response, views, limit, cursor)
 
     return router

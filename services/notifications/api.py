@@ -5,7 +5,7 @@ sent for a request."""
 from dataclasses import dataclass
 from typing import Annotated, Self
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from services.notifications import handlers
@@ -15,6 +15,7 @@ from shared.auth import PUBLIC, TokenDirectory, requires
 from shared.contracts.common import Language, Line, Phone
 from shared.credentials import Role
 from shared.http import parse_reference
+from shared.pages import DEFAULT, Cursor, Limit, paged
 from shared.store import Database, as_utc
 
 __all__ = ["NotificationsContext", "routes"]
@@ -83,9 +84,15 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         return {"action": await handlers.reply(ctx.db, ctx.ports, body.sender, body.text)}
 
     @router.get("/notifications", response_model=list[SentView], dependencies=[operators])
-    async def sent(reference: Annotated[str, Query()]) -> list[SentView]:
+    async def sent(
+        reference: Annotated[str, Query()],
+        request: Request,
+        response: Response,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
+    ) -> list[SentView]:
         rows = await handlers.sent_for(ctx.db, parse_reference(reference))
-        return [
+        views = [
             SentView(
                 channel=r.channel,
                 to=mask(r.address),
@@ -99,5 +106,6 @@ def routes(ctx: NotificationsContext) -> APIRouter:
             )
             for r in rows
         ]
+        return paged(request, response, views, limit, cursor)
 
     return router

@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from services.routing import handlers, rules
 from services.routing.schemas import (
@@ -17,11 +17,13 @@ from services.routing.schemas import (
     StatusReport,
     TriageItem,
 )
+from services.routing.store import triage_key
 from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.catalogue import DEPARTMENT_SLUGS, DEPARTMENTS
 from shared.contracts.common import RequestStatus
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
+from shared.pages import DEFAULT, Cursor, Limit, decode, encode, paged, send_next
 from shared.store import Database
 from shared.topics import department_topic
 
@@ -42,15 +44,21 @@ def routes(ctx: RoutingContext) -> APIRouter:
     operator = requires(ctx.tokens, Role.OPERATOR)
 
     @router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
-    async def departments() -> list[DepartmentView]:
-        return [
+    async def departments(
+        request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
+    ) -> list[DepartmentView]:
+        views = [
             DepartmentView(slug=d.slug, name=d.name, topic=department_topic(d.slug))
             for d in DEPARTMENTS
         ]
+        return paged(request, response, views, limit, cursor)
 
     @router.get("/rules", response_model=list[RuleView], dependencies=[operator])
-    async def active_rules() -> list[RuleView]:
-        return [RuleView.from_rule(r) for r in await rules.active_rules(db)]
+    async def active_rules(
+        request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
+    ) -> list[RuleView]:
+        views = [RuleView.from_rule(r) for r in await rules.active_rules(db)]
+        return paged(request, response, views, limit, cursor, key=lambda r: [r.id])
 
     @router.post("/rules", status_code=201)
     async def add_rule(body: NewRule, by: Annotated[Caller, operator]) -> dict[str, int]:
@@ -68,16 +76,30 @@ def routes(ctx: RoutingContext) -> APIRouter:
         await rules.retire_rule(db, ports.rulebook, rule_id, by.name, body.reason, ports.clock())
 
     @router.get("/rules/history", response_model=list[RuleChange])
-    async def rule_history(_: Annotated[Caller, operator]) -> list[RuleChange]:
-        return [RuleChange(**change) for change in await rules.rule_history(db)]
+    async def rule_history(
+        _: Annotated[Caller, operator],
+        request: Request,
+        response: Response,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
+    ) -> list[RuleChange]:
+        changes = [RuleChange(**change) for change in await rules.rule_history(db)]
+        return paged(request, response, changes, limit, cursor)
 
     @router.get("/requests", response_model=list[TriageItem])
     async def requests(
         _: Annotated[Caller, operator],
+        request: Request,
+        response: Response,
         status: Annotated[RequestStatus, Query()] = RequestStatus.UNROUTABLE,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
     ) -> list[TriageItem]:
-        return [TriageItem.from_request(r) for r in await handlers.triage(db, status, limit)]
+        found = await handlers.triage(db, status, limit + 1, decode(cursor))
+        chosen = found[:limit]
+        last = chosen[-1] if len(found) > limit else None
+        send_next(request, response, encode(triage_key(last)) if last else None)
+        return [TriageItem.from_request(r) for r in chosen]
 
     @router.post("/requests/{reference}/assign", status_code=202)
     async def assign(

@@ -8,12 +8,13 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing import store
-from services.routing.decisions import Decision, Outcome, RequestFacts, decision
+from services.routing.decisions import Outcome, RequestFacts, decision
 from services.routing.domain import Rule, decide, transition_refusal
 from services.routing.rules import RuleBook
 from shared.consumer import AfterCommit, Received
@@ -91,7 +92,7 @@ async def apply_logged(
             fact.description,
         )
         made = decision(fact, rule, now)
-        rows.append(_request_row(fact, made, now))
+        rows.append(store.decided_row(fact, made, now))
         history.append(
             {
                 "reference": fact.reference,
@@ -197,10 +198,13 @@ async def assign_by_hand(
     ports.metrics.decisions.labels(department, Outcome.MANUAL.value).inc()
 
 
-async def triage(db: Database, status: RequestStatus, limit: int) -> list[store.RoutedRequest]:
-    """Requests in `status` (unroutable ones by default, for operators), oldest first."""
+async def triage(
+    db: Database, status: RequestStatus, limit: int, after: list[Any] | None
+) -> list[store.RoutedRequest]:
+    """Requests in `status` (unroutable ones by default, for operators), oldest first, from
+    after the `store.triage_key` `after`."""
     async with db.reading() as conn:
-        return await store.requests_with_status(conn, status, limit)
+        return await store.requests_with_status(conn, status, limit, after)
 
 
 async def unroutable_count(db: Database) -> int:
@@ -213,26 +217,6 @@ async def _existing(conn: AsyncConnection, reference: str) -> store.RoutedReques
     if request is None:
         raise NotFound(f"routing has no request {reference}")
     return request
-
-
-def _request_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, object]:
-    return {
-        "reference": fact.reference,
-        "category": fact.category,
-        "area": fact.area.value,
-        "community": fact.community,
-        "description": fact.description,
-        "location": fact.location.model_dump(mode="json"),
-        "resident_contactable": fact.resident_contactable,
-        "status": made.status.value,
-        "department": made.department,
-        "priority": made.priority.value if made.priority else None,
-        "due_at": made.due_at,
-        "rule_id": made.rule_id,
-        "note": made.note,
-        "logged_at": fact.logged_at,
-        "updated_at": now,
-    }
 
 
 def _facts(request: store.RoutedRequest) -> RequestFacts:

@@ -20,18 +20,22 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     func,
     insert,
+    or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.routing.decisions import Decision, RequestFacts
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.refusals import Invalid
 from shared.store import as_utc
 
 metadata = MetaData()
@@ -149,14 +153,28 @@ def _request(row: Any) -> RoutedRequest:
     )
 
 
+def triage_key(request: RoutedRequest) -> list[str]:
+    """Where a request stands in a triage list: oldest first, then by reference."""
+    return [request.logged_at.isoformat(), request.reference]
+
+
 async def requests_with_status(
-    conn: AsyncConnection, status: RequestStatus, limit: int
+    conn: AsyncConnection, status: RequestStatus, limit: int, after: list[Any] | None = None
 ) -> list[RoutedRequest]:
+    query = select(requests).where(requests.c.status == status.value)
+    if after is not None:
+        try:
+            logged_at, reference = datetime.fromisoformat(str(after[0])), str(after[1])
+        except (IndexError, ValueError):
+            raise Invalid("is not a cursor this service gave", "cursor") from None
+        query = query.where(
+            or_(
+                requests.c.logged_at > logged_at,
+                and_(requests.c.logged_at == logged_at, requests.c.reference > reference),
+            )
+        )
     rows = await conn.execute(
-        select(requests)
-        .where(requests.c.status == status.value)
-        .order_by(requests.c.logged_at)
-        .limit(limit)
+        query.order_by(requests.c.logged_at, requests.c.reference).limit(limit)
     )
     return [_request(r) for r in rows]
 
@@ -188,6 +206,27 @@ async def known_references(conn: AsyncConnection, references: list[str]) -> set[
         select(requests.c.reference).where(requests.c.reference.in_(references))
     )
     return set(found)
+
+
+def decided_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, object]:
+    """The row of a request routing has just decided."""
+    return {
+        "reference": fact.reference,
+        "category": fact.category,
+        "area": fact.area.value,
+        "community": fact.community,
+        "description": fact.description,
+        "location": fact.location.model_dump(mode="json"),
+        "resident_contactable": fact.resident_contactable,
+        "status": made.status.value,
+        "department": made.department,
+        "priority": made.priority.value if made.priority else None,
+        "due_at": made.due_at,
+        "rule_id": made.rule_id,
+        "note": made.note,
+        "logged_at": fact.logged_at,
+        "updated_at": now,
+    }
 
 
 async def insert_decided(

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from services.scheduling import handlers
@@ -16,6 +16,8 @@ from shared.contracts.common import Area, Line, Text
 from shared.contracts.visits import VisitStatus
 from shared.credentials import Role
 from shared.http import ApiError
+from shared.pages import DEFAULT, Cursor, Limit, page, paged, send_next
+from shared.refusals import Invalid
 from shared.store import Database
 
 __all__ = ["routes"]
@@ -82,9 +84,11 @@ def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRo
     operators = requires(tokens, Role.OPERATOR)
 
     @router.get("/areas", dependencies=[PUBLIC])
-    async def areas() -> list[dict[str, Any]]:
+    async def areas(
+        request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
+    ) -> list[dict[str, Any]]:
         known = await handlers.communities(db, ports)
-        return [
+        listed = [
             {
                 "area": area.value,
                 "communities": [
@@ -95,6 +99,7 @@ def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRo
             }
             for area in Area
         ]
+        return paged(request, response, listed, limit, cursor)
 
     @router.post("/plans", status_code=201, dependencies=[operators])
     async def plan(body: PlanRequest, response: Response) -> dict[str, Any]:
@@ -115,19 +120,35 @@ def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRo
 
     @router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
     async def visits(
+        request: Request,
+        response: Response,
         start: Annotated[dt.date | None, Query(alias="from")] = None,
         to: Annotated[dt.date | None, Query()] = None,
         area: Annotated[Area | None, Query()] = None,
         community: Annotated[Line | None, Query(max_length=100)] = None,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
     ) -> list[VisitView]:
-        return [VisitView.of(v) for v in await handlers.find_visits(db, start, to, area, community)]
+        found = await handlers.find_visits(db, _span(start, to), area, community)
+        chosen = paged(request, response, found, limit, cursor, key=_visit_key)
+        return [VisitView.of(v) for v in chosen]
 
     @router.get("/visits.ics", dependencies=[PUBLIC])
-    async def calendar(community: Annotated[Line | None, Query(max_length=100)] = None) -> Response:
-        found = await handlers.find_visits(db, None, None, None, community)
+    async def calendar(
+        request: Request,
+        community: Annotated[Line | None, Query(max_length=100)] = None,
+        start: Annotated[dt.date | None, Query(alias="from")] = None,
+        to: Annotated[dt.date | None, Query()] = None,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
+    ) -> Response:
+        found = await handlers.find_visits(db, _span(start, to), None, community)
+        chosen, following = page(found, _visit_key, limit, cursor)
         title = f"Mobile Office in {community}" if community else "Mobile Office visits"
-        body = to_ics(found, title, ports.clock())
-        return Response(body, media_type="text/calendar; charset=utf-8")
+        body = to_ics(chosen, title, ports.clock())
+        response = Response(body, media_type="text/calendar; charset=utf-8")
+        send_next(request, response, following)
+        return response
 
     @router.post("/visits/{visit_id}/cancel", dependencies=[operators])
     async def cancel(visit_id: str, body: Cancellation) -> dict[str, Any]:
@@ -141,3 +162,13 @@ def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRo
         return VisitView.of(moved)
 
     return router
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    if start and end and start > end:
+        raise Invalid("is after `to`: give the earlier day first", field="from")
+    return start, end
+
+
+def _visit_key(visit: Visit) -> list[str]:
+    return [visit.date.isoformat(), visit.team, visit.id]

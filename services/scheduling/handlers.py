@@ -177,13 +177,13 @@ def _busy(team: str, day: dt.date, which: str) -> str:
 
 async def find_visits(
     db: Database,
-    start: dt.date | None,
-    end: dt.date | None,
+    span: tuple[dt.date | None, dt.date | None],
     area: Area | None,
     community: str | None,
 ) -> list[Visit]:
+    """Visits from `span`'s first day to its last (either open), soonest first."""
     async with db.reading() as conn:
-        found = await store.find_visits(conn, start, end, area)
+        found = await store.find_visits(conn, *span, area)
     if community:
         found = [v for v in found if v.community.casefold() == community.casefold()]
     return found

@@ -133,7 +133,7 @@ async def month_visits(conn: AsyncConnection, month: str) -> list[Visit]:
 async def find_visits(
     conn: AsyncConnection, start: dt.date | None, end: dt.date | None, area: Area | None
 ) -> list[Visit]:
-    query = select(visits).order_by(visits.c.date, visits.c.team)
+    query = select(visits).order_by(visits.c.date, visits.c.team, visits.c.id)
     if start:
         query = query.where(visits.c.date >= start)
     if end:

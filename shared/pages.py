@@ -1,0 +1,89 @@
+"""Lists come in pages: every list endpoint takes `limit` (default 100, at most 1,000) and
+`cursor`, and when there is more it answers the next page's cursor in the `Next-Cursor`
+header and a `Link: <...>; rel="next"` to it. The body stays the list itself. A cursor is the
+last item's sort key, opaque to clients, so a page does not shift when items are added."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Final, TypeVar
+
+from fastapi import Query, Request, Response
+
+from shared.refusals import Invalid
+
+__all__ = ["Cursor", "Limit", "after", "decode", "encode", "page", "paged", "send_next"]
+
+T = TypeVar("T")
+DEFAULT: Final = 100
+MOST: Final = 1000
+
+Limit = Annotated[
+    int,
+    Query(ge=1, le=MOST, description=f"Items in a page: {DEFAULT} unless said, at most {MOST}."),
+]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=500, description="The Next-Cursor of the page before; none for the first."),
+]
+
+
+def encode(key: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def decode(cursor: str | None) -> list[Any] | None:
+    if cursor is None:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:
+        raise Invalid(
+            "is not a cursor this service gave: start again without it", "cursor"
+        ) from None
+    if not isinstance(key, list):
+        raise Invalid("is not a cursor this service gave: start again without it", "cursor")
+    return key
+
+
+def after(key: Sequence[Any] | None, item_key: Sequence[Any]) -> bool:
+    return key is None or list(item_key) > list(key)
+
+
+def page(
+    items: Sequence[T], key: Callable[[T], Sequence[Any]], limit: int, cursor: str | None
+) -> tuple[list[T], str | None]:
+    """One page of `items` (already in `key` order) and the next page's cursor, if any."""
+    start = decode(cursor)
+    rest = [item for item in items if after(start, key(item))]
+    chosen = rest[:limit]
+    more = len(rest) > limit
+    return chosen, encode(key(chosen[-1])) if more and chosen else None
+
+
+def send_next(request: Request, response: Response, cursor: str | None) -> None:
+    if cursor is None:
+        return
+    response.headers["Next-Cursor"] = cursor
+    url = request.url.include_query_params(cursor=cursor)
+    response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+
+
+def paged(
+    request: Request,
+    response: Response,
+    items: Sequence[T],
+    limit: int,
+    cursor: str | None,
+    key: Callable[[T], Sequence[Any]] | None = None,
+) -> list[T]:
+    """The page of `items` to answer, its next cursor set on `response`. Without `key`, an
+    item's place in the list is its key (for lists that only grow at the end)."""
+    if key is None:
+        places = {id(item): place for place, item in enumerate(items)}
+        key = lambda item: [places[id(item)]]  # noqa: E731
+    chosen, following = page(items, key, limit, cursor)
+    send_next(request, response, following)
+    return chosen

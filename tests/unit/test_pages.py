@@ -1,0 +1,84 @@
+"""Lists come in pages: `limit` (at most 1,000), the next page's cursor in `Next-Cursor` and
+a `Link` header, every item once across the pages; a bad cursor, a limit over 1,000 or a
+`from` after `to` is a 422 naming it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.fakes import FakePublisher
+from tests.support.routing import Routing, logged_event, running_routing
+from tests.support.scheduling import Scheduling, running_scheduling
+
+
+@pytest.fixture
+async def scheduling(tmp_path: Path) -> AsyncIterator[Scheduling]:
+    async with running_scheduling(
+        f"sqlite+aiosqlite:///{tmp_path / 's.db'}", publisher=FakePublisher()
+    ) as running:
+        await running.plan("2026-12")
+        yield running
+
+
+async def every_page(client: httpx.AsyncClient, path: str, **headers: str) -> list[list[dict]]:
+    pages, url = [], path
+    for _ in range(50):
+        response = await client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+        if "Next-Cursor" not in response.headers:
+            return pages
+        assert response.headers["Link"].endswith('rel="next"')
+        url = response.headers["Link"].split(">")[0].removeprefix("<")
+    raise AssertionError(f"{path}: the pages never end")
+
+
+async def test_visits_come_in_pages_each_once(scheduling: Scheduling) -> None:
+    everything = (await scheduling.client.get("/v1/visits")).json()
+    pages = await every_page(scheduling.client, "/v1/visits?limit=3")
+    assert all(len(p) == 3 for p in pages[:-1]) and 1 <= len(pages[-1]) <= 3
+    assert [v["id"] for p in pages for v in p] == [v["id"] for v in everything]
+    feed = await scheduling.client.get("/v1/visits.ics?limit=2")
+    assert feed.text.count("BEGIN:VEVENT") == 2 and "Next-Cursor" in feed.headers
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2026-12-31&to=2026-12-01", "from"),
+        ("limit=1001", "limit"),
+        ("limit=0", "limit"),
+        ("cursor=not-a-cursor", "cursor"),
+    ],
+)
+async def test_bad_list_queries_are_named(scheduling: Scheduling, query: str, field: str) -> None:
+    for path in ("/v1/visits", "/v1/visits.ics"):
+        response = await scheduling.client.get(f"{path}?{query}")
+        assert response.status_code == 422 and field in response.json()["error"]["fields"]
+
+
+async def test_the_triage_list_comes_in_pages(tmp_path: Path) -> None:
+    async with running_routing(
+        f"sqlite+aiosqlite:///{tmp_path / 'r.db'}", publisher=FakePublisher()
+    ) as routing:
+        events = [logged_event() for _ in range(5)]
+        for event in events:
+            await deliver(routing, event)
+        operators = await routing.auth("operators")
+        pages = await every_page(routing.client, "/v1/requests?status=routed&limit=2", **operators)
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert sorted(r["reference"] for p in pages for r in p) == sorted(e.subject for e in events)
+
+
+async def deliver(routing: Routing, event: object) -> None:
+    from shared.events import CONTENT_TYPE, CloudEvent
+    from shared.topics import REQUESTS_LOGGED
+
+    assert isinstance(event, CloudEvent)
+    await routing.app.state.broker.publish(
+        event.to_bytes(), REQUESTS_LOGGED, key=event.key, headers={"content-type": CONTENT_TYPE}
+    )
