@@ -3,7 +3,7 @@ by every service's HTTP layer (shared/http.py): the message says what is missing
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "Invalid", "NotFound", "Refusal"]
+__all__ = ["Conflict", "Invalid", "NotFound", "Refusal", "TooMany"]
 
 
 class Refusal(Exception):
@@ -28,6 +28,13 @@ class Invalid(Refusal):
 
     status = 422
     code = "invalid_request"
+
+
+class TooMany(Refusal):
+    """More of something than one person may ask for in a while: a 429."""
+
+    status = 429
+    code = "too_many"
 
 
 class Conflict(Refusal):

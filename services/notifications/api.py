@@ -2,19 +2,22 @@
 sent for a request."""
 # No `from __future__ import annotations`: FastAPI resolves the body models at definition.
 
-from dataclasses import dataclass
-from typing import Annotated, Self
+import math
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as FastApiPath
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from services.notifications import handlers
+from services.notifications import handlers, subscriptions
 from services.notifications.domain import Channel, mask
 from services.notifications.inbound import signed_by_gateway
 from shared.auth import PUBLIC, TokenDirectory, requires
 from shared.contracts.common import Language, Line, Phone
 from shared.credentials import Role
-from shared.http import parse_reference
+from shared.http import ApiError, parse_reference
+from shared.limits import MissLimiter
 from shared.pages import DEFAULT, Cursor, Limit, paged
 from shared.store import Database, as_utc
 
@@ -58,12 +61,35 @@ class SentView(BaseModel):
     sent_at: AwareDatetime | None
 
 
+class SubscriptionView(BaseModel):
+    id: int = Field(description="For an operator's DELETE /v1/subscriptions/{id}.")
+    community: str
+    channel: str
+    to: str | None = Field(description="Masked.")
+    status: str = Field(description="pending until the resident confirms, then confirmed.")
+    created_at: AwareDatetime
+
+    @classmethod
+    def of(cls, subscription: Any) -> "SubscriptionView":
+        return cls(
+            id=subscription.id,
+            community=subscription.community,
+            channel=subscription.channel.value,
+            to=mask(subscription.address),
+            status=subscription.status.value,
+            created_at=subscription.created_at,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class NotificationsContext:
     db: Database
     ports: handlers.Ports
     tokens: TokenDirectory
     inbound_secret: str | None
+    communities: frozenset[str]
+    asking: MissLimiter = field(default_factory=lambda: MissLimiter(10, 3600.0))
+    """Subscriptions one client may ask for in an hour."""
 
 
 def routes(ctx: NotificationsContext) -> APIRouter:
@@ -71,13 +97,65 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     operators = requires(ctx.tokens, Role.OPERATOR)
     gateway = signed_by_gateway(ctx.inbound_secret, ctx.ports.clock)
 
-    @router.post("/subscriptions", status_code=201, dependencies=[PUBLIC])
-    async def subscribe(body: Subscription) -> dict[str, str]:
+    @router.post(
+        "/subscriptions", status_code=201, response_model=SubscriptionView, dependencies=[PUBLIC]
+    )
+    async def subscribe(body: Subscription, request: Request) -> SubscriptionView:
+        client = (request.client or ("unknown", 0))[0]
+        if wait := ctx.asking.wait_seconds(client):
+            seconds = str(math.ceil(wait))
+            raise ApiError(
+                429, "too_many", f"too many subscriptions from here: try again in {seconds} s",
+                headers={"Retry-After": seconds},
+            )  # fmt: skip
+        ctx.asking.missed(client)
         channel, address = (
             (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
         )
-        await handlers.subscribe(ctx.db, ctx.ports, body.community, channel, address, body.language)
-        return {"community": body.community, "channel": channel.value, "status": "subscribed"}
+        made = await subscriptions.subscribe(
+            ctx.db, ctx.ports, ctx.communities, body.community, channel, address, body.language
+        )
+        return SubscriptionView.of(made)
+
+    @router.get("/subscriptions", response_model=list[SubscriptionView], dependencies=[operators])
+    async def subscription_list(
+        request: Request,
+        response: Response,
+        community: Annotated[Line | None, Query(max_length=100)] = None,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
+    ) -> list[SubscriptionView]:
+        found = await subscriptions.listing(ctx.db, community)
+        chosen = paged(request, response, found, limit, cursor, key=lambda s: [s.id])
+        return [SubscriptionView.of(s) for s in chosen]
+
+    @router.delete("/subscriptions/{subscription_id}", status_code=204, dependencies=[operators])
+    async def subscription_delete(
+        subscription_id: Annotated[int, FastApiPath(ge=1, le=2**31 - 1)],
+    ) -> None:
+        await subscriptions.remove(ctx.db, subscription_id)
+
+    @router.get("/subscriptions/confirm", dependencies=[PUBLIC])
+    async def confirm(token: Annotated[str, Query(min_length=8, max_length=100)]) -> dict[str, str]:
+        """The link of a confirmation e-mail: it works once."""
+        await subscriptions.confirm(ctx.db, ctx.ports, token)
+        return {"status": "confirmed"}
+
+    @router.get("/subscriptions/unsubscribe", dependencies=[PUBLIC])
+    async def unsubscribe(
+        token: Annotated[str, Query(min_length=8, max_length=100)],
+    ) -> dict[str, str]:
+        """The link every visit e-mail carries."""
+        await subscriptions.unsubscribe(ctx.db, token)
+        return {"status": "unsubscribed"}
+
+    @router.post("/subscriptions/unsubscribe", dependencies=[PUBLIC])
+    async def unsubscribe_in_one_click(
+        token: Annotated[str, Query(min_length=8, max_length=100)],
+    ) -> dict[str, str]:
+        """The mail client's own unsubscribe button (RFC 8058)."""
+        await subscriptions.unsubscribe(ctx.db, token)
+        return {"status": "unsubscribed"}
 
     @router.post("/sms/inbound", dependencies=[gateway])
     async def inbound(body: InboundSms) -> dict[str, str]:

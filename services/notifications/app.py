@@ -16,6 +16,7 @@ from services.notifications.channels import FileOutbox, Sender, SmsGateway, Smtp
 from services.notifications.dispatcher import Dispatcher, NotificationMetrics
 from services.notifications.domain import Channel, QuietHours
 from services.notifications.settings import NotificationsSettings
+from services.notifications.subscriptions import community_names
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
 from shared.metrics import new_registry
@@ -57,7 +58,7 @@ def create_app(
         NotificationMetrics(registry),
         max_attempts=settings.max_attempts,
     )
-    ports = handlers.Ports(clock=clock, wake=dispatcher.wake)
+    ports = handlers.Ports(clock=clock, wake=dispatcher.wake, public_url=settings.public_url)
     service = Service(
         name="notifications",
         description="Tells residents what happened to their request and when the office comes.",
@@ -73,6 +74,7 @@ def create_app(
                 ports,
                 TokenDirectory(db, store.credentials),
                 settings.inbound_secret.get_secret_value() if settings.inbound_secret else None,
+                community_names(settings.communities_seed),
             )
         ),
         consumes=consumes(ports),

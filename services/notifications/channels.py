@@ -7,6 +7,8 @@ import asyncio
 import json
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -26,6 +28,7 @@ class Outgoing:
     subject_ref: str  # reference number or visit id
     text: str  # the SMS, or the e-mail body
     email_subject: str
+    unsubscribe_url: str | None = None  # visit e-mails: List-Unsubscribe, one click
 
 
 class SendError(Exception):
@@ -87,15 +90,22 @@ class SmtpMailer:
         self._timeout = timeout
 
     async def send(self, message: Outgoing) -> None:
-        email = EmailMessage()
+        email = EmailMessage(policy=_LONG_LINES)
         email["From"] = self._sender
         email["To"] = message.address
         email["Subject"] = message.email_subject
         email["Message-ID"] = f"<{message.delivery_id}@mobileoffice>"  # same id on a retry
+        _unsubscribe_headers(email, message)
         email.set_content(message.text)
         try:
+            # Flattened here: aiosmtplib would fold (and so encode) a long List-Unsubscribe.
             await aiosmtplib.send(
-                email, hostname=self._host, port=self._port, timeout=self._timeout
+                email.as_bytes(),
+                sender=parseaddr(self._sender)[1],
+                recipients=[message.address],
+                hostname=self._host,
+                port=self._port,
+                timeout=self._timeout,
             )
         except aiosmtplib.SMTPRecipientsRefused:
             raise SendError("mail server refused the recipient", retryable=False) from None
@@ -104,6 +114,18 @@ class SmtpMailer:
 
     async def close(self) -> None:
         return None
+
+
+# A header that cannot be folded (a long link) stays plain rather than encoded-word, which
+# mail clients would not read as a List-Unsubscribe link.
+_LONG_LINES = SMTP.clone(max_line_length=998)
+
+
+def _unsubscribe_headers(email: EmailMessage, message: Outgoing) -> None:
+    """RFC 2369 and RFC 8058: the mail client's own unsubscribe button, one click."""
+    if message.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 class FileOutbox:
@@ -129,9 +151,10 @@ class FileOutbox:
                 with (self._folder / "sms.jsonl").open("a") as out:
                     out.write(line + "\n")
             return
-        email = EmailMessage()
+        email = EmailMessage(policy=_LONG_LINES)
         email["To"] = message.address
         email["Subject"] = message.email_subject
+        _unsubscribe_headers(email, message)
         email.set_content(message.text)
         (self._folder / f"{message.delivery_id}.eml").write_bytes(bytes(email))
 

@@ -13,8 +13,9 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.domain import Channel, DeliveryStatus
+from services.notifications.messages import MessageFacts
 from services.notifications.store import Contact, deliveries
-from services.notifications.texts import MessageFacts, Template
+from services.notifications.texts import Template
 from shared.contracts.common import Language
 from shared.store import as_utc, upsert_insert
 

@@ -33,7 +33,7 @@ from services.notifications.domain import (
     after_failure,
     what_to_do,
 )
-from services.notifications.texts import compose
+from services.notifications.messages import compose
 from shared.background import Background
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 from shared.deadletter import dead_letter_headers
@@ -169,6 +169,7 @@ class Dispatcher:
             subject_ref=due.subject,
             text=message.sms if due.channel is Channel.SMS else message.body,
             email_subject=message.subject,
+            unsubscribe_url=message.unsubscribe_url,
         )
         async with self._slots:
             try:

@@ -23,6 +23,7 @@ __all__ = [
     "Retry",
     "Send",
     "SmsCommand",
+    "SubscriptionStatus",
     "Suppress",
     "after_failure",
     "backoff_seconds",
@@ -38,6 +39,11 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SUPPRESSED = "suppressed"  # opted out (STOP), or asked for no updates
+
+
+class SubscriptionStatus(StrEnum):
+    PENDING = "pending"  # asked for; nothing about visits is sent until the resident confirms
+    CONFIRMED = "confirmed"
 
 
 class Channel(StrEnum):
@@ -155,8 +161,10 @@ def after_failure(
 
 
 class SmsCommand(StrEnum):
-    STOP = "STOP"
+    STOP = "STOP"  # every message to the number ends
+    STOP_VISITS = "STOP VISITS"  # visit news ends; updates on requests go on
     START = "START"
+    YES = "YES"  # confirms the number's pending visit subscriptions
 
     @classmethod
     def of(cls, text: str) -> SmsCommand | None:
@@ -164,10 +172,11 @@ class SmsCommand(StrEnum):
         match = _COMMAND.match(text)
         if match is None:
             return None
-        return cls.STOP if match.group(1).upper() == "STOP" else cls.START
+        word = " ".join(match.group(1).upper().split())
+        return cls.START if word == "UNSTOP" else cls(word)
 
 
-_COMMAND = re.compile(r"^\s*(STOP|START|UNSTOP)\b", re.IGNORECASE)
+_COMMAND = re.compile(r"^\s*(STOP\s+VISITS|STOP|START|UNSTOP|YES)\b", re.IGNORECASE)
 
 
 def mask(address: str | None) -> str | None:

@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import delivery_store, store
+from services.notifications import delivery_store, store, subscription_store
 from services.notifications.delivery_store import NewDelivery
 from services.notifications.domain import Channel, DeliveryStatus, SmsCommand, status_template
-from services.notifications.texts import MessageFacts, Template
+from services.notifications.messages import MessageFacts, with_links
+from services.notifications.texts import Template
 from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Received
 from shared.contracts.common import Language, UpdatesBy
@@ -33,7 +34,6 @@ __all__ = [
     "on_visit",
     "reply",
     "sent_for",
-    "subscribe",
 ]
 
 
@@ -42,6 +42,8 @@ class Ports:
     clock: Callable[[], datetime]
     wake: Callable[[], None]
     """Tells the dispatcher there is something new to send (after the commit)."""
+    public_url: str
+    """Where residents' links lead (an e-mail's confirm and unsubscribe links)."""
 
 
 async def on_logged(
@@ -141,7 +143,7 @@ async def on_visit(
                     "ends": visit.ends_at.astimezone(CAPE_TOWN).time(),
                 }
             )
-        subscribers = await store.subscribers(conn, visit.community)
+        subscribers = await subscription_store.confirmed_in(conn, visit.community)
         await delivery_store.add(
             conn,
             [
@@ -149,11 +151,11 @@ async def on_visit(
                     event_id=str(item.event.id),
                     subject=visit.visit_id,
                     template=template,
-                    facts=facts,
+                    facts=with_links(facts, s, ports.public_url),
                     status=DeliveryStatus.PENDING,
-                    channel=Channel(s.channel),
+                    channel=s.channel,
                     address=s.address,
-                    language=Language(s.language),
+                    language=s.language,
                 )
                 for s in subscribers
             ],
@@ -187,15 +189,9 @@ async def _to_resident(
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-async def subscribe(
-    db: Database, ports: Ports, community: str, channel: Channel, address: str, language: Language
-) -> None:
-    async with db.transaction() as conn:
-        await store.subscribe(conn, community, channel, address, language, ports.clock())
-
-
 async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
-    """A resident's SMS back: STOP ends every message to that number, START resumes."""
+    """A resident's SMS back: STOP ends every message to that number and START resumes them;
+    STOP VISITS ends visit news only; YES confirms the number's pending subscriptions."""
     command = SmsCommand.of(text)
     if command is None:
         return "ignored"
@@ -203,6 +199,12 @@ async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
         if command is SmsCommand.STOP:
             await store.stop(conn, sender, ports.clock())
             return "stopped"
+        if command is SmsCommand.STOP_VISITS:
+            await subscription_store.end_visits_of(conn, sender)
+            return "visits stopped"
+        if command is SmsCommand.YES:
+            confirmed = await subscription_store.confirm_pending_of(conn, sender, ports.clock())
+            return "subscribed" if confirmed else "ignored"
         await store.start(conn, sender)
     return "started"
 

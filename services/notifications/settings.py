@@ -28,6 +28,15 @@ class NotificationsSettings(ServiceSettings):
     outbox_dir: Path = ROOT / "var" / "outbox"
     quiet_hours: str = Field("20:00-07:00", description="No SMS in this window; `off` disables.")
     max_attempts: int = Field(5, ge=1, le=20)
+    public_url: str = Field(
+        "http://127.0.0.1:8003",
+        pattern=r"^https?://[^/]+$",
+        description="Where residents reach this service: the links in e-mails lead here.",
+    )
+    communities_seed: Path = Field(
+        ROOT / "deploy" / "communities.yaml",
+        description="The communities one may subscribe to (scheduling's seed file).",
+    )
     inbound_secret: SecretStr | None = Field(
         None,
         description="Shared with the SMS gateway: it signs each reply (X-MO-Signature). "

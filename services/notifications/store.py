@@ -58,7 +58,11 @@ subscriptions = Table(
     Column("channel", String(5), nullable=False),
     Column("address", String(254), nullable=False),  # phone (E.164) or e-mail
     Column("language", String(2), nullable=False),
+    Column("status", String(10), nullable=False),  # pending until the resident confirms
+    Column("confirm_hash", String(64), unique=True),  # e-mail's single-use link, hashed
+    Column("unsubscribe_token", String(64), nullable=False, unique=True),  # in every e-mail
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True)),
     UniqueConstraint("community_key", "channel", "address", name="uq_subscription"),
 )
 
@@ -121,35 +125,6 @@ async def contact_for(conn: AsyncConnection, reference: str) -> Contact | None:
     channel = Channel(row.updates_by)
     address = row.phone if channel is Channel.SMS else row.email
     return Contact(reference, channel, address, Language(row.language))
-
-
-async def subscribe(
-    conn: AsyncConnection,
-    community: str,
-    channel: Channel,
-    address: str,
-    language: Language,
-    at: datetime,
-) -> None:
-    await conn.execute(
-        upsert_insert(conn, subscriptions)
-        .values(
-            community_key=community.casefold(),
-            community=community,
-            channel=channel.value,
-            address=address,
-            language=language.value,
-            created_at=at,
-        )
-        .on_conflict_do_nothing()
-    )
-
-
-async def subscribers(conn: AsyncConnection, community: str) -> list[Any]:
-    rows = await conn.execute(
-        select(subscriptions).where(subscriptions.c.community_key == community.casefold())
-    )
-    return list(rows)
 
 
 async def stop(conn: AsyncConnection, phone: str, at: datetime) -> None:

@@ -9,26 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict
-
-from services.notifications.gsm import SEGMENT, gsm_length, to_gsm7
 from shared.contracts.common import Language
-from shared.reference import format_for_reading
 
-__all__ = [
-    "SHORTENABLE",
-    "Message",
-    "MessageFacts",
-    "Template",
-    "compose",
-    "department_name",
-    "render",
-    "visit_day",
-]
+__all__ = ["FOOTER", "LINKS", "SMS", "SUBJECT", "Template", "department_name", "visit_day"]
 
 
 class Template(StrEnum):
@@ -41,11 +27,13 @@ class Template(StrEnum):
     VISIT_SCHEDULED = "visit_scheduled"
     VISIT_CHANGED = "visit_changed"
     VISIT_CANCELLED = "visit_cancelled"
+    CONFIRM_BY_SMS = "confirm_by_sms"  # a new visit subscription, by SMS: reply YES
+    CONFIRM_BY_EMAIL = "confirm_by_email"  # by e-mail: open the link
 
 
 CALL_CENTRE: Final = "0860 103 089"
 
-_SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
+SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
     Language.EN: {
         Template.LOGGED: "Cape Town Mobile Office: your request is logged. Ref {reference}. "
         "Quote it when you follow up. Reply STOP to end SMSes.",
@@ -64,6 +52,10 @@ _SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "at {venue}.",
         Template.VISIT_CANCELLED: "Mobile Office visit to {community} on {date} at {venue} is "
         "cancelled. We will SMS the new date.",
+        Template.CONFIRM_BY_SMS: "Mobile Office: reply YES to get SMSes about visits to "
+        "{community}. Reply STOP VISITS to stop them.",
+        Template.CONFIRM_BY_EMAIL: "Mobile Office: open the link below to get e-mails about "
+        "visits to {community}.",
     },
     Language.AF: {
         Template.LOGGED: "Kaapstad Mobiele Kantoor: u versoek is aangeteken. Verw {reference}. "
@@ -83,6 +75,10 @@ _SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "{date}, {hours} by {venue}.",
         Template.VISIT_CANCELLED: "Mobiele Kantoor se besoek aan {community} op {date} by "
         "{venue} is gekanselleer. Ons SMS die nuwe datum.",
+        Template.CONFIRM_BY_SMS: "Mobiele Kantoor: antwoord YES vir SMS'e oor besoeke aan "
+        "{community}. Antwoord STOP VISITS om dit te stop.",
+        Template.CONFIRM_BY_EMAIL: "Mobiele Kantoor: open die skakel hieronder vir e-posse oor "
+        "besoeke aan {community}.",
     },
     Language.XH: {
         Template.LOGGED: "I-Ofisi eHambayo yaseKapa: isicelo sakho sibhalisiwe. Inombolo "
@@ -102,10 +98,14 @@ _SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "ngo-{date}, {hours} e-{venue}.",
         Template.VISIT_CANCELLED: "Utyelelo lwe-Ofisi eHambayo e-{community} ngo-{date} "
         "e-{venue} lurhoxisiwe. Siza kuthumela umhla omtsha.",
+        Template.CONFIRM_BY_SMS: "I-Ofisi eHambayo: phendula YES ufumane ii-SMS ngotyelelo "
+        "e-{community}. Phendula STOP VISITS ukuziyeka.",
+        Template.CONFIRM_BY_EMAIL: "I-Ofisi eHambayo: vula ikhonkco elingezantsi ufumane "
+        "ii-imeyile ngotyelelo e-{community}.",
     },
 }
 
-_SUBJECT: Final[Mapping[Language, Mapping[str, str]]] = {
+SUBJECT: Final[Mapping[Language, Mapping[str, str]]] = {
     Language.EN: {
         "request": "Your Mobile Office request {reference}",
         "visit": "Mobile Office visit to {community}",
@@ -120,7 +120,14 @@ _SUBJECT: Final[Mapping[Language, Mapping[str, str]]] = {
     },
 }
 
-_FOOTER: Final[Mapping[Language, str]] = {
+LINKS: Final[Mapping[Language, Mapping[str, str]]] = {
+    Language.EN: {"confirm": "Confirm", "unsubscribe": "Stop these e-mails"},
+    Language.AF: {"confirm": "Bevestig", "unsubscribe": "Stop hierdie e-posse"},
+    Language.XH: {"confirm": "Qinisekisa", "unsubscribe": "Yeka ezi imeyile"},
+}
+"""Labels of the links an e-mail carries, in the resident's language."""
+
+FOOTER: Final[Mapping[Language, str]] = {
     Language.EN: "You receive this because you asked the Mobile Office for updates. "
     "City of Cape Town, " + CALL_CENTRE + ".",
     Language.AF: "U ontvang dit omdat u die Mobiele Kantoor vir nuus gevra het. "
@@ -150,48 +157,6 @@ _MONTHS: Final = {
     Language.XH: tuple("Jan Feb Mat Epr Mey Jun Jul Aga Sep Okt Nov Dis".split()),  # noqa: SIM905
 }
 
-SHORTENABLE: Final = ("note", "venue", "community", "department")
-"""Parameters that may be shortened so an SMS fits one segment, longest first."""
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    sms: str
-    subject: str
-    body: str
-
-
-class MessageFacts(BaseModel):
-    """What a message is about, as stored with its delivery: facts, not wording. The words,
-    the language's day and month names and the shortening that fits one SMS are all
-    decided by `compose` at send time."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    reference: str | None = None
-    department: str | None = None  # slug
-    note: str | None = None  # a referral's: whom to contact instead
-    community: str | None = None
-    venue: str | None = None
-    date: dt.date | None = None
-    starts: dt.time | None = None  # local time of day
-    ends: dt.time | None = None
-
-
-def compose(template: Template, language: Language, facts: MessageFacts) -> Message:
-    """The message a resident receives: the one place facts become text."""
-    hours = f"{facts.starts:%H:%M}-{facts.ends:%H:%M}" if facts.starts and facts.ends else None
-    params = {
-        "reference": format_for_reading(facts.reference) if facts.reference else None,
-        "department": department_name(facts.department) if facts.department else None,
-        "note": facts.note,
-        "community": facts.community,
-        "venue": facts.venue,
-        "date": visit_day(facts.date, language) if facts.date else None,
-        "hours": hours,
-    }
-    return render(template, language, {k: v for k, v in params.items() if v is not None})
-
 
 def department_name(slug: str) -> str:
     return _SHORT_DEPARTMENTS.get(slug, slug.replace("-", " ").title())
@@ -200,32 +165,3 @@ def department_name(slug: str) -> str:
 def visit_day(day: dt.date, language: Language) -> str:
     """`Tue 8 Dec` in the resident's language."""
     return f"{_DAYS[language][day.weekday()]} {day.day} {_MONTHS[language][day.month - 1]}"
-
-
-def render(template: Template, language: Language, params: Mapping[str, str]) -> Message:
-    sms = _fit(_SMS[language][template], {k: to_gsm7(v) for k, v in params.items()})
-    kind = "visit" if template.value.startswith("visit") else "request"
-    subject = _SUBJECT[language][kind].format_map(_Defaults(params))
-    full = _SMS[language][template].format_map(_Defaults(params))
-    return Message(sms=sms, subject=subject, body=f"{full}\n\n{_FOOTER[language]}\n")
-
-
-def _fit(pattern: str, params: dict[str, str]) -> str:
-    """Shorten the longest shortenable parameter a character at a time until it fits."""
-    text = pattern.format_map(_Defaults(params))
-    while gsm_length(text) > SEGMENT:
-        candidates = [k for k in SHORTENABLE if k in params and len(params[k]) > 3]
-        if not candidates:
-            raise ValueError(f"the fixed text of {pattern[:30]!r} is longer than one SMS")
-        longest = max(candidates, key=lambda k: len(params[k]))
-        value = params[longest].removesuffix("..")
-        params[longest] = (
-            value[: max(1, len(value) - max(1, gsm_length(text) - SEGMENT))].rstrip() + ".."
-        )
-        text = pattern.format_map(_Defaults(params))
-    return text
-
-
-class _Defaults(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""

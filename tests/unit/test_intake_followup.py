@@ -92,4 +92,4 @@ async def test_a_department_note_is_public_only_when_marked_and_free_of_contact_
         )
     view = (await intake.client.get(f"/v1/requests/{reference}")).json()
     assert [h["note"] for h in view["history"][1:]] == [None, None, None, "New pipe laid"]
-    assert "0199" not in str(view) and "example.org" not in str(view)
+    assert "555 0199" not in str(view) and "example.org" not in str(view)

@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 
 from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChanged
-from shared.contracts.visits import VisitScheduled
 from shared.events import new_event
 from shared.topics import (
     REQUESTS_LOGGED,
     REQUESTS_ROUTED,
     REQUESTS_STATUS,
-    VISITS,
     source,
 )
 from tests.support.fakes import FakePublisher
@@ -111,38 +109,6 @@ async def test_an_update_that_arrives_before_the_logged_event_waits_for_it(
     texts = sorted(m["text"] for m in gateway.accepted)
     assert len(texts) == 2
     assert any("Water & Sanitation gestuur" in t for t in texts)
-
-
-async def test_visit_subscribers_hear_of_a_visit(
-    service: Notifications, gateway: SmsGatewayServer
-) -> None:
-    response = await service.client.post(
-        "/v1/subscriptions",
-        json={"community": "Khayelitsha", "phone": "0825550199", "language": "en"},
-    )
-    assert response.status_code == 201
-    day = dt.date(2026, 12, 8)
-    start = dt.datetime(2026, 12, 8, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-    data = VisitScheduled(
-        visit_id="v-2026-12-08-khayelitsha",
-        area="east",
-        community="khayelitsha",
-        venue="Khayelitsha Library",
-        date=day,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=4),
-        team="team-1",
-    )
-    await service.deliver(
-        new_event(data, source("scheduling"), data.visit_id, start),
-        VISITS,
-    )
-    await service.dispatch()
-    [sms] = gateway.accepted
-    assert sms["text"] == (
-        "Mobile Office visits khayelitsha on Tue 8 Dec, 09:30-13:30 at Khayelitsha Library. "
-        "Bring your municipal account or ID."
-    )
 
 
 async def test_a_crash_after_the_gateway_accepted_retries_with_the_same_key(

@@ -1,0 +1,122 @@
+"""Messages out of facts: what a delivery stores (`MessageFacts`) becomes, at send time and
+in one place (`compose`), the SMS, the e-mail's subject and body and its links, in the
+resident's language. Every SMS fits one 160-character GSM-7 segment: the fixed wording is
+short, and the names that vary (community, venue, department, a referral note) are shortened
+when a long one would not fit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict
+
+from services.notifications.gsm import SEGMENT, gsm_length, to_gsm7
+from services.notifications.texts import (
+    FOOTER,
+    LINKS,
+    SMS,
+    SUBJECT,
+    Template,
+    department_name,
+    visit_day,
+)
+from shared.contracts.common import Language
+from shared.reference import format_for_reading
+
+__all__ = ["SHORTENABLE", "Message", "MessageFacts", "compose", "render", "with_links"]
+
+
+SHORTENABLE: Final = ("note", "venue", "community", "department")
+"""Parameters that may be shortened so an SMS fits one segment, longest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    sms: str
+    subject: str
+    body: str
+    unsubscribe_url: str | None = None  # an e-mail's List-Unsubscribe
+
+
+class MessageFacts(BaseModel):
+    """What a message is about, as stored with its delivery: facts, not wording. The words,
+    the language's day and month names and the shortening that fits one SMS are all
+    decided by `compose` at send time."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reference: str | None = None
+    department: str | None = None  # slug
+    note: str | None = None  # a referral's: whom to contact instead
+    community: str | None = None
+    venue: str | None = None
+    date: dt.date | None = None
+    starts: dt.time | None = None  # local time of day
+    ends: dt.time | None = None
+    confirm_url: str | None = None  # a new e-mail subscription's single-use link
+    unsubscribe_url: str | None = None  # every visit e-mail carries one
+
+
+def compose(template: Template, language: Language, facts: MessageFacts) -> Message:
+    """The message a resident receives: the one place facts become text."""
+    hours = f"{facts.starts:%H:%M}-{facts.ends:%H:%M}" if facts.starts and facts.ends else None
+    params = {
+        "reference": format_for_reading(facts.reference) if facts.reference else None,
+        "department": department_name(facts.department) if facts.department else None,
+        "note": facts.note,
+        "community": facts.community,
+        "venue": facts.venue,
+        "date": visit_day(facts.date, language) if facts.date else None,
+        "hours": hours,
+    }
+    message = render(template, language, {k: v for k, v in params.items() if v is not None})
+    labels = LINKS[language]
+    links = [
+        f"{labels[name]}: {url}"
+        for name, url in (("confirm", facts.confirm_url), ("unsubscribe", facts.unsubscribe_url))
+        if url
+    ]
+    if not links:
+        return message
+    body = message.body.replace("\n\n", "\n\n" + "\n".join(links) + "\n\n", 1)
+    return Message(message.sms, message.subject, body, facts.unsubscribe_url)
+
+
+def render(template: Template, language: Language, params: Mapping[str, str]) -> Message:
+    sms = _fit(SMS[language][template], {k: to_gsm7(v) for k, v in params.items()})
+    kind = "visit" if template.value.startswith(("visit", "confirm")) else "request"
+    subject = SUBJECT[language][kind].format_map(_Defaults(params))
+    full = SMS[language][template].format_map(_Defaults(params))
+    return Message(sms=sms, subject=subject, body=f"{full}\n\n{FOOTER[language]}\n")
+
+
+def _fit(pattern: str, params: dict[str, str]) -> str:
+    """Shorten the longest shortenable parameter a character at a time until it fits."""
+    text = pattern.format_map(_Defaults(params))
+    while gsm_length(text) > SEGMENT:
+        candidates = [k for k in SHORTENABLE if k in params and len(params[k]) > 3]
+        if not candidates:
+            raise ValueError(f"the fixed text of {pattern[:30]!r} is longer than one SMS")
+        longest = max(candidates, key=lambda k: len(params[k]))
+        value = params[longest].removesuffix("..")
+        params[longest] = (
+            value[: max(1, len(value) - max(1, gsm_length(text) - SEGMENT))].rstrip() + ".."
+        )
+        text = pattern.format_map(_Defaults(params))
+    return text
+
+
+class _Defaults(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def with_links(facts: MessageFacts, subscription: Any, public_url: str) -> MessageFacts:
+    """A visit e-mail's facts with its subscription's unsubscribe link (an SMS has STOP)."""
+    if subscription.channel != "email":
+        return facts
+    url = f"{public_url}/v1/subscriptions/unsubscribe?token={subscription.unsubscribe_token}"
+    return facts.model_copy(update={"unsubscribe_url": url})

@@ -1,0 +1,179 @@
+"""For each route of each service, a call the right caller makes successfully, on a service
+prepared for it (tests/unit/test_doors.py checks every route has one)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from services.notifications import delivery_store
+from shared.events import CONTENT_TYPE
+from shared.reference import new_reference
+from shared.topics import REQUESTS_LOGGED
+from tests.support.fakes import FakePublisher
+from tests.support.intake import request_body, running_intake
+from tests.support.notifications import Notifications, running_notifications
+from tests.support.routing import logged_event, running_routing
+from tests.support.scheduling import running_scheduling
+
+
+@dataclass
+class Example:
+    """A call the right caller makes successfully."""
+
+    path: str
+    body: dict[str, Any] | None = None
+
+
+@dataclass
+class Running:
+    app: FastAPI
+    client: httpx.AsyncClient
+    publisher: FakePublisher
+    examples: dict[tuple[str, str], Example]
+
+
+@asynccontextmanager
+async def intake(tmp: Path) -> AsyncIterator[Running]:
+    publisher = FakePublisher()
+    async with running_intake(f"sqlite+aiosqlite:///{tmp / 'i.db'}", publisher=publisher) as i:
+        logged = await i.post(request_body())
+        reference = logged.json()["reference"]
+        yield Running(
+            i.app,
+            i.client,
+            publisher,
+            {
+                ("POST", "/v1/requests"): Example("/v1/requests", request_body()),
+                ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
+                ("GET", "/v1/categories"): Example("/v1/categories"),
+            },
+        )
+
+
+@asynccontextmanager
+async def routing(tmp: Path) -> AsyncIterator[Running]:
+    publisher = FakePublisher()
+    async with running_routing(f"sqlite+aiosqlite:///{tmp / 'r.db'}", publisher=publisher) as r:
+        to_assign, to_report = logged_event(), logged_event()
+        for event in (to_assign, to_report):
+            await r.app.state.broker.publish(
+                event.to_bytes(),
+                REQUESTS_LOGGED,
+                key=event.key,
+                headers={"content-type": CONTENT_TYPE},
+            )
+        rule = {"category": "parks", "area": "south", "department": "solid-waste"}
+        yield Running(
+            r.app,
+            r.client,
+            publisher,
+            {
+                ("GET", "/v1/departments"): Example("/v1/departments"),
+                ("GET", "/v1/rules"): Example("/v1/rules"),
+                ("POST", "/v1/rules"): Example("/v1/rules", {"rule": rule, "reason": "a test"}),
+                ("POST", "/v1/rules/{rule_id}/retire"): Example(
+                    "/v1/rules/1/retire", {"reason": "a test"}
+                ),
+                ("GET", "/v1/rules/history"): Example("/v1/rules/history"),
+                ("GET", "/v1/requests"): Example("/v1/requests?status=routed"),
+                ("POST", "/v1/requests/{reference}/assign"): Example(
+                    f"/v1/requests/{to_assign.subject}/assign", {"department": "revenue"}
+                ),
+                ("POST", "/v1/requests/{reference}/status"): Example(
+                    f"/v1/requests/{to_report.subject}/status", {"status": "acknowledged"}
+                ),
+            },
+        )
+
+
+@asynccontextmanager
+async def notifications(tmp: Path) -> AsyncIterator[Running]:
+    publisher = FakePublisher()
+    async with running_notifications(
+        f"sqlite+aiosqlite:///{tmp / 'n.db'}", publisher=publisher
+    ) as n:
+        first, second = [await subscribed(n, f"{name}@example.org") for name in ("a", "b")]
+        phone = await subscribed(n, None)
+        yield Running(
+            n.app,
+            n.client,
+            publisher,
+            {
+                ("POST", "/v1/subscriptions"): Example(
+                    "/v1/subscriptions", {"community": "Delft", "phone": "0825550199"}
+                ),
+                ("POST", "/v1/sms/inbound"): Example(
+                    "/v1/sms/inbound", {"from": "+27825550199", "text": "hello"}
+                ),
+                ("GET", "/v1/notifications"): Example(
+                    f"/v1/notifications?reference={new_reference()}"
+                ),
+                ("GET", "/v1/subscriptions"): Example("/v1/subscriptions"),
+                ("DELETE", "/v1/subscriptions/{subscription_id}"): Example(
+                    f"/v1/subscriptions/{phone['id']}"
+                ),
+                ("GET", "/v1/subscriptions/confirm"): Example(
+                    f"/v1/subscriptions/confirm?token={first['confirm']}"
+                ),
+                ("GET", "/v1/subscriptions/unsubscribe"): Example(
+                    f"/v1/subscriptions/unsubscribe?token={first['unsubscribe']}"
+                ),
+                ("POST", "/v1/subscriptions/unsubscribe"): Example(
+                    f"/v1/subscriptions/unsubscribe?token={second['unsubscribe']}"
+                ),
+            },
+        )
+
+
+@asynccontextmanager
+async def scheduling(tmp: Path) -> AsyncIterator[Running]:
+    publisher = FakePublisher()
+    async with running_scheduling(f"sqlite+aiosqlite:///{tmp / 's.db'}", publisher=publisher) as s:
+        [first, second, *_] = (await s.plan("2026-12")).json()["visits"]
+        yield Running(
+            s.app,
+            s.client,
+            publisher,
+            {
+                ("GET", "/v1/areas"): Example("/v1/areas"),
+                ("POST", "/v1/plans"): Example("/v1/plans", {"month": "2027-01"}),
+                ("GET", "/v1/visits"): Example("/v1/visits"),
+                ("GET", "/v1/visits.ics"): Example("/v1/visits.ics"),
+                ("POST", "/v1/visits/{visit_id}/cancel"): Example(
+                    f"/v1/visits/{first['id']}/cancel", {"reason": "hall flooded"}
+                ),
+                ("POST", "/v1/visits/{visit_id}/reschedule"): Example(
+                    f"/v1/visits/{second['id']}/reschedule",
+                    {"date": second["date"], "reason": "venue"},
+                ),
+            },
+        )
+
+
+async def subscribed(n: Notifications, email: str | None) -> dict[str, Any]:
+    """A subscription to Delft, with the tokens of its e-mail's links."""
+    address = {"email": email} if email else {"phone": "0825550199"}
+    made = (await n.client.post("/v1/subscriptions", json={"community": "Delft", **address})).json()
+    tokens: dict[str, Any] = {"id": made["id"]}
+    async with n.app.state.db.reading() as conn:
+        [delivery] = await delivery_store.for_subject(conn, f"subscription-{made['id']}")
+    for link in ("confirm", "unsubscribe"):
+        url = delivery.params.get(f"{link}_url")
+        tokens[link] = url.split("token=")[1] if url else None
+    return tokens
+
+
+SHARED = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}
+SERVICES: dict[str, Callable[[Path], Any]] = {
+    "intake": intake,
+    "routing": routing,
+    "notifications": notifications,
+    "scheduling": scheduling,
+}

@@ -1,0 +1,157 @@
+"""Visit news is opt-in: a pending subscription hears only its confirmation; YES (or the
+e-mail's link, once) starts the news; STOP VISITS and the e-mail's unsubscribe link end it,
+while updates on the resident's own requests go on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from shared.contracts.visits import VisitScheduled
+from shared.events import new_event
+from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, VISITS, source
+from tests.support.fakes import FakePublisher
+from tests.support.gateways import SmsGatewayServer, sms_gateway, smtp_server
+from tests.support.notifications import Notifications, running_notifications
+from tests.unit.test_notifications_service import PHONE, logged, routed
+
+DAY = dt.date(2026, 12, 8)
+
+
+def visit(number: int, community: str = "Khayelitsha"):
+    start = dt.datetime.combine(DAY + dt.timedelta(days=number), dt.time(9, 30)).replace(
+        tzinfo=dt.timezone(dt.timedelta(hours=2))
+    )
+    data = VisitScheduled(
+        visit_id=f"v{number}-{community.lower()}",
+        area="east",
+        community=community,
+        venue=f"{community} Library",
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=4),
+        team="team-1",
+    )
+    return new_event(data, source("scheduling"), data.visit_id, start)
+
+
+@pytest.fixture
+async def gateway() -> AsyncIterator[SmsGatewayServer]:
+    async with sms_gateway() as server:
+        yield server
+
+
+@pytest.fixture
+async def service(tmp_path: Path, gateway: SmsGatewayServer) -> AsyncIterator[Notifications]:
+    async with running_notifications(
+        f"sqlite+aiosqlite:///{tmp_path / 'n.db'}", publisher=FakePublisher(), sms_url=gateway.url
+    ) as running:
+        yield running
+
+
+def texts(gateway: SmsGatewayServer) -> list[str]:
+    return [m["text"] for m in gateway.accepted]
+
+
+async def test_pending_then_yes_then_stop_visits(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    asked = await service.client.post(
+        "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0825550199"}
+    )
+    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    await service.deliver(visit(1), VISITS)
+    await service.dispatch()
+    assert texts(gateway) == [
+        "Mobile Office: reply YES to get SMSes about visits to Khayelitsha. "
+        "Reply STOP VISITS to stop them."
+    ]  # the confirmation only: nothing about the visit while pending
+
+    assert (await service.reply(PHONE, "yes")).json() == {"action": "subscribed"}
+    await service.deliver(visit(2), VISITS)
+    await service.dispatch()
+    assert texts(gateway)[-1].startswith("Mobile Office visits Khayelitsha on Thu 10 Dec")
+
+    request = logged(language="en")  # the same resident has a request of their own
+    await service.deliver(request, REQUESTS_LOGGED)
+    await service.dispatch()
+    assert (await service.reply(PHONE, "STOP VISITS")).json() == {"action": "visits stopped"}
+    await service.deliver(visit(3), VISITS)
+    await service.deliver(routed(request.subject), REQUESTS_ROUTED)
+    await service.dispatch()
+    assert not any("Fri 11 Dec" in t for t in texts(gateway))  # no more visit news
+    assert "sent to Water & Sanitation" in texts(gateway)[-1]  # updates go on
+    listed = await service.client.get("/v1/subscriptions", headers=service.auth)
+    assert listed.json() == []
+
+
+async def test_by_email_a_single_use_link_and_an_unsubscribe_link(tmp_path: Path) -> None:
+    async with (
+        smtp_server() as smtp,
+        running_notifications(
+            f"sqlite+aiosqlite:///{tmp_path / 'n.db'}",
+            publisher=FakePublisher(),
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+        ) as service,
+    ):
+        body = {"community": "Delft", "email": "nomsa@example.org", "language": "af"}
+        await service.client.post("/v1/subscriptions", json=body)
+        await service.dispatch()
+        [confirmation] = smtp.messages
+        link = link_in(body_of(confirmation), "Bevestig")
+        assert (await service.client.get(link)).json() == {"status": "confirmed"}
+        assert (await service.client.get(link)).status_code == 404  # once only
+        await service.deliver(visit(1, "Delft"), VISITS)
+        await service.dispatch()
+        news = smtp.messages[-1]
+        unsubscribe = news["List-Unsubscribe"].strip("<>")
+        assert news["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert (
+            "http://127.0.0.1:8003" + link_in(body_of(news), "Stop hierdie e-posse") == unsubscribe
+        )
+        path = unsubscribe.removeprefix("http://127.0.0.1:8003")
+        assert (await service.client.post(path)).json() == {"status": "unsubscribed"}
+        await service.deliver(visit(2, "Delft"), VISITS)
+        await service.dispatch()
+    assert len(smtp.messages) == 2
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
+def link_in(body: str, label: str) -> str:
+    [line] = [line for line in body.splitlines() if line.startswith(f"{label}: ")]
+    return line.removeprefix(f"{label}: ").removeprefix("http://127.0.0.1:8003")
+
+
+async def test_asking_has_limits(service: Notifications) -> None:
+    unknown = await service.client.post(
+        "/v1/subscriptions", json={"community": "Atlantis Beach", "phone": "0825550199"}
+    )
+    assert unknown.status_code == 422 and "community" in unknown.json()["error"]["fields"]
+    communities = ["Khayelitsha", "Delft", "Mfuleni", "Gugulethu"]
+    answers = [
+        await service.client.post("/v1/subscriptions", json={"community": c, "phone": "0825550199"})
+        for c in communities
+    ]
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]  # 3 pending a day
+    again = await service.client.post(
+        "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0825550199"}
+    )
+    assert again.json()["id"] == answers[0].json()["id"]  # asking again sends nothing new
+    for number in range(10):
+        await service.client.post(
+            "/v1/subscriptions", json={"community": "Delft", "phone": f"08255501{number:02d}"}
+        )
+    limited = await service.client.post(
+        "/v1/subscriptions", json={"community": "Delft", "phone": "0821234567"}
+    )
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
