@@ -23,6 +23,10 @@ from shared.store import Database, as_utc
 
 __all__ = ["NotificationsContext", "routes"]
 
+LINK_TOKEN = r"^[A-Za-z0-9_-]+$"
+"""A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
+would not even reach PostgreSQL)."""
+
 
 class Subscription(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -136,14 +140,16 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         await subscriptions.remove(ctx.db, subscription_id)
 
     @router.get("/subscriptions/confirm", dependencies=[PUBLIC])
-    async def confirm(token: Annotated[str, Query(min_length=8, max_length=100)]) -> dict[str, str]:
+    async def confirm(
+        token: Annotated[str, Query(min_length=8, max_length=100, pattern=LINK_TOKEN)],
+    ) -> dict[str, str]:
         """The link of a confirmation e-mail: it works once."""
         await subscriptions.confirm(ctx.db, ctx.ports, token)
         return {"status": "confirmed"}
 
     @router.get("/subscriptions/unsubscribe", dependencies=[PUBLIC])
     async def unsubscribe(
-        token: Annotated[str, Query(min_length=8, max_length=100)],
+        token: Annotated[str, Query(min_length=8, max_length=100, pattern=LINK_TOKEN)],
     ) -> dict[str, str]:
         """The link every visit e-mail carries."""
         await subscriptions.unsubscribe(ctx.db, token)
@@ -151,7 +157,7 @@ def routes(ctx: NotificationsContext) -> APIRouter:
 
     @router.post("/subscriptions/unsubscribe", dependencies=[PUBLIC])
     async def unsubscribe_in_one_click(
-        token: Annotated[str, Query(min_length=8, max_length=100)],
+        token: Annotated[str, Query(min_length=8, max_length=100, pattern=LINK_TOKEN)],
     ) -> dict[str, str]:
         """The mail client's own unsubscribe button (RFC 8058)."""
         await subscriptions.unsubscribe(ctx.db, token)
