@@ -23,7 +23,7 @@ from shared.store import Database, as_utc
 
 __all__ = ["NotificationsContext", "routes"]
 
-LINK_TOKEN = r"^[A-Za-z0-9_-]+$"
+URL_SAFE = r"^[A-Za-z0-9_-]+$"
 """A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
 would not even reach PostgreSQL)."""
 
@@ -141,7 +141,7 @@ def routes(ctx: NotificationsContext) -> APIRouter:
 
     @router.get("/subscriptions/confirm", dependencies=[PUBLIC])
     async def confirm(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=LINK_TOKEN)],
+        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
     ) -> dict[str, str]:
         """The link of a confirmation e-mail: it works once."""
         await subscriptions.confirm(ctx.db, ctx.ports, token)
@@ -149,7 +149,7 @@ def routes(ctx: NotificationsContext) -> APIRouter:
 
     @router.get("/subscriptions/unsubscribe", dependencies=[PUBLIC])
     async def unsubscribe(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=LINK_TOKEN)],
+        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
     ) -> dict[str, str]:
         """The link every visit e-mail carries."""
         await subscriptions.unsubscribe(ctx.db, token)
@@ -157,7 +157,7 @@ def routes(ctx: NotificationsContext) -> APIRouter:
 
     @router.post("/subscriptions/unsubscribe", dependencies=[PUBLIC])
     async def unsubscribe_in_one_click(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=LINK_TOKEN)],
+        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
     ) -> dict[str, str]:
         """The mail client's own unsubscribe button (RFC 8058)."""
         await subscriptions.unsubscribe(ctx.db, token)
