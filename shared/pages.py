@@ -6,6 +6,7 @@ last item's sort key, opaque to clients, so a page does not shift when items are
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Final, TypeVar
@@ -14,7 +15,17 @@ from fastapi import Query, Request, Response
 
 from shared.refusals import Invalid
 
-__all__ = ["Cursor", "Limit", "after", "decode", "encode", "page", "paged", "send_next"]
+__all__ = [
+    "Cursor",
+    "Limit",
+    "after",
+    "date_span",
+    "decode",
+    "encode",
+    "page",
+    "paged",
+    "send_next",
+]
 
 T = TypeVar("T")
 DEFAULT: Final = 100
@@ -87,3 +98,10 @@ def paged(
     chosen, following = page(items, key, limit, cursor)
     send_next(request, response, following)
     return chosen
+
+
+def date_span(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """A list's `from` and `to`, or a 422 when `from` comes after `to`."""
+    if start and end and start > end:
+        raise Invalid("is after `to`: give the earlier day first", field="from")
+    return start, end

@@ -2,22 +2,30 @@
 # No `from __future__ import annotations` here: FastAPI must resolve `Depends(field_agent)`,
 # a local, inside Annotated at definition time.
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from prometheus_client import Counter
 
 from services.intake import handlers
 from services.intake.domain import IdempotencyConflict, UnknownVisit
-from services.intake.schemas import CategoryView, NewRequest, RequestCreated, RequestView
+from services.intake.schemas import (
+    CategoryView,
+    NewRequest,
+    RequestCreated,
+    RequestView,
+    VisitView,
+)
 from shared.auth import PUBLIC, Caller, TokenDirectory, known_caller, requires
 from shared.catalogue import CATEGORIES
+from shared.contracts.common import Line
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import MissLimiter
-from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.pages import DEFAULT, Cursor, Limit, date_span, paged
 from shared.store import Database
 
 __all__ = ["IntakeContext", "routes"]
@@ -88,6 +96,21 @@ def routes(ctx: IntakeContext) -> APIRouter:
                 ctx.lookups.missed(client)
             raise ApiError(404, "not_found", f"no request has reference {canonical}")
         return view
+
+    @router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
+    async def visits(
+        request: Request,
+        response: Response,
+        start: Annotated[dt.date | None, Query(alias="from")] = None,
+        to: Annotated[dt.date | None, Query()] = None,
+        community: Annotated[Line | None, Query(max_length=100)] = None,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
+    ) -> list[VisitView]:
+        """The visits scheduling announced, for the field app (which talks to intake only)."""
+        found = await handlers.find_visits(ctx.db, date_span(start, to), community)
+        chosen = paged(request, response, found, limit, cursor, key=lambda v: [str(v.date), v.id])
+        return [VisitView.model_validate(v, from_attributes=True) for v in chosen]
 
     @router.get("/categories", response_model=list[CategoryView], dependencies=[PUBLIC])
     async def categories(

@@ -4,6 +4,7 @@ current. Each is one transaction: the change and its outbox row commit together.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.intake import store
+from services.intake import store, visit_store
 from services.intake.domain import (
     IDEMPOTENCY_TTL,
     UNROUTABLE_NOTE,
@@ -26,7 +27,7 @@ from services.intake.schemas import HistoryEntry, NewRequest, RequestCreated, Re
 from shared.consumer import Received
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
-from shared.contracts.visits import VisitCancelled, VisitScheduled, VisitStatus
+from shared.contracts.visits import VisitCancelled, VisitScheduled
 from shared.events import InvalidEvent, new_event
 from shared.outbox import enqueue
 from shared.store import Database
@@ -35,6 +36,7 @@ from shared.topics import source
 __all__ = [
     "Logged",
     "Ports",
+    "find_visits",
     "forget_idempotency_keys",
     "get_request",
     "log_request",
@@ -79,7 +81,7 @@ async def log_request(
                     seen = await store.idempotent_reference(conn, agent, idempotency_key)
                     if seen is not None:
                         return Logged(await _replay(conn, seen, body_sha256), replayed=True)
-                if command.visit_id is not None and not await store.visit_known(
+                if command.visit_id is not None and not await visit_store.visit_known(
                     conn, command.visit_id
                 ):
                     raise UnknownVisit(command.visit_id)
@@ -153,6 +155,13 @@ async def get_request(db: Database, reference: str) -> RequestView | None:
     )
 
 
+async def find_visits(
+    db: Database, span: tuple[dt.date | None, dt.date | None], community: str | None
+) -> list[visit_store.Visit]:
+    async with db.reading() as conn:
+        return await visit_store.find(conn, *span, community)
+
+
 async def forget_idempotency_keys(db: Database, clock: Callable[[], datetime]) -> int:
     async with db.transaction() as conn:
         forgotten = await store.forget_idempotency_keys(conn, clock() - IDEMPOTENCY_TTL)
@@ -206,8 +215,8 @@ async def _record(
 async def on_visit_announced(conn: AsyncConnection, item: Received[VisitScheduled]) -> None:
     """Remember the visits scheduling announced (or moved), so a request can name the one it
     was logged at, and a typo in a visit id is refused at once."""
-    await store.remember_visit(conn, item.data.visit_id, VisitStatus.SCHEDULED)
+    await visit_store.remember_scheduled(conn, item.data)
 
 
 async def on_visit_cancelled(conn: AsyncConnection, item: Received[VisitCancelled]) -> None:
-    await store.remember_visit(conn, item.data.visit_id, VisitStatus.CANCELLED)
+    await visit_store.remember_cancelled(conn, item.data)

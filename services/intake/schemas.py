@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Self
 
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
 from shared.catalogue import CATEGORY_CODES
 from shared.contracts.common import Language, Line, Phone, RequestStatus, Text, UpdatesBy
 from shared.contracts.requests import Location
+from shared.contracts.visits import VisitStatus
 
 __all__ = [
     "CategoryView",
@@ -26,6 +28,7 @@ __all__ = [
     "RequestCreated",
     "RequestView",
     "Resident",
+    "VisitView",
 ]
 
 
@@ -108,6 +111,19 @@ class RequestView(BaseModel):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     history: list[HistoryEntry]
+
+
+class VisitView(BaseModel):
+    """A visit of the Mobile Office, as the field app needs it to preselect today's."""
+
+    id: str
+    status: VisitStatus
+    area: str
+    community: str
+    venue: str
+    date: dt.date
+    starts_at: AwareDatetime | None = Field(description="Local time; none if only cancelled.")
+    ends_at: AwareDatetime | None
 
 
 class CategoryView(BaseModel):

@@ -29,11 +29,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.common import RequestStatus
-from shared.contracts.visits import VisitStatus
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
-from shared.store import as_utc, upsert_insert
+from shared.store import as_utc
 
 metadata = MetaData()
 outbox = define_outbox(metadata)
@@ -77,14 +76,6 @@ idempotency_keys = Table(
     Column("body_sha256", String(64), nullable=False),
     Column("reference", String(10), ForeignKey("requests.reference"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-
-visits = Table(
-    "visits",
-    metadata,
-    Column("id", String(140), primary_key=True),
-    Column("status", String(10), nullable=False),
 )
 
 
@@ -216,15 +207,3 @@ async def apply_status(
         insert(history).values(reference=reference, status=status.value, at=at, note=note)
     )
     return True
-
-
-async def visit_known(conn: AsyncConnection, visit_id: str) -> bool:
-    return await conn.scalar(select(visits.c.id).where(visits.c.id == visit_id)) is not None
-
-
-async def remember_visit(conn: AsyncConnection, visit_id: str, status: VisitStatus) -> None:
-    await conn.execute(
-        upsert_insert(conn, visits)
-        .values(id=visit_id, status=status.value)
-        .on_conflict_do_update(index_elements=["id"], set_={"status": status.value})
-    )

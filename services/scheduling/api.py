@@ -16,8 +16,7 @@ from shared.contracts.common import Area, Line, Text
 from shared.contracts.visits import VisitStatus
 from shared.credentials import Role
 from shared.http import ApiError
-from shared.pages import DEFAULT, Cursor, Limit, page, paged, send_next
-from shared.refusals import Invalid
+from shared.pages import DEFAULT, Cursor, Limit, date_span, page, paged, send_next
 from shared.store import Database
 
 __all__ = ["routes"]
@@ -129,7 +128,7 @@ def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRo
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> list[VisitView]:
-        found = await handlers.find_visits(db, _span(start, to), area, community)
+        found = await handlers.find_visits(db, date_span(start, to), area, community)
         chosen = paged(request, response, found, limit, cursor, key=_visit_key)
         return [VisitView.of(v) for v in chosen]
 
@@ -142,7 +141,7 @@ def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRo
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> Response:
-        found = await handlers.find_visits(db, _span(start, to), None, community)
+        found = await handlers.find_visits(db, date_span(start, to), None, community)
         chosen, following = page(found, _visit_key, limit, cursor)
         title = f"Mobile Office in {community}" if community else "Mobile Office visits"
         body = to_ics(chosen, title, ports.clock())
@@ -162,12 +161,6 @@ def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRo
         return VisitView.of(moved)
 
     return router
-
-
-def _span(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
-    if start and end and start > end:
-        raise Invalid("is after `to`: give the earlier day first", field="from")
-    return start, end
 
 
 def _visit_key(visit: Visit) -> list[str]:

@@ -53,6 +53,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/requests"): Example("/v1/requests", request_body()),
                 ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
                 ("GET", "/v1/categories"): Example("/v1/categories"),
+                ("GET", "/v1/visits"): Example("/v1/visits"),
             },
         )
 

@@ -12,7 +12,7 @@ from services.intake.handlers import forget_idempotency_keys
 from services.intake.store import metadata
 from shared import credentials
 from shared.credentials import Role
-from shared.events import CONTENT_TYPE, parse_event
+from shared.events import parse_event
 from shared.reference import new_reference, parse
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
@@ -170,36 +170,6 @@ async def test_a_broker_outage_delays_but_never_loses_the_event(
     publisher.down = False
     await intake.drain_outbox()
     assert [m.key for m in publisher.sent] == [reference.encode()]
-
-
-async def test_a_visit_id_must_be_one_scheduling_announced(intake: Intake) -> None:
-    import datetime as dt
-
-    from shared.contracts.visits import VisitScheduled
-    from shared.events import new_event
-    from shared.topics import VISITS, source
-
-    unknown = await intake.post(request_body(visit_id="2026-12-08-khayelitsha"))
-    assert unknown.status_code == 422
-    assert "visit_id" in unknown.json()["error"]["fields"]
-
-    start = dt.datetime(2026, 12, 8, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-    data = VisitScheduled(
-        visit_id="2026-12-08-khayelitsha",
-        area="east",
-        community="Khayelitsha",
-        venue="Khayelitsha Library",
-        date=start.date(),
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=4),
-        team="mobile-office-1",
-    )
-    event = new_event(data, source("scheduling"), data.visit_id, start)
-    await intake.app.state.broker.publish(
-        event.to_bytes(), VISITS, key=event.key, headers={"content-type": CONTENT_TYPE}
-    )
-    known = await intake.post(request_body(visit_id="2026-12-08-khayelitsha"))
-    assert known.status_code == 201
 
 
 async def test_idempotency_keys_are_forgotten_after_a_day(tmp_path: Path) -> None:
