@@ -12,13 +12,14 @@ effect everywhere within `REMEMBER_SECONDS`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
 from fastapi import Header, params
 from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.credentials import Holder, Role, hash_token, holder_of
 from shared.http import ApiError
@@ -48,6 +49,7 @@ _WHOSE: Final = {
 class Caller:
     name: str
     role: Role
+    device: str | None = None  # the field app's device it called from, if paired
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -71,9 +73,12 @@ class TokenDirectory:
         ttl: float = REMEMBER_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         max_entries: int = 1000,
+        also: Callable[[AsyncConnection, str], Awaitable[Holder | None]] | None = None,
     ) -> None:
+        """`also` finds holders of other kinds of token (intake's paired devices)."""
         self._db = db
         self._table = table
+        self._also = also
         self._ttl = ttl
         self._clock = clock
         self._max_entries = max_entries
@@ -87,6 +92,8 @@ class TokenDirectory:
             return cached[0]
         async with self._db.reading() as conn:
             found = await holder_of(conn, self._table, token_hash)
+            if found is None and self._also is not None:
+                found = await self._also(conn, token_hash)
         if found is not None:
             if len(self._known) >= self._max_entries:
                 self._known.clear()
@@ -101,7 +108,7 @@ async def known_caller(directory: TokenDirectory, authorization: str | None) -> 
     holder = None if token is None else await directory.holder(token)
     if holder is None or holder.revoked or holder.expired(datetime.now(UTC)):
         return None
-    return Caller(holder.name, holder.role)
+    return Caller(holder.name, holder.role, holder.device)
 
 
 def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:
@@ -118,12 +125,17 @@ def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:
         if holder is None:
             raise ApiError(401, "unauthenticated", f"this token is not {whose} token")
         if holder.revoked:
-            raise ApiError(403, "revoked", f"this token of {holder.name} has been revoked")
+            what = f"device {holder.device} of" if holder.device else "this token of"
+            raise ApiError(
+                403, "revoked", f"{what} {holder.name} has been revoked: nothing is taken from it"
+            )
         if holder.expired(datetime.now(UTC)):
+            if holder.device:  # the app keeps its queue and asks to pair again
+                raise ApiError(401, "expired", "this device's pairing has expired: pair again")
             raise ApiError(403, "expired", f"this token of {holder.name} has expired")
         if holder.role not in roles:
             raise ApiError(403, "forbidden", f"only {whose} token may do this")
-        return Caller(holder.name, holder.role)
+        return Caller(holder.name, holder.role, holder.device)
 
     caller.access = frozenset(roles)  # type: ignore[attr-defined]
     return params.Depends(caller)

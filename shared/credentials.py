@@ -50,6 +50,7 @@ class Holder:
     role: Role
     revoked: bool
     expires_at: datetime | None
+    device: str | None = None  # a field app's device, paired for this agent
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and self.expires_at <= now

@@ -13,7 +13,15 @@ import secrets
 from collections.abc import Callable
 from typing import Final
 
-__all__ = ["InvalidReference", "damm_digit", "format_for_reading", "new_reference", "parse"]
+__all__ = [
+    "DRAWN",
+    "LEASED",
+    "InvalidReference",
+    "damm_digit",
+    "format_for_reading",
+    "new_reference",
+    "parse",
+]
 
 # The Damm algorithm's totally anti-symmetric quasigroup of order 10 (Damm, 2004).
 _DAMM: Final = (
@@ -44,8 +52,19 @@ def damm_digit(digits: str) -> int:
     return interim
 
 
-def new_reference(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
-    body = str(1 + randbelow(8)) + "".join(str(randbelow(10)) for _ in range(LENGTH - 2))
+DRAWN: Final = "5678"
+"""First digits of the numbers intake draws for a request as it arrives."""
+LEASED: Final = "1234"
+"""First digits of the numbers leased to field devices ahead, for when they have no signal:
+the two never meet."""
+
+
+def new_reference(
+    randbelow: Callable[[int], int] = secrets.randbelow, first_digits: str = DRAWN
+) -> str:
+    body = first_digits[randbelow(len(first_digits))] + "".join(
+        str(randbelow(10)) for _ in range(LENGTH - 2)
+    )
     return body + str(damm_digit(body))
 
 

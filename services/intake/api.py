@@ -10,11 +10,15 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from prometheus_client import Counter
 
-from services.intake import handlers
+from services.intake import devices, handlers
 from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import (
     CategoryView,
+    LeaseAsked,
+    Leased,
     NewRequest,
+    PairedDevice,
+    Pairing,
     RequestCreated,
     RequestView,
     VisitView,
@@ -26,6 +30,7 @@ from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import MissLimiter
 from shared.pages import DEFAULT, Cursor, Limit, date_span, paged
+from shared.refusals import Invalid
 from shared.store import Database
 
 __all__ = ["IntakeContext", "routes"]
@@ -53,7 +58,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
     ) -> RequestCreated:
         try:
             logged = await handlers.log_request(
-                ctx.db, body, agent.name, idempotency_key, ctx.ports
+                ctx.db, body, agent.name, idempotency_key, ctx.ports, agent.device
             )
         except UnknownVisit:
             message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"
@@ -92,10 +97,51 @@ def routes(ctx: IntakeContext) -> APIRouter:
         canonical = parse_reference(reference)
         view = await handlers.get_request(ctx.db, canonical)
         if view is None:
+            if await devices.still_on_a_device(ctx.db, canonical):
+                raise ApiError(
+                    404,
+                    "not_yet_received",
+                    f"request {canonical} was logged on a field agent's device and has not "
+                    "reached the City yet: it will once the device has signal",
+                )
             if client is not None:
                 ctx.lookups.missed(client)
             raise ApiError(404, "not_found", f"no request has reference {canonical}")
         return view
+
+    @router.post("/devices", status_code=201, response_model=PairedDevice, dependencies=[PUBLIC])
+    async def pair_device(body: Pairing, request: Request) -> PairedDevice:
+        """A field app pairs with the code an agent got from the office (valid 10 minutes)."""
+        client = (request.client or ("unknown", 0))[0]
+        if wait := ctx.lookups.wait_seconds(client):
+            seconds = str(math.ceil(wait))
+            raise ApiError(
+                429, "too_many_codes", f"too many wrong codes from here: try again in {seconds} s",
+                headers={"Retry-After": seconds},
+            )  # fmt: skip
+        try:
+            paired = await devices.pair(ctx.db, body.code, body.name, ctx.ports.clock())
+        except Invalid:
+            ctx.lookups.missed(client)
+            raise
+        return PairedDevice(
+            device_id=paired.device_id,
+            agent=paired.agent,
+            token=paired.token,
+            expires_at=paired.expires_at,
+        )
+
+    @router.post("/devices/{device_id}/references", status_code=201, response_model=Leased)
+    async def lease(
+        device_id: str, body: LeaseAsked, agent: Annotated[Caller, field_agent]
+    ) -> Leased:
+        """Reference numbers for the device to hand out when it has no signal."""
+        if agent.device != device_id:
+            raise ApiError(403, "forbidden", "only the device itself leases its numbers")
+        references, expires_at = await devices.lease_references(
+            ctx.db, device_id, body.count, ctx.ports.clock()
+        )
+        return Leased(references=references, expires_at=expires_at)
 
     @router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
     async def visits(

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from faststream import FastStream
 from prometheus_client import Counter
 
-from services.intake import handlers, store
+from services.intake import device_store, handlers, store
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.settings import IntakeSettings
@@ -46,7 +46,7 @@ def create_app(
     )
     context = IntakeContext(
         db=db,
-        tokens=TokenDirectory(db, store.credentials),
+        tokens=TokenDirectory(db, store.credentials, also=device_store.device_holder),
         ports=ports,
         logged_total=Counter(
             "mo_intake_requests_logged_total",

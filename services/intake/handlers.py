@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import store, visit_store
+from services.intake.devices import claim
 from services.intake.domain import (
     IDEMPOTENCY_TTL,
     UNROUTABLE_NOTE,
@@ -65,13 +66,19 @@ class Logged:
 
 
 async def log_request(
-    db: Database, command: NewRequest, agent: str, idempotency_key: str | None, ports: Ports
+    db: Database,
+    command: NewRequest,
+    agent: str,
+    idempotency_key: str | None,
+    ports: Ports,
+    device: str | None = None,
 ) -> Logged:
     """Record the request and stage its `request.logged` event in one transaction.
 
     A repeated Idempotency-Key with the same body answers with the first reference and
     stages nothing; with another body it is refused. A reference collision or a concurrent
-    first use of the same key rolls back and tries again.
+    first use of the same key rolls back and tries again. A `reference` the field app sends
+    must be leased to its `device` (see devices.claim).
     """
     body_sha256 = fingerprint(command)
     for attempt in range(_ATTEMPTS):
@@ -86,7 +93,13 @@ async def log_request(
                 ):
                     raise UnknownVisit(command.visit_id)
                 now = ports.clock()
-                reference = ports.new_reference()
+                if command.reference is None:
+                    reference = ports.new_reference()
+                elif await claim(conn, command.reference, device, body_sha256, now):
+                    reference = command.reference
+                else:  # this very request reached us before: answer as then
+                    seen = (body_sha256, command.reference)
+                    return Logged(await _replay(conn, seen, body_sha256), replayed=True)
                 await store.insert_request(
                     conn,
                     reference=reference,

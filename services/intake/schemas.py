@@ -24,7 +24,11 @@ from shared.contracts.visits import VisitStatus
 __all__ = [
     "CategoryView",
     "HistoryEntry",
+    "LeaseAsked",
+    "Leased",
     "NewRequest",
+    "PairedDevice",
+    "Pairing",
     "RequestCreated",
     "RequestView",
     "Resident",
@@ -79,6 +83,12 @@ class NewRequest(BaseModel):
     resident: Resident | None = None
     account_number: str | None = Field(None, pattern=r"^\d{6,12}$", description="6 to 12 digits.")
     visit_id: Line | None = Field(None, min_length=1, max_length=64)
+    reference: str | None = Field(
+        None,
+        pattern=r"^\d{10}$",
+        description="A number leased to the sending device (the field app, offline): the "
+        "one the resident was given. Without it, intake draws one.",
+    )
 
     @field_validator("category")
     @classmethod
@@ -124,6 +134,31 @@ class VisitView(BaseModel):
     date: dt.date
     starts_at: AwareDatetime | None = Field(description="Local time; none if only cancelled.")
     ends_at: AwareDatetime | None
+
+
+class Pairing(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=8, max_length=8, pattern=r"^[A-Za-z0-9]+$")
+    name: Line | None = Field(None, max_length=100, description="What to call the device.")
+
+
+class PairedDevice(BaseModel):
+    device_id: str
+    agent: str
+    token: str = Field(description="The device's credential: shown once, keep it on the device.")
+    expires_at: AwareDatetime
+
+
+class LeaseAsked(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(50, ge=1, le=100)
+
+
+class Leased(BaseModel):
+    references: list[str]
+    expires_at: AwareDatetime = Field(description="Hand them out until then.")
 
 
 class CategoryView(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from services.intake import devices
 from services.notifications import delivery_store
 from shared.events import CONTENT_TYPE
 from shared.reference import new_reference
@@ -29,6 +30,7 @@ class Example:
 
     path: str
     body: dict[str, Any] | None = None
+    token: str | None = None  # the right caller's, where a role's token is not enough
 
 
 @dataclass
@@ -45,6 +47,9 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
     async with running_intake(f"sqlite+aiosqlite:///{tmp / 'i.db'}", publisher=publisher) as i:
         logged = await i.post(request_body())
         reference = logged.json()["reference"]
+        db, now = i.app.state.db, i.app.state.ports.clock()
+        device = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
+        code = await devices.new_pairing_code(db, "a", now)
         yield Running(
             i.app,
             i.client,
@@ -53,6 +58,10 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/requests"): Example("/v1/requests", request_body()),
                 ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
                 ("GET", "/v1/categories"): Example("/v1/categories"),
+                ("POST", "/v1/devices"): Example("/v1/devices", {"code": code}),
+                ("POST", "/v1/devices/{device_id}/references"): Example(
+                    f"/v1/devices/{device.device_id}/references", {"count": 5}, device.token
+                ),
                 ("GET", "/v1/visits"): Example("/v1/visits"),
             },
         )

@@ -1,0 +1,61 @@
+"""Field agents' devices (the field app):
+
+    python -m services.intake.agents pair AGENT          # a code for the app, valid 10 minutes
+    python -m services.intake.agents devices AGENT       # the agent's devices
+    python -m services.intake.agents revoke-device ID    # a lost tablet: nothing more from it
+
+Agents themselves, and their tokens, are managed with deploy/credentials.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime
+
+from services.intake import device_store, devices, store
+from services.intake.settings import IntakeSettings
+from shared.settings import load_settings
+from shared.store import Database
+
+
+async def _run(args: argparse.Namespace) -> str:
+    db = Database(load_settings(IntakeSettings).database_url)
+    now = datetime.now(UTC)
+    try:
+        await db.create_schema(store.metadata)
+        if args.command == "pair":
+            code = await devices.new_pairing_code(db, args.agent, now)
+            return f"pairing code for {args.agent}: {code} (type it into the app within 10 minutes)"
+        if args.command == "revoke-device":
+            await devices.revoke(db, args.device, now)
+            return f"device {args.device} revoked: requests still queued on it will be refused"
+        async with db.reading() as conn:
+            found = await device_store.devices_of(conn, args.agent)
+        return (
+            "\n".join(
+                f"{d.id}\t{d.name or '-'}\tpaired {d.created_at:%Y-%m-%d}\t"
+                + ("revoked" if d.revoked else f"until {d.expires_at:%Y-%m-%d}")
+                for d in found
+            )
+            or f"{args.agent} has no devices"
+        )
+    finally:
+        await db.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.intake.agents",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("pair", help="a pairing code for a new device").add_argument("agent")
+    sub.add_parser("devices", help="an agent's devices").add_argument("agent")
+    sub.add_parser("revoke-device", help="refuse a device from now on").add_argument("device")
+    print(asyncio.run(_run(parser.parse_args(argv))))
+
+
+if __name__ == "__main__":
+    main()
