@@ -5,11 +5,20 @@ a few dozen misses a minute per replica."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable
 
-__all__ = ["MissLimiter"]
+from fastapi import Request
+
+from shared.http import ApiError
+
+__all__ = ["MissLimiter", "client_address"]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 class MissLimiter:
@@ -32,6 +41,14 @@ class MissLimiter:
         if recent is None or len(recent) < self._misses:
             return 0.0
         return max(0.0, recent[0] + self._window - self._clock())
+
+    def refuse_if_waiting(self, client: str, code: str, what: str) -> None:
+        """A 429 with Retry-After while `client` must wait; `what` says what it did too often."""
+        if wait := self.wait_seconds(client):
+            seconds = str(math.ceil(wait))
+            raise ApiError(
+                429, code, f"{what}: try again in {seconds} s", headers={"Retry-After": seconds}
+            )
 
     def missed(self, client: str) -> None:
         if client not in self._seen and len(self._seen) >= self._max_clients:

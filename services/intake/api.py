@@ -3,7 +3,6 @@
 # a local, inside Annotated at definition time.
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -28,7 +27,7 @@ from shared.catalogue import CATEGORIES
 from shared.contracts.common import Line
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
-from shared.limits import MissLimiter
+from shared.limits import MissLimiter, client_address
 from shared.pages import DEFAULT, Cursor, Limit, date_span, paged
 from shared.refusals import Invalid
 from shared.store import Database
@@ -85,14 +84,10 @@ def routes(ctx: IntakeContext) -> APIRouter:
         # A client whose guesses keep missing waits: references cannot be walked. Agents
         # and operators, who look up many for residents, are not counted.
         caller = await known_caller(ctx.tokens, authorization)
-        client = None if caller is not None else (request.client or ("unknown", 0))[0]
-        if client is not None and (wait := ctx.lookups.wait_seconds(client)):
-            seconds = str(math.ceil(wait))
-            raise ApiError(
-                429,
-                "too_many_unknown_references",
-                f"too many unknown reference numbers from here: try again in {seconds} s",
-                headers={"Retry-After": seconds},
+        client = None if caller is not None else client_address(request)
+        if client is not None:
+            ctx.lookups.refuse_if_waiting(
+                client, "too_many_unknown_references", "too many unknown reference numbers here"
             )
         canonical = parse_reference(reference)
         view = await handlers.get_request(ctx.db, canonical)
@@ -112,13 +107,8 @@ def routes(ctx: IntakeContext) -> APIRouter:
     @router.post("/devices", status_code=201, response_model=PairedDevice, dependencies=[PUBLIC])
     async def pair_device(body: Pairing, request: Request) -> PairedDevice:
         """A field app pairs with the code an agent got from the office (valid 10 minutes)."""
-        client = (request.client or ("unknown", 0))[0]
-        if wait := ctx.lookups.wait_seconds(client):
-            seconds = str(math.ceil(wait))
-            raise ApiError(
-                429, "too_many_codes", f"too many wrong codes from here: try again in {seconds} s",
-                headers={"Retry-After": seconds},
-            )  # fmt: skip
+        client = client_address(request)
+        ctx.lookups.refuse_if_waiting(client, "too_many_codes", "too many wrong codes from here")
         try:
             paired = await devices.pair(ctx.db, body.code, body.name, ctx.ports.clock())
         except Invalid:

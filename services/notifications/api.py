@@ -2,7 +2,6 @@
 sent for a request."""
 # No `from __future__ import annotations`: FastAPI resolves the body models at definition.
 
-import math
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Self
 
@@ -16,8 +15,8 @@ from services.notifications.inbound import signed_by_gateway
 from shared.auth import PUBLIC, TokenDirectory, requires
 from shared.contracts.common import Language, Line, Phone
 from shared.credentials import Role
-from shared.http import ApiError, parse_reference
-from shared.limits import MissLimiter
+from shared.http import parse_reference
+from shared.limits import MissLimiter, client_address
 from shared.pages import DEFAULT, Cursor, Limit, paged
 from shared.store import Database, as_utc
 
@@ -105,13 +104,8 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         "/subscriptions", status_code=201, response_model=SubscriptionView, dependencies=[PUBLIC]
     )
     async def subscribe(body: Subscription, request: Request) -> SubscriptionView:
-        client = (request.client or ("unknown", 0))[0]
-        if wait := ctx.asking.wait_seconds(client):
-            seconds = str(math.ceil(wait))
-            raise ApiError(
-                429, "too_many", f"too many subscriptions from here: try again in {seconds} s",
-                headers={"Retry-After": seconds},
-            )  # fmt: skip
+        client = client_address(request)
+        ctx.asking.refuse_if_waiting(client, "too_many", "too many subscriptions from here")
         ctx.asking.missed(client)
         channel, address = (
             (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
