@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 
 from services.intake import device_store, devices, store
 from services.intake.settings import IntakeSettings
+from shared import credentials
+from shared.credentials import Role
+from shared.refusals import Refusal
 from shared.settings import load_settings
 from shared.store import Database
 
@@ -25,6 +28,12 @@ async def _run(args: argparse.Namespace) -> str:
     try:
         await db.create_schema(store.metadata)
         if args.command == "pair":
+            working = await credentials.holders(db, store.credentials)
+            if not working.get((args.agent, Role.FIELD_AGENT)):
+                raise SystemExit(
+                    f"no field agent {args.agent!r} with a working token: "
+                    "deploy/credentials.py add NAME --role field-agent first"
+                )
             code = await devices.new_pairing_code(db, args.agent, now)
             return f"pairing code for {args.agent}: {code} (type it into the app within 10 minutes)"
         if args.command == "revoke-device":
@@ -54,7 +63,10 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("pair", help="a pairing code for a new device").add_argument("agent")
     sub.add_parser("devices", help="an agent's devices").add_argument("agent")
     sub.add_parser("revoke-device", help="refuse a device from now on").add_argument("device")
-    print(asyncio.run(_run(parser.parse_args(argv))))
+    try:
+        print(asyncio.run(_run(parser.parse_args(argv))))
+    except Refusal as refused:
+        raise SystemExit(str(refused)) from None
 
 
 if __name__ == "__main__":
