@@ -7,15 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
 
-from shared.catalogue import DEPARTMENTS
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority
 
 __all__ = [
-    "OPERATORS",
-    "TEAMS",
     "TRANSITIONS",
     "Rule",
     "RuleAction",
@@ -24,12 +20,6 @@ __all__ = [
     "due_at",
     "transition_refusal",
 ]
-
-OPERATORS: Final = "operators"
-"""The Mobile Office's own team: triage, hand assignment, rules."""
-
-TEAMS: Final = (*(d.slug for d in DEPARTMENTS), OPERATORS)
-"""Who may hold routing's credentials: each department's team, and the operators."""
 
 
 class RuleAction(StrEnum):
