@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka-test kafka-bench postgres run up down test lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench postgres browser run up down test lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -36,6 +36,12 @@ kafka-bench: install
 postgres:
 	@bash deploy/postgres/setup.sh
 
+# The field app's tests drive Debian's Chromium (Playwright's own browser download cannot work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "browser: installing Debian's chromium"; \
+		apt-get update -qq && apt-get install -y -q chromium >/dev/null; }
+
 run: install
 	$(PY) deploy/run.py run
 
@@ -53,7 +59,7 @@ lint: install
 deploy-check:
 	@bash deploy/prometheus/check.sh
 
-test: install kafka-test postgres lint deploy-check
+test: install kafka-test postgres browser lint deploy-check
 	MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 unit: install

@@ -7,11 +7,11 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 from prometheus_client import Counter
 
-from services.intake import device_store, handlers, store
+from services.intake import device_store, field_app, handlers, store
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.settings import IntakeSettings
@@ -66,7 +66,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=routes(context),
+        router=_routes(context),
         consumes=CONSUMES,
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
@@ -76,6 +76,14 @@ def create_app(
         state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)
+
+
+def _routes(context: IntakeContext) -> APIRouter:
+    """The API, and the field app's files beside it (one origin for the app)."""
+    router = APIRouter()
+    router.include_router(routes(context))
+    router.include_router(field_app.routes())
+    return router
 
 
 def asyncapi() -> FastStream:

@@ -59,6 +59,9 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
                 ("GET", "/v1/categories"): Example("/v1/categories"),
                 ("POST", "/v1/devices"): Example("/v1/devices", {"code": code}),
+                ("GET", "/field"): Example("/field"),
+                ("GET", "/field/"): Example("/field/"),
+                ("GET", "/field/{name}"): Example("/field/app.js"),
                 ("POST", "/v1/devices/{device_id}/references"): Example(
                     f"/v1/devices/{device.device_id}/references", {"count": 5}, device.token
                 ),

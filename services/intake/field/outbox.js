@@ -1,0 +1,73 @@
+// The device's own store (IndexedDB): its pairing, its leased reference numbers and every
+// request it logged, each written before anything is sent, so nothing is lost offline.
+const NAME = "mobile-office";
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(NAME, 1);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore("kv");
+      request.result.createObjectStore("outbox", { keyPath: "id" });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function done(transaction) {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+  });
+}
+
+function result(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+export async function get(key) {
+  const db = await open();
+  return result(db.transaction("kv").objectStore("kv").get(key));
+}
+
+export async function set(key, value) {
+  const db = await open();
+  const transaction = db.transaction("kv", "readwrite");
+  transaction.objectStore("kv").put(value, key);
+  return done(transaction);
+}
+
+export async function all() {
+  const db = await open();
+  const items = await result(db.transaction("outbox").objectStore("outbox").getAll());
+  return items.sort((a, b) => a.created - b.created);
+}
+
+export async function put(item) {
+  const db = await open();
+  const transaction = db.transaction("outbox", "readwrite");
+  transaction.objectStore("outbox").put(item);
+  return done(transaction);
+}
+
+// Takes the next leased number and queues the request under it in one transaction: a number
+// is never given to two residents, nor lost between the two writes.
+export async function queueWithNextNumber(makeItem) {
+  const db = await open();
+  const transaction = db.transaction(["kv", "outbox"], "readwrite");
+  const kv = transaction.objectStore("kv");
+  const leases = (await result(kv.get("leases"))) || [];
+  if (!leases.length) {
+    transaction.abort();
+    return null;
+  }
+  const item = makeItem(leases.shift());
+  kv.put(leases, "leases");
+  transaction.objectStore("outbox").put(item);
+  await done(transaction);
+  return item;
+}

@@ -1,0 +1,34 @@
+// The app shell, cached at install: the app opens with no network after its first load.
+// A new VERSION replaces the cache. Requests to the API are never cached.
+const VERSION = "field-v1";
+const SHELL = [
+  "/field/", "/field/app.js", "/field/outbox.js", "/field/words.js",
+  "/field/styles.css", "/field/manifest.webmanifest", "/field/icon.svg",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== VERSION).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || !url.pathname.startsWith("/field/")) return;
+  event.respondWith(
+    caches.match(event.request, { ignoreSearch: true }).then((hit) => hit || fetch(event.request)),
+  );
+});
+
+// Background Sync where the browser has it; the app never depends on it.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "send-outbox") {
+    event.waitUntil(self.clients.matchAll().then((all) => all.forEach((c) => c.postMessage("send"))));
+  }
+});
