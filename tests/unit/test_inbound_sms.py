@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -14,7 +14,7 @@ import pytest
 from services.notifications.inbound import signature
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS
 from tests.support.fakes import FakePublisher
-from tests.support.gateways import SmsGatewayServer, sms_gateway
+from tests.support.gateways import SmsGatewayServer
 from tests.support.notifications import (
     INBOUND_SECRET,
     NOON,
@@ -22,20 +22,6 @@ from tests.support.notifications import (
     running_notifications,
 )
 from tests.unit.test_notifications_service import PHONE, logged, routed, status
-
-
-@pytest.fixture
-async def gateway() -> AsyncIterator[SmsGatewayServer]:
-    async with sms_gateway() as server:
-        yield server
-
-
-@pytest.fixture
-async def service(tmp_path: Path, gateway: SmsGatewayServer) -> AsyncIterator[Notifications]:
-    async with running_notifications(
-        f"sqlite+aiosqlite:///{tmp_path / 'n.db'}", publisher=FakePublisher(), sms_url=gateway.url
-    ) as running:
-        yield running
 
 
 async def post(

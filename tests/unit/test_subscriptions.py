@@ -5,17 +5,14 @@ while updates on the resident's own requests go on."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from email.message import Message
 from pathlib import Path
-
-import pytest
 
 from shared.contracts.visits import VisitScheduled
 from shared.events import new_event
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, VISITS, source
 from tests.support.fakes import FakePublisher
-from tests.support.gateways import SmsGatewayServer, sms_gateway, smtp_server
+from tests.support.gateways import SmsGatewayServer, smtp_server
 from tests.support.notifications import Notifications, running_notifications
 from tests.unit.test_notifications_service import PHONE, logged, routed
 
@@ -37,20 +34,6 @@ def visit(number: int, community: str = "Khayelitsha"):
         team="team-1",
     )
     return new_event(data, source("scheduling"), data.visit_id, start)
-
-
-@pytest.fixture
-async def gateway() -> AsyncIterator[SmsGatewayServer]:
-    async with sms_gateway() as server:
-        yield server
-
-
-@pytest.fixture
-async def service(tmp_path: Path, gateway: SmsGatewayServer) -> AsyncIterator[Notifications]:
-    async with running_notifications(
-        f"sqlite+aiosqlite:///{tmp_path / 'n.db'}", publisher=FakePublisher(), sms_url=gateway.url
-    ) as running:
-        yield running
 
 
 def texts(gateway: SmsGatewayServer) -> list[str]:
