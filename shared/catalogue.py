@@ -6,10 +6,12 @@ The department named here is the usual one; routing's rules have the final word.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "CATALOGUE_VERSION",
     "CATEGORIES",
     "CATEGORY_CODES",
     "DEPARTMENTS",
@@ -92,3 +94,7 @@ CATEGORIES: Final[tuple[Category, ...]] = (
 
 CATEGORY_CODES: Final[frozenset[str]] = frozenset(c.code for c in CATEGORIES)
 DEPARTMENT_SLUGS: Final[frozenset[str]] = frozenset(d.slug for d in DEPARTMENTS)
+
+# Changes whenever a category or a name changes: the field app keeps the list it last saw,
+# shows this beside it, and knows to fetch a newer one.
+CATALOGUE_VERSION: Final[str] = hashlib.sha256(repr(CATEGORIES).encode()).hexdigest()[:12]

@@ -23,7 +23,7 @@ from services.intake.schemas import (
     VisitView,
 )
 from shared.auth import PUBLIC, Caller, TokenDirectory, known_caller, requires
-from shared.catalogue import CATEGORIES
+from shared.catalogue import CATALOGUE_VERSION, CATEGORIES
 from shared.contracts.common import Line
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
@@ -110,7 +110,9 @@ def routes(ctx: IntakeContext) -> APIRouter:
         client = client_address(request)
         ctx.lookups.refuse_if_waiting(client, "too_many_codes", "too many wrong codes from here")
         try:
-            paired = await devices.pair(ctx.db, body.code, body.name, ctx.ports.clock())
+            paired = await devices.pair(
+                ctx.db, body.code, body.name, ctx.ports.clock(), body.device_id
+            )
         except Invalid:
             ctx.lookups.missed(client)
             raise
@@ -152,6 +154,8 @@ def routes(ctx: IntakeContext) -> APIRouter:
     async def categories(
         request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
     ) -> list[CategoryView]:
+        """The categories with their names in en, af and xh; the list's version in the
+        Catalogue-Version header."""
         views = [
             CategoryView(
                 code=c.code,
@@ -160,6 +164,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
             )
             for c in CATEGORIES
         ]
+        response.headers["Catalogue-Version"] = CATALOGUE_VERSION
         return paged(request, response, views, limit, cursor)
 
     return router

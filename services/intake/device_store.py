@@ -23,6 +23,7 @@ __all__ = [
     "devices_of",
     "lease",
     "lease_of",
+    "renew_device",
     "revoke_device",
     "take_pairing_code",
     "unused_leases",
@@ -138,6 +139,19 @@ async def devices_of(conn: AsyncConnection, agent: str) -> list[Device]:
         )
         for r in rows
     ]
+
+
+async def renew_device(
+    conn: AsyncConnection, device_id: str, agent: str, token_hash: str, expires_at: dt.datetime
+) -> bool:
+    """A new credential for the agent's own device, unless it was revoked (a lost tablet
+    found again is paired as a new device: what it held stays refused)."""
+    result = await conn.execute(
+        update(devices)
+        .where(devices.c.id == device_id, devices.c.agent == agent, devices.c.revoked_at.is_(None))
+        .values(token_hash=token_hash, expires_at=expires_at)
+    )
+    return bool(result.rowcount)
 
 
 async def revoke_device(conn: AsyncConnection, device_id: str, now: dt.datetime) -> bool:

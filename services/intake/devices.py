@@ -53,12 +53,22 @@ async def new_pairing_code(db: Database, agent: str, now: dt.datetime) -> str:
     return code
 
 
-async def pair(db: Database, code: str, name: str | None, now: dt.datetime) -> Paired:
+async def pair(
+    db: Database, code: str, name: str | None, now: dt.datetime, device_id: str | None = None
+) -> Paired:
+    """A new device for the code's agent; or, when the app names the device it was (its
+    pairing expired), that same device with a new credential, so the numbers it leased and
+    handed out while its queue waited are still its own."""
     async with db.transaction() as conn:
         agent = await device_store.take_pairing_code(conn, hash_token(code.upper()), now)
         if agent is None:
             raise Invalid("is unknown, used or more than 10 minutes old: ask for a new one", "code")
-        paired = Paired(str(uuid.uuid4()), agent, secrets.token_urlsafe(32), now + DEVICE_VALID)
+        token = secrets.token_urlsafe(32)
+        if device_id is not None and await device_store.renew_device(
+            conn, device_id, agent, hash_token(token), now + DEVICE_VALID
+        ):
+            return Paired(device_id, agent, token, now + DEVICE_VALID)
+        paired = Paired(str(uuid.uuid4()), agent, token, now + DEVICE_VALID)
         await device_store.add_device(
             conn,
             {

@@ -141,6 +141,12 @@ class Pairing(BaseModel):
 
     code: str = Field(min_length=8, max_length=8, pattern=r"^[A-Za-z0-9]+$")
     name: Line | None = Field(None, max_length=100, description="What to call the device.")
+    device_id: str | None = Field(
+        None,
+        max_length=36,
+        description="The device this app was paired as before (its pairing expired): the same "
+        "agent's device keeps its id and its leased numbers.",
+    )
 
 
 class PairedDevice(BaseModel):

@@ -19,6 +19,13 @@ class Location(BaseModel):
     address: Line | None = Field(None, max_length=200, description="Street address, if any.")
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude (WGS84).")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude (WGS84).")
+    accuracy_m: float | None = Field(
+        None,
+        ge=0,
+        le=100_000,
+        description="How far lat/lon may be off, in metres (the device's "
+        "own estimate): a department knows whether to look for a pipe or a street.",
+    )
 
 
 class ResidentContact(BaseModel):

@@ -40,9 +40,12 @@ async def intake(tmp_path: Path, clock: Clock) -> AsyncIterator[Intake]:
         yield running
 
 
-async def paired(intake: Intake, clock: Clock, agent: str = "thandi") -> dict[str, str]:
+async def paired(
+    intake: Intake, clock: Clock, agent: str = "thandi", before: str | None = None
+) -> dict[str, str]:
     code = await devices.new_pairing_code(intake.app.state.db, agent, clock.now)
-    response = await intake.client.post("/v1/devices", json={"code": code, "name": "tablet 7"})
+    body = {"code": code, "name": "tablet 7", "device_id": before}
+    response = await intake.client.post("/v1/devices", json=body)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -143,6 +146,22 @@ async def test_a_revoked_device_is_refused_and_an_expired_one_asked_to_pair_agai
         )
     expired = await send(intake, old, (await leased_directly(intake, old))[0], "k2")
     assert expired.status_code == 401 and "pair again" in expired.json()["error"]["message"]
+
+
+async def test_pairing_again_keeps_the_device_and_its_numbers_unless_revoked_or_not_yours(
+    intake: Intake, clock: Clock
+) -> None:
+    first = await paired(intake, clock)
+    number = (await leased(intake, first, 1))[0]
+    again = await paired(intake, clock, before=first["device_id"])
+    assert again["device_id"] == first["device_id"] and again["token"] != first["token"]
+    assert (await send(intake, again, number, "k1")).status_code == 201  # still its number
+
+    theirs = await paired(intake, clock, "sipho", before=first["device_id"])
+    assert theirs["device_id"] != first["device_id"]  # another agent's device is not taken over
+    await devices.revoke(intake.app.state.db, first["device_id"], clock.now)
+    found = await paired(intake, clock, before=first["device_id"])
+    assert found["device_id"] != first["device_id"]  # a revoked tablet comes back as new
 
 
 async def leased_directly(intake: Intake, device: dict[str, str]) -> list[str]:

@@ -3,17 +3,19 @@
 // there is a network (start, `online`, every 30 s, "Send all", Background Sync), each request
 // with its own Idempotency-Key and number, so a resend is never a second request.
 import * as store from "./outbox.js";
-import { WORDS } from "./words.js";
+import * as api from "./api.js";
+import * as form from "./form.js";
+import * as screens from "./screens.js";
+import { send as sendOutbox, nextTry } from "./sender.js";
+import { LANGUAGES, language, say, useLanguage } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
-const LEASE_LOW = 20;
-const LEASE_SIZE = 50;
-let sending = false;
-
-const grouped = (ref) => `${ref.slice(0, 3)} ${ref.slice(3, 6)} ${ref.slice(6)}`;
+const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
+let names = {}; // category code -> name in the app's language
+let fixing = null; // the outbox item being fixed, if any
 
 function show(view) {
-  for (const id of ["pair", "form-view", "receipt", "outbox-view"]) $(id).hidden = id !== view;
+  for (const id of VIEWS) $(id).hidden = id !== view;
 }
 
 function notice(text) {
@@ -21,197 +23,173 @@ function notice(text) {
   $("notice").textContent = text || "";
 }
 
-function words() {
-  for (const node of document.querySelectorAll("[data-word]")) {
-    node.textContent = WORDS[node.dataset.word] ?? node.textContent;
-  }
-}
+const send = (manual = false) => sendOutbox({ manual, changed: refresh, expired: askToPairAgain });
 
-async function call(path, options = {}) {
-  const device = await store.get("device");
-  const headers = { "Content-Type": "application/json", ...(options.headers || {}) };
-  if (device) headers.Authorization = `Bearer ${device.token}`;
-  return fetch(path, { ...options, headers });
-}
-
-async function pair(code) {
-  const response = await fetch("/v1/devices", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ code: code.trim().toUpperCase() }),
-  });
-  const answer = await response.json();
-  if (response.status !== 201) {
-    notice(answer.error?.message || response.statusText);
-    return;
-  }
-  await store.set("device", answer);
-  notice("");
-  await topUp();
-  await start();
-}
-
-async function topUp() {
-  const device = await store.get("device");
-  const leases = (await store.get("leases")) || [];
-  if (!device || leases.length >= LEASE_LOW) return;
-  const response = await call(`/v1/devices/${device.device_id}/references`, {
-    method: "POST",
-    body: JSON.stringify({ count: LEASE_SIZE }),
-  });
-  if (response.status === 201) {
-    const fresh = (await response.json()).references;
-    const now = (await store.get("leases")) || [];
-    await store.set("leases", [...now, ...fresh.filter((r) => !now.includes(r))]);
-  }
-}
-
-async function categories() {
-  try {
-    const response = await fetch("/v1/categories?limit=100");
-    if (response.ok) await store.set("categories", await response.json());
-  } catch {
-    // offline: the cached list serves
-  }
-  const list = (await store.get("categories")) || [];
-  $("category").replaceChildren(
-    ...list.map((c) => new Option(c.name.en, c.code)),
-  );
-}
-
-async function log(form) {
-  const data = new FormData(form);
-  const body = {
-    category: data.get("category"),
-    description: data.get("description"),
-    location: { area: data.get("area"), community: data.get("community") },
-  };
-  const phone = (data.get("phone") || "").trim();
-  if (phone) {
-    body.resident = {
-      phone,
-      language: data.get("language"),
-      updates_by: "sms",
-      privacy_notice_given: $("notice-given").checked,
-    };
-  }
-  const item = await store.queueWithNextNumber((reference) => ({
-    id: crypto.randomUUID(),
-    key: crypto.randomUUID(),
-    reference,
-    body,
-    state: "queued",
-    created: Date.now(),
-  }));
-  if (!item) {
-    notice(WORDS.no_numbers);
-    return;
-  }
-  form.reset();
-  $("phone").disabled = true;
-  $("receipt-reference").textContent = grouped(item.reference);
-  $("receipt-state").textContent = WORDS.queued;
-  show("receipt");
-  await refresh();
-  send();
-}
-
-async function send() {
-  if (sending) return;
-  sending = true;
-  try {
-    if (!(await store.get("device"))) return;
-    for (const item of await store.all()) {
-      if (item.state === "sent" || item.state === "attention") continue;
-      let response;
-      try {
-        response = await call("/v1/requests", {
-          method: "POST",
-          headers: { "Idempotency-Key": item.key },
-          body: JSON.stringify({ ...item.body, reference: item.reference }),
-        });
-      } catch {
-        break; // no network: the next trigger tries again
-      }
-      if (response.status === 201) {
-        await store.put({ ...item, state: "sent", sent_at: new Date().toISOString() });
-      } else if (response.status === 401) {
-        await store.set("device", null); // expired: pair again; the queue stays
-        notice(WORDS.pair_again);
-        show("pair");
-        break;
-      } else if (response.status >= 500 || [408, 429].includes(response.status)) {
-        break;
-      } else {
-        const answer = await response.json().catch(() => ({}));
-        const reason = answer.error?.message || response.statusText;
-        await store.put({ ...item, state: "attention", reason });
-      }
-    }
-    await topUp().catch(() => {});
-  } finally {
-    sending = false;
-    await refresh();
-  }
+function askToPairAgain() {
+  notice(say("pair_again"));
+  show("pair");
 }
 
 async function refresh() {
   const items = await store.all();
   $("unsent").textContent = String(items.filter((i) => i.state !== "sent").length);
-  $("outbox-list").replaceChildren(
-    ...items.map((item) => {
-      const line = document.createElement("li");
-      const state = WORDS[item.state] || item.state;
-      line.textContent = `${grouped(item.reference)}: ${state}${item.reason ? ` (${item.reason})` : ""}`;
-      line.dataset.state = item.state;
-      return line;
-    }),
+  screens.outbox(items, names, { fix, discard }, await store.get("draft"));
+  const retry = nextTry();
+  $("retry").hidden = !retry;
+  if (retry) $("retry").textContent = say("retry_at", { time: screens.clockTime(retry) });
+}
+
+async function loadLists() {
+  const catalogue = await api.categories();
+  names = Object.fromEntries(catalogue.list.map((c) => [c.code, c.name[language()] || c.name.en]));
+  const chosen = $("category").value;
+  $("category").replaceChildren(...catalogue.list.map((c) => new Option(names[c.code], c.code)));
+  if (chosen) $("category").value = chosen;
+  $("catalogue-version").textContent = catalogue.version;
+  const visits = await api.visitsToday();
+  $("visit").replaceChildren(
+    new Option(say("no_visit"), ""),
+    ...visits.map((v) => new Option(`${v.community}, ${v.venue}`, v.id)),
   );
+  form.useVisit(visits[0]);
+}
+
+async function log() {
+  const body = form.body();
+  const found = form.problems(body);
+  form.showProblems(found);
+  if (Object.keys(found).length) return;
+  let item;
+  if (fixing) {
+    // A new key: the body changed, and the server refused the old one without keeping it.
+    item = { ...fixing, body, key: crypto.randomUUID(), state: "queued", reason: null, fields: null };
+    await store.put(item);
+    fixing = null;
+  } else {
+    item = await store.queueWithNextNumber((reference) => ({
+      id: crypto.randomUUID(), key: crypto.randomUUID(), reference, body, state: "queued", created: Date.now(),
+    }));
+  }
+  if (!item) {
+    notice(say("no_numbers"));
+    return;
+  }
+  form.clear();
+  await store.set("draft", null);
+  $("log").textContent = say("log");
+  $("receipt-reference").textContent = screens.grouped(item.reference);
+  $("receipt-state").textContent = say("kept");
+  show("receipt");
+  $("receipt-heading").focus();
+  await refresh();
+  send(true);
+}
+
+function fix(item) {
+  fixing = item;
+  form.fill(item.body);
+  form.showProblems(Object.keys(item.fields || {}).length ? item.fields : { request: item.reason });
+  $("log").textContent = say("save_fix");
+  show("form-view");
+}
+
+async function discard(item) {
+  if (!window.confirm(say("discard_confirm", { ref: screens.grouped(item.reference) }))) return;
+  await store.remove(item.id);
+  await refresh();
+}
+
+async function signOut(confirmed) {
+  const unsent = (await store.all()).filter((item) => item.state !== "sent");
+  if (unsent.length && !confirmed) {
+    screens.unsentList(unsent); // signing out would lose these: the agent sees them first
+    show("sign-out-view");
+    return;
+  }
+  await store.forgetEverything();
+  await refresh();
+  show("pair");
 }
 
 async function start() {
-  words();
+  const chosen = (await store.get("language")) || "en";
+  $("ui-language").value = chosen;
+  useLanguage(chosen);
+  form.showNotice();
   await refresh();
   if (!(await store.get("device"))) {
     show("pair");
     return;
   }
-  await categories();
+  await loadLists();
+  const draft = await store.get("draft");
+  if (draft) form.fill(draft); // what the agent was typing when the app closed
   show("form-view");
   send();
 }
 
+async function keepStorage() {
+  // Without this a browser short of space may clear the queue; the agent must know.
+  const kept = await navigator.storage?.persist?.().catch(() => false);
+  $("storage").hidden = Boolean(kept);
+}
+
 function wire() {
-  $("pair-form").addEventListener("submit", (event) => {
+  const languages = Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code));
+  $("ui-language").replaceChildren(...languages);
+  $("language").replaceChildren(...languages.map((o) => new Option(o.text, o.value)));
+  $("ui-language").addEventListener("change", async (event) => {
+    await store.set("language", event.target.value);
+    useLanguage(event.target.value);
+    await loadLists();
+    await refresh();
+  });
+  $("pair-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    pair($("pair-code").value);
+    const refused = await api.pair($("pair-code").value);
+    notice(refused);
+    if (refused) return;
+    await api.topUp().catch(() => {});
+    await start();
+  });
+  $("request-form").addEventListener("input", () => {
+    if (!fixing) store.set("draft", form.body()); // a closed app loses no half-typed request
   });
   $("request-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    log(event.target);
+    log();
   });
-  $("notice-given").addEventListener("change", (event) => {
-    $("phone").disabled = !event.target.checked;
+  $("notice-given").addEventListener("change", (event) => { $("contact").disabled = !event.target.checked; });
+  $("language").addEventListener("change", form.showNotice);
+  $("locate").addEventListener("click", form.locate);
+  $("visit").addEventListener("change", async () => {
+    form.useVisit((await api.visitsToday()).find((v) => v.id === $("visit").value));
   });
   $("next-request").addEventListener("click", () => show("form-view"));
   $("show-form").addEventListener("click", () => show("form-view"));
-  $("show-outbox").addEventListener("click", async () => {
-    await refresh();
-    show("outbox-view");
+  $("show-outbox").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
+  $("show-lookup").addEventListener("click", () => show("lookup-view"));
+  $("lookup-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const reference = $("lookup-reference").value.replace(/\D/g, "");
+    screens.request(await api.lookUp(reference), names);
   });
-  $("send-all").addEventListener("click", () => send());
-  window.addEventListener("online", () => send());
+  $("send-all").addEventListener("click", () => send(true));
+  $("sign-out").addEventListener("click", () => signOut(false));
+  $("keep").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
+  $("sign-out-anyway").addEventListener("click", () => signOut(true));
+  window.addEventListener("online", () => send(true));
   setInterval(() => send(), 30_000);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/field/sw.js", { scope: "/field/" });
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data === "send") send();
+      if (event.data === "send") send(true);
     });
     navigator.serviceWorker.ready
       .then((registration) => registration.sync?.register("send-outbox"))
       .catch(() => {});
   }
-  navigator.storage?.persist?.();
+  keepStorage();
 }
 
 wire();

@@ -71,3 +71,30 @@ export async function queueWithNextNumber(makeItem) {
   await done(transaction);
   return item;
 }
+
+export async function remove(id) {
+  const db = await open();
+  const transaction = db.transaction("outbox", "readwrite");
+  transaction.objectStore("outbox").delete(id);
+  return done(transaction);
+}
+
+// Adds fresh numbers to the lease, in the same transaction that reads it, so a number
+// taken meanwhile is never put back.
+export async function addLeases(fresh) {
+  const db = await open();
+  const transaction = db.transaction("kv", "readwrite");
+  const kv = transaction.objectStore("kv");
+  const now = (await result(kv.get("leases"))) || [];
+  kv.put([...now, ...fresh.filter((reference) => !now.includes(reference))], "leases");
+  return done(transaction);
+}
+
+// Signing out: the credential, the numbers and the queue leave the device together.
+export async function forgetEverything() {
+  const db = await open();
+  const transaction = db.transaction(["kv", "outbox"], "readwrite");
+  transaction.objectStore("kv").clear();
+  transaction.objectStore("outbox").clear();
+  return done(transaction);
+}

@@ -1,14 +1,173 @@
-// What the app says, in the agent's chosen language (English for now; Afrikaans and isiXhosa
-// follow with the translators' review).
-export const WORDS = {
-  title: "Mobile Office", unsent: "Unsent", new: "New request", outbox: "Outbox",
-  send_all: "Send all", pair_title: "Pair this device", pair_code: "Pairing code from the office",
-  pair: "Pair", category: "Category", description: "What is wrong", area: "Area",
-  community: "Community", language: "Resident's language",
-  notice_given: "I told the resident what their number is for (privacy notice)",
-  phone: "Resident's cellphone for SMS updates", log: "Log the request",
-  receipt_title: "Give the resident this number", next: "Next resident",
+// What the app says, in English, Afrikaans and isiXhosa: the agent picks the interface's
+// language; the privacy notice is read to the resident in the resident's language. As with
+// the SMS texts, first-language speakers at the City should read these before going live.
+export const LANGUAGES = { en: "English", af: "Afrikaans", xh: "isiXhosa" };
+
+const EN = {
+  title: "Mobile Office", unsent: "Unsent", new: "New request", outbox: "Today",
+  send_all: "Send all", follow_up: "Follow up", sign_out: "Sign out",
+  interface_language: "App language",
+  pair_title: "Pair this device", pair_code: "Pairing code from the office", pair: "Pair",
+  visit: "Visit", no_visit: "No visit today", category: "Category",
+  catalogue_version: "Category list version", description: "What is wrong", area: "Area",
+  community: "Community", address: "Street address (optional)",
+  locate: "Add this device's location", located: "Location added, accurate to about {m} m",
+  locate_failed: "The device could not tell its location: type the address instead.",
+  language: "Resident's language", notice_heading: "Read this to the resident first",
+  notice_given: "I read the privacy notice to the resident",
+  contact_heading: "How the resident hears back", name: "Resident's name (optional)",
+  updates_by: "Updates by", by_none: "No updates", by_sms: "SMS", by_email: "E-mail",
+  phone: "Cellphone number", email: "E-mail address", log: "Log the request",
+  save_fix: "Save and send again", receipt_title: "Give the resident this number",
+  next: "Next resident",
+  kept: "Saved on this device: it is sent to the City as soon as there is signal. The " +
+    "number is already the resident's.",
   no_numbers: "No reference numbers left on this device: connect to the network to get more.",
-  pair_again: "This device's pairing has expired: pair it again. Nothing queued is lost.",
-  queued: "queued", sending: "sending", sent: "sent", attention: "needs attention",
+  pair_again: "This device's pairing has expired: ask the office for a code and pair again. " +
+    "Nothing queued is lost; it is sent once the device is paired.",
+  draft: "draft", queued: "queued", sending: "sending", sent: "sent at {time}",
+  attention: "needs attention", fix: "Fix", discard: "Discard",
+  discard_confirm: "Discard request {ref}? It will never reach the City.",
+  today: "Requests today", earlier: "Earlier, not yet sent", nothing: "Nothing logged today.",
+  storage_refused: "This browser did not promise to keep the saved requests: send them " +
+    "when you can, and do not clear the browser's data.",
+  retry_at: "No connection to the City: trying again at {time}.",
+  sign_out_title: "These requests are not sent yet",
+  sign_out_warning: "Signing out deletes them from this device: they will never reach the City.",
+  sign_out_anyway: "Sign out and delete them", cancel: "Keep them",
+  lookup_title: "Follow up a request", reference: "Reference number", lookup: "Look up",
+  lookup_offline: "Looking up needs a connection: try again when there is signal.",
+  status: "Status", department: "Department", history: "History",
+  s_logged: "logged", s_routed: "sent to the department", s_acknowledged: "acknowledged",
+  s_in_progress: "in progress", s_resolved: "resolved", s_closed: "closed",
+  s_referred: "referred elsewhere", s_unroutable: "being assigned by the office",
+  e_required: "is required", e_phone: "must be a South African cellphone number: 0XXXXXXXXX",
+  e_email: "must be an e-mail address", e_needs_phone: "SMS updates need a cellphone number",
+  e_needs_email: "E-mail updates need an e-mail address",
+  e_notice: "Read the privacy notice to the resident before taking contact details",
 };
+
+const AF = {
+  title: "Mobiele Kantoor", unsent: "Nie gestuur", new: "Nuwe versoek", outbox: "Vandag",
+  send_all: "Stuur alles", follow_up: "Volg op", sign_out: "Meld af",
+  interface_language: "Taal van die toep",
+  pair_title: "Koppel hierdie toestel", pair_code: "Koppelkode van die kantoor", pair: "Koppel",
+  visit: "Besoek", no_visit: "Geen besoek vandag", category: "Kategorie",
+  catalogue_version: "Weergawe van die kategorielys", description: "Wat is fout",
+  area: "Gebied", community: "Gemeenskap", address: "Straatadres (opsioneel)",
+  locate: "Voeg hierdie toestel se ligging by",
+  located: "Ligging bygevoeg, akkuraat tot omtrent {m} m",
+  locate_failed: "Die toestel kon nie sy ligging bepaal nie: tik eerder die adres.",
+  language: "Inwoner se taal", notice_heading: "Lees dit eers vir die inwoner",
+  notice_given: "Ek het die privaatheidskennisgewing vir die inwoner gelees",
+  contact_heading: "Hoe die inwoner terughoor", name: "Inwoner se naam (opsioneel)",
+  updates_by: "Nuus per", by_none: "Geen nuus", by_sms: "SMS", by_email: "E-pos",
+  phone: "Selfoonnommer", email: "E-posadres", log: "Teken die versoek aan",
+  save_fix: "Stoor en stuur weer", receipt_title: "Gee hierdie nommer vir die inwoner",
+  next: "Volgende inwoner",
+  kept: "Op hierdie toestel gestoor: dit word na die Stad gestuur sodra daar sein is. Die " +
+    "nommer behoort reeds aan die inwoner.",
+  no_numbers: "Geen verwysingsnommers oor op hierdie toestel nie: koppel aan die netwerk vir meer.",
+  pair_again: "Hierdie toestel se koppeling het verval: vra die kantoor vir 'n kode en koppel " +
+    "weer. Niks in die tou gaan verlore nie; dit word gestuur sodra die toestel gekoppel is.",
+  draft: "konsep", queued: "in die tou", sending: "word gestuur", sent: "gestuur om {time}",
+  attention: "het aandag nodig", fix: "Herstel", discard: "Gooi weg",
+  discard_confirm: "Gooi versoek {ref} weg? Dit sal nooit die Stad bereik nie.",
+  today: "Versoeke vandag", earlier: "Vroeër, nog nie gestuur nie",
+  nothing: "Niks vandag aangeteken nie.",
+  storage_refused: "Hierdie blaaier het nie belowe om die gestoorde versoeke te hou nie: " +
+    "stuur hulle so gou as moontlik en moenie die blaaier se data uitvee nie.",
+  retry_at: "Geen verbinding met die Stad nie: probeer weer om {time}.",
+  sign_out_title: "Hierdie versoeke is nog nie gestuur nie",
+  sign_out_warning: "Afmeld vee hulle van hierdie toestel af: hulle sal nooit die Stad bereik nie.",
+  sign_out_anyway: "Meld af en vee hulle uit", cancel: "Hou hulle",
+  lookup_title: "Volg 'n versoek op", reference: "Verwysingsnommer", lookup: "Soek",
+  lookup_offline: "Soek het 'n verbinding nodig: probeer weer as daar sein is.",
+  status: "Status", department: "Departement", history: "Geskiedenis",
+  s_logged: "aangeteken", s_routed: "na die departement gestuur", s_acknowledged: "erken",
+  s_in_progress: "aan die gang", s_resolved: "opgelos", s_closed: "gesluit",
+  s_referred: "elders heen verwys", s_unroutable: "die kantoor wys dit toe",
+  e_required: "is nodig", e_phone: "moet 'n Suid-Afrikaanse selfoonnommer wees: 0XXXXXXXXX",
+  e_email: "moet 'n e-posadres wees", e_needs_phone: "SMS-nuus het 'n selfoonnommer nodig",
+  e_needs_email: "E-posnuus het 'n e-posadres nodig",
+  e_notice: "Lees die privaatheidskennisgewing vir die inwoner voordat u kontakbesonderhede neem",
+};
+
+const XH = {
+  title: "IOfisi eHambayo", unsent: "Ezingathunyelwanga", new: "Isicelo esitsha",
+  outbox: "Namhlanje", send_all: "Thumela zonke", follow_up: "Landelela",
+  sign_out: "Phuma", interface_language: "Ulwimi lwe-app",
+  pair_title: "Dibanisa esi sixhobo", pair_code: "Ikhowudi yokudibanisa evela e-ofisini",
+  pair: "Dibanisa", visit: "Utyelelo", no_visit: "Akukho tyelelo namhlanje",
+  category: "Udidi", catalogue_version: "Uguqulelo loluhlu lweendidi",
+  description: "Yintoni engalunganga", area: "Ummandla", community: "Uluntu",
+  address: "Idilesi yesitrato (ukuba ikhona)", locate: "Yongeza indawo yesi sixhobo",
+  located: "Indawo yongeziwe, ichanekile malunga ne-{m} m",
+  locate_failed: "Isixhobo asikwazanga ukuxela indawo yaso: bhala idilesi endaweni yoko.",
+  language: "Ulwimi lomhlali", notice_heading: "Funda oku kumhlali kuqala",
+  notice_given: "Ndilufundile uxwebhu lwabucala kumhlali",
+  contact_heading: "Umhlali uza kuva njani", name: "Igama lomhlali (ukuba likhona)",
+  updates_by: "Iindaba nge", by_none: "Akukho ndaba", by_sms: "SMS", by_email: "I-imeyile",
+  phone: "Inombolo yeselfowuni", email: "Idilesi ye-imeyile", log: "Bhalisa isicelo",
+  save_fix: "Gcina uze uthumele kwakhona", receipt_title: "Nika umhlali le nombolo",
+  next: "Umhlali olandelayo",
+  kept: "Igcinwe kwesi sixhobo: iya kuthunyelwa kwiSixeko xa kukho isignali. Inombolo " +
+    "sele ingeyomhlali.",
+  no_numbers: "Azisekho iinombolo zesalathiso kwesi sixhobo: qhagamshela kuthungelwano " +
+    "ukuze ufumane ezinye.",
+  pair_again: "Ukudibanisa kwesi sixhobo kuphelelwe lixesha: cela ikhowudi e-ofisini " +
+    "uphinde udibanise. Akukho nto ilahlekayo; iya kuthunyelwa xa isixhobo sidibene.",
+  draft: "uyilo", queued: "ilindile", sending: "iyathunyelwa", sent: "ithunyelwe ngo-{time}",
+  attention: "ifuna ingqalelo", fix: "Lungisa", discard: "Lahla",
+  discard_confirm: "Lahla isicelo {ref}? Asisoze sifike kwiSixeko.",
+  today: "Izicelo zanamhlanje", earlier: "Ngaphambili, azikathunyelwa",
+  nothing: "Akukho nto ibhaliswe namhlanje.",
+  storage_refused: "Esi sikhangeli asithembisanga ukugcina izicelo ezigciniweyo: zithumele " +
+    "xa unako, ungacimi idatha yesikhangeli.",
+  retry_at: "Akukho qhagamshelwano neSixeko: iza kuzama kwakhona ngo-{time}.",
+  sign_out_title: "Ezi zicelo azikathunyelwa",
+  sign_out_warning: "Ukuphuma kuzicima kwesi sixhobo: azisoze zifike kwiSixeko.",
+  sign_out_anyway: "Phuma uzicime", cancel: "Zigcine",
+  lookup_title: "Landelela isicelo", reference: "Inombolo yesalathiso", lookup: "Khangela",
+  lookup_offline: "Ukukhangela kufuna uqhagamshelwano: zama kwakhona xa kukho isignali.",
+  status: "Imeko", department: "Isebe", history: "Imbali",
+  s_logged: "ibhalisiwe", s_routed: "ithunyelwe kwisebe", s_acknowledged: "yamkelwe",
+  s_in_progress: "iyaqhubeka", s_resolved: "isonjululwe", s_closed: "ivaliwe",
+  s_referred: "idluliselwe kwenye indawo", s_unroutable: "i-ofisi iyayabela",
+  e_required: "iyafuneka", e_phone: "mayibe yinombolo yeselfowuni yaseMzantsi Afrika: 0XXXXXXXXX",
+  e_email: "mayibe yidilesi ye-imeyile", e_needs_phone: "Iindaba nge-SMS zifuna inombolo yeselfowuni",
+  e_needs_email: "Iindaba nge-imeyile zifuna idilesi ye-imeyile",
+  e_notice: "Funda uxwebhu lwabucala kumhlali phambi kokuthatha iinkcukacha zoqhagamshelwano",
+};
+
+// POPIA s18: what is collected, why, and that nothing else is done with it.
+export const NOTICE = {
+  en: "The City uses your cellphone number or e-mail address only to send you news of this " +
+    "request. It is not shared and not used for anything else. You may ask the City what it " +
+    "holds about you.",
+  af: "Die Stad gebruik u selfoonnommer of e-posadres net om u nuus oor hierdie versoek te " +
+    "stuur. Dit word nie gedeel of vir enigiets anders gebruik nie. U mag die Stad vra wat " +
+    "dit oor u hou.",
+  xh: "ISixeko sisebenzisa inombolo yakho yeselfowuni okanye idilesi ye-imeyile kuphela " +
+    "ukukuthumelela iindaba ngesi sicelo. Ayabelwana nabanye kwaye ayisetyenziselwa nto " +
+    "yimbi. Ungasibuza iSixeko ukuba sigcine ntoni ngawe.",
+};
+
+const ALL = { en: EN, af: AF, xh: XH };
+let chosen = "en";
+
+export function useLanguage(language) {
+  chosen = ALL[language] ? language : "en";
+  document.documentElement.lang = chosen;
+  for (const node of document.querySelectorAll("[data-word]")) node.textContent = say(node.dataset.word);
+}
+
+export function language() {
+  return chosen;
+}
+
+// The word for `key` in the chosen language, with {names} filled in.
+export function say(key, values = {}) {
+  const text = ALL[chosen][key] ?? EN[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}

@@ -1,0 +1,146 @@
+// The request form: what it sends (the body of POST /v1/requests), the checks the API makes,
+// made here first so the agent fixes a field while the resident is still at the table, and
+// the API's own field errors shown in place when it refuses a request sent later.
+import { NOTICE, say } from "./words.js";
+
+const $ = (id) => document.getElementById(id);
+
+// The API's field names (see docs/interface.md) and the control each belongs to.
+const CONTROLS = {
+  category: "category", description: "description", "location.area": "area",
+  "location.community": "community", "location.address": "address", visit_id: "visit",
+  "resident.name": "name", "resident.phone": "phone", "resident.email": "email",
+  "resident.privacy_notice_given": "notice-given", resident: "updates-by",
+  "resident.updates_by": "updates-by",
+};
+const MOBILE = /^(?:0|\+?27)[6-8]\d{8}$/; // South African cellphones, as intake's check
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+let position = null; // the device's last fix: { lat, lon, accuracy_m }
+
+export function body() {
+  const value = (id) => $(id).value.trim();
+  const location = { area: value("area"), community: value("community") };
+  if (value("address")) location.address = value("address");
+  if (position) Object.assign(location, position);
+  const request = { category: value("category"), description: value("description"), location };
+  if (value("visit")) request.visit_id = value("visit");
+  const contact = { name: value("name"), phone: value("phone"), email: value("email") };
+  const updatesBy = value("updates-by");
+  if ($("notice-given").checked && (contact.phone || contact.email || updatesBy !== "none")) {
+    request.resident = { language: value("language"), updates_by: updatesBy, privacy_notice_given: true };
+    for (const [key, text] of Object.entries(contact)) if (text) request.resident[key] = text;
+  }
+  return request;
+}
+
+// The API's checks, in the agent's language; the server still has the last word.
+export function problems(request) {
+  const found = {};
+  if (!request.category) found.category = say("e_required");
+  if (!request.description) found.description = say("e_required");
+  if (!request.location.community) found["location.community"] = say("e_required");
+  const resident = request.resident;
+  const typed = $("phone").value.trim() || $("email").value.trim();
+  if (typed && !$("notice-given").checked) found["resident.privacy_notice_given"] = say("e_notice");
+  if (!resident) return found;
+  const phone = resident.phone?.replace(/[\s()-]/g, "");
+  if (phone && !MOBILE.test(phone)) found["resident.phone"] = say("e_phone");
+  if (resident.email && !EMAIL.test(resident.email)) found["resident.email"] = say("e_email");
+  if (resident.updates_by === "sms" && !phone) found.resident = say("e_needs_phone");
+  if (resident.updates_by === "email" && !resident.email) found.resident = say("e_needs_email");
+  return found;
+}
+
+// Marks each field with its problem (the API's names), or clears every mark.
+export function showProblems(found = {}) {
+  for (const node of document.querySelectorAll("#request-form [aria-invalid]")) {
+    node.removeAttribute("aria-invalid");
+  }
+  for (const node of document.querySelectorAll("#request-form p.error")) {
+    node.hidden = true;
+    node.textContent = "";
+  }
+  const general = [];
+  for (const [field, message] of Object.entries(found)) {
+    const control = CONTROLS[field];
+    if (!control) {
+      general.push(`${field}: ${message}`);
+      continue;
+    }
+    $(control).setAttribute("aria-invalid", "true");
+    $(`err-${control}`).textContent = message;
+    $(`err-${control}`).hidden = false;
+  }
+  $("err-form").textContent = general.join("; ");
+  $("err-form").hidden = general.length === 0;
+  const first = document.querySelector("#request-form [aria-invalid]");
+  first?.focus();
+}
+
+// Puts a queued request back into the form, to fix what the server refused.
+export function fill(request) {
+  clear();
+  $("category").value = request.category;
+  $("description").value = request.description;
+  $("area").value = request.location.area;
+  $("community").value = request.location.community;
+  $("address").value = request.location.address || "";
+  $("visit").value = request.visit_id || "";
+  const resident = request.resident;
+  if (resident) {
+    $("notice-given").checked = Boolean(resident.privacy_notice_given);
+    $("contact").disabled = !$("notice-given").checked;
+    $("language").value = resident.language;
+    $("updates-by").value = resident.updates_by;
+    for (const key of ["name", "phone", "email"]) $(key).value = resident[key] || "";
+  }
+  if (request.location.lat !== undefined) {
+    const { lat, lon, accuracy_m } = request.location;
+    position = { lat, lon, accuracy_m };
+  }
+  showNotice();
+}
+
+export function clear() {
+  const keep = { visit: $("visit").value, area: $("area").value, community: $("community").value };
+  $("request-form").reset();
+  Object.entries(keep).forEach(([id, value]) => { $(id).value = value; });
+  $("contact").disabled = true;
+  $("location-state").textContent = "";
+  position = null;
+  showProblems();
+  showNotice();
+}
+
+// The notice is read in the resident's language, whatever the app's language is.
+export function showNotice() {
+  const language = $("language").value || "en";
+  $("notice-text").textContent = NOTICE[language];
+  $("notice-text").lang = language;
+}
+
+// Today's visit chosen: its area and community fill the form.
+export function useVisit(visit) {
+  if (!visit) return;
+  $("visit").value = visit.id;
+  $("area").value = visit.area;
+  $("community").value = visit.community;
+}
+
+export function locate() {
+  if (!navigator.geolocation) {
+    $("location-state").textContent = say("locate_failed");
+    return;
+  }
+  navigator.geolocation.getCurrentPosition(
+    (fix) => {
+      const { latitude, longitude, accuracy } = fix.coords;
+      // intake takes at most 100 km: a fix worse than that says nothing useful anyway
+      position = { lat: latitude, lon: longitude, accuracy_m: Math.min(Math.round(accuracy), 100_000) };
+      $("location-state").textContent = say("located", { m: position.accuracy_m });
+    },
+    () => { $("location-state").textContent = say("locate_failed"); },
+    { enableHighAccuracy: true, timeout: 20_000, maximumAge: 60_000 },
+  );
+}

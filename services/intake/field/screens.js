@@ -1,0 +1,99 @@
+// What the agent reads: today's requests with their states, the ones needing attention with
+// the server's reason and what to do, a request's public status and history, and the list
+// shown before signing out.
+import { say } from "./words.js";
+import { localDate } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+
+// 8123456789 as "812 345 6789": the way it is read aloud and written down.
+export const grouped = (ref) => `${ref.slice(0, 3)} ${ref.slice(3, 6)} ${ref.slice(6)}`;
+
+// 24-hour time, as South Africa writes it, in every language.
+export const clockTime = (when) =>
+  new Date(when).toLocaleTimeString("en-ZA", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+export function stateText(item) {
+  return item.state === "sent" ? say("sent", { time: clockTime(item.sent_at) }) : say(item.state);
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+// One line of the outbox; a request needing attention has its reason and two buttons.
+function line(item, names, actions) {
+  const row = element("li");
+  row.dataset.state = item.state;
+  row.dataset.reference = item.reference;
+  const title = element("p", `${grouped(item.reference)} · ${names[item.body.category] || item.body.category}`, "ref");
+  const state = element("p", stateText(item), `state ${item.state}`);
+  row.append(title, state);
+  if (item.state === "attention") {
+    row.append(element("p", item.reason, "error reason"));
+    const fix = element("button", say("fix"));
+    fix.type = "button";
+    fix.addEventListener("click", () => actions.fix(item));
+    const discard = element("button", say("discard"), "danger");
+    discard.type = "button";
+    discard.addEventListener("click", () => actions.discard(item));
+    fix.setAttribute("aria-label", `${say("fix")} ${grouped(item.reference)}`);
+    discard.setAttribute("aria-label", `${say("discard")} ${grouped(item.reference)}`);
+    row.append(fix, discard);
+  }
+  return row;
+}
+
+// Today's requests, and older ones still unsent (sent ones from earlier days are history).
+export function outbox(items, names, actions, draft) {
+  const today = localDate();
+  const ofToday = items.filter((item) => localDate(new Date(item.created)) === today);
+  const earlier = items.filter((item) => localDate(new Date(item.created)) !== today && item.state !== "sent");
+  const lines = ofToday.map((item) => line(item, names, actions));
+  if (draft?.description) {
+    // Being typed: it has no number yet (a number is given when the request is logged).
+    const row = element("li");
+    row.dataset.state = "draft";
+    row.append(element("p", `${names[draft.category] || ""} · ${draft.description.slice(0, 40)}`, "ref"),
+      element("p", say("draft"), "state draft"));
+    lines.unshift(row);
+  }
+  $("today-list").replaceChildren(...(lines.length ? lines : [element("li", say("nothing"))]));
+  $("earlier-list").replaceChildren(...earlier.map((item) => line(item, names, actions)));
+  $("earlier-heading").hidden = earlier.length === 0;
+}
+
+export function unsentList(items) {
+  $("unsent-list").replaceChildren(
+    ...items.map((item) => element("li", `${grouped(item.reference)}: ${stateText(item)}`)),
+  );
+}
+
+// A request's public view: status, department and history with the public notes.
+export function request(found, names) {
+  const box = $("lookup-result");
+  if (found.offline) {
+    box.replaceChildren(element("p", say("lookup_offline"), "warning"));
+    return;
+  }
+  if (found.refused) {
+    box.replaceChildren(element("p", found.refused, "error"));
+    return;
+  }
+  const view = found.request;
+  const facts = element("dl");
+  const add = (term, value) => facts.append(element("dt", term), element("dd", value));
+  add(say("reference"), grouped(view.reference));
+  add(say("category"), names[view.category] || view.category);
+  add(say("status"), say(`s_${view.status}`));
+  if (view.department) add(say("department"), view.department);
+  const history = element("ol", undefined, "history");
+  for (const entry of view.history) {
+    const when = new Date(entry.at).toLocaleString("en-ZA", { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
+    history.append(element("li", `${when}: ${say(`s_${entry.status}`)}${entry.note ? ` (${entry.note})` : ""}`));
+  }
+  box.replaceChildren(facts, element("h3", say("history")), history);
+}

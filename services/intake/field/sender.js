@@ -1,0 +1,85 @@
+// Sends the outbox: each queued request once, in the order logged, with its own
+// Idempotency-Key and number, so a resend after a lost answer is the same request. A network
+// error, 5xx, 408 or 429 stops the round and backs off (Retry-After when the server gives
+// it); an expired pairing stops it until the device is paired again; any other refusal
+// marks that request as needing the agent's attention and goes on with the next.
+import * as store from "./outbox.js";
+import { call, forgetExpiredCredential, topUp } from "./api.js";
+
+const RETRY = new Set([408, 429]);
+const LONGEST_WAIT_S = 300;
+let running = false;
+let failures = 0;
+let waitUntil = 0;
+
+// `manual`: the agent pressed "Send all" or the network came back: no waiting for backoff.
+export async function send({ manual = false, changed = () => {}, expired = () => {} } = {}) {
+  if (running || (!manual && Date.now() < waitUntil)) return;
+  running = true;
+  try {
+    if (!(await store.get("device"))) return;
+    for (const item of await store.all()) {
+      if (item.state !== "queued" && item.state !== "sending") continue;
+      await store.put({ ...item, state: "sending" });
+      changed();
+      const outcome = await sendOne(item);
+      if (outcome === "expired") {
+        await forgetExpiredCredential();
+        expired();
+        break;
+      }
+      if (outcome === "later") break;
+      changed();
+    }
+    if (await store.get("device")) await topUp().catch(() => {});
+  } finally {
+    running = false;
+    changed();
+  }
+}
+
+async function sendOne(item) {
+  let response;
+  try {
+    response = await call("/v1/requests", {
+      method: "POST",
+      headers: { "Idempotency-Key": item.key },
+      body: JSON.stringify({ ...item.body, reference: item.reference }),
+    });
+  } catch {
+    await store.put({ ...item, state: "queued" });
+    backOff(null);
+    return "later";
+  }
+  if (response.status === 201) {
+    failures = 0;
+    waitUntil = 0;
+    await store.put({ ...item, state: "sent", sent_at: Date.now(), reason: null, fields: null });
+    return "sent";
+  }
+  if (response.status === 401) {
+    await store.put({ ...item, state: "queued" });
+    return "expired";
+  }
+  if (response.status >= 500 || RETRY.has(response.status)) {
+    await store.put({ ...item, state: "queued" });
+    backOff(response.headers.get("Retry-After"));
+    return "later";
+  }
+  const error = (await response.json().catch(() => ({}))).error || {};
+  const reason = error.message || `${response.status} ${response.statusText}`;
+  await store.put({ ...item, state: "attention", reason, fields: error.fields || {} });
+  return "refused";
+}
+
+function backOff(retryAfter) {
+  failures += 1;
+  const asked = Number(retryAfter);
+  const seconds = asked > 0 ? asked : Math.min(LONGEST_WAIT_S, 2 ** failures) * (0.5 + Math.random() / 2);
+  waitUntil = Date.now() + Math.min(seconds, LONGEST_WAIT_S) * 1000;
+}
+
+// When the next automatic try is, if the last one failed.
+export function nextTry() {
+  return waitUntil > Date.now() ? new Date(waitUntil) : null;
+}
