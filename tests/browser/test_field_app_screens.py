@@ -1,0 +1,110 @@
+"""The field app's screens in a real browser against the real intake: today's visit chosen
+for the agent, the device's location with its accuracy, the privacy notice in the resident's
+language before any contact detail, mistakes shown at the field, a request followed up, the
+sign-out guard; and no serious or critical axe-core violation on any screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Geolocation, Page, expect
+
+from tests.browser.field import (
+    PHONE,
+    VISIT,
+    intake_process,
+    log_request,
+    pair,
+    pairing_code,
+    prepared,
+)
+
+pytestmark = pytest.mark.e2e
+CAPE_TOWN_CITY_HALL = Geolocation(latitude=-33.9258, longitude=18.4232, accuracy=12)
+
+
+async def accessibility_problems(page: Page, screen: str) -> list[str]:
+    """axe-core's serious and critical violations on what the page shows now."""
+    results = await Axe().run(page)
+    return [
+        f"{screen}: {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+async def test_the_screens_help_the_agent_and_pass_axe(
+    browser: Browser, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    db_url = await prepared(tmp_path, visit_today=True)
+    intake = await intake_process(tmp_path, kafka_bootstrap, db_url)
+    context = await browser.new_context(
+        viewport=PHONE,
+        timezone_id="Africa/Johannesburg",
+        geolocation=CAPE_TOWN_CITY_HALL,
+        permissions=["geolocation"],
+        bypass_csp=True,  # for axe-core's script only; the other tests run under the CSP
+    )
+    page = await context.new_page()
+    problems: list[str] = []
+    try:
+        await pair(page, await pairing_code(db_url), intake.url)
+        # Today's visit is chosen, and its place fills the form.
+        await expect(page.locator("#visit")).to_have_value(VISIT)
+        await expect(page.locator("#community")).to_have_value("Khayelitsha")
+        await expect(page.locator("#area")).to_have_value("east")
+
+        await page.click("#locate")
+        await expect(page.locator("#location-state")).to_contain_text("about 12 m")
+
+        # Contact details wait for the notice, read in the resident's language.
+        await expect(page.locator("#phone")).to_be_disabled()
+        await page.select_option("#language", "af")
+        await expect(page.locator("#notice-text")).to_contain_text("Die Stad gebruik")
+        await expect(page.locator("#notice-text")).to_have_attribute("lang", "af")
+        await page.check("#notice-given")
+        await page.select_option("#updates-by", "sms")
+        await page.fill("#phone", "021 400 1111")  # a landline: an SMS cannot reach it
+        await page.click("#log")
+        await expect(page.locator("#err-phone")).to_contain_text("cellphone")
+        await expect(page.locator("#err-description")).to_contain_text("required")
+        await expect(page.locator("#phone")).to_have_attribute("aria-invalid", "true")
+        problems += await accessibility_problems(page, "form")
+
+        reference = await log_request(
+            page, "water", "Burst pipe at the taxi rank", language="xh", phone="0825550199"
+        )
+        problems += await accessibility_problems(page, "receipt")
+        await expect(page.locator("#unsent")).to_have_text("0", timeout=30_000)
+
+        await page.click("#show-outbox")
+        row = page.locator(f"#today-list li[data-reference='{reference}']")
+        await expect(row).to_have_attribute("data-state", "sent")
+        problems += await accessibility_problems(page, "outbox")
+
+        await page.click("#show-lookup")
+        await page.fill("#lookup-reference", f"{reference[:3]} {reference[3:6]} {reference[6:]}")
+        await page.click("#lookup-form button[type=submit]")
+        await expect(page.locator("#lookup-result dd").nth(2)).to_have_text("logged")
+        await expect(page.locator("#lookup-result .history li")).to_have_count(1)
+        problems += await accessibility_problems(page, "follow-up")
+
+        # Signing out with something unsent shows it first, and keeps it unless confirmed.
+        await context.set_offline(True)
+        waiting = await log_request(page, "sewage", "Blocked drain")
+        await page.click("#sign-out")
+        await expect(page.locator("#sign-out-view")).to_be_visible()
+        await expect(page.locator("#unsent-list")).to_contain_text(waiting[:3])
+        await page.click("#keep")
+        await expect(page.locator("#unsent")).to_have_text("1")
+        await page.click("#sign-out")
+        await page.click("#sign-out-anyway")
+        await expect(page.locator("#pair")).to_be_visible()
+        await expect(page.locator("#unsent")).to_have_text("0")
+    finally:
+        await context.close()
+        intake.stop()
+    assert problems == []

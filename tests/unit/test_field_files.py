@@ -1,0 +1,51 @@
+"""The field app's files, read as text: the service worker caches every file the app needs
+(or the app would not open offline), the page has no inline script or style (the CSP would
+block it), and every element the scripts look up exists in the page."""
+
+from __future__ import annotations
+
+import re
+
+from services.intake.field_app import FILES, FOLDER, POLICY
+
+SHELL_FILE = FOLDER / "sw.js"
+
+
+def shell() -> set[str]:
+    listed = re.search(r"const SHELL = \[(.*?)\];", SHELL_FILE.read_text(), re.S)
+    assert listed is not None
+    return {
+        name.removeprefix("/field/") or "index.html" for name in re.findall(r'"([^"]+)"', listed[1])
+    }
+
+
+def test_the_service_worker_caches_every_file_of_the_app() -> None:
+    assert shell() == FILES - {"sw.js"}
+
+
+def test_the_page_has_no_inline_script_or_style_and_the_policy_forbids_them() -> None:
+    page = (FOLDER / "index.html").read_text()
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
+    assert re.findall(r"\sstyle=|<style|\son[a-z]+=", page) == []
+    assert "script-src 'self';" in POLICY and "unsafe" not in POLICY
+
+
+def test_every_element_the_scripts_use_is_in_the_page() -> None:
+    page = (FOLDER / "index.html").read_text()
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    used: set[str] = set()
+    for script in FOLDER.glob("*.js"):
+        used |= set(re.findall(r'\$\("([a-z-]+)"\)', script.read_text()))
+    assert used, "the scripts' lookups were not found: has the $ helper changed?"
+    assert used - ids == set()
+
+
+def test_every_field_the_api_names_has_a_control_and_a_place_for_its_error() -> None:
+    page = (FOLDER / "index.html").read_text()
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    table = re.search(r"const CONTROLS = \{(.*?)\};", (FOLDER / "form.js").read_text(), re.S)
+    assert table is not None
+    controls = set(re.findall(r':\s*"([a-z-]+)"', table[1]))
+    assert len(controls) >= 10
+    assert controls - ids == set()
+    assert {f"err-{c}" for c in controls} - ids == set()
