@@ -7,7 +7,7 @@ import asyncio
 import os
 import sys
 
-from bench import intake, notifications, report, routing, scheduling, system
+from bench import field_app, intake, notifications, report, routing, scheduling, system
 
 BENCHMARKS = {
     "intake": intake.run,
@@ -15,6 +15,7 @@ BENCHMARKS = {
     "notifications": notifications.run,
     "scheduling": scheduling.run,
     "system": system.run,
+    "field_app": field_app.run,
 }
 
 

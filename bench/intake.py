@@ -76,17 +76,22 @@ def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, f
     }
 
 
-async def start_intake(workdir: Path, bootstrap: str) -> tuple[subprocess.Popen[bytes], str, str]:
-    """One intake process on a fresh SQLite store with a field agent: (process, url, token)."""
+async def start_intake(
+    workdir: Path, bootstrap: str, port: int | None = None, fresh: bool = True
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """One intake process on a fresh SQLite store with a field agent (or, not `fresh`, on
+    the store an earlier one left): (process, url, token)."""
     from services.intake import store
     from shared.store import Database
 
     url_db = f"sqlite+aiosqlite:///{workdir / 'intake.db'}"
-    db = Database(url_db)
-    await db.create_schema(store.metadata)
-    token = await issue(db, store.credentials, "bench-agent", Role.FIELD_AGENT)
-    await db.dispose()
-    port = free_port()
+    token = ""
+    if fresh:
+        db = Database(url_db)
+        await db.create_schema(store.metadata)
+        token = await issue(db, store.credentials, "bench-agent", Role.FIELD_AGENT)
+        await db.dispose()
+    port = port or free_port()
     # A consumer group of its own at the topics' end: earlier runs' routing decisions (for
     # references this fresh store never issued) are not this benchmark's work.
     group = await fresh_group(bootstrap, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS)
@@ -97,7 +102,8 @@ async def start_intake(workdir: Path, bootstrap: str) -> tuple[subprocess.Popen[
         "MO_KAFKA_BOOTSTRAP": bootstrap,
         "MO_INTAKE_LOG_LEVEL": "WARNING",
     }
-    process = serve([sys.executable, "-m", "services.intake"], env, workdir / "intake.log")
+    log = workdir / ("intake.log" if fresh else "intake-again.log")
+    process = serve([sys.executable, "-m", "services.intake"], env, log)
     url = f"http://127.0.0.1:{port}"
     try:
         await asyncio.to_thread(wait_http, f"{url}/readyz")

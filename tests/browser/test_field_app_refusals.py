@@ -133,3 +133,34 @@ async def test_a_refused_request_needs_attention_and_is_sent_once_fixed(
     finally:
         await context.close()
         intake.stop()
+
+
+@pytest.mark.parametrize("status", [503, 429, 408])
+async def test_a_busy_or_failing_city_is_retried_not_refused(
+    browser: Browser, kafka_bootstrap: str, tmp_path: Path, status: int
+) -> None:
+    db_url = await prepared(tmp_path)
+    intake = await intake_process(tmp_path, kafka_bootstrap, db_url)
+    context = await browser.new_context(viewport=PHONE)
+    page = await context.new_page()
+    answered: list[int] = []
+
+    async def busy_twice(route: Route) -> None:
+        if route.request.method == "POST" and len(answered) < 2:
+            answered.append(status)
+            body = json.dumps({"error": {"code": "busy", "message": "try later", "fields": {}}})
+            await route.fulfill(status=status, body=body, headers={"Retry-After": "1"})
+        else:
+            await route.continue_()
+
+    try:
+        await pair(page, await pairing_code(db_url), intake.url)
+        await page.route("**/v1/requests", busy_twice)
+        reference = await log_request(page, "water", "Tap leaking at the clinic")
+        await expect(page.locator("#retry")).to_be_visible()  # says when it tries again
+        await expect(page.locator("#unsent")).to_have_text("0", timeout=20_000)
+        assert answered == [status, status]
+        assert await received(db_url) == {reference}
+    finally:
+        await context.close()
+        intake.stop()

@@ -92,6 +92,14 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await expect(page.locator("#lookup-result .history li")).to_have_count(1)
         problems += await accessibility_problems(page, "follow-up")
 
+        # A half-typed request outlives the app closing, and is listed as a draft.
+        await page.click("#show-form")
+        await page.fill("#description", "Half typed when the battery died")
+        await page.reload()
+        await expect(page.locator("#description")).to_have_value("Half typed when the battery died")
+        await page.click("#show-outbox")
+        await expect(page.locator("#today-list li[data-state=draft]")).to_contain_text("Half typed")
+
         # Signing out with something unsent shows it first, and keeps it unless confirmed.
         await context.set_offline(True)
         waiting = await log_request(page, "sewage", "Blocked drain")
