@@ -151,6 +151,7 @@ function wire() {
     if (refused) return;
     await api.topUp().catch(() => {});
     await start();
+    send(true); // paired (again): what waited goes now, whatever the backoff said
   });
   $("request-form").addEventListener("input", () => {
     if (!fixing) store.set("draft", form.body()); // a closed app loses no half-typed request

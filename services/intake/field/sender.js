@@ -69,6 +69,8 @@ async function sendOne(item) {
     return "sent";
   }
   if (response.status === 401) {
+    failures = 0; // the City answered: the network is fine, the pairing is not
+    waitUntil = 0;
     await store.put({ ...item, state: "queued" });
     return "expired";
   }
