@@ -23,7 +23,7 @@ from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts.registry import EventSpec, spec_for_model
+from shared.contracts.registry import EventSpec, spec_for_model, spec_for_type
 from shared.deadletter import dead_letter_headers, scrub
 from shared.events import CloudEvent, InvalidEvent, parse_event
 from shared.inbox import claim_new
@@ -177,9 +177,12 @@ class EventConsumer:
         rejected: list[tuple[Record, str]] = []
         for record in records:
             try:
-                parsed.append(_Parsed(record, self._parse(record)))
+                received = self._parse(record)
             except InvalidEvent as exc:
                 rejected.append((record, str(exc)))
+                continue
+            if received is not None:
+                parsed.append(_Parsed(record, received))
         try:
             await self._apply(parsed)
         except Exception as exc:
@@ -197,8 +200,14 @@ class EventConsumer:
         await asyncio.gather(*(self._dead_letter(record, reason) for record, reason in rejected))
         self._metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
 
-    def _parse(self, record: Record) -> Received[Any]:
-        event = parse_event(record.value or b"", self._types)
+    def _parse(self, record: Record) -> Received[Any] | None:
+        """The event, parsed; None for an event of the registry this consumer does not
+        handle (a topic carries several types: each reader takes the ones it needs)."""
+        event = parse_event(record.value or b"")
+        if event.type not in self._types:
+            if spec_for_type(event.type) is not None:
+                return None
+            raise InvalidEvent(f"unexpected event type {event.type!r}")
         return Received(event, event.data_as(self._routes[event.type].spec.model))
 
     async def _apply(self, items: Sequence[_Parsed]) -> None:

@@ -44,6 +44,7 @@ class EventType:
     REQUEST_UNROUTABLE: Final = "mobileoffice.request.unroutable.v1"
     REQUEST_ASSIGNED: Final = "mobileoffice.request.assigned.v1"
     REQUEST_STATUS_CHANGED: Final = "mobileoffice.request.status_changed.v1"
+    REQUEST_OVERDUE: Final = "mobileoffice.request.overdue.v1"
     VISIT_SCHEDULED: Final = "mobileoffice.visit.scheduled.v1"
     VISIT_CHANGED: Final = "mobileoffice.visit.changed.v1"
     VISIT_CANCELLED: Final = "mobileoffice.visit.cancelled.v1"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from services.routing import handlers, rules
+from services.routing import handlers, rules, standards
 from services.routing.schemas import (
     Assignment,
     DepartmentView,
@@ -14,6 +14,7 @@ from services.routing.schemas import (
     Retirement,
     RuleChange,
     RuleView,
+    StandingView,
     StatusReport,
     TriageItem,
 )
@@ -52,6 +53,22 @@ def routes(ctx: RoutingContext) -> APIRouter:
             for d in DEPARTMENTS
         ]
         return paged(request, response, views, limit, cursor)
+
+    @router.get("/standards", response_model=list[StandingView], dependencies=[PUBLIC])
+    async def service_standards(
+        request: Request,
+        response: Response,
+        month: Annotated[str, Query(pattern=r"^20\d\d-(0[1-9]|1[0-2])$", examples=["2026-11"])],
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
+    ) -> list[StandingView]:
+        """How each department kept the published service standards for requests received
+        in `month` (Cape Town time): aggregates only, no request is named."""
+        found = await standards.standings_for(db, month, ports.clock())
+        views = [StandingView.model_validate(s, from_attributes=True) for s in found]
+        return paged(
+            request, response, views, limit, cursor, key=lambda v: [v.department, v.category]
+        )
 
     @router.get("/rules", response_model=list[RuleView], dependencies=[operator])
     async def active_rules(

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 from faststream import FastStream
 
-from services.routing import handlers, rules, store
+from services.routing import handlers, rules, standards, store
 from services.routing.api import RoutingContext, routes
 from services.routing.bus import PUBLISHES, consumes
 from services.routing.settings import RoutingSettings
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
+from shared.background import every
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -50,6 +51,12 @@ def create_app(
             log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
         ports.metrics.unroutable.set(await handlers.unroutable_count(db))
 
+    overdue = every(
+        settings.overdue_check_seconds,
+        lambda: standards.notice_overdue(db, ports),
+        "overdue-watch",
+        log,
+    )
     service = Service(
         name="routing",
         description="Routes requests to departments; takes departments' progress reports.",
@@ -66,6 +73,7 @@ def create_app(
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
         publishes=PUBLISHES,
         startup=startup,
+        workers=[overdue],
         state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)

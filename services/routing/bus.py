@@ -15,6 +15,7 @@ from shared.consumer import AfterCommit, Received, Route, on
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import (
     RequestAssigned,
+    RequestOverdue,
     RequestRouted,
     RequestUnroutable,
     StatusChanged,
@@ -27,6 +28,7 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     RequestRouted,
     RequestUnroutable,
     StatusChanged,
+    RequestOverdue,
 )
 
 

@@ -54,6 +54,18 @@ class RoutingMetrics:
             "Requests no rule matched, waiting for an operator's triage.",
             registry=registry,
         )
+        self.overdue = Gauge(
+            "mo_routing_overdue_requests",
+            "Open requests past their due time (the category's service standard).",
+            ["department", "priority"],
+            registry=registry,
+        )
+        self.within_standard = Gauge(
+            "mo_routing_within_standard_ratio",
+            "Share of this month's requests resolved within the service standard.",
+            ["department"],
+            registry=registry,
+        )
         self.decision_seconds = Histogram(
             "mo_routing_decision_seconds",
             "Time from a request being logged to routing deciding it.",

@@ -19,6 +19,9 @@ class RoutingSettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/routing.db"
     port: int = Field(8002, ge=1, le=65535)
+    overdue_check_seconds: float = Field(
+        60, gt=0, le=3600, description="How often routing looks for requests past due."
+    )
     rules_seed: Path = Field(
         ROOT / "deploy" / "routing-rules.yaml",
         description="Rules loaded into an empty store at first start.",

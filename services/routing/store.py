@@ -85,6 +85,7 @@ requests = Table(
     Column("department", String(60)),
     Column("priority", String(10)),
     Column("due_at", DateTime(timezone=True)),
+    Column("overdue_at", DateTime(timezone=True)),  # when routing noticed it passed due_at
     Column("rule_id", Integer),
     Column("note", Text),
     Column("logged_at", DateTime(timezone=True), nullable=False),

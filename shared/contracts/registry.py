@@ -17,6 +17,7 @@ from shared.contracts.notifications import NotificationDelivered, NotificationFa
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import (
     RequestAssigned,
+    RequestOverdue,
     RequestRouted,
     RequestUnroutable,
     StatusChanged,
@@ -68,6 +69,7 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
         route=_department,
     ),
     EventSpec(EventType.REQUEST_STATUS_CHANGED, StatusChanged, (REQUESTS_STATUS,)),
+    EventSpec(EventType.REQUEST_OVERDUE, RequestOverdue, (REQUESTS_STATUS,)),
     EventSpec(EventType.VISIT_SCHEDULED, VisitScheduled, (VISITS,)),
     EventSpec(EventType.VISIT_CHANGED, VisitChanged, (VISITS,)),
     EventSpec(EventType.VISIT_CANCELLED, VisitCancelled, (VISITS,)),

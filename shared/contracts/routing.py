@@ -13,6 +13,7 @@ from shared.contracts.requests import Location
 __all__ = [
     "Priority",
     "RequestAssigned",
+    "RequestOverdue",
     "RequestRouted",
     "RequestUnroutable",
     "RoutingOutcome",
@@ -99,3 +100,19 @@ class StatusChanged(BaseModel):
         "otherwise it is for the City's staff only.",
     )
     changed_at: AwareDatetime = Field(description="When it changed.")
+
+
+class RequestOverdue(BaseModel):
+    """`mobileoffice.request.overdue.v1` on `mo.requests.status`: a request passed its due
+    time (its category's published service standard) without being resolved. Published once
+    per request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The resident's reference number.")
+    category: str = Field(description="Category code.")
+    department: str = Field(description="The department it is assigned to.")
+    priority: Priority = Field(description="urgent, high, normal or low.")
+    status: RequestStatus = Field(description="Where it stood when it fell due.")
+    due_at: AwareDatetime = Field(description="When the service standard said it was due.")
+    noticed_at: AwareDatetime = Field(description="When routing noticed it was overdue.")

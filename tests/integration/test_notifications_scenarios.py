@@ -19,8 +19,9 @@ from shared.topics import (
     REQUESTS_STATUS,
 )
 from tests.support.buses import Bus, eventually
+from tests.support.clock import Clock
 from tests.support.gateways import sms_gateway, smtp_server
-from tests.support.notifications import Clock, Notifications, running_notifications
+from tests.support.notifications import Notifications, running_notifications
 from tests.unit.test_notifications_service import PHONE, logged, routed, status
 
 

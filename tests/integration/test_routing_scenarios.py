@@ -3,10 +3,25 @@ SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from services.routing import standards
 from shared.catalogue import DEPARTMENTS
-from shared.contracts.routing import RequestAssigned, RequestRouted
-from shared.events import parse_event
-from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, department_topic
+from shared.contracts.common import RequestStatus
+from shared.contracts.routing import Priority, RequestAssigned, RequestOverdue, RequestRouted
+from shared.events import CloudEvent, new_event, parse_event
+from shared.store import Database
+from shared.topics import (
+    DEADLETTER,
+    REQUESTS_LOGGED,
+    REQUESTS_ROUTED,
+    REQUESTS_STATUS,
+    EventType,
+    department_topic,
+    source,
+)
 from tests.support.buses import Bus
 from tests.support.routing import logged_event, running_routing
 
@@ -50,3 +65,62 @@ async def test_the_same_event_delivered_twice_gives_one_assignment(
         await bus.put(routing.app, REQUESTS_LOGGED, event, event)
         assignments = await departments.collect(mine, expected=1, timeout=30, settle=2.0)
     assert [a.topic for a in assignments] == ["mo.dept.water-and-sanitation"]
+
+
+async def test_a_request_past_due_is_announced_once_though_two_replicas_look(
+    database_url: str, bus: Bus
+) -> None:
+    event = logged_event(category="water", description="Burst main on Lansdowne Road")
+    mine = lambda m: m.key == event.key  # noqa: E731
+    now = [datetime.now(UTC)]
+    async with (
+        bus.watching(REQUESTS_ROUTED, REQUESTS_STATUS) as published,
+        running_routing(database_url, bus=bus, clock=lambda: now[0]) as routing,
+    ):
+        await bus.put(routing.app, REQUESTS_LOGGED, event)
+        await published.collect(mine, expected=1, timeout=30)  # routed: urgent, due in 24 h
+        now[0] += timedelta(hours=25)
+        other_replica = Database(database_url)
+        try:
+            ports = routing.app.state.ports
+            noticed = await asyncio.gather(
+                standards.notice_overdue(routing.app.state.db, ports),
+                standards.notice_overdue(other_replica, ports),
+            )
+        finally:
+            await other_replica.dispose()
+        await routing.drain_outbox()
+        messages = await published.collect(mine, expected=2, timeout=30, settle=2.0)
+    assert sorted(noticed) == [0, 1]
+    overdue = [m for m in messages if m.topic == REQUESTS_STATUS]
+    assert [parse_event(m.value).type for m in overdue] == [EventType.REQUEST_OVERDUE]
+
+
+async def test_readers_skip_the_registrys_events_they_do_not_handle_and_refuse_strangers(
+    database_url: str, kafka_bootstrap: str
+) -> None:
+    # Routing reads request.logged on mo.requests.logged: another event of the registry there
+    # is someone else's business; a type no registry knows is an error worth a dead letter.
+    # (The real broker only: the in-memory one keeps no dead letters to watch.)
+    bus = Bus("kafka", kafka_bootstrap)
+    now = datetime.now(UTC)
+    overdue = RequestOverdue(
+        reference="1234567897",
+        category="water",
+        department="water-and-sanitation",
+        priority=Priority.URGENT,
+        status=RequestStatus.ROUTED,
+        due_at=now,
+        noticed_at=now,
+    )
+    known = new_event(overdue, source("routing"), overdue.reference, now)
+    stranger = CloudEvent.model_validate({**known.model_dump(), "type": "example.unknown.v1"})
+    stranger = stranger.model_copy(update={"id": uuid.uuid4()})
+    mine = lambda m: m.key == known.key  # noqa: E731
+    async with (
+        bus.watching(DEADLETTER) as published,
+        running_routing(database_url, bus=bus) as routing,
+    ):
+        await bus.put(routing.app, REQUESTS_LOGGED, known, stranger)
+        dead = await published.collect(mine, expected=1, timeout=30, settle=2.0)
+    assert len(dead) == 1 and b"example.unknown.v1" in dead[0].value

@@ -89,6 +89,7 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
             publisher,
             {
                 ("GET", "/v1/departments"): Example("/v1/departments"),
+                ("GET", "/v1/standards"): Example("/v1/standards?month=2026-11"),
                 ("GET", "/v1/rules"): Example("/v1/rules"),
                 ("POST", "/v1/rules"): Example("/v1/rules", {"rule": rule, "reason": "a test"}),
                 ("POST", "/v1/rules/{rule_id}/retire"): Example(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,20 +18,10 @@ from services.notifications.settings import NotificationsSettings
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE, CloudEvent
 from tests.support.buses import Bus
+from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
 from tests.support.tokens import issue
-
-NOON = dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.UTC)  # 12:00 in Cape Town
-
-
-class Clock:
-    def __init__(self, now: dt.datetime = NOON) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
 
 INBOUND_SECRET = "the gateway's secret, for tests"
 

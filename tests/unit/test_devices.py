@@ -15,16 +15,9 @@ from sqlalchemy import update
 from services.intake import devices
 from services.intake.device_store import devices as device_table
 from shared.reference import parse
+from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 12, 8, 8, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

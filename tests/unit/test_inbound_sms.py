@@ -13,11 +13,11 @@ import pytest
 
 from services.notifications.inbound import signature
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS
+from tests.support.clock import NOON
 from tests.support.fakes import FakePublisher
 from tests.support.gateways import SmsGatewayServer
 from tests.support.notifications import (
     INBOUND_SECRET,
-    NOON,
     Notifications,
     running_notifications,
 )
