@@ -163,7 +163,7 @@ def main() -> int:
             call(
                 "POST",
                 f"{ROUTING}/v1/requests/{view['reference']}/status",
-                {"status": "resolved", "note": "Fixed on site"},
+                {"status": "resolved", "note": "Fixed on site", "cause": "fixed"},
                 team,
             )
         acted += 1

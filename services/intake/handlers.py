@@ -164,7 +164,7 @@ async def get_request(db: Database, reference: str) -> RequestView | None:
         department=found.department,
         created_at=found.created_at,
         updated_at=found.updated_at,
-        history=[HistoryEntry(status=s, at=at, note=note) for s, at, note in entries],
+        history=[HistoryEntry.model_validate(entry) for entry in entries],
     )
 
 
@@ -209,7 +209,12 @@ async def on_unroutable(conn: AsyncConnection, item: Received[RequestUnroutable]
 async def on_status_changed(conn: AsyncConnection, item: Received[StatusChanged]) -> None:
     changed = item.data
     note = public_note(changed.note, changed.note_public)
-    await _record(conn, item, changed.reference, changed.status, changed.changed_at, note)
+    ending = {
+        "cause": changed.cause.value if changed.cause else None,
+        "cause_detail": public_note(changed.cause_detail, marked_public=True),
+        "duplicate_of": changed.duplicate_of,
+    }
+    await _record(conn, item, changed.reference, changed.status, changed.changed_at, note, **ending)
 
 
 async def _record(
@@ -220,8 +225,9 @@ async def _record(
     at: datetime,
     note: str | None,
     department: str | None = None,
+    **ending: str | None,
 ) -> None:
-    if not await store.apply_status(conn, reference, status, at, note, department):
+    if not await store.apply_status(conn, reference, status, at, note, department, **ending):
         raise InvalidEvent(f"{item.event.type} for a reference intake never issued: {reference}")
 
 

@@ -19,6 +19,7 @@ from pydantic import (
 from shared.catalogue import CATEGORY_CODES
 from shared.contracts.common import Language, Line, Phone, RequestStatus, Text, UpdatesBy
 from shared.contracts.requests import Location
+from shared.contracts.routing import Cause
 from shared.contracts.visits import VisitStatus
 
 __all__ = [
@@ -109,6 +110,15 @@ class HistoryEntry(BaseModel):
     status: RequestStatus
     at: AwareDatetime
     note: str | None = None
+    cause: Cause | None = Field(
+        None,
+        description="Why it was resolved or closed: fixed, no-further-action, not-responsible, "
+        "duplicate or referred.",
+    )
+    cause_detail: str | None = Field(
+        None, description="The reason for no further action, or who is responsible."
+    )
+    duplicate_of: str | None = Field(None, description="The request this one repeats.")
 
 
 class RequestView(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -65,6 +66,9 @@ history = Table(
     Column("status", String(20), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
+    Column("cause", String(20)),  # why it was resolved or closed (public)
+    Column("cause_detail", Text),  # the reason, or who is responsible
+    Column("duplicate_of", String(10)),
     Index("ix_request_history_reference", "reference"),
 )
 
@@ -119,15 +123,15 @@ async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest |
     )
 
 
-async def request_history(
-    conn: AsyncConnection, reference: str
-) -> list[tuple[RequestStatus, datetime, str | None]]:
+async def request_history(conn: AsyncConnection, reference: str) -> list[dict[str, Any]]:
+    """Each step: status, at, note, cause, cause_detail, duplicate_of."""
+    columns = ("status", "at", "note", "cause", "cause_detail", "duplicate_of")
     rows = await conn.execute(
-        select(history.c.status, history.c.at, history.c.note)
+        select(*(history.c[name] for name in columns))
         .where(history.c.reference == reference)
         .order_by(history.c.at, history.c.id)
     )
-    return [(RequestStatus(r.status), as_utc(r.at), r.note) for r in rows]
+    return [{**r._asdict(), "at": as_utc(r.at)} for r in rows]
 
 
 async def insert_request(
@@ -185,6 +189,7 @@ async def apply_status(
     at: datetime,
     note: str | None = None,
     department: str | None = None,
+    **ending: str | None,
 ) -> bool:
     """Record a status reported at `at`. Events from routing's two topics may arrive out of
     order, so the current status only moves forward in time; history keeps every entry.
@@ -204,6 +209,6 @@ async def apply_status(
     if exists is None:
         return False
     await conn.execute(
-        insert(history).values(reference=reference, status=status.value, at=at, note=note)
+        insert(history).values(reference=reference, status=status.value, at=at, note=note, **ending)
     )
     return True

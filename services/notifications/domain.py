@@ -13,6 +13,7 @@ from typing import Final
 from services.notifications.texts import Template
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
+from shared.contracts.routing import Cause
 
 __all__ = [
     "Channel",
@@ -105,9 +106,24 @@ _STATUS_TEMPLATES: Final = {
 }
 
 
-def status_template(status: RequestStatus) -> Template | None:
+_CAUSE_TEMPLATES: Final = {
+    Cause.FIXED: Template.RESOLVED,
+    Cause.NO_FURTHER_ACTION: Template.NO_FURTHER_ACTION,
+    Cause.NOT_RESPONSIBLE: Template.NOT_RESPONSIBLE,
+    Cause.DUPLICATE: Template.DUPLICATE,
+    Cause.REFERRED: Template.REFERRED_ON,
+}
+
+
+def status_template(
+    status: RequestStatus, cause: Cause | None = None, previous: RequestStatus | None = None
+) -> Template | None:
     """The message a department's progress report means to the resident, if any (starting
-    work or reopening is not worth an SMS the resident pays attention to)."""
+    work or reopening is not worth an SMS the resident pays attention to). Resolving or
+    closing says why; closing what was resolved only says it is closed (the why was told)."""
+    ending = status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+    if ending and cause is not None and previous is not RequestStatus.RESOLVED:
+        return _CAUSE_TEMPLATES[cause]
     return _STATUS_TEMPLATES.get(status)
 
 

@@ -112,9 +112,14 @@ async def on_status_changed(
 ) -> AfterCommit:
     for item in items:
         changed = item.data
-        template = status_template(changed.status)
+        template = status_template(changed.status, changed.cause, changed.previous_status)
         if template is not None:
-            facts = MessageFacts(reference=changed.reference, department=changed.department)
+            facts = MessageFacts(
+                reference=changed.reference,
+                department=changed.department,
+                note=changed.cause_detail,
+                other=changed.duplicate_of,
+            )
             await _to_resident(conn, item.event, template, facts, ports)
     return ports.wake
 

@@ -50,7 +50,8 @@ class MessageFacts(BaseModel):
 
     reference: str | None = None
     department: str | None = None  # slug
-    note: str | None = None  # a referral's: whom to contact instead
+    note: str | None = None  # a referral's: whom to contact instead; a closure's reason
+    other: str | None = None  # the request a duplicate repeats
     community: str | None = None
     venue: str | None = None
     date: dt.date | None = None
@@ -67,6 +68,7 @@ def compose(template: Template, language: Language, facts: MessageFacts) -> Mess
         "reference": format_for_reading(facts.reference) if facts.reference else None,
         "department": department_name(facts.department) if facts.department else None,
         "note": facts.note,
+        "other": format_for_reading(facts.other) if facts.other else None,
         "community": facts.community,
         "venue": facts.venue,
         "date": visit_day(facts.date, language) if facts.date else None,

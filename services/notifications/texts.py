@@ -24,6 +24,11 @@ class Template(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"
     CLOSED = "closed"
+    # Resolved or closed, and why (a "fixed" resolution is RESOLVED):
+    NO_FURTHER_ACTION = "no_further_action"
+    NOT_RESPONSIBLE = "not_responsible"
+    DUPLICATE = "duplicate"
+    REFERRED_ON = "referred_on"
     VISIT_SCHEDULED = "visit_scheduled"
     VISIT_CHANGED = "visit_changed"
     VISIT_CANCELLED = "visit_cancelled"
@@ -46,6 +51,14 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "If not, call " + CALL_CENTRE + " and quote the ref.",
         Template.CLOSED: "Ref {reference}: your request is closed. "
         "Thank you for using the Mobile Office.",
+        Template.NO_FURTHER_ACTION: "Ref {reference}: {department} will take no further "
+        "action: {note}",
+        Template.NOT_RESPONSIBLE: "Ref {reference}: {department} is not responsible for this. "
+        "Please contact {note}",
+        Template.DUPLICATE: "Ref {reference} is the same problem as ref {other}, reported "
+        "before. You will get the news of ref {other}.",
+        Template.REFERRED_ON: "Ref {reference}: {department} has passed your request to "
+        "another body. {note}",
         Template.VISIT_SCHEDULED: "Mobile Office visits {community} on {date}, {hours} at "
         "{venue}. Bring your municipal account or ID.",
         Template.VISIT_CHANGED: "Mobile Office visit to {community} moved to {date}, {hours} "
@@ -69,6 +82,14 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "Indien nie, bel " + CALL_CENTRE + " met die verw.",
         Template.CLOSED: "Verw {reference}: u versoek is gesluit. "
         "Dankie dat u die Mobiele Kantoor gebruik.",
+        Template.NO_FURTHER_ACTION: "Verw {reference}: {department} neem geen verdere "
+        "stappe nie: {note}",
+        Template.NOT_RESPONSIBLE: "Verw {reference}: {department} is nie hiervoor "
+        "verantwoordelik nie. Kontak asseblief {note}",
+        Template.DUPLICATE: "Verw {reference} is dieselfde probleem as verw {other}, reeds "
+        "aangemeld. U kry voortaan die nuus van verw {other}.",
+        Template.REFERRED_ON: "Verw {reference}: {department} het u versoek na 'n ander "
+        "instansie verwys. {note}",
         Template.VISIT_SCHEDULED: "Mobiele Kantoor besoek {community} op {date}, {hours} by "
         "{venue}. Bring u munisipale rekening of ID.",
         Template.VISIT_CHANGED: "Mobiele Kantoor se besoek aan {community} is verskuif na "
@@ -92,6 +113,14 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "Ukuba akunjalo, tsalela " + CALL_CENTRE + ".",
         Template.CLOSED: "Inombolo {reference}: isicelo sakho sivaliwe. Enkosi ngokusebenzisa "
         "i-Ofisi eHambayo.",
+        Template.NO_FURTHER_ACTION: "Inombolo {reference}: i-{department} ayizukuthatha "
+        "manyathelo angakumbi: {note}",
+        Template.NOT_RESPONSIBLE: "Inombolo {reference}: i-{department} ayinaxanduva kule "
+        "nto. Nceda uqhagamshelane no-{note}",
+        Template.DUPLICATE: "Inombolo {reference} yingxaki efanayo ne-{other}, ebikwe "
+        "ngaphambili. Uza kufumana iindaba ze-{other}.",
+        Template.REFERRED_ON: "Inombolo {reference}: i-{department} isidlulisele isicelo "
+        "sakho kwelinye iziko. {note}",
         Template.VISIT_SCHEDULED: "I-Ofisi eHambayo iza e-{community} ngo-{date}, {hours} "
         "e-{venue}. Phatha i-akhawunti kamasipala okanye i-ID.",
         Template.VISIT_CHANGED: "Utyelelo lwe-Ofisi eHambayo e-{community} lufudukele "

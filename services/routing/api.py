@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from services.routing import handlers, rules, standards
+from services.routing import handlers, progress, rules, standards
 from services.routing.schemas import (
     Assignment,
     DepartmentView,
@@ -143,8 +143,8 @@ def routes(ctx: RoutingContext) -> APIRouter:
         reference: str, body: StatusReport, by: Annotated[Caller, department]
     ) -> dict[str, str]:
         canonical = parse_reference(reference)
-        changed = await handlers.report_status(
-            db, ports, canonical, by.name, body.status, body.note, body.public
+        changed = await progress.report_status(
+            db, ports, canonical, by.name, body.status, body.note, body.public, body.closure
         )
         return {"reference": canonical, "status": changed.status.value}
 

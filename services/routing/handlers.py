@@ -15,14 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing import store
 from services.routing.decisions import Outcome, RequestFacts, decision
-from services.routing.domain import Rule, decide, transition_refusal
+from services.routing.domain import Rule, decide
 from services.routing.rules import RuleBook
 from shared.consumer import AfterCommit, Received
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import Location, RequestLogged
-from shared.contracts.routing import Priority, StatusChanged
-from shared.events import new_event
-from shared.outbox import enqueue, enqueue_many
+from shared.contracts.routing import Priority
+from shared.outbox import enqueue_many
 from shared.refusals import Conflict, NotFound
 from shared.store import Database
 from shared.topics import source
@@ -32,7 +31,7 @@ __all__ = [
     "RoutingMetrics",
     "apply_logged",
     "assign_by_hand",
-    "report_status",
+    "existing_request",
     "triage",
     "unroutable_count",
 ]
@@ -132,39 +131,6 @@ async def apply_logged(
     return count
 
 
-async def report_status(
-    db: Database,
-    ports: Ports,
-    reference: str,
-    team: str,
-    status: RequestStatus,
-    note: str | None,
-    public: bool = False,
-) -> StatusChanged:
-    async with db.transaction() as conn:
-        request = await _existing(conn, reference)
-        if request.department != team:
-            owner = request.department or "no department"
-            raise Conflict(f"request {reference} is assigned to {owner}, not to {team}")
-        refusal = transition_refusal(request.status, status)
-        if refusal is not None:
-            raise Conflict(refusal)
-        now = ports.clock()
-        await store.set_status(conn, reference, status, now, team, note)
-        changed = StatusChanged(
-            reference=reference,
-            status=status,
-            previous_status=request.status,
-            department=team,
-            note=note,
-            note_public=public,
-            changed_at=now,
-        )
-        await enqueue(conn, store.outbox, new_event(changed, SOURCE, reference, now))
-    log.info("status reference=%s %s -> %s by %s", reference, request.status, status, team)
-    return changed
-
-
 async def assign_by_hand(
     db: Database,
     ports: Ports,
@@ -178,7 +144,7 @@ async def assign_by_hand(
     """An operator's triage of a request no rule matched (or one to be re-routed before the
     department has started on it)."""
     async with db.transaction() as conn:
-        request = await _existing(conn, reference)
+        request = await existing_request(conn, reference)
         if request.status not in (RequestStatus.UNROUTABLE, RequestStatus.ROUTED):
             raise Conflict(
                 f"request {reference} is {request.status.value}: only unroutable or newly "
@@ -224,7 +190,7 @@ async def unroutable_count(db: Database) -> int:
         return await store.count_with_status(conn, RequestStatus.UNROUTABLE)
 
 
-async def _existing(conn: AsyncConnection, reference: str) -> store.RoutedRequest:
+async def existing_request(conn: AsyncConnection, reference: str) -> store.RoutedRequest:
     request = await store.find_request(conn, reference, for_update=True)
     if request is None:
         raise NotFound(f"routing has no request {reference}")

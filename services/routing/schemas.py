@@ -6,11 +6,11 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from services.routing.domain import Rule
+from services.routing.domain import Closure, Rule
 from services.routing.rules import RuleSpec
 from services.routing.store import RoutedRequest
 from shared.contracts.common import Line, RequestStatus, Text
-from shared.contracts.routing import Priority
+from shared.contracts.routing import Cause, Priority
 
 __all__ = [
     "Assignment",
@@ -85,6 +85,20 @@ class StatusReport(BaseModel):
         description="Show the note on the resident's follow-up page (never shown if it holds "
         "a phone number or an e-mail address). Internal by default.",
     )
+    cause: Cause | None = Field(
+        None,
+        description="Required to resolve or close: fixed, no-further-action (with `reason`), "
+        "not-responsible (with `responsible`), duplicate (with `duplicate_of`) or referred.",
+    )
+    reason: Text | None = Field(None, max_length=300, description="Why no further action.")
+    responsible: Line | None = Field(None, max_length=120, description="Who is responsible.")
+    duplicate_of: str | None = Field(
+        None, pattern=r"^\d{10}$", description="An open or resolved request of the same category."
+    )
+
+    @property
+    def closure(self) -> Closure:
+        return Closure(self.cause, self.reason, self.responsible, self.duplicate_of)
 
 
 class Assignment(BaseModel):

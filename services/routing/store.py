@@ -88,6 +88,9 @@ requests = Table(
     Column("overdue_at", DateTime(timezone=True)),  # when routing noticed it passed due_at
     Column("rule_id", Integer),
     Column("note", Text),
+    Column("cause", String(20)),  # why it was resolved or closed
+    Column("cause_detail", Text),
+    Column("duplicate_of", String(10)),
     Column("logged_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_routed_requests_status", "status"),

@@ -11,6 +11,7 @@ from shared.contracts.common import Area, RequestStatus
 from shared.contracts.requests import Location
 
 __all__ = [
+    "Cause",
     "Priority",
     "RequestAssigned",
     "RequestOverdue",
@@ -26,6 +27,17 @@ class Priority(StrEnum):
     HIGH = "high"
     NORMAL = "normal"
     LOW = "low"
+
+
+class Cause(StrEnum):
+    """Why a request was resolved or closed: "closed" alone says nothing of whether the
+    problem was fixed."""
+
+    FIXED = "fixed"
+    NO_FURTHER_ACTION = "no-further-action"  # with the reason
+    NOT_RESPONSIBLE = "not-responsible"  # with who is
+    DUPLICATE = "duplicate"  # with the request it repeats
+    REFERRED = "referred"  # passed to another body
 
 
 class RoutingOutcome(StrEnum):
@@ -99,6 +111,15 @@ class StatusChanged(BaseModel):
         description="The department marked the note for the resident's follow-up page; "
         "otherwise it is for the City's staff only.",
     )
+    cause: Cause | None = Field(
+        None,
+        description="For resolved and closed: fixed, no-further-action, not-responsible, "
+        "duplicate or referred.",
+    )
+    cause_detail: str | None = Field(
+        None, description="The reason (no-further-action) or who is responsible (not-responsible)."
+    )
+    duplicate_of: str | None = Field(None, description="The request this one repeats.")
     changed_at: AwareDatetime = Field(description="When it changed.")
 
 

@@ -64,10 +64,13 @@ def test_the_full_journey_of_a_request(system: System) -> None:
 
     # The department acknowledges, then resolves; the resident's follow-up shows each step.
     team = {"Authorization": f"Bearer {system.team('water-and-sanitation')}"}
-    for status, note in (("acknowledged", "Team dispatched"), ("resolved", "Main repaired")):
+    for status, note, cause in (
+        ("acknowledged", "Team dispatched", None),
+        ("resolved", "Main repaired", "fixed"),
+    ):
         response = httpx.post(
             f"{system.url('routing')}/v1/requests/{reference}/status",
-            json={"status": status, "note": note, "public": True},
+            json={"status": status, "note": note, "public": True, "cause": cause},
             headers=team,
         )
         assert response.status_code == 202, response.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,8 +75,12 @@ class Routing:
         status: str,
         note: str | None = None,
         public: bool = False,
+        closure: Mapping[str, str] | None = None,
+        **fields: str,
     ) -> httpx.Response:
+        """`closure` or `fields`: cause, reason, responsible, duplicate_of."""
         body: dict[str, Any] = {"status": status, "note": note, "public": public}
+        body |= {**(closure or {}), **fields}
         return await self.client.post(
             f"/v1/requests/{reference}/status", json=body, headers=await self.auth(team)
         )

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.contracts.routing import StatusChanged
+from shared.contracts.common import RequestStatus
+from shared.contracts.routing import Cause, StatusChanged
 from shared.events import CONTENT_TYPE, new_event
 from shared.reference import damm_digit, new_reference
 from shared.topics import REQUESTS_STATUS, source
@@ -93,3 +94,24 @@ async def test_a_department_note_is_public_only_when_marked_and_free_of_contact_
     view = (await intake.client.get(f"/v1/requests/{reference}")).json()
     assert [h["note"] for h in view["history"][1:]] == [None, None, None, "New pipe laid"]
     assert "555 0199" not in str(view) and "example.org" not in str(view)
+
+
+async def test_the_public_view_says_why_a_request_was_closed(intake: Intake) -> None:
+    reference = (await intake.post(request_body())).json()["reference"]
+    at = datetime(2026, 12, 8, 11, 0, tzinfo=UTC)
+    changed = StatusChanged(
+        reference=reference,
+        status=RequestStatus.CLOSED,
+        previous_status=RequestStatus.IN_PROGRESS,
+        department="electricity",
+        cause=Cause.NOT_RESPONSIBLE,
+        cause_detail="Eskom supplies this street",
+        changed_at=at,
+    )
+    event = new_event(changed, source("routing"), reference, at)
+    await intake.app.state.broker.publish(
+        event.to_bytes(), REQUESTS_STATUS, key=event.key, headers={"content-type": CONTENT_TYPE}
+    )
+    last = (await intake.client.get(f"/v1/requests/{reference}")).json()["history"][-1]
+    assert last["status"] == "closed" and last["cause"] == "not-responsible"
+    assert last["cause_detail"] == "Eskom supplies this street"

@@ -23,6 +23,7 @@ WORST = {
     "venue": "Thusong Service Centre Multipurpose Community Hall " + "y" * 49,
     "note": "Electricity here is supplied by Eskom, not the City. " + "Call Eskom. " * 20,
     "hours": "09:30-13:30",
+    "other": format_for_reading("7" * 9 + "0"),
 }
 
 
@@ -35,8 +36,9 @@ def test_every_sms_fits_one_gsm7_segment_at_its_worst(
     sms = render(template, language, params).sms
     assert gsm_length(sms) <= SEGMENT, sms
     assert is_gsm7(sms), sms
-    if "{reference}" in _pattern(template, language):
-        assert WORST["reference"] in sms  # the reference is never shortened
+    for number in ("reference", "other"):
+        if "{" + number + "}" in _pattern(template, language):
+            assert WORST[number] in sms  # a reference is never shortened
 
 
 @pytest.mark.parametrize("language", list(Language))
@@ -50,10 +52,11 @@ def test_short_names_are_not_shortened(template: Template, language: Language) -
         "note": "Please call Eskom on 08600 37566.",
         "date": visit_day(dt.date(2026, 12, 8), language),
         "hours": "09:30-13:30",
+        "other": format_for_reading(new_reference()),
     }
     sms = render(template, language, params).sms
     assert ".." not in sms
-    for name in ("reference", "department", "community", "venue", "note"):
+    for name in ("reference", "department", "community", "venue", "note", "other"):
         if "{" + name + "}" in _pattern(template, language):
             assert params[name] in sms
 

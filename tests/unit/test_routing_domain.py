@@ -131,6 +131,9 @@ LEGAL = {
     (S.ACKNOWLEDGED, S.REFERRED),
     (S.IN_PROGRESS, S.RESOLVED),
     (S.IN_PROGRESS, S.REFERRED),
+    (S.ROUTED, S.CLOSED),  # with a cause: a duplicate, not the City's, no further action
+    (S.ACKNOWLEDGED, S.CLOSED),
+    (S.IN_PROGRESS, S.CLOSED),
     (S.RESOLVED, S.CLOSED),
     (S.RESOLVED, S.IN_PROGRESS),
 }

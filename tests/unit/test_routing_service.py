@@ -118,11 +118,13 @@ async def test_illegal_moves_and_other_departments_get_409_with_the_reason(
     event = logged_event()
     await deliver(routing, event)
     ref = event.subject
-    assert (await routing.report(ref, "water-and-sanitation", "resolved")).status_code == 202
+    assert (
+        await routing.report(ref, "water-and-sanitation", "resolved", cause="fixed")
+    ).status_code == 202
     backwards = await routing.report(ref, "water-and-sanitation", "acknowledged")
     assert backwards.status_code == 409
     assert "resolved cannot become acknowledged" in backwards.json()["error"]["message"]
-    other = await routing.report(ref, "electricity", "closed")
+    other = await routing.report(ref, "electricity", "closed", cause="fixed")
     assert other.status_code == 409
     assert "assigned to water-and-sanitation" in other.json()["error"]["message"]
     assert (

@@ -74,7 +74,7 @@ async def test_a_request_past_its_standard_is_noticed_once_and_counted_as_missed
         await deliver(routing, event)
     clock.now = clock.start + dt.timedelta(hours=2)
     assert (
-        await routing.report(leak.subject, "water-and-sanitation", "resolved")
+        await routing.report(leak.subject, "water-and-sanitation", "resolved", cause="fixed")
     ).status_code == 202
     db, ports = routing.app.state.db, routing.app.state.ports
 
@@ -101,7 +101,7 @@ async def test_a_request_past_its_standard_is_noticed_once_and_counted_as_missed
     # Resolved late: no longer open, so the gauge falls; still missed in the report.
     clock.now = clock.start + dt.timedelta(hours=30)
     assert (
-        await routing.report(burst.subject, "water-and-sanitation", "resolved")
+        await routing.report(burst.subject, "water-and-sanitation", "resolved", cause="fixed")
     ).status_code == 202
     await standards.notice_overdue(db, ports)
     assert gauge(registry, "water-and-sanitation", "urgent") == 0

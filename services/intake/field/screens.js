@@ -93,7 +93,8 @@ export function request(found, names) {
   const history = element("ol", undefined, "history");
   for (const entry of view.history) {
     const when = new Date(entry.at).toLocaleString("en-ZA", { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
-    history.append(element("li", `${when}: ${say(`s_${entry.status}`)}${entry.note ? ` (${entry.note})` : ""}`));
+    const why = entry.cause ? `, ${say(`c_${entry.cause}`)}${entry.cause_detail ? `: ${entry.cause_detail}` : ""}` : "";
+    history.append(element("li", `${when}: ${say(`s_${entry.status}`)}${why}${entry.note ? ` (${entry.note})` : ""}`));
   }
   box.replaceChildren(facts, element("h3", say("history")), history);
 }
