@@ -6,11 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from services.routing import handlers, progress, rules, standards
+from services.routing import handlers, progress, queue, rules, standards
+from services.routing import queue_views as views
+from services.routing.queue_store import QueueFilter, queue_key
 from services.routing.schemas import (
     Assignment,
     DepartmentView,
     NewRule,
+    QueueItem,
     Retirement,
     RuleChange,
     RuleView,
@@ -21,7 +24,8 @@ from services.routing.schemas import (
 from services.routing.store import triage_key
 from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.catalogue import DEPARTMENT_SLUGS, DEPARTMENTS
-from shared.contracts.common import RequestStatus
+from shared.contracts.common import Area, Line, RequestStatus
+from shared.contracts.routing import Priority
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.pages import DEFAULT, Cursor, Limit, decode, encode, paged, send_next
@@ -42,6 +46,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
     db, ports = ctx.db, ctx.ports
     department = requires(ctx.tokens, Role.DEPARTMENT)
+    team = requires(ctx.tokens, Role.DEPARTMENT, Role.OPERATOR)
     operator = requires(ctx.tokens, Role.OPERATOR)
 
     @router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
@@ -53,6 +58,29 @@ def routes(ctx: RoutingContext) -> APIRouter:
             for d in DEPARTMENTS
         ]
         return paged(request, response, views, limit, cursor)
+
+    @router.get("/queue", response_model=list[QueueItem])
+    async def work_queue(
+        by: Annotated[Caller, team],
+        request: Request,
+        response: Response,
+        area: Annotated[Area | None, Query()] = None,
+        community: Annotated[Line | None, Query(max_length=100)] = None,
+        category: Annotated[str | None, Query(max_length=40)] = None,
+        status: Annotated[RequestStatus | None, Query()] = None,
+        priority: Annotated[Priority | None, Query()] = None,
+        department: Annotated[str | None, Query(max_length=60)] = None,
+        limit: Limit = DEFAULT,
+        cursor: Cursor = None,
+    ) -> list[QueueItem]:
+        """A department's requests (operators: any department's), open ones by default,
+        soonest due first: the work queue for department systems."""
+        asked = QueueFilter(department, area, community, category, status, priority)
+        chosen = queue.scope(asked, by.name, by.role)
+        found = await queue.work_queue(db, chosen, limit + 1, decode(cursor))
+        page, now = found[:limit], ports.clock()
+        send_next(request, response, encode(queue_key(page[-1])) if len(found) > limit else None)
+        return [QueueItem.of(r, views.overdue(r, now)) for r in page]
 
     @router.get("/standards", response_model=list[StandingView], dependencies=[PUBLIC])
     async def service_standards(

@@ -7,18 +7,20 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 
-from services.routing import handlers, rules, standards, store
+from services.routing import handlers, queue_pages, queue_store, rules, standards, store
 from services.routing.api import RoutingContext, routes
 from services.routing.bus import PUBLISHES, consumes
 from services.routing.settings import RoutingSettings
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
 from shared.background import every
+from shared.limits import MissLimiter
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
+from shared.sessions import Sessions
 from shared.store import Database
 
 __all__ = ["asyncapi", "create_app"]
@@ -68,7 +70,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=routes(RoutingContext(db, ports, TokenDirectory(db, store.credentials))),
+        router=_routes(db, ports),
         consumes=consumes(ports),
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
         publishes=PUBLISHES,
@@ -77,6 +79,18 @@ def create_app(
         state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)
+
+
+def _routes(db: Database, ports: handlers.Ports) -> APIRouter:
+    """The API for machines and the work queue's pages for people, on one port."""
+    tokens = TokenDirectory(db, store.credentials)
+    sessions = Sessions(db, queue_store.sessions, store.credentials, tokens, ports.clock)
+    router = APIRouter()
+    router.include_router(routes(RoutingContext(db, ports, tokens)))
+    router.include_router(
+        queue_pages.routes(queue_pages.QueueContext(db, ports, sessions, MissLimiter()))
+    )
+    return router
 
 
 def asyncapi() -> FastStream:

@@ -16,6 +16,7 @@ __all__ = [
     "Assignment",
     "DepartmentView",
     "NewRule",
+    "QueueItem",
     "Retirement",
     "RuleChange",
     "RuleView",
@@ -147,3 +148,24 @@ class StandingView(BaseModel):
     median_hours: float | None = Field(description="Median hours to the first resolution.")
     p90_hours: float | None = Field(description="90th percentile hours to resolution.")
     open_past_due: int = Field(description="Still open and past their due time.")
+
+
+class QueueItem(TriageItem):
+    """A request in a team's work queue (`GET /v1/queue`), soonest due first."""
+
+    department: str | None
+    priority: Priority | None
+    due_at: AwareDatetime | None
+    overdue: bool = Field(description="Open and past its due time (the service standard).")
+    updated_at: AwareDatetime
+
+    @classmethod
+    def of(cls, request: RoutedRequest, overdue: bool) -> QueueItem:
+        return cls(
+            **TriageItem.from_request(request).model_dump(),
+            department=request.department,
+            priority=request.priority,
+            due_at=request.due_at,
+            overdue=overdue,
+            updated_at=request.updated_at,
+        )

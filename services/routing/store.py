@@ -136,10 +136,10 @@ async def find_request(
     if for_update:
         query = query.with_for_update()
     row = (await conn.execute(query)).one_or_none()
-    return None if row is None else _request(row)
+    return None if row is None else routed_request(row)
 
 
-def _request(row: Any) -> RoutedRequest:
+def routed_request(row: Any) -> RoutedRequest:
     return RoutedRequest(
         reference=row.reference,
         category=row.category,
@@ -180,7 +180,7 @@ async def requests_with_status(
     rows = await conn.execute(
         query.order_by(requests.c.logged_at, requests.c.reference).limit(limit)
     )
-    return [_request(r) for r in rows]
+    return [routed_request(r) for r in rows]
 
 
 async def set_status(

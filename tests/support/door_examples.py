@@ -14,6 +14,8 @@ from fastapi import FastAPI
 
 from services.intake import devices
 from services.notifications import delivery_store
+from services.routing import store
+from shared.credentials import Role
 from shared.events import CONTENT_TYPE
 from shared.reference import new_reference
 from shared.topics import REQUESTS_LOGGED
@@ -22,6 +24,7 @@ from tests.support.intake import request_body, running_intake
 from tests.support.notifications import Notifications, running_notifications
 from tests.support.routing import logged_event, running_routing
 from tests.support.scheduling import running_scheduling
+from tests.support.tokens import issue
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Example:
     path: str
     body: dict[str, Any] | None = None
     token: str | None = None  # the right caller's, where a role's token is not enough
+    form: bool = False  # a web page's form (application/x-www-form-urlencoded)
 
 
 @dataclass
@@ -74,8 +78,8 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
 async def routing(tmp: Path) -> AsyncIterator[Running]:
     publisher = FakePublisher()
     async with running_routing(f"sqlite+aiosqlite:///{tmp / 'r.db'}", publisher=publisher) as r:
-        to_assign, to_report = logged_event(), logged_event()
-        for event in (to_assign, to_report):
+        to_assign, to_report, on_page, assign_on_page = (logged_event() for _ in range(4))
+        for event in (to_assign, to_report, on_page, assign_on_page):
             await r.app.state.broker.publish(
                 event.to_bytes(),
                 REQUESTS_LOGGED,
@@ -83,6 +87,8 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
                 headers={"content-type": CONTENT_TYPE},
             )
         rule = {"category": "parks", "area": "south", "department": "solid-waste"}
+        team = await issue(r.app.state.db, store.credentials, "door-sign-in", Role.OPERATOR)
+        page = f"/queue/requests/{on_page.subject}"
         yield Running(
             r.app,
             r.client,
@@ -102,6 +108,24 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
                 ),
                 ("POST", "/v1/requests/{reference}/status"): Example(
                     f"/v1/requests/{to_report.subject}/status", {"status": "acknowledged"}
+                ),
+                ("GET", "/v1/queue"): Example("/v1/queue"),
+                ("GET", "/queue"): Example("/queue"),
+                ("GET", "/queue/styles.css"): Example("/queue/styles.css"),
+                ("GET", "/queue/sign-in"): Example("/queue/sign-in"),
+                ("POST", "/queue/sign-in"): Example(
+                    "/queue/sign-in", {"credential": team}, form=True
+                ),
+                ("POST", "/queue/sign-out"): Example("/queue/sign-out", {}, form=True),
+                ("GET", "/queue/"): Example("/queue/"),
+                ("GET", "/queue/requests/{reference}"): Example(page),
+                ("POST", "/queue/requests/{reference}/status"): Example(
+                    f"{page}/status", {"status": "acknowledged"}, form=True
+                ),
+                ("POST", "/queue/requests/{reference}/assign"): Example(
+                    f"/queue/requests/{assign_on_page.subject}/assign",
+                    {"department": "revenue"},
+                    form=True,
                 ),
             },
         )

@@ -7,6 +7,7 @@ route answers anyone; and nothing is published on a refused call."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -33,6 +34,8 @@ def doors(app: FastAPI) -> list[tuple[APIRoute, object | None]]:
 async def call(
     client: httpx.AsyncClient, method: str, example: Example, headers: dict[str, str]
 ) -> httpx.Response:
+    if example.form:
+        return await client.request(method, example.path, data=example.body, headers=headers)
     content = json.dumps(example.body).encode() if example.body is not None else None
     return await client.request(
         method,
@@ -88,6 +91,9 @@ async def check(
             assert refused.status_code == 401, f"{service} {key} took {wrong}"
         body = json.dumps(example.body).encode()
         right = {"X-MO-Signature": signature(INBOUND_SECRET, body)}
+    elif isinstance(access, tuple):
+        await check_page(running, service, key, access, example, tokens)
+        return
     else:
         assert isinstance(access, frozenset)
         anonymous = await call(client, method, example, {})
@@ -103,3 +109,44 @@ async def check(
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+async def check_page(
+    running: Running,
+    service: str,
+    key: tuple[str, str],
+    access: tuple[str, frozenset[Role], bool],
+    example: Example,
+    tokens: dict[Role, str],
+) -> None:
+    """A page's door: no session goes to sign in; a session of another team's role is 403;
+    a form without the session's CSRF token is 403; the right session passes."""
+    _, roles, form = access
+    method, client = key[0], running.client
+    client.cookies.clear()
+    away = await call(client, method, example, {})
+    assert away.status_code == 303 and "sign-in" in away.headers["location"], f"{service} {key}"
+    for role in {Role.DEPARTMENT, Role.OPERATOR} - roles:
+        await sign_in(client, tokens[role])
+        assert (await call(client, method, example, {})).status_code == 403, f"{key} {role}"
+    csrf = await sign_in(client, tokens[min(roles)])
+    before = await published(running)
+    if form:
+        forged = await call(client, method, example, {})
+        assert forged.status_code == 403, f"{service} {key} took a form without its token"
+        assert await published(running) == before, f"{service} {key} published when refused"
+        example = Example(example.path, {**(example.body or {}), "csrf": csrf}, form=True)
+    allowed = await call(client, method, example, {})
+    assert allowed.status_code < 400, f"{service} {key}: {allowed.status_code} {allowed.text}"
+    client.cookies.clear()
+
+
+async def sign_in(client: httpx.AsyncClient, credential: str) -> str:
+    """A session for `credential`'s holder; its CSRF token."""
+    client.cookies.clear()
+    answer = await client.post("/queue/sign-in", data={"credential": credential})
+    assert answer.status_code == 303, answer.text
+    page = await client.get("/queue/")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found[1]

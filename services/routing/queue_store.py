@@ -1,0 +1,112 @@
+"""Routing's store, the work-queue half: a team's requests filtered and sorted by due time,
+one request's history and the requests joined to it as duplicates, and the page sessions of
+the people who work the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.routing.standard_store import OPEN
+from services.routing.store import (
+    RoutedRequest,
+    metadata,
+    requests,
+    routed_request,
+    status_history,
+)
+from shared.refusals import Invalid
+from shared.sessions import define_sessions
+from shared.store import as_utc
+
+__all__ = ["QueueFilter", "Step", "duplicates_of", "history_of", "queue", "queue_key", "sessions"]
+
+sessions = define_sessions(metadata)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    department: str | None = None  # None: every department (operators)
+    area: str | None = None
+    community: str | None = None
+    category: str | None = None
+    status: str | None = None  # None: the open ones
+    priority: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    status: str
+    at: datetime
+    by: str
+    note: str | None
+
+
+def queue_key(request: RoutedRequest) -> list[str]:
+    """Where a request stands in the queue: soonest due first, then by reference."""
+    due = request.due_at.isoformat() if request.due_at else "9999"
+    return [due, request.reference]
+
+
+async def queue(
+    conn: AsyncConnection, chosen: QueueFilter, limit: int, after: list[Any] | None = None
+) -> list[RoutedRequest]:
+    query = select(requests)
+    if chosen.status:
+        query = query.where(requests.c.status == chosen.status)
+    else:
+        query = query.where(requests.c.status.in_(OPEN))
+    for name in ("department", "area", "category", "priority"):
+        value = getattr(chosen, name)
+        if value:
+            query = query.where(requests.c[name] == value)
+    if chosen.community:
+        query = query.where(requests.c.community.ilike(chosen.community))
+    if after is not None:
+        try:
+            due, reference = str(after[0]), str(after[1])
+        except IndexError:
+            raise Invalid("is not a cursor this service gave", "cursor") from None
+        if due != "9999":
+            try:
+                when = datetime.fromisoformat(due)
+            except ValueError:
+                raise Invalid("is not a cursor this service gave", "cursor") from None
+            query = query.where(
+                or_(
+                    requests.c.due_at > when,
+                    and_(requests.c.due_at == when, requests.c.reference > reference),
+                    requests.c.due_at.is_(None),
+                )
+            )
+        else:
+            query = query.where(requests.c.due_at.is_(None), requests.c.reference > reference)
+    rows = await conn.execute(
+        query.order_by(requests.c.due_at.is_(None), requests.c.due_at, requests.c.reference).limit(
+            limit
+        )
+    )
+    return [routed_request(r) for r in rows]
+
+
+async def history_of(conn: AsyncConnection, reference: str) -> list[Step]:
+    rows = await conn.execute(
+        select(status_history)
+        .where(status_history.c.reference == reference)
+        .order_by(status_history.c.at, status_history.c.id)
+    )
+    return [Step(r.status, as_utc(r.at), r.by, r.note) for r in rows]
+
+
+async def duplicates_of(conn: AsyncConnection, reference: str) -> list[str]:
+    """The requests a department closed as repeats of this one."""
+    rows = await conn.scalars(
+        select(requests.c.reference)
+        .where(requests.c.duplicate_of == reference)
+        .order_by(requests.c.reference)
+    )
+    return list(rows)

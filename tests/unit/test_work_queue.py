@@ -1,0 +1,124 @@
+"""The work queue on a real store with the in-memory bus: a team signs in (a session cookie,
+HttpOnly and SameSite=Strict), sees only its open requests soonest due first with the overdue
+ones marked, cannot open another team's, and every form needs the session's CSRF token; the
+same queue as JSON for department systems, page by page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from shared import credentials
+from shared.events import CONTENT_TYPE
+from shared.topics import REQUESTS_LOGGED
+from tests.support.clock import Clock
+from tests.support.fakes import FakePublisher
+from tests.support.routing import Routing, logged_event, running_routing
+
+TEAM = "water-and-sanitation"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime.now(dt.UTC))  # the logged events carry the wall clock's time
+
+
+@pytest.fixture
+async def routing(tmp_path: Path, clock: Clock) -> AsyncIterator[Routing]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
+    async with running_routing(url, publisher=FakePublisher(), clock=clock) as running:
+        yield running
+
+
+async def logged(routing: Routing, category: str, description: str) -> str:
+    event = logged_event(category=category, description=description)
+    await routing.app.state.broker.publish(
+        event.to_bytes(), REQUESTS_LOGGED, key=event.key, headers={"content-type": CONTENT_TYPE}
+    )
+    await routing.drain_outbox()
+    return event.subject
+
+
+async def signed_in(routing: Routing, team: str) -> str:
+    """Signs the client in as `team`; the CSRF token of its session."""
+    answer = await routing.client.post(
+        "/queue/sign-in", data={"credential": await routing.token(team)}
+    )
+    assert answer.status_code == 303, answer.text
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    page = await routing.client.get("/queue/")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found[1]
+
+
+async def test_a_team_sees_its_open_requests_soonest_due_first_overdue_marked(
+    routing: Routing, clock: Clock
+) -> None:
+    normal = await logged(routing, "water", "Dripping tap")  # due in 120 h
+    urgent = await logged(routing, "water", "Burst main, water gushing")  # due in 24 h
+    theirs = await logged(routing, "bins", "Bin stolen")  # solid-waste's
+    clock.now = clock.start + dt.timedelta(hours=30)
+    await signed_in(routing, TEAM)
+    page = (await routing.client.get("/queue/")).text
+    assert page.index(urgent) < page.index(normal) and theirs not in page
+    overdue_row = re.search(rf'<tr class="overdue" data-reference="{urgent}"', page)
+    assert overdue_row is not None and f'<tr class="" data-reference="{normal}"' in page
+    filtered = (await routing.client.get("/queue/", params={"priority": "normal"})).text
+    assert normal in filtered and urgent not in filtered
+    refused = await routing.client.get(f"/queue/requests/{theirs}")
+    assert refused.status_code == 403
+
+
+async def test_forms_need_the_sessions_csrf_token(routing: Routing) -> None:
+    reference = await logged(routing, "water", "Leak at the clinic")
+    csrf = await signed_in(routing, TEAM)
+    form = {"status": "acknowledged", "note": "On our way", "public": "true"}
+    forged = await routing.client.post(f"/queue/requests/{reference}/status", data=form)
+    assert forged.status_code == 403 and "expired" in forged.text
+    moved = await routing.client.post(
+        f"/queue/requests/{reference}/status", data={**form, "csrf": csrf}
+    )
+    assert moved.status_code == 303
+    assert (
+        "acknowledged by water-and-sanitation: On our way"
+        in (await routing.client.get(f"/queue/requests/{reference}")).text
+    )
+    closing = await routing.client.post(
+        f"/queue/requests/{reference}/status", data={"status": "resolved", "csrf": csrf}
+    )
+    assert closing.status_code == 422 and "cause" in closing.text  # shown on the page
+
+
+async def test_without_a_session_the_browser_goes_to_sign_in_and_revoking_ends_it(
+    routing: Routing,
+) -> None:
+    away = await routing.client.get("/queue/")
+    assert away.status_code == 303 and away.headers["location"] == "/queue/sign-in"
+    wrong = await routing.client.post("/queue/sign-in", data={"credential": "not-a-credential"})
+    assert wrong.status_code == 401 and "not a working team credential" in wrong.text
+    await signed_in(routing, TEAM)
+    assert (await routing.client.get("/queue/")).status_code == 200
+    await credentials.revoke(
+        routing.app.state.db, routing.app.state.service.metadata.tables["credentials"], TEAM
+    )
+    assert (await routing.client.get("/queue/")).status_code == 303
+
+
+async def test_the_queue_as_json_page_by_page(routing: Routing) -> None:
+    references = [await logged(routing, "water", f"Leak {n}") for n in range(3)]
+    headers = await routing.auth(TEAM)
+    first = await routing.client.get("/v1/queue", params={"limit": 2}, headers=headers)
+    assert first.status_code == 200 and len(first.json()) == 2
+    second = await routing.client.get(
+        "/v1/queue", params={"limit": 2, "cursor": first.headers["next-cursor"]}, headers=headers
+    )
+    seen = [i["reference"] for i in first.json() + second.json()]
+    assert sorted(seen) == sorted(references) and "next-cursor" not in second.headers
+    others = await routing.client.get("/v1/queue", headers=await routing.auth("solid-waste"))
+    assert others.json() == []  # a department sees only its own
