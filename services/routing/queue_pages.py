@@ -151,7 +151,10 @@ def routes(ctx: QueueContext) -> APIRouter:
             map_link=views.map_link(r),
             history=file.history,
             duplicates=file.duplicates,
-            next_statuses=sorted(s.value for s in TRANSITIONS[r.status]) if mine else [],
+            next_statuses=[s.value for s in RequestStatus if s in TRANSITIONS[r.status]]
+            if mine
+            else [],
+            local=views.local,
             causes=[c.value for c in Cause],
             assignable=operator and assignable,
             departments=sorted(DEPARTMENT_SLUGS),

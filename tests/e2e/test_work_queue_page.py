@@ -1,0 +1,129 @@
+"""The work queue in a real browser (Debian's Chromium) against the four services as processes
+on the real broker and PostgreSQL: a team signs in, sees only its own requests soonest due
+first with the overdue one marked, acknowledges one with a public note, and the resident's SMS
+and follow-up page say so; another team's request is a 403; a form without the session's CSRF
+token is refused; no serious or critical axe-core violation."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import update
+
+from services.routing.store import requests as routed_requests
+from shared.store import Database
+from tests.e2e.conftest import System
+from tests.support.intake import request_body
+
+pytestmark = pytest.mark.e2e
+TEAM = "water-and-sanitation"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def logged(system: System, category: str, description: str) -> str:
+    agent = {"Authorization": f"Bearer {system.agent_token}"}
+    body = request_body(category=category, description=description)
+    answer = httpx.post(f"{system.url('intake')}/v1/requests", json=body, headers=agent)
+    assert answer.status_code == 201, answer.text
+    reference = str(answer.json()["reference"])
+    eventually(lambda: view(system, reference)["status"] == "routed")
+    return reference
+
+
+def view(system: System, reference: str) -> dict[str, Any]:
+    return dict(httpx.get(f"{system.url('intake')}/v1/requests/{reference}").json())
+
+
+async def _due_yesterday(url: str, reference: str) -> None:
+    db = Database(url)
+    try:
+        async with db.transaction() as conn:
+            past = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+            await conn.execute(
+                update(routed_requests)
+                .where(routed_requests.c.reference == reference)
+                .values(due_at=past)
+            )
+    finally:
+        await db.dispose()
+
+
+def serious(page: Page, screen: str) -> list[str]:
+    found = Axe().run(page).response["violations"]
+    return [f"{screen}: {v['id']}" for v in found if v["impact"] in ("serious", "critical")]
+
+
+def test_a_team_works_its_queue_in_the_browser(system: System) -> None:
+    later = logged(system, "water", "Dripping tap at the clinic")  # normal: due in 5 days
+    sooner = logged(system, "water", "Burst main in Lansdowne Road")  # urgent: due in 24 h
+    theirs = logged(system, "bins", "Wheelie bin stolen")  # solid-waste's
+    late = logged(system, "sewage", "Smell from the drain")  # high: made a day overdue
+    asyncio.run(_due_yesterday(system.databases["routing"], late))
+    credential = system.team(TEAM)  # before Playwright's own event loop starts
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+        page = context.new_page()
+        page.goto(f"{system.url('routing')}/queue/")
+        expect(page).to_have_url(f"{system.url('routing')}/queue/sign-in")
+        page.fill("#credential", credential)
+        page.click("button[type=submit]")
+        expect(page.locator("h1")).to_have_text(f"{TEAM}: open requests")
+
+        rows = page.locator("table.queue tbody tr")
+        shown = [r.get_attribute("data-reference") for r in rows.all()]
+        mine = [late, sooner, later]
+        assert [r for r in shown if r in (*mine, theirs)] == mine  # soonest due first, own only
+        expect(page.locator(f"tr[data-reference='{late}']")).to_have_class("overdue")
+        expect(page.locator(f"tr[data-reference='{late}'] strong.overdue")).to_have_text("overdue")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "queue.png", full_page=True)
+        problems += serious(page, "queue")
+
+        page.click(f"a[href='/queue/requests/{sooner}']")
+        page.select_option("#status", "acknowledged")
+        page.fill("#note", "Team on the way")
+        page.check("#public")
+        page.click("form.status button[type=submit]")
+        expect(page.locator("ol.history")).to_contain_text("acknowledged by water-and-sanitation")
+        page.screenshot(path=SCREENSHOTS / "queue-request.png", full_page=True)
+        problems += serious(page, "request")
+
+        refused = page.goto(f"{system.url('routing')}/queue/requests/{theirs}")
+        assert refused is not None and refused.status == 403
+        forged = context.request.post(
+            f"{system.url('routing')}/queue/requests/{sooner}/status",
+            form={"status": "in_progress"},
+        )
+        assert forged.status == 403 and "expired" in forged.text()
+        browser.close()
+
+    followed = eventually(lambda: (v := view(system, sooner))["status"] == "acknowledged" and v)
+    assert followed["history"][-1]["note"] == "Team on the way"
+    sms = eventually(
+        lambda: [m for m in system.sms() if m["reference"] == sooner and "isifumene" in m["text"]]
+    )
+    assert len(sms) == 1  # the resident (isiXhosa) heard once
+    assert problems == []
