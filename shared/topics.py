@@ -8,6 +8,7 @@ __all__ = [
     "DEFAULT_PARTITIONS",
     "NOTIFICATIONS",
     "REQUESTS_LOGGED",
+    "REQUESTS_REOPEN",
     "REQUESTS_ROUTED",
     "REQUESTS_STATUS",
     "VISITS",
@@ -21,6 +22,7 @@ DEFAULT_PARTITIONS: Final = 6
 REQUESTS_LOGGED: Final = "mo.requests.logged"
 REQUESTS_ROUTED: Final = "mo.requests.routed"
 REQUESTS_STATUS: Final = "mo.requests.status"
+REQUESTS_REOPEN: Final = "mo.requests.reopen"  # residents saying "not fixed"
 VISITS: Final = "mo.visits"
 NOTIFICATIONS: Final = "mo.notifications"
 DEADLETTER: Final = "mo.deadletter"
@@ -45,6 +47,7 @@ class EventType:
     REQUEST_ASSIGNED: Final = "mobileoffice.request.assigned.v1"
     REQUEST_STATUS_CHANGED: Final = "mobileoffice.request.status_changed.v1"
     REQUEST_OVERDUE: Final = "mobileoffice.request.overdue.v1"
+    REQUEST_REOPEN_ASKED: Final = "mobileoffice.request.reopen_asked.v1"
     VISIT_SCHEDULED: Final = "mobileoffice.visit.scheduled.v1"
     VISIT_CHANGED: Final = "mobileoffice.visit.changed.v1"
     VISIT_CANCELLED: Final = "mobileoffice.visit.cancelled.v1"

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from prometheus_client import Counter
 
-from services.intake import devices, handlers
+from services.intake import devices, handlers, reopening
 from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import (
     CategoryView,
@@ -18,6 +18,7 @@ from services.intake.schemas import (
     NewRequest,
     PairedDevice,
     Pairing,
+    Reopening,
     RequestCreated,
     RequestView,
     VisitView,
@@ -103,6 +104,16 @@ def routes(ctx: IntakeContext) -> APIRouter:
                 ctx.lookups.missed(client)
             raise ApiError(404, "not_found", f"no request has reference {canonical}")
         return view
+
+    @router.post("/requests/{reference}/reopen", status_code=202)
+    async def reopen(
+        reference: str, body: Reopening, agent: Annotated[Caller, field_agent]
+    ) -> dict[str, str]:
+        """The resident says a resolved request is not fixed (within 30 days of its
+        resolution): routing moves it back to the same department."""
+        canonical = parse_reference(reference)
+        await reopening.ask_reopen(ctx.db, ctx.ports.clock, canonical, agent.name, body.reason)
+        return {"reference": canonical, "status": "reopen_asked"}
 
     @router.post("/devices", status_code=201, response_model=PairedDevice, dependencies=[PUBLIC])
     async def pair_device(body: Pairing, request: Request) -> PairedDevice:

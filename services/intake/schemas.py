@@ -30,6 +30,7 @@ __all__ = [
     "NewRequest",
     "PairedDevice",
     "Pairing",
+    "Reopening",
     "RequestCreated",
     "RequestView",
     "Resident",
@@ -181,3 +182,13 @@ class CategoryView(BaseModel):
     code: str
     name: dict[str, str] = Field(description="The category's name in en, af and xh.")
     department: str
+
+
+class Reopening(BaseModel):
+    """The body of POST /v1/requests/{reference}/reopen."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: Text = Field(
+        min_length=3, max_length=500, description="The resident's words: what is still wrong."
+    )

@@ -12,13 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.notifications import handlers
 from shared.consumer import AfterCommit, Received, Route, on
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
-from shared.contracts.requests import RequestLogged
+from shared.contracts.requests import ReopenAsked, RequestLogged
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 
 __all__ = ["PUBLISHES", "consumes"]
 
-PUBLISHES: Final[tuple[type[BaseModel], ...]] = (NotificationDelivered, NotificationFailed)
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
+    NotificationDelivered,
+    NotificationFailed,
+    ReopenAsked,
+)
 
 _Handle = Callable[[AsyncConnection, Sequence[Any], handlers.Ports], Awaitable[AfterCommit]]
 

@@ -29,6 +29,7 @@ __all__ = [
     "after_failure",
     "backoff_seconds",
     "mask",
+    "not_fixed_reference",
     "status_template",
     "what_to_do",
 ]
@@ -121,6 +122,8 @@ def status_template(
     """The message a department's progress report means to the resident, if any (starting
     work or reopening is not worth an SMS the resident pays attention to). Resolving or
     closing says why; closing what was resolved only says it is closed (the why was told)."""
+    if status is RequestStatus.IN_PROGRESS and previous is RequestStatus.RESOLVED:
+        return Template.REOPENED
     ending = status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
     if ending and cause is not None and previous is not RequestStatus.RESOLVED:
         return _CAUSE_TEMPLATES[cause]
@@ -181,6 +184,7 @@ class SmsCommand(StrEnum):
     STOP_VISITS = "STOP VISITS"  # visit news ends; updates on requests go on
     START = "START"
     YES = "YES"  # confirms the number's pending visit subscriptions
+    NOT_FIXED = "NOT FIXED"  # NOT FIXED <reference>: reopen a resolved request
 
     @classmethod
     def of(cls, text: str) -> SmsCommand | None:
@@ -192,7 +196,14 @@ class SmsCommand(StrEnum):
         return cls.START if word == "UNSTOP" else cls(word)
 
 
-_COMMAND = re.compile(r"^\s*(STOP\s+VISITS|STOP|START|UNSTOP|YES)\b", re.IGNORECASE)
+_COMMAND = re.compile(r"^\s*(STOP\s+VISITS|STOP|START|UNSTOP|YES|NOT\s+FIXED)\b", re.IGNORECASE)
+_NOT_FIXED = re.compile(r"^\s*NOT\s+FIXED\W*((?:\d[\s-]*){10})\b", re.IGNORECASE)
+
+
+def not_fixed_reference(text: str) -> str | None:
+    """The reference of a `NOT FIXED 812 345 6789` reply (spaces and dashes allowed)."""
+    match = _NOT_FIXED.match(text)
+    return re.sub(r"\D", "", match.group(1)) if match else None
 
 
 def mask(address: str | None) -> str | None:

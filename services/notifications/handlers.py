@@ -12,9 +12,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import delivery_store, store, subscription_store
+from services.notifications import delivery_store, reopening, store, subscription_store
 from services.notifications.delivery_store import NewDelivery
-from services.notifications.domain import Channel, DeliveryStatus, SmsCommand, status_template
+from services.notifications.domain import (
+    Channel,
+    DeliveryStatus,
+    SmsCommand,
+    not_fixed_reference,
+    status_template,
+)
 from services.notifications.messages import MessageFacts, with_links
 from services.notifications.texts import Template
 from shared.clock import CAPE_TOWN
@@ -112,6 +118,7 @@ async def on_status_changed(
 ) -> AfterCommit:
     for item in items:
         changed = item.data
+        await reopening.note_status(conn, changed)
         template = status_template(changed.status, changed.cause, changed.previous_status)
         if template is not None:
             facts = MessageFacts(
@@ -196,11 +203,17 @@ async def _to_resident(
 
 async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
     """A resident's SMS back: STOP ends every message to that number and START resumes them;
-    STOP VISITS ends visit news only; YES confirms the number's pending subscriptions."""
+    STOP VISITS ends visit news only; YES confirms the number's pending subscriptions;
+    NOT FIXED <reference> asks to reopen a request resolved in the last 30 days."""
     command = SmsCommand.of(text)
     if command is None:
         return "ignored"
     async with db.transaction() as conn:
+        if command is SmsCommand.NOT_FIXED:
+            reference = not_fixed_reference(text)
+            if reference is None:
+                return "ignored"
+            return await reopening.ask_reopen(conn, ports.clock, sender, reference, text)
         if command is SmsCommand.STOP:
             await store.stop(conn, sender, ports.clock())
             return "stopped"

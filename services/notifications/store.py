@@ -47,6 +47,7 @@ contacts = Table(
     Column("language", String(2), nullable=False),
     Column("updates_by", String(5), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True)),  # while resolved: NOT FIXED may reopen it
 )
 
 subscriptions = Table(

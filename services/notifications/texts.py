@@ -29,6 +29,7 @@ class Template(StrEnum):
     NOT_RESPONSIBLE = "not_responsible"
     DUPLICATE = "duplicate"
     REFERRED_ON = "referred_on"
+    REOPENED = "reopened"  # the resident said it was not fixed
     VISIT_SCHEDULED = "visit_scheduled"
     VISIT_CHANGED = "visit_changed"
     VISIT_CANCELLED = "visit_cancelled"
@@ -59,6 +60,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "before. You will get the news of ref {other}.",
         Template.REFERRED_ON: "Ref {reference}: {department} has passed your request to "
         "another body. {note}",
+        Template.REOPENED: "Ref {reference}: your request is open again. {department} will "
+        "attend to it.",
         Template.VISIT_SCHEDULED: "Mobile Office visits {community} on {date}, {hours} at "
         "{venue}. Bring your municipal account or ID.",
         Template.VISIT_CHANGED: "Mobile Office visit to {community} moved to {date}, {hours} "
@@ -90,6 +93,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "aangemeld. U kry voortaan die nuus van verw {other}.",
         Template.REFERRED_ON: "Verw {reference}: {department} het u versoek na 'n ander "
         "instansie verwys. {note}",
+        Template.REOPENED: "Verw {reference}: u versoek is weer oop. {department} sal "
+        "daaraan aandag gee.",
         Template.VISIT_SCHEDULED: "Mobiele Kantoor besoek {community} op {date}, {hours} by "
         "{venue}. Bring u munisipale rekening of ID.",
         Template.VISIT_CHANGED: "Mobiele Kantoor se besoek aan {community} is verskuif na "
@@ -121,6 +126,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "ngaphambili. Uza kufumana iindaba ze-{other}.",
         Template.REFERRED_ON: "Inombolo {reference}: i-{department} isidlulisele isicelo "
         "sakho kwelinye iziko. {note}",
+        Template.REOPENED: "Inombolo {reference}: isicelo sakho sivulekile kwakhona. "
+        "I-{department} iza kusisingatha.",
         Template.VISIT_SCHEDULED: "I-Ofisi eHambayo iza e-{community} ngo-{date}, {hours} "
         "e-{venue}. Phatha i-akhawunti kamasipala okanye i-ID.",
         Template.VISIT_CHANGED: "Utyelelo lwe-Ofisi eHambayo e-{community} lufudukele "

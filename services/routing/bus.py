@@ -10,9 +10,9 @@ from typing import Final
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing import handlers
+from services.routing import handlers, progress
 from shared.consumer import AfterCommit, Received, Route, on
-from shared.contracts.requests import RequestLogged
+from shared.contracts.requests import ReopenAsked, RequestLogged
 from shared.contracts.routing import (
     RequestAssigned,
     RequestOverdue,
@@ -38,4 +38,7 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
     ) -> AfterCommit:
         return await handlers.apply_logged(conn, items, ports)
 
-    return (on(RequestLogged, logged),)
+    async def reopen(conn: AsyncConnection, items: Sequence[Received[ReopenAsked]]) -> AfterCommit:
+        return await progress.apply_reopen(conn, items, ports)
+
+    return (on(RequestLogged, logged), on(ReopenAsked, reopen))

@@ -53,6 +53,12 @@ class RoutingMetrics:
             "Requests no rule matched, waiting for an operator's triage.",
             registry=registry,
         )
+        self.reopened = Counter(
+            "mo_routing_reopened_total",
+            "Resolved requests reopened because the resident said they were not fixed.",
+            ["department"],
+            registry=registry,
+        )
         self.overdue = Gauge(
             "mo_routing_overdue_requests",
             "Open requests past their due time (the category's service standard).",

@@ -38,10 +38,14 @@ def scope(chosen: QueueFilter, team: str, role: Role) -> QueueFilter:
 
 
 async def work_queue(
-    db: Database, chosen: QueueFilter, limit: int, after: list[Any] | None = None
+    db: Database,
+    chosen: QueueFilter,
+    limit: int,
+    after: list[Any] | None = None,
+    reopened_first: bool = False,
 ) -> list[RoutedRequest]:
     async with db.reading() as conn:
-        return await queue_store.queue(conn, chosen, limit, after)
+        return await queue_store.queue(conn, chosen, limit, after, reopened_first)
 
 
 async def request_file(db: Database, reference: str, team: str, role: Role) -> RequestFile:

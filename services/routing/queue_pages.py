@@ -106,7 +106,7 @@ def routes(ctx: QueueContext) -> APIRouter:
             priority or None,
         )
         chosen = queue.scope(asked, session.name, session.role)
-        found = await queue.work_queue(ctx.db, chosen, limit=500)
+        found = await queue.work_queue(ctx.db, chosen, limit=500, reopened_first=True)
         now = ctx.ports.clock()
         items = [views.row(r, now) for r in found]
         operator = session.role is Role.OPERATOR

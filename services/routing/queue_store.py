@@ -23,7 +23,16 @@ from shared.refusals import Invalid
 from shared.sessions import define_sessions
 from shared.store import as_utc
 
-__all__ = ["QueueFilter", "Step", "duplicates_of", "history_of", "queue", "queue_key", "sessions"]
+__all__ = [
+    "QueueFilter",
+    "Step",
+    "duplicates_of",
+    "history_of",
+    "last_resolved_at",
+    "queue",
+    "queue_key",
+    "sessions",
+]
 
 sessions = define_sessions(metadata)
 
@@ -53,7 +62,11 @@ def queue_key(request: RoutedRequest) -> list[str]:
 
 
 async def queue(
-    conn: AsyncConnection, chosen: QueueFilter, limit: int, after: list[Any] | None = None
+    conn: AsyncConnection,
+    chosen: QueueFilter,
+    limit: int,
+    after: list[Any] | None = None,
+    reopened_first: bool = False,
 ) -> list[RoutedRequest]:
     query = select(requests)
     if chosen.status:
@@ -85,11 +98,12 @@ async def queue(
             )
         else:
             query = query.where(requests.c.due_at.is_(None), requests.c.reference > reference)
-    rows = await conn.execute(
-        query.order_by(requests.c.due_at.is_(None), requests.c.due_at, requests.c.reference).limit(
-            limit
-        )
-    )
+    # The page puts reopened requests first (a resident said the fix did not hold); a list
+    # walked with a cursor keeps to due order, which its cursor can follow.
+    order: list[Any] = [requests.c.due_at.is_(None), requests.c.due_at]
+    if reopened_first:
+        order.insert(0, requests.c.reopened_at.is_(None))
+    rows = await conn.execute(query.order_by(*order, requests.c.reference).limit(limit))
     return [routed_request(r) for r in rows]
 
 
@@ -110,3 +124,13 @@ async def duplicates_of(conn: AsyncConnection, reference: str) -> list[str]:
         .order_by(requests.c.reference)
     )
     return list(rows)
+
+
+async def last_resolved_at(conn: AsyncConnection, reference: str) -> datetime | None:
+    at = await conn.scalar(
+        select(status_history.c.at)
+        .where(status_history.c.reference == reference, status_history.c.status == "resolved")
+        .order_by(status_history.c.at.desc())
+        .limit(1)
+    )
+    return as_utc(at) if at is not None else None

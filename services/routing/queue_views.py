@@ -73,4 +73,5 @@ def row(request: RoutedRequest, now: dt.datetime) -> dict[str, Any]:
         "community": request.community,
         "area": request.area.value,
         "department": request.department or "",
+        "reopened": request.reopened_at is not None and request.status.value in OPEN,
     }

@@ -41,6 +41,7 @@ class Due:
     logged_at: datetime
     due_at: datetime
     resolved_at: datetime | None  # the first time it was resolved (or closed)
+    reopened: bool = False  # a resident said it was not fixed: not within the standard
 
 
 async def mark_newly_overdue(conn: AsyncConnection, now: datetime, limit: int) -> list[Overdue]:
@@ -109,6 +110,7 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             requests.c.logged_at,
             requests.c.due_at,
             first_done.c.at,
+            requests.c.reopened_at,
         )
         .outerjoin(first_done, first_done.c.reference == requests.c.reference)
         .where(
@@ -126,6 +128,7 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             as_utc(r.logged_at),
             as_utc(r.due_at),
             as_utc(r.at) if r.at is not None else None,
+            r.reopened_at is not None,
         )
         for r in rows
     ]

@@ -132,7 +132,11 @@ def standings(received: Iterable[Due], now: dt.datetime) -> list[Standing]:
             for d in items
             if d.resolved_at is not None
         )
-        within = sum(1 for d in items if d.resolved_at is not None and d.resolved_at <= d.due_at)
+        within = sum(
+            1
+            for d in items
+            if d.resolved_at is not None and d.resolved_at <= d.due_at and not d.reopened
+        )
         past_due = sum(1 for d in items if _open(d.status) and d.due_at < now)
         report.append(
             Standing(

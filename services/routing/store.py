@@ -1,7 +1,6 @@
 """Routing's store: its tables (rules and their audit trail, each request's routing and
-status, teams' credentials, outbox and inbox) and the queries on requests; the queries on
-rules are in rule_store.py. No resident contact details: routing reads them on
-`mo.requests.logged` and keeps only whether the resident may be contacted."""
+status, teams' credentials, outbox and inbox) and the queries on requests. No resident
+contact details: routing keeps only whether the resident may be contacted."""
 
 from __future__ import annotations
 
@@ -91,6 +90,7 @@ requests = Table(
     Column("cause", String(20)),  # why it was resolved or closed
     Column("cause_detail", Text),
     Column("duplicate_of", String(10)),
+    Column("reopened_at", DateTime(timezone=True)),  # a resident said "not fixed"
     Column("logged_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_routed_requests_status", "status"),
@@ -127,6 +127,7 @@ class RoutedRequest:
     due_at: datetime | None
     logged_at: datetime
     updated_at: datetime
+    reopened_at: datetime | None = None
 
 
 async def find_request(
@@ -154,12 +155,12 @@ def routed_request(row: Any) -> RoutedRequest:
         due_at=as_utc(row.due_at) if row.due_at else None,
         logged_at=as_utc(row.logged_at),
         updated_at=as_utc(row.updated_at),
+        reopened_at=as_utc(row.reopened_at) if row.reopened_at else None,
     )
 
 
 def triage_key(request: RoutedRequest) -> list[str]:
-    """Where a request stands in a triage list: oldest first, then by reference."""
-    return [request.logged_at.isoformat(), request.reference]
+    return [request.logged_at.isoformat(), request.reference]  # oldest first
 
 
 async def requests_with_status(

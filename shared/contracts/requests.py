@@ -6,7 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Area, Language, Line, UpdatesBy
 
-__all__ = ["Location", "RequestLogged", "ResidentContact"]
+__all__ = ["Location", "ReopenAsked", "RequestLogged", "ResidentContact"]
 
 
 class Location(BaseModel):
@@ -60,3 +60,16 @@ class RequestLogged(BaseModel):
     visit_id: str | None = Field(None, description="The Mobile Office visit it was logged at.")
     agent: str = Field(description="The field agent who logged it (agent name, not a person's).")
     logged_at: AwareDatetime = Field(description="When it was logged.")
+
+
+class ReopenAsked(BaseModel):
+    """`mobileoffice.request.reopen_asked.v1` on `mo.requests.reopen`: a resident says a
+    resolved request is not fixed, through a field agent (intake) or by replying NOT FIXED
+    (notifications). Routing decides, by shared/reopening.py's rule."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The resident's reference number.")
+    reason: str = Field(description="The resident's words: what is still wrong.")
+    asked_by: str = Field(description="The field agent who asked, or `resident by SMS`.")
+    asked_at: AwareDatetime = Field(description="When it was asked.")

@@ -18,16 +18,23 @@ import pytest
 
 from shared.credentials import Role
 from shared.probe import wait_until_ok
-from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
+from shared.topics import (
+    REQUESTS_LOGGED,
+    REQUESTS_REOPEN,
+    REQUESTS_ROUTED,
+    REQUESTS_STATUS,
+    VISITS,
+)
 from tests.conftest import ROOT, _postgres_url
 from tests.support.kafka import fresh_group
+from tests.support.notifications import INBOUND_SECRET
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.tokens import issue_everywhere
 
 SERVICES = ("intake", "routing", "notifications", "scheduling")
 CONSUMES = {
     "intake": (REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
-    "routing": (REQUESTS_LOGGED,),
+    "routing": (REQUESTS_LOGGED, REQUESTS_REOPEN),
     "notifications": (REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
     "scheduling": (REQUESTS_ROUTED, REQUESTS_STATUS),
 }
@@ -119,6 +126,7 @@ def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
                 f"MO_{service.upper()}_OUTBOX_SWEEP_SECONDS": "0.5",
                 "MO_NOTIFICATIONS_SMS_URL": f"http://127.0.0.1:{gateway_port}/sms",
                 "MO_NOTIFICATIONS_QUIET_HOURS": "off",
+                "MO_NOTIFICATIONS_INBOUND_SECRET": INBOUND_SECRET,
                 "MO_NOTIFICATIONS_OUTBOX_DIR": str(work / "outbox"),
             }
             processes[service] = ServiceProcess(service, env, work / f"{service}.log")

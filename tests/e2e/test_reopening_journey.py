@@ -1,0 +1,95 @@
+"""Reopening across the four services as processes, on the real broker and PostgreSQL: a
+resolved request reopened by an agent through intake, another by the resident's signed
+NOT FIXED reply; each goes back to in_progress with the same department, and each resident
+is told once that it is open again."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from services.notifications.inbound import signature
+from shared.contracts.common import normalise_phone
+from tests.e2e.conftest import System
+from tests.support.intake import RESIDENT, request_body
+from tests.support.notifications import INBOUND_SECRET
+
+pytestmark = pytest.mark.e2e
+TEAM = "water-and-sanitation"
+
+
+def eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def status_of(system: System, reference: str) -> str:
+    return str(httpx.get(f"{system.url('intake')}/v1/requests/{reference}").json()["status"])
+
+
+def resolved_request(system: System) -> str:
+    agent = {"Authorization": f"Bearer {system.agent_token}"}
+    body = request_body(description="Dripping standpipe")
+    reference = str(
+        httpx.post(f"{system.url('intake')}/v1/requests", json=body, headers=agent).json()[
+            "reference"
+        ]
+    )
+    eventually(lambda: status_of(system, reference) == "routed")
+    team = {"Authorization": f"Bearer {system.team(TEAM)}"}
+    answer = httpx.post(
+        f"{system.url('routing')}/v1/requests/{reference}/status",
+        json={"status": "resolved", "cause": "fixed"},
+        headers=team,
+    )
+    assert answer.status_code == 202, answer.text
+    eventually(lambda: status_of(system, reference) == "resolved")
+    return reference
+
+
+def reopened_texts(system: System, reference: str) -> list[str]:
+    # The resident's language is isiXhosa: "open again" is "sivulekile kwakhona".
+    return [
+        m["text"] for m in system.sms() if m["reference"] == reference and "sivulekile" in m["text"]
+    ]
+
+
+def test_an_agent_and_a_resident_each_reopen_a_resolved_request(system: System) -> None:
+    by_agent, by_sms = resolved_request(system), resolved_request(system)
+    agent = {"Authorization": f"Bearer {system.agent_token}"}
+    asked = httpx.post(
+        f"{system.url('intake')}/v1/requests/{by_agent}/reopen",
+        json={"reason": "The standpipe drips again"},
+        headers=agent,
+    )
+    assert asked.status_code == 202, asked.text
+
+    raw = json.dumps(
+        {"from": normalise_phone(str(RESIDENT["phone"])), "text": f"NOT FIXED {by_sms}"}
+    ).encode()
+    replied = httpx.post(
+        f"{system.url('notifications')}/v1/sms/inbound",
+        content=raw,
+        headers={
+            "Content-Type": "application/json",
+            "X-MO-Signature": signature(INBOUND_SECRET, raw),
+        },
+    )
+    assert replied.json() == {"action": "reopen asked"}, replied.text
+
+    for reference in (by_agent, by_sms):
+        eventually(lambda: status_of(system, reference) == "in_progress")  # noqa: B023
+        view = httpx.get(f"{system.url('intake')}/v1/requests/{reference}").json()
+        assert view["department"] == TEAM
+        eventually(lambda: reopened_texts(system, reference))  # noqa: B023
+    time.sleep(2)  # a second text would have come by now
+    assert [len(reopened_texts(system, r)) for r in (by_agent, by_sms)] == [1, 1]
