@@ -9,12 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from prometheus_client import Counter
 
-from services.intake import devices, handlers, reopening
+from services.intake import devices, handlers, nearby, reopening
 from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import (
     CategoryView,
+    Following,
     LeaseAsked,
     Leased,
+    NearbyView,
     NewRequest,
     PairedDevice,
     Pairing,
@@ -75,6 +77,27 @@ def routes(ctx: IntakeContext) -> APIRouter:
         else:
             ctx.logged_total.labels(body.category, body.location.area.value).inc()
         return logged.response
+
+    @router.get("/requests/nearby", response_model=list[NearbyView], dependencies=[field_agent])
+    async def requests_nearby(
+        category: Annotated[str, Query(max_length=40)],
+        community: Annotated[Line | None, Query(max_length=100)] = None,
+        lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+        lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    ) -> list[NearbyView]:
+        """Open requests of the category in the community or within 250 m: before logging
+        the same problem again, the agent may join the resident to one of them."""
+        found = await nearby.find_nearby(ctx.db, category, community, lat, lon)
+        return [NearbyView.model_validate(n, from_attributes=True) for n in found[:50]]
+
+    @router.post("/requests/{reference}/followers", status_code=202)
+    async def follow(
+        reference: str, body: Following, agent: Annotated[Caller, field_agent]
+    ) -> dict[str, str]:
+        """Joins a resident to an open request instead of logging it again."""
+        canonical = parse_reference(reference)
+        await nearby.join(ctx.db, ctx.ports.clock, canonical, agent.name, body.resident)
+        return {"reference": canonical, "status": "following"}
 
     @router.get("/requests/{reference}", response_model=RequestView, dependencies=[PUBLIC])
     async def follow_up(

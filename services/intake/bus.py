@@ -9,13 +9,13 @@ from pydantic import BaseModel
 
 from services.intake import handlers
 from shared.consumer import Route, each, on
-from shared.contracts.requests import ReopenAsked, RequestLogged
+from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 
 __all__ = ["CONSUMES", "PUBLISHES"]
 
-PUBLISHES: Final[tuple[type[BaseModel], ...]] = (RequestLogged, ReopenAsked)
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (RequestLogged, ReopenAsked, FollowerJoined)
 
 CONSUMES: Final[tuple[Route, ...]] = (
     on(RequestRouted, each(handlers.on_routed)),

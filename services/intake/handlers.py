@@ -110,6 +110,8 @@ async def log_request(
                     visit_id=command.visit_id,
                     agent=agent,
                     at=now,
+                    lat=command.location.lat,
+                    lon=command.location.lon,
                 )
                 if idempotency_key is not None:
                     await store.record_idempotency_key(

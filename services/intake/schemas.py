@@ -24,9 +24,11 @@ from shared.contracts.visits import VisitStatus
 
 __all__ = [
     "CategoryView",
+    "Following",
     "HistoryEntry",
     "LeaseAsked",
     "Leased",
+    "NearbyView",
     "NewRequest",
     "PairedDevice",
     "Pairing",
@@ -192,3 +194,29 @@ class Reopening(BaseModel):
     reason: Text = Field(
         min_length=3, max_length=500, description="The resident's words: what is still wrong."
     )
+
+
+class NearbyView(BaseModel):
+    """An open request of the same category nearby: maybe the resident's problem already."""
+
+    reference: str
+    category: str
+    community: str
+    status: RequestStatus
+    description: str
+    distance_m: float | None = Field(description="Metres away, where both have coordinates.")
+    created_at: AwareDatetime
+
+
+class Following(BaseModel):
+    """The body of POST /v1/requests/{reference}/followers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resident: Resident = Field(description="How the joining resident hears the updates.")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Self:
+        if self.resident.updates_by is UpdatesBy.NONE:
+            raise ValueError("a follower wants updates: updates_by sms or email")
+        return self

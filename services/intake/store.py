@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -50,6 +51,8 @@ requests = Table(
     Column("area", String(10), nullable=False),
     Column("community", String(100), nullable=False),
     Column("description", Text, nullable=False),
+    Column("lat", Float),  # where the device was: to find the same problem nearby
+    Column("lon", Float),
     Column("visit_id", String(64)),
     Column("agent", String(100), nullable=False),
     Column("status", String(20), nullable=False),
@@ -145,6 +148,8 @@ async def insert_request(
     visit_id: str | None,
     agent: str,
     at: datetime,
+    lat: float | None = None,
+    lon: float | None = None,
 ) -> None:
     await conn.execute(
         insert(requests).values(
@@ -153,6 +158,8 @@ async def insert_request(
             area=area,
             community=community,
             description=description,
+            lat=lat,
+            lon=lon,
             visit_id=visit_id,
             agent=agent,
             status=RequestStatus.LOGGED.value,

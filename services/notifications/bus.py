@@ -9,10 +9,10 @@ from typing import Any, Final
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import handlers
+from services.notifications import followers, handlers
 from shared.consumer import AfterCommit, Received, Route, on
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
-from shared.contracts.requests import ReopenAsked, RequestLogged
+from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 
@@ -39,11 +39,17 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
     async def nothing(conn: AsyncConnection, items: Sequence[Received[RequestUnroutable]]) -> None:
         """Unroutable requests wait for triage; the resident hears when one is routed."""
 
+    async def joined(conn: AsyncConnection, items: Sequence[Received[FollowerJoined]]) -> None:
+        """A resident joined to a request hears its updates from now on."""
+        for item in items:
+            await followers.add(conn, item.data.reference, item.data.resident, item.data.joined_at)
+
     return (
         on(RequestLogged, bound(handlers.on_logged)),
         on(RequestRouted, bound(handlers.on_routed)),
         on(RequestUnroutable, nothing),
         on(StatusChanged, bound(handlers.on_status_changed)),
+        on(FollowerJoined, joined),
         on(VisitScheduled, bound(handlers.on_visit)),
         on(VisitChanged, bound(handlers.on_visit)),
         on(VisitCancelled, bound(handlers.on_visit)),

@@ -12,7 +12,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import delivery_store, reopening, store, subscription_store
+from services.notifications import (
+    delivery_store,
+    followers,
+    reopening,
+    store,
+    subscription_store,
+)
 from services.notifications.delivery_store import NewDelivery
 from services.notifications.domain import (
     Channel,
@@ -27,7 +33,7 @@ from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Received
 from shared.contracts.common import Language, UpdatesBy
 from shared.contracts.requests import RequestLogged
-from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChanged
+from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.events import CloudEvent
 from shared.store import Database
@@ -128,6 +134,9 @@ async def on_status_changed(
                 other=changed.duplicate_of,
             )
             await _to_resident(conn, item.event, template, facts, ports)
+        if changed.cause is Cause.DUPLICATE and changed.duplicate_of:
+            # Told just now, once, where the news comes from; from now on it comes from there.
+            await followers.move(conn, changed.reference, changed.duplicate_of, ports.clock())
     return ports.wake
 
 
@@ -195,7 +204,8 @@ async def _to_resident(
         address=None if contact is None else contact.address,
         language=None if contact is None else contact.language,
     )
-    await delivery_store.add(conn, [delivery], ports.clock())
+    also = await followers.deliveries_like(conn, delivery)
+    await delivery_store.add(conn, [delivery, *also], ports.clock())
 
 
 # --- HTTP ------------------------------------------------------------------------------------

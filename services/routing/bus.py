@@ -10,9 +10,9 @@ from typing import Final
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing import handlers, progress
+from services.routing import handlers, progress, queue_store
 from shared.consumer import AfterCommit, Received, Route, on
-from shared.contracts.requests import ReopenAsked, RequestLogged
+from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import (
     RequestAssigned,
     RequestOverdue,
@@ -41,4 +41,9 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
     async def reopen(conn: AsyncConnection, items: Sequence[Received[ReopenAsked]]) -> AfterCommit:
         return await progress.apply_reopen(conn, items, ports)
 
-    return (on(RequestLogged, logged), on(ReopenAsked, reopen))
+    async def joined(conn: AsyncConnection, items: Sequence[Received[FollowerJoined]]) -> None:
+        """Counted, so the department sees how many residents a request affects."""
+        for item in items:
+            await queue_store.join(conn, item.data.reference, item.data.joined_at)
+
+    return (on(RequestLogged, logged), on(ReopenAsked, reopen), on(FollowerJoined, joined))

@@ -26,6 +26,7 @@ class RequestFile:
     request: RoutedRequest
     history: list[Step]
     duplicates: list[str]
+    affected: int  # residents: its own, those joined to it, and those of its duplicates
 
 
 def scope(chosen: QueueFilter, team: str, role: Role) -> QueueFilter:
@@ -57,4 +58,5 @@ async def request_file(db: Database, reference: str, team: str, role: Role) -> R
             raise Forbidden(f"request {reference} belongs to another department")
         history = await queue_store.history_of(conn, reference)
         duplicates = await queue_store.duplicates_of(conn, reference)
-    return RequestFile(found, history, duplicates)
+        affected = await queue_store.affected(conn, [reference, *duplicates])
+    return RequestFile(found, history, duplicates, affected)

@@ -151,6 +151,7 @@ def routes(ctx: QueueContext) -> APIRouter:
             map_link=views.map_link(r),
             history=file.history,
             duplicates=file.duplicates,
+            affected=file.affected,
             next_statuses=[s.value for s in RequestStatus if s in TRANSITIONS[r.status]]
             if mine
             else [],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.standard_store import OPEN
@@ -26,8 +26,10 @@ from shared.store import as_utc
 __all__ = [
     "QueueFilter",
     "Step",
+    "affected",
     "duplicates_of",
     "history_of",
+    "join",
     "last_resolved_at",
     "queue",
     "queue_key",
@@ -35,6 +37,13 @@ __all__ = [
 ]
 
 sessions = define_sessions(metadata)
+joined = Table(  # residents joined to a request they did not log (no contact details here)
+    "joined_residents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(10), nullable=False, index=True),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +143,15 @@ async def last_resolved_at(conn: AsyncConnection, reference: str) -> datetime | 
         .limit(1)
     )
     return as_utc(at) if at is not None else None
+
+
+async def join(conn: AsyncConnection, reference: str, at: datetime) -> None:
+    await conn.execute(insert(joined).values(reference=reference, joined_at=at))
+
+
+async def affected(conn: AsyncConnection, references: list[str]) -> int:
+    """How many residents `references` stand for: each one's own, and those joined to it."""
+    extra = await conn.scalar(
+        select(func.count()).select_from(joined).where(joined.c.reference.in_(references))
+    )
+    return len(references) + int(extra or 0)

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from shared.catalogue import DEPARTMENTS
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
-from shared.contracts.requests import ReopenAsked, RequestLogged
+from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import (
     RequestAssigned,
     RequestOverdue,
@@ -72,6 +72,7 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
     EventSpec(EventType.REQUEST_STATUS_CHANGED, StatusChanged, (REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_OVERDUE, RequestOverdue, (REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_REOPEN_ASKED, ReopenAsked, (REQUESTS_REOPEN,)),
+    EventSpec(EventType.FOLLOWER_JOINED, FollowerJoined, (REQUESTS_LOGGED,)),
     EventSpec(EventType.VISIT_SCHEDULED, VisitScheduled, (VISITS,)),
     EventSpec(EventType.VISIT_CHANGED, VisitChanged, (VISITS,)),
     EventSpec(EventType.VISIT_CANCELLED, VisitCancelled, (VISITS,)),

@@ -6,7 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Area, Language, Line, UpdatesBy
 
-__all__ = ["Location", "ReopenAsked", "RequestLogged", "ResidentContact"]
+__all__ = ["FollowerJoined", "Location", "ReopenAsked", "RequestLogged", "ResidentContact"]
 
 
 class Location(BaseModel):
@@ -73,3 +73,16 @@ class ReopenAsked(BaseModel):
     reason: str = Field(description="The resident's words: what is still wrong.")
     asked_by: str = Field(description="The field agent who asked, or `resident by SMS`.")
     asked_at: AwareDatetime = Field(description="When it was asked.")
+
+
+class FollowerJoined(BaseModel):
+    """`mobileoffice.request.follower_joined.v1` on `mo.requests.logged` (it carries contact
+    details, so only that topic): a resident with the same problem is joined to an open
+    request instead of logging it again, and hears its updates from now on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The request the resident joins.")
+    resident: ResidentContact = Field(description="Personal information: how to reach them.")
+    agent: str = Field(description="The field agent who joined them.")
+    joined_at: AwareDatetime = Field(description="When.")

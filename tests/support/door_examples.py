@@ -3,7 +3,6 @@ prepared for it (tests/unit/test_doors.py checks every route has one)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,14 +15,12 @@ from fastapi import FastAPI
 from services.intake import devices
 from services.notifications import delivery_store
 from services.routing import store
-from shared.contracts.common import RequestStatus
-from shared.contracts.routing import Cause, StatusChanged
 from shared.credentials import Role
-from shared.events import CONTENT_TYPE, new_event
+from shared.events import CONTENT_TYPE
 from shared.reference import new_reference
-from shared.topics import REQUESTS_LOGGED, REQUESTS_STATUS, source
+from shared.topics import REQUESTS_LOGGED
 from tests.support.fakes import FakePublisher
-from tests.support.intake import request_body, running_intake
+from tests.support.intake import request_body, resolved, running_intake
 from tests.support.notifications import Notifications, running_notifications
 from tests.support.routing import logged_event, running_routing
 from tests.support.scheduling import running_scheduling
@@ -54,6 +51,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
     async with running_intake(f"sqlite+aiosqlite:///{tmp / 'i.db'}", publisher=publisher) as i:
         logged = await i.post(request_body())
         reference = logged.json()["reference"]
+        open_reference = (await i.post(request_body())).json()["reference"]
         db, now = i.app.state.db, i.app.state.ports.clock()
         device = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
         code = await devices.new_pairing_code(db, "a", now)
@@ -74,6 +72,19 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                     f"/v1/devices/{device.device_id}/references", {"count": 5}, device.token
                 ),
                 ("GET", "/v1/visits"): Example("/v1/visits"),
+                ("GET", "/v1/requests/nearby"): Example(
+                    "/v1/requests/nearby?category=water&community=Khayelitsha"
+                ),
+                ("POST", "/v1/requests/{reference}/followers"): Example(
+                    f"/v1/requests/{open_reference}/followers",
+                    {
+                        "resident": {
+                            "phone": "0825550111",
+                            "updates_by": "sms",
+                            "privacy_notice_given": True,
+                        }
+                    },
+                ),
                 ("POST", "/v1/requests/{reference}/reopen"): Example(
                     f"/v1/requests/{reference}/reopen", {"reason": "still leaking"}
                 ),
@@ -222,19 +233,3 @@ SERVICES: dict[str, Callable[[Path], Any]] = {
     "notifications": notifications,
     "scheduling": scheduling,
 }
-
-
-async def resolved(app: FastAPI, reference: str, at: dt.datetime) -> None:
-    """Tells intake, as routing would, that a department resolved the request."""
-    changed = StatusChanged(
-        reference=reference,
-        status=RequestStatus.RESOLVED,
-        previous_status=RequestStatus.ROUTED,
-        department="water-and-sanitation",
-        cause=Cause.FIXED,
-        changed_at=at,
-    )
-    event = new_event(changed, source("routing"), reference, at)
-    await app.state.broker.publish(
-        event.to_bytes(), REQUESTS_STATUS, key=event.key, headers={"content-type": CONTENT_TYPE}
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +15,11 @@ from fastapi import FastAPI
 from services.intake import store
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
+from shared.contracts.common import RequestStatus
+from shared.contracts.routing import Cause, StatusChanged
 from shared.credentials import Role
+from shared.events import CONTENT_TYPE, new_event
+from shared.topics import REQUESTS_STATUS, source
 from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
@@ -82,3 +87,19 @@ async def running_intake(
         name = f"agent-{uuid.uuid4().hex[:6]}"
         token = await issue(app.state.db, store.credentials, name, Role.FIELD_AGENT)
         yield Intake(app, client, token)
+
+
+async def resolved(app: FastAPI, reference: str, at: dt.datetime) -> None:
+    """Tells intake, as routing would, that a department resolved the request."""
+    changed = StatusChanged(
+        reference=reference,
+        status=RequestStatus.RESOLVED,
+        previous_status=RequestStatus.ROUTED,
+        department="water-and-sanitation",
+        cause=Cause.FIXED,
+        changed_at=at,
+    )
+    event = new_event(changed, source("routing"), reference, at)
+    await app.state.broker.publish(
+        event.to_bytes(), REQUESTS_STATUS, key=event.key, headers={"content-type": CONTENT_TYPE}
+    )
