@@ -95,10 +95,10 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         # A half-typed request outlives the app closing, and is listed as a draft.
         await page.click("#show-form")
         await page.fill("#description", "Half typed when the battery died")
+        await page.click("#show-outbox")  # listed as a draft once it is on the device
+        await expect(page.locator("#today-list li[data-state=draft]")).to_contain_text("Half typed")
         await page.reload()
         await expect(page.locator("#description")).to_have_value("Half typed when the battery died")
-        await page.click("#show-outbox")
-        await expect(page.locator("#today-list li[data-state=draft]")).to_contain_text("Half typed")
 
         # Signing out with something unsent shows it first, and keeps it unless confirmed.
         await context.set_offline(True)
