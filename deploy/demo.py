@@ -2,7 +2,9 @@
 
 The month's plan; the first visit; 50 requests logged there across every category (some
 residents asking for SMS or e-mail, in English, Afrikaans and isiXhosa); departments
-acknowledging and resolving some; then what each resident received. Run the system with
+acknowledging and resolving some; the water team clearing its queue, a reopening and a
+resident joined to a request instead of logging it twice (demo_departments.py); then what
+each resident received. Run the system with
 MO_NOTIFICATIONS_QUIET_HOURS=off to see the SMS at night too.
 """
 
@@ -17,6 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from demo_departments import departments_day  # deploy/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "var" / "dev"
@@ -171,7 +175,10 @@ def main() -> int:
     print(f"4. Routed ({', '.join(sorted(outcome))}); departments acted on {acted} requests.")
     time.sleep(3)
 
-    print("5. What each resident who asked for updates received:")
+    departments_day(call, token, wait_for, {"intake": INTAKE, "routing": ROUTING})
+    time.sleep(3)
+
+    print("9. What each resident who asked for updates received:")
     for item in logged:
         if item["updates_by"] == "none":
             continue

@@ -122,3 +122,16 @@ async def test_the_queue_as_json_page_by_page(routing: Routing) -> None:
     assert sorted(seen) == sorted(references) and "next-cursor" not in second.headers
     others = await routing.client.get("/v1/queue", headers=await routing.auth("solid-waste"))
     assert others.json() == []  # a department sees only its own
+
+
+async def test_operators_see_every_departments_overdue_requests_apart(
+    routing: Routing, clock: Clock
+) -> None:
+    water = await logged(routing, "water", "Burst main, water gushing")  # urgent, 24 h
+    bins = await logged(routing, "bins", "Bin stolen")  # solid-waste, 14 days
+    clock.now = clock.start + dt.timedelta(hours=30)
+    await signed_in(routing, "operators")
+    page = (await routing.client.get("/queue/")).text
+    overdue = page.split("Overdue, every department", 1)[1].split("</ul>", 1)[0]
+    assert water in overdue and bins not in overdue
+    assert bins in page  # every department's queue, not only one

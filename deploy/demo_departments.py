@@ -1,0 +1,81 @@
+"""`make demo`, the departments' half: the water team clears its queue (closing each with why),
+a resident says one is not fixed (it comes back to the top of the queue), and an agent joins
+a second resident to an open request instead of logging the same burst pipe twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Call = Callable[..., tuple[int, Any]]
+TEAM = "water-and-sanitation"
+
+
+def departments_day(
+    call: Call, token: Callable[[str], str], wait_for: Callable[..., Any], urls: dict[str, str]
+) -> None:
+    intake, routing = urls["intake"], urls["routing"]
+    team, agent = token(TEAM), token("agent")
+    _, queue = call("GET", f"{routing}/v1/queue?limit=100", None, team)
+    print(f"5. The water team's queue at {routing}/queue/: {len(queue)} open, soonest due first.")
+    still_open = queue[-1] if len(queue) > 1 else None
+    cleared: list[str] = []
+    for item in queue:
+        if still_open is not None and item["reference"] == still_open["reference"]:
+            continue
+        reference = item["reference"]
+        call("POST", f"{routing}/v1/requests/{reference}/status", {"status": "in_progress"}, team)
+        closing = {"status": "resolved", "cause": "fixed", "note": "Repaired", "public": True}
+        status, _ = call("POST", f"{routing}/v1/requests/{reference}/status", closing, team)
+        if status == 202:
+            cleared.append(reference)
+    print(
+        f"   It resolves {len(cleared)} (cause: fixed); each resident hears why, in their language."
+    )
+
+    if cleared:
+        reopened = cleared[0]
+        wait_for(
+            lambda: call("GET", f"{intake}/v1/requests/{reopened}")[1]["status"] == "resolved",
+            "intake to hear of the resolution",
+        )
+        asked = {"reason": "The standpipe leaks again since this morning"}
+        status, _ = call("POST", f"{intake}/v1/requests/{reopened}/reopen", asked, agent)
+        back = wait_for(
+            lambda: (
+                (v := call("GET", f"{intake}/v1/requests/{reopened}")[1])["status"] == "in_progress"
+                and v
+            ),
+            "routing to reopen it",
+        )
+        print(
+            f"6. A resident says {reopened} is not fixed ({status}): it is {back['status']} "
+            f"again with {back['department']}, at the top of the team's queue."
+        )
+
+    if still_open is not None:
+        community = still_open["community"]
+        _, nearby = call(
+            "GET", f"{intake}/v1/requests/nearby?category=water&community={community}", None, agent
+        )
+        target = nearby[0]["reference"] if nearby else still_open["reference"]
+        neighbour = {
+            "phone": "0825550123",
+            "language": "xh",
+            "updates_by": "sms",
+            "privacy_notice_given": True,
+        }
+        status, _ = call(
+            "POST", f"{intake}/v1/requests/{target}/followers", {"resident": neighbour}, agent
+        )
+        print(
+            f"7. A neighbour reports the same water problem: intake offers {len(nearby)} open "
+            f"nearby; the agent joins them to {target} ({status}) instead of logging it twice."
+        )
+    _, standards = call("GET", f"{routing}/v1/standards?month=" + queue[0]["logged_at"][:7])
+    water = [s for s in standards if s["department"] == TEAM]
+    for line in water:
+        print(
+            f"8. Standards, {line['category']}: {line['received']} received, "
+            f"{line['resolved_within']} resolved within standard, {line['open_past_due']} overdue."
+        )
