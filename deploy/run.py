@@ -10,6 +10,7 @@ Where MO_KAFKA_BOOTSTRAP is set, that broker is used and no local one is started
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -108,11 +109,20 @@ def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
     return lambda: process.poll() is None
 
 
+def _department_slugs() -> list[str]:
+    """The departments `deploy/credentials.py dev` wrote a token for (one per department)."""
+    others = {"agent", "operators"}
+    return sorted(p.stem for p in DEV_DIR.glob("*.token") if p.stem not in others)
+
+
 def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes = {}
     env = {**os.environ, "MO_NOTIFICATIONS_INBOUND_SECRET": _inbound_secret()}
+    # Development supervisors (example.org is reserved): their digests land in var/outbox/.
+    supervisors = {slug: f"{slug}.supervisor@example.org" for slug in _department_slugs()}
+    env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")
         processes[service] = subprocess.Popen(

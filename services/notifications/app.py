@@ -58,7 +58,12 @@ def create_app(
         NotificationMetrics(registry),
         max_attempts=settings.max_attempts,
     )
-    ports = handlers.Ports(clock=clock, wake=dispatcher.wake, public_url=settings.public_url)
+    ports = handlers.Ports(
+        clock=clock,
+        wake=dispatcher.wake,
+        public_url=settings.public_url,
+        supervisors={k: str(v) for k, v in settings.supervisors.items()},
+    )
     service = Service(
         name="notifications",
         description="Tells residents what happened to their request and when the office comes.",

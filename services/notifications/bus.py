@@ -9,11 +9,16 @@ from typing import Any, Final
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import followers, handlers
+from services.notifications import digests, followers, handlers
 from shared.consumer import AfterCommit, Received, Route, on
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
-from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
+from shared.contracts.routing import (
+    OverdueDigest,
+    RequestRouted,
+    RequestUnroutable,
+    StatusChanged,
+)
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 
 __all__ = ["PUBLISHES", "consumes"]
@@ -50,6 +55,7 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
         on(RequestUnroutable, nothing),
         on(StatusChanged, bound(handlers.on_status_changed)),
         on(FollowerJoined, joined),
+        on(OverdueDigest, bound(digests.on_digest)),
         on(VisitScheduled, bound(handlers.on_visit)),
         on(VisitChanged, bound(handlers.on_visit)),
         on(VisitCancelled, bound(handlers.on_visit)),

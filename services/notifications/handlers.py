@@ -5,8 +5,8 @@ visit subscriptions, the SMS gateway's replies, what was sent for a request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +56,8 @@ class Ports:
     """Tells the dispatcher there is something new to send (after the commit)."""
     public_url: str
     """Where residents' links lead (an e-mail's confirm and unsubscribe links)."""
+    supervisors: Mapping[str, str] = field(default_factory=dict)
+    """Department slug to its supervisor's e-mail: the daily digest of escalated requests."""
 
 
 async def on_logged(

@@ -90,6 +90,7 @@ def compose(template: Template, language: Language, facts: MessageFacts) -> Mess
 def render(template: Template, language: Language, params: Mapping[str, str]) -> Message:
     sms = _fit(SMS[language][template], {k: to_gsm7(v) for k, v in params.items()})
     kind = "visit" if template.value.startswith(("visit", "confirm")) else "request"
+    kind = "digest" if template is Template.DIGEST else kind
     subject = SUBJECT[language][kind].format_map(_Defaults(params))
     full = SMS[language][template].format_map(_Defaults(params))
     return Message(sms=sms, subject=subject, body=f"{full}\n\n{FOOTER[language]}\n")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import EmailStr, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications.domain import QuietHours
@@ -32,6 +32,11 @@ class NotificationsSettings(ServiceSettings):
         "http://127.0.0.1:8003",
         pattern=r"^https?://[^/]+$",
         description="Where residents reach this service: the links in e-mails lead here.",
+    )
+    supervisors: dict[str, EmailStr] = Field(
+        default_factory=dict,
+        description="Department slug to its supervisor's e-mail address, for the daily digest "
+        "of escalated requests (JSON).",
     )
     communities_seed: Path = Field(
         ROOT / "deploy" / "communities.yaml",

@@ -30,6 +30,7 @@ class Template(StrEnum):
     DUPLICATE = "duplicate"
     REFERRED_ON = "referred_on"
     REOPENED = "reopened"  # the resident said it was not fixed
+    DIGEST = "digest"  # a department supervisor's daily list of escalated requests
     VISIT_SCHEDULED = "visit_scheduled"
     VISIT_CHANGED = "visit_changed"
     VISIT_CANCELLED = "visit_cancelled"
@@ -62,6 +63,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "another body. {note}",
         Template.REOPENED: "Ref {reference}: your request is open again. {department} will "
         "attend to it.",
+        Template.DIGEST: "Mobile Office: requests of {department} still open well past their "
+        "service standard: {note}",
         Template.VISIT_SCHEDULED: "Mobile Office visits {community} on {date}, {hours} at "
         "{venue}. Bring your municipal account or ID.",
         Template.VISIT_CHANGED: "Mobile Office visit to {community} moved to {date}, {hours} "
@@ -95,6 +98,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "instansie verwys. {note}",
         Template.REOPENED: "Verw {reference}: u versoek is weer oop. {department} sal "
         "daaraan aandag gee.",
+        Template.DIGEST: "Mobiele Kantoor: versoeke van {department} nog oop lank na hul "
+        "diensstandaard: {note}",
         Template.VISIT_SCHEDULED: "Mobiele Kantoor besoek {community} op {date}, {hours} by "
         "{venue}. Bring u munisipale rekening of ID.",
         Template.VISIT_CHANGED: "Mobiele Kantoor se besoek aan {community} is verskuif na "
@@ -128,6 +133,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "sakho kwelinye iziko. {note}",
         Template.REOPENED: "Inombolo {reference}: isicelo sakho sivulekile kwakhona. "
         "I-{department} iza kusisingatha.",
+        Template.DIGEST: "I-Ofisi eHambayo: izicelo ze-{department} zisavulekile emva "
+        "komgangatho wenkonzo: {note}",
         Template.VISIT_SCHEDULED: "I-Ofisi eHambayo iza e-{community} ngo-{date}, {hours} "
         "e-{venue}. Phatha i-akhawunti kamasipala okanye i-ID.",
         Template.VISIT_CHANGED: "Utyelelo lwe-Ofisi eHambayo e-{community} lufudukele "
@@ -145,14 +152,17 @@ SUBJECT: Final[Mapping[Language, Mapping[str, str]]] = {
     Language.EN: {
         "request": "Your Mobile Office request {reference}",
         "visit": "Mobile Office visit to {community}",
+        "digest": "Overdue requests of {department}",
     },
     Language.AF: {
         "request": "U Mobiele Kantoor-versoek {reference}",
         "visit": "Mobiele Kantoor besoek aan {community}",
+        "digest": "Agterstallige versoeke van {department}",
     },
     Language.XH: {
         "request": "Isicelo sakho se-Ofisi eHambayo {reference}",
         "visit": "Utyelelo lwe-Ofisi eHambayo e-{community}",
+        "digest": "Izicelo ezidlulelwe lixesha ze-{department}",
     },
 }
 

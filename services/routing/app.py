@@ -10,7 +10,15 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 
-from services.routing import handlers, queue_pages, queue_store, rules, standards, store
+from services.routing import (
+    escalation,
+    handlers,
+    queue_pages,
+    queue_store,
+    rules,
+    standards,
+    store,
+)
 from services.routing.api import RoutingContext, routes
 from services.routing.bus import PUBLISHES, consumes
 from services.routing.settings import RoutingSettings
@@ -53,12 +61,11 @@ def create_app(
             log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
         ports.metrics.unroutable.set(await handlers.unroutable_count(db))
 
-    overdue = every(
-        settings.overdue_check_seconds,
-        lambda: standards.notice_overdue(db, ports),
-        "overdue-watch",
-        log,
-    )
+    async def watch_standards() -> None:
+        await standards.notice_overdue(db, ports)
+        await escalation.send_digests(db, ports, settings.digest_hour)
+
+    overdue = every(settings.overdue_check_seconds, watch_standards, "overdue-watch", log)
     service = Service(
         name="routing",
         description="Routes requests to departments; takes departments' progress reports.",

@@ -14,6 +14,7 @@ from services.routing import handlers, progress, queue_store
 from shared.consumer import AfterCommit, Received, Route, on
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import (
+    OverdueDigest,
     RequestAssigned,
     RequestOverdue,
     RequestRouted,
@@ -29,6 +30,7 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     RequestUnroutable,
     StatusChanged,
     RequestOverdue,
+    OverdueDigest,
 )
 
 

@@ -43,6 +43,7 @@ class Rule:
     category: str
     priority: Priority = Priority.NORMAL
     target_hours: int = 120
+    escalate_after_hours: int = 24  # past due this long: the supervisor's daily digest
     department: str | None = None
     refer_note: str | None = None
     area: Area | None = None
@@ -71,7 +72,13 @@ class Rule:
 
     @property
     def outcome(self) -> tuple[object, ...]:
-        return (self.department, self.refer_note, self.priority, self.target_hours)
+        return (
+            self.department,
+            self.refer_note,
+            self.priority,
+            self.target_hours,
+            self.escalate_after_hours,
+        )
 
     def matches(self, category: str, area: Area, community: str, description: str) -> bool:
         if self.category != category:

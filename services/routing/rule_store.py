@@ -6,16 +6,67 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.domain import Rule, RuleAction
-from services.routing.store import rule_changes, rules
+from services.routing.store import metadata
 from shared.contracts.common import Area
 from shared.contracts.routing import Priority
 from shared.store import as_utc
 
-__all__ = ["active_rules", "add_rule", "any_rule_changes", "retire_rule", "rule_history"]
+__all__ = [
+    "active_rules",
+    "add_rule",
+    "any_rule_changes",
+    "retire_rule",
+    "rule_changes",
+    "rule_history",
+    "rules",
+]
+
+rules = Table(
+    "rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("category", String(40), nullable=False),
+    Column("area", String(10)),
+    Column("community", String(100)),
+    Column("keywords", JSON, nullable=False),
+    Column("department", String(60)),
+    Column("refer_note", Text),
+    Column("priority", String(10), nullable=False),
+    Column("target_hours", Integer, nullable=False),
+    Column("escalate_after_hours", Integer, nullable=False, default=24),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True)),
+)
+
+rule_changes = Table(
+    "rule_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule_id", Integer, nullable=False),
+    Column("action", String(10), nullable=False),  # seed, create, retire
+    Column("changed_by", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("rule", JSON, nullable=False),
+)
 
 
 def _rule(row: Any) -> Rule:
@@ -29,6 +80,7 @@ def _rule(row: Any) -> Rule:
         refer_note=row.refer_note,
         priority=Priority(row.priority),
         target_hours=row.target_hours,
+        escalate_after_hours=row.escalate_after_hours,
     )
 
 
@@ -42,6 +94,7 @@ def rule_values(rule: Rule) -> dict[str, Any]:
         "refer_note": rule.refer_note,
         "priority": rule.priority.value,
         "target_hours": rule.target_hours,
+        "escalate_after_hours": rule.escalate_after_hours,
     }
 
 

@@ -67,6 +67,12 @@ class RuleSpec(BaseModel):
     refer: Line | None = Field(None, max_length=300, description="Referral note for the resident.")
     priority: Priority = Priority.NORMAL
     target_hours: int = Field(120, ge=1, le=24 * 90)
+    escalate_after_hours: int = Field(
+        24,
+        ge=1,
+        le=24 * 30,
+        description="Past due this long, the department's supervisor hears in the daily digest.",
+    )
 
     @model_validator(mode="after")
     def _known(self) -> RuleSpec:
@@ -89,6 +95,7 @@ class RuleSpec(BaseModel):
             refer_note=self.refer,
             priority=self.priority,
             target_hours=self.target_hours,
+            escalate_after_hours=self.escalate_after_hours,
         )
 
 

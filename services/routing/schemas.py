@@ -47,6 +47,7 @@ class RuleView(RuleSpec):
             refer=rule.refer_note,
             priority=rule.priority,
             target_hours=rule.target_hours,
+            escalate_after_hours=rule.escalate_after_hours,
         )
 
 

@@ -22,6 +22,9 @@ class RoutingSettings(ServiceSettings):
     overdue_check_seconds: float = Field(
         60, gt=0, le=3600, description="How often routing looks for requests past due."
     )
+    digest_hour: int = Field(
+        7, ge=0, le=23, description="From this hour (Cape Town) the day's digests go out."
+    )
     rules_seed: Path = Field(
         ROOT / "deploy" / "routing-rules.yaml",
         description="Rules loaded into an empty store at first start.",

@@ -41,35 +41,6 @@ metadata = MetaData()
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 
-rules = Table(
-    "rules",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("category", String(40), nullable=False),
-    Column("area", String(10)),
-    Column("community", String(100)),
-    Column("keywords", JSON, nullable=False),
-    Column("department", String(60)),
-    Column("refer_note", Text),
-    Column("priority", String(10), nullable=False),
-    Column("target_hours", Integer, nullable=False),
-    Column("active", Boolean, nullable=False, default=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("retired_at", DateTime(timezone=True)),
-)
-
-rule_changes = Table(
-    "rule_changes",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("rule_id", Integer, nullable=False),
-    Column("action", String(10), nullable=False),  # seed, create, retire
-    Column("changed_by", String(100), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("rule", JSON, nullable=False),
-)
-
 requests = Table(
     "routed_requests",
     metadata,

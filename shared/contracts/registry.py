@@ -16,6 +16,7 @@ from shared.catalogue import DEPARTMENTS
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import (
+    OverdueDigest,
     RequestAssigned,
     RequestOverdue,
     RequestRouted,
@@ -73,6 +74,7 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
     EventSpec(EventType.REQUEST_OVERDUE, RequestOverdue, (REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_REOPEN_ASKED, ReopenAsked, (REQUESTS_REOPEN,)),
     EventSpec(EventType.FOLLOWER_JOINED, FollowerJoined, (REQUESTS_LOGGED,)),
+    EventSpec(EventType.OVERDUE_DIGEST, OverdueDigest, (REQUESTS_STATUS,)),
     EventSpec(EventType.VISIT_SCHEDULED, VisitScheduled, (VISITS,)),
     EventSpec(EventType.VISIT_CHANGED, VisitChanged, (VISITS,)),
     EventSpec(EventType.VISIT_CANCELLED, VisitCancelled, (VISITS,)),

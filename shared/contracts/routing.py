@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -12,6 +13,8 @@ from shared.contracts.requests import Location
 
 __all__ = [
     "Cause",
+    "DigestLine",
+    "OverdueDigest",
     "Priority",
     "RequestAssigned",
     "RequestOverdue",
@@ -137,3 +140,26 @@ class RequestOverdue(BaseModel):
     status: RequestStatus = Field(description="Where it stood when it fell due.")
     due_at: AwareDatetime = Field(description="When the service standard said it was due.")
     noticed_at: AwareDatetime = Field(description="When routing noticed it was overdue.")
+
+
+class DigestLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    category: str
+    priority: Priority
+    status: RequestStatus
+    due_at: AwareDatetime
+
+
+class OverdueDigest(BaseModel):
+    """`mobileoffice.department.overdue_digest.v1` on `mo.requests.status` (keyed by the
+    department): once a day, the department's requests past due by more than their rule's
+    `escalate_after_hours`, for its supervisor. No personal information."""
+
+    model_config = ConfigDict(frozen=True)
+
+    department: str
+    day: dt.date = Field(description="The day of the digest (Cape Town).")
+    requests: list[DigestLine]
+    sent_at: AwareDatetime

@@ -1,0 +1,90 @@
+"""Escalation with a controlled clock: a request still open longer past its due time than its
+rule's `escalate_after_hours` goes into its department's daily digest, once a day, after the
+digest hour; notifications e-mails the digest to the department's supervisor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from services.routing import escalation
+from shared.clock import CAPE_TOWN
+from shared.contracts.common import RequestStatus
+from shared.contracts.routing import DigestLine, OverdueDigest, Priority
+from shared.events import CONTENT_TYPE, new_event, parse_event
+from shared.topics import REQUESTS_LOGGED, REQUESTS_STATUS, source
+from tests.support.clock import Clock
+from tests.support.fakes import FakePublisher
+from tests.support.gateways import smtp_server
+from tests.support.notifications import running_notifications
+from tests.support.routing import logged_event, running_routing
+from tests.unit.test_subscriptions import body_of
+
+SUPERVISOR = "water.supervisor@capetown.example"
+
+
+def at_local_hour(moment: dt.datetime, hour: int) -> dt.datetime:
+    local = moment.astimezone(CAPE_TOWN)
+    return local.replace(hour=hour, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+
+
+async def test_a_request_escalates_into_one_digest_a_day_after_the_digest_hour(
+    tmp_path: Path,
+) -> None:
+    clock, publisher = Clock(dt.datetime.now(dt.UTC)), FakePublisher()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
+    async with running_routing(url, publisher=publisher, clock=clock) as routing:
+        burst = logged_event(description="Burst main, water gushing")  # urgent: due in 24 h
+        await routing.app.state.broker.publish(
+            burst.to_bytes(), REQUESTS_LOGGED, key=burst.key, headers={"content-type": CONTENT_TYPE}
+        )
+        await routing.drain_outbox()
+        db, ports = routing.app.state.db, routing.app.state.ports
+        # Past due, but not yet past due by the rule's 24 escalation hours.
+        clock.now = at_local_hour(clock.start + dt.timedelta(hours=40), 9)
+        assert await escalation.send_digests(db, ports, hour=7) == 0
+        # Two days later, before the digest hour: nothing; after it: one digest, once.
+        clock.now = at_local_hour(clock.start + dt.timedelta(days=3), 6)
+        assert await escalation.send_digests(db, ports, hour=7) == 0
+        clock.now = at_local_hour(clock.start + dt.timedelta(days=3), 8)
+        assert await escalation.send_digests(db, ports, hour=7) == 1
+        assert await escalation.send_digests(db, ports, hour=7) == 0
+        await routing.drain_outbox()
+    digests = [
+        parse_event(m.value).data_as(OverdueDigest)
+        for m in publisher.sent
+        if m.topic == REQUESTS_STATUS and m.key == b"water-and-sanitation"
+    ]
+    assert [[line.reference for line in d.requests] for d in digests] == [[burst.subject]]
+
+
+async def test_the_supervisor_gets_the_digest_by_e_mail(tmp_path: Path) -> None:
+    now = dt.datetime(2026, 12, 8, 6, 0, tzinfo=dt.UTC)
+    line = DigestLine(
+        reference="8123456786",
+        category="water",
+        priority=Priority.URGENT,
+        status=RequestStatus.ROUTED,
+        due_at=now - dt.timedelta(days=2),
+    )
+    digest = OverdueDigest(
+        department="water-and-sanitation", day=now.date(), requests=[line], sent_at=now
+    )
+    async with (
+        smtp_server() as smtp,
+        running_notifications(
+            f"sqlite+aiosqlite:///{tmp_path / 'n.db'}",
+            publisher=FakePublisher(),
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+            supervisors={"water-and-sanitation": SUPERVISOR},
+        ) as service,
+    ):
+        event = new_event(digest, source("routing"), digest.department, now)
+        await service.deliver(event, REQUESTS_STATUS)
+        await service.deliver(event, REQUESTS_STATUS)  # redelivered: still one e-mail
+        await service.dispatch()
+        [mail] = smtp.messages
+    assert mail["To"] == SUPERVISOR
+    assert "Overdue requests of Water & Sanitation" in mail["Subject"]
+    assert "812 345 6786 water (urgent, routed" in body_of(mail)
