@@ -93,3 +93,36 @@ def test_an_agent_and_a_resident_each_reopen_a_resolved_request(system: System) 
         eventually(lambda: reopened_texts(system, reference))  # noqa: B023
     time.sleep(2)  # a second text would have come by now
     assert [len(reopened_texts(system, r)) for r in (by_agent, by_sms)] == [1, 1]
+
+
+def test_a_neighbour_joined_to_a_request_hears_its_next_update(system: System) -> None:
+    agent = {"Authorization": f"Bearer {system.agent_token}"}
+    where = {"area": "east", "community": "Site C", "lat": -34.0479, "lon": 18.6731}
+    body = request_body(description="Dripping standpipe at the creche", location=where)
+    first = httpx.post(f"{system.url('intake')}/v1/requests", json=body, headers=agent).json()
+    reference = str(first["reference"])
+    eventually(lambda: status_of(system, reference) == "routed")
+    near: dict[str, str | float] = {"category": "water", "lat": -34.0470, "lon": 18.6731}
+    offered = httpx.get(f"{system.url('intake')}/v1/requests/nearby", params=near, headers=agent)
+    assert reference in [n["reference"] for n in offered.json()]
+    neighbour = {**RESIDENT, "phone": "082 555 0177", "language": "en"}
+    joined = httpx.post(
+        f"{system.url('intake')}/v1/requests/{reference}/followers",
+        json={"resident": neighbour},
+        headers=agent,
+    )
+    assert joined.status_code == 202, joined.text
+    time.sleep(2)  # the join travels on the bus before the team acts
+    team = {"Authorization": f"Bearer {system.team(TEAM)}"}
+    acknowledged = httpx.post(
+        f"{system.url('routing')}/v1/requests/{reference}/status",
+        json={"status": "acknowledged"},
+        headers=team,
+    )
+    assert acknowledged.status_code == 202, acknowledged.text
+    heard = eventually(
+        lambda: [
+            m for m in system.sms() if m["to"] == "+27825550177" and m["reference"] == reference
+        ]
+    )
+    assert "has received your request" in heard[0]["text"]
