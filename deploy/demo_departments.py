@@ -74,8 +74,9 @@ def departments_day(
         )
     _, standards = call("GET", f"{routing}/v1/standards?month=" + queue[0]["logged_at"][:7])
     water = [s for s in standards if s["department"] == TEAM]
+    print(f"8. The water team's service standards this month ({routing}/v1/standards):")
     for line in water:
         print(
-            f"8. Standards, {line['category']}: {line['received']} received, "
-            f"{line['resolved_within']} resolved within standard, {line['open_past_due']} overdue."
+            f"   {line['category']}: {line['received']} received, {line['resolved_within']} "
+            f"resolved within standard, {line['open_past_due']} open past due."
         )
