@@ -175,7 +175,7 @@ def main() -> int:
     print(f"4. Routed ({', '.join(sorted(outcome))}); departments acted on {acted} requests.")
     time.sleep(3)
 
-    departments_day(call, token, wait_for, {"intake": INTAKE, "routing": ROUTING})
+    departments_day(call, token, wait_for, {"intake": INTAKE, "routing": ROUTING}, visit)
     time.sleep(3)
 
     print("9. What each resident who asked for updates received:")

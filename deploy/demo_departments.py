@@ -12,10 +12,15 @@ TEAM = "water-and-sanitation"
 
 
 def departments_day(
-    call: Call, token: Callable[[str], str], wait_for: Callable[..., Any], urls: dict[str, str]
+    call: Call,
+    token: Callable[[str], str],
+    wait_for: Callable[..., Any],
+    urls: dict[str, str],
+    visit: dict[str, Any],
 ) -> None:
     intake, routing = urls["intake"], urls["routing"]
     team, agent = token(TEAM), token("agent")
+    overdue_one(call, token, wait_for, urls, visit)
     _, queue = call("GET", f"{routing}/v1/queue?limit=100", None, team)
     print(f"5. The water team's queue at {routing}/queue/: {len(queue)} open, soonest due first.")
     still_open = queue[-1] if len(queue) > 1 else None
@@ -80,3 +85,40 @@ def departments_day(
             f"   {line['category']}: {line['received']} received, {line['resolved_within']} "
             f"resolved within standard, {line['open_past_due']} open past due."
         )
+
+
+def overdue_one(
+    call: Call,
+    token: Callable[[str], str],
+    wait_for: Callable[..., Any],
+    urls: dict[str, str],
+    visit: dict[str, Any],
+) -> None:
+    """A live wire reported on paper at the visit and typed in now: its 4-hour standard
+    counts from the visit, so unless the visit was today it is overdue at once."""
+    intake, routing = urls["intake"], urls["routing"]
+    body = {
+        "category": "electricity",
+        "description": "Live wire sparking next to the taxi rank (taken on paper)",
+        "location": {"area": visit["area"], "community": visit["community"]},
+        "visit_id": visit["id"],
+        "reported_at": visit["starts_at"],
+    }
+    status, created = call("POST", f"{intake}/v1/requests", body, token("agent"))
+    if status != 201:
+        print(f"4b. A paper request could not be typed in ({status}): {created}")
+        return
+    reference = created["reference"]
+    team = token("electricity")
+
+    def in_queue() -> dict[str, Any] | None:
+        _, items = call("GET", f"{routing}/v1/queue?limit=100", None, team)
+        return next((i for i in items if i["reference"] == reference), None)
+
+    item = wait_for(in_queue, "routing to assign the paper request")
+    verdict = "overdue" if item["overdue"] else "not yet overdue (the visit is today)"
+    print(
+        f"4b. A live wire taken on paper at the visit ({reference}), typed in now: due "
+        f"{item['due_at'][:16]}, {verdict}; routing announces it and it tops the electricity "
+        f"queue, marked."
+    )

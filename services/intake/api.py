@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from prometheus_client import Counter
 
 from services.intake import devices, handlers, nearby, reopening
+from services.intake import visits as announced
 from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import (
     CategoryView,
@@ -180,7 +181,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
         cursor: Cursor = None,
     ) -> list[VisitView]:
         """The visits scheduling announced, for the field app (which talks to intake only)."""
-        found = await handlers.find_visits(ctx.db, date_span(start, to), community)
+        found = await announced.find_visits(ctx.db, date_span(start, to), community)
         chosen = paged(request, response, found, limit, cursor, key=lambda v: [str(v.date), v.id])
         return [VisitView.model_validate(v, from_attributes=True) for v in chosen]
 

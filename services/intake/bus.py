@@ -7,7 +7,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from services.intake import handlers
+from services.intake import handlers, visits
 from shared.consumer import Route, each, on
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
@@ -21,7 +21,7 @@ CONSUMES: Final[tuple[Route, ...]] = (
     on(RequestRouted, each(handlers.on_routed)),
     on(RequestUnroutable, each(handlers.on_unroutable)),
     on(StatusChanged, each(handlers.on_status_changed)),
-    on(VisitScheduled, each(handlers.on_visit_announced)),
-    on(VisitChanged, each(handlers.on_visit_announced)),
-    on(VisitCancelled, each(handlers.on_visit_cancelled)),
+    on(VisitScheduled, each(visits.on_visit_announced)),
+    on(VisitChanged, each(visits.on_visit_announced)),
+    on(VisitCancelled, each(visits.on_visit_cancelled)),
 )

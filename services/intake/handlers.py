@@ -4,7 +4,6 @@ current. Each is one transaction: the change and its outbox row commit together.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,13 +12,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.intake import store, visit_store
+from services.intake import store, visits
 from services.intake.devices import claim
 from services.intake.domain import (
     IDEMPOTENCY_TTL,
     UNROUTABLE_NOTE,
     IdempotencyConflict,
-    UnknownVisit,
     fingerprint,
     logged_event,
     public_note,
@@ -28,7 +26,6 @@ from services.intake.schemas import HistoryEntry, NewRequest, RequestCreated, Re
 from shared.consumer import Received
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
-from shared.contracts.visits import VisitCancelled, VisitScheduled
 from shared.events import InvalidEvent, new_event
 from shared.outbox import enqueue
 from shared.store import Database
@@ -37,15 +34,12 @@ from shared.topics import source
 __all__ = [
     "Logged",
     "Ports",
-    "find_visits",
     "forget_idempotency_keys",
     "get_request",
     "log_request",
     "on_routed",
     "on_status_changed",
     "on_unroutable",
-    "on_visit_announced",
-    "on_visit_cancelled",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,11 +82,8 @@ async def log_request(
                     seen = await store.idempotent_reference(conn, agent, idempotency_key)
                     if seen is not None:
                         return Logged(await _replay(conn, seen, body_sha256), replayed=True)
-                if command.visit_id is not None and not await visit_store.visit_known(
-                    conn, command.visit_id
-                ):
-                    raise UnknownVisit(command.visit_id)
                 now = ports.clock()
+                taken_at = await visits.taken_at(conn, command, now)
                 if command.reference is None:
                     reference = ports.new_reference()
                 elif await claim(conn, command.reference, device, body_sha256, now):
@@ -109,7 +100,7 @@ async def log_request(
                     description=command.description,
                     visit_id=command.visit_id,
                     agent=agent,
-                    at=now,
+                    at=taken_at,
                     lat=command.location.lat,
                     lon=command.location.lon,
                 )
@@ -117,7 +108,7 @@ async def log_request(
                     await store.record_idempotency_key(
                         conn, agent, idempotency_key, body_sha256, reference, now
                     )
-                data = logged_event(reference, command, agent, now)
+                data = logged_event(reference, command, agent, taken_at)
                 await enqueue(conn, store.outbox, new_event(data, SOURCE, reference, now))
         except IntegrityError:
             log.info("reference or idempotency key taken concurrently; retry %d", attempt + 1)
@@ -168,13 +159,6 @@ async def get_request(db: Database, reference: str) -> RequestView | None:
         updated_at=found.updated_at,
         history=[HistoryEntry.model_validate(entry) for entry in entries],
     )
-
-
-async def find_visits(
-    db: Database, span: tuple[dt.date | None, dt.date | None], community: str | None
-) -> list[visit_store.Visit]:
-    async with db.reading() as conn:
-        return await visit_store.find(conn, *span, community)
 
 
 async def forget_idempotency_keys(db: Database, clock: Callable[[], datetime]) -> int:
@@ -231,13 +215,3 @@ async def _record(
 ) -> None:
     if not await store.apply_status(conn, reference, status, at, note, department, **ending):
         raise InvalidEvent(f"{item.event.type} for a reference intake never issued: {reference}")
-
-
-async def on_visit_announced(conn: AsyncConnection, item: Received[VisitScheduled]) -> None:
-    """Remember the visits scheduling announced (or moved), so a request can name the one it
-    was logged at, and a typo in a visit id is refused at once."""
-    await visit_store.remember_scheduled(conn, item.data)
-
-
-async def on_visit_cancelled(conn: AsyncConnection, item: Received[VisitCancelled]) -> None:
-    await visit_store.remember_cancelled(conn, item.data)

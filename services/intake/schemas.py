@@ -87,12 +87,24 @@ class NewRequest(BaseModel):
     resident: Resident | None = None
     account_number: str | None = Field(None, pattern=r"^\d{6,12}$", description="6 to 12 digits.")
     visit_id: Line | None = Field(None, min_length=1, max_length=64)
+    reported_at: AwareDatetime | None = Field(
+        None,
+        description="When the resident reported it, for a request taken on paper at a visit "
+        "and typed in later: its service standard counts from then. Needs `visit_id`, and must "
+        "fall on that visit's day, not in the future.",
+    )
     reference: str | None = Field(
         None,
         pattern=r"^\d{10}$",
         description="A number leased to the sending device (the field app, offline): the "
         "one the resident was given. Without it, intake draws one.",
     )
+
+    @model_validator(mode="after")
+    def _reported_at_a_visit(self) -> Self:
+        if self.reported_at is not None and self.visit_id is None:
+            raise ValueError("reported_at needs the visit_id of the visit it was taken at")
+        return self
 
     @field_validator("category")
     @classmethod

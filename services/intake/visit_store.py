@@ -15,7 +15,15 @@ from shared.clock import CAPE_TOWN
 from shared.contracts.visits import VisitCancelled, VisitScheduled, VisitStatus
 from shared.store import as_utc, upsert_insert
 
-__all__ = ["Visit", "find", "remember_cancelled", "remember_scheduled", "visit_known", "visits"]
+__all__ = [
+    "Visit",
+    "find",
+    "remember_cancelled",
+    "remember_scheduled",
+    "visit_day",
+    "visit_known",
+    "visits",
+]
 
 visits = Table(
     "visits",
@@ -45,6 +53,11 @@ class Visit:
 
 async def visit_known(conn: AsyncConnection, visit_id: str) -> bool:
     return await conn.scalar(select(visits.c.id).where(visits.c.id == visit_id)) is not None
+
+
+async def visit_day(conn: AsyncConnection, visit_id: str) -> dt.date | None:
+    day = await conn.scalar(select(visits.c.date).where(visits.c.id == visit_id))
+    return day if isinstance(day, dt.date) else None
 
 
 async def remember_scheduled(conn: AsyncConnection, visit: VisitScheduled) -> None:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from shared.clock import CAPE_TOWN
+from shared.contracts.requests import RequestLogged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
-from shared.events import CONTENT_TYPE, new_event
-from shared.topics import VISITS, source
+from shared.events import CONTENT_TYPE, new_event, parse_event
+from shared.topics import REQUESTS_LOGGED, VISITS, source
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
 
@@ -92,3 +94,50 @@ async def test_visits_are_served_as_scheduling_announced_them(intake: Intake) ->
     refused = await intake.client.get("/v1/visits?from=2026-12-09&to=2026-12-08")
     assert refused.status_code == 422 and "from" in refused.json()["error"]["fields"]
     assert (await intake.post(request_body(visit_id=planned[0].visit_id))).status_code == 201
+
+
+async def test_a_request_taken_on_paper_at_a_visit_counts_from_when_it_was_reported(
+    tmp_path: Path,
+) -> None:
+    publisher = FakePublisher()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'paper.db'}"
+    async with running_intake(url, publisher=publisher) as intake:
+        yesterday = dt.datetime.now(CAPE_TOWN).replace(hour=9, minute=30, second=0, microsecond=0)
+        yesterday -= dt.timedelta(days=1)
+        data = VisitScheduled(
+            visit_id="yesterday-delft",
+            area="east",
+            community="Delft",
+            venue="Delft Library",
+            date=yesterday.date(),
+            starts_at=yesterday,
+            ends_at=yesterday + dt.timedelta(hours=4),
+            team="mobile-office-1",
+        )
+        event = new_event(data, source("scheduling"), data.visit_id, yesterday)
+        await intake.app.state.broker.publish(
+            event.to_bytes(), VISITS, key=event.key, headers={"content-type": CONTENT_TYPE}
+        )
+        at_the_table = yesterday + dt.timedelta(minutes=40)
+        body = request_body(visit_id="yesterday-delft", reported_at=at_the_table.isoformat())
+        typed_in = await intake.post(body)
+        assert typed_in.status_code == 201, typed_in.text
+        await intake.drain_outbox()
+        [logged] = [parse_event(m.value) for m in publisher.sent if m.topic == REQUESTS_LOGGED]
+        assert (
+            logged.data_as(RequestLogged).logged_at == at_the_table
+        )  # the standard counts from then
+        for wrong in (
+            {
+                "visit_id": "yesterday-delft",
+                "reported_at": (at_the_table - dt.timedelta(days=1)).isoformat(),
+            },
+            {
+                "visit_id": "yesterday-delft",
+                "reported_at": (at_the_table + dt.timedelta(days=2)).isoformat(),
+            },
+            {"reported_at": at_the_table.isoformat()},  # which visit?
+        ):
+            refused = await intake.post(request_body(**wrong))
+            assert refused.status_code == 422, wrong
+            assert "reported_at" in str(refused.json()["error"]), refused.text

@@ -24,7 +24,11 @@ export function body() {
   if (value("address")) location.address = value("address");
   if (position) Object.assign(location, position);
   const request = { category: value("category"), description: value("description"), location };
-  if (value("visit")) request.visit_id = value("visit");
+  if (value("visit")) {
+    request.visit_id = value("visit");
+    // Taken at the table now, sent perhaps hours later: the service standard counts from now.
+    request.reported_at = new Date().toISOString();
+  }
   const contact = { name: value("name"), phone: value("phone"), email: value("email") };
   const updatesBy = value("updates-by");
   if ($("notice-given").checked && (contact.phone || contact.email || updatesBy !== "none")) {
