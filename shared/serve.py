@@ -3,13 +3,13 @@ logging, and serve the service's app with uvicorn."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
 
+from shared.logs import configure
 from shared.settings import ServiceSettings, load_settings
 
 __all__ = ["serve"]
@@ -19,13 +19,12 @@ S = TypeVar("S", bound=ServiceSettings)
 
 def serve(settings_class: type[S], create_app: Callable[[S], FastAPI]) -> None:
     settings = load_settings(settings_class)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure(settings.log_level)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's lines go through the root's private formatter too
         access_log=False,
     )

@@ -28,12 +28,20 @@ class Database:
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            self.engine: AsyncEngine = create_async_engine(url, connect_args={"timeout": 30})
+            self.engine: AsyncEngine = create_async_engine(
+                url, connect_args={"timeout": 30}, hide_parameters=True
+            )
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         else:
             self.engine = create_async_engine(
-                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                hide_parameters=True,
             )
+        # hide_parameters: an error's message (and so every log line that carries it) never
+        # holds a statement's values, which may be a resident's phone number or address.
         # SQLite allows one writer: queueing writers here beats SQLITE_BUSY retries.
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
         self._on_commit: list[Callable[[], None]] = []
