@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes a local PostgreSQL ready for the tests and for production-like runs:
-# installs Debian's package when absent, starts a cluster, and creates the role
-# `mobileoffice` with one database per service. The password is made here, never
-# stored in git: it lands in var/dev/postgres.url (gitignored), which the Makefile reads.
+# installs Debian's package when absent, starts a cluster, creates the role `mobileoffice`
+# (the tests' own, allowed to create databases) and, per service, a role that owns only that
+# service's database. Passwords are made here, never stored in git: the URLs land in
+# var/dev/postgres.url and var/dev/postgres-<service>.url (gitignored).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -39,9 +40,27 @@ DO \$\$ BEGIN
 END \$\$;
 ALTER ROLE mobileoffice PASSWORD '$password';
 SQL
+# One role per service, owning only its own database: a service's credentials open nothing
+# else (no CONNECT for PUBLIC). The `mobileoffice` role stays for the tests, which make
+# databases of their own. Passwords are made here, kept per machine, never in git.
 for service in intake routing notifications scheduling; do
+  role="mo_$service"
+  role_password_file="$(dirname "$password_file")/postgres-$service.password"
+  [ -s "$role_password_file" ] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$role_password_file")
+  role_password=$(cat "$role_password_file")
+  psql_admin <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+    CREATE ROLE $role LOGIN;
+  END IF;
+END \$\$;
+ALTER ROLE $role PASSWORD '$role_password';
+SQL
   exists=$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = 'mo_$service'")
-  [ "$exists" = "1" ] || psql_admin -c "CREATE DATABASE mo_$service OWNER mobileoffice"
+  [ "$exists" = "1" ] || psql_admin -c "CREATE DATABASE mo_$service OWNER $role"
+  psql_admin -c "ALTER DATABASE mo_$service OWNER TO $role"
+  psql_admin -c "REVOKE ALL ON DATABASE mo_$service FROM PUBLIC"
+  (umask 077 && echo "postgresql+asyncpg://$role:$role_password@127.0.0.1:$port/mo_$service" >"var/dev/postgres-$service.url")
 done
 (umask 077 && echo "postgresql+asyncpg://mobileoffice:$password@127.0.0.1:$port" >var/dev/postgres.url)
-echo "postgres: ready on 127.0.0.1:$port (databases mo_intake, mo_routing, mo_notifications, mo_scheduling)" >&2
+echo "postgres: ready on 127.0.0.1:$port (databases mo_intake, mo_routing, mo_notifications, mo_scheduling, each owned by its service's role; URLs in var/dev/postgres-<service>.url)" >&2
