@@ -67,6 +67,14 @@ def _external_broker() -> bool:
     return bool(os.environ.get("MO_KAFKA_BOOTSTRAP"))
 
 
+def _topics() -> None:
+    """Every topic made and kept to the policy (replication, retention), before any service
+    starts (deploy/topics.py)."""
+    bootstrap = os.environ.get("MO_KAFKA_BOOTSTRAP") or Broker().bootstrap
+    env = {**os.environ, "MO_KAFKA_BOOTSTRAP": bootstrap}
+    subprocess.run([sys.executable, "deploy/topics.py"], cwd=ROOT, check=True, env=env)
+
+
 def _dev_credentials() -> None:
     """Development tokens `make run` users can curl with: a field agent, each department's
     team and the operators, in var/dev/ (kept across runs; remade if the stores lost them)."""
@@ -167,6 +175,7 @@ def _stop_pid(pid: int, timeout: float = 15.0) -> None:
 def up(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     if not _external_broker():
         Broker().start()
+    _topics()
     _dev_credentials()
     processes = _start_services(detach)
     try:

@@ -9,11 +9,13 @@ from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.topic_policy import policy
 from shared.topics import DEFAULT_PARTITIONS
 
-__all__ = ["KafkaPublisher", "Publisher", "ensure_topics"]
+__all__ = ["KafkaPublisher", "Publisher", "apply_policy", "ensure_topics"]
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +92,41 @@ async def ensure_topics(
         missing = [t for t in dict.fromkeys(topics) if t not in existing]
         if not missing:
             return
-        new = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing]
+        kept = policy()
+        new = [
+            NewTopic(
+                t,
+                num_partitions=partitions,
+                replication_factor=kept.replication_factor,
+                topic_configs=kept.configs(t),
+            )
+            for t in missing
+        ]
         response = await admin.create_topics(new)
         for topic, code, *rest in response.topic_errors:
             # Another replica may have won the race: "already exists" is success.
             if code not in (0, TopicAlreadyExistsError.errno):
                 raise RuntimeError(f"cannot create topic {topic}: error {code} {rest}")
         log.info("created topics %s", ", ".join(missing))
+    finally:
+        await admin.close()
+
+
+async def apply_policy(bootstrap: str, topics: Iterable[str]) -> None:
+    """Creates what is missing and brings every topic's settings to the policy (an operator's
+    step, run by `make run` and `deploy/topics.py`: a topic made before keeps up too)."""
+    wanted = list(dict.fromkeys(topics))
+    await ensure_topics(bootstrap, wanted)
+    kept = policy()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        resources = [
+            ConfigResource(ConfigResourceType.TOPIC, t, configs=kept.configs(t)) for t in wanted
+        ]
+        for response in await admin.alter_configs(resources):
+            for code, message, _, name in response.resources:
+                if code != 0:
+                    raise RuntimeError(f"cannot set the settings of topic {name}: {message}")
     finally:
         await admin.close()

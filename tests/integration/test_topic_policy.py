@@ -1,0 +1,59 @@
+"""Topics as the policy makes them (shared/topic_policy.py): six partitions, the replication
+factor and the in-sync replicas `acks=all` waits for, and a retention of days, not Kafka's
+week, for the one topic with residents' contact details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+from shared.kafka import apply_policy
+from shared.topic_policy import policy
+from shared.topics import DEFAULT_PARTITIONS, REQUESTS_LOGGED, REQUESTS_STATUS
+
+pytestmark = pytest.mark.integration
+HOUR_MS = 3_600_000
+
+
+async def settings_of(bootstrap: str, topics: list[str]) -> dict[str, dict[str, Any]]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = {t["topic"]: t for t in await admin.describe_topics(topics)}
+        resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics]
+        found: dict[str, dict[str, Any]] = {}
+        for response in await admin.describe_configs(resources):
+            for resource in response.resources:
+                name, entries = resource[3], resource[4]
+                configs = {entry[0]: entry[1] for entry in entries}
+                partitions = described[name]["partitions"]
+                found[name] = {
+                    "partitions": len(partitions),
+                    "replicas": {len(p["replicas"]) for p in partitions},
+                    **configs,
+                }
+        return found
+    finally:
+        await admin.close()
+
+
+async def test_topics_are_made_and_kept_as_the_policy_says(kafka_bootstrap: str) -> None:
+    await apply_policy(kafka_bootstrap, [REQUESTS_LOGGED, REQUESTS_STATUS])
+    found = await settings_of(kafka_bootstrap, [REQUESTS_LOGGED, REQUESTS_STATUS])
+    kept = policy()
+    for topic in (REQUESTS_LOGGED, REQUESTS_STATUS):
+        assert found[topic]["partitions"] == DEFAULT_PARTITIONS
+        assert found[topic]["replicas"] == {kept.replication_factor}
+        assert found[topic]["min.insync.replicas"] == str(kept.min_insync_replicas)
+    retention = kept.logged_retention_hours * HOUR_MS
+    assert found[REQUESTS_LOGGED]["retention.ms"] == str(retention)
+    assert int(found[REQUESTS_STATUS]["retention.ms"]) == 168 * HOUR_MS  # the broker's week
+
+
+def test_by_default_contact_details_stay_four_days_on_one_node() -> None:
+    default = policy()
+    assert (default.replication_factor, default.min_insync_replicas) == (1, 1)
+    assert default.logged_retention_hours == 96
