@@ -25,6 +25,7 @@ from shared.background import Background
 from shared.backoff import Backoff
 from shared.consumer import ConsumerMetrics, EventConsumer, Record, RetryLater, Route
 from shared.kafka import ensure_topics
+from shared.kafka_security import faststream_security
 from shared.store import Database
 
 __all__ = ["BusRunner", "consume", "consumed_topics", "new_broker", "subscribe"]
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 def new_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> KafkaBroker:
     return KafkaBroker(
         bootstrap,
+        security=faststream_security(),
         client_id=service,
         enable_idempotence=True,
         middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=service)],

@@ -12,6 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.kafka_security import options
 from shared.topic_policy import policy
 from shared.topics import DEFAULT_PARTITIONS
 
@@ -45,6 +46,7 @@ class KafkaPublisher:
     async def connect(cls, bootstrap: str, client_id: str, topics: Sequence[str]) -> KafkaPublisher:
         await ensure_topics(bootstrap, topics)
         producer = AIOKafkaProducer(
+            **options(),
             bootstrap_servers=bootstrap,
             client_id=client_id,
             enable_idempotence=True,
@@ -85,7 +87,7 @@ async def ensure_topics(
     bootstrap: str, topics: Iterable[str], partitions: int = DEFAULT_PARTITIONS
 ) -> None:
     """Create the topics that do not exist yet; safe to call from every replica at start."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -118,7 +120,7 @@ async def apply_policy(bootstrap: str, topics: Iterable[str]) -> None:
     wanted = list(dict.fromkeys(topics))
     await ensure_topics(bootstrap, wanted)
     kept = policy()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     await admin.start()
     try:
         resources = [

@@ -22,10 +22,12 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import sasl
 from jars import LIBS, ROOT, install
+from readiness import serves_metadata
 
 HERE = Path(__file__).resolve().parent
 START_TIMEOUT_SECONDS = 90.0
@@ -54,6 +56,8 @@ class Broker:
     data_dir: Path = ROOT / "var" / "kafka"
     port: int = 9092
     controller_port: int | None = None
+    sasl_port: int | None = None  # a SASL_PLAINTEXT (SCRAM-SHA-512) listener besides
+    scram_users: dict[str, str] = field(default_factory=dict)  # name -> password, at format
 
     @property
     def bootstrap(self) -> str:
@@ -75,6 +79,10 @@ class Broker:
             "controller.quorum.voters": f"1@127.0.0.1:{controller}",
             "log.dirs": str(self.data_dir / "data"),
         }
+        if self.sasl_port is not None:
+            for key in ("listeners", "advertised.listeners"):
+                settings[key] += "," + sasl.listener(self.sasl_port)
+            settings |= sasl.SETTINGS
         return [arg for key, value in settings.items() for arg in ("--override", f"{key}={value}")]
 
     def _java(self, main: str, *args: str) -> list[str]:
@@ -108,6 +116,7 @@ class Broker:
             "-c",
             str(props),
             "--ignore-formatted",
+            *sasl.format_arguments(self.scram_users),
         )
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
@@ -163,7 +172,7 @@ class Broker:
             if process is not None and process.poll() is not None:
                 tail = self.log_file.read_text(errors="replace")[-3000:]
                 raise SystemExit(f"kafka: broker exited with {process.returncode}:\n{tail}")
-            if port_open(self.port) and _serves_metadata(self.bootstrap):
+            if port_open(self.port) and serves_metadata(self.bootstrap):
                 return
             time.sleep(0.5)
         raise SystemExit(
@@ -195,26 +204,6 @@ class Broker:
 def _reap(pid: int) -> None:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-
-
-def _serves_metadata(bootstrap: str) -> bool:
-    """Ask the cluster for its metadata: an open port alone can precede readiness."""
-    import asyncio
-
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    async def probe() -> bool:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
-        try:
-            await admin.start()
-            await admin.describe_cluster()
-            return True
-        except Exception:
-            return False
-        finally:
-            await admin.close()
-
-    return asyncio.run(probe())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from types import TracebackType
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from shared.kafka import ensure_topics
+from shared.kafka_security import options
 
 
 class TopicTail:
@@ -25,7 +26,7 @@ class TopicTail:
     async def __aenter__(self) -> TopicTail:
         await ensure_topics(self.bootstrap, self.topics)
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None
+            **options(), bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None
         )
         await consumer.start()
         assigned: list[TopicPartition] = []
@@ -95,7 +96,7 @@ async def publish_raw(
     """Put messages on a topic the way another service would (or a broken one might)."""
     from aiokafka import AIOKafkaProducer
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(**options(), bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
         encoded = [(k, v.encode()) for k, v in (headers or {}).items()]
@@ -122,7 +123,7 @@ async def start_at_end(bootstrap: str, group: str, topics: Sequence[str]) -> Non
 
     await ensure_topics(bootstrap, topics)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        **options(), bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
     )
     await consumer.start()
     try:
