@@ -57,6 +57,8 @@ class Broker:
     port: int = 9092
     controller_port: int | None = None
     sasl_port: int | None = None  # a SASL_PLAINTEXT (SCRAM-SHA-512) listener besides
+    tls_port: int | None = None  # a SASL_SSL one, its key and certificates in `tls_pem`
+    tls_pem: Path | None = None
     scram_users: dict[str, str] = field(default_factory=dict)  # name -> password, at format
 
     @property
@@ -79,10 +81,10 @@ class Broker:
             "controller.quorum.voters": f"1@127.0.0.1:{controller}",
             "log.dirs": str(self.data_dir / "data"),
         }
-        if self.sasl_port is not None:
+        if extra := sasl.listeners(self.sasl_port, self.tls_port):
             for key in ("listeners", "advertised.listeners"):
-                settings[key] += "," + sasl.listener(self.sasl_port)
-            settings |= sasl.SETTINGS
+                settings[key] = ",".join([settings[key], *extra])
+            settings |= sasl.settings(self.tls_pem)
         return [arg for key, value in settings.items() for arg in ("--override", f"{key}={value}")]
 
     def _java(self, main: str, *args: str) -> list[str]:

@@ -17,6 +17,8 @@ from shared.credentials import Role
 from shared.kafka import ensure_topics
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED
+from tests.support.certificates import Certificates
+from tests.support.certificates import make as make_certificates
 from tests.support.intake import request_body
 from tests.support.kafka import TopicTail
 from tests.support.processes import ServiceProcess, free_port
@@ -27,12 +29,21 @@ PASSWORDS = {"admin": secrets.token_urlsafe(16), "intake": secrets.token_urlsafe
 
 
 @pytest.fixture(scope="module")
-def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    return make_certificates(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def sasl_broker(
+    tmp_path_factory: pytest.TempPathFactory, certificates: Certificates
+) -> Iterator[Broker]:
     broker = Broker(
         tmp_path_factory.mktemp("kafka-sasl"),
         port=free_port(),
         controller_port=free_port(),
         sasl_port=free_port(),
+        tls_port=free_port(),
+        tls_pem=certificates.broker_pem,
         scram_users=PASSWORDS,
     )
     broker.start()
@@ -94,3 +105,24 @@ async def test_intake_logs_a_request_over_sasl_with_its_own_principal(
         assert len(found) == 1
     finally:
         intake.stop()
+
+
+async def test_over_tls_the_brokers_certificate_is_verified(
+    sasl_broker: Broker,
+    certificates: Certificates,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bootstrap = f"127.0.0.1:{sasl_broker.tls_port}"
+    for name, value in sasl("admin", PASSWORDS["admin"]).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MO_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    stranger = make_certificates(tmp_path / "other", authority="Somebody else's CA")
+    monkeypatch.setenv("MO_KAFKA_SSL_CAFILE", str(stranger.ca_file))
+    with pytest.raises(Exception):  # noqa: B017 aiokafka says "unable to bootstrap"
+        async with asyncio.timeout(30):
+            await ensure_topics(bootstrap, ["mo.probe.tls"])
+    monkeypatch.setenv("MO_KAFKA_SSL_CAFILE", str(certificates.ca_file))
+    await ensure_topics(bootstrap, ["mo.probe.tls"])  # the broker's own CA: trusted
+    async with TopicTail(bootstrap, "mo.probe.tls", from_beginning=True) as tail:
+        assert await tail.collect(lambda r: True, expected=0, timeout=1) == []
