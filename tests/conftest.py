@@ -9,6 +9,7 @@ var/dev/postgres.url; each test gets a database of its own.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import uuid
@@ -110,9 +111,22 @@ async def make_database(
         admin = await asyncpg.connect(admin_dsn)
         try:
             for name in made:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await drop_database(admin, name)
         finally:
             await admin.close()
+
+
+async def drop_database(admin: asyncpg.Connection, name: str) -> None:
+    """DROP ... WITH (FORCE) ends the database's sessions, but not an autovacuum worker that
+    happens to be cleaning it (that takes a superuser): wait for the worker, then drop."""
+    for attempt in range(20):
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except asyncpg.InsufficientPrivilegeError:
+            if attempt == 19:
+                raise
+            await asyncio.sleep(0.5)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from shared.topics import (
     REQUESTS_STATUS,
     VISITS,
 )
-from tests.conftest import ROOT, _postgres_url
+from tests.conftest import ROOT, _postgres_url, drop_database
 from tests.support.kafka import fresh_group
 from tests.support.notifications import INBOUND_SECRET
 from tests.support.processes import ServiceProcess, free_port
@@ -96,7 +96,7 @@ async def _drop(base: str, urls: dict[str, str]) -> None:
     )
     try:
         for url in urls.values():
-            await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+            await drop_database(admin, url.rsplit("/", 1)[1])
     finally:
         await admin.close()
 
