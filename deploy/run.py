@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from broker import Broker  # noqa: E402
 
+from shared.catalogue import DEPARTMENT_SLUGS  # noqa: E402
 from shared.credentials import write_secret  # noqa: E402
 from shared.probe import wait_until_ok  # noqa: E402
 
@@ -117,19 +118,13 @@ def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
     return lambda: process.poll() is None
 
 
-def _department_slugs() -> list[str]:
-    """The departments `deploy/credentials.py dev` wrote a token for (one per department)."""
-    others = {"agent", "operators"}
-    return sorted(p.stem for p in DEV_DIR.glob("*.token") if p.stem not in others)
-
-
 def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes = {}
     env = {**os.environ, "MO_NOTIFICATIONS_INBOUND_SECRET": _inbound_secret()}
     # Development supervisors (example.org is reserved): their digests land in var/outbox/.
-    supervisors = {slug: f"{slug}.supervisor@example.org" for slug in _department_slugs()}
+    supervisors = {slug: f"{slug}.supervisor@example.org" for slug in sorted(DEPARTMENT_SLUGS)}
     env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")

@@ -61,9 +61,11 @@ def create_app(
             log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
         ports.metrics.unroutable.set(await handlers.unroutable_count(db))
 
+    digests = escalation.DailyDigests(db, ports, settings.digest_hour)
+
     async def watch_standards() -> None:
         await standards.notice_overdue(db, ports)
-        await escalation.send_digests(db, ports, settings.digest_hour)
+        await digests.send()
 
     overdue = every(settings.overdue_check_seconds, watch_standards, "overdue-watch", log)
     service = Service(

@@ -23,7 +23,7 @@ from shared.events import new_event
 from shared.outbox import enqueue
 from shared.store import Database, as_utc, upsert_insert
 
-__all__ = ["DEFAULT_ESCALATE", "send_digests"]
+__all__ = ["DEFAULT_ESCALATE", "DailyDigests", "send_digests"]
 
 log = logging.getLogger(__name__)
 DEFAULT_ESCALATE: Final = dt.timedelta(hours=24)  # a hand-assigned request has no rule
@@ -93,3 +93,20 @@ async def _first_today(conn: AsyncConnection, department: str, day: dt.date) -> 
         upsert_insert(conn, digests).values(department=department, day=day).on_conflict_do_nothing()
     )
     return bool(claimed.rowcount)
+
+
+class DailyDigests:
+    """`send_digests` once a day per process: after a round past the digest hour, the
+    escalated requests are not read again until the next day (the watch runs every minute)."""
+
+    def __init__(self, db: Database, ports: Ports, hour: int) -> None:
+        self._db, self._ports, self._hour = db, ports, hour
+        self._done_on: dt.date | None = None
+
+    async def send(self) -> int:
+        local = self._ports.clock().astimezone(CAPE_TOWN)
+        if self._done_on == local.date() or local.hour < self._hour:
+            return 0
+        sent = await send_digests(self._db, self._ports, self._hour)
+        self._done_on = local.date()
+        return sent

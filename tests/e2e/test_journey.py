@@ -7,20 +7,10 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.conftest import System
+from tests.e2e.conftest import System, eventually
 from tests.support.intake import request_body
 
 pytestmark = pytest.mark.e2e
-
-
-def eventually(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def test_the_full_journey_of_a_request(system: System) -> None:

@@ -7,29 +7,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 
 from services.notifications.inbound import signature
 from shared.contracts.common import normalise_phone
-from tests.e2e.conftest import System
+from tests.e2e.conftest import System, eventually
 from tests.support.intake import RESIDENT, request_body
 from tests.support.notifications import INBOUND_SECRET
 
 pytestmark = pytest.mark.e2e
 TEAM = "water-and-sanitation"
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def status_of(system: System, reference: str) -> str:

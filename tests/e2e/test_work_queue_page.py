@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shutil
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +20,12 @@ from sqlalchemy import update
 
 from services.routing.store import requests as routed_requests
 from shared.store import Database
-from tests.e2e.conftest import System
+from tests.e2e.conftest import System, eventually
 from tests.support.intake import request_body
 
 pytestmark = pytest.mark.e2e
 TEAM = "water-and-sanitation"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def logged(system: System, category: str, description: str) -> str:

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from broker import Broker
 
@@ -88,8 +89,6 @@ async def test_intake_logs_a_request_over_sasl_with_its_own_principal(
     )
     await asyncio.to_thread(intake.start)
     try:
-        import httpx
-
         async with httpx.AsyncClient(base_url=intake.url) as client:
             answer = await client.post(
                 "/v1/requests", json=request_body(), headers={"Authorization": f"Bearer {token}"}

@@ -49,13 +49,19 @@ async def test_a_request_escalates_into_one_digest_a_day_after_the_digest_hour(
         clock.now = at_local_hour(clock.start + dt.timedelta(days=3), 8)
         assert await escalation.send_digests(db, ports, hour=7) == 1
         assert await escalation.send_digests(db, ports, hour=7) == 0
+        # The service's watch reads the escalated requests once a day, not every minute.
+        daily = escalation.DailyDigests(db, ports, hour=7)
+        assert await daily.send() == 0  # today's went out above
+        clock.now += dt.timedelta(days=1)
+        assert await daily.send() == 1  # still escalated the next day: another digest
+        assert await daily.send() == 0
         await routing.drain_outbox()
     digests = [
         parse_event(m.value).data_as(OverdueDigest)
         for m in publisher.sent
         if m.topic == REQUESTS_STATUS and m.key == b"water-and-sanitation"
     ]
-    assert [[line.reference for line in d.requests] for d in digests] == [[burst.subject]]
+    assert [[line.reference for line in d.requests] for d in digests] == [[burst.subject]] * 2
 
 
 async def test_the_supervisor_gets_the_digest_by_e_mail(tmp_path: Path) -> None:
