@@ -8,6 +8,8 @@ import os
 import sys
 
 from bench import field_app, intake, notifications, report, routing, scheduling, system
+from shared.kafka import set_up_bus
+from tests.support.processes import client_env
 
 BENCHMARKS = {
     "intake": intake.run,
@@ -22,6 +24,9 @@ BENCHMARKS = {
 def main() -> int:
     names = sys.argv[1:] or list(BENCHMARKS)
     bootstrap = os.environ.get("MO_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    if "MO_KAFKA_SECURITY_PROTOCOL" not in os.environ:  # the local broker: the bench is admin
+        os.environ.update(client_env("admin"))
+    asyncio.run(set_up_bus(bootstrap))
     for name in names:
         print(f"== {name}", flush=True)
         asyncio.run(BENCHMARKS[name](bootstrap))

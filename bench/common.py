@@ -14,8 +14,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from shared.bus_access import SERVICES
 from shared.kafka import ensure_topics
+from shared.kafka_security import options
 from shared.probe import wait_until_ok
+from tests.support.processes import own_principal
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -61,9 +64,17 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
 
 
 def serve(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start `command`; a service (`-m services.<name>`) connects as its own principal, as
+    under `make run`."""
+    service = command[2].removeprefix("services.") if command[1:2] == ["-m"] else ""
+    principal = own_principal(service) if service in SERVICES else {}
     with log.open("wb") as out:
         return subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env={**os.environ, **principal, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
 
 
@@ -92,7 +103,7 @@ class ArrivalClock:
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap, self.topics)
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None)
+        consumer = AIOKafkaConsumer(**options(), bootstrap_servers=self.bootstrap, group_id=None)
         await consumer.start()
         cluster = await consumer._client.fetch_all_metadata()
         partitions = [

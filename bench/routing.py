@@ -23,6 +23,7 @@ from bench.intake import start_intake
 from shared.catalogue import CATEGORIES, DEPARTMENTS
 from shared.events import CONTENT_TYPE
 from shared.kafka import ensure_topics
+from shared.kafka_security import options
 from shared.topics import REQUESTS_LOGGED, department_topic
 from tests.support.intake import request_body
 from tests.support.kafka import fresh_group
@@ -43,7 +44,9 @@ async def _preload(bootstrap: str) -> list[tuple[bytes, bytes]]:
             logged_event(category=CATEGORIES[i % len(CATEGORIES)].code) for i in range(EVENTS)
         )
     ]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=10)
+    producer = AIOKafkaProducer(
+        **options(), bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=10
+    )
     await producer.start()
     try:
         headers = [("content-type", CONTENT_TYPE.encode())]
@@ -93,12 +96,15 @@ async def _bare(bootstrap: str, group: str) -> dict[str, Any]:
     await ensure_topics(bootstrap, [BARE_OUT])
     consumer = AIOKafkaConsumer(
         REQUESTS_LOGGED,
+        **options(),
         bootstrap_servers=bootstrap,
         group_id=group,
         enable_auto_commit=False,
         max_poll_records=500,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5)
+    producer = AIOKafkaProducer(
+        **options(), bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5
+    )
     await consumer.start()
     await producer.start()
     started = time.perf_counter()
@@ -161,8 +167,8 @@ async def run(bootstrap: str) -> dict[str, Any]:
     workdir.mkdir(parents=True)
     await ensure_topics(bootstrap, [REQUESTS_LOGGED, *DEPT_TOPICS])
     # Two groups of the benchmark's own, both starting where the pre-load begins.
-    routing_group = await fresh_group(bootstrap, REQUESTS_LOGGED)
-    bare_group = await fresh_group(bootstrap, REQUESTS_LOGGED)
+    routing_group = await fresh_group(bootstrap, "routing", REQUESTS_LOGGED)
+    bare_group = await fresh_group(bootstrap, "bare", REQUESTS_LOGGED)
     routing_process = None
     try:
         print(f"routing: pre-loading {EVENTS} logged events", flush=True)

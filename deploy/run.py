@@ -4,7 +4,9 @@
     python deploy/run.py up       # background; returns once every /readyz answers 200 (`make up`)
     python deploy/run.py down     # stop what `up` started, keep the data (`make down`)
 
-Where MO_KAFKA_BOOTSTRAP is set, that broker is used and no local one is started.
+Where MO_KAFKA_BOOTSTRAP is set, that broker is used and no local one is started, and the
+MO_KAFKA_* settings of the environment are passed on as they are. Otherwise every process
+connects to the local broker as its own principal (passwords in var/dev/kafka/).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
 sys.path.insert(0, str(ROOT))
 
 from broker import Broker  # noqa: E402
+from principals import client_env  # noqa: E402
 
 from shared.catalogue import DEPARTMENT_SLUGS  # noqa: E402
 from shared.credentials import write_secret  # noqa: E402
@@ -68,12 +71,19 @@ def _external_broker() -> bool:
     return bool(os.environ.get("MO_KAFKA_BOOTSTRAP"))
 
 
-def _topics() -> None:
-    """Every topic made and kept to the policy (replication, retention), before any service
-    starts (deploy/topics.py)."""
-    bootstrap = os.environ.get("MO_KAFKA_BOOTSTRAP") or Broker().bootstrap
-    env = {**os.environ, "MO_KAFKA_BOOTSTRAP": bootstrap}
-    subprocess.run([sys.executable, "deploy/topics.py"], cwd=ROOT, check=True, env=env)
+def _kafka_env(principal: str) -> dict[str, str]:
+    """How `principal` reaches the bus: the operator's settings for an external broker, else
+    the local broker as itself."""
+    if _external_broker():
+        return {}
+    return {"MO_KAFKA_BOOTSTRAP": Broker().bootstrap, **client_env(principal)}
+
+
+def _bus_setup() -> None:
+    """Every topic made and kept to the policy, and the ACLs to their table, before any
+    service starts (deploy/bus_setup.py, as admin)."""
+    env = {**os.environ, **_kafka_env("admin")}
+    subprocess.run([sys.executable, "deploy/bus_setup.py"], cwd=ROOT, check=True, env=env)
 
 
 def _dev_credentials() -> None:
@@ -131,7 +141,7 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
         processes[service] = subprocess.Popen(
             [sys.executable, "-m", f"services.{service.name}"],
             cwd=ROOT,
-            env=env,
+            env={**env, **_kafka_env(service.name)},
             stdout=log if detach else None,
             stderr=subprocess.STDOUT if detach else None,
             start_new_session=detach,
@@ -170,7 +180,7 @@ def _stop_pid(pid: int, timeout: float = 15.0) -> None:
 def up(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     if not _external_broker():
         Broker().start()
-    _topics()
+    _bus_setup()
     _dev_credentials()
     processes = _start_services(detach)
     try:

@@ -24,7 +24,7 @@ from sqlalchemy import Table
 from shared.background import Background
 from shared.backoff import Backoff
 from shared.consumer import ConsumerMetrics, EventConsumer, Record, RetryLater, Route
-from shared.kafka import ensure_topics
+from shared.kafka import require_topics
 from shared.kafka_security import faststream_security
 from shared.store import Database
 
@@ -156,11 +156,12 @@ def consume(
     registry: CollectorRegistry,
     service: str,
     description: str,
-    create_topics: Sequence[str] | None,
+    required_topics: Sequence[str] | None,
 ) -> tuple[EventConsumer, BusRunner]:
     """A service's consumer, end to end: the topics of `routes` fed in batches to an
     `EventConsumer` (dead letters published through `broker`), started by a `BusRunner` that
-    first creates `create_topics` (None: leave topics alone, as on the in-memory test broker)."""
+    first waits for `required_topics` to exist (None: leave topics alone, as on the in-memory
+    test broker)."""
     metrics = ConsumerMetrics(registry, service)
 
     async def send_raw(
@@ -171,5 +172,7 @@ def consume(
     consumer = EventConsumer(group, db, inbox, routes, send_raw, metrics)
     if routes:
         subscribe(broker, consumed_topics(routes), consumer, metrics, description=description)
-    prepare = None if create_topics is None else (lambda: ensure_topics(bootstrap, create_topics))
+    prepare = (
+        None if required_topics is None else (lambda: require_topics(bootstrap, required_topics))
+    )
     return consumer, BusRunner(broker, prepare=prepare)

@@ -12,11 +12,19 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.kafka_acls import apply_acls
 from shared.kafka_security import options
 from shared.topic_policy import policy
-from shared.topics import DEFAULT_PARTITIONS
+from shared.topics import DEADLETTER, DEFAULT_PARTITIONS
 
-__all__ = ["KafkaPublisher", "Publisher", "apply_policy", "ensure_topics"]
+__all__ = [
+    "KafkaPublisher",
+    "MissingTopics",
+    "Publisher",
+    "apply_policy",
+    "ensure_topics",
+    "require_topics",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +52,7 @@ class KafkaPublisher:
 
     @classmethod
     async def connect(cls, bootstrap: str, client_id: str, topics: Sequence[str]) -> KafkaPublisher:
-        await ensure_topics(bootstrap, topics)
+        await require_topics(bootstrap, topics)
         producer = AIOKafkaProducer(
             **options(),
             bootstrap_servers=bootstrap,
@@ -83,10 +91,30 @@ class KafkaPublisher:
             await self._producer.stop()
 
 
+class MissingTopics(RuntimeError):
+    """A service's topics are not there (or its principal may not see them)."""
+
+
+async def require_topics(bootstrap: str, topics: Iterable[str]) -> None:
+    """Services never make topics (their principals may not): the operator's step does, and a
+    service started before it waits (its caller retries) with this said in its log."""
+    admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        visible = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    if missing := [t for t in dict.fromkeys(topics) if t not in visible]:
+        raise MissingTopics(
+            f"topics {', '.join(missing)} do not exist or this principal may not describe them: "
+            "`python deploy/bus_setup.py` makes them and grants access (make run runs it)"
+        )
+
+
 async def ensure_topics(
     bootstrap: str, topics: Iterable[str], partitions: int = DEFAULT_PARTITIONS
 ) -> None:
-    """Create the topics that do not exist yet; safe to call from every replica at start."""
+    """Create the topics that do not exist yet (as admin: the operator's step and tests)."""
     admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     await admin.start()
     try:
@@ -116,7 +144,7 @@ async def ensure_topics(
 
 async def apply_policy(bootstrap: str, topics: Iterable[str]) -> None:
     """Creates what is missing and brings every topic's settings to the policy (an operator's
-    step, run by `make run` and `deploy/topics.py`: a topic made before keeps up too)."""
+    step, deploy/bus_setup.py, which `make run` runs: a topic made before keeps up too)."""
     wanted = list(dict.fromkeys(topics))
     await ensure_topics(bootstrap, wanted)
     kept = policy()
@@ -132,3 +160,17 @@ async def apply_policy(bootstrap: str, topics: Iterable[str]) -> None:
                     raise RuntimeError(f"cannot set the settings of topic {name}: {message}")
     finally:
         await admin.close()
+
+
+def bus_topics() -> list[str]:
+    """Every topic of the registry, and the dead letters."""
+    from shared.contracts.registry import EVENTS  # the contracts import this module's users
+
+    return sorted({t for spec in EVENTS for t in spec.topics} | {DEADLETTER})
+
+
+async def set_up_bus(bootstrap: str) -> tuple[int, int]:
+    """The operator's step (deploy/bus_setup.py), as admin: every topic made and kept to the
+    policy, then the ACLs kept to their table; answers the ACLs (created, deleted)."""
+    await apply_policy(bootstrap, bus_topics())
+    return await apply_acls(bootstrap)

@@ -1,7 +1,8 @@
 """How every Kafka client of a service or tool connects: plaintext, or SASL (SCRAM) with or
 without TLS, from the environment, the same for all of them:
 
-- `MO_KAFKA_SECURITY_PROTOCOL`: PLAINTEXT (default), SASL_PLAINTEXT or SASL_SSL,
+- `MO_KAFKA_SECURITY_PROTOCOL`: SASL_PLAINTEXT (default), SASL_SSL, or PLAINTEXT for a broker
+  that asks for no login,
 - `MO_KAFKA_SASL_MECHANISM`: SCRAM-SHA-512 (default) or SCRAM-SHA-256,
 - `MO_KAFKA_SASL_USERNAME`, and `MO_KAFKA_SASL_PASSWORD` or `MO_KAFKA_SASL_PASSWORD_FILE`,
 - `MO_KAFKA_SSL_CAFILE`: the CA that signed the brokers' certificates (SASL_SSL).
@@ -67,7 +68,7 @@ def security(env: Mapping[str, str] | None = None) -> KafkaSecurity:
     """The settings `env` (the process's environment) gives; a wrong one stops the caller
     with the variable's name and what to fix."""
     env = os.environ if env is None else env
-    protocol = env.get("MO_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper()
+    protocol = env.get("MO_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT").upper()
     if protocol not in PROTOCOLS:
         raise SystemExit(f"MO_KAFKA_SECURITY_PROTOCOL={protocol!r}: use one of {PROTOCOLS}")
     if protocol == "PLAINTEXT":

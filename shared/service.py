@@ -61,11 +61,11 @@ class Service:
 
 @dataclass(frozen=True)
 class Wiring:
-    """How a service reaches the bus: the real broker by default, creating its topics at
-    start; tests pass an in-memory publisher for the outbox and leave topics alone."""
+    """How a service reaches the bus: the real broker by default, waiting at start for its
+    topics to exist; tests pass an in-memory publisher for the outbox and leave topics alone."""
 
     connect_publisher: Callable[[], Awaitable[Publisher]] | None = None
-    create_topics: bool = True
+    check_topics: bool = True
 
 
 def service_app(
@@ -99,7 +99,7 @@ def service_app(
         registry=registry,
         service=service.name,
         description=service.consumes_description,
-        create_topics=topics if wiring.create_topics else None,
+        required_topics=topics if wiring.check_topics else None,
     )
     _document_publishers(broker, service.publishes)
     app = FastAPI(

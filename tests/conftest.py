@@ -1,8 +1,10 @@
 """Fixtures shared by every test layer: the real broker, and each store on SQLite and PostgreSQL.
 
-The broker: MO_KAFKA_BOOTSTRAP if set; else a testcontainers Kafka where a Docker engine
-answers; else a local KRaft broker of the tests' own on 127.0.0.1:19092, data under
-var/kafka-test (started here if `make test` has not already).
+The broker: MO_KAFKA_BOOTSTRAP if set (with the MO_KAFKA_* settings of the environment); else
+a local KRaft broker of the tests' own on 127.0.0.1:19092, data under var/kafka-test (started
+here if `make test` has not already). Its clients authenticate as in production: the tests
+themselves as `admin`, each service started as a process as its own principal, under the ACLs
+of shared/bus_access.py, which the session applies with the topics before any test runs.
 PostgreSQL: MO_TEST_POSTGRES_URL (set by `make test` after deploy/postgres/setup.sh), else
 var/dev/postgres.url; each test gets a database of its own.
 """
@@ -23,39 +25,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
 
 from broker import Broker  # noqa: E402
+from principals import client_env  # noqa: E402
 
+from shared.kafka import set_up_bus  # noqa: E402
 from tests.support.buses import Bus  # noqa: E402
 
-
-def _docker_kafka() -> Iterator[str] | None:
-    try:
-        import docker
-
-        docker.from_env().ping()
-    except Exception:
-        return None  # no Docker engine here: use the local broker
-
-    def run() -> Iterator[str]:
-        from testcontainers.kafka import KafkaContainer
-
-        with KafkaContainer().with_kraft() as kafka:
-            yield kafka.get_bootstrap_server()
-
-    return run()
+if "MO_KAFKA_SECURITY_PROTOCOL" not in os.environ:
+    os.environ.update(client_env("admin"))  # before any client reads its settings
 
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> Iterator[str]:
-    if configured := os.environ.get("MO_KAFKA_BOOTSTRAP"):
-        yield configured
-        return
-    container = _docker_kafka()
-    if container is not None:
-        yield from container
-        return
-    broker = own_broker()
-    broker.start()
-    yield broker.bootstrap
+    bootstrap = os.environ.get("MO_KAFKA_BOOTSTRAP")
+    if bootstrap is None:
+        broker = own_broker()
+        broker.start()
+        bootstrap = broker.bootstrap
+    asyncio.run(set_up_bus(bootstrap))
+    yield bootstrap
 
 
 def own_broker() -> Broker:

@@ -7,6 +7,8 @@
     python deploy/kafka/broker.py status
 
 Options: --port (default 9092), --controller-port (default port + 1), --data (default var/kafka).
+Clients authenticate with SASL/SCRAM-SHA-512 as one of the principals whose passwords are in
+var/dev/kafka/ (principals.py), and the ACLs of shared/bus_access.py decide what each may do.
 The tests use `Broker` directly to run throwaway brokers they can stop and restart.
 """
 
@@ -15,9 +17,9 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import hashlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sasl
-from jars import LIBS, ROOT, install
-from readiness import serves_metadata
+from jars import ROOT, install, java
+from principals import passwords
+from readiness import port_open, serves_metadata
 
 HERE = Path(__file__).resolve().parent
 START_TIMEOUT_SECONDS = 90.0
@@ -36,12 +39,6 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 def _log(message: str) -> None:
     print(f"kafka: {message}", file=sys.stderr, flush=True)
-
-
-def port_open(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
 
 
 def _new_cluster_id() -> str:
@@ -56,10 +53,9 @@ class Broker:
     data_dir: Path = ROOT / "var" / "kafka"
     port: int = 9092
     controller_port: int | None = None
-    sasl_port: int | None = None  # a SASL_PLAINTEXT (SCRAM-SHA-512) listener besides
-    tls_port: int | None = None  # a SASL_SSL one, its key and certificates in `tls_pem`
+    tls_port: int | None = None  # a SASL_SSL listener besides, its key store in `tls_pem`
     tls_pem: Path | None = None
-    scram_users: dict[str, str] = field(default_factory=dict)  # name -> password, at format
+    scram_users: dict[str, str] = field(default_factory=passwords)  # name -> password
 
     @property
     def bootstrap(self) -> str:
@@ -73,44 +69,46 @@ class Broker:
     def log_file(self) -> Path:
         return self.data_dir / "broker.log"
 
-    def _overrides(self) -> list[str]:
+    @property
+    def admin_password(self) -> str:
+        return self.scram_users[sasl.ADMIN]
+
+    def _properties(self) -> str:
+        """server.properties with this node's ports, folders, SASL and authorizer settings."""
         controller = self.controller_port or self.port + 1
         settings = {
-            "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{controller}",
-            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            **sasl.listeners(self.port, controller, self.tls_port),
             "controller.quorum.voters": f"1@127.0.0.1:{controller}",
             "log.dirs": str(self.data_dir / "data"),
+            **sasl.settings(self.admin_password, self.tls_pem),
         }
-        if extra := sasl.listeners(self.sasl_port, self.tls_port):
-            for key in ("listeners", "advertised.listeners"):
-                settings[key] = ",".join([settings[key], *extra])
-            settings |= sasl.settings(self.tls_pem)
-        return [arg for key, value in settings.items() for arg in ("--override", f"{key}={value}")]
+        rendered = "\n".join(f"{key}={value}" for key, value in settings.items())
+        return (HERE / "server.properties").read_text() + "\n" + rendered + "\n"
 
-    def _java(self, main: str, *args: str) -> list[str]:
-        return [
-            "java",
-            "-Xms256m",
-            "-Xmx512m",
-            "-XX:+UseG1GC",
-            "-Djava.awt.headless=true",
-            f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
-            "-cp",
-            f"{LIBS}/*",
-            main,
-            *args,
-        ]
+    def _write_properties(self) -> Path:
+        path = self.data_dir / "server.properties"
+        path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # admin's password
+        with os.fdopen(fd, "w") as f:
+            f.write(self._properties())
+        return path
 
-    def _format_once(self) -> None:
+    def _users_mark(self) -> str:
+        users = "\n".join(f"{name}={pw}" for name, pw in sorted(self.scram_users.items()))
+        return hashlib.sha256(users.encode()).hexdigest()
+
+    def _format_once(self, props: Path) -> None:
+        """Format a new node with its SCRAM users; refuse one formatted with other users
+        (its clients would be refused with no word why)."""
+        mark = self.data_dir / "users.sha256"
         if (self.data_dir / "data" / "meta.properties").exists():
+            if not mark.is_file() or mark.read_text().strip() != self._users_mark():
+                raise SystemExit(
+                    f"kafka: {self.data_dir} was formatted with other users or passwords than "
+                    "var/dev/kafka/ holds; remove that folder (or `make clean`) to start afresh"
+                )
             return
-        props = self.data_dir / "server.properties"
-        # StorageTool takes no --override, so it gets a rendered copy of the properties.
-        rendered = (
-            (HERE / "server.properties").read_text() + "\n" + "\n".join(self._overrides()[1::2])
-        )
-        props.write_text(rendered + "\n")
-        command = self._java(
+        command = java(
             "kafka.tools.StorageTool",
             "format",
             "-t",
@@ -123,6 +121,7 @@ class Broker:
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise SystemExit(f"kafka: formatting {self.data_dir} failed:\n{result.stderr}")
+        mark.write_text(self._users_mark() + "\n")
 
     def running_pid(self) -> int | None:
         try:
@@ -135,8 +134,9 @@ class Broker:
     def _prepare(self) -> list[str]:
         install()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._format_once()
-        return self._java("kafka.Kafka", str(HERE / "server.properties"), *self._overrides())
+        props = self._write_properties()
+        self._format_once(props)
+        return java("kafka.Kafka", str(props))
 
     def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         """Start in the background and return once the broker serves metadata."""
@@ -174,7 +174,7 @@ class Broker:
             if process is not None and process.poll() is not None:
                 tail = self.log_file.read_text(errors="replace")[-3000:]
                 raise SystemExit(f"kafka: broker exited with {process.returncode}:\n{tail}")
-            if port_open(self.port) and serves_metadata(self.bootstrap):
+            if port_open(self.port) and serves_metadata(self.bootstrap, self.admin_password):
                 return
             time.sleep(0.5)
         raise SystemExit(

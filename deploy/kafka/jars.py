@@ -36,3 +36,19 @@ def install() -> None:
     if subprocess.run(command, cwd=ROOT).returncode != 0:
         raise SystemExit(f"kafka: `{' '.join(command)}` failed; see its output above")
     stamp.write_text(digest)
+
+
+def java(main: str, *args: str) -> list[str]:
+    """The command running `main` of the cached jars in a JVM sized for a small machine."""
+    return [
+        "java",
+        "-Xms256m",
+        "-Xmx512m",
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
+        "-cp",
+        f"{LIBS}/*",
+        main,
+        *args,
+    ]

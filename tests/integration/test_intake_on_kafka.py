@@ -16,6 +16,7 @@ from services.intake import store
 from shared.contracts.requests import RequestLogged
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE, parse_event
+from shared.kafka import set_up_bus
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, EventType
 from tests.support.intake import request_body, running_intake
@@ -45,6 +46,7 @@ def throwaway_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broke
     port = free_port()
     broker = Broker(tmp_path_factory.mktemp("kafka"), port=port, controller_port=free_port())
     broker.start()
+    asyncio.run(set_up_bus(broker.bootstrap))
     yield broker
     broker.stop()
 

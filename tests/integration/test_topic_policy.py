@@ -11,6 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from shared.kafka import apply_policy
+from shared.kafka_security import options
 from shared.topic_policy import policy
 from shared.topics import DEFAULT_PARTITIONS, REQUESTS_LOGGED, REQUESTS_STATUS
 
@@ -19,7 +20,7 @@ HOUR_MS = 3_600_000
 
 
 async def settings_of(bootstrap: str, topics: list[str]) -> dict[str, dict[str, Any]]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap)
     await admin.start()
     try:
         described = {t["topic"]: t for t in await admin.describe_topics(topics)}

@@ -48,7 +48,7 @@ async def running_app(
     )
     overrides = dict(overrides or {})
     if publisher is not None:
-        overrides.update(wiring=Wiring(connect_publisher=publisher.connect, create_topics=False))
+        overrides.update(wiring=Wiring(connect_publisher=publisher.connect, check_topics=False))
     app = create_app(config, **overrides)
     if fresh:
         assert kafka_bootstrap is not None and consumer_group is not None

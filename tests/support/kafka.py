@@ -107,12 +107,13 @@ async def publish_raw(
         await producer.stop()
 
 
-async def fresh_group(bootstrap: str, *topics: str) -> str:
+async def fresh_group(bootstrap: str, owner: str, *topics: str) -> str:
     """A consumer group of the test's own whose committed offsets are the topics' current
-    ends: the service under test sees what the test publishes, not what others left."""
+    ends: the service under test sees what the test publishes, not what others left. Named
+    after `owner`, the service, whose principal may use only groups named so."""
     import uuid
 
-    group = f"test-{uuid.uuid4().hex[:10]}"
+    group = f"{owner}-test-{uuid.uuid4().hex[:10]}"
     await start_at_end(bootstrap, group, topics)
     return group
 

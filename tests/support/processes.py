@@ -9,9 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from shared.probe import wait_until_ok
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "deploy" / "kafka"))  # the local brokers' principals
+
+from principals import client_env, password_file  # noqa: E402
+
+from shared.probe import wait_until_ok  # noqa: E402
+
+__all__ = ["ServiceProcess", "client_env", "free_port", "own_principal"]
 
 
 def free_port() -> int:
@@ -20,13 +25,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def own_principal(name: str) -> dict[str, str]:
+    """Where the tests reach the local brokers as admin, a service connects as itself, so its
+    ACLs are in force in every test that runs it as a process."""
+    if os.environ.get("MO_KAFKA_SASL_PASSWORD_FILE") != str(password_file("admin")):
+        return {}
+    return client_env(name, protocol=os.environ["MO_KAFKA_SECURITY_PROTOCOL"])
+
+
 class ServiceProcess:
-    """`python -m services.<name>` with its own environment and a log file to inspect."""
+    """`python -m services.<name>` with its own environment, as its own Kafka principal, and a
+    log file to inspect."""
 
     def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
         self.name = name
         self.port = free_port()
-        self.env = {**os.environ, **env, f"MO_{name.upper()}_PORT": str(self.port)}
+        self.env = {
+            **os.environ,
+            **own_principal(name),
+            **env,
+            f"MO_{name.upper()}_PORT": str(self.port),
+        }
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 
