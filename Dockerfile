@@ -7,7 +7,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY services ./services
-COPY deploy/routing-rules.yaml deploy/communities.yaml deploy/credentials.py ./deploy/
+COPY deploy/routing-rules.yaml deploy/communities.yaml deploy/credentials.py deploy/bus_setup.py ./deploy/
 RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 mobileoffice
 USER mobileoffice
 

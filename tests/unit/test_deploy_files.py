@@ -40,18 +40,25 @@ def exported_metric_names() -> set[str]:
 def test_compose_names_every_service_with_healthchecks() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"kafka", "postgres", "prometheus", "grafana", *SERVICES} <= set(services)
-    for name in (*SERVICES, "kafka", "postgres", "prometheus"):
+    nodes = ("kafka-1", "kafka-2", "kafka-3")
+    assert {*nodes, "bus-setup", "postgres", "prometheus", "grafana", *SERVICES} <= set(services)
+    for name in (*SERVICES, *nodes, "postgres", "prometheus"):
         assert "healthcheck" in services[name], name
     for name in SERVICES:
         assert services[name]["command"] == [f"services.{name}"]
-        assert all(
-            c["condition"] == "service_healthy" for c in services[name]["depends_on"].values()
-        )
+        assert services[name]["depends_on"] == {
+            "bus-setup": {"condition": "service_completed_successfully"},
+            "postgres": {"condition": "service_healthy"},
+        }
         env = services[name]["environment"]
-        assert env["MO_KAFKA_BOOTSTRAP"] == "kafka:9092"
+        assert env["MO_KAFKA_BOOTSTRAP"] == ",".join(f"{node}:9092" for node in nodes)
+        assert env["MO_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+        assert env["MO_KAFKA_SASL_USERNAME"] == name  # each service its own principal
         assert env[f"MO_{name.upper()}_DATABASE_URL"].startswith("postgresql+asyncpg://")
-    assert "image" in services["kafka"] and services["kafka"]["image"].startswith("apache/kafka:4")
+    for node in nodes:
+        assert services[node]["image"].startswith("apache/kafka:4")
+    assert services["bus-setup"]["environment"]["MO_KAFKA_SASL_USERNAME"] == "admin"
+    assert services["bus-setup"]["environment"]["MO_KAFKA_REPLICATION_FACTOR"] == "3"
     for name, service in services.items():
         for key, value in (service.get("environment") or {}).items():
             if "PASSWORD" in key:
