@@ -156,7 +156,8 @@ def _summary() -> None:
     _log(
         f"tokens: field agent {DEV_DIR / 'agent.token'}, departments "
         f"{DEV_DIR}/<department>.token, operators {DEV_DIR / 'operators.token'}; "
-        f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}"
+        f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}; Kafka principals' passwords "
+        f"{DEV_DIR / 'kafka'}/<principal>.password"
     )
 
 

@@ -38,6 +38,7 @@ def new_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> Kaf
         bootstrap,
         security=faststream_security(),
         client_id=service,
+        allow_auto_create_topics=False,  # the operator's step makes topics; require_topics waits
         enable_idempotence=True,
         middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=service)],
         logger=logging.getLogger(f"{service}.bus"),
