@@ -94,7 +94,7 @@ async def start_intake(
     port = port or free_port()
     # A consumer group of its own at the topics' end: earlier runs' routing decisions (for
     # references this fresh store never issued) are not this benchmark's work.
-    group = await fresh_group(bootstrap, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS)
+    group = await fresh_group(bootstrap, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, owner="intake")
     env = {
         "MO_INTAKE_DATABASE_URL": url_db,
         "MO_INTAKE_CONSUMER_GROUP": group,

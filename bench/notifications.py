@@ -31,7 +31,9 @@ CONCURRENCY = 50  # the dispatcher's
 
 
 async def _service(workdir: Path, bootstrap: str, gateway: Any) -> dict[str, Any]:
-    group = await fresh_group(bootstrap, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS)
+    group = await fresh_group(
+        bootstrap, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, owner="notifications"
+    )
     languages = ["en", "af", "xh"]
     events = [logged(language=languages[i % 3]) for i in range(EVENTS)]
     await publish_raw(

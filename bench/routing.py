@@ -167,8 +167,8 @@ async def run(bootstrap: str) -> dict[str, Any]:
     workdir.mkdir(parents=True)
     await ensure_topics(bootstrap, [REQUESTS_LOGGED, *DEPT_TOPICS])
     # Two groups of the benchmark's own, both starting where the pre-load begins.
-    routing_group = await fresh_group(bootstrap, "routing", REQUESTS_LOGGED)
-    bare_group = await fresh_group(bootstrap, "bare", REQUESTS_LOGGED)
+    routing_group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="routing")
+    bare_group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="bare")
     routing_process = None
     try:
         print(f"routing: pre-loading {EVENTS} logged events", flush=True)

@@ -47,7 +47,7 @@ async def _start(workdir: Path, bootstrap: str, service: str, extra: dict[str, s
         f"MO_{service.upper()}_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / service}.db",
         f"MO_{service.upper()}_PORT": str(port),
         f"MO_{service.upper()}_CONSUMER_GROUP": await fresh_group(
-            bootstrap, service, *CONSUMES[service]
+            bootstrap, *CONSUMES[service], owner=service
         ),
         f"MO_{service.upper()}_LOG_LEVEL": "WARNING",
         "MO_KAFKA_BOOTSTRAP": bootstrap,

@@ -110,7 +110,9 @@ async def received(db_url: str) -> set[str]:
 
 
 async def intake_process(tmp_path: Path, kafka_bootstrap: str, db_url: str) -> ServiceProcess:
-    group = await fresh_group(kafka_bootstrap, "intake", REQUESTS_ROUTED, REQUESTS_STATUS, VISITS)
+    group = await fresh_group(
+        kafka_bootstrap, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, owner="intake"
+    )
     intake = ServiceProcess(
         "intake",
         {

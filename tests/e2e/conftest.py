@@ -130,7 +130,7 @@ def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
     try:
         _wait(f"http://127.0.0.1:{gateway_port}/healthz")
         for service in SERVICES:
-            group = asyncio.run(fresh_group(kafka_bootstrap, service, *CONSUMES[service]))
+            group = asyncio.run(fresh_group(kafka_bootstrap, *CONSUMES[service], owner=service))
             env = {
                 "MO_KAFKA_BOOTSTRAP": kafka_bootstrap,
                 f"MO_{service.upper()}_DATABASE_URL": databases[service],

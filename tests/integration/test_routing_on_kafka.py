@@ -78,7 +78,7 @@ async def test_routing_killed_mid_batch_loses_nothing_and_doubles_nothing(
             "MO_ROUTING_DATABASE_URL": database_url,
             "MO_KAFKA_BOOTSTRAP": kafka_bootstrap,
             "MO_ROUTING_CONSUMER_GROUP": await fresh_group(
-                kafka_bootstrap, "routing", REQUESTS_LOGGED
+                kafka_bootstrap, REQUESTS_LOGGED, owner="routing"
             ),
             "MO_ROUTING_OUTBOX_BATCH_SIZE": str(relay_batch),
         },

@@ -107,7 +107,7 @@ async def publish_raw(
         await producer.stop()
 
 
-async def fresh_group(bootstrap: str, owner: str, *topics: str) -> str:
+async def fresh_group(bootstrap: str, *topics: str, owner: str) -> str:
     """A consumer group of the test's own whose committed offsets are the topics' current
     ends: the service under test sees what the test publishes, not what others left. Named
     after `owner`, the service, whose principal may use only groups named so."""
