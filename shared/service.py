@@ -5,6 +5,7 @@ parts in order), and the AsyncAPI document is drawn from the same declaration.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
 from shared.relay import OutboxRelay
+from shared.retention import Purger, Rule, inbox_rule
 from shared.settings import ServiceSettings
 from shared.store import Database
 from shared.topics import DEADLETTER
@@ -51,6 +53,9 @@ class Service:
     startup: Callable[[], Awaitable[None]] | None = None
     """Runs once the schema exists, before any background part starts (seeding, say)."""
     max_body_bytes: int = 16 * 1024
+    retention: Sequence[Rule] = ()
+    """What it purges of personal information, and when (with its processed event ids)."""
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     state: Mapping[str, Any] = field(default_factory=dict)
     """Parts tests and tools reach through `app.state` (the dispatcher, say)."""
 
@@ -102,11 +107,22 @@ def service_app(
         required_topics=topics if wiring.check_topics else None,
     )
     _document_publishers(broker, service.publishes)
+    purger = Purger(
+        db,
+        [
+            *service.retention,
+            inbox_rule(service.inbox, dt.timedelta(days=settings.inbox_retention_days)),
+        ],
+        service.clock,
+        registry,
+        service.name,
+        every_seconds=settings.purge_every_seconds,
+    )
     app = FastAPI(
         title=f"Mobile Office {service.name}",
         version="1",
         description=service.description,
-        lifespan=_lifespan(service, db, relay, bus),
+        lifespan=_lifespan(service, db, relay, bus, purger),
     )
     for name, value in {
         "service": service,
@@ -115,6 +131,7 @@ def service_app(
         "relay": relay,
         "broker": broker,
         "consumer": consumer,
+        "purger": purger,
         **service.state,
     }.items():
         setattr(app.state, name, value)
@@ -136,7 +153,7 @@ def service_app(
 
 
 def _lifespan(
-    service: Service, db: Database, relay: OutboxRelay, bus: BusRunner
+    service: Service, db: Database, relay: OutboxRelay, bus: BusRunner, purger: Purger
 ) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -144,14 +161,15 @@ def _lifespan(
         if service.startup is not None:
             await service.startup()
         relay.start()
-        for worker in service.workers:
+        workers = [*service.workers, purger]
+        for worker in workers:
             worker.start()
         bus.start()
         try:
             yield
         finally:
             await bus.stop()
-            for worker in reversed(service.workers):
+            for worker in reversed(workers):
                 await worker.stop()
             await relay.stop()
             await db.dispose()

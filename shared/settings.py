@@ -45,6 +45,19 @@ class ServiceSettings(BaseSettings):
         "publishes at most this many again.",
     )
 
+    inbox_retention_days: int = Field(
+        8,
+        ge=1,
+        le=90,
+        description="How long processed event ids are kept: as long as a topic could deliver "
+        "an event again (Kafka's week, and a day).",
+    )
+    purge_every_seconds: float = Field(
+        3600.0,
+        gt=0,
+        description="How often the retention rules run (README, personal information).",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:

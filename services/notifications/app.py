@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 from faststream import FastStream
 
-from services.notifications import handlers, store
+from services.notifications import handlers, retention, store
 from services.notifications.api import NotificationsContext, routes
 from services.notifications.bus import PUBLISHES, consumes
 from services.notifications.channels import FileOutbox, Sender, SmsGateway, SmtpMailer
@@ -86,6 +86,10 @@ def create_app(
         consumes_description="Requests and visits residents may hear about.",
         publishes=PUBLISHES,
         workers=[dispatcher],
+        retention=retention.rules(
+            settings.contact_retention_days, settings.pending_subscription_days
+        ),
+        clock=clock,
         state={"dispatcher": dispatcher, "ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)

@@ -28,13 +28,25 @@ BY_SMS = "resident by SMS"
 
 
 async def note_status(conn: AsyncConnection, changed: StatusChanged) -> None:
-    """Remember when a request was resolved, for as long as it stays resolved."""
+    """Remember when a request was resolved, for as long as it stays resolved, and when its
+    work ended (resolved or closed), for as long as it stays so: a reopened request is open
+    again and its contact details are kept."""
     resolved = changed.status is RequestStatus.RESOLVED
+    ended = changed.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+    reference = contacts.c.reference == changed.reference
     await conn.execute(
         update(contacts)
-        .where(contacts.c.reference == changed.reference)
+        .where(reference)
         .values(resolved_at=changed.changed_at if resolved else None)
     )
+    if not ended:
+        await conn.execute(update(contacts).where(reference).values(closed_at=None))
+    else:  # closing a resolved request keeps the day its work ended
+        await conn.execute(
+            update(contacts)
+            .where(reference, contacts.c.closed_at.is_(None))
+            .values(closed_at=changed.changed_at)
+        )
 
 
 async def ask_reopen(

@@ -28,6 +28,14 @@ class NotificationsSettings(ServiceSettings):
     outbox_dir: Path = ROOT / "var" / "outbox"
     quiet_hours: str = Field("20:00-07:00", description="No SMS in this window; `off` disables.")
     max_attempts: int = Field(5, ge=1, le=20)
+    contact_retention_days: int = Field(
+        90,
+        ge=31,  # past the 30 days a resident may still say NOT FIXED
+        description="Days a request's contact details are kept after it is resolved or closed.",
+    )
+    pending_subscription_days: int = Field(
+        7, ge=1, description="Days an unconfirmed subscription is kept."
+    )
     public_url: str = Field(
         "http://127.0.0.1:8003",
         pattern=r"^https?://[^/]+$",

@@ -48,6 +48,8 @@ contacts = Table(
     Column("updates_by", String(5), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("resolved_at", DateTime(timezone=True)),  # while resolved: NOT FIXED may reopen it
+    # While resolved or closed: the retention period of the details runs from here.
+    Column("closed_at", DateTime(timezone=True)),
 )
 
 subscriptions = Table(

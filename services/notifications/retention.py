@@ -1,0 +1,80 @@
+"""What notifications keeps of residents, and for how long (README, "Personal information"):
+
+- a request's contact details: until `contact_days` after the request was resolved or
+  closed (a reopened request is open again and keeps them);
+- a delivery's address and words: as long as its request's contact details (for visit news,
+  `contact_days` after it was made); its status, template and times stay, for the figures;
+- a subscription never confirmed: `pending_subscription_days`;
+- processed event ids: as long as the broker could deliver the event again.
+
+Opt-outs (STOP) are kept: forgetting one would text a resident who said stop."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.notifications.domain import DeliveryStatus, SubscriptionStatus
+from services.notifications.store import contacts, deliveries, subscriptions
+from shared.retention import Rule
+
+__all__ = ["rules"]
+
+_FINISHED = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SUPPRESSED)
+
+
+async def _contacts(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    done = select(contacts.c.reference).where(contacts.c.closed_at < cutoff).limit(batch)
+    result = await conn.execute(delete(contacts).where(contacts.c.reference.in_(done)))
+    return result.rowcount
+
+
+async def _delivery_addresses(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    """Finished deliveries past the cut-off whose request holds no contact details any more
+    (purged, or never: visit news): the address, the words and the gateway's answer go."""
+    still_held = select(contacts.c.reference)
+    due = (
+        select(deliveries.c.id)
+        .where(
+            deliveries.c.address.is_not(None),
+            deliveries.c.status.in_([s.value for s in _FINISHED]),
+            deliveries.c.created_at < cutoff,
+            deliveries.c.subject.not_in(still_held),
+        )
+        .limit(batch)
+    )
+    result = await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(due))
+        .values(address=None, params={}, last_error=None)
+    )
+    return result.rowcount
+
+
+async def _pending_subscriptions(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    due = (
+        select(subscriptions.c.id)
+        .where(
+            subscriptions.c.status == SubscriptionStatus.PENDING.value,
+            subscriptions.c.created_at < cutoff,
+        )
+        .limit(batch)
+    )
+    result = await conn.execute(delete(subscriptions).where(subscriptions.c.id.in_(due)))
+    return result.rowcount
+
+
+def rules(contact_days: int, pending_subscription_days: int) -> list[Rule]:
+    """Processed event ids are every service's rule (shared/service.py)."""
+    contact = dt.timedelta(days=contact_days)
+    return [
+        Rule("contacts", contact, _contacts),
+        Rule("delivery_addresses", contact, _delivery_addresses),
+        Rule(
+            "pending_subscriptions",
+            dt.timedelta(days=pending_subscription_days),
+            _pending_subscriptions,
+        ),
+    ]

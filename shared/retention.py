@@ -1,0 +1,106 @@
+"""Personal information kept no longer than its purpose needs (POPIA s14). Each service lists
+what it purges as `Rule`s: one kind of row, how long it is kept, and a statement that removes
+or de-identifies one batch of the rows past that. A `Purger` runs the rules on a schedule,
+batch after batch (short transactions: the consumers and the API keep going), and counts what
+it did in `mo_<service>_purged_total{kind}`. Every rule is idempotent: what is gone stays gone
+and the next run finds nothing; the clock is the service's, so tests move time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter
+from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.background import every
+from shared.store import Database
+
+__all__ = ["Purger", "Rule", "inbox_rule"]
+
+log = logging.getLogger(__name__)
+
+Purge = Callable[[AsyncConnection, dt.datetime, int], Awaitable[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: str
+    """What the metric and the log call it, e.g. `contacts`."""
+    keep: dt.timedelta
+    purge: Purge
+    """Removes or de-identifies up to `batch` rows past the cut-off it is given (now - keep);
+    answers how many it changed."""
+
+
+class Purger:
+    """The service's purge job: every `every_seconds`, each rule until nothing is left."""
+
+    def __init__(
+        self,
+        db: Database,
+        rules: Sequence[Rule],
+        clock: Callable[[], dt.datetime],
+        registry: CollectorRegistry,
+        service: str,
+        *,
+        batch: int = 500,
+        every_seconds: float = 3600.0,
+    ) -> None:
+        self._db = db
+        self.rules = tuple(rules)
+        self._clock = clock
+        self._batch = batch
+        self.purged = Counter(
+            f"mo_{service}_purged_total",
+            "Rows of personal information removed or de-identified by the retention rules.",
+            ["kind"],
+            registry=registry,
+        )
+        for rule in self.rules:
+            self.purged.labels(rule.kind)  # every kind shows, at 0, from the start
+        self._worker = every(every_seconds, self.run_once, "purge", log)
+
+    def start(self) -> None:
+        self._worker.start()
+
+    async def stop(self) -> None:
+        await self._worker.stop()
+
+    async def run_once(self) -> dict[str, int]:
+        """One round of every rule; answers how many rows each changed."""
+        now = self._clock()
+        counts = {}
+        for rule in self.rules:
+            total = 0
+            while True:
+                async with self._db.transaction() as conn:
+                    changed = await rule.purge(conn, now - rule.keep, self._batch)
+                total += changed
+                if changed < self._batch:
+                    break
+            counts[rule.kind] = total
+            if total:
+                self.purged.labels(rule.kind).inc(total)
+                log.info("purged %d %s kept longer than %s", total, rule.kind, rule.keep)
+        return counts
+
+
+def inbox_rule(inbox: Table, keep: dt.timedelta) -> Rule:
+    """The processed event ids: needed only while the broker could deliver an event again,
+    which is as long as a topic keeps it (`keep`: the longest retention of what is read)."""
+
+    async def purge(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+        key = tuple_(inbox.c.event_id, inbox.c.consumer)
+        oldest = (
+            select(inbox.c.event_id, inbox.c.consumer)
+            .where(inbox.c.processed_at < cutoff)
+            .limit(batch)
+        )
+        result = await conn.execute(delete(inbox).where(key.in_(oldest)))
+        return result.rowcount
+
+    return Rule("processed_event_ids", keep, purge)
