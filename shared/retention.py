@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter
-from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.background import every
 from shared.store import Database
 
-__all__ = ["Purger", "Rule", "inbox_rule"]
+__all__ = ["Purger", "Rule", "closed_request_details_rule", "inbox_rule"]
 
 log = logging.getLogger(__name__)
 
@@ -104,3 +105,41 @@ def inbox_rule(inbox: Table, keep: dt.timedelta) -> Rule:
         return result.rowcount
 
     return Rule("processed_event_ids", keep, purge)
+
+
+FINISHED = ("resolved", "closed")
+
+
+def closed_request_details_rule(
+    requests: Table,
+    keep: dt.timedelta,
+    finished_at: str,
+    places: Callable[[Any], Mapping[str, Any]],
+) -> Rule:
+    """What a resident said and exactly where, for requests resolved or closed (their
+    `finished_at` column) longer than `keep` ago: the description becomes "<category> in
+    <community>" and `places(row)` gives the columns that lose the exact place. That the
+    request existed, its category, area, community, department and times stay."""
+
+    async def purge(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+        c = requests.c
+        rows = (
+            await conn.execute(
+                select(c.reference, c.category, c.area, c.community)
+                .where(
+                    c.status.in_(FINISHED),
+                    c[finished_at] < cutoff,
+                    c.description != c.category + " in " + c.community,
+                )
+                .limit(batch)
+            )
+        ).all()
+        for row in rows:
+            await conn.execute(
+                update(requests)
+                .where(c.reference == row.reference)
+                .values(description=f"{row.category} in {row.community}", **places(row))
+            )
+        return len(rows)
+
+    return Rule("request_details", keep, purge)

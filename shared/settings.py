@@ -52,6 +52,12 @@ class ServiceSettings(BaseSettings):
         description="How long processed event ids are kept: as long as a topic could deliver "
         "an event again (Kafka's week, and a day).",
     )
+    details_retention_days: int = Field(
+        730,
+        ge=31,
+        description="Days after a request is resolved or closed until its description and "
+        "exact place are replaced by its category and community (intake, routing).",
+    )
     purge_every_seconds: float = Field(
         3600.0,
         gt=0,

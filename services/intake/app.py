@@ -3,6 +3,7 @@ tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from shared.auth import TokenDirectory
 from shared.background import every
 from shared.metrics import new_registry
 from shared.reference import new_reference
+from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
 
@@ -72,6 +74,15 @@ def create_app(
         "requests may be logged at.",
         publishes=PUBLISHES,
         workers=[janitor],
+        retention=[
+            closed_request_details_rule(
+                store.requests,
+                dt.timedelta(days=settings.details_retention_days),
+                "updated_at",
+                lambda _: {"lat": None, "lon": None},
+            )
+        ],
+        clock=ports.clock,
         max_body_bytes=MAX_BODY_BYTES,
         state={"ports": ports},
     )

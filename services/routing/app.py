@@ -3,6 +3,7 @@ tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from shared.auth import TokenDirectory
 from shared.background import every
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
+from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.sessions import Sessions
 from shared.store import Database
@@ -85,6 +87,15 @@ def create_app(
         publishes=PUBLISHES,
         startup=startup,
         workers=[overdue],
+        retention=[
+            closed_request_details_rule(
+                store.requests,
+                dt.timedelta(days=settings.details_retention_days),
+                "updated_at",
+                lambda row: {"location": {"area": row.area, "community": row.community}},
+            )
+        ],
+        clock=ports.clock,
         state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)
