@@ -6,6 +6,7 @@ the request existed, and where in the city, stays."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -52,13 +53,17 @@ def routing_row(reference: str, status: str) -> dict[str, Any]:
     }
 
 
-STORES = {
-    "intake": (intake_store, intake_row, lambda _: {"lat": None, "lon": None}),
-    "routing": (
-        routing_store,
-        routing_row,
-        lambda r: {"location": {"area": r.area, "community": r.community}},
-    ),
+def no_coordinates(_: Any) -> dict[str, Any]:
+    return {"lat": None, "lon": None}
+
+
+def area_and_community(row: Any) -> dict[str, Any]:
+    return {"location": {"area": row.area, "community": row.community}}
+
+
+STORES: dict[str, tuple[Any, Callable[[str, str], dict[str, Any]], Callable[[Any], Any]]] = {
+    "intake": (intake_store, intake_row, no_coordinates),
+    "routing": (routing_store, routing_row, area_and_community),
 }
 
 
