@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FastApiPath
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from services.notifications import handlers, subscriptions
+from services.notifications import delivery_store, handlers, subscription_store, subscriptions
 from services.notifications.domain import Channel, mask
 from services.notifications.inbound import signed_by_gateway
-from shared.auth import PUBLIC, TokenDirectory, requires
+from shared.audit import Audit, Reason, audit_routes
+from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.contracts.common import Language, Line, Phone
 from shared.credentials import Role
 from shared.http import parse_reference
@@ -91,6 +92,7 @@ class NotificationsContext:
     tokens: TokenDirectory
     inbound_secret: str | None
     communities: frozenset[str]
+    audit: Audit
     asking: MissLimiter = field(default_factory=lambda: MissLimiter(10, 3600.0))
     """Subscriptions one client may ask for in an hour."""
 
@@ -115,15 +117,21 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         )
         return SubscriptionView.of(made)
 
-    @router.get("/subscriptions", response_model=list[SubscriptionView], dependencies=[operators])
+    @router.get("/subscriptions", response_model=list[SubscriptionView])
     async def subscription_list(
         request: Request,
         response: Response,
+        caller: Annotated[Caller, operators],
+        reason: Reason,
         community: Annotated[Line | None, Query(max_length=100)] = None,
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> list[SubscriptionView]:
-        found = await subscriptions.listing(ctx.db, community)
+        async with ctx.db.transaction() as conn:
+            subject = community or "every community"
+            now = ctx.ports.clock()
+            await ctx.audit.record(conn, caller, "list subscriptions", subject, reason, now)
+            found = await subscription_store.listing(conn, community)
         chosen = paged(request, response, found, limit, cursor, key=lambda s: [s.id])
         return [SubscriptionView.of(s) for s in chosen]
 
@@ -161,15 +169,21 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     async def inbound(body: InboundSms) -> dict[str, str]:
         return {"action": await handlers.reply(ctx.db, ctx.ports, body.sender, body.text)}
 
-    @router.get("/notifications", response_model=list[SentView], dependencies=[operators])
+    @router.get("/notifications", response_model=list[SentView])
     async def sent(
         reference: Annotated[str, Query()],
         request: Request,
         response: Response,
+        caller: Annotated[Caller, operators],
+        reason: Reason,
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> list[SentView]:
-        rows = await handlers.sent_for(ctx.db, parse_reference(reference))
+        reference = parse_reference(reference)
+        async with ctx.db.transaction() as conn:
+            now = ctx.ports.clock()
+            await ctx.audit.record(conn, caller, "read messages", reference, reason, now)
+            rows = await delivery_store.for_subject(conn, reference)
         views = [
             SentView(
                 channel=r.channel,
@@ -186,4 +200,7 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         ]
         return paged(request, response, views, limit, cursor)
 
-    return router
+    both = APIRouter()  # nested prefixes would hide the audit's path from the route table
+    both.include_router(router)
+    both.include_router(audit_routes(ctx.audit, ctx.db, operators))
+    return both

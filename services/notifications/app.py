@@ -18,6 +18,7 @@ from services.notifications.domain import Channel, QuietHours
 from services.notifications.settings import NotificationsSettings
 from services.notifications.subscriptions import community_names
 from shared.asyncapi import specification
+from shared.audit import Audit
 from shared.auth import TokenDirectory
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
@@ -80,6 +81,7 @@ def create_app(
                 TokenDirectory(db, store.credentials),
                 settings.inbound_secret.get_secret_value() if settings.inbound_secret else None,
                 community_names(settings.communities_seed),
+                Audit(store.audit, registry, "notifications"),
             )
         ),
         consumes=consumes(ports),

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -45,7 +44,6 @@ __all__ = [
     "on_status_changed",
     "on_visit",
     "reply",
-    "sent_for",
 ]
 
 
@@ -237,8 +235,3 @@ async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
             return "subscribed" if confirmed else "ignored"
         await store.start(conn, sender)
     return "started"
-
-
-async def sent_for(db: Database, reference: str) -> list[Any]:
-    async with db.reading() as conn:
-        return await delivery_store.for_subject(conn, reference)

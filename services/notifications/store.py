@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.domain import Channel
+from shared.audit import define_audit
 from shared.contracts.common import Language, UpdatesBy
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
@@ -37,6 +38,8 @@ outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 credentials = define_credentials(metadata)
 """Operators' tokens: their hashes only."""
+audit = define_audit(metadata)
+"""Who read residents' details, when and why (shared/audit.py)."""
 
 contacts = Table(
     "contacts",

@@ -28,7 +28,6 @@ __all__ = [
     "PENDING_PER_DAY",
     "community_names",
     "confirm",
-    "listing",
     "remove",
     "subscribe",
     "unsubscribe",
@@ -130,11 +129,6 @@ async def unsubscribe(db: Database, token: str) -> None:
     async with db.transaction() as conn:
         if not await subscription_store.unsubscribe(conn, token):
             raise NotFound("no subscription has this link: it has ended already")
-
-
-async def listing(db: Database, community: str | None) -> list[Subscription]:
-    async with db.reading() as conn:
-        return await subscription_store.listing(conn, community)
 
 
 async def remove(db: Database, subscription_id: int) -> None:

@@ -93,7 +93,8 @@ def test_the_full_journey_of_a_request(system: System) -> None:
     assert all(t.startswith(("I-Ofisi", "Inombolo")) for t in texts)
     assert f"{reference[:3]} {reference[3:6]} {reference[6:]}" in texts[0]
     sent = httpx.get(
-        f"{system.url('notifications')}/v1/notifications?reference={reference}", headers=operators
+        f"{system.url('notifications')}/v1/notifications?reference={reference}&reason=resident+asked+at+the+table",
+        headers=operators,
     ).json()
     assert sorted(s["template"] for s in sent) == ["acknowledged", "logged", "resolved", "routed"]
     assert {s["status"] for s in sent} == {"sent"}

@@ -169,9 +169,12 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                     "/v1/sms/inbound", {"from": "+27825550199", "text": "hello"}
                 ),
                 ("GET", "/v1/notifications"): Example(
-                    f"/v1/notifications?reference={new_reference()}"
+                    f"/v1/notifications?reference={new_reference()}&reason=resident+asked+at+the+table"
                 ),
-                ("GET", "/v1/subscriptions"): Example("/v1/subscriptions"),
+                ("GET", "/v1/subscriptions"): Example(
+                    "/v1/subscriptions?reason=resident+asked+at+the+table"
+                ),
+                ("GET", "/v1/audit"): Example("/v1/audit"),
                 ("DELETE", "/v1/subscriptions/{subscription_id}"): Example(
                     f"/v1/subscriptions/{phone['id']}"
                 ),

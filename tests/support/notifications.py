@@ -57,7 +57,8 @@ class Notifications:
 
     async def sent_for(self, subject: str) -> list[dict[str, Any]]:
         response = await self.client.get(
-            f"/v1/notifications?reference={subject}", headers=self.auth
+            f"/v1/notifications?reference={subject}&reason=resident+asked+at+the+table",
+            headers=self.auth,
         )
         return list(response.json())
 

@@ -166,5 +166,7 @@ async def test_operators_see_masked_addresses(service: Notifications) -> None:
     await service.deliver(event, REQUESTS_LOGGED)
     [record] = await service.sent_for(event.subject)
     assert record["to"] == "+27*****0199"
-    bad = await service.client.get("/v1/notifications?reference=123", headers=service.auth)
+    bad = await service.client.get(
+        "/v1/notifications?reference=123&reason=resident+asked+at+the+table", headers=service.auth
+    )
     assert bad.status_code == 422

@@ -68,7 +68,9 @@ async def test_pending_then_yes_then_stop_visits(
     await service.dispatch()
     assert not any("Fri 11 Dec" in t for t in texts(gateway))  # no more visit news
     assert "sent to Water & Sanitation" in texts(gateway)[-1]  # updates go on
-    listed = await service.client.get("/v1/subscriptions", headers=service.auth)
+    listed = await service.client.get(
+        "/v1/subscriptions?reason=resident+asked+at+the+table", headers=service.auth
+    )
     assert listed.json() == []
 
 
