@@ -18,6 +18,7 @@ from typing import Final
 from shared.topics import (
     DEADLETTER,
     NOTIFICATIONS,
+    PRIVACY,
     REQUESTS_LOGGED,
     REQUESTS_REOPEN,
     REQUESTS_ROUTED,
@@ -74,13 +75,16 @@ R, W = Access.READ, Access.WRITE
 
 ACCESS: Final[tuple[Grant, ...]] = (
     # Only intake writes the residents' requests; only routing and notifications read them.
-    *_grants("intake", W, REQUESTS_LOGGED, REQUESTS_REOPEN, DEADLETTER),
-    *_grants("intake", R, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
+    # `mo.privacy` carries identifiers too: only the services that ask and answer use it.
+    *_grants("intake", W, REQUESTS_LOGGED, REQUESTS_REOPEN, PRIVACY, DEADLETTER),
+    *_grants("intake", R, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, PRIVACY),
     # Only routing assigns, routes and changes a status.
-    *_grants("routing", W, DEPARTMENTS, REQUESTS_ROUTED, REQUESTS_STATUS, DEADLETTER),
-    *_grants("routing", R, REQUESTS_LOGGED, REQUESTS_REOPEN),
-    *_grants("notifications", W, NOTIFICATIONS, REQUESTS_REOPEN, DEADLETTER),
-    *_grants("notifications", R, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS),
+    *_grants("routing", W, DEPARTMENTS, REQUESTS_ROUTED, REQUESTS_STATUS, PRIVACY, DEADLETTER),
+    *_grants("routing", R, REQUESTS_LOGGED, REQUESTS_REOPEN, PRIVACY),
+    *_grants("notifications", W, NOTIFICATIONS, REQUESTS_REOPEN, PRIVACY, DEADLETTER),
+    *_grants(
+        "notifications", R, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, PRIVACY
+    ),
     # Only scheduling announces visits.
     *_grants("scheduling", W, VISITS, DEADLETTER),
     *_grants("scheduling", R, REQUESTS_ROUTED, REQUESTS_STATUS),

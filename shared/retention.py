@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.background import every
 from shared.store import Database
 
-__all__ = ["Purger", "Rule", "closed_request_details_rule", "inbox_rule"]
+__all__ = ["Purger", "Rule", "closed_request_details_rule", "deidentify", "inbox_rule"]
 
 log = logging.getLogger(__name__)
 
@@ -123,23 +123,39 @@ def closed_request_details_rule(
 
     async def purge(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
         c = requests.c
-        rows = (
-            await conn.execute(
-                select(c.reference, c.category, c.area, c.community)
-                .where(
-                    c.status.in_(FINISHED),
-                    c[finished_at] < cutoff,
-                    c.description != c.category + " in " + c.community,
-                )
-                .limit(batch)
+        due = (
+            select(c.reference)
+            .where(
+                c.status.in_(FINISHED),
+                c[finished_at] < cutoff,
+                c.description != c.category + " in " + c.community,
             )
-        ).all()
-        for row in rows:
-            await conn.execute(
-                update(requests)
-                .where(c.reference == row.reference)
-                .values(description=f"{row.category} in {row.community}", **places(row))
-            )
-        return len(rows)
+            .limit(batch)
+        )
+        return await deidentify(conn, requests, list(await conn.scalars(due)), places)
 
     return Rule("request_details", keep, purge)
+
+
+async def deidentify(
+    conn: AsyncConnection,
+    requests: Table,
+    references: Sequence[str],
+    places: Callable[[Any], Mapping[str, Any]],
+) -> int:
+    """The description of each of `references` becomes "<category> in <community>" and
+    `places(row)` the columns that lose the exact place (a resident's erasure, or the end of
+    a finished request's retention); answers how many rows there were."""
+    c = requests.c
+    rows = (
+        await conn.execute(
+            select(c.reference, c.category, c.area, c.community).where(c.reference.in_(references))
+        )
+    ).all()
+    for row in rows:
+        await conn.execute(
+            update(requests)
+            .where(c.reference == row.reference)
+            .values(description=f"{row.category} in {row.community}", **places(row))
+        )
+    return len(rows)

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
-from shared.topics import REQUESTS_LOGGED
+from shared.topics import PRIVACY, REQUESTS_LOGGED
 
 __all__ = ["TopicPolicy", "policy"]
 
@@ -33,7 +33,7 @@ class TopicPolicy:
     def configs(self, topic: str) -> dict[str, str]:
         """The topic-level settings a topic is created with and kept at."""
         configs = {"min.insync.replicas": str(self.min_insync_replicas)}
-        if topic == REQUESTS_LOGGED:
+        if topic in (REQUESTS_LOGGED, PRIVACY):  # the two topics with residents' details
             configs["retention.ms"] = str(self.logged_retention_hours * _HOUR_MS)
         return configs
 

@@ -7,6 +7,7 @@ __all__ = [
     "DEADLETTER",
     "DEFAULT_PARTITIONS",
     "NOTIFICATIONS",
+    "PRIVACY",
     "REQUESTS_LOGGED",
     "REQUESTS_REOPEN",
     "REQUESTS_ROUTED",
@@ -26,6 +27,7 @@ REQUESTS_REOPEN: Final = "mo.requests.reopen"  # residents saying "not fixed"
 VISITS: Final = "mo.visits"
 NOTIFICATIONS: Final = "mo.notifications"
 DEADLETTER: Final = "mo.deadletter"
+PRIVACY: Final = "mo.privacy"  # residents' access, erasure and correction requests
 
 
 def department_topic(department: str) -> str:
@@ -55,3 +57,9 @@ class EventType:
     VISIT_CANCELLED: Final = "mobileoffice.visit.cancelled.v1"
     NOTIFICATION_DELIVERED: Final = "mobileoffice.notification.delivered.v1"
     NOTIFICATION_FAILED: Final = "mobileoffice.notification.failed.v1"
+    ACCESS_REQUESTED: Final = "mobileoffice.privacy.access_requested.v1"
+    ACCESS_ANSWERED: Final = "mobileoffice.privacy.access_answered.v1"
+    ERASURE_REQUESTED: Final = "mobileoffice.privacy.erasure_requested.v1"
+    ERASURE_ANSWERED: Final = "mobileoffice.privacy.erasure_answered.v1"
+    CORRECTION_REQUESTED: Final = "mobileoffice.privacy.correction_requested.v1"
+    CORRECTION_ANSWERED: Final = "mobileoffice.privacy.correction_answered.v1"

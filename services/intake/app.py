@@ -12,13 +12,15 @@ from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 from prometheus_client import Counter
 
-from services.intake import device_store, field_app, handlers, store
+from services.intake import device_store, field_app, handlers, privacy, store
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.settings import IntakeSettings
 from shared.asyncapi import specification
-from shared.auth import TokenDirectory
+from shared.audit import Audit, audit_routes
+from shared.auth import TokenDirectory, requires
 from shared.background import every
+from shared.credentials import Role
 from shared.metrics import new_registry
 from shared.reference import new_reference
 from shared.retention import closed_request_details_rule
@@ -68,7 +70,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=_routes(context),
+        router=_routes(context, Audit(store.audit, registry, "intake")),
         consumes=CONSUMES,
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
@@ -79,7 +81,7 @@ def create_app(
                 store.requests,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
-                lambda _: {"lat": None, "lon": None},
+                store.without_exact_place,
             )
         ],
         clock=ports.clock,
@@ -89,10 +91,14 @@ def create_app(
     return service_app(service, settings, db, registry, wiring)
 
 
-def _routes(context: IntakeContext) -> APIRouter:
-    """The API, and the field app's files beside it (one origin for the app)."""
+def _routes(context: IntakeContext, audit: Audit) -> APIRouter:
+    """The API, residents' privacy requests, and the field app's files beside it (one
+    origin for the app)."""
     router = APIRouter()
+    operators = requires(context.tokens, Role.OPERATOR)
     router.include_router(routes(context))
+    router.include_router(privacy.routes(context.db, audit, operators, context.ports.clock))
+    router.include_router(audit_routes(audit, context.db, operators))
     router.include_router(field_app.routes())
     return router
 

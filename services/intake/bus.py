@@ -7,15 +7,30 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from services.intake import handlers, visits
+from services.intake import handlers, privacy, visits
 from shared.consumer import Route, each, on
+from shared.contracts.privacy import (
+    AccessAnswered,
+    AccessRequested,
+    CorrectionAnswered,
+    CorrectionRequested,
+    ErasureAnswered,
+    ErasureRequested,
+)
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 
 __all__ = ["CONSUMES", "PUBLISHES"]
 
-PUBLISHES: Final[tuple[type[BaseModel], ...]] = (RequestLogged, ReopenAsked, FollowerJoined)
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
+    RequestLogged,
+    ReopenAsked,
+    FollowerJoined,
+    AccessRequested,
+    ErasureRequested,
+    CorrectionRequested,
+)
 
 CONSUMES: Final[tuple[Route, ...]] = (
     on(RequestRouted, each(handlers.on_routed)),
@@ -24,4 +39,7 @@ CONSUMES: Final[tuple[Route, ...]] = (
     on(VisitScheduled, each(visits.on_visit_announced)),
     on(VisitChanged, each(visits.on_visit_announced)),
     on(VisitCancelled, each(visits.on_visit_cancelled)),
+    on(AccessAnswered, each(privacy.on_answered)),
+    on(ErasureAnswered, each(privacy.on_answered)),
+    on(CorrectionAnswered, each(privacy.on_answered)),
 )

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.audit import define_audit
 from shared.contracts.common import RequestStatus
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
@@ -42,6 +43,8 @@ inbox = define_inbox(metadata)
 
 credentials = define_credentials(metadata)
 """Field agents' tokens: the holder is the agent's name."""
+audit = define_audit(metadata)
+"""Operators' privacy requests, who asked and why (shared/audit.py)."""
 
 requests = Table(
     "requests",
@@ -60,6 +63,12 @@ requests = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+def without_exact_place(_: Any) -> dict[str, Any]:
+    """What a de-identified request keeps of where it was: its area and community only."""
+    return {"lat": None, "lon": None}
+
 
 history = Table(
     "request_history",

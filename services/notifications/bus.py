@@ -9,9 +9,17 @@ from typing import Any, Final
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import digests, followers, handlers
+from services.notifications import digests, followers, handlers, privacy
 from shared.consumer import AfterCommit, Received, Route, on
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
+from shared.contracts.privacy import (
+    AccessAnswered,
+    AccessRequested,
+    CorrectionAnswered,
+    CorrectionRequested,
+    ErasureAnswered,
+    ErasureRequested,
+)
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import (
     OverdueDigest,
@@ -27,6 +35,9 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     NotificationDelivered,
     NotificationFailed,
     ReopenAsked,
+    AccessAnswered,
+    ErasureAnswered,
+    CorrectionAnswered,
 )
 
 _Handle = Callable[[AsyncConnection, Sequence[Any], handlers.Ports], Awaitable[AfterCommit]]
@@ -59,4 +70,7 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
         on(VisitScheduled, bound(handlers.on_visit)),
         on(VisitChanged, bound(handlers.on_visit)),
         on(VisitCancelled, bound(handlers.on_visit)),
+        on(AccessRequested, bound(privacy.on_access)),
+        on(ErasureRequested, bound(privacy.on_erasure)),
+        on(CorrectionRequested, bound(privacy.on_correction)),
     )

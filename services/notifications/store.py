@@ -5,6 +5,7 @@ delivery_store.py."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -75,7 +76,8 @@ subscriptions = Table(
 opt_outs = Table(
     "opt_outs",
     metadata,
-    Column("phone", String(16), primary_key=True),
+    # A STOP outlives the resident's erasure: only a hash of the number is kept (phone_hash).
+    Column("phone_hash", String(64), primary_key=True),
     Column("stopped_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -133,15 +135,20 @@ async def contact_for(conn: AsyncConnection, reference: str) -> Contact | None:
     return Contact(reference, channel, address, Language(row.language))
 
 
+def phone_hash(phone: str) -> str:
+    return hashlib.sha256(f"mobileoffice opt-out {phone}".encode()).hexdigest()
+
+
 async def stop(conn: AsyncConnection, phone: str, at: datetime) -> None:
-    await conn.execute(
-        upsert_insert(conn, opt_outs).values(phone=phone, stopped_at=at).on_conflict_do_nothing()
-    )
+    statement = upsert_insert(conn, opt_outs).values(phone_hash=phone_hash(phone), stopped_at=at)
+    await conn.execute(statement.on_conflict_do_nothing())
 
 
 async def start(conn: AsyncConnection, phone: str) -> None:
-    await conn.execute(delete(opt_outs).where(opt_outs.c.phone == phone))
+    await conn.execute(delete(opt_outs).where(opt_outs.c.phone_hash == phone_hash(phone)))
 
 
 async def stopped_among(conn: AsyncConnection, phones: list[str]) -> set[str]:
-    return set(await conn.scalars(select(opt_outs.c.phone).where(opt_outs.c.phone.in_(phones))))
+    by_hash = {phone_hash(phone): phone for phone in phones}
+    query = select(opt_outs.c.phone_hash).where(opt_outs.c.phone_hash.in_(by_hash))
+    return {by_hash[found] for found in await conn.scalars(query)}

@@ -14,6 +14,7 @@ from faststream import FastStream
 from services.routing import (
     escalation,
     handlers,
+    privacy,
     queue_pages,
     queue_store,
     rules,
@@ -92,7 +93,7 @@ def create_app(
                 store.requests,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
-                lambda row: {"location": {"area": row.area, "community": row.community}},
+                privacy.without_exact_place,
             )
         ],
         clock=ports.clock,

@@ -10,8 +10,9 @@ from typing import Final
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing import handlers, progress, queue_store
+from services.routing import handlers, privacy, progress, queue_store
 from shared.consumer import AfterCommit, Received, Route, on
+from shared.contracts.privacy import AccessAnswered, ErasureAnswered
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import (
     OverdueDigest,
@@ -31,6 +32,8 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     StatusChanged,
     RequestOverdue,
     OverdueDigest,
+    AccessAnswered,
+    ErasureAnswered,
 )
 
 
@@ -48,4 +51,10 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
         for item in items:
             await queue_store.join(conn, item.data.reference, item.data.joined_at)
 
-    return (on(RequestLogged, logged), on(ReopenAsked, reopen), on(FollowerJoined, joined))
+    return (
+        on(RequestLogged, logged),
+        on(ReopenAsked, reopen),
+        on(FollowerJoined, joined),
+        on(AccessAnswered, privacy.on_access_answered),
+        on(ErasureAnswered, privacy.on_erasure_answered),
+    )

@@ -14,6 +14,14 @@ from pydantic import BaseModel
 
 from shared.catalogue import DEPARTMENTS
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
+from shared.contracts.privacy import (
+    AccessAnswered,
+    AccessRequested,
+    CorrectionAnswered,
+    CorrectionRequested,
+    ErasureAnswered,
+    ErasureRequested,
+)
 from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
 from shared.contracts.routing import (
     OverdueDigest,
@@ -26,6 +34,7 @@ from shared.contracts.routing import (
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.topics import (
     NOTIFICATIONS,
+    PRIVACY,
     REQUESTS_LOGGED,
     REQUESTS_REOPEN,
     REQUESTS_ROUTED,
@@ -80,6 +89,12 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
     EventSpec(EventType.VISIT_CANCELLED, VisitCancelled, (VISITS,)),
     EventSpec(EventType.NOTIFICATION_DELIVERED, NotificationDelivered, (NOTIFICATIONS,)),
     EventSpec(EventType.NOTIFICATION_FAILED, NotificationFailed, (NOTIFICATIONS,)),
+    EventSpec(EventType.ACCESS_REQUESTED, AccessRequested, (PRIVACY,)),
+    EventSpec(EventType.ACCESS_ANSWERED, AccessAnswered, (PRIVACY,)),
+    EventSpec(EventType.ERASURE_REQUESTED, ErasureRequested, (PRIVACY,)),
+    EventSpec(EventType.ERASURE_ANSWERED, ErasureAnswered, (PRIVACY,)),
+    EventSpec(EventType.CORRECTION_REQUESTED, CorrectionRequested, (PRIVACY,)),
+    EventSpec(EventType.CORRECTION_ANSWERED, CorrectionAnswered, (PRIVACY,)),
 )
 
 _BY_TYPE: Final = {spec.type: spec for spec in EVENTS}

@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.intake import devices
+from services.intake import store as store_i
 from services.notifications import delivery_store
 from services.routing import store
 from shared.credentials import Role
@@ -37,6 +38,9 @@ class Example:
     form: bool = False  # a web page's form (application/x-www-form-urlencoded)
 
 
+PRIVACY_ASK = {"kind": "access", "phone": "0825550111", "reason": "asked at the table"}
+
+
 @dataclass
 class Running:
     app: FastAPI
@@ -49,13 +53,16 @@ class Running:
 async def intake(tmp: Path) -> AsyncIterator[Running]:
     publisher = FakePublisher()
     async with running_intake(f"sqlite+aiosqlite:///{tmp / 'i.db'}", publisher=publisher) as i:
-        logged = await i.post(request_body())
-        reference = logged.json()["reference"]
+        reference = (await i.post(request_body())).json()["reference"]
         open_reference = (await i.post(request_body())).json()["reference"]
         db, now = i.app.state.db, i.app.state.ports.clock()
         device = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
         code = await devices.new_pairing_code(db, "a", now)
         await resolved(i.app, reference, now)
+        ops = {
+            "Authorization": f"Bearer {await issue(db, store_i.credentials, 'o', Role.OPERATOR)}"
+        }
+        asked = await i.client.post("/v1/privacy/requests", json=PRIVACY_ASK, headers=ops)
         yield Running(
             i.app,
             i.client,
@@ -88,6 +95,11 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/requests/{reference}/reopen"): Example(
                     f"/v1/requests/{reference}/reopen", {"reason": "still leaking"}
                 ),
+                ("POST", "/v1/privacy/requests"): Example("/v1/privacy/requests", PRIVACY_ASK),
+                ("GET", "/v1/privacy/requests/{request_id}"): Example(
+                    f"/v1/privacy/requests/{asked.json()['id']}"
+                ),
+                ("GET", "/v1/audit"): Example("/v1/audit"),
             },
         )
 

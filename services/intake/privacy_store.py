@@ -1,0 +1,64 @@
+"""Intake's record of residents' privacy requests (POPIA s23, s24): what an operator asked and
+each service's answer. The resident's phone number or e-mail address is kept only as a
+SHA-256 (to find an earlier request for the same person), never in clear: the identifier
+travels once, in the event on `mo.privacy`, and leaves intake's outbox once sent."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, String, Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.intake.store import metadata
+from shared.store import upsert_insert
+
+__all__ = ["add_answer", "add_request", "answers_of", "identifier_hash", "request_of"]
+
+privacy_requests = Table(
+    "privacy_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(12), nullable=False),
+    Column("identifier_hash", String(64), nullable=False, index=True),
+    Column("reason", String(200), nullable=False),
+    Column("asked_by", String(100), nullable=False),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+)
+
+privacy_answers = Table(
+    "privacy_answers",
+    metadata,
+    Column("request_id", String(36), primary_key=True),
+    Column("service", String(20), primary_key=True),
+    Column("answer", JSON, nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def identifier_hash(identifier: str) -> str:
+    return hashlib.sha256(f"mobileoffice privacy {identifier.lower()}".encode()).hexdigest()
+
+
+async def add_request(conn: AsyncConnection, **values: Any) -> None:
+    await conn.execute(insert(privacy_requests).values(**values))
+
+
+async def request_of(conn: AsyncConnection, request_id: str) -> Any:
+    query = select(privacy_requests).where(privacy_requests.c.id == request_id)
+    return (await conn.execute(query)).one_or_none()
+
+
+async def add_answer(
+    conn: AsyncConnection, request_id: str, service: str, answer: dict[str, Any], at: datetime
+) -> None:
+    """Once per service: a redelivered answer changes nothing."""
+    row = {"request_id": request_id, "service": service, "answer": answer, "answered_at": at}
+    await conn.execute(upsert_insert(conn, privacy_answers).values(**row).on_conflict_do_nothing())
+
+
+async def answers_of(conn: AsyncConnection, request_id: str) -> dict[str, dict[str, Any]]:
+    query = select(privacy_answers).where(privacy_answers.c.request_id == request_id)
+    return {row.service: row.answer for row in await conn.execute(query)}

@@ -1,0 +1,205 @@
+"""Residents' privacy requests, as notifications answers them. Notifications is the one store
+that knows phone numbers and e-mail addresses, so it finds the resident's requests (their
+references go in the answer, for intake and routing) and what it holds:
+
+- access: the requests whose updates go to the identifier (their own or followed), the
+  messages sent to it, its subscriptions, whether it said STOP, and who read its details here;
+- erasure: those rows deleted or their address and words removed, pending messages
+  suppressed; a STOP stays (only its hash is ever kept), so the number still hears nothing;
+- correction: the resident's open requests and pending messages reach the new address."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.notifications.domain import DeliveryStatus
+from services.notifications.followers import followers_table
+from services.notifications.handlers import Ports
+from services.notifications.store import (
+    audit,
+    contacts,
+    deliveries,
+    opt_outs,
+    outbox,
+    phone_hash,
+    subscriptions,
+)
+from shared.consumer import AfterCommit, Received
+from shared.contracts.privacy import (
+    AccessAnswered,
+    AccessRequested,
+    CorrectionAnswered,
+    CorrectionRequested,
+    ErasureAnswered,
+    ErasureRequested,
+    PrivacyAnswer,
+    PrivacyRequest,
+)
+from shared.events import new_event
+from shared.outbox import enqueue
+from shared.topics import source
+
+__all__ = ["on_access", "on_correction", "on_erasure"]
+
+SERVICE = "notifications"
+_UNSENT = (DeliveryStatus.PENDING.value, DeliveryStatus.AWAITING_CONTACT.value)
+
+
+def _address(asked: PrivacyRequest) -> str:
+    return asked.phone or asked.email or ""
+
+
+def _contact_matches(asked: PrivacyRequest) -> Any:
+    c = contacts.c
+    return c.phone == asked.phone if asked.phone else c.email == asked.email
+
+
+async def _references(conn: AsyncConnection, asked: PrivacyRequest) -> list[str]:
+    own = select(contacts.c.reference).where(_contact_matches(asked))
+    followed = select(followers_table.c.reference).where(
+        followers_table.c.address == _address(asked)
+    )
+    found = set(await conn.scalars(own)) | set(await conn.scalars(followed))
+    return sorted(found)
+
+
+async def _count(conn: AsyncConnection, query: Any) -> int:
+    return int(
+        (await conn.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    )
+
+
+async def access(conn: AsyncConnection, asked: AccessRequested, at: datetime) -> AccessAnswered:
+    address = _address(asked)
+    references = await _references(conn, asked)
+    stopped = asked.phone is not None and await _count(
+        conn, select(opt_outs).where(opt_outs.c.phone_hash == phone_hash(asked.phone))
+    )
+    held = {
+        "contact details of requests": await _count(
+            conn, select(contacts).where(_contact_matches(asked))
+        ),
+        "requests followed": await _count(
+            conn, select(followers_table).where(followers_table.c.address == address)
+        ),
+        "messages": await _count(conn, select(deliveries).where(deliveries.c.address == address)),
+        "subscriptions": await _count(
+            conn, select(subscriptions).where(subscriptions.c.address == address)
+        ),
+        "opt-out (STOP)": int(bool(stopped)),
+    }
+    looked = await conn.execute(
+        select(audit).where(audit.c.subject.in_(references)).order_by(audit.c.id)
+    )
+    reads = [
+        {"at": r.at.isoformat(), "caller": r.caller, "action": r.action, "reason": r.reason}
+        for r in looked
+    ]
+    return AccessAnswered(
+        request_id=asked.request_id,
+        service=SERVICE,
+        references=references,
+        held={kind: n for kind, n in held.items() if n},
+        audit=reads,
+        answered_at=at,
+    )
+
+
+async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) -> ErasureAnswered:
+    address = _address(asked)
+    references = await _references(conn, asked)
+    d = deliveries.c
+    suppressed = await conn.execute(
+        update(deliveries)
+        .where(d.address == address, d.status.in_(_UNSENT))
+        .values(status=DeliveryStatus.SUPPRESSED.value)
+    )
+    held = {
+        "contact details of requests": (
+            await conn.execute(delete(contacts).where(_contact_matches(asked)))
+        ).rowcount,
+        "requests followed": (
+            await conn.execute(delete(followers_table).where(followers_table.c.address == address))
+        ).rowcount,
+        "messages": (
+            await conn.execute(
+                update(deliveries)
+                .where(d.address == address)
+                .values(address=None, params={}, last_error=None)
+            )
+        ).rowcount,
+        "unsent messages stopped": suppressed.rowcount,
+        "subscriptions": (
+            await conn.execute(delete(subscriptions).where(subscriptions.c.address == address))
+        ).rowcount,
+    }
+    return ErasureAnswered(
+        request_id=asked.request_id,
+        service=SERVICE,
+        references=references,
+        held=held,
+        answered_at=at,
+    )
+
+
+async def correct(
+    conn: AsyncConnection, asked: CorrectionRequested, at: datetime
+) -> CorrectionAnswered:
+    """Open requests only: a finished one's details are on their way out anyway."""
+    old, new = _address(asked), asked.new_phone or asked.new_email or ""
+    c = contacts.c
+    open_ = sorted(
+        await conn.scalars(
+            select(c.reference).where(_contact_matches(asked), c.closed_at.is_(None))
+        )
+    )
+    values = {"phone": new} if asked.phone else {"email": new}
+    changed = await conn.execute(
+        update(contacts).where(_contact_matches(asked), c.closed_at.is_(None)).values(**values)
+    )
+    moved = await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.address == old, deliveries.c.status.in_(_UNSENT))
+        .values(address=new)
+    )
+    return CorrectionAnswered(
+        request_id=asked.request_id,
+        service=SERVICE,
+        references=open_,
+        held={
+            "contact details of open requests": changed.rowcount,
+            "unsent messages": moved.rowcount,
+        },
+        answered_at=at,
+    )
+
+
+_Answer = Callable[[AsyncConnection, Any, datetime], Awaitable[PrivacyAnswer]]
+
+
+_Handle = Callable[[AsyncConnection, Sequence[Received[Any]], Ports], Awaitable[AfterCommit]]
+
+
+def _answering(answer: _Answer) -> _Handle:
+    async def handle(
+        conn: AsyncConnection, items: Sequence[Received[Any]], ports: Ports
+    ) -> AfterCommit:
+        for item in items:
+            at = ports.clock()
+            answered = await answer(conn, item.data, at)
+            await enqueue(
+                conn, outbox, new_event(answered, source(SERVICE), answered.request_id, at)
+            )
+        return ports.wake  # an erasure may have stopped messages the dispatcher holds
+
+    return handle
+
+
+on_access = _answering(access)
+on_erasure = _answering(erase)
+on_correction = _answering(correct)
