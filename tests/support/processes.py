@@ -30,7 +30,8 @@ def own_principal(name: str) -> dict[str, str]:
     ACLs are in force in every test that runs it as a process."""
     if os.environ.get("MO_KAFKA_SASL_PASSWORD_FILE") != str(password_file("admin")):
         return {}
-    return client_env(name, protocol=os.environ["MO_KAFKA_SECURITY_PROTOCOL"])
+    env: dict[str, str] = client_env(name, protocol=os.environ["MO_KAFKA_SECURITY_PROTOCOL"])
+    return env
 
 
 class ServiceProcess:
