@@ -11,16 +11,13 @@ from prometheus_client import Counter
 
 from services.intake import devices, handlers, nearby, reopening
 from services.intake import visits as announced
+from services.intake.devices import LeaseAsked, Leased, PairedDevice, Pairing
 from services.intake.domain import IdempotencyConflict, UnknownVisit
 from services.intake.schemas import (
     CategoryView,
     Following,
-    LeaseAsked,
-    Leased,
     NearbyView,
     NewRequest,
-    PairedDevice,
-    Pairing,
     Reopening,
     RequestCreated,
     RequestView,

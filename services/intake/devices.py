@@ -11,9 +11,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Final
 
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import device_store
+from shared.contracts.common import Line
 from shared.credentials import hash_token
 from shared.reference import LEASED, new_reference
 from shared.refusals import Conflict, Invalid, NotFound
@@ -22,7 +24,11 @@ from shared.store import Database
 __all__ = [
     "CODE_VALID",
     "LEASE_VALID",
+    "LeaseAsked",
+    "Leased",
     "Paired",
+    "PairedDevice",
+    "Pairing",
     "claim",
     "lease_references",
     "new_pairing_code",
@@ -129,3 +135,37 @@ async def still_on_a_device(db: Database, reference: str) -> bool:
     async with db.reading() as conn:
         lease = await device_store.lease_of(conn, reference)
     return lease is not None and not lease.used
+
+
+# --- what the API takes and answers ------------------------------------------------------
+
+
+class Pairing(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=8, max_length=8, pattern=r"^[A-Za-z0-9]+$")
+    name: Line | None = Field(None, max_length=100, description="What to call the device.")
+    device_id: str | None = Field(
+        None,
+        max_length=36,
+        description="The device this app was paired as before (its pairing expired): the same "
+        "agent's device keeps its id and its leased numbers.",
+    )
+
+
+class PairedDevice(BaseModel):
+    device_id: str
+    agent: str
+    token: str = Field(description="The device's credential: shown once, keep it on the device.")
+    expires_at: AwareDatetime
+
+
+class LeaseAsked(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(50, ge=1, le=100)
+
+
+class Leased(BaseModel):
+    references: list[str]
+    expires_at: AwareDatetime = Field(description="Hand them out until then.")

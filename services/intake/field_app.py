@@ -5,15 +5,18 @@ revalidated on every load so a new version reaches devices (the service worker c
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from shared.auth import PUBLIC
 from shared.http import ApiError
+from shared.privacy_notice import as_javascript
 
 __all__ = ["routes"]
+
+R = TypeVar("R", bound=Response)
 
 FOLDER: Final = Path(__file__).resolve().parent / "field"
 TYPES: Final = {
@@ -23,7 +26,8 @@ TYPES: Final = {
     ".webmanifest": "application/manifest+json",
     ".svg": "image/svg+xml",
 }
-FILES: Final = frozenset(p.name for p in FOLDER.iterdir() if p.suffix in TYPES)
+NOTICE: Final = "notice.js"  # made from shared/privacy_notice.py, the one text
+FILES: Final = frozenset(p.name for p in FOLDER.iterdir() if p.suffix in TYPES) | {NOTICE}
 POLICY: Final = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
@@ -44,7 +48,9 @@ def routes() -> APIRouter:
         return _file("index.html")
 
     @router.get("/field/{name}", include_in_schema=False, dependencies=[PUBLIC])
-    async def field_file(name: str) -> FileResponse:
+    async def field_file(name: str) -> Response:
+        if name == NOTICE:
+            return _headers(Response(as_javascript(), media_type=TYPES[".js"]), name)
         if name not in FILES:
             raise ApiError(404, "not_found", f"the field app has no file {name}")
         return _file(name)
@@ -54,7 +60,10 @@ def routes() -> APIRouter:
 
 def _file(name: str) -> FileResponse:
     path = FOLDER / name
-    response = FileResponse(path, media_type=TYPES[path.suffix])
+    return _headers(FileResponse(path, media_type=TYPES[path.suffix]), name)
+
+
+def _headers(response: R, name: str) -> R:
     response.headers["Content-Security-Policy"] = POLICY
     response.headers["Cache-Control"] = "no-cache"  # revalidate: the worker holds the copy
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -103,6 +103,9 @@ async def log_request(
                     at=taken_at,
                     lat=command.location.lat,
                     lon=command.location.lon,
+                    privacy_notice_version=command.resident.notice_heard
+                    if command.resident
+                    else None,
                 )
                 if idempotency_key is not None:
                     await store.record_idempotency_key(

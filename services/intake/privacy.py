@@ -21,8 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import privacy_store, store
+from shared import privacy_notice as notice
 from shared.audit import Audit
-from shared.auth import Caller
+from shared.auth import PUBLIC, Caller
 from shared.consumer import Received
 from shared.contracts.common import Phone
 from shared.contracts.privacy import (
@@ -75,6 +76,11 @@ class PrivacyAsk(BaseModel):
         elif self.email and not self.new_email:
             raise ValueError("a correction of an e-mail address needs new_email")
         return self
+
+
+class Notice(BaseModel):
+    version: str
+    text: dict[str, str] = Field(description="In en, af and xh.")
 
 
 class PrivacyAsked(BaseModel):
@@ -171,6 +177,11 @@ def routes(
     db: Database, audit: Audit, operators: params.Depends, clock: Callable[[], datetime]
 ) -> APIRouter:
     router = APIRouter(prefix="/v1")
+
+    @router.get("/privacy/notice", response_model=Notice, dependencies=[PUBLIC])
+    async def privacy_notice() -> Notice:
+        """What an agent reads to a resident before taking contact details."""
+        return Notice(version=notice.VERSION, text=notice.TEXT)
 
     @router.post("/privacy/requests", status_code=202, response_model=PrivacyAsked)
     async def privacy_request(

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared import privacy_notice as notice
 from shared.catalogue import CATEGORY_CODES
 from shared.contracts.common import Language, Line, Phone, RequestStatus, Text, UpdatesBy
 from shared.contracts.requests import Location
@@ -26,12 +27,8 @@ __all__ = [
     "CategoryView",
     "Following",
     "HistoryEntry",
-    "LeaseAsked",
-    "Leased",
     "NearbyView",
     "NewRequest",
-    "PairedDevice",
-    "Pairing",
     "Reopening",
     "RequestCreated",
     "RequestView",
@@ -55,6 +52,13 @@ class Resident(BaseModel):
         "required before a phone number or e-mail address is taken.",
     )
 
+    privacy_notice_version: str | None = Field(
+        None,
+        max_length=20,
+        description="The version of the notice read (GET /v1/privacy/notice); the one in "
+        "force when omitted. Recorded with the request.",
+    )
+
     @field_validator("privacy_notice_given")
     @classmethod
     def _noticed(cls, given: bool, info: ValidationInfo) -> bool:
@@ -65,6 +69,23 @@ class Resident(BaseModel):
                 "what they are for first (POPIA s18)"
             )
         return given
+
+    @field_validator("privacy_notice_version")
+    @classmethod
+    def _known_notice(cls, version: str | None) -> str | None:
+        if version is not None and version != notice.VERSION:
+            raise ValueError(
+                f"is not the notice in force ({notice.VERSION}): reload the app, read the "
+                "resident the notice it shows"
+            )
+        return version
+
+    @property
+    def notice_heard(self) -> str | None:
+        """The notice version to record: the one read, where contact details were given."""
+        if not self.privacy_notice_given:
+            return None
+        return self.privacy_notice_version or notice.VERSION
 
     @model_validator(mode="after")
     def _reachable(self) -> Self:
@@ -159,37 +180,6 @@ class VisitView(BaseModel):
     date: dt.date
     starts_at: AwareDatetime | None = Field(description="Local time; none if only cancelled.")
     ends_at: AwareDatetime | None
-
-
-class Pairing(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    code: str = Field(min_length=8, max_length=8, pattern=r"^[A-Za-z0-9]+$")
-    name: Line | None = Field(None, max_length=100, description="What to call the device.")
-    device_id: str | None = Field(
-        None,
-        max_length=36,
-        description="The device this app was paired as before (its pairing expired): the same "
-        "agent's device keeps its id and its leased numbers.",
-    )
-
-
-class PairedDevice(BaseModel):
-    device_id: str
-    agent: str
-    token: str = Field(description="The device's credential: shown once, keep it on the device.")
-    expires_at: AwareDatetime
-
-
-class LeaseAsked(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    count: int = Field(50, ge=1, le=100)
-
-
-class Leased(BaseModel):
-    references: list[str]
-    expires_at: AwareDatetime = Field(description="Hand them out until then.")
 
 
 class CategoryView(BaseModel):

@@ -58,6 +58,7 @@ requests = Table(
     Column("lon", Float),
     Column("visit_id", String(64)),
     Column("agent", String(100), nullable=False),
+    Column("privacy_notice_version", String(20)),  # what the resident heard, if they gave details
     Column("status", String(20), nullable=False),
     Column("department", String(60)),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -159,6 +160,7 @@ async def insert_request(
     at: datetime,
     lat: float | None = None,
     lon: float | None = None,
+    privacy_notice_version: str | None = None,
 ) -> None:
     await conn.execute(
         insert(requests).values(
@@ -171,6 +173,7 @@ async def insert_request(
             lon=lon,
             visit_id=visit_id,
             agent=agent,
+            privacy_notice_version=privacy_notice_version,
             status=RequestStatus.LOGGED.value,
             created_at=at,
             updated_at=at,

@@ -1,5 +1,4 @@
-"""For each route of each service, a call the right caller makes successfully, on a service
-prepared for it (tests/unit/test_doors.py checks every route has one)."""
+"""Each route's call by the right caller, on a service prepared for it (test_doors.py)."""
 
 from __future__ import annotations
 
@@ -95,6 +94,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/requests/{reference}/reopen"): Example(
                     f"/v1/requests/{reference}/reopen", {"reason": "still leaking"}
                 ),
+                ("GET", "/v1/privacy/notice"): Example("/v1/privacy/notice"),
                 ("POST", "/v1/privacy/requests"): Example("/v1/privacy/requests", PRIVACY_ASK),
                 ("GET", "/v1/privacy/requests/{request_id}"): Example(
                     f"/v1/privacy/requests/{asked.json()['id']}"

@@ -1,7 +1,8 @@
 // The request form: what it sends (the body of POST /v1/requests), the checks the API makes,
 // made here first so the agent fixes a field while the resident is still at the table, and
 // the API's own field errors shown in place when it refuses a request sent later.
-import { NOTICE, say } from "./words.js";
+import { NOTICE, NOTICE_VERSION } from "./notice.js";
+import { say } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,7 +33,10 @@ export function body() {
   const contact = { name: value("name"), phone: value("phone"), email: value("email") };
   const updatesBy = value("updates-by");
   if ($("notice-given").checked && (contact.phone || contact.email || updatesBy !== "none")) {
-    request.resident = { language: value("language"), updates_by: updatesBy, privacy_notice_given: true };
+    request.resident = {
+      language: value("language"), updates_by: updatesBy,
+      privacy_notice_given: true, privacy_notice_version: NOTICE_VERSION,
+    };
     for (const [key, text] of Object.entries(contact)) if (text) request.resident[key] = text;
   }
   return request;

@@ -150,18 +150,6 @@ const XH = {
 };
 
 // POPIA s18: what is collected, why, and that nothing else is done with it.
-export const NOTICE = {
-  en: "The City uses your cellphone number or e-mail address only to send you news of this " +
-    "request. It is not shared and not used for anything else. You may ask the City what it " +
-    "holds about you.",
-  af: "Die Stad gebruik u selfoonnommer of e-posadres net om u nuus oor hierdie versoek te " +
-    "stuur. Dit word nie gedeel of vir enigiets anders gebruik nie. U mag die Stad vra wat " +
-    "dit oor u hou.",
-  xh: "ISixeko sisebenzisa inombolo yakho yeselfowuni okanye idilesi ye-imeyile kuphela " +
-    "ukukuthumelela iindaba ngesi sicelo. Ayabelwana nabanye kwaye ayisetyenziselwa nto " +
-    "yimbi. Ungasibuza iSixeko ukuba sigcine ntoni ngawe.",
-};
-
 const ALL = { en: EN, af: AF, xh: XH };
 let chosen = "en";
 
