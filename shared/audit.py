@@ -31,13 +31,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.auth import Caller
+from shared.contracts.common import Line
 from shared.pages import DEFAULT, Cursor, Limit, paged
 from shared.store import Database, as_utc
 
 __all__ = ["Audit", "AuditRow", "Reason", "audit_routes", "define_audit"]
 
 Reason = Annotated[
-    str,
+    Line,  # printable: PostgreSQL refuses a NUL, and no reason needs a control character
     Query(
         min_length=5,
         max_length=200,

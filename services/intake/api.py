@@ -78,7 +78,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
 
     @router.get("/requests/nearby", response_model=list[NearbyView], dependencies=[field_agent])
     async def requests_nearby(
-        category: Annotated[str, Query(max_length=40)],
+        category: Annotated[Line, Query(max_length=40)],  # printable: PostgreSQL refuses NUL
         community: Annotated[Line | None, Query(max_length=100)] = None,
         lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
         lon: Annotated[float | None, Query(ge=-180, le=180)] = None,

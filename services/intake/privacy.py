@@ -25,7 +25,7 @@ from shared import privacy_notice as notice
 from shared.audit import Audit
 from shared.auth import PUBLIC, Caller
 from shared.consumer import Received
-from shared.contracts.common import Phone
+from shared.contracts.common import Line, Phone
 from shared.contracts.privacy import (
     AccessRequested,
     CorrectionRequested,
@@ -60,7 +60,7 @@ class PrivacyAsk(BaseModel):
     kind: PrivacyKind
     phone: Phone | None = None
     email: EmailStr | None = Field(None, max_length=254)
-    reason: str = Field(min_length=5, max_length=200, description="Kept in the audit.")
+    reason: Line = Field(min_length=5, max_length=200, description="Kept in the audit.")
     new_phone: Phone | None = None
     new_email: EmailStr | None = Field(None, max_length=254)
 

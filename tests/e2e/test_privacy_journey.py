@@ -187,3 +187,27 @@ def test_erasure_leaves_no_trace_of_the_person_and_keeps_the_request(system: Sys
     ).json()["reference"]
     time.sleep(3)
     assert [m for m in system.sms() if m["reference"] == again] == []
+
+
+def test_a_correction_moves_an_open_request_to_the_new_number(system: System) -> None:
+    old, new = new_phone(), new_phone()
+    reference = log_request(system, old)
+
+    answer = privacy(system, kind="correction", phone=old, new_phone=new)
+
+    assert set(answer["answers"]) == {"notifications"}
+    assert answer["answers"]["notifications"]["references"] == [reference]
+    assert answer["answers"]["notifications"]["held"]["contact details of open requests"] == 1
+    team = {"Authorization": f"Bearer {system.team('water-and-sanitation')}"}
+    acknowledged = httpx.post(
+        f"{system.url('routing')}/v1/requests/{reference}/status",
+        json={"status": "acknowledged", "note": "On our list", "public": True},
+        headers=team,
+    )
+    assert acknowledged.status_code == 202, acknowledged.text
+    texts = eventually(
+        lambda: (
+            (t := [m for m in system.sms() if m["reference"] == reference]) and len(t) >= 3 and t
+        )
+    )
+    assert [m["to"] for m in texts] == [e164(old), e164(old), e164(new)]
