@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import privacy_store, store
 from shared import privacy_notice as notice
-from shared.audit import Audit
+from shared.audit import Audit, Reason
 from shared.auth import PUBLIC, Caller
 from shared.consumer import Received
 from shared.contracts.common import Line, Phone
@@ -189,12 +189,15 @@ def routes(
     ) -> PrivacyAsked:
         return PrivacyAsked(id=await ask(db, audit, caller, body, clock()))
 
-    @router.get(
-        "/privacy/requests/{request_id}", response_model=PrivacyView, dependencies=[operators]
-    )
+    @router.get("/privacy/requests/{request_id}", response_model=PrivacyView)
     async def privacy_answer(
         request_id: Annotated[str, FastApiPath(max_length=36)],
+        caller: Annotated[Caller, operators],
+        reason: Reason,
     ) -> PrivacyView:
-        return await view(db, request_id)
+        found = await view(db, request_id)
+        async with db.transaction() as conn:
+            await audit.record(conn, caller, "read privacy answer", request_id, reason, clock())
+        return found
 
     return router

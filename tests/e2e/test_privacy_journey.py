@@ -71,7 +71,11 @@ def privacy(system: System, **body: Any) -> dict[str, Any]:
     assert asked.status_code == 202, asked.text
     url = f"{system.url('intake')}/v1/privacy/requests/{asked.json()['id']}"
     done: dict[str, Any] = eventually(
-        lambda: (v := httpx.get(url, headers=operators).json())["status"] == "complete" and v
+        lambda: (
+            (v := httpx.get(url, params={"reason": REASON}, headers=operators).json())["status"]
+            == "complete"
+            and v
+        )
     )
     return done
 

@@ -97,7 +97,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("GET", "/v1/privacy/notice"): Example("/v1/privacy/notice"),
                 ("POST", "/v1/privacy/requests"): Example("/v1/privacy/requests", PRIVACY_ASK),
                 ("GET", "/v1/privacy/requests/{request_id}"): Example(
-                    f"/v1/privacy/requests/{asked.json()['id']}"
+                    f"/v1/privacy/requests/{asked.json()['id']}?reason=the+resident+asks"
                 ),
                 ("GET", "/v1/audit"): Example("/v1/audit"),
             },

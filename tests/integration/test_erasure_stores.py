@@ -1,0 +1,112 @@
+"""A resident's erasure in each store that can hold them, on SQLite and PostgreSQL: afterwards
+no text or JSON column of any table holds their number, another resident's rows are as they
+were, a STOP they sent is still honoured, and their request still exists without them (the
+four services on the real broker: tests/e2e/test_privacy_journey.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, MetaData, String, Text, cast, func, insert, select
+
+from services.intake import store as intake_store
+from services.notifications import store as notifications_store
+from services.notifications.followers import followers_table
+from services.notifications.privacy import erase
+from services.routing import privacy as routing_privacy
+from services.routing import store as routing_store
+from shared.contracts.privacy import ErasureRequested
+from shared.retention import deidentify
+from shared.store import Database
+from tests.integration.test_notifications_retention import contact, delivery
+from tests.integration.test_request_details_retention import intake_row, routing_row
+
+T0 = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
+MINE, THEIRS = "+27821110001", "+27821110002"
+
+
+async def holding(db: Database, metadata: MetaData, needle: str) -> list[str]:
+    """Every text or JSON column of every table that holds `needle`."""
+    found = []
+    async with db.reading() as conn:
+        for table in metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, String | Text | JSON):
+                    query = select(func.count()).where(cast(column, Text).like(f"%{needle}%"))
+                    if (await conn.execute(query.select_from(table))).scalar_one():
+                        found.append(f"{table.name}.{column.name}")
+    return found
+
+
+async def test_notifications_keeps_nothing_of_an_erased_resident(database_url: str) -> None:
+    db = Database(database_url)
+    await db.create_schema(notifications_store.metadata)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                insert(notifications_store.contacts),
+                [contact("5000000001", MINE), contact("5000000002", THEIRS)],
+            )
+            await conn.execute(
+                insert(notifications_store.deliveries),
+                [
+                    delivery("d-1", "5000000001", MINE, "pending"),
+                    delivery("d-2", "5000000002", THEIRS),
+                ],
+            )
+            await conn.execute(
+                insert(followers_table),
+                [
+                    {
+                        "reference": "5000000009",
+                        "channel": "sms",
+                        "address": MINE,
+                        "language": "en",
+                        "joined_at": T0,
+                    }
+                ],
+            )
+            await notifications_store.stop(conn, MINE, T0)
+        assert await holding(db, notifications_store.metadata, MINE[3:])  # the search works
+        theirs_before = await holding(db, notifications_store.metadata, THEIRS[3:])
+        async with db.transaction() as conn:
+            answer = await erase(
+                conn, ErasureRequested(request_id="p-1", phone=MINE, asked_at=T0), T0
+            )
+        assert answer.references == ["5000000001", "5000000009"]
+        assert answer.held["contact details of requests"] == 1
+        assert answer.held["unsent messages stopped"] == 1
+        assert await holding(db, notifications_store.metadata, MINE[3:]) == []
+        assert await holding(db, notifications_store.metadata, THEIRS[3:]) == theirs_before
+        async with db.reading() as conn:
+            assert await notifications_store.stopped_among(conn, [MINE, THEIRS]) == {MINE}
+    finally:
+        await db.dispose()
+
+
+async def test_intake_and_routing_keep_the_request_without_the_person(database_url: str) -> None:
+    said = f"Leak at my gate, call {MINE} if it is locked"
+    for store, row, places in (
+        (intake_store, intake_row, intake_store.without_exact_place),
+        (routing_store, routing_row, routing_privacy.without_exact_place),
+    ):
+        db = Database(database_url)
+        await db.create_schema(store.metadata)
+        try:
+            async with db.transaction() as conn:
+                await conn.execute(
+                    insert(store.requests),
+                    [{**row("5000000001", "in_progress"), "description": said}],
+                )
+                assert await deidentify(conn, store.requests, ["5000000001"], places) == 1
+            assert await holding(db, store.metadata, MINE[3:]) == []
+            async with db.reading() as conn:
+                kept: Any = (await conn.execute(select(store.requests))).one()
+            assert (kept.category, kept.community, kept.status) == (
+                "water",
+                "Wupperthal",
+                "in_progress",
+            )
+        finally:
+            await db.dispose()
