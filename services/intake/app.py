@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 from prometheus_client import Counter
 
-from services.intake import device_store, field_app, handlers, privacy, store
+from services.intake import device_store, field_app, handlers, open311, privacy, store
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.settings import IntakeSettings
@@ -70,7 +70,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=_routes(context, Audit(store.audit, registry, "intake")),
+        router=_routes(context, Audit(store.audit, registry, "intake"), settings.jurisdiction_id),
         consumes=CONSUMES,
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
@@ -91,14 +91,15 @@ def create_app(
     return service_app(service, settings, db, registry, wiring)
 
 
-def _routes(context: IntakeContext, audit: Audit) -> APIRouter:
-    """The API, residents' privacy requests, and the field app's files beside it (one
-    origin for the app)."""
+def _routes(context: IntakeContext, audit: Audit, jurisdiction: str) -> APIRouter:
+    """The API, residents' privacy requests, Open311, and the field app's files beside it
+    (one origin for the app)."""
     router = APIRouter()
     operators = requires(context.tokens, Role.OPERATOR)
     router.include_router(routes(context))
     router.include_router(privacy.routes(context.db, audit, operators, context.ports.clock))
     router.include_router(audit_routes(audit, context.db, operators))
+    router.include_router(open311.routes(jurisdiction))
     router.include_router(field_app.routes())
     return router
 

@@ -15,3 +15,9 @@ class IntakeSettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/intake.db"
     port: int = Field(8001, ge=1, le=65535)
+    jurisdiction_id: str = Field(
+        "mobileoffice.capetown",
+        min_length=1,
+        max_length=100,
+        description="Open311's jurisdiction_id for this City; any other is answered 404.",
+    )

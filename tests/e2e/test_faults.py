@@ -119,6 +119,9 @@ async def test_two_routing_replicas_share_the_partitions_and_stopping_one_loses_
 @pytest.mark.skipif(
     bool(os.environ.get("MO_KAFKA_BOOTSTRAP")), reason="kills the tests' own local broker only"
 )
+# The load, the kills and the broker's restart, then up to 180 s for every assignment: the
+# hang guard must outlast the test's own bounded waits, or it fires before they can say why.
+@pytest.mark.timeout(420)
 async def test_faults_under_load_lose_and_double_nothing(system: System) -> None:
     broker = own_broker()
     async with (

@@ -4,104 +4,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-from fastapi import FastAPI
-
-from services.intake import devices
-from services.intake import store as store_i
 from services.notifications import delivery_store
 from services.routing import store
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE
 from shared.reference import new_reference
 from shared.topics import REQUESTS_LOGGED
+from tests.support.door_calls import Example, Running
 from tests.support.fakes import FakePublisher
-from tests.support.intake import request_body, resolved, running_intake
+from tests.support.intake_doors import intake
 from tests.support.notifications import Notifications, running_notifications
 from tests.support.routing import logged_event, running_routing
 from tests.support.scheduling import running_scheduling
 from tests.support.tokens import issue
-
-
-@dataclass
-class Example:
-    """A call the right caller makes successfully."""
-
-    path: str
-    body: dict[str, Any] | None = None
-    token: str | None = None  # the right caller's, where a role's token is not enough
-    form: bool = False  # a web page's form (application/x-www-form-urlencoded)
-
-
-PRIVACY_ASK = {"kind": "access", "phone": "0825550111", "reason": "asked at the table"}
-
-
-@dataclass
-class Running:
-    app: FastAPI
-    client: httpx.AsyncClient
-    publisher: FakePublisher
-    examples: dict[tuple[str, str], Example]
-
-
-@asynccontextmanager
-async def intake(tmp: Path) -> AsyncIterator[Running]:
-    publisher = FakePublisher()
-    async with running_intake(f"sqlite+aiosqlite:///{tmp / 'i.db'}", publisher=publisher) as i:
-        reference = (await i.post(request_body())).json()["reference"]
-        open_reference = (await i.post(request_body())).json()["reference"]
-        db, now = i.app.state.db, i.app.state.ports.clock()
-        device = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
-        code = await devices.new_pairing_code(db, "a", now)
-        await resolved(i.app, reference, now)
-        ops = {
-            "Authorization": f"Bearer {await issue(db, store_i.credentials, 'o', Role.OPERATOR)}"
-        }
-        asked = await i.client.post("/v1/privacy/requests", json=PRIVACY_ASK, headers=ops)
-        yield Running(
-            i.app,
-            i.client,
-            publisher,
-            {
-                ("POST", "/v1/requests"): Example("/v1/requests", request_body()),
-                ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
-                ("GET", "/v1/categories"): Example("/v1/categories"),
-                ("POST", "/v1/devices"): Example("/v1/devices", {"code": code}),
-                ("GET", "/field"): Example("/field"),
-                ("GET", "/field/"): Example("/field/"),
-                ("GET", "/field/{name}"): Example("/field/app.js"),
-                ("POST", "/v1/devices/{device_id}/references"): Example(
-                    f"/v1/devices/{device.device_id}/references", {"count": 5}, device.token
-                ),
-                ("GET", "/v1/visits"): Example("/v1/visits"),
-                ("GET", "/v1/requests/nearby"): Example(
-                    "/v1/requests/nearby?category=water&community=Khayelitsha"
-                ),
-                ("POST", "/v1/requests/{reference}/followers"): Example(
-                    f"/v1/requests/{open_reference}/followers",
-                    {
-                        "resident": {
-                            "phone": "0825550111",
-                            "updates_by": "sms",
-                            "privacy_notice_given": True,
-                        }
-                    },
-                ),
-                ("POST", "/v1/requests/{reference}/reopen"): Example(
-                    f"/v1/requests/{reference}/reopen", {"reason": "still leaking"}
-                ),
-                ("GET", "/v1/privacy/notice"): Example("/v1/privacy/notice"),
-                ("POST", "/v1/privacy/requests"): Example("/v1/privacy/requests", PRIVACY_ASK),
-                ("GET", "/v1/privacy/requests/{request_id}"): Example(
-                    f"/v1/privacy/requests/{asked.json()['id']}?reason=the+resident+asks"
-                ),
-                ("GET", "/v1/audit"): Example("/v1/audit"),
-            },
-        )
 
 
 @asynccontextmanager

@@ -18,7 +18,8 @@ from fastapi.routing import APIRoute
 from services.notifications.inbound import signature
 from shared.auth import access_of
 from shared.credentials import Role
-from tests.support.door_examples import SERVICES, SHARED, Example, Running
+from tests.support.door_calls import Example, Running
+from tests.support.door_examples import SERVICES, SHARED
 from tests.support.notifications import INBOUND_SECRET
 from tests.support.routes import api_routes
 from tests.support.tokens import issue

@@ -1,0 +1,71 @@
+"""Open311 GeoReport v2 on intake, under `/open311/v2/`: other systems (a call centre,
+a FixMyStreet instance, a city's dashboard) discover the service and read its list of services
+and their definitions, in JSON or XML, as the specification says. Errors come in the
+specification's format (`[{code, description}]`, or `<errors>`), never FastAPI's: a wrong
+format is 404, a foreign `jurisdiction_id` 404, an unknown service code 404 (400 where a
+request names it). Nothing here is personal: the routes are open to anyone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.intake import open311_catalogue as catalogue
+from services.intake.open311_format import FORMATS, Open311Error, error, render
+from shared.auth import PUBLIC
+
+__all__ = ["routes"]
+
+PREFIX = "/open311/v2"
+
+
+def _answer(
+    fmt: str, jurisdiction: str | None, ours: str, make: Callable[[], tuple[Any, str]]
+) -> Response:
+    """`make()`'s data and root element in `fmt`, or the specification's error."""
+    shown = fmt if fmt in FORMATS else "json"
+    try:
+        if fmt not in FORMATS:
+            raise Open311Error(404, f"no format {fmt!r}: use .json or .xml")
+        if jurisdiction is not None and jurisdiction != ours:
+            raise Open311Error(404, f"jurisdiction_id {jurisdiction!r} is not this one ({ours})")
+        data, root = make()
+    except Open311Error as refused:
+        return error(refused.status, refused.description, shown)
+    return render(data, root, shown)
+
+
+def routes(jurisdiction: str) -> APIRouter:
+    router = APIRouter(prefix=PREFIX)
+
+    @router.get("/discovery.{fmt}", dependencies=[PUBLIC])
+    async def discovery(request: Request, fmt: str) -> Response:
+        """Where the endpoint is, and what it speaks."""
+        base = str(request.base_url).rstrip("/")
+        return _answer(fmt, None, jurisdiction, lambda: (catalogue.discovery(base), "discovery"))
+
+    @router.get("/services.{fmt}", dependencies=[PUBLIC])
+    async def service_list(fmt: str, jurisdiction_id: str | None = None) -> Response:
+        """The 11 categories, each with its department as `group`."""
+        return _answer(
+            fmt, jurisdiction_id, jurisdiction, lambda: (catalogue.services(), "services")
+        )
+
+    @router.get("/services/{service_code}.{fmt}", dependencies=[PUBLIC])
+    async def service_definition(
+        service_code: str, fmt: str, jurisdiction_id: str | None = None
+    ) -> Response:
+        """The attributes a request for this service takes."""
+
+        def make() -> tuple[Any, str]:
+            found = catalogue.definition(service_code)
+            if found is None:
+                raise Open311Error(404, f"no service {service_code!r}: services lists ours")
+            return found, "service_definition"
+
+        return _answer(fmt, jurisdiction_id, jurisdiction, make)
+
+    return router

@@ -1,0 +1,80 @@
+"""Intake's door examples (tests/support/door_examples.py has every service's)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from services.intake import devices
+from services.intake import store as store_i
+from shared.credentials import Role
+from tests.support.door_calls import Example, Running
+from tests.support.fakes import FakePublisher
+from tests.support.intake import request_body, resolved, running_intake
+from tests.support.tokens import issue
+
+__all__ = ["intake"]
+
+PRIVACY_ASK = {"kind": "access", "phone": "0825550111", "reason": "asked at the table"}
+
+
+@asynccontextmanager
+async def intake(tmp: Path) -> AsyncIterator[Running]:
+    publisher = FakePublisher()
+    async with running_intake(f"sqlite+aiosqlite:///{tmp / 'i.db'}", publisher=publisher) as i:
+        reference = (await i.post(request_body())).json()["reference"]
+        open_reference = (await i.post(request_body())).json()["reference"]
+        db, now = i.app.state.db, i.app.state.ports.clock()
+        device = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
+        code = await devices.new_pairing_code(db, "a", now)
+        await resolved(i.app, reference, now)
+        ops = {
+            "Authorization": f"Bearer {await issue(db, store_i.credentials, 'o', Role.OPERATOR)}"
+        }
+        asked = await i.client.post("/v1/privacy/requests", json=PRIVACY_ASK, headers=ops)
+        yield Running(
+            i.app,
+            i.client,
+            publisher,
+            {
+                ("POST", "/v1/requests"): Example("/v1/requests", request_body()),
+                ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
+                ("GET", "/v1/categories"): Example("/v1/categories"),
+                ("POST", "/v1/devices"): Example("/v1/devices", {"code": code}),
+                ("GET", "/field"): Example("/field"),
+                ("GET", "/field/"): Example("/field/"),
+                ("GET", "/field/{name}"): Example("/field/app.js"),
+                ("POST", "/v1/devices/{device_id}/references"): Example(
+                    f"/v1/devices/{device.device_id}/references", {"count": 5}, device.token
+                ),
+                ("GET", "/v1/visits"): Example("/v1/visits"),
+                ("GET", "/v1/requests/nearby"): Example(
+                    "/v1/requests/nearby?category=water&community=Khayelitsha"
+                ),
+                ("POST", "/v1/requests/{reference}/followers"): Example(
+                    f"/v1/requests/{open_reference}/followers",
+                    {
+                        "resident": {
+                            "phone": "0825550111",
+                            "updates_by": "sms",
+                            "privacy_notice_given": True,
+                        }
+                    },
+                ),
+                ("POST", "/v1/requests/{reference}/reopen"): Example(
+                    f"/v1/requests/{reference}/reopen", {"reason": "still leaking"}
+                ),
+                ("GET", "/v1/privacy/notice"): Example("/v1/privacy/notice"),
+                ("GET", "/open311/v2/discovery.{fmt}"): Example("/open311/v2/discovery.xml"),
+                ("GET", "/open311/v2/services.{fmt}"): Example("/open311/v2/services.json"),
+                ("GET", "/open311/v2/services/{service_code}.{fmt}"): Example(
+                    "/open311/v2/services/water.json"
+                ),
+                ("POST", "/v1/privacy/requests"): Example("/v1/privacy/requests", PRIVACY_ASK),
+                ("GET", "/v1/privacy/requests/{request_id}"): Example(
+                    f"/v1/privacy/requests/{asked.json()['id']}?reason=the+resident+asks"
+                ),
+                ("GET", "/v1/audit"): Example("/v1/audit"),
+            },
+        )

@@ -1,0 +1,83 @@
+"""Open311 GeoReport v2's read side on intake: every JSON answer validates against a schema
+written from the specification, its XML twin reads back as the same data, and errors come in
+the specification's format in both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from shared.catalogue import CATEGORIES
+from tests.support.intake import running_intake
+from tests.support.open311 import SCHEMAS, from_xml, xml_shaped
+
+BASE = "/open311/v2"
+READS = [
+    ("discovery", "discovery"),
+    ("services", "services"),
+    ("services/accounts", "service_definition"),
+    ("services/roads-stormwater", "service_definition"),
+]
+
+
+async def both(tmp_path: Path, path: str, **params: str) -> tuple[Any, Any]:
+    async with running_intake(f"sqlite+aiosqlite:///{tmp_path / 'i.db'}") as intake:
+        answers = [
+            await intake.client.get(f"{BASE}/{path}.{fmt}", params=params)
+            for fmt in ("json", "xml")
+        ]
+    return answers[0], answers[1]
+
+
+@pytest.mark.parametrize(("path", "root"), READS)
+async def test_each_answer_meets_the_specification_in_both_formats(
+    tmp_path: Path, path: str, root: str
+) -> None:
+    as_json, as_xml = await both(tmp_path, path)
+    assert as_json.status_code == as_xml.status_code == 200
+    assert as_json.headers["content-type"].startswith("application/json")
+    assert as_xml.headers["content-type"].startswith("text/xml")
+    jsonschema.validate(as_json.json(), SCHEMAS[root])
+    assert from_xml(as_xml.content, root) == xml_shaped(as_json.json(), root)
+
+
+async def test_the_services_are_the_categories_grouped_by_department(tmp_path: Path) -> None:
+    as_json, _ = await both(tmp_path, "services")
+    services = {s["service_code"]: s for s in as_json.json()}
+    assert set(services) == {c.code for c in CATEGORIES}
+    assert services["water"]["group"] == "Water and Sanitation"
+    assert "Amanzi" in services["water"]["keywords"]
+    definition, _ = await both(tmp_path, "services/accounts")
+    codes = [a["code"] for a in definition.json()["attributes"]]
+    assert codes == ["area", "community", "language", "account_number"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("services/potholes", {}, 404),  # not a service of ours
+        ("services", {"jurisdiction_id": "somewhere.else"}, 404),
+    ],
+)
+async def test_errors_come_in_the_specifications_format(
+    tmp_path: Path, path: str, params: dict[str, str], status: int
+) -> None:
+    as_json, as_xml = await both(tmp_path, path, **params)
+    assert as_json.status_code == as_xml.status_code == status
+    jsonschema.validate(as_json.json(), SCHEMAS["errors"])
+    assert as_json.json()[0]["code"] == status
+    assert from_xml(as_xml.content, "errors") == xml_shaped(as_json.json(), "errors")
+
+
+async def test_our_jurisdiction_is_accepted_and_an_unknown_format_refused(
+    tmp_path: Path,
+) -> None:
+    ours, _ = await both(tmp_path, "services", jurisdiction_id="mobileoffice.capetown")
+    assert ours.status_code == 200
+    async with running_intake(f"sqlite+aiosqlite:///{tmp_path / 'i.db'}") as intake:
+        csv = await intake.client.get(f"{BASE}/services.csv")
+    assert csv.status_code == 404
+    assert csv.json() == [{"code": 404, "description": "no format 'csv': use .json or .xml"}]
