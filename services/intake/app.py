@@ -99,7 +99,7 @@ def _routes(context: IntakeContext, audit: Audit, jurisdiction: str) -> APIRoute
     router.include_router(routes(context))
     router.include_router(privacy.routes(context.db, audit, operators, context.ports.clock))
     router.include_router(audit_routes(audit, context.db, operators))
-    router.include_router(open311.routes(jurisdiction))
+    router.include_router(open311.routes(jurisdiction, context.db, context.ports.clock))
     router.include_router(field_app.routes())
     return router
 

@@ -1,21 +1,25 @@
 """Open311 GeoReport v2 on intake, under `/open311/v2/`: other systems (a call centre,
 a FixMyStreet instance, a city's dashboard) discover the service and read its list of services
-and their definitions, in JSON or XML, as the specification says. Errors come in the
+and their definitions, and read requests (open311_requests.py says what they show), in JSON or
+XML, as the specification says. Errors come in the
 specification's format (`[{code, description}]`, or `<errors>`), never FastAPI's: a wrong
 format is 404, a foreign `jurisdiction_id` 404, an unknown service code 404 (400 where a
 request names it). Nothing here is personal: the routes are open to anyone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.intake import open311_catalogue as catalogue
+from services.intake import open311_query, open311_requests
 from services.intake.open311_format import FORMATS, Open311Error, error, render
 from shared.auth import PUBLIC
+from shared.store import Database
 
 __all__ = ["routes"]
 
@@ -38,7 +42,7 @@ def _answer(
     return render(data, root, shown)
 
 
-def routes(jurisdiction: str) -> APIRouter:
+def routes(jurisdiction: str, db: Database, clock: Callable[[], dt.datetime]) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
 
     @router.get("/discovery.{fmt}", dependencies=[PUBLIC])
@@ -68,4 +72,55 @@ def routes(jurisdiction: str) -> APIRouter:
 
         return _answer(fmt, jurisdiction_id, jurisdiction, make)
 
+    @router.get("/requests.{fmt}", dependencies=[PUBLIC])
+    async def request_list(request: Request, fmt: str) -> Response:
+        """Requests by id (comma-separated), or by service code, period (at most 90 days;
+        the last 90 by default) and status (open, closed); `page`, `page_size`."""
+        asked = dict(request.query_params)
+
+        async def make() -> tuple[Any, str]:
+            return await _requests(db, clock, asked), "service_requests"
+
+        return await _answer_async(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
+
+    @router.get("/requests/{service_request_id}.{fmt}", dependencies=[PUBLIC])
+    async def request_one(request: Request, service_request_id: str, fmt: str) -> Response:
+        """One request, as a list of one (as the specification says)."""
+        asked = {**request.query_params, "service_request_id": service_request_id}
+
+        async def make() -> tuple[Any, str]:
+            known = open311_query.is_reference(service_request_id)
+            found = await _requests(db, clock, asked) if known else []
+            if not found:
+                raise Open311Error(404, f"no request {service_request_id!r}")
+            return found, "service_requests"
+
+        return await _answer_async(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
+
     return router
+
+
+async def _answer_async(
+    fmt: str, jurisdiction: str | None, ours: str, make: Callable[[], Awaitable[tuple[Any, str]]]
+) -> Response:
+    """As `_answer`, for data that comes from the store."""
+    try:
+        data, root = await make()
+    except Open311Error as refused:
+        return _answer(fmt, jurisdiction, ours, _raise(refused))
+    return _answer(fmt, jurisdiction, ours, lambda: (data, root))
+
+
+def _raise(refused: Open311Error) -> Callable[[], tuple[Any, str]]:
+    def make() -> tuple[Any, str]:
+        raise refused
+
+    return make
+
+
+async def _requests(
+    db: Database, clock: Callable[[], dt.datetime], asked: dict[str, str]
+) -> list[dict[str, Any]]:
+    query = open311_query.parse(asked, clock())
+    async with db.reading() as conn:
+        return await open311_requests.find(conn, **query)

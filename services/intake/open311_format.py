@@ -22,7 +22,7 @@ _ITEM: Final = {
     "formats": "format",
     "service_requests": "request",
     "errors": "error",
-    "notes": "note",
+    "notes": "step",  # a request's history: each step has a `note` of its own
 }
 
 

@@ -1,6 +1,6 @@
 """Other people's Open311 clients against intake as a process: the `georeport` package from
-PyPI lists the services and reads a service definition, in JSON and in XML, and sees what our
-own schema-checked answers say."""
+PyPI lists the services, reads a service definition and reads back requests a field agent
+logged, in JSON and in XML, and sees what our own schema-checked answers say."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ import httpx
 import pytest
 from georeport import GeoReport
 
+from services.intake import store
+from shared.credentials import Role
+from shared.store import Database
+from tests.support.intake import request_body
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import issue
 
 pytestmark = pytest.mark.integration
 JURISDICTION = "mobileoffice.capetown"
@@ -20,14 +25,22 @@ JURISDICTION = "mobileoffice.capetown"
 
 @pytest.fixture
 def intake(kafka_bootstrap: str, tmp_path: Path) -> Iterator[ServiceProcess]:
-    env = {
-        "MO_KAFKA_BOOTSTRAP": kafka_bootstrap,
-        "MO_INTAKE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}",
-    }
+    url = f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}"
+    env = {"MO_KAFKA_BOOTSTRAP": kafka_bootstrap, "MO_INTAKE_DATABASE_URL": url}
     process = ServiceProcess("intake", env, tmp_path / "intake.log")
+    process.env["AGENT_TOKEN"] = asyncio.run(_agent(url))  # the test's, not intake's
     process.start()
     yield process
     process.stop()
+
+
+async def _agent(url: str) -> str:
+    db = Database(url)
+    await db.create_schema(store.metadata)
+    try:
+        return await issue(db, store.credentials, "thandi", Role.FIELD_AGENT)
+    finally:
+        await db.dispose()
 
 
 @pytest.mark.parametrize("output_format", ["json", "xml"])
@@ -46,3 +59,32 @@ async def test_georeport_lists_the_services_and_reads_a_definition(
     if output_format == "xml":  # xmltodict: a list of one element's children
         attributes = attributes["attribute"]
     assert [a["code"] for a in attributes] == ["area", "community", "language", "account_number"]
+
+
+@pytest.mark.parametrize("output_format", ["json", "xml"])
+async def test_georeport_reads_back_what_was_logged(
+    intake: ServiceProcess, output_format: str
+) -> None:
+    agent = {"Authorization": f"Bearer {intake.env['AGENT_TOKEN']}"}
+    logged = [
+        httpx.post(f"{intake.url}/v1/requests", json=request_body(category=c), headers=agent)
+        for c in ("water", "parks")
+    ]
+    references = [answer.json()["reference"] for answer in logged]
+    client = GeoReport(
+        f"{intake.url}/open311/v2", jurisdiction=JURISDICTION, output_format=output_format
+    )
+    listed = await asyncio.to_thread(client.get_service_requests)
+    one = await asyncio.to_thread(client.get_service_request, references[1])
+    if output_format == "xml" and isinstance(listed, dict):  # xmltodict: one element, no list
+        listed = [listed]
+    ours = httpx.get(f"{intake.url}/open311/v2/requests.json").json()
+    assert {r["service_request_id"]: r["service_code"] for r in listed} == {
+        r["service_request_id"]: r["service_code"] for r in ours
+    }
+    assert set(references) <= {r["service_request_id"] for r in listed}
+    assert (one["service_request_id"], one["service_code"], one["status"]) == (
+        references[1],
+        "parks",
+        "open",
+    )

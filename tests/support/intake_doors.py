@@ -66,6 +66,10 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                     f"/v1/requests/{reference}/reopen", {"reason": "still leaking"}
                 ),
                 ("GET", "/v1/privacy/notice"): Example("/v1/privacy/notice"),
+                ("GET", "/open311/v2/requests.{fmt}"): Example("/open311/v2/requests.json"),
+                ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): Example(
+                    f"/open311/v2/requests/{reference}.xml"
+                ),
                 ("GET", "/open311/v2/discovery.{fmt}"): Example("/open311/v2/discovery.xml"),
                 ("GET", "/open311/v2/services.{fmt}"): Example("/open311/v2/services.json"),
                 ("GET", "/open311/v2/services/{service_code}.{fmt}"): Example(

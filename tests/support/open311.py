@@ -103,15 +103,55 @@ _DISCOVERY = {
     },
 }
 
+_OPTIONAL_STRING = {"type": ["string", "null"]}
+_REQUEST = {
+    "type": "object",
+    "required": [
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "description",
+        "agency_responsible",
+        "service_notice",
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+        "lat",
+        "long",
+        "media_url",
+    ],
+    "properties": {
+        "service_request_id": {"type": "string", "pattern": "^[0-9]{10}$"},
+        "status": {"enum": ["open", "closed"]},
+        "status_notes": _OPTIONAL_STRING,
+        "service_name": _STRING,
+        "service_code": _STRING,
+        "description": _STRING,
+        "agency_responsible": _OPTIONAL_STRING,
+        "service_notice": _OPTIONAL_STRING,
+        "requested_datetime": {"type": "string", "format": "date-time"},
+        "updated_datetime": {"type": "string", "format": "date-time"},
+        "expected_datetime": _OPTIONAL_STRING,
+        "address": _STRING,
+        "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+        "long": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+        "media_url": _OPTIONAL_STRING,
+    },
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
+    "service_requests": {"type": "array", "items": _REQUEST},
     "errors": _ERRORS,
     "services": {"type": "array", "items": _SERVICE},
     "service_definition": _DEFINITION,
     "discovery": _DISCOVERY,
 }
 
-_LISTS = ("service", "attribute", "value", "endpoint", "format", "request", "error", "note")
-_ITEM = {f"{name}s": name for name in _LISTS} | {"service_requests": "request"}
+_LISTS = ("service", "attribute", "value", "endpoint", "format", "request", "error", "step")
+_ITEM = {f"{name}s": name for name in _LISTS} | {"service_requests": "request", "notes": "step"}
 
 
 def from_xml(body: bytes, root: str) -> Any:

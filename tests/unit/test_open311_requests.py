@@ -1,0 +1,112 @@
+"""Open311's `GET requests`: what anyone may read of the City's requests, in both formats and
+to the specification's schema, with nothing of the resident (not their words, not their front
+door), and every wrong parameter a 400 in the specification's format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from services.intake.open311_requests import GRID_DEGREES
+from tests.support.fakes import FakePublisher
+from tests.support.intake import Intake, request_body, resolved, running_intake
+from tests.support.open311 import SCHEMAS, from_xml, xml_shaped
+
+BASE = "/open311/v2"
+SAID = "Burst pipe outside Mrs Jacobs at 12 Mew Way, call 082 555 0199"
+POINT = {"area": "east", "community": "Khayelitsha", "lat": -34.04123, "lon": 18.67789}
+
+
+@pytest.fixture
+async def intake(tmp_path: Path) -> AsyncIterator[tuple[Intake, list[str]]]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'i.db'}"
+    async with running_intake(url, publisher=FakePublisher()) as intake:
+        water = (await intake.post(request_body(description=SAID, location=POINT))).json()
+        power = (await intake.post(request_body(category="electricity"))).json()
+        await resolved(intake.app, water["reference"], dt.datetime.now(dt.UTC))
+        yield intake, [water["reference"], power["reference"]]
+
+
+async def both(intake: Intake, path: str, **params: str) -> tuple[Any, Any]:
+    j = await intake.client.get(f"{BASE}/{path}.json", params=params)
+    x = await intake.client.get(f"{BASE}/{path}.xml", params=params)
+    assert j.status_code == x.status_code
+    root = "errors" if j.status_code >= 400 else "service_requests"
+    jsonschema.validate(j.json(), SCHEMAS[root])
+    assert from_xml(x.content, root) == xml_shaped(j.json(), root)
+    return j.status_code, j.json()
+
+
+async def test_requests_read_the_same_in_both_formats_without_the_person(
+    intake: tuple[Intake, list[str]],
+) -> None:
+    client, (water, power) = intake
+    status, found = await both(client, "requests")
+    assert status == 200
+    by_id = {r["service_request_id"]: r for r in found}
+    assert set(by_id) == {water, power}
+    assert by_id[water]["status"] == "closed" and by_id[power]["status"] == "open"
+    assert by_id[water]["description"] == "Water in Khayelitsha"
+    assert "Jacobs" not in str(found) and "555" not in str(found)
+    for axis in ("lat", "long"):
+        snapped = by_id[water][axis] / GRID_DEGREES
+        assert abs(snapped - round(snapped)) < 1e-6  # on the 500 m grid, not the front door
+    assert by_id[water]["lat"] != POINT["lat"]
+    status, one = await both(client, f"requests/{power}")
+    assert (status, [r["service_request_id"] for r in one]) == (200, [power])
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"service_code": "electricity"}, "power"),
+        ({"status": "closed"}, "water"),
+        ({"status": "open,closed", "page_size": "1", "page": "2"}, "water"),  # newest first
+    ],
+)
+async def test_filters_and_pages(
+    intake: tuple[Intake, list[str]], params: dict[str, str], expected: str
+) -> None:
+    client, (water, power) = intake
+    _, found = await both(client, "requests", **params)
+    assert [r["service_request_id"] for r in found] == [{"water": water, "power": power}[expected]]
+
+
+async def test_extensions_show_our_status_and_history(intake: tuple[Intake, list[str]]) -> None:
+    client, (water, _) = intake
+    _, [found] = await both(client, f"requests/{water}", extensions="true")
+    extended = found["extended_attributes"]
+    assert extended["detailed_status"] == "resolved"
+    assert [n["status"] for n in extended["notes"]] == ["logged", "resolved"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("requests", {"service_code": "potholes"}, 400),
+        (
+            "requests",
+            {"start_date": "2030-01-01T00:00:00Z", "end_date": "2030-06-01T00:00:00Z"},
+            400,
+        ),
+        ("requests", {"start_date": "last tuesday"}, 400),
+        ("requests", {"status": "pending"}, 400),
+        ("requests", {"page_size": "100000"}, 400),
+        ("requests", {"service_request_id": "<x>" * 600}, 400),
+        ("requests/5999999999", {}, 404),
+        ("requests/<script>", {}, 404),
+        ("requests", {"jurisdiction_id": "elsewhere"}, 404),
+    ],
+)
+async def test_wrong_parameters_are_the_specifications_errors(
+    intake: tuple[Intake, list[str]], path: str, params: dict[str, str], status: int
+) -> None:
+    client, _ = intake
+    answered, errors = await both(client, path, **params)
+    assert answered == status
+    assert errors[0]["code"] == status
