@@ -4,7 +4,6 @@ tests; `asyncapi()` describes it for `make docs`."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -15,21 +14,20 @@ from prometheus_client import Counter
 from services.intake import device_store, field_app, handlers, open311, privacy, store
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
+from services.intake.domain import IDEMPOTENCY_TTL
 from services.intake.settings import IntakeSettings
 from shared.asyncapi import specification
 from shared.audit import Audit, audit_routes
 from shared.auth import TokenDirectory, requires
-from shared.background import every
 from shared.credentials import Role
 from shared.metrics import new_registry
 from shared.reference import new_reference
-from shared.retention import closed_request_details_rule
+from shared.retention import Rule, closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
 
 __all__ = ["asyncapi", "create_app"]
 
-log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # a request with a 2,000-character description is ~3 KB
 
 
@@ -59,7 +57,6 @@ def create_app(
             registry=registry,
         ),
     )
-    janitor = every(3600, lambda: handlers.forget_idempotency_keys(db, ports.clock), "janitor", log)
     service = Service(
         name="intake",
         description="Log residents' service requests and follow them up by reference number.",
@@ -75,14 +72,14 @@ def create_app(
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
         publishes=PUBLISHES,
-        workers=[janitor],
         retention=[
+            Rule("idempotency_keys", IDEMPOTENCY_TTL, store.forget_idempotency_keys),
             closed_request_details_rule(
                 store.requests,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
                 store.without_exact_place,
-            )
+            ),
         ],
         clock=ports.clock,
         max_body_bytes=MAX_BODY_BYTES,

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.intake import store, visits
 from services.intake.devices import claim
 from services.intake.domain import (
-    IDEMPOTENCY_TTL,
     UNROUTABLE_NOTE,
     IdempotencyConflict,
     fingerprint,
@@ -34,7 +33,6 @@ from shared.topics import source
 __all__ = [
     "Logged",
     "Ports",
-    "forget_idempotency_keys",
     "get_request",
     "log_request",
     "on_routed",
@@ -162,14 +160,6 @@ async def get_request(db: Database, reference: str) -> RequestView | None:
         updated_at=found.updated_at,
         history=[HistoryEntry.model_validate(entry) for entry in entries],
     )
-
-
-async def forget_idempotency_keys(db: Database, clock: Callable[[], datetime]) -> int:
-    async with db.transaction() as conn:
-        forgotten = await store.forget_idempotency_keys(conn, clock() - IDEMPOTENCY_TTL)
-    if forgotten:
-        log.info("forgot %d idempotency keys older than %s", forgotten, IDEMPOTENCY_TTL)
-    return forgotten
 
 
 # --- keeping the follow-up current, inside the consumer's transaction ---------------------

@@ -26,17 +26,19 @@ __all__ = ["routes"]
 PREFIX = "/open311/v2"
 
 
-def _answer(
-    fmt: str, jurisdiction: str | None, ours: str, make: Callable[[], tuple[Any, str]]
-) -> Response:
-    """`make()`'s data and root element in `fmt`, or the specification's error."""
+Make = Callable[[], Awaitable[tuple[Any, str]]]
+
+
+async def _answer(fmt: str, jurisdiction: str | None, ours: str, make: Make) -> Response:
+    """`make()`'s data and root element in `fmt`, or the specification's error. The format
+    and the jurisdiction are checked before `make` reads anything."""
     shown = fmt if fmt in FORMATS else "json"
     try:
         if fmt not in FORMATS:
             raise Open311Error(404, f"no format {fmt!r}: use .json or .xml")
         if jurisdiction is not None and jurisdiction != ours:
             raise Open311Error(404, f"jurisdiction_id {jurisdiction!r} is not this one ({ours})")
-        data, root = make()
+        data, root = await make()
     except Open311Error as refused:
         return error(refused.status, refused.description, shown)
     return render(data, root, shown)
@@ -49,14 +51,20 @@ def routes(jurisdiction: str, db: Database, clock: Callable[[], dt.datetime]) ->
     async def discovery(request: Request, fmt: str) -> Response:
         """Where the endpoint is, and what it speaks."""
         base = str(request.base_url).rstrip("/")
-        return _answer(fmt, None, jurisdiction, lambda: (catalogue.discovery(base), "discovery"))
+
+        async def make() -> tuple[Any, str]:
+            return catalogue.discovery(base), "discovery"
+
+        return await _answer(fmt, None, jurisdiction, make)
 
     @router.get("/services.{fmt}", dependencies=[PUBLIC])
     async def service_list(fmt: str, jurisdiction_id: str | None = None) -> Response:
         """The 11 categories, each with its department as `group`."""
-        return _answer(
-            fmt, jurisdiction_id, jurisdiction, lambda: (catalogue.services(), "services")
-        )
+
+        async def make() -> tuple[Any, str]:
+            return catalogue.services(), "services"
+
+        return await _answer(fmt, jurisdiction_id, jurisdiction, make)
 
     @router.get("/services/{service_code}.{fmt}", dependencies=[PUBLIC])
     async def service_definition(
@@ -64,13 +72,13 @@ def routes(jurisdiction: str, db: Database, clock: Callable[[], dt.datetime]) ->
     ) -> Response:
         """The attributes a request for this service takes."""
 
-        def make() -> tuple[Any, str]:
+        async def make() -> tuple[Any, str]:
             found = catalogue.definition(service_code)
             if found is None:
                 raise Open311Error(404, f"no service {service_code!r}: services lists ours")
             return found, "service_definition"
 
-        return _answer(fmt, jurisdiction_id, jurisdiction, make)
+        return await _answer(fmt, jurisdiction_id, jurisdiction, make)
 
     @router.get("/requests.{fmt}", dependencies=[PUBLIC])
     async def request_list(request: Request, fmt: str) -> Response:
@@ -81,7 +89,7 @@ def routes(jurisdiction: str, db: Database, clock: Callable[[], dt.datetime]) ->
         async def make() -> tuple[Any, str]:
             return await _requests(db, clock, asked), "service_requests"
 
-        return await _answer_async(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
+        return await _answer(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
 
     @router.get("/requests/{service_request_id}.{fmt}", dependencies=[PUBLIC])
     async def request_one(request: Request, service_request_id: str, fmt: str) -> Response:
@@ -95,27 +103,9 @@ def routes(jurisdiction: str, db: Database, clock: Callable[[], dt.datetime]) ->
                 raise Open311Error(404, f"no request {service_request_id!r}")
             return found, "service_requests"
 
-        return await _answer_async(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
+        return await _answer(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
 
     return router
-
-
-async def _answer_async(
-    fmt: str, jurisdiction: str | None, ours: str, make: Callable[[], Awaitable[tuple[Any, str]]]
-) -> Response:
-    """As `_answer`, for data that comes from the store."""
-    try:
-        data, root = await make()
-    except Open311Error as refused:
-        return _answer(fmt, jurisdiction, ours, _raise(refused))
-    return _answer(fmt, jurisdiction, ours, lambda: (data, root))
-
-
-def _raise(refused: Open311Error) -> Callable[[], tuple[Any, str]]:
-    def make() -> tuple[Any, str]:
-        raise refused
-
-    return make
 
 
 async def _requests(

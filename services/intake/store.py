@@ -26,6 +26,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -194,10 +195,11 @@ async def record_idempotency_key(
     )
 
 
-async def forget_idempotency_keys(conn: AsyncConnection, before: datetime) -> int:
-    result = await conn.execute(
-        delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
-    )
+async def forget_idempotency_keys(conn: AsyncConnection, before: datetime, batch: int) -> int:
+    """A retry's key is needed a day (IDEMPOTENCY_TTL); a purge rule forgets older ones."""
+    k = idempotency_keys.c
+    oldest = select(k.agent, k.key).where(k.created_at < before).limit(batch)
+    result = await conn.execute(delete(idempotency_keys).where(tuple_(k.agent, k.key).in_(oldest)))
     return int(result.rowcount or 0)
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from services.intake import store
-from services.intake.handlers import forget_idempotency_keys
 from services.intake.store import metadata
 from shared import credentials
 from shared.catalogue import CATALOGUE_VERSION
@@ -183,12 +182,12 @@ async def test_idempotency_keys_are_forgotten_after_a_day(tmp_path: Path) -> Non
     ) as intake:
         body = request_body()
         first = await intake.post(body, **{"Idempotency-Key": "day-1"})
-        db, clock = intake.app.state.db, intake.app.state.ports.clock
+        purge = intake.app.state.purger.run_once
         now[0] += dt.timedelta(hours=23)
-        assert await forget_idempotency_keys(db, clock) == 0
+        assert (await purge())["idempotency_keys"] == 0
         assert (await intake.post(body, **{"Idempotency-Key": "day-1"})).json() == first.json()
         now[0] += dt.timedelta(hours=2)
-        assert await forget_idempotency_keys(db, clock) == 1
+        assert (await purge())["idempotency_keys"] == 1
         later = await intake.post(body, **{"Idempotency-Key": "day-1"})
     assert later.status_code == 201
     assert later.json()["reference"] != first.json()["reference"]  # a new request, after a day
