@@ -1,7 +1,7 @@
 """Who may call the services: issue, keep, list and revoke the tokens of field agents,
-department teams and operators.
+department teams, operators and partner systems (Open311's api_key).
 
-    python deploy/credentials.py add NAME --role field-agent|department|operator
+    python deploy/credentials.py add NAME --role field-agent|department|operator|partner
                                  [--token-file PATH] [--rotate] [--expires-in-days N]
     python deploy/credentials.py ensure NAME --role ROLE --token-file PATH   (make run)
     python deploy/credentials.py list
@@ -131,6 +131,7 @@ DEV_HOLDERS: tuple[tuple[str, str, Role], ...] = (
     ("agent.token", "dev-agent", Role.FIELD_AGENT),
     *((f"{slug}.token", slug, Role.DEPARTMENT) for slug in sorted(DEPARTMENT_SLUGS)),
     ("operators.token", "operators", Role.OPERATOR),
+    ("partner.token", "dev-partner", Role.PARTNER),
 )
 """`make run`'s tokens, so a developer can curl as each role."""
 

@@ -88,7 +88,8 @@ def _bus_setup() -> None:
 
 def _dev_credentials() -> None:
     """Development tokens `make run` users can curl with: a field agent, each department's
-    team and the operators, in var/dev/ (kept across runs; remade if the stores lost them)."""
+    team, the operators and an Open311 partner, in var/dev/ (kept across runs; remade if
+    the stores lost them)."""
     subprocess.run(
         [sys.executable, "deploy/credentials.py", "dev", str(DEV_DIR)],
         cwd=ROOT,
@@ -155,7 +156,8 @@ def _summary() -> None:
         _log(f"{service.name:<14} {service.url}   (docs {service.url}/docs)")
     _log(
         f"tokens: field agent {DEV_DIR / 'agent.token'}, departments "
-        f"{DEV_DIR}/<department>.token, operators {DEV_DIR / 'operators.token'}; "
+        f"{DEV_DIR}/<department>.token, operators {DEV_DIR / 'operators.token'}, Open311 "
+        f"partner {DEV_DIR / 'partner.token'}; "
         f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}; Kafka principals' passwords "
         f"{DEV_DIR / 'kafka'}/<principal>.password"
     )

@@ -3,10 +3,12 @@ built from the routes themselves (tests/unit/test_doors.py) fails for a route th
 
     @router.post("/plans", dependencies=[operators])     # a role's bearer token
     @router.get("/visits", dependencies=[PUBLIC])        # anyone
+    @router.post("/requests.{fmt}", dependencies=[partner_key])    # a token in a form field
 
 Without a token: 401 (`WWW-Authenticate: Bearer`); a revoked or expired one, or one of
-another role: 403. Known holders are remembered for a few seconds, so a revocation takes
-effect everywhere within `REMEMBER_SECONDS`.
+another role: 403. A token sent as a form field (Open311's `api_key`) is refused with 403 in
+the route's own error format, as that standard says. Known holders are remembered for a few
+seconds, so a revocation takes effect everywhere within `REMEMBER_SECONDS`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
-from fastapi import Header, params
+from fastapi import Header, Request, params
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -29,11 +31,13 @@ __all__ = [
     "PUBLIC",
     "REMEMBER_SECONDS",
     "Caller",
+    "FormKey",
     "TokenDirectory",
     "access_of",
     "bearer_token",
     "known_caller",
     "requires",
+    "requires_form_key",
 ]
 
 REMEMBER_SECONDS: Final = 4.0
@@ -42,6 +46,7 @@ _WHOSE: Final = {
     Role.FIELD_AGENT: "a field agent's",
     Role.DEPARTMENT: "a department's",
     Role.OPERATOR: "an operator's",
+    Role.PARTNER: "a partner's",
 }
 
 
@@ -138,6 +143,40 @@ def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:
         return Caller(holder.name, holder.role, holder.device)
 
     caller.access = frozenset(roles)  # type: ignore[attr-defined]
+    return params.Depends(caller)
+
+
+@dataclass(frozen=True, slots=True)
+class FormKey:
+    """The access of a route whose caller sends its token as the form field `field`."""
+
+    field: str
+    roles: frozenset[Role]
+
+
+def requires_form_key(
+    directory: TokenDirectory,
+    role: Role,
+    field: str,
+    refusal: Callable[[Request, str], Exception],
+) -> params.Depends:
+    """A door for systems whose standard puts the token in the form (Open311's `api_key`):
+    anything but one working token of `role` in `field` raises `refusal(request, why)`,
+    which the route's own error format answers with 403."""
+
+    async def caller(request: Request) -> Caller:
+        sent = (await request.form()).getlist(field)
+        token = sent[0] if len(sent) == 1 and isinstance(sent[0], str) else ""
+        if not token or len(token) > 200:
+            raise refusal(request, f"send {_WHOSE[role]} key as the form field {field}")
+        holder = await directory.holder(token)
+        if holder is None or holder.role is not role:
+            raise refusal(request, f"this {field} is not {_WHOSE[role]} key")
+        if holder.revoked or holder.expired(datetime.now(UTC)):
+            raise refusal(request, f"this {field} of {holder.name} no longer works")
+        return Caller(holder.name, holder.role)
+
+    caller.access = FormKey(field, frozenset({role}))  # type: ignore[attr-defined]
     return params.Depends(caller)
 
 

@@ -1,5 +1,6 @@
 """Who may call the services: bearer tokens held by a field agent, a department's team, an
-operator (supervisors, the Mobile Office coordinator), each with its role. A token is shown
+operator (supervisors, the Mobile Office coordinator) or a partner system (a call centre, a
+FixMyStreet instance, through Open311), each with its role. A token is shown
 once and stored only as a SHA-256 hash, in the store of every service its role uses; it can be
 revoked and can expire. A holder may have several (a second tablet).
 
@@ -42,6 +43,7 @@ class Role(StrEnum):
     FIELD_AGENT = "field-agent"
     DEPARTMENT = "department"  # the holder's name is the department's slug
     OPERATOR = "operator"
+    PARTNER = "partner"  # another system logging requests through Open311 (a call centre)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
@@ -31,7 +31,9 @@ from shared.settings import ServiceSettings
 from shared.store import Database
 from shared.topics import DEADLETTER
 
-__all__ = ["Service", "Wiring", "service_app"]
+__all__ = ["ErrorFormat", "Service", "Wiring", "service_app"]
+
+ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +60,8 @@ class Service:
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     state: Mapping[str, Any] = field(default_factory=dict)
     """Parts tests and tools reach through `app.state` (the dispatcher, say)."""
+    error_formats: Mapping[type[Exception], ErrorFormat] = field(default_factory=dict)
+    """Refusals answered in another format than ours (Open311's), by exception type."""
 
     @property
     def published_topics(self) -> list[str]:
@@ -136,6 +140,8 @@ def service_app(
     }.items():
         setattr(app.state, name, value)
     install_error_handlers(app)
+    for kind, answer in service.error_formats.items():
+        app.add_exception_handler(kind, answer)
     instrument_http(app, registry, service.name, PUBLIC)
     app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes)
 

@@ -15,6 +15,7 @@ from services.intake import device_store, field_app, handlers, open311, privacy,
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.domain import IDEMPOTENCY_TTL
+from services.intake.open311_format import Open311Error, answer_refusal
 from services.intake.settings import IntakeSettings
 from shared.asyncapi import specification
 from shared.audit import Audit, audit_routes
@@ -84,6 +85,7 @@ def create_app(
         clock=ports.clock,
         max_body_bytes=MAX_BODY_BYTES,
         state={"ports": ports},
+        error_formats={Open311Error: answer_refusal},
     )
     return service_app(service, settings, db, registry, wiring)
 
@@ -96,7 +98,7 @@ def _routes(context: IntakeContext, audit: Audit, jurisdiction: str) -> APIRoute
     router.include_router(routes(context))
     router.include_router(privacy.routes(context.db, audit, operators, context.ports.clock))
     router.include_router(audit_routes(audit, context.db, operators))
-    router.include_router(open311.routes(jurisdiction, context.db, context.ports.clock))
+    router.include_router(open311.routes(jurisdiction, context))
     router.include_router(field_app.routes())
     return router
 

@@ -64,6 +64,7 @@ async def log_request(
     idempotency_key: str | None,
     ports: Ports,
     device: str | None = None,
+    channel: str = "mobile-office",
 ) -> Logged:
     """Record the request and stage its `request.logged` event in one transaction.
 
@@ -104,6 +105,7 @@ async def log_request(
                     privacy_notice_version=command.resident.notice_heard
                     if command.resident
                     else None,
+                    channel=channel,
                 )
                 if idempotency_key is not None:
                     await store.record_idempotency_key(
@@ -175,6 +177,7 @@ async def on_routed(conn: AsyncConnection, item: Received[RequestRouted]) -> Non
         routed.decided_at,
         routed.note,
         routed.department,
+        routed.due_at,
     )
 
 
@@ -193,7 +196,9 @@ async def on_status_changed(conn: AsyncConnection, item: Received[StatusChanged]
         "cause_detail": public_note(changed.cause_detail, marked_public=True),
         "duplicate_of": changed.duplicate_of,
     }
-    await _record(conn, item, changed.reference, changed.status, changed.changed_at, note, **ending)
+    await _record(
+        conn, item, changed.reference, changed.status, changed.changed_at, note, ending=ending
+    )
 
 
 async def _record(
@@ -204,7 +209,10 @@ async def _record(
     at: datetime,
     note: str | None,
     department: str | None = None,
-    **ending: str | None,
+    due_at: datetime | None = None,
+    ending: dict[str, str | None] | None = None,
 ) -> None:
-    if not await store.apply_status(conn, reference, status, at, note, department, **ending):
+    if not await store.apply_status(
+        conn, reference, status, at, note, department, due_at, **(ending or {})
+    ):
         raise InvalidEvent(f"{item.event.type} for a reference intake never issued: {reference}")

@@ -1,24 +1,30 @@
 """Open311 GeoReport v2 on intake, under `/open311/v2/`: other systems (a call centre,
 a FixMyStreet instance, a city's dashboard) discover the service and read its list of services
-and their definitions, and read requests (open311_requests.py says what they show), in JSON or
-XML, as the specification says. Errors come in the
-specification's format (`[{code, description}]`, or `<errors>`), never FastAPI's: a wrong
-format is 404, a foreign `jurisdiction_id` 404, an unknown service code 404 (400 where a
-request names it). Nothing here is personal: the routes are open to anyone."""
+and their definitions, read requests (open311_requests.py says what they show) and, holding a
+partner's key, log them (open311_post.py), in JSON or XML, as the specification says. Errors
+come in the specification's format (`[{code, description}]`, or `<errors>`), never FastAPI's:
+a wrong format is 404, a foreign `jurisdiction_id` 404, an unknown service code 404 (400
+where a request names it), a missing or wrong `api_key` 403. Reading shows nothing personal
+and is open to anyone."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI must resolve `partner`, a local,
+# inside Annotated at definition time.
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from services.intake import devices, handlers, open311_query, open311_requests
 from services.intake import open311_catalogue as catalogue
-from services.intake import open311_query, open311_requests
-from services.intake.open311_format import FORMATS, Open311Error, error, render
-from shared.auth import PUBLIC
+from services.intake.api import IntakeContext
+from services.intake.domain import IdempotencyConflict
+from services.intake.open311_format import FORMATS, Open311Error, error, refusal, render
+from services.intake.open311_post import FORM_TYPES, command_from, service_notice
+from shared.auth import PUBLIC, Caller, requires_form_key
+from shared.credentials import Role
 from shared.store import Database
 
 __all__ = ["routes"]
@@ -44,8 +50,27 @@ async def _answer(fmt: str, jurisdiction: str | None, ours: str, make: Make) -> 
     return render(data, root, shown)
 
 
-def routes(jurisdiction: str, db: Database, clock: Callable[[], dt.datetime]) -> APIRouter:
+def _form_of_ours(jurisdiction: str) -> Callable[[Request, str], Awaitable[None]]:
+    """Checks a POST's format, body and jurisdiction before its key is looked at."""
+
+    async def check(request: Request, fmt: str) -> None:
+        shown = fmt if fmt in FORMATS else "json"
+        if fmt not in FORMATS:
+            raise Open311Error(404, f"no format {fmt!r}: use .json or .xml")
+        sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if sent not in FORM_TYPES:
+            raise Open311Error(400, f"send the form as {FORM_TYPES[0]}, not {sent!r}", shown)
+        asked = (await request.form()).get("jurisdiction_id")
+        if asked is not None and asked != jurisdiction:
+            raise Open311Error(404, f"jurisdiction_id is not this one ({jurisdiction})", shown)
+
+    return check
+
+
+def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
+    db, clock = ctx.db, ctx.ports.clock
+    partner = requires_form_key(ctx.tokens, Role.PARTNER, "api_key", refusal)
 
     @router.get("/discovery.{fmt}", dependencies=[PUBLIC])
     async def discovery(request: Request, fmt: str) -> Response:
@@ -104,6 +129,45 @@ def routes(jurisdiction: str, db: Database, clock: Callable[[], dt.datetime]) ->
             return found, "service_requests"
 
         return await _answer(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
+
+    @router.post("/requests.{fmt}", dependencies=[Depends(_form_of_ours(jurisdiction))])
+    async def log_request(
+        request: Request, fmt: str, caller: Annotated[Caller, partner]
+    ) -> Response:
+        """A partner logs a resident's request, as a field agent would; the answer is its
+        reference (`service_request_id`). An `Idempotency-Key` header makes a retry safe."""
+        key = request.headers.get("idempotency-key")
+        try:
+            if key is not None and not 1 <= len(key) <= 255:
+                raise Open311Error(400, "Idempotency-Key: 1 to 255 characters")
+            command = command_from(await request.form())
+            logged = await handlers.log_request(
+                db, command, caller.name, key, ctx.ports, channel="open311"
+            )
+        except IdempotencyConflict:
+            return error(400, "this Idempotency-Key was used for another request", fmt)
+        except Open311Error as refused:
+            return error(refused.status, refused.description, fmt)
+        if not logged.replayed:
+            ctx.logged_total.labels(command.category, command.location.area.value).inc()
+        reference = logged.response.reference
+        answer = {"service_request_id": reference, "service_notice": service_notice(reference)}
+        return render([{**answer, "account_id": None}], "service_requests", fmt)
+
+    @router.get("/tokens/{token}.{fmt}", dependencies=[PUBLIC])
+    async def token(token: str, fmt: str, jurisdiction_id: str | None = None) -> Response:
+        """Our POST answers with the reference at once, so a token is a reference: known,
+        or handed out by a field app offline and not yet received (no request id yet)."""
+
+        async def make() -> tuple[Any, str]:
+            known = open311_query.is_reference(token)
+            if known and await handlers.get_request(db, token) is not None:
+                return [{"token": token, "service_request_id": token}], "service_requests"
+            if known and await devices.still_on_a_device(db, token):
+                return [{"token": token, "service_request_id": None}], "service_requests"
+            raise Open311Error(404, f"no token {token[:40]!r}")
+
+        return await _answer(fmt, jurisdiction_id, jurisdiction, make)
 
     return router
 

@@ -9,9 +9,10 @@ import json
 from typing import Any, Final
 from xml.etree import ElementTree as ET
 
+from fastapi import Request
 from fastapi.responses import Response
 
-__all__ = ["FORMATS", "Open311Error", "as_xml", "error", "render"]
+__all__ = ["FORMATS", "Open311Error", "answer_refusal", "as_xml", "error", "refusal", "render"]
 
 FORMATS: Final = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 _ITEM: Final = {
@@ -29,10 +30,21 @@ _ITEM: Final = {
 class Open311Error(Exception):
     """An answer in the specification's error format: `[{code, description}]`."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, fmt: str = "json") -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.fmt = fmt if fmt in FORMATS else "json"
+
+
+def refusal(request: Request, description: str) -> Open311Error:
+    """A 403 in the format the path asks for (a door's refusal: shared/auth.py)."""
+    return Open311Error(403, description, str(request.path_params.get("fmt", "json")))
+
+
+async def answer_refusal(_: Request, refused: Open311Error) -> Response:
+    """The app's handler for Open311Errors raised before a route runs (in its doors)."""
+    return error(refused.status, refused.description, refused.fmt)
 
 
 def _text(value: Any) -> str:

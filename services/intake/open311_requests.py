@@ -52,7 +52,7 @@ def view(row: Any, notes: Sequence[dict[str, Any]], extensions: bool) -> dict[st
         "service_notice": None,
         "requested_datetime": _iso(row.created_at),
         "updated_datetime": _iso(row.updated_at),
-        "expected_datetime": None,
+        "expected_datetime": _iso(row.due_at) if row.due_at else None,
         "address": f"{row.community}, {row.area}",
         "lat": _snapped(row.lat),
         "long": _snapped(row.lon),

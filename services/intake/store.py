@@ -58,10 +58,12 @@ requests = Table(
     Column("lat", Float),  # where the device was: to find the same problem nearby
     Column("lon", Float),
     Column("visit_id", String(64)),
-    Column("agent", String(100), nullable=False),
+    Column("agent", String(100), nullable=False),  # or the partner system, through Open311
+    Column("channel", String(20), nullable=False),  # mobile-office or open311
     Column("privacy_notice_version", String(20)),  # what the resident heard, if they gave details
     Column("status", String(20), nullable=False),
     Column("department", String(60)),
+    Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -162,9 +164,11 @@ async def insert_request(
     lat: float | None = None,
     lon: float | None = None,
     privacy_notice_version: str | None = None,
+    channel: str = "mobile-office",
 ) -> None:
     await conn.execute(
         insert(requests).values(
+            channel=channel,
             reference=reference,
             category=category,
             area=area,
@@ -210,6 +214,7 @@ async def apply_status(
     at: datetime,
     note: str | None = None,
     department: str | None = None,
+    due_at: datetime | None = None,
     **ending: str | None,
 ) -> bool:
     """Record a status reported at `at`. Events from routing's two topics may arrive out of
@@ -217,7 +222,9 @@ async def apply_status(
     False when intake has no such request."""
     if department is not None:
         await conn.execute(
-            update(requests).where(requests.c.reference == reference).values(department=department)
+            update(requests)
+            .where(requests.c.reference == reference)
+            .values(department=department, due_at=due_at)
         )
     await conn.execute(
         update(requests)

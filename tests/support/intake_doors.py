@@ -17,6 +17,12 @@ from tests.support.tokens import issue
 __all__ = ["intake"]
 
 PRIVACY_ASK = {"kind": "access", "phone": "0825550111", "reason": "asked at the table"}
+OPEN311_REPORT = {  # the doors test adds the api_key
+    "service_code": "water",
+    "address_string": "12 Mew Way",
+    "attribute[area]": "east",
+    "attribute[community]": "Khayelitsha",
+}
 
 
 @asynccontextmanager
@@ -71,6 +77,12 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                     f"/open311/v2/requests/{reference}.xml"
                 ),
                 ("GET", "/open311/v2/discovery.{fmt}"): Example("/open311/v2/discovery.xml"),
+                ("POST", "/open311/v2/requests.{fmt}"): Example(
+                    "/open311/v2/requests.xml", OPEN311_REPORT, form=True
+                ),
+                ("GET", "/open311/v2/tokens/{token}.{fmt}"): Example(
+                    f"/open311/v2/tokens/{reference}.json"
+                ),
                 ("GET", "/open311/v2/services.{fmt}"): Example("/open311/v2/services.json"),
                 ("GET", "/open311/v2/services/{service_code}.{fmt}"): Example(
                     "/open311/v2/services/water.json"

@@ -142,8 +142,39 @@ _REQUEST = {
     },
 }
 
+_REFERENCE = {"type": "string", "pattern": "^[0-9]{10}$"}
+_CREATED = {  # POST requests: the id at once (no token needed), a notice, no account
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["service_request_id", "service_notice"],
+        "additionalProperties": False,
+        "properties": {
+            "service_request_id": _REFERENCE,
+            "service_notice": _STRING,
+            "account_id": _OPTIONAL_STRING,
+        },
+    },
+}
+_TOKENS = {  # GET tokens/{token}: the request id, or none yet
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["token", "service_request_id"],
+        "additionalProperties": False,
+        "properties": {
+            "token": _STRING,
+            "service_request_id": {**_REFERENCE, "type": ["string", "null"]},
+        },
+    },
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "service_requests": {"type": "array", "items": _REQUEST},
+    "created": _CREATED,
+    "tokens": _TOKENS,
     "errors": _ERRORS,
     "services": {"type": "array", "items": _SERVICE},
     "service_definition": _DEFINITION,

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from services.notifications.inbound import signature
-from shared.auth import access_of
+from shared.auth import FormKey, access_of
 from shared.credentials import Role
 from tests.support.door_calls import Example, Running
 from tests.support.door_examples import SERVICES, SHARED
@@ -95,6 +95,9 @@ async def check(
     elif isinstance(access, tuple):
         await check_page(running, service, key, access, example, tokens)
         return
+    elif isinstance(access, FormKey):
+        await check_form_key(running, service, key, access, example, tokens)
+        return
     else:
         assert isinstance(access, frozenset)
         anonymous = await call(client, method, example, {})
@@ -105,6 +108,33 @@ async def check(
         right = bearer(example.token or tokens[min(access)])
     assert await published(running) == before, f"{service} {key} published when refused"
     allowed = await call(client, method, example, right)
+    assert allowed.status_code < 300, f"{service} {key}: {allowed.status_code} {allowed.text}"
+
+
+async def check_form_key(
+    running: Running,
+    service: str,
+    key: tuple[str, str],
+    access: FormKey,
+    example: Example,
+    tokens: dict[Role, str],
+) -> None:
+    """A token in a form field (Open311's api_key): none, another role's or a bearer header
+    instead is 403 (as that standard says); the right one passes."""
+    method, client, role = key[0], running.client, min(access.roles)
+    before = await published(running)
+    wrong = [{}, *({access.field: tokens[r]} for r in set(Role) - access.roles)]
+    for sent in wrong:
+        refused = await call(
+            client,
+            method,
+            Example(example.path, {**(example.body or {}), **sent}, form=True),
+            bearer(tokens[role]),
+        )
+        assert refused.status_code == 403, f"{service} {key} took {sent}"
+    assert await published(running) == before, f"{service} {key} published when refused"
+    right = Example(example.path, {**(example.body or {}), access.field: tokens[role]}, form=True)
+    allowed = await call(client, method, right, {})
     assert allowed.status_code < 300, f"{service} {key}: {allowed.status_code} {allowed.text}"
 
 
