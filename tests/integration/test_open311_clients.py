@@ -1,6 +1,7 @@
 """Other people's Open311 clients against intake as a process: the `georeport` package from
 PyPI lists the services, reads a service definition and reads back requests a field agent
-logged, in JSON and in XML, and sees what our own schema-checked answers say."""
+logged and requests a partner created through our POST, in JSON and in XML, and sees what our
+own schema-checked answers say."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import xmltodict
 from georeport import GeoReport
 
 from services.intake import store
@@ -28,17 +30,19 @@ def intake(kafka_bootstrap: str, tmp_path: Path) -> Iterator[ServiceProcess]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}"
     env = {"MO_KAFKA_BOOTSTRAP": kafka_bootstrap, "MO_INTAKE_DATABASE_URL": url}
     process = ServiceProcess("intake", env, tmp_path / "intake.log")
-    process.env["AGENT_TOKEN"] = asyncio.run(_agent(url))  # the test's, not intake's
+    agent, partner = asyncio.run(_holders(url))  # the test's, not intake's
+    process.env["AGENT_TOKEN"], process.env["PARTNER_KEY"] = agent, partner
     process.start()
     yield process
     process.stop()
 
 
-async def _agent(url: str) -> str:
+async def _holders(url: str) -> tuple[str, str]:
     db = Database(url)
     await db.create_schema(store.metadata)
     try:
-        return await issue(db, store.credentials, "thandi", Role.FIELD_AGENT)
+        agent = await issue(db, store.credentials, "thandi", Role.FIELD_AGENT)
+        return agent, await issue(db, store.credentials, "call-centre", Role.PARTNER)
     finally:
         await db.dispose()
 
@@ -88,3 +92,42 @@ async def test_georeport_reads_back_what_was_logged(
         "parks",
         "open",
     )
+
+
+@pytest.mark.parametrize("output_format", ["json", "xml"])
+async def test_georeport_reads_back_what_a_partner_posted_unchanged(
+    intake: ServiceProcess, output_format: str
+) -> None:
+    posted = {
+        "api_key": intake.env["PARTNER_KEY"],
+        "service_code": "roads-stormwater",
+        "lat": "-34.0512",
+        "long": "18.6021",
+        "description": "Pothole on the bus route",
+        "attribute[area]": "east",
+        "attribute[community]": "Mfuleni",
+    }
+    answer = httpx.post(f"{intake.url}/open311/v2/requests.{output_format}", data=posted)
+    assert answer.status_code == 200, answer.text
+    created = answer.json()[0] if output_format == "json" else _from_xml(answer.content)
+    client = GeoReport(
+        f"{intake.url}/open311/v2", jurisdiction=JURISDICTION, output_format=output_format
+    )
+    reference = created["service_request_id"]
+    one = await asyncio.to_thread(client.get_service_request, reference)
+    ours = httpx.get(f"{intake.url}/open311/v2/requests/{reference}.json").json()[0]
+    read = {k: one[k] for k in ("service_request_id", "service_code", "status", "description")}
+    assert read == {
+        "service_request_id": reference,
+        "service_code": "roads-stormwater",
+        "status": "open",
+        "description": "Roads and stormwater in Mfuleni",
+    }
+    assert one["requested_datetime"] == ours["requested_datetime"]
+    # The point as posted, on the open grid (GRID_DEGREES), in either format.
+    assert (float(one["lat"]), float(one["long"])) == (-34.05, 18.6) == (ours["lat"], ours["long"])
+
+
+def _from_xml(body: bytes) -> dict[str, str]:
+    found: dict[str, str] = xmltodict.parse(body)["service_requests"]["request"]
+    return found
