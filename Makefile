@@ -5,13 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka-test kafka-bench postgres browser run up down test lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data test lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
 	@echo "make up     the same in the background; make down stops it"
 	@echo "make test   install everything, start Kafka and PostgreSQL, run ruff, mypy and pytest"
 	@echo "make bench  the benchmarks (figures printed and written to var/bench/)"
+	@echo "make open-data [FROM=YYYY-MM-DD TO=YYYY-MM-DD]  the de-identified requests file, var/open-data/"
 
 install: $(STAMP)
 
@@ -50,6 +51,10 @@ up: install
 
 down:
 	$(PY) deploy/run.py down
+
+# The de-identified open-data file (docs/open-data.md): make open-data FROM=2026-10-01 TO=2026-10-31
+open-data: install
+	$(PY) deploy/open_data.py $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -34,16 +34,17 @@ class Category:
 class Department:
     slug: str
     name: str
+    directorate: str  # the City directorate it belongs to, as the City's open data names it
 
 
 DEPARTMENTS: Final[tuple[Department, ...]] = (
-    Department("water-and-sanitation", "Water and Sanitation"),
-    Department("electricity", "Electricity Generation and Distribution"),
-    Department("solid-waste", "Solid Waste Management"),
-    Department("revenue", "Revenue"),
-    Department("valuations", "Valuations"),
-    Department("recreation-and-parks", "Recreation and Parks"),
-    Department("roads-and-stormwater", "Roads Infrastructure Management"),
+    Department("water-and-sanitation", "Water and Sanitation", "Water and Sanitation"),
+    Department("electricity", "Electricity Generation and Distribution", "Energy"),
+    Department("solid-waste", "Solid Waste Management", "Urban Waste Management"),
+    Department("revenue", "Revenue", "Finance"),
+    Department("valuations", "Valuations", "Finance"),
+    Department("recreation-and-parks", "Recreation and Parks", "Community Services and Health"),
+    Department("roads-and-stormwater", "Roads Infrastructure Management", "Urban Mobility"),
 )
 
 CATEGORIES: Final[tuple[Category, ...]] = (

@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 from prometheus_client import Counter
 
-from services.intake import device_store, field_app, handlers, open311, privacy, store
+from services.intake import device_store, field_app, handlers, open311, open_data, privacy, store
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.domain import IDEMPOTENCY_TTL
@@ -91,14 +91,15 @@ def create_app(
 
 
 def _routes(context: IntakeContext, audit: Audit, jurisdiction: str) -> APIRouter:
-    """The API, residents' privacy requests, Open311, and the field app's files beside it
-    (one origin for the app)."""
+    """The API, residents' privacy requests, Open311, the open-data file, and the field
+    app's files beside it (one origin for the app)."""
     router = APIRouter()
     operators = requires(context.tokens, Role.OPERATOR)
     router.include_router(routes(context))
     router.include_router(privacy.routes(context.db, audit, operators, context.ports.clock))
     router.include_router(audit_routes(audit, context.db, operators))
     router.include_router(open311.routes(jurisdiction, context))
+    router.include_router(open_data.routes(context.db, context.ports.clock))
     router.include_router(field_app.routes())
     return router
 

@@ -22,7 +22,12 @@ from services.intake import open311_catalogue as catalogue
 from services.intake.api import IntakeContext
 from services.intake.domain import IdempotencyConflict
 from services.intake.open311_format import FORMATS, Open311Error, error, refusal, render
-from services.intake.open311_post import FORM_TYPES, command_from, service_notice
+from services.intake.open311_post import (
+    FORM_DOCUMENTED,
+    FORM_TYPES,
+    command_from,
+    service_notice,
+)
 from shared.auth import PUBLIC, Caller, requires_form_key
 from shared.credentials import Role
 from shared.store import Database
@@ -130,7 +135,11 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
 
         return await _answer(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
 
-    @router.post("/requests.{fmt}", dependencies=[Depends(_form_of_ours(jurisdiction))])
+    @router.post(
+        "/requests.{fmt}",
+        dependencies=[Depends(_form_of_ours(jurisdiction))],
+        openapi_extra=FORM_DOCUMENTED,
+    )
     async def log_request(
         request: Request, fmt: str, caller: Annotated[Caller, partner]
     ) -> Response:

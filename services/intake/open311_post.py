@@ -24,13 +24,42 @@ from services.intake.schemas import NewRequest
 from shared.catalogue import CATEGORIES, CATEGORY_CODES
 from shared.contracts.common import UpdatesBy
 
-__all__ = ["FORM_TYPES", "command_from", "service_notice"]
+__all__ = ["FORM_DOCUMENTED", "FORM_TYPES", "command_from", "service_notice"]
 
 FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
 _KEPT: Final = frozenset(
     {"service_code", "lat", "long", "address_string", "description"}
     | {"email", "phone", "first_name", "last_name"}
 )
+_TEXT: Final = {"type": "string"}
+FORM_DOCUMENTED: Final = {  # for the OpenAPI document: the route reads the form itself
+    "requestBody": {
+        "required": True,
+        "content": {
+            FORM_TYPES[0]: {
+                "schema": {
+                    "type": "object",
+                    "required": ["api_key", "service_code"],
+                    "properties": {
+                        name: _TEXT
+                        for name in (
+                            "api_key",
+                            "jurisdiction_id",
+                            *sorted(_KEPT),
+                            "attribute[area]",
+                            "attribute[community]",
+                            "attribute[language]",
+                            "attribute[account_number]",
+                            "device_id",
+                            "account_id",
+                            "media_url",
+                        )
+                    },
+                }
+            }
+        },
+    }
+}
 _ATTRIBUTE: Final = re.compile(r"^attribute\[([A-Za-z0-9_.-]{1,64})\]$")
 _NAMES: Final = {c.code: c.name_en for c in CATEGORIES}
 

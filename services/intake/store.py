@@ -59,7 +59,7 @@ requests = Table(
     Column("lon", Float),
     Column("visit_id", String(64)),
     Column("agent", String(100), nullable=False),  # or the partner system, through Open311
-    Column("channel", String(20), nullable=False),  # mobile-office or open311
+    Column("channel", String(20), nullable=False, default="mobile-office"),  # or open311
     Column("privacy_notice_version", String(20)),  # what the resident heard, if they gave details
     Column("status", String(20), nullable=False),
     Column("department", String(60)),

@@ -77,6 +77,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                     f"/open311/v2/requests/{reference}.xml"
                 ),
                 ("GET", "/open311/v2/discovery.{fmt}"): Example("/open311/v2/discovery.xml"),
+                ("GET", "/v1/open-data/requests.csv"): Example("/v1/open-data/requests.csv"),
                 ("POST", "/open311/v2/requests.{fmt}"): Example(
                     "/open311/v2/requests.xml", OPEN311_REPORT, form=True
                 ),

@@ -1,0 +1,50 @@
+"""`python deploy/open_data.py [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]` (`make
+open-data`): the open-data file of the requests logged in the period (UTC days, both included;
+the last 30 days by default, at most a year), read from intake's store (MO_INTAKE_DATABASE_URL)
+and de-identified exactly as `GET /v1/open-data/requests.csv` serves it (docs/open-data.md).
+Written to var/open-data/requests-<from>-<to>.csv unless --out says otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.intake import open_data, store  # noqa: E402
+from services.intake.settings import IntakeSettings  # noqa: E402
+from shared.settings import load_settings  # noqa: E402
+from shared.store import Database  # noqa: E402
+
+
+async def write(start: dt.date | None, to: dt.date | None, out: Path | None) -> str:
+    first, end = open_data.period(start, to, dt.datetime.now(dt.UTC).date())
+    last = (end - dt.timedelta(days=1)).date()
+    db = Database(load_settings(IntakeSettings).database_url)
+    try:
+        await db.create_schema(store.metadata)  # an older store is refused, saying so
+        async with db.reading() as conn:
+            rows = await open_data.table(conn, first, end)
+    finally:
+        await db.dispose()
+    path = out or ROOT / "var" / "open-data" / f"requests-{first.date()}-{last}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(open_data.as_csv(rows), encoding="utf-8", newline="")
+    return f"open data: {len(rows)} requests logged {first.date()} to {last} in {path}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python deploy/open_data.py", description=__doc__)
+    parser.add_argument("--from", dest="start", type=dt.date.fromisoformat)
+    parser.add_argument("--to", type=dt.date.fromisoformat)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    print(asyncio.run(write(args.start, args.to, args.out)))
+
+
+if __name__ == "__main__":
+    main()
