@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from services.intake import open_data, store  # noqa: E402
 from services.intake.settings import IntakeSettings  # noqa: E402
+from shared.http import ApiError  # noqa: E402
 from shared.settings import load_settings  # noqa: E402
 from shared.store import Database  # noqa: E402
 
@@ -43,7 +44,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--to", type=dt.date.fromisoformat)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    print(asyncio.run(write(args.start, args.to, args.out)))
+    try:
+        print(asyncio.run(write(args.start, args.to, args.out)))
+    except ApiError as refused:
+        parser.error(refused.message)
 
 
 if __name__ == "__main__":

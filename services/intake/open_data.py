@@ -69,6 +69,7 @@ COLUMNS: Final = (
     "cause",
 )
 MOST_DAYS: Final = 366
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)  # no arithmetic past year 9999
 H3_LEVEL: Final = 8
 SMALL_COMMUNITY: Final = 5
 BLOCK_HOURS: Final = 6
@@ -181,6 +182,10 @@ def period(
 ) -> tuple[dt.datetime, dt.datetime]:
     """From the start of `start` to the end of `to` (UTC days; the last 30 days by default),
     at most MOST_DAYS days, or a 422 that says what to fix."""
+    for name, day in (("from", start), ("to", to)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            message = f"must be a date from {EARLIEST} to {LATEST}"
+            raise ApiError(422, "invalid_period", message, {name: message})
     to = to or today
     start = start or to - dt.timedelta(days=29)
     if start > to:
