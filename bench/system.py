@@ -95,6 +95,7 @@ async def run(bootstrap: str) -> dict[str, Any]:
             notifications_env = {
                 "MO_NOTIFICATIONS_SMS_URL": gateway.url,
                 "MO_NOTIFICATIONS_QUIET_HOURS": "off",
+                "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",  # the system's ceiling, not the pace
             }
             processes.append(await _start(workdir, bootstrap, "routing", {}))
             processes.append(await _start(workdir, bootstrap, "notifications", notifications_env))

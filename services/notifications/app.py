@@ -4,7 +4,7 @@ and tests; `asyncapi()` describes it for `make docs`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from faststream import FastStream
@@ -12,7 +12,13 @@ from faststream import FastStream
 from services.notifications import handlers, retention, store
 from services.notifications.api import NotificationsContext, routes
 from services.notifications.bus import PUBLISHES, consumes
-from services.notifications.channels import FileOutbox, Sender, SmsGateway, SmtpMailer
+from services.notifications.channels import (
+    SMTP_TIMEOUT_SECONDS,
+    FileOutbox,
+    Sender,
+    SmsGateway,
+    SmtpMailer,
+)
 from services.notifications.dispatcher import Dispatcher, NotificationMetrics
 from services.notifications.domain import Channel, QuietHours
 from services.notifications.settings import NotificationsSettings
@@ -30,7 +36,11 @@ __all__ = ["asyncapi", "create_app", "senders_for"]
 def senders_for(settings: NotificationsSettings) -> dict[Channel, Sender]:
     files = FileOutbox(settings.outbox_dir)
     return {
-        Channel.SMS: SmsGateway(settings.sms_url) if settings.sms_url else files,
+        Channel.SMS: (
+            SmsGateway(settings.sms_url, settings.sms_timeout_seconds)
+            if settings.sms_url
+            else files
+        ),
         Channel.EMAIL: (
             SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_from)
             if settings.smtp_host
@@ -57,7 +67,13 @@ def create_app(
         clock,
         QuietHours.parse(settings.quiet_hours),
         NotificationMetrics(registry),
+        retry_budget=timedelta(hours=settings.retry_budget_hours),
+        retry_cap_seconds=settings.retry_cap_seconds,
         max_attempts=settings.max_attempts,
+        send_timeout=max(settings.sms_timeout_seconds, SMTP_TIMEOUT_SECONDS),
+        sms_per_second=settings.sms_per_second,
+        concurrency=settings.dispatch_concurrency,
+        record_group=settings.record_group,
     )
     ports = handlers.Ports(
         clock=clock,

@@ -4,11 +4,12 @@ configured, as in `make run`) files under var/outbox/ to read."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import parseaddr
+from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -17,7 +18,16 @@ import aiosmtplib
 
 from services.notifications.domain import Channel
 
-__all__ = ["FileOutbox", "Outgoing", "SendError", "Sender", "SmsGateway", "SmtpMailer"]
+__all__ = [
+    "SMTP_TIMEOUT_SECONDS",
+    "FileOutbox",
+    "Outgoing",
+    "SendError",
+    "Sender",
+    "SmsGateway",
+    "SmtpMailer",
+    "retry_after_seconds",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +41,36 @@ class Outgoing:
     unsubscribe_url: str | None = None  # visit e-mails: List-Unsubscribe, one click
 
 
+SMTP_TIMEOUT_SECONDS = 15.0
+
+
 class SendError(Exception):
     """The channel refused or failed; `reason` is short and has no personal information."""
 
-    def __init__(self, reason: str, retryable: bool = True) -> None:
+    def __init__(
+        self, reason: str, retryable: bool = True, retry_after: float | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
+        self.retry_after = retry_after  # seconds the channel asked us to wait, if it said
+
+
+def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
+    """An HTTP `Retry-After` (seconds, or a date) as seconds from `now`, at most an hour;
+    None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return min(3600.0, float(text))
+    try:
+        at = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return min(3600.0, max(0.0, (at - now).total_seconds()))
 
 
 class Sender(Protocol):
@@ -68,11 +101,13 @@ class SmsGateway:
                 self._url, json=body, headers={"Idempotency-Key": message.delivery_id}
             ) as response:
                 status = response.status
+                wait = response.headers.get("Retry-After")
                 await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise SendError(f"gateway unreachable: {type(exc).__name__}") from None
         if status >= 500 or status == 429:
-            raise SendError(f"gateway answered {status}")
+            later = retry_after_seconds(wait, dt.datetime.now(dt.UTC))
+            raise SendError(f"gateway answered {status}", retry_after=later)
         if status >= 400:
             # The gateway refuses this message as such (a bad number): retrying cannot help.
             raise SendError(f"gateway refused: {status}", retryable=False)
@@ -83,7 +118,9 @@ class SmsGateway:
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, sender: str, timeout: float = 15.0) -> None:
+    def __init__(
+        self, host: str, port: int, sender: str, timeout: float = SMTP_TIMEOUT_SECONDS
+    ) -> None:
         self._host = host
         self._port = port
         self._sender = sender

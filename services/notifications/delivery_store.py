@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.domain import Channel, DeliveryStatus
@@ -30,6 +30,7 @@ __all__ = [
     "give_up",
     "hold",
     "mark_sent",
+    "release",
     "release_awaiting",
     "retry_at",
     "suppress",
@@ -61,6 +62,8 @@ class Due:
     language: Language
     attempts: int
     created_at: datetime
+    lease_until: datetime
+    first_attempt_at: datetime | None = None  # none until a try failed
 
 
 async def add(conn: AsyncConnection, new: list[NewDelivery], at: datetime) -> None:
@@ -125,10 +128,15 @@ async def for_subject(conn: AsyncConnection, subject: str) -> list[Any]:
 
 
 async def claim_due(
-    conn: AsyncConnection, now: datetime, lease_until: datetime, limit: int, lock: bool
+    conn: AsyncConnection,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    lock: bool,
+    owner: str,
 ) -> list[Due]:
-    """Pending deliveries due by `now`, leased until `lease_until` so no other replica (nor
-    this one after a crash) sends them before then."""
+    """Pending deliveries due by `now`, leased to `owner` until `lease_until` so no other
+    replica (nor this one after a crash) sends them before then."""
     query = (
         select(deliveries)
         .where(deliveries.c.status == DeliveryStatus.PENDING, deliveries.c.next_attempt_at <= now)
@@ -142,7 +150,7 @@ async def claim_due(
         await conn.execute(
             update(deliveries)
             .where(deliveries.c.id.in_([r.id for r in rows]))
-            .values(next_attempt_at=lease_until)
+            .values(next_attempt_at=lease_until, lease_owner=owner)
         )
     return [
         Due(
@@ -155,49 +163,78 @@ async def claim_due(
             language=Language(r.language),
             attempts=r.attempts,
             created_at=as_utc(r.created_at),
+            lease_until=lease_until,
+            first_attempt_at=as_utc(r.first_attempt_at) if r.first_attempt_at else None,
         )
         for r in rows
     ]
 
 
-async def mark_sent(conn: AsyncConnection, sent: list[Due], at: datetime) -> None:
-    """The common case, one statement for the whole round."""
+def _leased(owner: str) -> ColumnElement[bool]:
+    """Only while the lease is still `owner`'s: a dispatcher never records over another's."""
+    return (deliveries.c.status == DeliveryStatus.PENDING) & (deliveries.c.lease_owner == owner)
+
+
+async def mark_sent(conn: AsyncConnection, sent: list[Due], at: datetime, owner: str) -> int:
+    """The common case, one statement for a group; how many were still this owner's."""
     if not sent:
-        return
-    await conn.execute(
+        return 0
+    result = await conn.execute(
         update(deliveries)
-        .where(deliveries.c.id == bindparam("delivery_id"))
+        .where(deliveries.c.id == bindparam("delivery_id"), _leased(owner))
         .values(
-            status=DeliveryStatus.SENT, attempts=bindparam("tries"), sent_at=at, last_error=None
+            status=DeliveryStatus.SENT,
+            attempts=bindparam("tries"),
+            sent_at=at,
+            last_error=None,
+            lease_owner=None,
         ),
         [{"delivery_id": d.id, "tries": d.attempts + 1} for d in sent],
     )
+    return int(result.rowcount or 0)
 
 
-async def hold(conn: AsyncConnection, due: Due, until: datetime) -> None:
-    await _set(conn, due, next_attempt_at=until)
+async def hold(conn: AsyncConnection, due: Due, until: datetime, owner: str) -> int:
+    return await _set(conn, due, owner, next_attempt_at=until)
 
 
-async def suppress(conn: AsyncConnection, due: Due) -> None:
-    await _set(conn, due, status=DeliveryStatus.SUPPRESSED)
+async def release(conn: AsyncConnection, due: Due, at: datetime, owner: str) -> int:
+    """Not tried after all (its lease would have ended mid-send): due again at `at`."""
+    return await _set(conn, due, owner, next_attempt_at=at)
 
 
-async def retry_at(conn: AsyncConnection, due: Due, at: datetime, error: str) -> None:
-    await _set(conn, due, attempts=due.attempts + 1, next_attempt_at=at, last_error=error)
+async def suppress(conn: AsyncConnection, due: Due, owner: str) -> int:
+    return await _set(conn, due, owner, status=DeliveryStatus.SUPPRESSED)
 
 
-async def give_up(conn: AsyncConnection, due: Due, error: str) -> None:
-    await _set(conn, due, status=DeliveryStatus.FAILED, attempts=due.attempts + 1, last_error=error)
+async def retry_at(
+    conn: AsyncConnection, due: Due, at: datetime, error: str, owner: str, tried: datetime
+) -> int:
+    first = due.first_attempt_at or tried
+    values = {"attempts": due.attempts + 1, "next_attempt_at": at, "first_attempt_at": first}
+    return await _set(conn, due, owner, last_error=error, **values)
 
 
-async def _set(conn: AsyncConnection, due: Due, **values: Any) -> None:
-    await conn.execute(update(deliveries).where(deliveries.c.id == due.id).values(**values))
+async def give_up(conn: AsyncConnection, due: Due, error: str, owner: str) -> int:
+    failed = {"status": DeliveryStatus.FAILED, "attempts": due.attempts + 1}
+    return await _set(conn, due, owner, last_error=error, **failed)
 
 
-async def count_pending(conn: AsyncConnection) -> int:
-    count = await conn.scalar(
-        select(func.count())
-        .select_from(deliveries)
-        .where(deliveries.c.status == DeliveryStatus.PENDING)
+async def _set(conn: AsyncConnection, due: Due, owner: str, **values: Any) -> int:
+    result = await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == due.id, _leased(owner))
+        .values(lease_owner=None, **values)
     )
+    return int(result.rowcount or 0)
+
+
+async def count_pending(conn: AsyncConnection, leased_at: datetime | None = None) -> int:
+    """Deliveries waiting to be sent; with `leased_at`, only those leased past that time:
+    what a dispatcher was sending when it stopped (or, with replicas, is sending now)."""
+    pending = deliveries.c.status == DeliveryStatus.PENDING
+    if leased_at is not None:
+        leased = deliveries.c.lease_owner.is_not(None) & (deliveries.c.next_attempt_at > leased_at)
+        pending = pending & leased
+    count = await conn.scalar(select(func.count()).select_from(deliveries).where(pending))
     return int(count or 0)

@@ -1,10 +1,12 @@
-"""Sends due deliveries: quiet hours and STOP respected, retries with backoff and jitter,
-and every outcome recorded with its event (delivered or failed) in one transaction.
+"""Sends due deliveries: quiet hours and STOP respected, at the gateway's pace, each outcome
+recorded as it completes (outcomes.py says how, and how failures are retried).
 
-A crash after a channel accepted a message but before it was recorded leaves the delivery
-due again once its lease runs out; the retry carries the same delivery id as its
-idempotency key (HTTP header for the SMS gateway, Message-ID for e-mail), so a gateway that
-honours the key sends it once, and one that does not sends it at most twice.
+Repeats after a crash are bounded by what was truly in flight: a delivery holds a sending slot
+from its claim until its outcome is in the store, so after a kill -9 at most `concurrency`
+messages had been handed to a channel without their outcome recorded. They go again when their
+lease ends, with the same delivery id as their idempotency key (HTTP header for the SMS
+gateway, Message-ID for e-mail): a gateway that honours it sends each once; one that does not
+sends at most `concurrency` of them twice.
 """
 
 from __future__ import annotations
@@ -13,77 +15,40 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications import delivery_store, store
 from services.notifications.channels import Outgoing, Sender, SendError
 from services.notifications.delivery_store import Due
 from services.notifications.domain import (
+    RETRY_CAP_SECONDS,
     Channel,
-    GiveUp,
     Hold,
     QuietHours,
-    Retry,
     Send,
     Suppress,
-    after_failure,
     what_to_do,
 )
 from services.notifications.messages import compose
+from services.notifications.outcomes import NotificationMetrics, Outcome, Outcomes, Release
+from services.notifications.pacing import Pace, Slots
+from services.notifications.recorder import GroupCommit
 from shared.background import Background
-from shared.contracts.notifications import NotificationDelivered, NotificationFailed
-from shared.deadletter import dead_letter_headers
-from shared.events import CloudEvent, new_event
-from shared.outbox import enqueue, enqueue_many
 from shared.store import Database
-from shared.topics import DEADLETTER, source
 
 __all__ = ["Dispatcher", "NotificationMetrics"]
 
 log = logging.getLogger(__name__)
-SOURCE = source("notifications")
-LEASE = dt.timedelta(seconds=60)
-
-
-class NotificationMetrics:
-    def __init__(self, registry: CollectorRegistry) -> None:
-        self.sent = Counter(
-            "mo_notifications_sent_total",
-            "Messages a channel accepted.",
-            ["channel", "template", "language"],
-            registry=registry,
-        )
-        self.failed = Counter(
-            "mo_notifications_failed_total",
-            "Messages given up on.",
-            ["channel", "reason"],
-            registry=registry,
-        )
-        self.pending = Gauge(
-            "mo_notifications_pending_deliveries",
-            "Deliveries waiting to be sent.",
-            registry=registry,
-        )
-        self.latency = Histogram(
-            "mo_notifications_delivery_seconds",
-            "From the delivery's creation to its sending.",
-            buckets=(0.1, 0.5, 1, 5, 30, 60, 300, 3600, 6 * 3600, 12 * 3600),
-            registry=registry,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Result:
-    due: Due
-    action: Send | Suppress | Hold
-    error: SendError | None = None
 
 
 class Dispatcher:
+    """Claims due deliveries as sending slots free up, sends each (at the gateway's pace), and
+    records each outcome as it completes (group commit: recorder.py). A slot is held from the
+    claim until the outcome is in the store, so after a kill -9 at most `concurrency` messages
+    can go out again; a lease lasts longer than one send can take (the timeout, the pace and a
+    margin), and an outcome is recorded only while the lease is still this dispatcher's."""
+
     def __init__(
         self,
         db: Database,
@@ -91,9 +56,15 @@ class Dispatcher:
         clock: Callable[[], dt.datetime],
         quiet_hours: QuietHours,
         metrics: NotificationMetrics,
-        max_attempts: int = 5,
+        *,
+        retry_budget: dt.timedelta = dt.timedelta(hours=6),
+        retry_cap_seconds: float = RETRY_CAP_SECONDS,
+        max_attempts: int | None = None,
+        send_timeout: float = 15.0,
+        sms_per_second: float = 0.0,
         batch_size: int = 500,
         concurrency: int = 50,
+        record_group: int = 50,
         poll_seconds: float = 0.5,
     ) -> None:
         self._db = db
@@ -101,9 +72,22 @@ class Dispatcher:
         self._clock = clock
         self._quiet = quiet_hours
         self._metrics = metrics
-        self._max_attempts = max_attempts
+        self._owner = str(uuid.uuid4())
+        outcomes = Outcomes(
+            db,
+            clock,
+            metrics,
+            self._owner,
+            retry_budget=retry_budget,
+            retry_cap_seconds=retry_cap_seconds,
+            max_attempts=max_attempts,
+        )
+        self._recorder = GroupCommit(outcomes.record, record_group)
+        self._timeout = send_timeout
+        self._pace = Pace(sms_per_second)
+        self._per_second = sms_per_second
         self._batch_size = batch_size
-        self._slots = asyncio.Semaphore(concurrency)
+        self._slots = Slots(concurrency)
         self._poll = poll_seconds
         self._wake = asyncio.Event()
         self._loop = Background("dispatcher", self._run)
@@ -121,6 +105,7 @@ class Dispatcher:
             await sender.close()
 
     async def _run(self) -> None:
+        await self._count_in_flight()
         while True:
             self._wake.clear()
             try:
@@ -135,32 +120,64 @@ class Dispatcher:
                 async with asyncio.timeout(self._poll):
                     await self._wake.wait()
 
+    async def _count_in_flight(self) -> None:
+        async with self._db.reading() as conn:
+            found = await delivery_store.count_pending(conn, leased_at=self._clock())
+        self._metrics.in_flight_at_start.set(found)
+        if found:
+            log.warning(
+                "dispatcher: %d deliveries were being sent when a dispatcher stopped (leased, "
+                "not recorded); they go again when their lease ends, so a gateway that ignores "
+                "Idempotency-Key may send up to %d twice",
+                found,
+                found,
+            )
+
+    def _lease(self, count: int) -> dt.timedelta:
+        """Longer than `count` sends can take from now: each ends within the timeout, the
+        pace spaces them, and 30 s covers recording."""
+        paced = count / self._per_second if self._per_second else 0.0
+        return dt.timedelta(seconds=self._timeout + paced + self._pace.paused_for + 30)
+
     async def dispatch_due(self) -> int:
-        """One round: claim what is due, send it, record the outcomes. Returns how many."""
+        """Sends what is due now, up to `batch_size`; returns once every outcome is recorded."""
         async with self._sending:
-            now = self._clock()
-            async with self._db.transaction() as conn:
-                claimed = await delivery_store.claim_due(
-                    conn, now, now + LEASE, self._batch_size, lock=not self._db.is_sqlite
-                )
-                phones = [d.address for d in claimed if d.channel is Channel.SMS]
-                stopped = await store.stopped_among(conn, phones) if phones else set()
-            if not claimed:
+            sending: list[asyncio.Task[None]] = []
+            claimed_total = 0
+            while claimed_total < self._batch_size:
+                most = self._batch_size - claimed_total
+                free = await self._slots.take(most, at_least=self._slots.size // 4 or 1)
+                claimed = await self._claim(free)
+                await self._slots.give(free - len(claimed))
+                claimed_total += len(claimed)
+                sending += [asyncio.create_task(self._handle(d, action)) for d, action in claimed]
+                if len(claimed) < free:
+                    break
+            await asyncio.gather(*sending)
+            if not claimed_total:
                 async with self._db.reading() as conn:
                     self._metrics.pending.set(await delivery_store.count_pending(conn))
-                return 0
-            results = await asyncio.gather(
-                *(
-                    self._send(d, what_to_do(d.channel, d.address, stopped, self._quiet, now))
-                    for d in claimed
-                )
-            )
-            await self._record(results)
-            return len(claimed)
+            return claimed_total
 
-    async def _send(self, due: Due, action: Send | Suppress | Hold) -> _Result:
+    async def _claim(self, most: int) -> list[tuple[Due, Send | Suppress | Hold]]:
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            claimed = await delivery_store.claim_due(
+                conn, now, now + self._lease(most), most, not self._db.is_sqlite, self._owner
+            )
+            phones = [d.address for d in claimed if d.channel is Channel.SMS]
+            stopped = await store.stopped_among(conn, phones) if phones else set()
+        return [(d, what_to_do(d.channel, d.address, stopped, self._quiet, now)) for d in claimed]
+
+    async def _handle(self, due: Due, action: Send | Suppress | Hold) -> None:
+        try:
+            await self._recorder.record(await self._send(due, action))
+        finally:
+            await self._slots.give()
+
+    async def _send(self, due: Due, action: Send | Suppress | Hold) -> Outcome:
         if not isinstance(action, Send):
-            return _Result(due, action)
+            return Outcome(due, action)
         message = compose(due.template, due.language, due.facts)
         outgoing = Outgoing(
             delivery_id=due.id,
@@ -171,73 +188,17 @@ class Dispatcher:
             email_subject=message.subject,
             unsubscribe_url=message.unsubscribe_url,
         )
-        async with self._slots:
-            try:
-                await self._senders[due.channel].send(outgoing)
-            except SendError as exc:
-                return _Result(due, action, exc)
-            except Exception as exc:  # a bug in a channel must not stop the others
-                log.exception("dispatcher: %s channel failed unexpectedly", due.channel)
-                return _Result(due, action, SendError(f"unexpected {type(exc).__name__}"))
-        return _Result(due, action)
-
-    async def _record(self, results: list[_Result]) -> None:
-        now = self._clock()
-        after: list[Callable[[], None]] = []
-        sent = [r.due for r in results if isinstance(r.action, Send) and r.error is None]
-        async with self._db.transaction() as conn:
-            await delivery_store.mark_sent(conn, sent, now)
-            await enqueue_many(conn, store.outbox, [self._delivered(d, now) for d in sent])
-            for result in results:
-                if isinstance(result.action, Hold):  # quiet hours: wait for the morning
-                    await delivery_store.hold(conn, result.due, result.action.until)
-                elif isinstance(result.action, Suppress):
-                    await delivery_store.suppress(conn, result.due)
-                elif result.error is not None:
-                    after.extend(await self._failed(conn, result.due, result.error, now))
-        for due in sent:
-            self._metrics.sent.labels(due.channel.value, due.template.value, due.language).inc()
-            self._metrics.latency.observe(max(0.0, (now - due.created_at).total_seconds()))
-        for callback in after:
-            callback()
-
-    @staticmethod
-    def _delivered(due: Due, now: dt.datetime) -> CloudEvent:
-        delivered = NotificationDelivered(
-            delivery_id=due.id,
-            subject=due.subject,
-            channel=due.channel.value,
-            template=due.template.value,
-            language=due.language.value,
-            attempts=due.attempts + 1,
-            sent_at=now,
-        )
-        return new_event(delivered, SOURCE, due.subject, now)
-
-    async def _failed(
-        self, conn: AsyncConnection, due: Due, error: SendError, now: dt.datetime
-    ) -> list[Callable[[], None]]:
-        attempts = due.attempts + 1
-        verdict = after_failure(attempts, self._max_attempts, error.retryable, now)
-        if isinstance(verdict, Retry):
-            await delivery_store.retry_at(conn, due, verdict.at, error.reason)
-            log.info("delivery %s attempt %d failed (%s); retrying", due.id, attempts, error.reason)
-            return []
-        assert isinstance(verdict, GiveUp)
-        await delivery_store.give_up(conn, due, error.reason)
-        failed = NotificationFailed(
-            delivery_id=due.id,
-            subject=due.subject,
-            channel=due.channel.value,
-            template=due.template.value,
-            language=due.language.value,
-            attempts=attempts,
-            reason=error.reason,
-            failed_at=now,
-        )
-        event = new_event(failed, SOURCE, due.subject, now)
-        await enqueue(conn, store.outbox, event)
-        headers = dead_letter_headers("notifications", error.reason, "deliveries", 0, attempts)
-        await enqueue(conn, store.outbox, event, topic=DEADLETTER, headers=headers)
-        log.warning("delivery %s given up after %d attempts: %s", due.id, attempts, error.reason)
-        return [lambda: self._metrics.failed.labels(due.channel.value, verdict.outcome).inc()]
+        if due.channel is Channel.SMS:
+            await self._pace.wait()
+        if self._clock() + dt.timedelta(seconds=self._timeout) > due.lease_until:
+            return Outcome(due, Release())
+        try:
+            await self._senders[due.channel].send(outgoing)
+        except SendError as exc:
+            if exc.retry_after and due.channel is Channel.SMS:
+                self._pace.pause(exc.retry_after)  # the gateway's wait holds every SMS
+            return Outcome(due, action, exc)
+        except Exception as exc:  # a bug in a channel must not stop the others
+            log.exception("dispatcher: %s channel failed unexpectedly", due.channel)
+            return Outcome(due, action, SendError(f"unexpected {type(exc).__name__}"))
+        return Outcome(due, action)

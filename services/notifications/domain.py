@@ -16,6 +16,7 @@ from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause
 
 __all__ = [
+    "RETRY_CAP_SECONDS",
     "Channel",
     "DeliveryStatus",
     "GiveUp",
@@ -33,6 +34,9 @@ __all__ = [
     "status_template",
     "what_to_do",
 ]
+
+
+RETRY_CAP_SECONDS: Final = 300.0  # the longest wait between two tries of one message
 
 
 class DeliveryStatus(StrEnum):
@@ -93,10 +97,12 @@ class QuietHours:
         return dt.datetime.combine(day, self.end, tzinfo=CAPE_TOWN).astimezone(now.tzinfo)
 
 
-def backoff_seconds(attempt: int, rng: random.Random | None = None) -> float:
-    """Exponential from 2 s, capped at 10 minutes, with full jitter so retries of many
-    deliveries after a gateway outage do not arrive together."""
-    ceiling = min(600.0, 2.0 * 2 ** max(0, attempt - 1))
+def backoff_seconds(
+    attempt: int, rng: random.Random | None = None, cap: float = RETRY_CAP_SECONDS
+) -> float:
+    """Exponential from 2 s up to `cap`, with jitter so retries of many deliveries after a
+    gateway outage do not arrive together."""
+    ceiling = min(cap, 2.0 * 2 ** min(30, max(0, attempt - 1)))
     return (rng or random).uniform(ceiling / 2, ceiling)
 
 
@@ -169,14 +175,24 @@ class GiveUp:
 
 
 def after_failure(
-    attempts: int, max_attempts: int, retryable: bool, now: dt.datetime
+    attempts: int,
+    retryable: bool,
+    now: dt.datetime,
+    deadline: dt.datetime,
+    *,
+    max_attempts: int | None = None,
+    retry_after: float | None = None,
+    cap: float = RETRY_CAP_SECONDS,
 ) -> Retry | GiveUp:
-    """After the `attempts`-th try failed."""
+    """After the `attempts`-th try failed. Retried by time: until `deadline` (the first
+    try plus the retry budget), never sooner than the gateway's `Retry-After`; a count
+    (`max_attempts`) only where one is set."""
     if not retryable:
         return GiveUp("refused")
-    if attempts >= max_attempts:
+    if now >= deadline or (max_attempts is not None and attempts >= max_attempts):
         return GiveUp("exhausted")
-    return Retry(now + dt.timedelta(seconds=backoff_seconds(attempts)))
+    wait = max(backoff_seconds(attempts, cap=cap), retry_after or 0.0)
+    return Retry(min(now + dt.timedelta(seconds=wait), deadline))
 
 
 class SmsCommand(StrEnum):

@@ -27,7 +27,32 @@ class NotificationsSettings(ServiceSettings):
     sms_url: str | None = Field(None, pattern=r"^https?://", description="The SMS gateway's URL.")
     outbox_dir: Path = ROOT / "var" / "outbox"
     quiet_hours: str = Field("20:00-07:00", description="No SMS in this window; `off` disables.")
-    max_attempts: int = Field(5, ge=1, le=20)
+    retry_budget_hours: float = Field(
+        6, gt=0, le=72, description="How long a message is retried after its first try failed."
+    )
+    retry_cap_seconds: float = Field(
+        300, ge=1, le=3600, description="The longest wait between two tries of a message."
+    )
+    max_attempts: int | None = Field(
+        None, ge=1, le=1000, description="Give up after this many tries too (none: time only)."
+    )
+    sms_per_second: float = Field(
+        30,
+        ge=0,
+        description="The SMS gateway's rate: messages a second at most (0: no limit). Bulk SMS "
+        "providers commonly allow 30 to 100; the 07:00 release flows at this pace.",
+    )
+    sms_timeout_seconds: float = Field(10, gt=0, le=120, description="One SMS send's timeout.")
+    dispatch_concurrency: int = Field(
+        50,
+        ge=1,
+        le=500,
+        description="Messages in flight at once: also the most a crash can send twice to a "
+        "gateway that ignores Idempotency-Key.",
+    )
+    record_group: int = Field(
+        50, ge=1, le=500, description="The most outcomes recorded in one transaction."
+    )
     contact_retention_days: int = Field(
         90,
         ge=31,  # past the 30 days a resident may still say NOT FIXED

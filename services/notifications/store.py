@@ -95,7 +95,9 @@ deliveries = Table(
     Column("language", String(2)),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("next_attempt_at", DateTime(timezone=True)),  # while leased: when the lease ends
+    Column("lease_owner", String(36)),  # the dispatcher sending it now (none when not leased)
+    Column("first_attempt_at", DateTime(timezone=True)),  # the retry budget counts from it
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),

@@ -138,6 +138,7 @@ def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
                 f"MO_{service.upper()}_OUTBOX_SWEEP_SECONDS": "0.5",
                 "MO_NOTIFICATIONS_SMS_URL": f"http://127.0.0.1:{gateway_port}/sms",
                 "MO_NOTIFICATIONS_QUIET_HOURS": "off",
+                "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",  # load, not the pace (unit-tested)
                 "MO_NOTIFICATIONS_INBOUND_SECRET": INBOUND_SECRET,
                 "MO_NOTIFICATIONS_OUTBOX_DIR": str(work / "outbox"),
             }

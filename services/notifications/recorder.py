@@ -1,0 +1,46 @@
+"""Group commit of the dispatcher's outcomes: each send waits until its outcome is in the
+store, and every outcome that finished while the last transaction ran goes in the next one.
+When the gateway is slow each outcome gets a transaction of its own; when it is fast they share
+one, so recording each send as it completes costs a busy dispatcher few transactions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+__all__ = ["GroupCommit"]
+
+T = TypeVar("T")
+
+
+class GroupCommit(Generic[T]):
+    def __init__(self, commit: Callable[[Sequence[T]], Awaitable[None]], most: int) -> None:
+        """`commit` stores a group of outcomes in one transaction; groups hold at most
+        `most` (a setting: smaller groups, shorter transactions)."""
+        self._commit = commit
+        self._most = max(1, most)
+        self._waiting: list[tuple[T, asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def record(self, outcome: T) -> None:
+        """Returns once `outcome` is committed; raises what the commit raised."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((outcome, done))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+            try:
+                await self._commit([outcome for outcome, _ in group])
+            except Exception as exc:
+                for _, done in group:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, done in group:
+                if not done.done():
+                    done.set_result(None)

@@ -1,0 +1,93 @@
+"""The dispatcher's rules on their own: retries by time within a budget and never sooner than
+the gateway's Retry-After; the pace of the SMS gateway; and an outcome recorded only while
+the delivery's lease is still the recording dispatcher's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from services.notifications import delivery_store, store
+from services.notifications.channels import retry_after_seconds
+from services.notifications.delivery_store import NewDelivery
+from services.notifications.domain import Channel, DeliveryStatus, GiveUp, Retry, after_failure
+from services.notifications.messages import MessageFacts
+from services.notifications.pacing import Pace
+from services.notifications.texts import Template
+from shared.contracts.common import Language
+from shared.store import Database
+
+T0 = dt.datetime(2030, 3, 1, 7, 0, tzinfo=dt.UTC)
+BUDGET = dt.timedelta(hours=6)
+
+
+def test_a_gateway_outage_is_waited_out_by_time_not_by_count() -> None:
+    now, attempts, tries = T0, 0, []
+    while isinstance(verdict := after_failure(attempts + 1, True, now, T0 + BUDGET), Retry):
+        attempts += 1
+        tries.append(verdict.at)
+        assert verdict.at - now <= dt.timedelta(seconds=300)  # the cap between two tries
+        now = verdict.at
+    assert attempts > 60  # six hours of tries, not five
+    assert tries[-1] == T0 + BUDGET and verdict == GiveUp("exhausted")
+    assert after_failure(3, True, T0, T0 + BUDGET, max_attempts=3) == GiveUp("exhausted")
+    assert after_failure(1, False, T0, T0 + BUDGET) == GiveUp("refused")
+
+
+def test_the_gateways_retry_after_is_honoured() -> None:
+    verdict = after_failure(1, True, T0, T0 + BUDGET, retry_after=30)
+    assert isinstance(verdict, Retry) and verdict.at >= T0 + dt.timedelta(seconds=30)
+    assert retry_after_seconds("30", T0) == 30
+    assert retry_after_seconds("Fri, 01 Mar 2030 07:02:00 GMT", T0) == 120
+    assert retry_after_seconds("99999", T0) == 3600  # at most an hour
+    assert retry_after_seconds("soon", T0) is None and retry_after_seconds(None, T0) is None
+
+
+async def test_the_pace_spaces_sends_and_a_pause_holds_them() -> None:
+    pace = Pace(per_second=50)
+    began = time.monotonic()
+    for _ in range(26):
+        await pace.wait()
+    assert time.monotonic() - began >= 0.49  # 25 gaps of 20 ms
+    pace.pause(0.3)
+    paused = time.monotonic()
+    await pace.wait()
+    assert time.monotonic() - paused >= 0.29
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Database:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'n.db'}")
+    await database.create_schema(store.metadata)
+    facts = MessageFacts(reference="5123456784")
+    new = NewDelivery(
+        "e1", "5123456784", Template.LOGGED, facts, DeliveryStatus.PENDING,
+        Channel.SMS, "+27825550199", Language.EN,
+    )  # fmt: skip
+    async with database.transaction() as conn:
+        await delivery_store.add(conn, [new], T0)
+    return database
+
+
+async def test_an_outcome_after_the_lease_passed_to_another_is_not_recorded(
+    db: Database,
+) -> None:
+    minute = dt.timedelta(minutes=1)
+    async with db.transaction() as conn:
+        [slow] = await delivery_store.claim_due(conn, T0, T0 + minute, 10, False, "replica-a")
+    async with db.transaction() as conn:  # replica a's lease ran out; b takes the delivery
+        [taken] = await delivery_store.claim_due(
+            conn, T0 + 2 * minute, T0 + 3 * minute, 10, False, "replica-b"
+        )
+    async with db.transaction() as conn:
+        assert await delivery_store.mark_sent(conn, [slow], T0, "replica-a") == 0
+        assert await delivery_store.give_up(conn, slow, "late", "replica-a") == 0
+        assert await delivery_store.mark_sent(conn, [taken], T0, "replica-b") == 1
+    async with db.reading() as conn:
+        row = (await conn.execute(select(store.deliveries))).one()
+    assert (row.status, row.attempts, row.lease_owner) == ("sent", 1, None)
+    await db.dispose()
