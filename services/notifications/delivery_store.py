@@ -5,6 +5,7 @@ worded only when it is sent."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -130,13 +131,13 @@ async def for_subject(conn: AsyncConnection, subject: str) -> list[Any]:
 async def claim_due(
     conn: AsyncConnection,
     now: datetime,
-    lease_until: datetime,
+    lease: Callable[[int], datetime],
     limit: int,
     lock: bool,
     owner: str,
 ) -> list[Due]:
-    """Pending deliveries due by `now`, leased to `owner` until `lease_until` so no other
-    replica (nor this one after a crash) sends them before then."""
+    """Pending deliveries due by `now`, leased to `owner` until `lease(how many)` so no
+    other replica (nor this one after a crash) sends them before then."""
     query = (
         select(deliveries)
         .where(deliveries.c.status == DeliveryStatus.PENDING, deliveries.c.next_attempt_at <= now)
@@ -146,6 +147,7 @@ async def claim_due(
     if lock:
         query = query.with_for_update(skip_locked=True)
     rows = (await conn.execute(query)).all()
+    lease_until = lease(len(rows))
     if rows:
         await conn.execute(
             update(deliveries)

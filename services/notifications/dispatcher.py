@@ -62,7 +62,7 @@ class Dispatcher:
         max_attempts: int | None = None,
         send_timeout: float = 15.0,
         sms_per_second: float = 0.0,
-        batch_size: int = 500,
+        rounds_of: int = 2,
         concurrency: int = 50,
         record_group: int = 50,
         poll_seconds: float = 0.5,
@@ -86,7 +86,9 @@ class Dispatcher:
         self._timeout = send_timeout
         self._pace = Pace(sms_per_second)
         self._per_second = sms_per_second
-        self._batch_size = batch_size
+        # A round is a few waves of sends: its lease (all of them timing out) stays short, so
+        # after a crash what was claimed and not sent waits a minute, not several.
+        self._batch_size = rounds_of * concurrency
         self._slots = Slots(concurrency)
         self._poll = poll_seconds
         self._wake = asyncio.Event()
@@ -126,44 +128,42 @@ class Dispatcher:
         self._metrics.in_flight_at_start.set(found)
         if found:
             log.warning(
-                "dispatcher: %d deliveries were being sent when a dispatcher stopped (leased, "
-                "not recorded); they go again when their lease ends, so a gateway that ignores "
-                "Idempotency-Key may send up to %d twice",
+                "dispatcher: %d deliveries were claimed and not recorded when a dispatcher "
+                "stopped; they go again when their lease ends. At most %d of them had been "
+                "handed to a channel, so a gateway that ignores Idempotency-Key may send "
+                "that many twice",
                 found,
-                found,
+                min(found, self._slots.size),
             )
 
     def _lease(self, count: int) -> dt.timedelta:
-        """Longer than `count` sends can take from now: each ends within the timeout, the
-        pace spaces them, and 30 s covers recording."""
+        """Longer than a round of `count` can take from now: each send ends within the
+        timeout and `concurrency` go at once, the pace spaces them, 30 s covers recording."""
+        waves = -(-count // self._slots.size)
         paced = count / self._per_second if self._per_second else 0.0
-        return dt.timedelta(seconds=self._timeout + paced + self._pace.paused_for + 30)
+        return dt.timedelta(seconds=waves * self._timeout + paced + self._pace.paused_for + 30)
 
     async def dispatch_due(self) -> int:
-        """Sends what is due now, up to `batch_size`; returns once every outcome is recorded."""
+        """One round: claims what is due (up to `batch_size`) and sends it, each send holding
+        a slot until its outcome is recorded; returns once all are, with how many. Rounds do
+        not overlap, so a resident's messages go in the order they were due."""
         async with self._sending:
+            claimed = await self._claim(self._batch_size)
             sending: list[asyncio.Task[None]] = []
-            claimed_total = 0
-            while claimed_total < self._batch_size:
-                most = self._batch_size - claimed_total
-                free = await self._slots.take(most, at_least=self._slots.size // 4 or 1)
-                claimed = await self._claim(free)
-                await self._slots.give(free - len(claimed))
-                claimed_total += len(claimed)
-                sending += [asyncio.create_task(self._handle(d, action)) for d, action in claimed]
-                if len(claimed) < free:
-                    break
+            for due, action in claimed:
+                await self._slots.take()
+                sending.append(asyncio.create_task(self._handle(due, action)))
             await asyncio.gather(*sending)
-            if not claimed_total:
-                async with self._db.reading() as conn:
-                    self._metrics.pending.set(await delivery_store.count_pending(conn))
-            return claimed_total
+        if not claimed:
+            async with self._db.reading() as conn:
+                self._metrics.pending.set(await delivery_store.count_pending(conn))
+        return len(claimed)
 
     async def _claim(self, most: int) -> list[tuple[Due, Send | Suppress | Hold]]:
         now = self._clock()
         async with self._db.transaction() as conn:
             claimed = await delivery_store.claim_due(
-                conn, now, now + self._lease(most), most, not self._db.is_sqlite, self._owner
+                conn, now, lambda n: now + self._lease(n), most, not self._db.is_sqlite, self._owner
             )
             phones = [d.address for d in claimed if d.channel is Channel.SMS]
             stopped = await store.stopped_among(conn, phones) if phones else set()
@@ -172,6 +172,8 @@ class Dispatcher:
     async def _handle(self, due: Due, action: Send | Suppress | Hold) -> None:
         try:
             await self._recorder.record(await self._send(due, action))
+        except Exception:  # the store failed: the delivery goes again when its lease ends
+            log.exception("dispatcher: delivery %s's outcome could not be recorded", due.id)
         finally:
             await self._slots.give()
 

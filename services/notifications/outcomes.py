@@ -60,7 +60,8 @@ class NotificationMetrics:
         self.in_flight_at_start = Gauge(
             "mo_notifications_in_flight_at_start",
             "Deliveries leased and not recorded when the dispatcher started: what a stopped "
-            "dispatcher was sending (a gateway ignoring Idempotency-Key may repeat them).",
+            "dispatcher had claimed (at most its concurrency of them had been sent, which a "
+            "gateway ignoring Idempotency-Key may repeat).",
             registry=registry,
         )
         self.late = Counter(

@@ -23,18 +23,15 @@ class Slots:
     def busy(self) -> int:
         return self.size - self._free
 
-    async def take(self, most: int, at_least: int = 1) -> int:
-        """Waits until `at_least` are free (fewer if `most` is smaller), takes up to `most`."""
-        wanted = max(1, min(most, at_least))
+    async def take(self) -> None:
+        """Waits for a free slot and takes it."""
         async with self._changed:
-            await self._changed.wait_for(lambda: self._free >= wanted)
-            taken = min(most, self._free)
-            self._free -= taken
-            return taken
+            await self._changed.wait_for(lambda: self._free > 0)
+            self._free -= 1
 
-    async def give(self, count: int = 1) -> None:
+    async def give(self) -> None:
         async with self._changed:
-            self._free += count
+            self._free += 1
             self._changed.notify_all()
 
 

@@ -1,7 +1,10 @@
 """Group commit of the dispatcher's outcomes: each send waits until its outcome is in the
 store, and every outcome that finished while the last transaction ran goes in the next one.
 When the gateway is slow each outcome gets a transaction of its own; when it is fast they share
-one, so recording each send as it completes costs a busy dispatcher few transactions."""
+one, so recording each send as it completes costs a busy dispatcher few transactions. (No
+waiting for a group to fill: the dispatcher's slot is held until its outcome is committed, so
+a wait would lower how many sends are in flight; measured, a 10 to 30 ms wait cost more than
+it saved.)"""
 
 from __future__ import annotations
 

@@ -78,10 +78,12 @@ async def test_an_outcome_after_the_lease_passed_to_another_is_not_recorded(
 ) -> None:
     minute = dt.timedelta(minutes=1)
     async with db.transaction() as conn:
-        [slow] = await delivery_store.claim_due(conn, T0, T0 + minute, 10, False, "replica-a")
+        [slow] = await delivery_store.claim_due(
+            conn, T0, lambda _: T0 + minute, 10, False, "replica-a"
+        )
     async with db.transaction() as conn:  # replica a's lease ran out; b takes the delivery
         [taken] = await delivery_store.claim_due(
-            conn, T0 + 2 * minute, T0 + 3 * minute, 10, False, "replica-b"
+            conn, T0 + 2 * minute, lambda _: T0 + 3 * minute, 10, False, "replica-b"
         )
     async with db.transaction() as conn:
         assert await delivery_store.mark_sent(conn, [slow], T0, "replica-a") == 0
