@@ -20,13 +20,19 @@ from tests.support.processes import free_port
 @dataclass
 class SmsGatewayServer:
     """Accepts `POST /sms`; fails the first `fail_first` calls with 503 (or all, with
-    `always_fail`); remembers every accepted message and the idempotency keys it saw."""
+    `always_fail`, or all for `down_for` seconds from its start, saying `Retry-After:
+    30` for the first `retry_after_for` of them); remembers every accepted message, the
+    idempotency keys it saw and when each POST came."""
 
     fail_first: int = 0
     always_fail: bool = False
+    down_for: float = 0.0
+    retry_after_for: float = 0.0
     calls: int = 0
     accepted: list[dict[str, Any]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    posted_at: list[float] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
     port: int = 0
 
     @property
@@ -35,8 +41,12 @@ class SmsGatewayServer:
 
     async def handle(self, request: web.Request) -> web.Response:
         self.calls += 1
+        self.posted_at.append(time.monotonic())
         self.keys.append(request.headers.get("Idempotency-Key", ""))
-        if self.always_fail or self.calls <= self.fail_first:
+        down = time.monotonic() - self.started
+        if down < self.retry_after_for:
+            return web.json_response({"error": "later"}, status=503, headers={"Retry-After": "30"})
+        if self.always_fail or self.calls <= self.fail_first or down < self.down_for:
             return web.json_response({"error": "try later"}, status=503)
         body = await request.json()
         self.accepted.append(
