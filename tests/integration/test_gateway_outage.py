@@ -6,14 +6,13 @@ second than the configured pace, during the outage or in the rush after it."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from shared.topics import REQUESTS_LOGGED
 from tests.support.buses import Bus
-from tests.support.clock import Clock
+from tests.support.clock import WallClock
 from tests.support.gateways import sms_gateway
 from tests.support.notifications import running_notifications
 from tests.support.routing import logged_event
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.integration
 RESIDENTS = 100
 PER_SECOND = 5
 OUTAGE_SECONDS = 180.0
-
-
-class WallClock(Clock):
-    """The real time: the outage, the backoff and the pace all run on it."""
-
-    def __call__(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
 
 
 def busiest_second(posted_at: list[float]) -> int:

@@ -13,3 +13,11 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
+
+
+class WallClock(Clock):
+    """The real time, for tests where the backoff, the pace and a peer's outage all run on
+    the wall clock."""
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)

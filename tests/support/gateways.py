@@ -21,13 +21,14 @@ from tests.support.processes import free_port
 class SmsGatewayServer:
     """Accepts `POST /sms`; fails the first `fail_first` calls with 503 (or all, with
     `always_fail`, or all for `down_for` seconds from its start, saying `Retry-After:
-    30` for the first `retry_after_for` of them); remembers every accepted message, the
+    30` for the first `retry_after_for` of them), each after `delay` seconds; remembers every accepted message, the
     idempotency keys it saw and when each POST came."""
 
     fail_first: int = 0
     always_fail: bool = False
     down_for: float = 0.0
     retry_after_for: float = 0.0
+    delay: float = 0.0  # seconds each answer takes
     calls: int = 0
     accepted: list[dict[str, Any]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
@@ -42,6 +43,7 @@ class SmsGatewayServer:
     async def handle(self, request: web.Request) -> web.Response:
         self.calls += 1
         self.posted_at.append(time.monotonic())
+        await asyncio.sleep(self.delay)
         self.keys.append(request.headers.get("Idempotency-Key", ""))
         down = time.monotonic() - self.started
         if down < self.retry_after_for:
