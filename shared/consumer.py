@@ -239,8 +239,12 @@ class EventConsumer:
             record.offset,
             reason,
         )
+        value, truncated_from = scrub(record.value or b"")
         headers = dead_letter_headers(
-            self.name, reason, record.topic, record.partition, record.offset
+            self.name, reason, record.topic, record.partition, record.offset, truncated_from
         )
-        await self._send_raw(DEADLETTER, scrub(record.value or b""), record.key, headers)
+        try:
+            await self._send_raw(DEADLETTER, value, record.key, headers)
+        except Exception as exc:  # not acknowledged until its dead letter is kept
+            raise RetryLater(f"dead letter not published: {describe_error(exc)}") from exc
         self._metrics.dead_letters.labels(self.name).inc()

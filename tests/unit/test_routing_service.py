@@ -195,8 +195,8 @@ async def test_a_bad_rule_is_refused_naming_the_field(
 
 def test_dead_letters_lose_their_personal_fields() -> None:
     event = logged_event()
-    scrubbed = scrub(event.to_bytes())
+    scrubbed, _ = scrub(event.to_bytes())
     assert not any(p in scrubbed for p in PERSONAL)
     assert json.loads(scrubbed)["data"]["reference"] == event.subject
-    assert json.loads(scrub(b"\x00 not json 0825550199"))["unparseable"] is True
-    assert b"0825550199" not in scrub(b"\x00 not json 0825550199")
+    unparseable, _ = scrub(b"\x00 not json 0825550199")
+    assert json.loads(unparseable)["unparseable"] is True and b"0825550199" not in unparseable
