@@ -32,9 +32,14 @@ WARMUP = 200
 
 
 async def _load(
-    url: str, headers: dict[str, str], count: int, on_created: Callable[[str], None]
+    url: str,
+    headers: dict[str, str],
+    count: int,
+    on_created: Callable[[str], None],
+    keyed: bool = False,
 ) -> tuple[list[float], float, int]:
     """Post `count` requests from CONCURRENCY workers; latencies (s), wall time, errors.
+    `keyed`: each with an Idempotency-Key of its own, as every field app sends.
 
     aiohttp rather than httpx: the load generator shares the machine's two cores with the
     server and the broker, and aiohttp costs it about half the CPU per request."""
@@ -49,8 +54,9 @@ async def _load(
         async def worker() -> None:
             nonlocal errors
             for body in pending:
+                key = {"Idempotency-Key": str(uuid.uuid4())} if keyed else {}
                 started = time.perf_counter()
-                async with session.post("/v1/requests", data=body) as response:
+                async with session.post("/v1/requests", data=body, headers=key) as response:
                     payload = await response.json()
                 latencies.append(time.perf_counter() - started)
                 if response.status == 201:
@@ -99,8 +105,7 @@ async def start_intake(
         "MO_INTAKE_DATABASE_URL": url_db,
         "MO_INTAKE_CONSUMER_GROUP": group,
         "MO_INTAKE_PORT": str(port),
-        "MO_KAFKA_BOOTSTRAP": bootstrap,
-        "MO_INTAKE_LOG_LEVEL": "WARNING",
+        "MO_KAFKA_BOOTSTRAP": bootstrap,  # and make run's log level (INFO: a line a request)
     }
     log = workdir / ("intake.log" if fresh else "intake-again.log")
     process = serve([sys.executable, "-m", "services.intake"], env, log)
@@ -117,17 +122,22 @@ async def _bench_intake(workdir: Path, bootstrap: str) -> dict[str, Any]:
     process, url, token = await start_intake(workdir, bootstrap)
     try:
         headers = {"Authorization": f"Bearer {token}"}
-        await _load(url, headers, WARMUP, lambda _: None)
+        await _load(url, headers, WARMUP, lambda _: None, keyed=True)
         clock = ArrivalClock(bootstrap, REQUESTS_LOGGED)
         await clock.start()
-        latencies, elapsed, errors = await _load(url, headers, REQUESTS, clock.on_created)
+        # The field app's path: every request with its Idempotency-Key.
+        latencies, elapsed, errors = await _load(
+            url, headers, REQUESTS, clock.on_created, keyed=True
+        )
         await clock.wait_for_all()
         await clock.stop()
+        without_key = _summary(*await _load(url, headers, REQUESTS, lambda _: None))
     finally:
         stop(process)
     delays = clock.delays_ms()
     return {
         **_summary(latencies, elapsed, errors),
+        "without_key": without_key,
         "events_readable": len(delays),
         "event_delay_p50_ms": round(percentile(delays, 50), 1),
         "event_delay_p99_ms": round(percentile(delays, 99), 1),
