@@ -65,7 +65,11 @@ async def test_a_gateway_failing_twice_gives_exactly_one_message(
     event = logged()
     async with (
         sms_gateway(fail_first=2) as gateway,
-        running_notifications(database_url, bus=bus, sms_url=gateway.url) as service,
+        # The clock leaps 15 minutes a step: a budget longer than the test's 50 hours, so
+        # a slow machine cannot spend it between two tries (the budget has its own tests).
+        running_notifications(
+            database_url, bus=bus, sms_url=gateway.url, retry_budget_hours=72
+        ) as service,
     ):
         await bus.put(service.app, REQUESTS_LOGGED, event)
         await let_time_pass(service, lambda: bool(gateway.accepted))
@@ -85,7 +89,7 @@ async def test_a_gateway_always_failing_ends_in_notification_failed_and_dead_let
         bus.watching(NOTIFICATIONS, DEADLETTER) as published,
         sms_gateway(always_fail=True) as gateway,
         running_notifications(
-            database_url, bus=bus, sms_url=gateway.url, max_attempts=3
+            database_url, bus=bus, sms_url=gateway.url, max_attempts=3, retry_budget_hours=72
         ) as service,
     ):
         await bus.put(service.app, REQUESTS_LOGGED, event)
