@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from services.intake import devices, handlers, open311_query, open311_requests
+from services.intake import devices, handlers, open311_query, open311_requests, store
 from services.intake import open311_catalogue as catalogue
 from services.intake.api import IntakeContext
 from services.intake.domain import IdempotencyConflict
@@ -40,15 +40,21 @@ PREFIX = "/open311/v2"
 Make = Callable[[], Awaitable[tuple[Any, str]]]
 
 
+def _refuse_unless_ours(fmt: str, jurisdiction: str | None, ours: str) -> str:
+    """The format to answer in; an Open311Error (404) for a format or jurisdiction not ours."""
+    if fmt not in FORMATS:
+        raise Open311Error(404, f"no format {fmt[:10]!r}: use .json or .xml")
+    if jurisdiction is not None and jurisdiction != ours:
+        raise Open311Error(404, f"jurisdiction_id is not this one ({ours})", fmt)
+    return fmt
+
+
 async def _answer(fmt: str, jurisdiction: str | None, ours: str, make: Make) -> Response:
     """`make()`'s data and root element in `fmt`, or the specification's error. The format
     and the jurisdiction are checked before `make` reads anything."""
     shown = fmt if fmt in FORMATS else "json"
     try:
-        if fmt not in FORMATS:
-            raise Open311Error(404, f"no format {fmt!r}: use .json or .xml")
-        if jurisdiction is not None and jurisdiction != ours:
-            raise Open311Error(404, f"jurisdiction_id {jurisdiction!r} is not this one ({ours})")
+        _refuse_unless_ours(fmt, jurisdiction, ours)
         data, root = await make()
     except Open311Error as refused:
         return error(refused.status, refused.description, shown)
@@ -59,15 +65,12 @@ def _form_of_ours(jurisdiction: str) -> Callable[[Request, str], Awaitable[None]
     """Checks a POST's format, body and jurisdiction before its key is looked at."""
 
     async def check(request: Request, fmt: str) -> None:
-        shown = fmt if fmt in FORMATS else "json"
-        if fmt not in FORMATS:
-            raise Open311Error(404, f"no format {fmt!r}: use .json or .xml")
+        shown = _refuse_unless_ours(fmt, None, jurisdiction)
         sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if sent not in FORM_TYPES:
             raise Open311Error(400, f"send the form as {FORM_TYPES[0]}, not {sent!r}", shown)
         asked = (await request.form()).get("jurisdiction_id")
-        if asked is not None and asked != jurisdiction:
-            raise Open311Error(404, f"jurisdiction_id is not this one ({jurisdiction})", shown)
+        _refuse_unless_ours(fmt, None if asked is None else str(asked), jurisdiction)
 
     return check
 
@@ -170,7 +173,7 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
 
         async def make() -> tuple[Any, str]:
             known = open311_query.is_reference(token)
-            if known and await handlers.get_request(db, token) is not None:
+            if known and await _exists(db, token):
                 return [{"token": token, "service_request_id": token}], "service_requests"
             if known and await devices.still_on_a_device(db, token):
                 return [{"token": token, "service_request_id": None}], "service_requests"
@@ -187,3 +190,8 @@ async def _requests(
     query = open311_query.parse(asked, clock())
     async with db.reading() as conn:
         return await open311_requests.find(conn, **query)
+
+
+async def _exists(db: Database, reference: str) -> bool:
+    async with db.reading() as conn:
+        return await store.find_request(conn, reference) is not None

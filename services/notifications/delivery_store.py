@@ -34,6 +34,7 @@ __all__ = [
     "release",
     "release_awaiting",
     "retry_at",
+    "still_leased",
     "suppress",
 ]
 
@@ -175,6 +176,12 @@ async def claim_due(
 def _leased(owner: str) -> ColumnElement[bool]:
     """Only while the lease is still `owner`'s: a dispatcher never records over another's."""
     return (deliveries.c.status == DeliveryStatus.PENDING) & (deliveries.c.lease_owner == owner)
+
+
+async def still_leased(conn: AsyncConnection, ids: list[str], owner: str, lock: bool) -> set[str]:
+    """Which of `ids` are still leased to `owner` (locked for this transaction, with `lock`)."""
+    query = select(deliveries.c.id).where(deliveries.c.id.in_(ids), _leased(owner))
+    return set(await conn.scalars(query.with_for_update() if lock else query))
 
 
 async def mark_sent(conn: AsyncConnection, sent: list[Due], at: datetime, owner: str) -> int:

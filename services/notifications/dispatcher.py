@@ -85,7 +85,6 @@ class Dispatcher:
         self._recorder = GroupCommit(outcomes.record, record_group)
         self._timeout = send_timeout
         self._pace = Pace(sms_per_second)
-        self._per_second = sms_per_second
         # A round is a few waves of sends: its lease (all of them timing out) stays short, so
         # after a crash what was claimed and not sent waits a minute, not several.
         self._batch_size = rounds_of * concurrency
@@ -140,8 +139,7 @@ class Dispatcher:
         """Longer than a round of `count` can take from now: each send ends within the
         timeout and `concurrency` go at once, the pace spaces them, 30 s covers recording."""
         waves = -(-count // self._slots.size)
-        paced = count / self._per_second if self._per_second else 0.0
-        return dt.timedelta(seconds=waves * self._timeout + paced + self._pace.paused_for + 30)
+        return dt.timedelta(seconds=waves * self._timeout + self._pace.time_for(count) + 30)
 
     async def dispatch_due(self) -> int:
         """One round: claims what is due (up to `batch_size`) and sends it, each send holding

@@ -110,27 +110,30 @@ class Outcomes:
         self._max_attempts = max_attempts
 
     async def record(self, results: Sequence[Outcome]) -> None:
-        """One transaction for a group of outcomes, with their events."""
+        """One transaction for a group of outcomes, with their events; an outcome whose
+        delivery another dispatcher has taken (its lease ran out) changes nothing and
+        publishes nothing."""
         now, owner = self._clock(), self._owner
         after: list[Callable[[], None]] = []
-        sent = [r.due for r in results if isinstance(r.action, Send) and r.error is None]
-        kept = 0
         async with self._db.transaction() as conn:
-            kept += await delivery_store.mark_sent(conn, sent, now, owner)
+            ids = [r.due.id for r in results]
+            leased = await delivery_store.still_leased(conn, ids, owner, not self._db.is_sqlite)
+            ours = [r for r in results if r.due.id in leased]
+            sent = [r.due for r in ours if isinstance(r.action, Send) and r.error is None]
+            await delivery_store.mark_sent(conn, sent, now, owner)
             await enqueue_many(conn, store.outbox, [self._delivered(d, now) for d in sent])
-            for result in results:
+            for result in ours:
                 if isinstance(result.action, Hold):  # quiet hours: wait for the morning
-                    kept += await delivery_store.hold(conn, result.due, result.action.until, owner)
+                    await delivery_store.hold(conn, result.due, result.action.until, owner)
                 elif isinstance(result.action, Suppress):
-                    kept += await delivery_store.suppress(conn, result.due, owner)
+                    await delivery_store.suppress(conn, result.due, owner)
                 elif isinstance(result.action, Release):
-                    kept += await delivery_store.release(conn, result.due, now, owner)
+                    await delivery_store.release(conn, result.due, now, owner)
                 elif result.error is not None:
                     after.extend(await self._failed(conn, result.due, result.error, now))
-                    kept += 1
-        if kept < len(results):  # the lease ran out and another dispatcher took them
-            self._metrics.late.inc(len(results) - kept)
-            log.error("dispatcher: %d outcomes came after their lease", len(results) - kept)
+        if len(ours) < len(results):  # the lease ran out and another dispatcher took them
+            self._metrics.late.inc(len(results) - len(ours))
+            log.error("dispatcher: %d outcomes came after their lease", len(results) - len(ours))
         for due in sent:
             self._metrics.sent.labels(due.channel.value, due.template.value, due.language).inc()
             self._metrics.latency.observe(max(0.0, (now - due.created_at).total_seconds()))

@@ -48,9 +48,9 @@ class Pace:
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    @property
-    def paused_for(self) -> float:
-        return max(0.0, self._paused_until - self._clock())
+    def time_for(self, count: int) -> float:
+        """The longest `count` sends can be held back from now: spaced, and any pause."""
+        return count * self._interval + max(0.0, self._paused_until - self._clock())
 
     async def wait(self) -> None:
         """Returns when this send may go."""

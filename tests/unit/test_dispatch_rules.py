@@ -12,13 +12,22 @@ import pytest
 from sqlalchemy import select
 
 from services.notifications import delivery_store, store
-from services.notifications.channels import retry_after_seconds
+from services.notifications.channels import SendError, retry_after_seconds
 from services.notifications.delivery_store import NewDelivery
-from services.notifications.domain import Channel, DeliveryStatus, GiveUp, Retry, after_failure
+from services.notifications.domain import (
+    Channel,
+    DeliveryStatus,
+    GiveUp,
+    Retry,
+    Send,
+    after_failure,
+)
 from services.notifications.messages import MessageFacts
+from services.notifications.outcomes import NotificationMetrics, Outcome, Outcomes
 from services.notifications.pacing import Pace
 from services.notifications.texts import Template
 from shared.contracts.common import Language
+from shared.metrics import new_registry
 from shared.store import Database
 
 T0 = dt.datetime(2030, 3, 1, 7, 0, tzinfo=dt.UTC)
@@ -92,4 +101,24 @@ async def test_an_outcome_after_the_lease_passed_to_another_is_not_recorded(
     async with db.reading() as conn:
         row = (await conn.execute(select(store.deliveries))).one()
     assert (row.status, row.attempts, row.lease_owner) == ("sent", 1, None)
+    await db.dispose()
+
+
+async def test_a_late_outcome_changes_nothing_and_publishes_nothing(db: Database) -> None:
+    minute = dt.timedelta(minutes=1)
+    async with db.transaction() as conn:
+        [slow] = await delivery_store.claim_due(
+            conn, T0, lambda _: T0 + minute, 10, False, "replica-a"
+        )
+        await delivery_store.claim_due(
+            conn, T0 + 2 * minute, lambda _: T0 + 3 * minute, 10, False, "replica-b"
+        )
+    metrics = NotificationMetrics(new_registry())
+    late = Outcomes(db, lambda: T0 + 2 * minute, metrics, "replica-a")
+    await late.record([Outcome(slow, Send()), Outcome(slow, Send(), SendError("503"))])
+    async with db.reading() as conn:
+        row = (await conn.execute(select(store.deliveries))).one()
+        published = (await conn.execute(select(store.outbox))).all()
+    assert (row.status, row.lease_owner) == ("pending", "replica-b") and published == []
+    assert metrics.late._value.get() == 2
     await db.dispose()
