@@ -42,8 +42,13 @@ def _log(message: str) -> None:
 
 
 def _new_cluster_id() -> str:
-    # KRaft wants a 16-byte UUID in unpadded base64url; a hex uuid is rejected.
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """KRaft wants a 16-byte UUID in unpadded base64url (a hex uuid is rejected). One that
+    starts with `-` (one in 64) would be read by StorageTool's argument parser as an option
+    ("--cluster-id: expected one argument"), so draw again."""
+    while True:
+        drawn = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not drawn.startswith("-"):
+            return drawn
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """The deployment files say what the code does: compose names every service with healthchecks,
 the dashboard and the alerts only use metrics the services really export."""
 
+import base64
 import json
 import re
+import uuid
 from pathlib import Path
 
+import pytest
 import yaml
 
 from services.intake.app import create_app as intake_app
@@ -76,3 +79,16 @@ def test_dashboard_and_alerts_use_only_exported_metrics() -> None:
     titles = " ".join(p["title"] for p in dashboard["panels"]).lower()
     for wanted in ("category and area", "unroutable", "failed", "lag", "outbox", "p99"):
         assert wanted in titles
+
+
+def test_a_new_kafka_cluster_id_is_never_read_as_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One in 64 random ids began with "-", and StorageTool took it for an option: a CI run
+    # failed at "--cluster-id: expected one argument". The first draw here always does.
+    import broker  # deploy/kafka, on the path tests/conftest.py sets
+
+    dashed = uuid.UUID(bytes=base64.urlsafe_b64decode("-" + "A" * 21 + "=="))
+    draws = iter([dashed, uuid.uuid4()])
+    monkeypatch.setattr(broker.uuid, "uuid4", lambda: next(draws))
+    drawn = broker._new_cluster_id()
+    assert not drawn.startswith("-")
+    assert len(base64.urlsafe_b64decode(drawn + "==")) == 16
