@@ -88,7 +88,7 @@ def test_a_new_kafka_cluster_id_is_never_read_as_an_option(monkeypatch: pytest.M
 
     dashed = uuid.UUID(bytes=base64.urlsafe_b64decode("-" + "A" * 21 + "=="))
     draws = iter([dashed, uuid.uuid4()])
-    monkeypatch.setattr(broker.uuid, "uuid4", lambda: next(draws))
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(draws))
     drawn = broker._new_cluster_id()
     assert not drawn.startswith("-")
     assert len(base64.urlsafe_b64decode(drawn + "==")) == 16
