@@ -42,14 +42,19 @@ def resolved_request(system: System) -> str:
     )
     assert answer.status_code == 202, answer.text
     eventually(lambda: status_of(system, reference) == "resolved")
+    # Notifications hears of the resolution on its own consumer: a NOT FIXED reply is
+    # believed only once it has (the resident's "resolved" text shows it has).
+    eventually(lambda: texts_with(system, reference, "sisonjululwe"))
     return reference
+
+
+def texts_with(system: System, reference: str, words: str) -> list[str]:
+    return [m["text"] for m in system.sms() if m["reference"] == reference and words in m["text"]]
 
 
 def reopened_texts(system: System, reference: str) -> list[str]:
     # The resident's language is isiXhosa: "open again" is "sivulekile kwakhona".
-    return [
-        m["text"] for m in system.sms() if m["reference"] == reference and "sivulekile" in m["text"]
-    ]
+    return texts_with(system, reference, "sivulekile")
 
 
 def test_an_agent_and_a_resident_each_reopen_a_resolved_request(system: System) -> None:
