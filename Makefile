@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data test lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data test test-cluster lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
 	@echo "make up     the same in the background; make down stops it"
 	@echo "make test   install everything, start Kafka and PostgreSQL, run ruff, mypy and pytest"
+	@echo "make test-cluster  only the fault tests on a three-node Kafka cluster of their own"
 	@echo "make bench  the benchmarks (figures printed and written to var/bench/)"
 	@echo "make open-data [FROM=YYYY-MM-DD TO=YYYY-MM-DD]  the de-identified requests file, var/open-data/"
 
@@ -70,6 +71,10 @@ test: install kafka-test postgres browser lint deploy-check
 unit: install
 	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
 
+# Only the fault tests on a three-node Kafka cluster of their own (make test runs them too).
+test-cluster: install postgres
+	MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)" $(VENV)/bin/pytest -m cluster -s $(PYTEST_ARGS)
+
 bench: install kafka-bench
 	MO_KAFKA_BOOTSTRAP=$${MO_KAFKA_BOOTSTRAP:-127.0.0.1:29092} $(PY) -m bench
 
@@ -88,6 +93,8 @@ docs: install
 clean: down
 	-$(PY) deploy/kafka/broker.py stop $(TEST_KAFKA)
 	-$(PY) deploy/kafka/broker.py stop $(BENCH_KAFKA)
+	-$(PY) deploy/kafka/cluster.py stop --data var/kafka-cluster-test
+	-$(PY) deploy/kafka/cluster.py stop --port 49092 --data var/kafka-cluster-bench
 	rm -rf var
 
 demo: install

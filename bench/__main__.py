@@ -17,6 +17,7 @@ BENCHMARKS = {
     "notifications": notifications.run,
     "scheduling": scheduling.run,
     "system": system.run,
+    "system_cluster": system.run_on_cluster,
     "field_app": field_app.run,
 }
 

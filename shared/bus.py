@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 
 def new_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> KafkaBroker:
     return KafkaBroker(
-        bootstrap,
+        # A list: FastStream wraps a string in one, and "a:9092,b:9092" is then one host
+        # named "a:9092,b:9092" (every service failed to start on a three-node cluster).
+        [server.strip() for server in bootstrap.split(",")],
         security=faststream_security(),
         client_id=service,
         allow_auto_create_topics=False,  # the operator's step makes topics; require_topics waits

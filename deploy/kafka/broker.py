@@ -15,15 +15,12 @@ The tests use `Broker` directly to run throwaway brokers they can stop and resta
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
-import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +28,7 @@ import sasl
 from jars import ROOT, install, java
 from principals import passwords
 from readiness import port_open, serves_metadata
+from storage import format_once
 
 HERE = Path(__file__).resolve().parent
 START_TIMEOUT_SECONDS = 90.0
@@ -39,16 +37,6 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 def _log(message: str) -> None:
     print(f"kafka: {message}", file=sys.stderr, flush=True)
-
-
-def _new_cluster_id() -> str:
-    """KRaft wants a 16-byte UUID in unpadded base64url (a hex uuid is rejected). One that
-    starts with `-` (one in 64) would be read by StorageTool's argument parser as an option
-    ("--cluster-id: expected one argument"), so draw again."""
-    while True:
-        drawn = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        if not drawn.startswith("-"):
-            return drawn
 
 
 @dataclass
@@ -61,6 +49,9 @@ class Broker:
     tls_port: int | None = None  # a SASL_SSL listener besides, its key store in `tls_pem`
     tls_pem: Path | None = None
     scram_users: dict[str, str] = field(default_factory=passwords)  # name -> password
+    # A node of a cluster (cluster.py): the cluster's id and this node's part in it.
+    cluster_id: str | None = None
+    node_settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def bootstrap(self) -> str:
@@ -86,6 +77,7 @@ class Broker:
             "controller.quorum.voters": f"1@127.0.0.1:{controller}",
             "log.dirs": str(self.data_dir / "data"),
             **sasl.settings(self.admin_password, self.tls_pem),
+            **self.node_settings,
         }
         rendered = "\n".join(f"{key}={value}" for key, value in settings.items())
         return (HERE / "server.properties").read_text() + "\n" + rendered + "\n"
@@ -97,36 +89,6 @@ class Broker:
         with os.fdopen(fd, "w") as f:
             f.write(self._properties())
         return path
-
-    def _users_mark(self) -> str:
-        users = "\n".join(f"{name}={pw}" for name, pw in sorted(self.scram_users.items()))
-        return hashlib.sha256(users.encode()).hexdigest()
-
-    def _format_once(self, props: Path) -> None:
-        """Format a new node with its SCRAM users; refuse one formatted with other users
-        (its clients would be refused with no word why)."""
-        mark = self.data_dir / "users.sha256"
-        if (self.data_dir / "data" / "meta.properties").exists():
-            if not mark.is_file() or mark.read_text().strip() != self._users_mark():
-                raise SystemExit(
-                    f"kafka: {self.data_dir} was formatted with other users or passwords than "
-                    "var/dev/kafka/ holds; remove that folder (or `make clean`) to start afresh"
-                )
-            return
-        command = java(
-            "kafka.tools.StorageTool",
-            "format",
-            "-t",
-            _new_cluster_id(),
-            "-c",
-            str(props),
-            "--ignore-formatted",
-            *sasl.format_arguments(self.scram_users),
-        )
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise SystemExit(f"kafka: formatting {self.data_dir} failed:\n{result.stderr}")
-        mark.write_text(self._users_mark() + "\n")
 
     def running_pid(self) -> int | None:
         try:
@@ -140,14 +102,23 @@ class Broker:
         install()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         props = self._write_properties()
-        self._format_once(props)
+        format_once(self.data_dir, props, self.scram_users, self.cluster_id)
         return java("kafka.Kafka", str(props))
 
     def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         """Start in the background and return once the broker serves metadata."""
+        process = self.launch()
+        try:
+            self.wait_ready(timeout, process)
+        except BaseException:
+            self.stop()
+            raise
+
+    def launch(self) -> subprocess.Popen[bytes] | None:
+        """Start the JVM in the background without waiting (a cluster's nodes must all be
+        starting before any can answer); None when it is already running."""
         if self.running_pid() is not None or port_open(self.port):
-            self.wait_ready(timeout)
-            return
+            return None
         command = self._prepare()
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
@@ -155,11 +126,7 @@ class Broker:
             )
         self.pid_file.write_text(str(process.pid))
         _log(f"starting on {self.bootstrap} (pid {process.pid}, log {self.log_file})")
-        try:
-            self.wait_ready(timeout, process)
-        except BaseException:
-            self.stop()
-            raise
+        return process
 
     def run_foreground(self) -> int:
         command = self._prepare()

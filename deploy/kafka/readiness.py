@@ -15,9 +15,15 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
 
 def serves_metadata(bootstrap: str, admin_password: str) -> bool:
     """Ask the cluster for its metadata, as admin over SASL/SCRAM."""
+    return brokers_known(bootstrap, admin_password) > 0
+
+
+def brokers_known(bootstrap: str, admin_password: str) -> int:
+    """How many live brokers the cluster's metadata lists (0: no answer). A topic with three
+    replicas can be made only once three are known."""
     from aiokafka.admin import AIOKafkaAdminClient
 
-    async def probe() -> bool:
+    async def probe() -> int:
         admin = AIOKafkaAdminClient(
             bootstrap_servers=bootstrap,
             request_timeout_ms=3000,
@@ -28,10 +34,10 @@ def serves_metadata(bootstrap: str, admin_password: str) -> bool:
         )
         try:
             await admin.start()
-            await admin.describe_cluster()
-            return True
+            described = await admin.describe_cluster()
+            return len(described["brokers"])
         except Exception:
-            return False
+            return 0
         finally:
             await admin.close()
 

@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,10 +116,19 @@ async def _drop(base: str, urls: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    with running_system(kafka_bootstrap, tmp_path_factory.mktemp("e2e")) as system:
+        yield system
+
+
+@contextmanager
+def running_system(
+    bootstrap: str, work: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[System]:
+    """The four services as processes on `bootstrap` (one broker or a cluster's three), each
+    with a PostgreSQL database of its own, and the SMS gateway; all stopped and dropped after."""
     base = _postgres_url()
     if base is None:
         pytest.fail("end-to-end tests need PostgreSQL: `make test` sets it up")
-    work = tmp_path_factory.mktemp("e2e")
     databases = asyncio.run(_databases(base))
     sms_file = work / "sms.jsonl"
     gateway_port = free_port()
@@ -127,12 +137,13 @@ def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
         cwd=ROOT,
     )
     processes: dict[str, ServiceProcess] = {}
+    extra: list[ServiceProcess] = []
     try:
         _wait(f"http://127.0.0.1:{gateway_port}/healthz")
         for service in SERVICES:
-            group = asyncio.run(fresh_group(kafka_bootstrap, *CONSUMES[service], owner=service))
+            group = asyncio.run(fresh_group(bootstrap, *CONSUMES[service], owner=service))
             env = {
-                "MO_KAFKA_BOOTSTRAP": kafka_bootstrap,
+                "MO_KAFKA_BOOTSTRAP": bootstrap,
                 f"MO_{service.upper()}_DATABASE_URL": databases[service],
                 f"MO_{service.upper()}_CONSUMER_GROUP": group,
                 f"MO_{service.upper()}_OUTBOX_SWEEP_SECONDS": "0.5",
@@ -141,21 +152,16 @@ def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
                 "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",  # load, not the pace (unit-tested)
                 "MO_NOTIFICATIONS_INBOUND_SECRET": INBOUND_SECRET,
                 "MO_NOTIFICATIONS_OUTBOX_DIR": str(work / "outbox"),
+                **(extra_env or {}),
             }
             processes[service] = ServiceProcess(service, env, work / f"{service}.log")
             processes[service].start()
         for service in SERVICES:
             _wait(f"{processes[service].url}/readyz", timeout=60)
-        system = System(
-            kafka_bootstrap,
-            processes,
-            databases,
-            sms_file,
-            asyncio.run(issue_everywhere(databases, "e2e-agent", Role.FIELD_AGENT)),
-        )
-        yield system
+        agent = asyncio.run(issue_everywhere(databases, "e2e-agent", Role.FIELD_AGENT))
+        yield System(bootstrap, processes, databases, sms_file, agent, extra=extra)
     finally:
-        for process in [*processes.values(), *(system.extra if "system" in locals() else [])]:
+        for process in [*processes.values(), *extra]:
             process.stop()
         gateway.terminate()
         gateway.wait(10)
