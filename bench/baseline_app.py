@@ -33,15 +33,21 @@ async def log_request(body: NewRequest) -> dict[str, str]:
     now = datetime.now(UTC)
     reference = new_reference()
     async with db.transaction() as conn:
-        await store.insert_request(
-            conn,
-            reference=reference,
-            category=body.category,
-            area=body.location.area.value,
-            community=body.location.community,
-            description=body.description,
-            visit_id=body.visit_id,
-            agent="baseline",
-            at=now,
-        )
+        row = {
+            "channel": "mobile-office",
+            "reference": reference,
+            "category": body.category,
+            "area": body.location.area.value,
+            "community": body.location.community,
+            "description": body.description,
+            "lat": body.location.lat,
+            "lon": body.location.lon,
+            "visit_id": body.visit_id,
+            "agent": "baseline",
+            "privacy_notice_version": None,
+            "status": "logged",
+            "created_at": now,
+            "updated_at": now,
+        }
+        await store.insert_requests(conn, [row])
     return {"reference": reference, "status": "logged", "created_at": now.isoformat()}

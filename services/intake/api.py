@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from prometheus_client import Counter
 
-from services.intake import devices, handlers, nearby, reopening
+from services.intake import devices, handlers, nearby, new_requests, reopening
 from services.intake import visits as announced
 from services.intake.devices import LeaseAsked, Leased, PairedDevice, Pairing
 from services.intake.domain import IdempotencyConflict, UnknownVisit
+from services.intake.new_requests import RequestWriter
 from services.intake.schemas import (
     CategoryView,
     Following,
@@ -39,6 +40,7 @@ __all__ = ["IntakeContext", "routes"]
 @dataclass(frozen=True, slots=True)
 class IntakeContext:
     db: Database
+    writer: RequestWriter  # new requests, several to a transaction
     tokens: TokenDirectory
     ports: handlers.Ports
     logged_total: Counter
@@ -57,8 +59,8 @@ def routes(ctx: IntakeContext) -> APIRouter:
         idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
     ) -> RequestCreated:
         try:
-            logged = await handlers.log_request(
-                ctx.db, body, agent.name, idempotency_key, ctx.ports, agent.device
+            logged = await new_requests.log_request(
+                ctx.writer, body, agent.name, idempotency_key, ctx.ports, agent.device
             )
         except UnknownVisit:
             message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"

@@ -15,6 +15,7 @@ from services.intake import device_store, field_app, handlers, open311, open_dat
 from services.intake.api import IntakeContext, routes
 from services.intake.bus import CONSUMES, PUBLISHES
 from services.intake.domain import IDEMPOTENCY_TTL
+from services.intake.new_requests import RequestWriter
 from services.intake.open311_format import Open311Error, answer_refusal
 from services.intake.settings import IntakeSettings
 from shared.asyncapi import specification
@@ -49,6 +50,7 @@ def create_app(
     )
     context = IntakeContext(
         db=db,
+        writer=RequestWriter(db),
         tokens=TokenDirectory(db, store.credentials, also=device_store.device_holder),
         ports=ports,
         logged_total=Counter(

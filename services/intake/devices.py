@@ -29,7 +29,6 @@ __all__ = [
     "Paired",
     "PairedDevice",
     "Pairing",
-    "claim",
     "lease_references",
     "new_pairing_code",
     "pair",
@@ -104,24 +103,20 @@ async def lease_references(
     return leased, expires_at
 
 
-async def claim(
-    conn: AsyncConnection, reference: str, device: str | None, body_sha256: str, now: dt.datetime
+async def used_before(
+    conn: AsyncConnection, reference: str, device: str | None, body_sha256: str
 ) -> bool:
-    """Take the leased `reference` for this request: True when it is new, False when this
-    very request came before (answer it again); refused for another device's number, a number
-    never leased, or the same number with another body."""
+    """Whether this very request already took the leased `reference` (True: answer it
+    again); refused for another device's number, a number never leased, or the same number
+    with another body. Reads only."""
     lease = await device_store.lease_of(conn, reference)
     if lease is None or device is None or lease.device_id != device:
         raise Invalid(
             "was not leased to this device: use one of the device's own numbers", "reference"
         )
-    if lease.used:
-        if lease.body_sha256 != body_sha256:
-            raise Conflict(f"reference {reference} was already used for another request")
-        return False
-    if not await device_store.use_lease(conn, reference, body_sha256, now):
-        raise Conflict(f"reference {reference} was used meanwhile")  # a concurrent resend
-    return True
+    if lease.used and lease.body_sha256 != body_sha256:
+        raise Conflict(f"reference {reference} was already used for another request")
+    return lease.used
 
 
 async def revoke(db: Database, device_id: str, now: dt.datetime) -> None:

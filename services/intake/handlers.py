@@ -1,6 +1,7 @@
-"""Intake's use cases as plain async functions: a field agent logs a request, a resident
-follows it up, and what routing, departments and scheduling announce keeps the follow-up
-current. Each is one transaction: the change and its outbox row commit together."""
+"""Intake's use cases as plain async functions: a resident follows a request up, and what
+routing, departments and scheduling announce keeps the follow-up current. Each is one
+transaction: the change and its outbox row commit together. (Logging a new request, grouped
+with others, is new_requests.py.)"""
 
 from __future__ import annotations
 
@@ -9,32 +10,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.intake import store, visits
-from services.intake.devices import claim
+from services.intake import store
 from services.intake.domain import (
     UNROUTABLE_NOTE,
-    IdempotencyConflict,
-    fingerprint,
-    logged_event,
     public_note,
 )
-from services.intake.schemas import HistoryEntry, NewRequest, RequestCreated, RequestView
+from services.intake.schemas import HistoryEntry, RequestView
 from shared.consumer import Received
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
-from shared.events import InvalidEvent, new_event
-from shared.outbox import enqueue
+from shared.events import InvalidEvent
 from shared.store import Database
 from shared.topics import source
 
 __all__ = [
-    "Logged",
     "Ports",
     "get_request",
-    "log_request",
     "on_routed",
     "on_status_changed",
     "on_unroutable",
@@ -42,109 +35,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 SOURCE = source("intake")
-_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
 class Ports:
     clock: Callable[[], datetime]
     new_reference: Callable[[], str]
-
-
-@dataclass(frozen=True, slots=True)
-class Logged:
-    response: RequestCreated
-    replayed: bool
-
-
-async def log_request(
-    db: Database,
-    command: NewRequest,
-    agent: str,
-    idempotency_key: str | None,
-    ports: Ports,
-    device: str | None = None,
-    channel: str = "mobile-office",
-) -> Logged:
-    """Record the request and stage its `request.logged` event in one transaction.
-
-    A repeated Idempotency-Key with the same body answers with the first reference and
-    stages nothing; with another body it is refused. A reference collision or a concurrent
-    first use of the same key rolls back and tries again. A `reference` the field app sends
-    must be leased to its `device` (see devices.claim).
-    """
-    body_sha256 = fingerprint(command)
-    for attempt in range(_ATTEMPTS):
-        try:
-            async with db.transaction() as conn:
-                if idempotency_key is not None:
-                    seen = await store.idempotent_reference(conn, agent, idempotency_key)
-                    if seen is not None:
-                        return Logged(await _replay(conn, seen, body_sha256), replayed=True)
-                now = ports.clock()
-                taken_at = await visits.taken_at(conn, command, now)
-                if command.reference is None:
-                    reference = ports.new_reference()
-                elif await claim(conn, command.reference, device, body_sha256, now):
-                    reference = command.reference
-                else:  # this very request reached us before: answer as then
-                    seen = (body_sha256, command.reference)
-                    return Logged(await _replay(conn, seen, body_sha256), replayed=True)
-                await store.insert_request(
-                    conn,
-                    reference=reference,
-                    category=command.category,
-                    area=command.location.area.value,
-                    community=command.location.community,
-                    description=command.description,
-                    visit_id=command.visit_id,
-                    agent=agent,
-                    at=taken_at,
-                    lat=command.location.lat,
-                    lon=command.location.lon,
-                    privacy_notice_version=command.resident.notice_heard
-                    if command.resident
-                    else None,
-                    channel=channel,
-                )
-                if idempotency_key is not None:
-                    await store.record_idempotency_key(
-                        conn, agent, idempotency_key, body_sha256, reference, now
-                    )
-                data = logged_event(reference, command, agent, taken_at)
-                await enqueue(conn, store.outbox, new_event(data, SOURCE, reference, now))
-        except IntegrityError:
-            log.info("reference or idempotency key taken concurrently; retry %d", attempt + 1)
-            continue
-        log.info(
-            "request logged reference=%s category=%s area=%s agent=%s",
-            reference,
-            command.category,
-            command.location.area.value,
-            agent,
-        )
-        created = RequestCreated(
-            reference=reference,
-            status=RequestStatus.LOGGED,
-            category=command.category,
-            created_at=now,
-        )
-        return Logged(created, replayed=False)
-    raise RuntimeError(f"could not store the request after {_ATTEMPTS} attempts")
-
-
-async def _replay(conn: AsyncConnection, seen: tuple[str, str], body_sha256: str) -> RequestCreated:
-    recorded_sha256, reference = seen
-    if recorded_sha256 != body_sha256:
-        raise IdempotencyConflict
-    found = await store.find_request(conn, reference)
-    assert found is not None  # the key's foreign key guarantees it
-    return RequestCreated(
-        reference=found.reference,
-        status=RequestStatus.LOGGED,
-        category=found.category,
-        created_at=found.created_at,
-    )
 
 
 async def get_request(db: Database, reference: str) -> RequestView | None:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from services.intake import devices, handlers, open311_query, open311_requests, store
+from services.intake import devices, new_requests, open311_query, open311_requests, store
 from services.intake import open311_catalogue as catalogue
 from services.intake.api import IntakeContext
 from services.intake.domain import IdempotencyConflict
@@ -153,8 +153,8 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
             if key is not None and not 1 <= len(key) <= 255:
                 raise Open311Error(400, "Idempotency-Key: 1 to 255 characters")
             command = command_from(await request.form())
-            logged = await handlers.log_request(
-                db, command, caller.name, key, ctx.ports, channel="open311"
+            logged = await new_requests.log_request(
+                ctx.writer, command, caller.name, key, ctx.ports, channel="open311"
             )
         except IdempotencyConflict:
             return error(400, "this Idempotency-Key was used for another request", fmt)

@@ -8,6 +8,7 @@ notifications keeps them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -150,53 +151,20 @@ async def request_history(conn: AsyncConnection, reference: str) -> list[dict[st
     return [{**r._asdict(), "at": as_utc(r.at)} for r in rows]
 
 
-async def insert_request(
-    conn: AsyncConnection,
-    *,
-    reference: str,
-    category: str,
-    area: str,
-    community: str,
-    description: str,
-    visit_id: str | None,
-    agent: str,
-    at: datetime,
-    lat: float | None = None,
-    lon: float | None = None,
-    privacy_notice_version: str | None = None,
-    channel: str = "mobile-office",
-) -> None:
-    await conn.execute(
-        insert(requests).values(
-            channel=channel,
-            reference=reference,
-            category=category,
-            area=area,
-            community=community,
-            description=description,
-            lat=lat,
-            lon=lon,
-            visit_id=visit_id,
-            agent=agent,
-            privacy_notice_version=privacy_notice_version,
-            status=RequestStatus.LOGGED.value,
-            created_at=at,
-            updated_at=at,
-        )
-    )
-    await conn.execute(
-        insert(history).values(reference=reference, status=RequestStatus.LOGGED.value, at=at)
-    )
+async def insert_requests(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """New requests (rows of `requests`, status logged) and the first step of each history,
+    two statements whatever their number."""
+    await conn.execute(insert(requests), list(rows))
+    logged = RequestStatus.LOGGED.value
+    steps = [{"reference": r["reference"], "status": logged, "at": r["created_at"]} for r in rows]
+    await conn.execute(insert(history), steps)
 
 
-async def record_idempotency_key(
-    conn: AsyncConnection, agent: str, key: str, body_sha256: str, reference: str, at: datetime
-) -> None:
-    await conn.execute(
-        insert(idempotency_keys).values(
-            agent=agent, key=key, body_sha256=body_sha256, reference=reference, created_at=at
-        )
-    )
+async def record_idempotency_keys(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows of agent, key, body_sha256, reference, created_at; a key already recorded for the
+    agent raises IntegrityError."""
+    if rows:
+        await conn.execute(insert(idempotency_keys), list(rows))
 
 
 async def forget_idempotency_keys(conn: AsyncConnection, before: datetime, batch: int) -> int:

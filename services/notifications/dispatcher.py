@@ -33,8 +33,8 @@ from services.notifications.domain import (
 from services.notifications.messages import compose
 from services.notifications.outcomes import NotificationMetrics, Outcome, Outcomes, Release
 from services.notifications.pacing import Pace, Slots
-from services.notifications.recorder import GroupCommit
 from shared.background import Background
+from shared.group_commit import GroupCommit
 from shared.store import Database
 
 __all__ = ["Dispatcher", "NotificationMetrics"]
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 class Dispatcher:
     """Claims due deliveries as sending slots free up, sends each (at the gateway's pace), and
-    records each outcome as it completes (group commit: recorder.py). A slot is held from the
+    records each outcome as it completes (shared/group_commit.py). A slot is held from the
     claim until the outcome is in the store, so after a kill -9 at most `concurrency` messages
     can go out again; a lease lasts longer than one send can take (the timeout, the pace and a
     margin), and an outcome is recorded only while the lease is still this dispatcher's."""
