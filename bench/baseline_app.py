@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from sqlalchemy import insert
 
 from services.intake import store
 from services.intake.schemas import NewRequest
@@ -49,5 +50,9 @@ async def log_request(body: NewRequest) -> dict[str, str]:
             "created_at": now,
             "updated_at": now,
         }
-        await store.insert_requests(conn, [row])
+        # The same two rows as intake writes for a request, one statement each.
+        await conn.execute(insert(store.requests).values(**row))
+        await conn.execute(
+            insert(store.history).values(reference=reference, status="logged", at=now)
+        )
     return {"reference": reference, "status": "logged", "created_at": now.isoformat()}
