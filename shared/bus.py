@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import TopicPartition
-from faststream import AckPolicy
+from faststream import AckPolicy, StreamMessage
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -70,6 +70,7 @@ def subscribe(
         ack_policy=AckPolicy.MANUAL,
         title=f"{','.join(topics)}:{consumer.name}",
         description=description,
+        decoder=_undecoded,
     )
     async def on_batch(body: list[Any], msg: KafkaMessage) -> None:
         records: list[Record] = list(msg.raw_message)
@@ -84,6 +85,13 @@ def subscribe(
         retry.reset()
         await msg.ack()
         _record_lag(msg, records, consumer.name, metrics)
+
+
+async def _undecoded(msg: StreamMessage[Any]) -> list[Any]:
+    """The consumer reads each record raw (`EventConsumer` parses it as a CloudEvent), so
+    FastStream's own decoding of every message of a batch as JSON would be thrown away (about
+    4% of routing's time in a profile under load)."""
+    return []
 
 
 def _record_lag(

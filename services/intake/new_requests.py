@@ -1,6 +1,5 @@
-"""A field agent (or a partner, through Open311) logs a request: the request, its first
-history step, its Idempotency-Key and its `request.logged` outbox row commit together, and the
-answer is its reference.
+"""A field agent (or a partner, through Open311) logs a request: the request, its history's
+first step, its Idempotency-Key and its `request.logged` outbox row commit together.
 
 Requests are written several to a transaction (group commit, shared/group_commit.py). What can
 be checked by reading is checked first, outside the write: a key seen before (the first answer
@@ -67,7 +66,7 @@ class _Staged:
 
 
 class _Contended(Exception):
-    """Something in the group collided: log each of its requests alone."""
+    """Something in the group collided: each of its requests is logged alone."""
 
 
 class RequestWriter:
@@ -169,14 +168,8 @@ async def _log_alone(db: Database, staged: _Staged, ports: Ports) -> Logged:
     for attempt in range(_ATTEMPTS):
         try:
             async with db.transaction() as conn:
-                seen = await _seen(
-                    conn,
-                    staged.command,
-                    staged.agent,
-                    staged.key,
-                    staged.body_sha256,
-                    staged.device,
-                )
+                s = staged
+                seen = await _seen(conn, s.command, s.agent, s.key, s.body_sha256, s.device)
                 if seen is not None:
                     return Logged(await _replay(conn, seen, staged.body_sha256), replayed=True)
                 await _write_rows(conn, [staged])
@@ -243,11 +236,11 @@ def _request_row(staged: _Staged) -> dict[str, Any]:
     }
 
 
-def _key_row(staged: _Staged) -> dict[str, Any]:
+def _key_row(s: _Staged) -> dict[str, Any]:
     return {
-        "agent": staged.agent,
-        "key": staged.key,
-        "body_sha256": staged.body_sha256,
-        "reference": staged.reference,
-        "created_at": staged.now,
+        "agent": s.agent,
+        "key": s.key,
+        "body_sha256": s.body_sha256,
+        "reference": s.reference,
+        "created_at": s.now,
     }
