@@ -17,8 +17,9 @@ HEADER = [
 # The paths the figures are measured on, from the client to where the figure stops.
 FIELD_APP_POST = (
     "32 concurrent clients POST /v1/requests (Bearer token, a new Idempotency-Key each) to one "
-    "intake process at its default log level (INFO); request, key and outbox row in one SQLite "
-    "(WAL) transaction; relay to Kafka"
+    "intake process at its default log level (INFO); each request's row, history, key and "
+    "outbox row committed before its 201 (several requests to a SQLite WAL transaction); "
+    "relay to Kafka"
 )
 KEYLESS_POST = "as above without the Idempotency-Key"
 BARE_INSERT = "the same clients and body to a bare FastAPI app: same validation, one SQLite insert"
