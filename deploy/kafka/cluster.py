@@ -46,18 +46,12 @@ class Cluster:
     nodes: list[Broker] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        id_file = self.data_dir / "cluster.id"  # every node formatted with the same id
-        if not id_file.is_file():
-            id_file.write_text(new_cluster_id() + "\n")
-        cluster_id = id_file.read_text().strip()
         voters = ",".join(f"{n}@127.0.0.1:{self.controller_port(n)}" for n in range(1, SIZE + 1))
         self.nodes = [
             Broker(
                 self.data_dir / f"node-{n}",
                 port=self.client_port(n),
                 controller_port=self.controller_port(n),
-                cluster_id=cluster_id,
                 node_settings={
                     "node.id": str(n),
                     "controller.quorum.voters": voters,
@@ -83,6 +77,9 @@ class Cluster:
     def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         """Start every node that is down (together: a controller quorum needs two of three)
         and return once all three brokers are in the cluster's metadata."""
+        cluster_id = self._cluster_id()
+        for node in self.nodes:
+            node.cluster_id = cluster_id
         launched = [(node, node.launch()) for node in self.nodes]
         try:
             for node, process in launched:
@@ -91,6 +88,14 @@ class Cluster:
         except BaseException:
             self.stop()
             raise
+
+    def _cluster_id(self) -> str:
+        """Every node is formatted with the same id, kept beside their data."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        id_file = self.data_dir / "cluster.id"
+        if not id_file.is_file():
+            id_file.write_text(new_cluster_id() + "\n")
+        return id_file.read_text().strip()
 
     def wait_for_all(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
