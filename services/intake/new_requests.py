@@ -58,11 +58,15 @@ class _Staged:
     agent: str
     key: str | None
     body_sha256: str
-    leased: bool  # the reference is the device's leased number, to be marked used
     device: str | None
     taken_at: datetime
     now: datetime
     channel: str
+
+    @property
+    def leased(self) -> bool:
+        """The reference is the device's leased number (the app sent it), to be marked used."""
+        return self.command.reference is not None
 
 
 class _Contended(Exception):
@@ -131,7 +135,6 @@ async def log_request(
         agent=agent,
         key=idempotency_key,
         body_sha256=body_sha256,
-        leased=command.reference is not None,
         device=device,
         taken_at=taken_at,
         now=now,

@@ -35,12 +35,16 @@ def cluster() -> Iterator[Cluster]:
     shutil.rmtree(data, ignore_errors=True)
     made = Cluster(data)
     made.start()
+    before = os.environ.get("MO_KAFKA_REPLICATION_FACTOR")
     try:
         os.environ["MO_KAFKA_REPLICATION_FACTOR"] = str(REPLICAS)  # the topics the tests make
         asyncio.run(set_up_bus(made.bootstrap))
         yield made
     finally:
-        os.environ.pop("MO_KAFKA_REPLICATION_FACTOR", None)
+        if before is None:
+            os.environ.pop("MO_KAFKA_REPLICATION_FACTOR", None)
+        else:
+            os.environ["MO_KAFKA_REPLICATION_FACTOR"] = before
         made.stop()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -13,7 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from shared.kafka_security import options
 
 
-async def _described(bootstrap: str, topics: Sequence[str]) -> list[dict]:  # type: ignore[type-arg]
+async def _described(bootstrap: str, topics: Sequence[str]) -> list[dict[str, Any]]:
     admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap, request_timeout_ms=5000)
     await admin.start()
     try:
