@@ -12,7 +12,8 @@ A token is shown once (or written to --token-file, readable only by its owner). 
 role are kept in the store of each of the four services (each MO_<SERVICE>_DATABASE_URL), so
 one token works wherever its role may go, and a token of another role is told 403, not 401.
 A department's NAME is its slug. --rotate revokes the holder's other tokens; revoke ends every
-token of NAME in every store, refused everywhere within seconds.
+token of NAME in every store and every field app device paired for NAME, refused everywhere
+within seconds.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import MetaData, Table  # noqa: E402
 
+from services.intake import devices  # noqa: E402
 from services.intake import store as intake_store  # noqa: E402
 from services.intake.settings import IntakeSettings  # noqa: E402
 from services.notifications import store as notifications_store  # noqa: E402
@@ -107,12 +109,16 @@ def _read_secret(path: Path) -> str:
     return path.read_text().strip() if path.is_file() else ""
 
 
-async def revoke(stores: Stores, name: str) -> int:
+async def revoke(stores: Stores, name: str) -> tuple[int, int]:
+    """Every token of `name` in every store, and the field app devices paired for them
+    (a device's own credential would otherwise outlive its agent's); returns how many
+    tokens and how many devices."""
     revoked = 0
     for service in STORES:
         db, table = await stores.of(service)
         revoked += await credentials.revoke(db, table, name)
-    return revoked
+    intake_db, _ = await stores.of("intake")
+    return revoked, await devices.revoke_agent_devices(intake_db, name, datetime.now(UTC))
 
 
 async def listing(stores: Stores) -> list[str]:
@@ -164,7 +170,8 @@ async def run(args: argparse.Namespace) -> str:
             ]
             return f"new development tokens for {', '.join(new)}" if new else "tokens work"
         if args.command == "revoke":
-            return f"{args.name}: {await revoke(stores, args.name)} token(s) revoked"
+            tokens, tablets = await revoke(stores, args.name)
+            return f"{args.name}: {tokens} token(s) and {tablets} paired device(s) revoked"
         return "\n".join(await listing(stores)) or "no credentials"
     finally:
         await stores.close()

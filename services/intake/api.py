@@ -24,7 +24,7 @@ from services.intake.schemas import (
     RequestView,
     VisitView,
 )
-from shared.auth import PUBLIC, Caller, TokenDirectory, known_caller, requires
+from shared.auth import PUBLIC, Caller, TokenDirectory, bearer_token, known_caller, requires
 from shared.catalogue import CATALOGUE_VERSION, CATEGORIES
 from shared.contracts.common import Line
 from shared.credentials import Role
@@ -139,13 +139,22 @@ def routes(ctx: IntakeContext) -> APIRouter:
         return {"reference": canonical, "status": "reopen_asked"}
 
     @router.post("/devices", status_code=201, response_model=PairedDevice, dependencies=[PUBLIC])
-    async def pair_device(body: Pairing, request: Request) -> PairedDevice:
-        """A field app pairs with the code an agent got from the office (valid 10 minutes)."""
+    async def pair_device(
+        body: Pairing, request: Request, authorization: Annotated[str | None, Header()] = None
+    ) -> PairedDevice:
+        """A field app pairs with the code an agent got from the office (valid 10 minutes);
+        naming its old device renews that one if its pairing expired, or if the app still
+        sends that device's credential."""
         client = client_address(request)
         ctx.lookups.refuse_if_waiting(client, "too_many_codes", "too many wrong codes from here")
         try:
             paired = await devices.pair(
-                ctx.db, body.code, body.name, ctx.ports.clock(), body.device_id
+                ctx.db,
+                body.code,
+                body.name,
+                ctx.ports.clock(),
+                body.device_id,
+                bearer_token(authorization),
             )
         except Invalid:
             ctx.lookups.missed(client)
@@ -156,6 +165,13 @@ def routes(ctx: IntakeContext) -> APIRouter:
             token=paired.token,
             expires_at=paired.expires_at,
         )
+
+    @router.delete("/devices/{device_id}", status_code=204)
+    async def sign_out_device(device_id: str, agent: Annotated[Caller, field_agent]) -> None:
+        """The field app signs out: its credential stops working at once."""
+        if agent.device != device_id:
+            raise ApiError(403, "forbidden", "only the device itself signs itself out")
+        await devices.revoke(ctx.db, device_id, ctx.ports.clock())
 
     @router.post("/devices/{device_id}/references", status_code=201, response_model=Leased)
     async def lease(

@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, DateTime, String, Table, select, update
+from sqlalchemy import Column, DateTime, String, Table, exists, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.intake.store import metadata, requests
+from services.intake.store import credentials, metadata, requests
 from shared.credentials import Holder, Role
 from shared.store import as_utc, upsert_insert
 
@@ -25,6 +25,7 @@ __all__ = [
     "lease_of",
     "renew_device",
     "revoke_device",
+    "revoke_devices_of",
     "take_pairing_code",
     "unused_leases",
     "use_lease",
@@ -109,16 +110,28 @@ async def add_device(conn: AsyncConnection, values: dict[str, Any]) -> None:
 
 
 async def device_holder(conn: AsyncConnection, token_hash: str) -> Holder | None:
-    """A device's credential as a field agent's, for the doors."""
+    """A device's credential as a field agent's, for the doors: it works only while its
+    agent holds a working token, so revoking the agent stops their tablets too."""
+    now = dt.datetime.now(dt.UTC)
+    agent_works = exists().where(
+        credentials.c.holder == devices.c.agent,
+        credentials.c.role == Role.FIELD_AGENT.value,
+        credentials.c.revoked_at.is_(None),
+        or_(credentials.c.expires_at.is_(None), credentials.c.expires_at > now),
+    )
     row = (
-        await conn.execute(select(devices).where(devices.c.token_hash == token_hash))
+        await conn.execute(
+            select(devices, agent_works.label("agent_works")).where(
+                devices.c.token_hash == token_hash
+            )
+        )
     ).one_or_none()
     if row is None:
         return None
     return Holder(
         row.agent,
         Role.FIELD_AGENT,
-        row.revoked_at is not None,
+        row.revoked_at is not None or not row.agent_works,
         as_utc(row.expires_at),
         device=row.id,
     )
@@ -142,13 +155,25 @@ async def devices_of(conn: AsyncConnection, agent: str) -> list[Device]:
 
 
 async def renew_device(
-    conn: AsyncConnection, device_id: str, agent: str, token_hash: str, expires_at: dt.datetime
+    conn: AsyncConnection,
+    device_id: str,
+    agent: str,
+    token_hash: str,
+    expires_at: dt.datetime,
+    now: dt.datetime,
+    current_token_hash: str | None = None,
 ) -> bool:
-    """A new credential for the agent's own device, unless it was revoked (a lost tablet
-    found again is paired as a new device: what it held stays refused)."""
+    """A new credential for the agent's own device whose pairing expired (or whose current
+    credential is shown), unless it was revoked: a live device's id alone takes nothing."""
+    shown = devices.c.token_hash == current_token_hash if current_token_hash else false()
     result = await conn.execute(
         update(devices)
-        .where(devices.c.id == device_id, devices.c.agent == agent, devices.c.revoked_at.is_(None))
+        .where(
+            devices.c.id == device_id,
+            devices.c.agent == agent,
+            devices.c.revoked_at.is_(None),
+            or_(devices.c.expires_at <= now, shown),
+        )
         .values(token_hash=token_hash, expires_at=expires_at)
     )
     return bool(result.rowcount)
@@ -161,6 +186,16 @@ async def revoke_device(conn: AsyncConnection, device_id: str, now: dt.datetime)
         .values(revoked_at=now)
     )
     return bool(result.rowcount)
+
+
+async def revoke_devices_of(conn: AsyncConnection, agent: str, now: dt.datetime) -> int:
+    """Revoke every device still working for `agent`; returns how many."""
+    result = await conn.execute(
+        update(devices)
+        .where(devices.c.agent == agent, devices.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount or 0)
 
 
 async def unused_leases(conn: AsyncConnection, device_id: str, now: dt.datetime) -> int:

@@ -33,6 +33,7 @@ __all__ = [
     "new_pairing_code",
     "pair",
     "revoke",
+    "revoke_agent_devices",
     "still_on_a_device",
 ]
 
@@ -59,18 +60,25 @@ async def new_pairing_code(db: Database, agent: str, now: dt.datetime) -> str:
 
 
 async def pair(
-    db: Database, code: str, name: str | None, now: dt.datetime, device_id: str | None = None
+    db: Database,
+    code: str,
+    name: str | None,
+    now: dt.datetime,
+    device_id: str | None = None,
+    current_token: str | None = None,
 ) -> Paired:
-    """A new device for the code's agent; or, when the app names the device it was (its
-    pairing expired), that same device with a new credential, so the numbers it leased and
-    handed out while its queue waited are still its own."""
+    """A new device for the code's agent; or, when the app names the device it was and that
+    device's pairing has expired (or the app shows its current credential), that same device
+    with a new credential, so the numbers it leased and handed out while its queue waited
+    are still its own. Naming another device that still works pairs a new one instead."""
     async with db.transaction() as conn:
         agent = await device_store.take_pairing_code(conn, hash_token(code.upper()), now)
         if agent is None:
             raise Invalid("is unknown, used or more than 10 minutes old: ask for a new one", "code")
         token = secrets.token_urlsafe(32)
+        current = hash_token(current_token) if current_token else None
         if device_id is not None and await device_store.renew_device(
-            conn, device_id, agent, hash_token(token), now + DEVICE_VALID
+            conn, device_id, agent, hash_token(token), now + DEVICE_VALID, now, current
         ):
             return Paired(device_id, agent, token, now + DEVICE_VALID)
         paired = Paired(str(uuid.uuid4()), agent, token, now + DEVICE_VALID)
@@ -123,6 +131,12 @@ async def revoke(db: Database, device_id: str, now: dt.datetime) -> None:
     async with db.transaction() as conn:
         if not await device_store.revoke_device(conn, device_id, now):
             raise NotFound(f"no active device {device_id}")
+
+
+async def revoke_agent_devices(db: Database, agent: str, now: dt.datetime) -> int:
+    """Every device of an agent whose credential is revoked; returns how many were working."""
+    async with db.transaction() as conn:
+        return await device_store.revoke_devices_of(conn, agent, now)
 
 
 async def still_on_a_device(db: Database, reference: str) -> bool:

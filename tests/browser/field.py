@@ -97,6 +97,13 @@ async def revoke_devices(db_url: str) -> None:
             await devices.revoke(db, device_id, dt.datetime.now(dt.UTC))
 
 
+async def working_devices(db_url: str) -> int:
+    """How many paired devices the server still takes requests from."""
+    async with opened(db_url) as db, db.reading() as conn:
+        rows = await conn.execute(device_table.select().where(device_table.c.revoked_at.is_(None)))
+        return len(rows.all())
+
+
 async def numbers_leased(db_url: str) -> set[str]:
     async with opened(db_url) as db, db.reading() as conn:
         return set(await conn.scalars(leases.select().with_only_columns(leases.c.reference)))

@@ -19,6 +19,7 @@ from tests.browser.field import (
     pair,
     pairing_code,
     prepared,
+    working_devices,
 )
 
 pytestmark = pytest.mark.e2e
@@ -112,6 +113,15 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await page.click("#sign-out-anyway")
         await expect(page.locator("#pair")).to_be_visible()
         await expect(page.locator("#unsent")).to_have_text("0")
+        # Offline, the agent is told the credential still works on the City's side.
+        await expect(page.locator("#notice")).to_contain_text("revoke this device")
+
+        # Online, signing out ends the device's credential on the server too.
+        await context.set_offline(False)
+        await pair(page, await pairing_code(db_url), intake.url)
+        await page.click("#sign-out")
+        await expect(page.locator("#notice")).to_contain_text("no longer works")
+        assert await working_devices(db_url) == 1  # only the one left offline
     finally:
         await context.close()
         intake.stop()

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import subprocess
+import sys
 import time
+import uuid
 
 import httpx
 import pytest
 
+from tests.conftest import ROOT
 from tests.e2e.conftest import System, eventually
 from tests.support.intake import request_body
 
@@ -98,3 +105,44 @@ def test_the_full_journey_of_a_request(system: System) -> None:
     ).json()
     assert sorted(s["template"] for s in sent) == ["acknowledged", "logged", "resolved", "routed"]
     assert {s["status"] for s in sent} == {"sent"}
+
+
+def test_revoking_an_agent_stops_their_paired_tablet_within_5_seconds(system: System) -> None:
+    """The office's own tools, on the running system: pair a tablet for an agent, revoke the
+    agent, and the tablet's own credential is refused within seconds."""
+    tools = {**os.environ, **database_settings(system)}
+    run = functools.partial(
+        subprocess.run, cwd=ROOT, env=tools, capture_output=True, text=True, check=True
+    )
+    agent = f"e2e-leaver-{uuid.uuid4().hex[:6]}"
+    run([sys.executable, "deploy/credentials.py", "add", agent, "--role", "field-agent"])
+    said = run([sys.executable, "-m", "services.intake.agents", "pair", agent]).stdout
+    code = re.search(r": ([A-Z0-9]{8}) ", said)
+    assert code, said
+    intake = system.url("intake")
+    device = httpx.post(f"{intake}/v1/devices", json={"code": code[1]}, timeout=10).json()
+    tablet = {"Authorization": f"Bearer {device['token']}"}
+    logged = httpx.post(f"{intake}/v1/requests", json=request_body(), headers=tablet, timeout=10)
+    assert logged.status_code == 201, logged.text
+
+    revoked = run([sys.executable, "deploy/credentials.py", "revoke", agent]).stdout
+    assert "1 paired device(s) revoked" in revoked, revoked
+    started = time.monotonic()
+    refused = eventually(
+        lambda: (
+            (
+                r := httpx.post(
+                    f"{intake}/v1/requests", json=request_body(), headers=tablet, timeout=10
+                )
+            ).status_code
+            in (401, 403)
+            and r
+        ),
+        timeout=10,
+    )
+    assert time.monotonic() - started < 5, "the tablet worked for 5 s after its agent left"
+    assert "revoked" in refused.json()["error"]["message"]
+
+
+def database_settings(system: System) -> dict[str, str]:
+    return {f"MO_{s.upper()}_DATABASE_URL": url for s, url in system.databases.items()}

@@ -32,7 +32,9 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
         reference = (await i.post(request_body())).json()["reference"]
         open_reference = (await i.post(request_body())).json()["reference"]
         db, now = i.app.state.db, i.app.state.ports.clock()
+        await issue(db, store_i.credentials, "a", Role.FIELD_AGENT)  # the devices' agent
         device = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
+        leaving = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
         code = await devices.new_pairing_code(db, "a", now)
         await resolved(i.app, reference, now)
         ops = {
@@ -51,6 +53,9 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("GET", "/field"): Example("/field"),
                 ("GET", "/field/"): Example("/field/"),
                 ("GET", "/field/{name}"): Example("/field/app.js"),
+                ("DELETE", "/v1/devices/{device_id}"): Example(
+                    f"/v1/devices/{leaving.device_id}", token=leaving.token
+                ),
                 ("POST", "/v1/devices/{device_id}/references"): Example(
                     f"/v1/devices/{device.device_id}/references", {"count": 5}, device.token
                 ),

@@ -7,17 +7,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import update
 
-from services.intake import devices
+from services.intake import devices, store
+from services.intake.device_store import device_holder
 from services.intake.device_store import devices as device_table
+from shared import credentials
+from shared.credentials import Role, hash_token
 from shared.reference import parse
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
+from tests.support.tokens import issue
 
 
 @pytest.fixture
@@ -34,11 +39,19 @@ async def intake(tmp_path: Path, clock: Clock) -> AsyncIterator[Intake]:
 
 
 async def paired(
-    intake: Intake, clock: Clock, agent: str = "thandi", before: str | None = None
+    intake: Intake,
+    clock: Clock,
+    agent: str = "thandi",
+    before: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    code = await devices.new_pairing_code(intake.app.state.db, agent, clock.now)
+    """A device paired for `agent`, who is given a field agent's token if they have none."""
+    db = intake.app.state.db
+    if not (await credentials.holders(db, store.credentials)).get((agent, Role.FIELD_AGENT)):
+        await issue(db, store.credentials, agent, Role.FIELD_AGENT)
+    code = await devices.new_pairing_code(db, agent, clock.now)
     body = {"code": code, "name": "tablet 7", "device_id": before}
-    response = await intake.client.post("/v1/devices", json=body)
+    response = await intake.client.post("/v1/devices", json=body, headers=headers or {})
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -141,11 +154,22 @@ async def test_a_revoked_device_is_refused_and_an_expired_one_asked_to_pair_agai
     assert expired.status_code == 401 and "pair again" in expired.json()["error"]["message"]
 
 
+async def expire(intake: Intake, device: dict[str, str]) -> None:
+    async with intake.app.state.db.transaction() as conn:
+        await conn.execute(
+            update(device_table)
+            .where(device_table.c.id == device["device_id"])
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+        )
+
+
 async def test_pairing_again_keeps_the_device_and_its_numbers_unless_revoked_or_not_yours(
     intake: Intake, clock: Clock
 ) -> None:
     first = await paired(intake, clock)
     number = (await leased(intake, first, 1))[0]
+    await expire(intake, first)
+    clock.now = dt.datetime.now(dt.UTC)
     again = await paired(intake, clock, before=first["device_id"])
     assert again["device_id"] == first["device_id"] and again["token"] != first["token"]
     assert (await send(intake, again, number, "k1")).status_code == 201  # still its number
@@ -162,3 +186,61 @@ async def leased_directly(intake: Intake, device: dict[str, str]) -> list[str]:
         intake.app.state.db, device["device_id"], 1, dt.datetime.now(dt.UTC)
     )
     return numbers
+
+
+async def test_a_live_device_is_renewed_only_with_its_own_credential(
+    intake: Intake, clock: Clock
+) -> None:
+    live = await paired(intake, clock)
+    number = (await leased(intake, live, 1))[0]
+    # Another tablet of the same agent naming the live device's id takes nothing over.
+    other = await paired(intake, clock, before=live["device_id"])
+    assert other["device_id"] != live["device_id"]
+    assert (await send(intake, other, number, "k1")).status_code == 422
+    assert await leased(intake, live, 1)  # the live device still works
+    # The device itself, showing its current credential, keeps its id and numbers.
+    renewed = await paired(intake, clock, before=live["device_id"], headers=bearer(live["token"]))
+    assert renewed["device_id"] == live["device_id"]
+    assert (await send(intake, renewed, number, "k2")).status_code == 201
+
+
+async def test_revoking_an_agent_stops_their_devices_within_seconds(
+    intake: Intake, clock: Clock
+) -> None:
+    # The token is not used before the revocation: the doors remember a holder for 4 s.
+    device = await paired(intake, clock, "zodwa")
+    number = (await leased_directly(intake, device))[0]
+    await credentials.revoke(intake.app.state.db, store.credentials, "zodwa")
+    refused = await send(intake, device, number, "k1")
+    assert refused.status_code == 403 and "revoked" in refused.json()["error"]["message"]
+    nearby = await intake.client.get(
+        "/v1/requests/nearby?category=water&community=Khayelitsha", headers=bearer(device["token"])
+    )
+    assert nearby.status_code == 403
+
+
+async def test_the_revoke_command_revokes_the_agents_devices_too(
+    intake: Intake, clock: Clock
+) -> None:
+    first, second = await paired(intake, clock, "lwazi"), await paired(intake, clock, "lwazi")
+    await devices.revoke(intake.app.state.db, second["device_id"], clock.now)
+    revoked = await devices.revoke_agent_devices(intake.app.state.db, "lwazi", clock.now)
+    assert revoked == 1  # the one still working
+    found = await device_rows(intake, "lwazi")
+    assert found and all(row.revoked_at is not None for row in found), first
+
+
+async def test_signing_out_ends_the_devices_credential(intake: Intake, clock: Clock) -> None:
+    device, other = await paired(intake, clock), await paired(intake, clock)
+    path = f"/v1/devices/{device['device_id']}"
+    assert (await intake.client.delete(path, headers=bearer(other["token"]))).status_code == 403
+    assert (await intake.client.delete(path, headers=bearer(device["token"]))).status_code == 204
+    async with intake.app.state.db.reading() as conn:
+        holder = await device_holder(conn, hash_token(device["token"]))
+    assert holder is not None and holder.revoked
+
+
+async def device_rows(intake: Intake, agent: str) -> list[Any]:
+    async with intake.app.state.db.reading() as conn:
+        rows = await conn.execute(device_table.select().where(device_table.c.agent == agent))
+        return list(rows)

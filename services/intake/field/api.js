@@ -30,6 +30,20 @@ export async function pair(code) {
   return null;
 }
 
+// Signing out ends the device's credential on the City's side too, so a tablet left behind
+// holds nothing that works. False when the City could not be reached: the credential still
+// works until the office revokes the device, and the agent is told so.
+export async function signOut() {
+  const device = await store.get("device");
+  if (!device) return true;
+  try {
+    const response = await call(`/v1/devices/${device.device_id}`, { method: "DELETE" });
+    return [204, 401, 403].includes(response.status); // 401/403: it no longer works anyway
+  } catch {
+    return false;
+  }
+}
+
 // The device's credential expired: keep its id for pairing again, drop the credential.
 export async function forgetExpiredCredential() {
   await store.set("device", null);

@@ -106,8 +106,10 @@ async function signOut(confirmed) {
     show("sign-out-view");
     return;
   }
+  const ended = await api.signOut();
   await store.forgetEverything();
   await refresh();
+  notice(say(ended ? "signed_out" : "signed_out_offline"));
   show("pair");
 }
 

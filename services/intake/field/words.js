@@ -32,6 +32,9 @@ const EN = {
   storage_refused: "This browser did not promise to keep the saved requests: send them " +
     "when you can, and do not clear the browser's data.",
   retry_at: "No connection to the City: trying again at {time}.",
+  signed_out: "Signed out: this device's credential no longer works.",
+  signed_out_offline: "Signed out on this device only: the City could not be reached, so its " +
+    "credential still works. Ask the office to revoke this device.",
   sign_out_title: "These requests are not sent yet",
   sign_out_warning: "Signing out deletes them from this device: they will never reach the City.",
   sign_out_anyway: "Sign out and delete them", cancel: "Keep them",
@@ -81,6 +84,9 @@ const AF = {
   storage_refused: "Hierdie blaaier het nie belowe om die gestoorde versoeke te hou nie: " +
     "stuur hulle so gou as moontlik en moenie die blaaier se data uitvee nie.",
   retry_at: "Geen verbinding met die Stad nie: probeer weer om {time}.",
+  signed_out: "Afgemeld: hierdie toestel se toegang werk nie meer nie.",
+  signed_out_offline: "Net op hierdie toestel afgemeld: die Stad kon nie bereik word nie, so " +
+    "sy toegang werk steeds. Vra die kantoor om hierdie toestel te herroep.",
   sign_out_title: "Hierdie versoeke is nog nie gestuur nie",
   sign_out_warning: "Afmeld vee hulle van hierdie toestel af: hulle sal nooit die Stad bereik nie.",
   sign_out_anyway: "Meld af en vee hulle uit", cancel: "Hou hulle",
@@ -131,6 +137,9 @@ const XH = {
   storage_refused: "Esi sikhangeli asithembisanga ukugcina izicelo ezigciniweyo: zithumele " +
     "xa unako, ungacimi idatha yesikhangeli.",
   retry_at: "Akukho qhagamshelwano neSixeko: iza kuzama kwakhona ngo-{time}.",
+  signed_out: "Uphumile: imvume yesi sixhobo ayisasebenzi.",
+  signed_out_offline: "Uphume kwesi sixhobo kuphela: iSixeko asifikeleleki, ngoko imvume " +
+    "yaso isasebenza. Cela i-ofisi ukuba irhoxise esi sixhobo.",
   sign_out_title: "Ezi zicelo azikathunyelwa",
   sign_out_warning: "Ukuphuma kuzicima kwesi sixhobo: azisoze zifike kwiSixeko.",
   sign_out_anyway: "Phuma uzicime", cancel: "Zigcine",
