@@ -16,6 +16,7 @@ import random
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,10 @@ CATEGORIES = [
     ("accounts", "Account shows water used while the house was empty"),
 ]
 NAMES = ["Nomsa", "Thandeka", "Pieter", "Fatima", "Sipho", "Anneke", "Lwazi", "Ruth", "Ayanda"]
+
+
+WHY = urllib.parse.quote("the coordinator checks the demonstration's texts reached residents")
+"""Every read of what residents were sent states why (it is audited)."""
 
 
 def call(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
@@ -182,12 +187,14 @@ def main() -> int:
     for item in logged:
         if item["updates_by"] == "none":
             continue
-        _, sent = call(
+        status, sent = call(
             "GET",
-            f"{NOTIFICATIONS}/v1/notifications?reference={item['reference']}",
+            f"{NOTIFICATIONS}/v1/notifications?reference={item['reference']}&reason={WHY}",
             None,
             operators,
         )
+        if status != 200:  # a refusal's body is an error, not the list
+            raise SystemExit(f"demo: the notifications listing answered {status}: {sent}")
         summary = ", ".join(f"{s['template']} ({s['status']})" for s in sent) or "nothing yet"
         print(f"   {item['reference']} [{item['updates_by']}, {item['language']}]: {summary}")
     outbox = ROOT / "var" / "outbox" / "sms.jsonl"
