@@ -7,6 +7,7 @@ __all__ = [
     "DEADLETTER",
     "DEFAULT_PARTITIONS",
     "NOTIFICATIONS",
+    "PERSONAL_TOPICS",
     "PRIVACY",
     "REQUESTS_LOGGED",
     "REQUESTS_REOPEN",
@@ -28,6 +29,9 @@ VISITS: Final = "mo.visits"
 NOTIFICATIONS: Final = "mo.notifications"
 DEADLETTER: Final = "mo.deadletter"
 PRIVACY: Final = "mo.privacy"  # residents' access, erasure and correction requests
+
+PERSONAL_TOPICS: Final = frozenset({REQUESTS_LOGGED, PRIVACY})
+"""The topics with residents' contact details or identifiers: kept days, not a week."""
 
 
 def department_topic(department: str) -> str:
