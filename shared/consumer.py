@@ -68,15 +68,21 @@ run after the commit (metrics, wake-ups)."""
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Events of `spec.type` go to `handle`."""
+    """Events of `spec.type` read from `topics` go to `handle`."""
 
     spec: EventSpec
     handle: Handler[Any]
+    topics: tuple[str, ...]
 
 
-def on(model: type[M], handle: Handler[M]) -> Route:
-    """Route the events whose data is `model` (its type and topic from the registry)."""
-    return Route(spec_for_model(model), handle)
+def on(model: type[M], handle: Handler[M], topics: Sequence[str] | None = None) -> Route:
+    """Route the events whose data is `model` (its type and topics from the registry), read
+    from all its topics or only `topics` (one producer's answers, say)."""
+    spec = spec_for_model(model)
+    chosen = spec.topics if topics is None else tuple(topics)
+    if unknown := set(chosen) - set(spec.topics):
+        raise ValueError(f"{spec.type} never travels on {', '.join(sorted(unknown))}")
+    return Route(spec, handle, chosen)
 
 
 def each(handle_one: Callable[[AsyncConnection, Received[M]], Awaitable[None]]) -> Handler[M]:
@@ -208,7 +214,14 @@ class EventConsumer:
             if spec_for_type(event.type) is not None:
                 return None
             raise InvalidEvent(f"unexpected event type {event.type!r}")
-        return Received(event, event.data_as(self._routes[event.type].spec.model))
+        route = self._routes[event.type]
+        received = Received(event, event.data_as(route.spec.model))
+        # Who wrote an event is known from its topic (only its producers may write there),
+        # never from what its data says: an answer naming another service is refused.
+        belongs = route.spec.topic_for(event.data)
+        if record.topic != belongs or record.topic not in route.topics:
+            raise InvalidEvent(f"{event.type} for {belongs} read on {record.topic}: refused")
+        return received
 
     async def _apply(self, items: Sequence[_Parsed]) -> None:
         if not items:

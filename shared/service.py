@@ -65,7 +65,9 @@ class Service:
 
     @property
     def published_topics(self) -> list[str]:
-        return list(dict.fromkeys(t for m in self.publishes for t in spec_for_model(m).topics))
+        return list(
+            dict.fromkeys(t for m in self.publishes for t in spec_for_model(m).topics_of(self.name))
+        )
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def service_app(
         description=service.consumes_description,
         required_topics=topics if wiring.check_topics else None,
     )
-    _document_publishers(broker, service.publishes)
+    _document_publishers(broker, service.name, service.publishes)
     purger = Purger(
         db,
         [
@@ -183,13 +185,15 @@ def _lifespan(
     return lifespan
 
 
-def _document_publishers(broker: KafkaBroker, models: Sequence[type[BaseModel]]) -> None:
+def _document_publishers(
+    broker: KafkaBroker, producer: str, models: Sequence[type[BaseModel]]
+) -> None:
     """Declares what the outbox relay writes, for the AsyncAPI document only (the relay
     publishes through its own producer)."""
     for model in models:
         spec = spec_for_model(model)
         summary = (model.__doc__ or "").strip()
-        for topic in spec.topics:
+        for topic in spec.topics_of(producer):
             broker.publisher(
                 topic,
                 title=f"{topic}:{spec.short_name}",

@@ -1,6 +1,6 @@
 """Residents' privacy requests (POPIA s23, s24), asked by an operator at intake once the
 resident's identity has been checked at the table: `POST /v1/privacy/requests` sends the
-request on `mo.privacy`; notifications answers first (it alone knows whose requests are
+request on `mo.privacy.requests`; notifications answers first (it alone knows whose requests are
 whose), then intake and routing answer for the references it found; `GET
 /v1/privacy/requests/{id}` shows every answer, `complete` once each service expected has
 answered. Access and erasure are answered by notifications, intake and routing; a

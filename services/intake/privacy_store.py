@@ -1,7 +1,7 @@
 """Intake's record of residents' privacy requests (POPIA s23, s24): what an operator asked and
 each service's answer. The resident's phone number or e-mail address is kept only as a
 SHA-256 (to find an earlier request for the same person), never in clear: the identifier
-travels once, in the event on `mo.privacy`, and leaves intake's outbox once sent."""
+travels once, in the event on `mo.privacy.requests`, and leaves intake's outbox once sent."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 notifications has answered with the resident's references, routing says what it holds of
 them (access) or removes their descriptions and exact places (erasure), keeping that each
 request existed, its category, area, community, department and times, so the City's figures
-and service standards still count it. Its answer goes back on `mo.privacy`."""
+and service standards still count it. Its answer goes on `mo.privacy.answers.routing`."""
 
 from __future__ import annotations
 

@@ -1,12 +1,14 @@
-"""Events on `mo.privacy`: a resident's request to learn what is held about them (POPIA s23),
-or to have it erased or corrected (s24), asked by an operator at intake, and each service's
-answer. The requests carry the resident's phone number or e-mail address (the identifier is
-the whole point), so the topic is read only by the services that answer and keeps its records
-as briefly as `mo.requests.logged`.
+"""Privacy events: a resident's request to learn what is held about them (POPIA s23), or to
+have it erased or corrected (s24), asked by an operator at intake on `mo.privacy.requests`,
+and each service's answer on its own `mo.privacy.answers.<service>`. The requests carry the
+resident's phone number or e-mail address (the identifier is the whole point), so only intake
+writes them and only notifications reads them; both kinds of topic keep their records as
+briefly as `mo.requests.logged`.
 
 Notifications answers first: it is the only store that knows a phone number or e-mail
 address, and so which requests are the resident's. Intake and routing answer from its answer,
-for those references."""
+for those references. An answer's `service` must be the one whose topic it came on: readers
+refuse any other (shared/consumer.py), and the ACLs let each service write only its own."""
 
 from __future__ import annotations
 
@@ -67,7 +69,10 @@ class PrivacyAnswer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     request_id: str = Field(description="The privacy request answered.")
-    service: str = Field(description="The service answering.")
+    service: str = Field(
+        description="The service answering: the one whose `mo.privacy.answers.<service>` "
+        "topic carries it (an answer on another's topic is refused)."
+    )
     references: list[str] = Field(
         default_factory=list, description="The resident's requests this service found."
     )
