@@ -78,10 +78,9 @@ def create_app(
         retention=[
             Rule("idempotency_keys", IDEMPOTENCY_TTL, store.forget_idempotency_keys),
             closed_request_details_rule(
-                store.requests,
+                store.RESIDENT_DETAILS,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
-                store.without_exact_place,
             ),
         ],
         clock=ports.clock,

@@ -147,7 +147,7 @@ async def view(db: Database, request_id: str) -> PrivacyView:
 async def _own_part(conn: AsyncConnection, kind: PrivacyKind, refs: list[str]) -> dict[str, Any]:
     """What intake holds of the resident's requests: their descriptions and exact places."""
     if kind is PrivacyKind.ERASURE:
-        changed = await deidentify(conn, store.requests, refs, store.without_exact_place)
+        changed = await deidentify(conn, store.RESIDENT_DETAILS, refs)
         return {"references": refs, "held": {"descriptions and places removed": changed}}
     query = select(func.count()).where(store.requests.c.reference.in_(refs))
     found = int((await conn.execute(query)).scalar_one())
