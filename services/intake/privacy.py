@@ -16,7 +16,7 @@ from typing import Annotated, Any, Final, Self
 
 from fastapi import APIRouter, params
 from fastapi import Path as FastApiPath
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,7 +25,7 @@ from shared import privacy_notice as notice
 from shared.audit import Audit, Reason
 from shared.auth import PUBLIC, Caller
 from shared.consumer import Received
-from shared.contracts.common import Line, Phone
+from shared.contracts.common import Email, Line, Phone
 from shared.contracts.privacy import (
     AccessRequested,
     CorrectionRequested,
@@ -59,10 +59,10 @@ class PrivacyAsk(BaseModel):
 
     kind: PrivacyKind
     phone: Phone | None = None
-    email: EmailStr | None = Field(None, max_length=254)
+    email: Email | None = Field(None, max_length=254)
     reason: Line = Field(min_length=5, max_length=200, description="Kept in the audit.")
     new_phone: Phone | None = None
-    new_email: EmailStr | None = Field(None, max_length=254)
+    new_email: Email | None = Field(None, max_length=254)
 
     @model_validator(mode="after")
     def _identifiers(self) -> Self:

@@ -6,7 +6,11 @@ references go in the answer, for intake and routing) and what it holds:
   messages sent to it, its subscriptions, whether it said STOP, and who read its details here;
 - erasure: those rows deleted or their address and words removed, pending messages
   suppressed; a STOP stays (only its hash is ever kept), so the number still hears nothing;
-- correction: the resident's open requests and pending messages reach the new address."""
+- correction: the resident's open requests, pending messages, the requests they follow and
+  their subscriptions reach the new address.
+
+E-mail addresses are compared whatever their case (`same_address`): rows stored before every
+address was normalised where it enters may hold capitals."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.domain import DeliveryStatus
@@ -27,6 +31,7 @@ from services.notifications.store import (
     opt_outs,
     outbox,
     phone_hash,
+    same_address,
     subscriptions,
 )
 from shared.consumer import AfterCommit, Received
@@ -56,13 +61,13 @@ def _address(asked: PrivacyRequest) -> str:
 
 def _contact_matches(asked: PrivacyRequest) -> Any:
     c = contacts.c
-    return c.phone == asked.phone if asked.phone else c.email == asked.email
+    return c.phone == asked.phone if asked.phone else same_address(c.email, asked.email or "")
 
 
 async def _references(conn: AsyncConnection, asked: PrivacyRequest) -> list[str]:
     own = select(contacts.c.reference).where(_contact_matches(asked))
     followed = select(followers_table.c.reference).where(
-        followers_table.c.address == _address(asked)
+        same_address(followers_table.c.address, _address(asked))
     )
     found = set(await conn.scalars(own)) | set(await conn.scalars(followed))
     return sorted(found)
@@ -85,11 +90,13 @@ async def access(conn: AsyncConnection, asked: AccessRequested, at: datetime) ->
             conn, select(contacts).where(_contact_matches(asked))
         ),
         "requests followed": await _count(
-            conn, select(followers_table).where(followers_table.c.address == address)
+            conn, select(followers_table).where(same_address(followers_table.c.address, address))
         ),
-        "messages": await _count(conn, select(deliveries).where(deliveries.c.address == address)),
+        "messages": await _count(
+            conn, select(deliveries).where(same_address(deliveries.c.address, address))
+        ),
         "subscriptions": await _count(
-            conn, select(subscriptions).where(subscriptions.c.address == address)
+            conn, select(subscriptions).where(same_address(subscriptions.c.address, address))
         ),
         "opt-out (STOP)": int(bool(stopped)),
     }
@@ -116,7 +123,7 @@ async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) ->
     d = deliveries.c
     suppressed = await conn.execute(
         update(deliveries)
-        .where(d.address == address, d.status.in_(_UNSENT))
+        .where(same_address(d.address, address), d.status.in_(_UNSENT))
         .values(status=DeliveryStatus.SUPPRESSED.value)
     )
     held = {
@@ -124,18 +131,22 @@ async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) ->
             await conn.execute(delete(contacts).where(_contact_matches(asked)))
         ).rowcount,
         "requests followed": (
-            await conn.execute(delete(followers_table).where(followers_table.c.address == address))
+            await conn.execute(
+                delete(followers_table).where(same_address(followers_table.c.address, address))
+            )
         ).rowcount,
         "messages": (
             await conn.execute(
                 update(deliveries)
-                .where(d.address == address)
+                .where(same_address(d.address, address))
                 .values(address=None, params={}, last_error=None)
             )
         ).rowcount,
         "unsent messages stopped": suppressed.rowcount,
         "subscriptions": (
-            await conn.execute(delete(subscriptions).where(subscriptions.c.address == address))
+            await conn.execute(
+                delete(subscriptions).where(same_address(subscriptions.c.address, address))
+            )
         ).rowcount,
     }
     return ErasureAnswered(
@@ -164,7 +175,7 @@ async def correct(
     )
     moved = await conn.execute(
         update(deliveries)
-        .where(deliveries.c.address == old, deliveries.c.status.in_(_UNSENT))
+        .where(same_address(deliveries.c.address, old), deliveries.c.status.in_(_UNSENT))
         .values(address=new)
     )
     return CorrectionAnswered(
@@ -174,9 +185,32 @@ async def correct(
         held={
             "contact details of open requests": changed.rowcount,
             "unsent messages": moved.rowcount,
+            "requests followed": await _readdress(
+                conn, followers_table, ("reference", "channel"), old, new
+            ),
+            "subscriptions": await _readdress(
+                conn, subscriptions, ("community_key", "channel"), old, new
+            ),
         },
         answered_at=at,
     )
+
+
+async def _readdress(
+    conn: AsyncConnection, table: Table, row_key: tuple[str, ...], old: str, new: str
+) -> int:
+    """`old`'s rows of `table` become `new`'s; where `new` has the same row already (the same
+    `row_key` columns), `old`'s goes instead. Answers how many rows `old` had."""
+    c = table.c
+    key = tuple_(*(c[name] for name in row_key))
+    held_by_new = select(*(c[name] for name in row_key)).where(c.address == new)
+    dropped = await conn.execute(
+        delete(table).where(same_address(c.address, old), key.in_(held_by_new))
+    )
+    moved = await conn.execute(
+        update(table).where(same_address(c.address, old)).values(address=new)
+    )
+    return int(dropped.rowcount or 0) + int(moved.rowcount or 0)
 
 
 _Answer = Callable[[AsyncConnection, Any, datetime], Awaitable[PrivacyAnswer]]

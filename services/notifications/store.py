@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -108,6 +109,13 @@ deliveries = Table(
 
 
 # --- contacts and subscriptions -------------------------------------------------------------
+
+
+def same_address(column: Any, address: str) -> Any:
+    """`column` holds `address`, in whatever case an e-mail address was stored before every
+    address was normalised where it enters (`normalise_email`); a phone number is E.164, the
+    same either way."""
+    return func.lower(column) == address.lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,3 +148,53 @@ async def test_intake_and_routing_keep_the_request_without_the_person(database_u
             assert len(steps) == 4  # that each step happened stays
         finally:
             await db.dispose()
+
+
+async def test_an_address_stored_in_capitals_is_erased_too(database_url: str) -> None:
+    """Addresses stored before e-mails were normalised where they enter may hold capitals."""
+    stored, asked = "Nomsa.Dlamini@example.org", "nomsa.dlamini@example.org"
+    db = Database(database_url)
+    await db.create_schema(notifications_store.metadata)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                insert(notifications_store.contacts),
+                [{**contact("5000000001", None), "email": stored, "updates_by": "email"}],
+            )
+            await conn.execute(
+                insert(followers_table),
+                [
+                    {
+                        "reference": "5000000009",
+                        "channel": "email",
+                        "address": stored,
+                        "language": "en",
+                        "joined_at": T0,
+                    }
+                ],
+            )
+            await conn.execute(
+                insert(notifications_store.subscriptions),
+                [subscription("email", stored)],
+            )
+        async with db.transaction() as conn:
+            answer = await erase(
+                conn, ErasureRequested(request_id="p-1", email=asked, asked_at=T0), T0
+            )
+        assert answer.references == ["5000000001", "5000000009"]
+        assert await holding(db, notifications_store.metadata, "lamini@") == []
+    finally:
+        await db.dispose()
+
+
+def subscription(channel: str, address: str) -> dict[str, Any]:
+    return {
+        "community_key": "wupperthal",
+        "community": "Wupperthal",
+        "channel": channel,
+        "address": address,
+        "language": "en",
+        "status": "confirmed",
+        "unsubscribe_token": address.encode().hex()[:64],
+        "created_at": T0,
+    }
