@@ -125,6 +125,22 @@ def _inbound_secret() -> str:
     return path.read_text().strip()
 
 
+def _identifier_keys() -> dict[str, str]:
+    """The keys intake and notifications hash residents' numbers with (STOPs, erasures,
+    privacy requests), kept in var/dev/ (made once: a new key forgets every STOP; an
+    operator's own setting wins)."""
+    keys = {}
+    for service in ("intake", "notifications"):
+        setting = f"MO_{service.upper()}_IDENTIFIER_KEY"
+        if os.environ.get(setting) or os.environ.get(f"{setting}_FILE"):
+            continue
+        path = DEV_DIR / f"{service}-identifier.key"
+        if not path.is_file():
+            write_secret(path, secrets.token_urlsafe(32))
+        keys[f"{setting}_FILE"] = str(path)
+    return keys
+
+
 def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
     return lambda: process.poll() is None
 
@@ -133,7 +149,11 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes = {}
-    env = {**os.environ, "MO_NOTIFICATIONS_INBOUND_SECRET": _inbound_secret()}
+    env = {
+        **os.environ,
+        "MO_NOTIFICATIONS_INBOUND_SECRET": _inbound_secret(),
+        **_identifier_keys(),
+    }
     # Development supervisors (example.org is reserved): their digests land in var/outbox/.
     supervisors = {slug: f"{slug}.supervisor@example.org" for slug in sorted(DEPARTMENT_SLUGS)}
     env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))

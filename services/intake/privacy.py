@@ -34,6 +34,7 @@ from shared.contracts.privacy import (
     PrivacyKind,
 )
 from shared.events import new_event
+from shared.identifiers import IdentifierKey
 from shared.outbox import enqueue
 from shared.refusals import NotFound
 from shared.retention import deidentify
@@ -97,7 +98,14 @@ class PrivacyView(BaseModel):
     waiting_for: list[str] = Field(description="Services that have not answered yet.")
 
 
-async def ask(db: Database, audit: Audit, caller: Caller, body: PrivacyAsk, now: datetime) -> str:
+async def ask(
+    db: Database,
+    audit: Audit,
+    identifiers: IdentifierKey,
+    caller: Caller,
+    body: PrivacyAsk,
+    now: datetime,
+) -> str:
     request_id = str(uuid.uuid4())
     identifier = body.phone or str(body.email)
     event = _EVENTS[body.kind](
@@ -116,7 +124,7 @@ async def ask(db: Database, audit: Audit, caller: Caller, body: PrivacyAsk, now:
             conn,
             id=request_id,
             kind=body.kind.value,
-            identifier_hash=privacy_store.identifier_hash(identifier),
+            identifier_hash=privacy_store.identifier_hash(identifiers, identifier),
             reason=body.reason,
             asked_by=caller.name,
             asked_at=now,
@@ -174,7 +182,11 @@ async def on_answered(conn: AsyncConnection, item: Received[PrivacyAnswer]) -> N
 
 
 def routes(
-    db: Database, audit: Audit, operators: params.Depends, clock: Callable[[], datetime]
+    db: Database,
+    audit: Audit,
+    operators: params.Depends,
+    clock: Callable[[], datetime],
+    identifiers: IdentifierKey,
 ) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
@@ -187,7 +199,7 @@ def routes(
     async def privacy_request(
         body: PrivacyAsk, caller: Annotated[Caller, operators]
     ) -> PrivacyAsked:
-        return PrivacyAsked(id=await ask(db, audit, caller, body, clock()))
+        return PrivacyAsked(id=await ask(db, audit, identifiers, caller, body, clock()))
 
     @router.get("/privacy/requests/{request_id}", response_model=PrivacyView)
     async def privacy_answer(

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications import erasures
 from services.notifications.domain import DeliveryStatus
 from services.notifications.followers import followers_table
 from services.notifications.handlers import Ports
@@ -30,7 +31,7 @@ from services.notifications.store import (
     deliveries,
     opt_outs,
     outbox,
-    phone_hash,
+    phone_hashes,
     same_address,
     subscriptions,
 )
@@ -46,6 +47,7 @@ from shared.contracts.privacy import (
     PrivacyRequest,
 )
 from shared.events import new_event
+from shared.identifiers import IdentifierKey
 from shared.outbox import enqueue
 from shared.topics import source
 
@@ -79,11 +81,13 @@ async def _count(conn: AsyncConnection, query: Any) -> int:
     )
 
 
-async def access(conn: AsyncConnection, asked: AccessRequested, at: datetime) -> AccessAnswered:
+async def access(
+    conn: AsyncConnection, asked: AccessRequested, at: datetime, key: IdentifierKey
+) -> AccessAnswered:
     address = _address(asked)
     references = await _references(conn, asked)
     stopped = asked.phone is not None and await _count(
-        conn, select(opt_outs).where(opt_outs.c.phone_hash == phone_hash(asked.phone))
+        conn, select(opt_outs).where(opt_outs.c.phone_hash.in_(phone_hashes(key, asked.phone)))
     )
     held = {
         "contact details of requests": await _count(
@@ -117,8 +121,13 @@ async def access(conn: AsyncConnection, asked: AccessRequested, at: datetime) ->
     )
 
 
-async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) -> ErasureAnswered:
+async def erase(
+    conn: AsyncConnection, asked: ErasureRequested, at: datetime, key: IdentifierKey
+) -> ErasureAnswered:
+    """Also remembers the address's keyed hash and `at`: a late event made before this
+    erasure does not store the person again (erasures.py)."""
     address = _address(asked)
+    await erasures.remember(conn, key, address, at)
     references = await _references(conn, asked)
     d = deliveries.c
     suppressed = await conn.execute(
@@ -159,7 +168,7 @@ async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) ->
 
 
 async def correct(
-    conn: AsyncConnection, asked: CorrectionRequested, at: datetime
+    conn: AsyncConnection, asked: CorrectionRequested, at: datetime, _: IdentifierKey
 ) -> CorrectionAnswered:
     """Open requests only: a finished one's details are on their way out anyway."""
     old, new = _address(asked), asked.new_phone or asked.new_email or ""
@@ -213,7 +222,7 @@ async def _readdress(
     return int(dropped.rowcount or 0) + int(moved.rowcount or 0)
 
 
-_Answer = Callable[[AsyncConnection, Any, datetime], Awaitable[PrivacyAnswer]]
+_Answer = Callable[[AsyncConnection, Any, datetime, IdentifierKey], Awaitable[PrivacyAnswer]]
 
 
 _Handle = Callable[[AsyncConnection, Sequence[Received[Any]], Ports], Awaitable[AfterCommit]]
@@ -225,7 +234,7 @@ def _answering(answer: _Answer) -> _Handle:
     ) -> AfterCommit:
         for item in items:
             at = ports.clock()
-            answered = await answer(conn, item.data, at)
+            answered = await answer(conn, item.data, at, ports.identifiers)
             await enqueue(
                 conn, outbox, new_event(answered, source(SERVICE), answered.request_id, at)
             )

@@ -17,6 +17,7 @@ from services.notifications.privacy import erase
 from services.routing import privacy as routing_privacy
 from services.routing import store as routing_store
 from shared.contracts.privacy import ErasureRequested
+from shared.identifiers import IdentifierKey
 from shared.retention import deidentify
 from shared.store import Database
 from tests.integration.test_notifications_retention import contact, delivery
@@ -26,9 +27,11 @@ from tests.integration.test_request_details_retention import (
     routing_history,
     routing_row,
 )
+from tests.support.processes import IDENTIFIER_KEY
 
 T0 = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
 MINE, THEIRS = "+27821110001", "+27821110002"
+KEY = IdentifierKey(IDENTIFIER_KEY)
 
 
 async def holding(db: Database, metadata: MetaData, needle: str) -> list[str]:
@@ -72,12 +75,12 @@ async def test_notifications_keeps_nothing_of_an_erased_resident(database_url: s
                     }
                 ],
             )
-            await notifications_store.stop(conn, MINE, T0)
+            await notifications_store.stop(conn, KEY, MINE, T0)
         assert await holding(db, notifications_store.metadata, MINE[3:])  # the search works
         theirs_before = await holding(db, notifications_store.metadata, THEIRS[3:])
         async with db.transaction() as conn:
             answer = await erase(
-                conn, ErasureRequested(request_id="p-1", phone=MINE, asked_at=T0), T0
+                conn, ErasureRequested(request_id="p-1", phone=MINE, asked_at=T0), T0, KEY
             )
         assert answer.references == ["5000000001", "5000000009"]
         assert answer.held["contact details of requests"] == 1
@@ -85,7 +88,7 @@ async def test_notifications_keeps_nothing_of_an_erased_resident(database_url: s
         assert await holding(db, notifications_store.metadata, MINE[3:]) == []
         assert await holding(db, notifications_store.metadata, THEIRS[3:]) == theirs_before
         async with db.reading() as conn:
-            assert await notifications_store.stopped_among(conn, [MINE, THEIRS]) == {MINE}
+            assert await notifications_store.stopped_among(conn, KEY, [MINE, THEIRS]) == {MINE}
     finally:
         await db.dispose()
 
@@ -179,7 +182,7 @@ async def test_an_address_stored_in_capitals_is_erased_too(database_url: str) ->
             )
         async with db.transaction() as conn:
             answer = await erase(
-                conn, ErasureRequested(request_id="p-1", email=asked, asked_at=T0), T0
+                conn, ErasureRequested(request_id="p-1", email=asked, asked_at=T0), T0, KEY
             )
         assert answer.references == ["5000000001", "5000000009"]
         assert await holding(db, notifications_store.metadata, "lamini@") == []

@@ -12,7 +12,7 @@ from services.notifications.followers import followers_table
 from services.notifications.privacy import correct
 from shared.contracts.privacy import CorrectionRequested
 from shared.store import Database
-from tests.integration.test_erasure_stores import T0, holding, subscription
+from tests.integration.test_erasure_stores import KEY, T0, holding, subscription
 from tests.integration.test_notifications_retention import contact
 
 OLD, NEW = "+27821110001", "+27821110003"
@@ -45,7 +45,7 @@ async def test_a_correction_moves_followers_and_subscriptions(database_url: str)
             await conn.execute(insert(store.subscriptions), [subscription("sms", OLD)])
         async with db.transaction() as conn:
             asked = CorrectionRequested(request_id="p-1", phone=OLD, new_phone=NEW, asked_at=T0)
-            answer = await correct(conn, asked, T0)
+            answer = await correct(conn, asked, T0, KEY)
         assert answer.held["requests followed"] == 2
         assert answer.held["subscriptions"] == 1
         assert await holding(db, store.metadata, OLD[3:]) == []
