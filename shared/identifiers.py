@@ -12,17 +12,22 @@ import hashlib
 import hmac
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import Field, SecretStr, model_validator
 
 from shared.settings import ServiceSettings
 
-__all__ = ["DESCRIBING_ONLY", "IdentifierKey", "KeyedIdentifierSettings", "unkeyed_hash"]
+__all__ = [
+    "IdentifierKey",
+    "KeyedIdentifierSettings",
+    "settings_for_describing",
+    "unkeyed_hash",
+]
 
 MIN_KEY_CHARS = 32
-DESCRIBING_ONLY = "not a key: an app made only to describe its interface (make docs)"
-"""What `asyncapi()` builds an app with: it never serves, so its hashes never matter."""
+_DESCRIBING_ONLY = "not a key: an app made only to describe its interface (make docs)"
+S = TypeVar("S", bound=ServiceSettings)
 
 
 class IdentifierKey:
@@ -81,3 +86,11 @@ class KeyedIdentifierSettings(ServiceSettings):
             )
             raise SystemExit(2)
         return IdentifierKey(self.identifier_key.get_secret_value())
+
+
+def settings_for_describing(settings_class: type[S]) -> S:
+    """Settings for an app made only to describe its interface (its OpenAPI and AsyncAPI
+    documents, tests of its routes): it never serves, so its identifiers' key never matters."""
+    if issubclass(settings_class, KeyedIdentifierSettings):
+        return settings_class(identifier_key=_DESCRIBING_ONLY)
+    return settings_class()

@@ -22,7 +22,7 @@ from shared.asyncapi import specification
 from shared.audit import Audit, audit_routes
 from shared.auth import TokenDirectory, requires
 from shared.credentials import Role
-from shared.identifiers import DESCRIBING_ONLY, IdentifierKey
+from shared.identifiers import IdentifierKey, settings_for_describing
 from shared.metrics import new_registry
 from shared.reference import new_reference
 from shared.retention import Rule, closed_request_details_rule
@@ -116,4 +116,4 @@ def _routes(
 
 
 def asyncapi() -> FastStream:
-    return specification(create_app(IntakeSettings(identifier_key=DESCRIBING_ONLY)))
+    return specification(create_app(settings_for_describing(IntakeSettings)))

@@ -26,7 +26,7 @@ from services.notifications.subscriptions import community_names
 from shared.asyncapi import specification
 from shared.audit import Audit
 from shared.auth import TokenDirectory
-from shared.identifiers import DESCRIBING_ONLY
+from shared.identifiers import settings_for_describing
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -118,4 +118,4 @@ def create_app(
 
 
 def asyncapi() -> FastStream:
-    return specification(create_app(NotificationsSettings(identifier_key=DESCRIBING_ONLY)))
+    return specification(create_app(settings_for_describing(NotificationsSettings)))

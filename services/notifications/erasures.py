@@ -12,10 +12,12 @@ from sqlalchemy import Column, DateTime, String, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.store import metadata
+from shared.contracts.common import UpdatesBy
+from shared.contracts.requests import RequestLogged
 from shared.identifiers import IdentifierKey
 from shared.store import as_utc, upsert_insert
 
-__all__ = ["erased_before", "remember"]
+__all__ = ["erased_before", "named_in", "remember"]
 
 _ERASED = "erased"
 
@@ -39,6 +41,16 @@ async def remember(conn: AsyncConnection, key: IdentifierKey, address: str, at: 
     await conn.execute(
         statement.on_conflict_do_update(index_elements=["identifier_hash"], set_={"erased_at": at})
     )
+
+
+def named_in(logged: RequestLogged) -> tuple[str, datetime] | None:
+    """The address a logged request would store, with when it was logged."""
+    resident = logged.resident
+    if resident is None:
+        return None
+    stored = {UpdatesBy.SMS: resident.phone, UpdatesBy.EMAIL: resident.email}
+    address = stored.get(resident.updates_by)
+    return None if address is None else (address, logged.logged_at)
 
 
 async def erased_before(

@@ -70,11 +70,11 @@ async def on_logged(
     now = ports.clock()
     contacts, first_messages = [], []
     refused = await erasures.erased_before(
-        conn, ports.identifiers, filter(None, map(_stored_address, items))
+        conn, ports.identifiers, filter(None, (erasures.named_in(i.data) for i in items))
     )
     for item in items:
         logged, resident = item.data, item.data.resident
-        if _stored_address(item) in refused:
+        if erasures.named_in(logged) in refused:
             resident = None  # erased since it was logged: the request stays, without them
         updates_by = resident.updates_by if resident else UpdatesBy.NONE
         language = resident.language if resident else Language.EN
@@ -112,16 +112,6 @@ async def on_logged(
         assert contact is not None  # added just above
         await delivery_store.release_awaiting(conn, contact, now)
     return ports.wake
-
-
-def _stored_address(item: Received[RequestLogged]) -> tuple[str, datetime] | None:
-    """The address a logged request would store, with when it was logged."""
-    resident = item.data.resident
-    if resident is None:
-        return None
-    stored = {UpdatesBy.SMS: resident.phone, UpdatesBy.EMAIL: resident.email}
-    address = stored.get(resident.updates_by)
-    return None if address is None else (address, item.data.logged_at)
 
 
 async def on_routed(
