@@ -88,7 +88,10 @@ def load_settings(cls: type[S]) -> S:
     except ValidationError as exc:
         prefix = str(cls.model_config.get("env_prefix", "MO_"))
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a check of several settings, which names them itself
+                print(f"configuration error: {err['msg']}", file=sys.stderr)
+                continue
+            field = str(err["loc"][0])
             name = field if field.startswith("MO_") else f"{prefix}{field}".upper()
             print(f"configuration error: {name}: {err['msg']}", file=sys.stderr)
         raise SystemExit(2) from None

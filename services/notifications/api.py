@@ -7,14 +7,14 @@ from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FastApiPath
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from services.notifications import delivery_store, handlers, subscription_store, subscriptions
 from services.notifications.domain import Channel, mask
 from services.notifications.inbound import signed_by_gateway
 from shared.audit import Audit, Reason, audit_routes
 from shared.auth import PUBLIC, Caller, TokenDirectory, requires
-from shared.contracts.common import Language, Line, Phone
+from shared.contracts.common import Email, Language, Line, Phone
 from shared.credentials import Role
 from shared.http import parse_reference
 from shared.limits import MissLimiter, client_address
@@ -33,7 +33,7 @@ class Subscription(BaseModel):
 
     community: Line = Field(min_length=1, max_length=100)
     phone: Phone | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     language: Language = Language.EN
 
     @model_validator(mode="after")

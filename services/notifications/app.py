@@ -26,6 +26,7 @@ from services.notifications.subscriptions import community_names
 from shared.asyncapi import specification
 from shared.audit import Audit
 from shared.auth import TokenDirectory
+from shared.identifiers import settings_for_describing
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -61,12 +62,14 @@ def create_app(
     clock = clock or (lambda: datetime.now(UTC))
     registry = new_registry()
     db = Database(settings.database_url)
+    identifiers = settings.identifiers()
     dispatcher = Dispatcher(
         db,
         senders or senders_for(settings),
         clock,
         QuietHours.parse(settings.quiet_hours),
         NotificationMetrics(registry),
+        identifiers,
         retry_budget=timedelta(hours=settings.retry_budget_hours),
         retry_cap_seconds=settings.retry_cap_seconds,
         max_attempts=settings.max_attempts,
@@ -79,6 +82,7 @@ def create_app(
         clock=clock,
         wake=dispatcher.wake,
         public_url=settings.public_url,
+        identifiers=identifiers,
         supervisors={k: str(v) for k, v in settings.supervisors.items()},
     )
     service = Service(
@@ -114,4 +118,4 @@ def create_app(
 
 
 def asyncapi() -> FastStream:
-    return specification(create_app(NotificationsSettings()))
+    return specification(create_app(settings_for_describing(NotificationsSettings)))

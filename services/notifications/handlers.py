@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications import (
     delivery_store,
+    erasures,
     followers,
     reopening,
     store,
@@ -35,6 +36,7 @@ from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.events import CloudEvent
+from shared.identifiers import IdentifierKey
 from shared.store import Database
 
 __all__ = [
@@ -54,6 +56,8 @@ class Ports:
     """Tells the dispatcher there is something new to send (after the commit)."""
     public_url: str
     """Where residents' links lead (an e-mail's confirm and unsubscribe links)."""
+    identifiers: IdentifierKey
+    """The key of the hashes of numbers that said STOP or were erased."""
     supervisors: Mapping[str, str] = field(default_factory=dict)
     """Department slug to its supervisor's e-mail: the daily digest of escalated requests."""
 
@@ -65,8 +69,13 @@ async def on_logged(
     since a field day's requests arrive together."""
     now = ports.clock()
     contacts, first_messages = [], []
+    refused = await erasures.erased_before(
+        conn, ports.identifiers, filter(None, (erasures.named_in(i.data) for i in items))
+    )
     for item in items:
         logged, resident = item.data, item.data.resident
+        if erasures.named_in(logged) in refused:
+            resident = None  # erased since it was logged: the request stays, without them
         updates_by = resident.updates_by if resident else UpdatesBy.NONE
         language = resident.language if resident else Language.EN
         # Only what a message needs; nothing at all for a resident who wants no updates.
@@ -225,7 +234,7 @@ async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
                 return "ignored"
             return await reopening.ask_reopen(conn, ports.clock, sender, reference, text)
         if command is SmsCommand.STOP:
-            await store.stop(conn, sender, ports.clock())
+            await store.stop(conn, ports.identifiers, sender, ports.clock())
             return "stopped"
         if command is SmsCommand.STOP_VISITS:
             await subscription_store.end_visits_of(conn, sender)
@@ -233,5 +242,5 @@ async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
         if command is SmsCommand.YES:
             confirmed = await subscription_store.confirm_pending_of(conn, sender, ports.clock())
             return "subscribed" if confirmed else "ignored"
-        await store.start(conn, sender)
+        await store.start(conn, ports.identifiers, sender)
     return "started"

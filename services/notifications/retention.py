@@ -2,6 +2,8 @@
 
 - a request's contact details: until `contact_days` after the request was resolved or
   closed (a reopened request is open again and keeps them);
+- who follows a request (followers): as long as its contact details (a follower whose
+  request's details are gone already: `contact_days` after joining);
 - a delivery's address and words: as long as its request's contact details (for visit news,
   `contact_days` after it was made); its status, template and times stay, for the figures;
 - a subscription never confirmed: `pending_subscription_days`;
@@ -13,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.domain import DeliveryStatus, SubscriptionStatus
+from services.notifications.followers import followers_table
 from services.notifications.store import contacts, deliveries, subscriptions
 from shared.retention import Rule
 
@@ -28,6 +31,21 @@ _FINISHED = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SUPPRESS
 async def _contacts(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
     done = select(contacts.c.reference).where(contacts.c.closed_at < cutoff).limit(batch)
     result = await conn.execute(delete(contacts).where(contacts.c.reference.in_(done)))
+    return result.rowcount
+
+
+async def _followers(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    """Runs before `_contacts`, which would take the request's closing time with it."""
+    f = followers_table.c
+    finished = select(contacts.c.reference).where(contacts.c.closed_at < cutoff)
+    gone = select(contacts.c.reference)
+    key = tuple_(f.reference, f.channel, f.address)
+    due = (
+        select(f.reference, f.channel, f.address)
+        .where(or_(f.reference.in_(finished), f.reference.not_in(gone) & (f.joined_at < cutoff)))
+        .limit(batch)
+    )
+    result = await conn.execute(delete(followers_table).where(key.in_(due)))
     return result.rowcount
 
 
@@ -70,6 +88,7 @@ def rules(contact_days: int, pending_subscription_days: int) -> list[Rule]:
     """Processed event ids are every service's rule (shared/service.py)."""
     contact = dt.timedelta(days=contact_days)
     return [
+        Rule("followers", contact, _followers),
         Rule("contacts", contact, _contacts),
         Rule("delivery_addresses", contact, _delivery_addresses),
         Rule(

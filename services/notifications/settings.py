@@ -6,14 +6,14 @@ from pydantic import EmailStr, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications.domain import QuietHours
-from shared.settings import ServiceSettings
+from shared.identifiers import KeyedIdentifierSettings
 
 __all__ = ["NotificationsSettings"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class NotificationsSettings(ServiceSettings):
+class NotificationsSettings(KeyedIdentifierSettings):
     """Notifications' settings, from `MO_NOTIFICATIONS_*` (and `MO_KAFKA_BOOTSTRAP`). With no
     SMTP host and no SMS gateway, messages are written to `outbox_dir` instead."""
 

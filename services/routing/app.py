@@ -90,10 +90,9 @@ def create_app(
         workers=[overdue],
         retention=[
             closed_request_details_rule(
-                store.requests,
+                privacy.RESIDENT_DETAILS,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
-                privacy.without_exact_place,
             )
         ],
         clock=ports.clock,

@@ -8,16 +8,19 @@ from typing import Annotated
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
-from pydantic import AfterValidator
+from pydantic import AfterValidator, EmailStr
 
 __all__ = [
     "Area",
+    "Email",
+    "EmailAddress",
     "Language",
     "Line",
     "Phone",
     "RequestStatus",
     "Text",
     "UpdatesBy",
+    "normalise_email",
     "normalise_phone",
 ]
 
@@ -85,6 +88,19 @@ def normalise_phone(value: str) -> str:
 
 
 Phone = Annotated[str, AfterValidator(normalise_phone)]
+
+
+def normalise_email(value: str) -> str:
+    """An e-mail address as every store keeps and compares it: lower-case, so that erasing
+    `nomsa.dlamini@example.org` also erases what was typed as `Nomsa.Dlamini@example.org`
+    (no mail provider the City's residents use tells the two apart)."""
+    return value.strip().lower()
+
+
+Email = Annotated[EmailStr, AfterValidator(normalise_email)]
+"""An e-mail address a person types: validated, then normalised (`normalise_email`)."""
+EmailAddress = Annotated[str, AfterValidator(normalise_email)]
+"""An e-mail address in an event: validated by the producer, normalised again on arrival."""
 
 
 # C0 and C1 controls (U+0085 among them), the Unicode line and paragraph separators, and the

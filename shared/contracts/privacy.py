@@ -16,6 +16,8 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from shared.contracts.common import EmailAddress
+
 __all__ = [
     "AccessAnswered",
     "AccessRequested",
@@ -42,7 +44,7 @@ class PrivacyRequest(BaseModel):
 
     request_id: str = Field(description="The privacy request's id (intake's).")
     phone: str | None = Field(None, description="The resident's number, E.164.")
-    email: str | None = Field(None, description="The resident's e-mail address.")
+    email: EmailAddress | None = Field(None, description="The resident's e-mail address.")
     asked_at: AwareDatetime = Field(description="When the operator asked.")
 
 
@@ -60,7 +62,7 @@ class CorrectionRequested(PrivacyRequest):
     them at a new number or address from now on."""
 
     new_phone: str | None = Field(None, description="The new number, E.164.")
-    new_email: str | None = Field(None, description="The new e-mail address.")
+    new_email: EmailAddress | None = Field(None, description="The new e-mail address.")
 
 
 class PrivacyAnswer(BaseModel):
