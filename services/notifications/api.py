@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, mode
 
 from services.notifications import delivery_store, handlers, subscription_store, subscriptions
 from services.notifications.domain import Channel, mask
-from services.notifications.inbound import signed_by_gateway
+from services.notifications.inbound import signed_by_gateway, take_once
 from shared.audit import Audit, Reason, audit_routes
 from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.contracts.common import Language, Line, Phone
@@ -48,8 +48,9 @@ class InboundSms(BaseModel):
 
     sender: Phone = Field(alias="from")
     text: str = Field(max_length=1600)
-    timestamp: str | float | None = Field(
-        None, description="When the gateway received it: RFC 3339 or Unix seconds."
+    timestamp: str | float = Field(
+        description="When the gateway received it: RFC 3339 with a UTC offset, or Unix "
+        "seconds; more than 5 minutes off is refused (401), and so is a body taken before."
     )
 
 
@@ -165,9 +166,11 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         await subscriptions.unsubscribe(ctx.db, token)
         return {"status": "unsubscribed"}
 
-    @router.post("/sms/inbound", dependencies=[gateway])
-    async def inbound(body: InboundSms) -> dict[str, str]:
-        return {"action": await handlers.reply(ctx.db, ctx.ports, body.sender, body.text)}
+    @router.post("/sms/inbound")
+    async def inbound(body: InboundSms, signed: Annotated[str, gateway]) -> dict[str, str]:
+        async with ctx.db.transaction() as conn:
+            await take_once(conn, signed, ctx.ports.clock())
+            return {"action": await handlers.reply(conn, ctx.ports, body.sender, body.text)}
 
     @router.get("/notifications", response_model=list[SentView])
     async def sent(

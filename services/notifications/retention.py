@@ -5,7 +5,8 @@
 - a delivery's address and words: as long as its request's contact details (for visit news,
   `contact_days` after it was made); its status, template and times stay, for the figures;
 - a subscription never confirmed: `pending_subscription_days`;
-- processed event ids: as long as the broker could deliver the event again.
+- processed event ids: as long as the broker could deliver the event again;
+- the gateway's signatures of replies taken: as long as a replay could pass as fresh.
 
 Opt-outs (STOP) are kept: forgetting one would text a resident who said stop."""
 
@@ -17,7 +18,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.domain import DeliveryStatus, SubscriptionStatus
-from services.notifications.store import contacts, deliveries, subscriptions
+from services.notifications.inbound import KEEP_SIGNATURES
+from services.notifications.store import contacts, deliveries, inbound_signatures, subscriptions
 from shared.retention import Rule
 
 __all__ = ["rules"]
@@ -66,6 +68,14 @@ async def _pending_subscriptions(conn: AsyncConnection, cutoff: dt.datetime, bat
     return result.rowcount
 
 
+async def _inbound_signatures(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    old = select(inbound_signatures.c.signature).where(inbound_signatures.c.seen_at < cutoff)
+    result = await conn.execute(
+        delete(inbound_signatures).where(inbound_signatures.c.signature.in_(old.limit(batch)))
+    )
+    return result.rowcount
+
+
 def rules(contact_days: int, pending_subscription_days: int) -> list[Rule]:
     """Processed event ids are every service's rule (shared/service.py)."""
     contact = dt.timedelta(days=contact_days)
@@ -77,4 +87,5 @@ def rules(contact_days: int, pending_subscription_days: int) -> list[Rule]:
             dt.timedelta(days=pending_subscription_days),
             _pending_subscriptions,
         ),
+        Rule("inbound_signatures", KEEP_SIGNATURES, _inbound_signatures),
     ]

@@ -13,6 +13,7 @@ from shared.credentials import Role
 from shared.events import CONTENT_TYPE
 from shared.reference import new_reference
 from shared.topics import REQUESTS_LOGGED
+from tests.support.clock import NOON
 from tests.support.door_calls import Example, Running
 from tests.support.fakes import FakePublisher
 from tests.support.intake_doors import intake
@@ -96,7 +97,8 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                     "/v1/subscriptions", {"community": "Delft", "phone": "0825550199"}
                 ),
                 ("POST", "/v1/sms/inbound"): Example(
-                    "/v1/sms/inbound", {"from": "+27825550199", "text": "hello"}
+                    "/v1/sms/inbound",
+                    {"from": "+27825550199", "text": "hello", "timestamp": NOON.isoformat()},
                 ),
                 ("GET", "/v1/notifications"): Example(
                     f"/v1/notifications?reference={new_reference()}&reason=resident+asked+at+the+table"

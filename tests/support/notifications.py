@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,12 +39,8 @@ class Notifications:
         return {"Authorization": f"Bearer {self.operator_token}"}
 
     async def reply(self, sender: str, text: str, **fields: Any) -> httpx.Response:
-        """A resident's SMS reply, as the gateway posts it: signed."""
-        body = json.dumps({"from": sender, "text": text, **fields}).encode()
-        headers = {
-            "X-MO-Signature": signature(INBOUND_SECRET, body),
-            "Content-Type": "application/json",
-        }
+        """A resident's SMS reply, as the gateway posts it: signed, stamped now."""
+        body, headers = signed_reply(sender, text, self.clock(), **fields)
         return await self.client.post("/v1/sms/inbound", content=body, headers=headers)
 
     async def deliver(self, event: CloudEvent, topic: str) -> None:
@@ -61,6 +58,19 @@ class Notifications:
             headers=self.auth,
         )
         return list(response.json())
+
+
+def signed_reply(
+    sender: str, text: str, when: dt.datetime, **fields: Any
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of the gateway's POST /v1/sms/inbound for a reply it received
+    `when` (`fields` may replace the timestamp)."""
+    body = json.dumps({"from": sender, "text": text, "timestamp": when.isoformat(), **fields})
+    raw = body.encode()
+    return raw, {
+        "X-MO-Signature": signature(INBOUND_SECRET, raw),
+        "Content-Type": "application/json",
+    }
 
 
 @asynccontextmanager
