@@ -3,7 +3,7 @@ sent for a request."""
 # No `from __future__ import annotations`: FastAPI resolves the body models at definition.
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FastApiPath
@@ -51,6 +51,17 @@ class InboundSms(BaseModel):
     timestamp: str | float = Field(
         description="When the gateway received it: RFC 3339 with a UTC offset, or Unix "
         "seconds; more than 5 minutes off is refused (401), and so is a body taken before."
+    )
+
+
+class SubscriptionAsked(BaseModel):
+    """What anyone asking hears, whatever the address's subscriptions: telling "confirmed"
+    from "new" would tell a stranger who subscribed to which community."""
+
+    status: Literal["asked"] = "asked"
+    message: str = (
+        "If this address may subscribe, a confirmation is on its way: reply YES to the SMS, "
+        "or open the e-mail's link. Nothing about visits is sent before that."
     )
 
 
@@ -103,20 +114,19 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     operators = requires(ctx.tokens, Role.OPERATOR)
     gateway = signed_by_gateway(ctx.inbound_secret, ctx.ports.clock)
 
-    @router.post(
-        "/subscriptions", status_code=201, response_model=SubscriptionView, dependencies=[PUBLIC]
-    )
-    async def subscribe(body: Subscription, request: Request) -> SubscriptionView:
+    @router.post("/subscriptions", status_code=202, dependencies=[PUBLIC])
+    async def subscribe(body: Subscription, request: Request) -> SubscriptionAsked:
+        """The same answer whether the address is new, pending or confirmed."""
         client = client_address(request)
         ctx.asking.refuse_if_waiting(client, "too_many", "too many subscriptions from here")
         ctx.asking.missed(client)
         channel, address = (
             (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
         )
-        made = await subscriptions.subscribe(
+        await subscriptions.subscribe(
             ctx.db, ctx.ports, ctx.communities, body.community, channel, address, body.language
         )
-        return SubscriptionView.of(made)
+        return SubscriptionAsked()
 
     @router.get("/subscriptions", response_model=list[SubscriptionView])
     async def subscription_list(

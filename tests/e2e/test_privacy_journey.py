@@ -84,7 +84,7 @@ def test_access_lists_all_a_resident_has_and_nothing_of_anothers(system: System)
         f"{system.url('notifications')}/v1/subscriptions",
         json={"community": "Khayelitsha", "phone": phone},
     )
-    assert subscribed.status_code == 201, subscribed.text
+    assert subscribed.status_code == 202, subscribed.text
     reply(system, phone, "STOP")
     operators = {"Authorization": f"Bearer {system.team('operators')}"}
     one = sorted(mine)[0]

@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from services.notifications import delivery_store
+from services.notifications import delivery_store, subscription_store
+from services.notifications.domain import Channel
 from services.routing import store
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE
@@ -151,10 +152,13 @@ async def scheduling(tmp: Path) -> AsyncIterator[Running]:
 async def subscribed(n: Notifications, email: str | None) -> dict[str, Any]:
     """A subscription to Delft, with the tokens of its e-mail's links."""
     address = {"email": email} if email else {"phone": "0825550199"}
-    made = (await n.client.post("/v1/subscriptions", json={"community": "Delft", **address})).json()
-    tokens: dict[str, Any] = {"id": made["id"]}
+    await n.client.post("/v1/subscriptions", json={"community": "Delft", **address})
+    channel, to = (Channel.EMAIL, email) if email else (Channel.SMS, "+27825550199")
     async with n.app.state.db.reading() as conn:
-        [delivery] = await delivery_store.for_subject(conn, f"subscription-{made['id']}")
+        made = await subscription_store.by_address(conn, "Delft", channel, to)
+        assert made is not None
+        [delivery] = await delivery_store.for_subject(conn, f"subscription-{made.id}")
+    tokens: dict[str, Any] = {"id": made.id}
     for link in ("confirm", "unsubscribe"):
         url = delivery.params.get(f"{link}_url")
         tokens[link] = url.split("token=")[1] if url else None

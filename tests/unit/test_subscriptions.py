@@ -46,7 +46,7 @@ async def test_pending_then_yes_then_stop_visits(
     asked = await service.client.post(
         "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0825550199"}
     )
-    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    assert asked.status_code == 202 and asked.json()["status"] == "asked"
     await service.deliver(visit(1), VISITS)
     await service.dispatch()
     assert texts(gateway) == [
@@ -117,7 +117,7 @@ def link_in(body: str, label: str) -> str:
     return line.removeprefix(f"{label}: ").removeprefix("http://127.0.0.1:8003")
 
 
-async def test_asking_has_limits(service: Notifications) -> None:
+async def test_asking_has_limits(service: Notifications, gateway: SmsGatewayServer) -> None:
     unknown = await service.client.post(
         "/v1/subscriptions", json={"community": "Atlantis Beach", "phone": "0825550199"}
     )
@@ -127,11 +127,13 @@ async def test_asking_has_limits(service: Notifications) -> None:
         await service.client.post("/v1/subscriptions", json={"community": c, "phone": "0825550199"})
         for c in communities
     ]
-    assert [a.status_code for a in answers] == [201, 201, 201, 429]  # 3 pending a day
+    assert {a.status_code for a in answers} == {202}
     again = await service.client.post(
         "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0825550199"}
     )
-    assert again.json()["id"] == answers[0].json()["id"]  # asking again sends nothing new
+    assert again.status_code == 202
+    await service.dispatch()
+    assert len(gateway.accepted) == 3  # 3 pending a day; asking again sends nothing new
     for number in range(10):
         await service.client.post(
             "/v1/subscriptions", json={"community": "Delft", "phone": f"08255501{number:02d}"}
@@ -140,3 +142,18 @@ async def test_asking_has_limits(service: Notifications) -> None:
         "/v1/subscriptions", json={"community": "Delft", "phone": "0821234567"}
     )
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+
+
+async def test_a_stranger_cannot_tell_who_subscribed(service: Notifications) -> None:
+    """New, pending and confirmed addresses answer alike: no status, no date, no id."""
+    ask = {"community": "Khayelitsha", "phone": "0825550199"}
+    new = await service.client.post("/v1/subscriptions", json=ask)
+    pending = await service.client.post("/v1/subscriptions", json=ask)
+    assert (await service.reply(PHONE, "YES")).json() == {"action": "subscribed"}
+    confirmed = await service.client.post("/v1/subscriptions", json=ask)
+    other = await service.client.post(
+        "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0821234567"}
+    )
+    answers = [(r.status_code, r.json()) for r in (new, pending, confirmed, other)]
+    assert all(answer == answers[0] for answer in answers), answers
+    assert answers[0][0] == 202 and "created_at" not in answers[0][1]
