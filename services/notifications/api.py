@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, mode
 from services.notifications import delivery_store, handlers, subscription_store, subscriptions
 from services.notifications.domain import Channel, mask
 from services.notifications.inbound import signed_by_gateway, take_once
+from services.notifications.link_pages import link_routes
 from shared.audit import Audit, Reason, audit_routes
 from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.contracts.common import Language, Line, Phone
@@ -22,10 +23,6 @@ from shared.pages import DEFAULT, Cursor, Limit, paged
 from shared.store import Database, as_utc
 
 __all__ = ["NotificationsContext", "routes"]
-
-URL_SAFE = r"^[A-Za-z0-9_-]+$"
-"""A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
-would not even reach PostgreSQL)."""
 
 
 class Subscription(BaseModel):
@@ -152,30 +149,6 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     ) -> None:
         await subscriptions.remove(ctx.db, subscription_id)
 
-    @router.get("/subscriptions/confirm", dependencies=[PUBLIC])
-    async def confirm(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
-    ) -> dict[str, str]:
-        """The link of a confirmation e-mail: it works once."""
-        await subscriptions.confirm(ctx.db, ctx.ports, token)
-        return {"status": "confirmed"}
-
-    @router.get("/subscriptions/unsubscribe", dependencies=[PUBLIC])
-    async def unsubscribe(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
-    ) -> dict[str, str]:
-        """The link every visit e-mail carries."""
-        await subscriptions.unsubscribe(ctx.db, token)
-        return {"status": "unsubscribed"}
-
-    @router.post("/subscriptions/unsubscribe", dependencies=[PUBLIC])
-    async def unsubscribe_in_one_click(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
-    ) -> dict[str, str]:
-        """The mail client's own unsubscribe button (RFC 8058)."""
-        await subscriptions.unsubscribe(ctx.db, token)
-        return {"status": "unsubscribed"}
-
     @router.post("/sms/inbound")
     async def inbound(body: InboundSms, signed: Annotated[str, gateway]) -> dict[str, str]:
         async with ctx.db.transaction() as conn:
@@ -215,5 +188,6 @@ def routes(ctx: NotificationsContext) -> APIRouter:
 
     both = APIRouter()  # nested prefixes would hide the audit's path from the route table
     both.include_router(router)
+    both.include_router(link_routes(ctx.db, ctx.ports))
     both.include_router(audit_routes(ctx.audit, ctx.db, operators))
     return both

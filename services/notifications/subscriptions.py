@@ -115,16 +115,26 @@ def _confirmation(subscription: Subscription, token: str | None, ports: Ports) -
     )
 
 
-async def confirm(db: Database, ports: Ports, token: str) -> None:
+async def confirm(db: Database, ports: Ports, token: str, *, act: bool = True) -> Subscription:
+    """The subscription an e-mail's confirmation link confirms (once); with `act=False` it
+    only looks (the link's page, before the resident presses its button)."""
     async with db.transaction() as conn:
-        if not await subscription_store.confirm_by_hash(conn, hash_token(token), ports.clock()):
+        confirm_hash = hash_token(token)
+        subscription = await subscription_store.waiting_for(conn, confirm_hash)
+        if subscription is None or (
+            act and not await subscription_store.confirm_by_hash(conn, confirm_hash, ports.clock())
+        ):
             raise NotFound("no subscription waits for this link: it was used already")
+    return subscription
 
 
-async def unsubscribe(db: Database, token: str) -> None:
+async def unsubscribe(db: Database, token: str, *, act: bool = True) -> Subscription:
+    """The subscription an unsubscribe link ends; with `act=False` it only looks."""
     async with db.transaction() as conn:
-        if not await subscription_store.unsubscribe(conn, token):
+        subscription = await subscription_store.by_unsubscribe_token(conn, token)
+        if subscription is None or (act and not await subscription_store.unsubscribe(conn, token)):
             raise NotFound("no subscription has this link: it has ended already")
+    return subscription
 
 
 async def remove(db: Database, subscription_id: int) -> None:

@@ -114,6 +114,9 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                 ("GET", "/v1/subscriptions/confirm"): Example(
                     f"/v1/subscriptions/confirm?token={first['confirm']}"
                 ),
+                ("POST", "/v1/subscriptions/confirm"): Example(
+                    f"/v1/subscriptions/confirm?token={second['confirm']}"
+                ),
                 ("GET", "/v1/subscriptions/unsubscribe"): Example(
                     f"/v1/subscriptions/unsubscribe?token={first['unsubscribe']}"
                 ),

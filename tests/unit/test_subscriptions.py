@@ -5,8 +5,10 @@ while updates on the resident's own requests go on."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.message import Message
 from pathlib import Path
+from urllib.parse import urljoin
 
 from shared.contracts.visits import VisitScheduled
 from shared.events import new_event
@@ -89,8 +91,8 @@ async def test_by_email_a_single_use_link_and_an_unsubscribe_link(tmp_path: Path
         await service.dispatch()
         [confirmation] = smtp.messages
         link = link_in(body_of(confirmation), "Bevestig")
-        assert (await service.client.get(link)).json() == {"status": "confirmed"}
-        assert (await service.client.get(link)).status_code == 404  # once only
+        assert (await service.client.post(link)).json() == {"status": "confirmed"}
+        assert (await service.client.post(link)).status_code == 404  # once only
         await service.deliver(visit(1, "Delft"), VISITS)
         await service.dispatch()
         news = smtp.messages[-1]
@@ -157,3 +159,49 @@ async def test_a_stranger_cannot_tell_who_subscribed(service: Notifications) -> 
     answers = [(r.status_code, r.json()) for r in (new, pending, confirmed, other)]
     assert all(answer == answers[0] for answer in answers), answers
     assert answers[0][0] == 202 and "created_at" not in answers[0][1]
+
+
+async def test_opening_a_link_only_shows_a_button_and_pressing_it_acts(tmp_path: Path) -> None:
+    """Mail scanners open every link: GET changes nothing, the page's form POSTs."""
+    async with (
+        smtp_server() as smtp,
+        running_notifications(
+            f"sqlite+aiosqlite:///{tmp_path / 'n.db'}",
+            publisher=FakePublisher(),
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+        ) as service,
+    ):
+        body = {"community": "Delft", "email": "nomsa@example.org", "language": "xh"}
+        await service.client.post("/v1/subscriptions", json=body)
+        await service.dispatch()
+        link = link_in(body_of(smtp.messages[0]), "Qinisekisa")
+        for _ in range(2):  # a scanner, then the resident
+            page = await service.client.get(link)
+            assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+            assert '<html lang="xh">' in page.text and "<script" not in page.text
+        action = re.search(r'<form method="post" action="([^"]+)">', page.text)
+        assert action is not None and "Qinisekisa</button>" in page.text
+        await service.deliver(visit(1, "Delft"), VISITS)
+        await service.dispatch()
+        assert len(smtp.messages) == 1  # still pending: nothing about the visit
+
+        pressed = await service.client.post(
+            urljoin(link, action.group(1)), headers={"Accept": "text/html"}
+        )
+        assert pressed.status_code == 200 and "Kwenziwe" in pressed.text
+        assert (await service.client.get(link)).status_code == 404  # used
+        await service.deliver(visit(2, "Delft"), VISITS)
+        await service.dispatch()
+        news = smtp.messages[-1]
+        assert len(smtp.messages) == 2
+
+        unsubscribe = link_in(body_of(news), "Yeka ezi imeyile")
+        assert "Yeka ezi imeyile</button>" in (await service.client.get(unsubscribe)).text
+        await service.deliver(visit(3, "Delft"), VISITS)
+        await service.dispatch()
+        assert len(smtp.messages) == 3  # opening the link did not unsubscribe
+        assert (await service.client.post(unsubscribe)).json() == {"status": "unsubscribed"}
+        await service.deliver(visit(4, "Delft"), VISITS)
+        await service.dispatch()
+    assert len(smtp.messages) == 3
