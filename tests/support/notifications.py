@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -83,16 +84,18 @@ async def running_notifications(
     **settings: Any,
 ) -> AsyncIterator[Notifications]:
     clock = clock or Clock()
-    settings = {"inbound_secret": INBOUND_SECRET, **settings}
-    async with running_app(
-        create_app,
-        NotificationsSettings,
-        database_url=database_url,
-        bus=bus,
-        kafka_bootstrap=kafka_bootstrap,
-        publisher=publisher,
-        settings=settings,
-        overrides={"clock": clock},
-    ) as (app, client):
-        token = await issue(app.state.db, store.credentials, "operators", Role.OPERATOR)
-        yield Notifications(app, client, clock, token)
+    # Where messages go for a channel the test gives no gateway or mail server.
+    with tempfile.TemporaryDirectory(prefix="mo-outbox-") as outbox:
+        settings = {"inbound_secret": INBOUND_SECRET, "outbox_dir": outbox, **settings}
+        async with running_app(
+            create_app,
+            NotificationsSettings,
+            database_url=database_url,
+            bus=bus,
+            kafka_bootstrap=kafka_bootstrap,
+            publisher=publisher,
+            settings=settings,
+            overrides={"clock": clock},
+        ) as (app, client):
+            token = await issue(app.state.db, store.credentials, "operators", Role.OPERATOR)
+            yield Notifications(app, client, clock, token)

@@ -29,7 +29,7 @@ def exported_metric_names() -> set[str]:
     apps = (
         intake_app(IntakeSettings()),
         routing_app(RoutingSettings()),
-        notifications_app(NotificationsSettings()),
+        notifications_app(NotificationsSettings(outbox_dir=ROOT / "var" / "outbox")),
         scheduling_app(SchedulingSettings()),
     )
     for app in apps:
