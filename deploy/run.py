@@ -141,6 +141,9 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     # Development supervisors (example.org is reserved): their digests land in var/outbox/.
     supervisors = {slug: f"{slug}.supervisor@example.org" for slug in sorted(DEPARTMENT_SLUGS)}
     env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))
+    # Development: messages with no gateway or mail server set become files to read (only
+    # here: elsewhere notifications refuses to start without them).
+    env.setdefault("MO_NOTIFICATIONS_OUTBOX_DIR", str(VAR / "outbox"))
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")
         processes[service] = subprocess.Popen(

@@ -88,9 +88,9 @@ class KeyedIdentifierSettings(ServiceSettings):
         return IdentifierKey(self.identifier_key.get_secret_value())
 
 
-def settings_for_describing(settings_class: type[S]) -> S:
+def settings_for_describing(settings_class: type[S], **values: Any) -> S:
     """Settings for an app made only to describe its interface (its OpenAPI and AsyncAPI
     documents, tests of its routes): it never serves, so its identifiers' key never matters."""
     if issubclass(settings_class, KeyedIdentifierSettings):
-        return settings_class(identifier_key=_DESCRIBING_ONLY)
-    return settings_class()
+        return settings_class(identifier_key=_DESCRIBING_ONLY, **values)
+    return settings_class(**values)

@@ -21,7 +21,7 @@ from services.notifications.channels import (
 )
 from services.notifications.dispatcher import Dispatcher, NotificationMetrics
 from services.notifications.domain import Channel, QuietHours
-from services.notifications.settings import NotificationsSettings
+from services.notifications.settings import ROOT, NotificationsSettings
 from services.notifications.subscriptions import community_names
 from shared.asyncapi import specification
 from shared.audit import Audit
@@ -34,20 +34,17 @@ from shared.store import Database
 __all__ = ["asyncapi", "create_app", "senders_for"]
 
 
-def senders_for(settings: NotificationsSettings) -> dict[Channel, Sender]:
-    files = FileOutbox(settings.outbox_dir)
-    return {
-        Channel.SMS: (
-            SmsGateway(settings.sms_url, settings.sms_timeout_seconds)
-            if settings.sms_url
-            else files
-        ),
-        Channel.EMAIL: (
-            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_from)
-            if settings.smtp_host
-            else files
-        ),
-    }
+def senders_for(settings: NotificationsSettings, files: FileOutbox | None) -> dict[Channel, Sender]:
+    """`files` stands in for a channel with no gateway or mail server (development)."""
+    sms = SmsGateway(settings.sms_url, settings.sms_timeout_seconds) if settings.sms_url else files
+    email = (
+        SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_from)
+        if settings.smtp_host
+        else files
+    )
+    if sms is None or email is None:  # the settings refuse this already
+        raise ValueError("no gateway, mail server or outbox folder to send with")
+    return {Channel.SMS: sms, Channel.EMAIL: email}
 
 
 def create_app(
@@ -63,9 +60,10 @@ def create_app(
     registry = new_registry()
     db = Database(settings.database_url)
     identifiers = settings.identifiers()
+    files = FileOutbox(settings.outbox_dir, clock) if settings.outbox_dir else None
     dispatcher = Dispatcher(
         db,
-        senders or senders_for(settings),
+        senders or senders_for(settings, files),
         clock,
         QuietHours.parse(settings.quiet_hours),
         NotificationMetrics(registry),
@@ -109,7 +107,7 @@ def create_app(
         publishes=PUBLISHES,
         workers=[dispatcher],
         retention=retention.rules(
-            settings.contact_retention_days, settings.pending_subscription_days
+            settings.contact_retention_days, settings.pending_subscription_days, files
         ),
         clock=clock,
         state={"dispatcher": dispatcher, "ports": ports},
@@ -118,4 +116,8 @@ def create_app(
 
 
 def asyncapi() -> FastStream:
-    return specification(create_app(settings_for_describing(NotificationsSettings)))
+    return specification(
+        create_app(
+            settings_for_describing(NotificationsSettings, outbox_dir=ROOT / "var" / "outbox")
+        )
+    )

@@ -37,7 +37,6 @@ from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, Statu
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.events import CloudEvent
 from shared.identifiers import IdentifierKey
-from shared.store import Database
 
 __all__ = [
     "Ports",
@@ -220,27 +219,27 @@ async def _to_resident(
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
+async def reply(conn: AsyncConnection, ports: Ports, sender: str, text: str) -> str:
     """A resident's SMS back: STOP ends every message to that number and START resumes them;
     STOP VISITS ends visit news only; YES confirms the number's pending subscriptions;
-    NOT FIXED <reference> asks to reopen a request resolved in the last 30 days."""
+    NOT FIXED <reference> asks to reopen a request resolved in the last 30 days. In the
+    caller's transaction, which also takes the gateway's signature once."""
     command = SmsCommand.of(text)
     if command is None:
         return "ignored"
-    async with db.transaction() as conn:
-        if command is SmsCommand.NOT_FIXED:
-            reference = not_fixed_reference(text)
-            if reference is None:
-                return "ignored"
-            return await reopening.ask_reopen(conn, ports.clock, sender, reference, text)
-        if command is SmsCommand.STOP:
-            await store.stop(conn, ports.identifiers, sender, ports.clock())
-            return "stopped"
-        if command is SmsCommand.STOP_VISITS:
-            await subscription_store.end_visits_of(conn, sender)
-            return "visits stopped"
-        if command is SmsCommand.YES:
-            confirmed = await subscription_store.confirm_pending_of(conn, sender, ports.clock())
-            return "subscribed" if confirmed else "ignored"
-        await store.start(conn, ports.identifiers, sender)
+    if command is SmsCommand.NOT_FIXED:
+        reference = not_fixed_reference(text)
+        if reference is None:
+            return "ignored"
+        return await reopening.ask_reopen(conn, ports.clock, sender, reference, text)
+    if command is SmsCommand.STOP:
+        await store.stop(conn, ports.identifiers, sender, ports.clock())
+        return "stopped"
+    if command is SmsCommand.STOP_VISITS:
+        await subscription_store.end_visits_of(conn, sender)
+        return "visits stopped"
+    if command is SmsCommand.YES:
+        confirmed = await subscription_store.confirm_pending_of(conn, sender, ports.clock())
+        return "subscribed" if confirmed else "ignored"
+    await store.start(conn, ports.identifiers, sender)
     return "started"

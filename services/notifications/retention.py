@@ -7,7 +7,9 @@
 - a delivery's address and words: as long as its request's contact details (for visit news,
   `contact_days` after it was made); its status, template and times stay, for the figures;
 - a subscription never confirmed: `pending_subscription_days`;
-- processed event ids: as long as the broker could deliver the event again.
+- processed event ids: as long as the broker could deliver the event again;
+- the gateway's signatures of replies taken: as long as a replay could pass as fresh;
+- in development, the messages written as files: as long as contact details.
 
 Opt-outs (STOP) are kept: forgetting one would text a resident who said stop."""
 
@@ -18,10 +20,12 @@ import datetime as dt
 from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications.channels import FileOutbox
 from services.notifications.domain import DeliveryStatus, SubscriptionStatus
 from services.notifications.followers import followers_table
-from services.notifications.store import contacts, deliveries, subscriptions
-from shared.retention import Rule
+from services.notifications.inbound import KEEP_SIGNATURES
+from services.notifications.store import contacts, deliveries, inbound_signatures, subscriptions
+from shared.retention import Purge, Rule
 
 __all__ = ["rules"]
 
@@ -84,11 +88,31 @@ async def _pending_subscriptions(conn: AsyncConnection, cutoff: dt.datetime, bat
     return result.rowcount
 
 
-def rules(contact_days: int, pending_subscription_days: int) -> list[Rule]:
-    """Processed event ids are every service's rule (shared/service.py)."""
+async def _inbound_signatures(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    old = select(inbound_signatures.c.signature).where(inbound_signatures.c.seen_at < cutoff)
+    result = await conn.execute(
+        delete(inbound_signatures).where(inbound_signatures.c.signature.in_(old.limit(batch)))
+    )
+    return result.rowcount
+
+
+def _outbox_files(files: FileOutbox) -> Purge:
+    async def purge(_: AsyncConnection, cutoff: dt.datetime, __: int) -> int:
+        return await files.purge(cutoff)  # all at once: files, not rows in a transaction
+
+    return purge
+
+
+def rules(
+    contact_days: int, pending_subscription_days: int, files: FileOutbox | None = None
+) -> list[Rule]:
+    """Processed event ids are every service's rule (shared/service.py); `files` is the
+    development outbox, if messages are written there."""
     contact = dt.timedelta(days=contact_days)
+    outbox = [Rule("outbox_files", contact, _outbox_files(files))] if files else []
     return [
         Rule("followers", contact, _followers),
+        *outbox,
         Rule("contacts", contact, _contacts),
         Rule("delivery_addresses", contact, _delivery_addresses),
         Rule(
@@ -96,4 +120,5 @@ def rules(contact_days: int, pending_subscription_days: int) -> list[Rule]:
             dt.timedelta(days=pending_subscription_days),
             _pending_subscriptions,
         ),
+        Rule("inbound_signatures", KEEP_SIGNATURES, _inbound_signatures),
     ]

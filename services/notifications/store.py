@@ -110,6 +110,17 @@ deliveries = Table(
 )
 
 
+inbound_signatures = Table(
+    "inbound_signatures",
+    metadata,
+    # The gateway's signed replies taken while their timestamp is fresh: a replay is refused
+    # by every replica and after a restart (inbound.py). Kept only as long as a replay could
+    # pass the freshness check (retention.py).
+    Column("signature", String(71), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+
 # --- contacts and subscriptions -------------------------------------------------------------
 
 

@@ -170,6 +170,7 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
             "contacts": 0,
             "delivery_addresses": 0,
             "pending_subscriptions": 0,
+            "inbound_signatures": 0,
             "processed_event_ids": 0,
         }
         now = T0 + 9 * DAY  # a week for a pending subscription, 8 days for an event id
@@ -178,6 +179,7 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
             "contacts": 0,
             "delivery_addresses": 0,
             "pending_subscriptions": 1,
+            "inbound_signatures": 0,
             "processed_event_ids": 1,
         }
         now = T0 + (20 + 89) * DAY  # the day before the 90 days from the last resolution
@@ -190,6 +192,7 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
             "contacts": 0,
             "delivery_addresses": 1,
             "pending_subscriptions": 0,
+            "inbound_signatures": 0,
             "processed_event_ids": 0,
         }
         now = T0 + (20 + 91) * DAY
@@ -202,6 +205,7 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
         "contacts": 1,
         "delivery_addresses": 1,
         "pending_subscriptions": 0,
+        "inbound_signatures": 0,
         "processed_event_ids": 0,
     }
     assert after["contacts"] == {"5000000002"}  # the open request keeps its details

@@ -30,7 +30,9 @@ def exported_metric_names() -> set[str]:
     apps = (
         intake_app(IntakeSettings(identifier_key=IDENTIFIER_KEY)),
         routing_app(RoutingSettings()),
-        notifications_app(NotificationsSettings(identifier_key=IDENTIFIER_KEY)),
+        notifications_app(
+            NotificationsSettings(identifier_key=IDENTIFIER_KEY, outbox_dir=ROOT / "var" / "outbox")
+        ),
         scheduling_app(SchedulingSettings()),
     )
     for app in apps:

@@ -20,7 +20,7 @@ from shared.contracts.privacy import ErasureRequested
 from shared.contracts.requests import FollowerJoined, RequestLogged
 from shared.events import CloudEvent, new_event
 from shared.identifiers import unkeyed_hash
-from shared.topics import PRIVACY, REQUESTS_LOGGED, source
+from shared.topics import PRIVACY_REQUESTS, REQUESTS_LOGGED, source
 from tests.support.fakes import FakePublisher
 from tests.support.notifications import Notifications, running_notifications
 from tests.support.routing import logged_event
@@ -48,7 +48,9 @@ def logged_at(at: dt.datetime, reference: str, phone: str = PHONE) -> CloudEvent
 
 async def erase(service: Notifications, phone: str) -> None:
     asked = ErasureRequested(request_id="p-1", phone=phone, asked_at=service.clock())
-    await service.deliver(new_event(asked, source("intake"), "p-1", service.clock()), PRIVACY)
+    await service.deliver(
+        new_event(asked, source("intake"), "p-1", service.clock()), PRIVACY_REQUESTS
+    )
 
 
 async def test_a_request_logged_before_the_erasure_is_kept_without_the_person(
