@@ -138,11 +138,10 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
         **_dev_secret("MO_INTAKE_IDENTIFIER_KEY", "intake-identifier.key"),
         **_dev_secret("MO_NOTIFICATIONS_IDENTIFIER_KEY", "notifications-identifier.key"),
     }
-    # Development supervisors (example.org is reserved): their digests land in var/outbox/.
+    # Development supervisors (example.org is reserved): digests land in var/outbox/.
     supervisors = {slug: f"{slug}.supervisor@example.org" for slug in sorted(DEPARTMENT_SLUGS)}
     env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))
-    # Development: messages with no gateway or mail server set become files to read (only
-    # here: elsewhere notifications refuses to start without them).
+    # Development only: with no gateway or mail server, messages become files to read.
     env.setdefault("MO_NOTIFICATIONS_OUTBOX_DIR", str(VAR / "outbox"))
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")
@@ -240,13 +239,10 @@ def main() -> int:
     action = sys.argv[1] if len(sys.argv) > 1 else "run"
     if action == "run":
         return foreground()
-    if action == "up":
-        up(detach=True)
-        return 0
-    if action == "down":
-        down()
-        return 0
-    raise SystemExit(f"usage: {sys.argv[0]} [run|up|down]")
+    if action not in ("up", "down"):
+        raise SystemExit(f"usage: {sys.argv[0]} [run|up|down]")
+    up(detach=True) if action == "up" else down()
+    return 0
 
 
 if __name__ == "__main__":

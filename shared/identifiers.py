@@ -90,7 +90,10 @@ class KeyedIdentifierSettings(ServiceSettings):
 
 def settings_for_describing(settings_class: type[S], **values: Any) -> S:
     """Settings for an app made only to describe its interface (its OpenAPI and AsyncAPI
-    documents, tests of its routes): it never serves, so its identifiers' key never matters."""
+    documents, tests of its routes): it never serves, so neither its identifiers' key nor
+    its development outbox (notifications' messages as files) is ever used."""
     if issubclass(settings_class, KeyedIdentifierSettings):
-        return settings_class(identifier_key=_DESCRIBING_ONLY, **values)
+        values.setdefault("identifier_key", _DESCRIBING_ONLY)
+    if "outbox_dir" in settings_class.model_fields:
+        values.setdefault("outbox_dir", Path("var/outbox"))
     return settings_class(**values)

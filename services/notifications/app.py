@@ -21,7 +21,7 @@ from services.notifications.channels import (
 )
 from services.notifications.dispatcher import Dispatcher, NotificationMetrics
 from services.notifications.domain import Channel, QuietHours
-from services.notifications.settings import ROOT, NotificationsSettings
+from services.notifications.settings import NotificationsSettings
 from services.notifications.subscriptions import community_names
 from shared.asyncapi import specification
 from shared.audit import Audit
@@ -116,8 +116,4 @@ def create_app(
 
 
 def asyncapi() -> FastStream:
-    return specification(
-        create_app(
-            settings_for_describing(NotificationsSettings, outbox_dir=ROOT / "var" / "outbox")
-        )
-    )
+    return specification(create_app(settings_for_describing(NotificationsSettings)))
