@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import h3
 import jsonschema
 import pytest
 
-from services.intake.open311_requests import GRID_DEGREES
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, resolved, running_intake
 from tests.support.open311 import SCHEMAS, from_xml, xml_shaped
@@ -51,11 +51,13 @@ async def test_requests_read_the_same_in_both_formats_without_the_person(
     by_id = {r["service_request_id"]: r for r in found}
     assert set(by_id) == {water, power}
     assert by_id[water]["status"] == "closed" and by_id[power]["status"] == "open"
-    assert by_id[water]["description"] == "Water in Khayelitsha"
+    # Khayelitsha has fewer than 5 requests in this store: merged, as the open-data file does
+    assert by_id[water]["description"] == "Water in East (other communities)"
+    assert by_id[water]["address"] == "East (other communities)"
     assert "Jacobs" not in str(found) and "555" not in str(found)
-    for axis in ("lat", "long"):
-        snapped = by_id[water][axis] / GRID_DEGREES
-        assert abs(snapped - round(snapped)) < 1e-6  # on the 500 m grid, not the front door
+    cell = h3.latlng_to_cell(POINT["lat"], POINT["lon"], 8)
+    centre = h3.cell_to_latlng(cell)  # the centre of its H3 cell, not the front door
+    assert (by_id[water]["lat"], by_id[water]["long"]) == (round(centre[0], 6), round(centre[1], 6))
     assert by_id[water]["lat"] != POINT["lat"]
     status, one = await both(client, f"requests/{power}")
     assert (status, [r["service_request_id"] for r in one]) == (200, [power])
