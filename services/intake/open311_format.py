@@ -30,11 +30,14 @@ _ITEM: Final = {
 class Open311Error(Exception):
     """An answer in the specification's error format: `[{code, description}]`."""
 
-    def __init__(self, status: int, description: str, fmt: str = "json") -> None:
+    def __init__(
+        self, status: int, description: str, fmt: str = "json", retry_after: int | None = None
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.fmt = fmt if fmt in FORMATS else "json"
+        self.retry_after = retry_after  # seconds, for a 429
 
 
 def refusal(request: Request, description: str) -> Open311Error:
@@ -44,7 +47,7 @@ def refusal(request: Request, description: str) -> Open311Error:
 
 async def answer_refusal(_: Request, refused: Open311Error) -> Response:
     """The app's handler for Open311Errors raised before a route runs (in its doors)."""
-    return error(refused.status, refused.description, refused.fmt)
+    return error(refused.status, refused.description, refused.fmt, refused.retry_after)
 
 
 def _text(value: Any) -> str:
@@ -78,11 +81,14 @@ def as_xml(root: str, data: Any) -> bytes:
     return written
 
 
-def render(data: Any, root: str, fmt: str, status: int = 200) -> Response:
+def render(
+    data: Any, root: str, fmt: str, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     """`data` as the format asked for (`fmt` is `json` or `xml`)."""
     body = as_xml(root, data) if fmt == "xml" else json.dumps(data, ensure_ascii=False).encode()
-    return Response(body, status_code=status, media_type=FORMATS[fmt])
+    return Response(body, status_code=status, media_type=FORMATS[fmt], headers=headers)
 
 
-def error(status: int, description: str, fmt: str) -> Response:
-    return render([{"code": status, "description": description}], "errors", fmt, status)
+def error(status: int, description: str, fmt: str, retry_after: int | None = None) -> Response:
+    headers = None if retry_after is None else {"Retry-After": str(retry_after)}
+    return render([{"code": status, "description": description}], "errors", fmt, status, headers)
