@@ -97,6 +97,9 @@ async def test_extensions_show_our_status_and_history(intake: tuple[Intake, list
             400,
         ),
         ("requests", {"start_date": "last tuesday"}, 400),
+        ("requests", {"start_date": "9999-12-31T23:59:59-14:00"}, 400),
+        ("requests", {"end_date": "0001-01-01T00:00:00+14:00"}, 400),
+        ("requests", {"end_date": "9999-12-31T23:59:59"}, 400),
         ("requests", {"status": "pending"}, 400),
         ("requests", {"page_size": "100000"}, 400),
         ("requests", {"service_request_id": "<x>" * 600}, 400),
@@ -112,3 +115,6 @@ async def test_wrong_parameters_are_the_specifications_errors(
     answered, errors = await both(client, path, **params)
     assert answered == status
     assert errors[0]["code"] == status
+    for name in ("start_date", "end_date"):  # a wrong date names its parameter
+        if name in params and len(params) == 1:
+            assert name in errors[0]["description"]
