@@ -6,6 +6,7 @@ nothing here parses XML). Lists are named as the specification names them: `<ser
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Final
 from xml.etree import ElementTree as ET
 
@@ -15,6 +16,9 @@ from fastapi.responses import Response
 __all__ = ["FORMATS", "Open311Error", "answer_refusal", "as_xml", "error", "refusal", "render"]
 
 FORMATS: Final = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+# Everything XML 1.0 cannot hold (its Char production's complement): never written, whatever
+# a store holds from before the contracts refused it, so every partner's parser reads us.
+_NOT_XML: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ITEM: Final = {
     "services": "service",
     "attributes": "attribute",
@@ -53,7 +57,7 @@ async def answer_refusal(_: Request, refused: Open311Error) -> Response:
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else _NOT_XML.sub("\ufffd", str(value))
 
 
 def _element(parent: ET.Element, name: str, value: Any) -> None:

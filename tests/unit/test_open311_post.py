@@ -128,6 +128,9 @@ async def test_a_retry_with_the_same_idempotency_key_logs_once(partner: Partner)
             "",
         ),
         ({"description": "a\x00b"}, 400, "description"),
+        # what XML cannot hold would make requests.xml unreadable for every partner
+        ({"attribute[community]": "Khaye\ufffelitsha"}, 400, "attribute[community]"),
+        ({"address_string": "12 Mew Way\uffff"}, 400, "address_string"),
         ({"jurisdiction_id": "elsewhere.example"}, 404, "jurisdiction_id"),
     ],
 )
