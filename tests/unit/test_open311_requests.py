@@ -12,6 +12,7 @@ from typing import Any
 import h3
 import jsonschema
 import pytest
+from sqlalchemy import event
 
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, resolved, running_intake
@@ -118,3 +119,25 @@ async def test_wrong_parameters_are_the_specifications_errors(
     for name in ("start_date", "end_date"):  # a wrong date names its parameter
         if name in params and len(params) == 1:
             assert name in errors[0]["description"]
+
+
+async def test_a_page_reads_its_histories_in_one_query(intake: tuple[Intake, list[str]]) -> None:
+    client, _ = intake
+    for _ in range(3):
+        await client.post(request_body())
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(str(args[2]))  # the statement's text
+
+    engine = client.app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        answer = await client.client.get(
+            f"{BASE}/requests.xml", params={"page_size": "1000", "extensions": "true"}
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200
+    assert len(from_xml(answer.content, "service_requests")["request"]) == 5
+    assert len([s for s in statements if "FROM request_history" in s]) == 1
