@@ -138,7 +138,7 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
         async def make() -> tuple[Any, str]:
             found = catalogue.definition(service_code)
             if found is None:
-                raise Open311Error(404, f"no service {service_code!r}: services lists ours")
+                raise Open311Error(404, f"no service {service_code[:20]!r}: services lists ours")
             return found, "service_definition"
 
         return await _answer(fmt, jurisdiction_id, jurisdiction, make)

@@ -70,7 +70,7 @@ def parse(asked: dict[str, str], now: dt.datetime) -> dict[str, Any]:
         raise Open311Error(400, f"service_request_id: up to {MOST_IDS} 10-digit references")
     codes = _listed(asked.get("service_code"), "service_code")
     if codes is not None and (unknown := sorted(set(codes) - CATEGORY_CODES)):
-        raise Open311Error(400, f"service_code {', '.join(unknown)[:100]!r} is not one of ours")
+        raise Open311Error(400, f"service_code {', '.join(unknown)[:20]!r} is not one of ours")
     statuses = _listed(asked.get("status"), "status")
     if statuses is not None and not set(statuses) <= {"open", "closed"}:
         raise Open311Error(400, "status is open, closed, or both")

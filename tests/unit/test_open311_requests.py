@@ -106,6 +106,8 @@ async def test_extensions_show_our_status_and_history(intake: tuple[Intake, list
         ("requests", {"service_request_id": "<x>" * 600}, 400),
         ("requests/5999999999", {}, 404),
         ("requests/<script>", {}, 404),
+        ("services/" + "x" * 3000, {}, 404),  # never echoed back whole
+        ("requests", {"service_code": "x" * 3000}, 400),
         ("requests", {"jurisdiction_id": "elsewhere"}, 404),
     ],
 )
@@ -116,6 +118,7 @@ async def test_wrong_parameters_are_the_specifications_errors(
     answered, errors = await both(client, path, **params)
     assert answered == status
     assert errors[0]["code"] == status
+    assert "x" * 21 not in errors[0]["description"]
     for name in ("start_date", "end_date"):  # a wrong date names its parameter
         if name in params and len(params) == 1:
             assert name in errors[0]["description"]
