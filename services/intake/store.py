@@ -69,6 +69,8 @@ requests = Table(
     Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # public_view counts each community's requests for every page Open311 answers
+    Index("ix_requests_area_community", "area", "community"),
 )
 
 
