@@ -48,6 +48,7 @@ def create_app(
         clock=clock or (lambda: datetime.now(UTC)),
         new_reference=reference_generator or new_reference,
     )
+    audit = Audit(store.audit, registry, "intake")
     context = IntakeContext(
         db=db,
         writer=RequestWriter(db),
@@ -59,6 +60,7 @@ def create_app(
             ["category", "area"],
             registry=registry,
         ),
+        audit=audit,
     )
     service = Service(
         name="intake",
@@ -70,7 +72,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=_routes(context, Audit(store.audit, registry, "intake"), settings.jurisdiction_id),
+        router=_routes(context, settings.jurisdiction_id),
         consumes=CONSUMES,
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
@@ -92,12 +94,13 @@ def create_app(
     return service_app(service, settings, db, registry, wiring)
 
 
-def _routes(context: IntakeContext, audit: Audit, jurisdiction: str) -> APIRouter:
+def _routes(context: IntakeContext, jurisdiction: str) -> APIRouter:
     """The API, residents' privacy requests, Open311, the open-data file, and the field
     app's files beside it (one origin for the app)."""
     router = APIRouter()
     operators = requires(context.tokens, Role.OPERATOR)
     router.include_router(routes(context))
+    audit = context.audit
     router.include_router(privacy.routes(context.db, audit, operators, context.ports.clock))
     router.include_router(audit_routes(audit, context.db, operators))
     router.include_router(open311.routes(jurisdiction, context))
