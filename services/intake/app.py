@@ -49,6 +49,7 @@ def create_app(
         clock=clock or (lambda: datetime.now(UTC)),
         new_reference=reference_generator or new_reference,
     )
+    audit = Audit(store.audit, registry, "intake")
     context = IntakeContext(
         db=db,
         writer=RequestWriter(db),
@@ -60,6 +61,7 @@ def create_app(
             ["category", "area"],
             registry=registry,
         ),
+        audit=audit,
     )
     service = Service(
         name="intake",
@@ -71,12 +73,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=_routes(
-            context,
-            Audit(store.audit, registry, "intake"),
-            settings.jurisdiction_id,
-            settings.identifiers(),
-        ),
+        router=_routes(context, settings.jurisdiction_id, settings.identifiers()),
         consumes=CONSUMES,
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
@@ -97,14 +94,13 @@ def create_app(
     return service_app(service, settings, db, registry, wiring)
 
 
-def _routes(
-    context: IntakeContext, audit: Audit, jurisdiction: str, identifiers: IdentifierKey
-) -> APIRouter:
+def _routes(context: IntakeContext, jurisdiction: str, identifiers: IdentifierKey) -> APIRouter:
     """The API, residents' privacy requests, Open311, the open-data file, and the field
     app's files beside it (one origin for the app)."""
     router = APIRouter()
     operators = requires(context.tokens, Role.OPERATOR)
     router.include_router(routes(context))
+    audit = context.audit
     router.include_router(
         privacy.routes(context.db, audit, operators, context.ports.clock, identifiers)
     )

@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import privacy_store, store
 from shared import privacy_notice as notice
-from shared.audit import Audit, Reason
+from shared.audit import REASON_MAX, Audit, AuditReason, Reason
 from shared.auth import PUBLIC, Caller
 from shared.consumer import Received
-from shared.contracts.common import Email, Line, Phone
+from shared.contracts.common import Email, Phone
 from shared.contracts.privacy import (
     AccessRequested,
     CorrectionRequested,
@@ -61,7 +61,9 @@ class PrivacyAsk(BaseModel):
     kind: PrivacyKind
     phone: Phone | None = None
     email: Email | None = Field(None, max_length=254)
-    reason: Line = Field(min_length=5, max_length=200, description="Kept in the audit.")
+    reason: AuditReason = Field(
+        min_length=5, max_length=REASON_MAX, description="Kept in the audit, forever."
+    )
     new_phone: Phone | None = None
     new_email: Email | None = Field(None, max_length=254)
 
@@ -129,7 +131,8 @@ async def ask(
             asked_by=caller.name,
             asked_at=now,
         )
-        await audit.record(conn, caller, f"privacy {body.kind.value}", request_id, body.reason, now)
+        action = f"privacy {body.kind.value}"
+        await audit.record(conn, caller, action, request_id, body.reason, now, rows=0)
         await enqueue(conn, store.outbox, new_event(event, source("intake"), request_id, now))
     return request_id
 

@@ -136,11 +136,10 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         cursor: Cursor = None,
     ) -> list[SubscriptionView]:
         async with ctx.db.transaction() as conn:
-            subject = community or "every community"
-            now = ctx.ports.clock()
-            await ctx.audit.record(conn, caller, "list subscriptions", subject, reason, now)
             found = await subscription_store.listing(conn, community)
-        chosen = paged(request, response, found, limit, cursor, key=lambda s: [s.id])
+            chosen = paged(request, response, found, limit, cursor, key=lambda s: [s.id])
+            subject, now, rows = community or "every community", ctx.ports.clock(), len(chosen)
+            await ctx.audit.record(conn, caller, "list subscriptions", subject, reason, now, rows)
         return [SubscriptionView.of(s) for s in chosen]
 
     @router.delete("/subscriptions/{subscription_id}", status_code=204, dependencies=[operators])
@@ -167,24 +166,27 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     ) -> list[SentView]:
         reference = parse_reference(reference)
         async with ctx.db.transaction() as conn:
-            now = ctx.ports.clock()
-            await ctx.audit.record(conn, caller, "read messages", reference, reason, now)
             rows = await delivery_store.for_subject(conn, reference)
-        views = [
-            SentView(
-                channel=r.channel,
-                to=mask(r.address),
-                template=r.template,
-                language=r.language,
-                status=r.status,
-                attempts=r.attempts,
-                last_error=r.last_error,
-                created_at=as_utc(r.created_at),
-                sent_at=as_utc(r.sent_at) if r.sent_at else None,
+            views = [
+                SentView(
+                    channel=r.channel,
+                    to=mask(r.address),
+                    template=r.template,
+                    language=r.language,
+                    status=r.status,
+                    attempts=r.attempts,
+                    last_error=r.last_error,
+                    created_at=as_utc(r.created_at),
+                    sent_at=as_utc(r.sent_at) if r.sent_at else None,
+                )
+                for r in rows
+            ]
+            chosen = paged(request, response, views, limit, cursor)
+            now = ctx.ports.clock()
+            await ctx.audit.record(
+                conn, caller, "read messages", reference, reason, now, len(chosen)
             )
-            for r in rows
-        ]
-        return paged(request, response, views, limit, cursor)
+        return chosen
 
     both = APIRouter()  # nested prefixes would hide the audit's path from the route table
     both.include_router(router)

@@ -44,6 +44,8 @@ credentials = define_credentials(metadata)
 """Operators' tokens: their hashes only."""
 audit = define_audit(metadata)
 """Who read residents' details, when and why (shared/audit.py)."""
+audit_seal = metadata.tables["audit_seal"]
+"""Each audit row's place in the audit's hash chain (shared/audit_chain.py)."""
 
 contacts = Table(
     "contacts",

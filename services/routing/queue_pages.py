@@ -18,7 +18,8 @@ from services.routing import queue_views as views
 from services.routing.domain import TRANSITIONS
 from services.routing.queue_store import QueueFilter
 from services.routing.schemas import Assignment, StatusReport
-from shared.auth import PUBLIC
+from shared.audit import Audit
+from shared.auth import PUBLIC, Caller
 from shared.catalogue import CATEGORY_CODES, DEPARTMENT_SLUGS
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
@@ -41,6 +42,7 @@ class QueueContext:
     ports: handlers.Ports
     sessions: Sessions
     sign_ins: MissLimiter
+    audit: Audit
 
 
 def routes(ctx: QueueContext) -> APIRouter:
@@ -113,6 +115,8 @@ def routes(ctx: QueueContext) -> APIRouter:
         triage = None
         if operator:
             triage = await handlers.triage(ctx.db, RequestStatus.UNROUTABLE, 100, None)
+        shown = len(found) + len(triage or [])
+        await ctx.audit.record_read(ctx.db, reader(session), "read work queue page", shown, now)
         selects = [
             ("area", "Area", [a.value for a in Area]),
             ("category", "Category", sorted(CATEGORY_CODES)),
@@ -137,6 +141,8 @@ def routes(ctx: QueueContext) -> APIRouter:
         session: PageSession, reference: str, status: int = 200, **notes: str
     ) -> HTMLResponse:
         file = await queue.request_file(ctx.db, reference, session.name, session.role)
+        now = ctx.ports.clock()
+        await ctx.audit.record_read(ctx.db, reader(session), "read request", 1, now, reference)
         r = file.request
         mine = session.role is Role.DEPARTMENT and r.department == session.name
         operator = session.role is Role.OPERATOR
@@ -147,7 +153,7 @@ def routes(ctx: QueueContext) -> APIRouter:
             session=session,
             r=r,
             due=views.local(r.due_at),
-            overdue=views.overdue(r, ctx.ports.clock()),
+            overdue=views.overdue(r, now),
             map_link=views.map_link(r),
             history=file.history,
             duplicates=file.duplicates,
@@ -218,3 +224,8 @@ def routes(ctx: QueueContext) -> APIRouter:
         return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
 
     return router
+
+
+def reader(session: PageSession) -> Caller:
+    """Who reads, as the audit names them: the session's team."""
+    return Caller(session.name, session.role)

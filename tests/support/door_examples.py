@@ -60,6 +60,7 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
                     f"/v1/requests/{to_report.subject}/status", {"status": "acknowledged"}
                 ),
                 ("GET", "/v1/queue"): Example("/v1/queue"),
+                ("GET", "/v1/audit"): Example("/v1/audit"),
                 ("GET", "/queue"): Example("/queue"),
                 ("GET", "/queue/styles.css"): Example("/queue/styles.css"),
                 ("GET", "/queue/sign-in"): Example("/queue/sign-in"),
