@@ -4,8 +4,9 @@ a row of the service's `audit` table: the caller's name and role, the action, wh
 concerned (a reference, a community, a privacy request's id) and the reason the caller gave.
 The table is append-only: the store itself refuses an UPDATE or DELETE of it (a trigger on
 SQLite and PostgreSQL alike), and no retention rule touches it. Operators list it with
-`GET /v1/audit`; `mo_<service>_personal_reads_total{caller}` counts the reads, and an alert
-fires when one credential reads far more than usual."""
+`GET /v1/audit`; `mo_<service>_personal_reads_total{role}` counts the reads by the callers'
+role (never their names: /metrics is open to anyone), and an alert fires when a team reads far
+more than usual; the audit then says who."""
 
 from __future__ import annotations
 
@@ -90,8 +91,8 @@ class Audit:
         self.table = table
         self.reads = Counter(
             f"mo_{service}_personal_reads_total",
-            "Reads of residents' personal information by people, by credential.",
-            ["caller"],
+            "Reads of residents' personal information by people, by the caller's role.",
+            ["role"],
             registry=registry,
         )
 
@@ -114,7 +115,7 @@ class Audit:
                 reason=reason.strip(),
             )
         )
-        self.reads.labels(caller.name).inc()
+        self.reads.labels(caller.role.value).inc()
 
     async def rows(
         self, conn: AsyncConnection, caller: str | None = None, subject: str | None = None
