@@ -77,7 +77,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
         soonest due first: the work queue for department systems."""
         asked = QueueFilter(department, area, community, category, status, priority)
         chosen = queue.scope(asked, by.name, by.role)
-        found = await queue.work_queue(db, chosen, limit + 1, decode(cursor))
+        found = await queue.work_queue(db, chosen, limit + 1, decode(cursor, (str, str)))
         page, now = found[:limit], ports.clock()
         send_next(request, response, encode(queue_key(page[-1])) if len(found) > limit else None)
         return [QueueItem.of(r, views.overdue(r, now)) for r in page]
@@ -140,7 +140,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> list[TriageItem]:
-        found = await handlers.triage(db, status, limit + 1, decode(cursor))
+        found = await handlers.triage(db, status, limit + 1, decode(cursor, (str, str)))
         chosen = found[:limit]
         last = chosen[-1] if len(found) > limit else None
         send_next(request, response, encode(triage_key(last)) if last else None)
