@@ -22,6 +22,7 @@ from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import Route
 from shared.contracts.registry import spec_for_model
+from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
@@ -127,6 +128,8 @@ def service_app(
         version="1",
         description=service.description,
         lifespan=_lifespan(service, db, relay, bus, purger),
+        docs_url=None,  # ours, guarded: shared/docs_page.py
+        redoc_url=None,
     )
     for name, value in {
         "service": service,
@@ -154,6 +157,7 @@ def service_app(
         {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping},
         PUBLIC,
     )
+    app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
     return app
 
