@@ -9,12 +9,14 @@ fonts, and Swagger UI shows the same document. The document itself stays at `/op
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeVar
 
 from fastapi import APIRouter, params
 from fastapi.responses import HTMLResponse, Response
 
 __all__ = ["POLICY", "docs_routes"]
+
+R = TypeVar("R", bound=Response)
 
 SWAGGER_UI: Final = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
 # sha384 of the files in the npm package swagger-ui-dist 5.35.0, which the CDN serves unchanged:
@@ -70,7 +72,7 @@ def docs_routes(title: str, public: params.Depends) -> APIRouter:
     return router
 
 
-def _guarded(response: Response) -> Response:
+def _guarded(response: R) -> R:
     response.headers["Content-Security-Policy"] = POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
