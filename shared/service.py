@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.auth import PUBLIC
 from shared.background import Worker
@@ -147,6 +148,10 @@ def service_app(
         app.add_exception_handler(kind, answer)
     instrument_http(app, registry, service.name, PUBLIC)
     app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes)
+    # Outermost, so the client's address and scheme are set before anything reads them
+    # (cookies' Secure, rate limits); with no trusted proxy, forwarded headers count for nothing.
+    if settings.trusted_proxy_list:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
     async def store_ready() -> bool:
         await db.ping()
