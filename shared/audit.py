@@ -10,8 +10,9 @@ The table is append-only: the store itself refuses an UPDATE, a DELETE, a TRUNCA
 rewrite of it (triggers on SQLite and PostgreSQL alike), no retention rule touches it, and
 each row is sealed in a hash chain (shared/audit_chain.py) that shows any tampering around
 the triggers. Operators list it with `GET /v1/audit`; `mo_<service>_personal_reads_total
-{caller}` counts the reads and `mo_<service>_personal_rows_read_total{caller}` the rows they
-returned, and an alert fires when one credential reads far more rows than usual."""
+{role}` counts the reads and `mo_<service>_personal_rows_read_total{role}` the rows they
+returned, by the callers' role (never their names: /metrics is open to anyone), and an alert
+fires when a role's callers read far more rows than usual; the audit then says who."""
 
 from __future__ import annotations
 
@@ -95,15 +96,15 @@ class Audit:
         self.seals = table.metadata.tables["audit_seal"]
         self.reads = Counter(
             f"mo_{service}_personal_reads_total",
-            "Reads of residents' personal information by people, by credential.",
-            ["caller"],
+            "Reads of residents' personal information by people, by the caller's role.",
+            ["role"],
             registry=registry,
         )
         self.rows_read = Counter(
             f"mo_{service}_personal_rows_read_total",
             "Rows of residents' personal information (details, descriptions, exact places) "
-            "returned to people, by credential.",
-            ["caller"],
+            "returned to people, by the caller's role.",
+            ["role"],
             registry=registry,
         )
 
@@ -129,8 +130,8 @@ class Audit:
         }
         made = await conn.execute(insert(self.table).values(**row).returning(self.table.c.id))
         await seal(conn, self.seals, {**row, "id": made.scalar_one()}, rows)
-        self.reads.labels(caller.name).inc()
-        self.rows_read.labels(caller.name).inc(rows)
+        self.reads.labels(caller.role.value).inc()
+        self.rows_read.labels(caller.role.value).inc(rows)
 
     async def record_read(
         self,

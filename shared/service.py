@@ -16,12 +16,14 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.auth import PUBLIC
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import Route
 from shared.contracts.registry import spec_for_model
+from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
@@ -129,6 +131,8 @@ def service_app(
         version="1",
         description=service.description,
         lifespan=_lifespan(service, db, relay, bus, purger),
+        docs_url=None,  # ours, guarded: shared/docs_page.py
+        redoc_url=None,
     )
     for name, value in {
         "service": service,
@@ -146,6 +150,10 @@ def service_app(
         app.add_exception_handler(kind, answer)
     instrument_http(app, registry, service.name, PUBLIC)
     app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes)
+    # Outermost, so the client's address and scheme are set before anything reads them
+    # (cookies' Secure, rate limits); with no trusted proxy, forwarded headers count for nothing.
+    if settings.trusted_proxy_list:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
     async def store_ready() -> bool:
         await db.ping()
@@ -156,6 +164,7 @@ def service_app(
         {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping},
         PUBLIC,
     )
+    app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
     return app
 

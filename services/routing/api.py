@@ -79,7 +79,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
         soonest due first: the work queue for department systems."""
         asked = QueueFilter(department, area, community, category, status, priority)
         chosen = queue.scope(asked, by.name, by.role)
-        found = await queue.work_queue(db, chosen, limit + 1, decode(cursor))
+        found = await queue.work_queue(db, chosen, limit + 1, decode(cursor, (str, str)))
         page, now = found[:limit], ports.clock()
         await ctx.audit.record_read(db, by, "read work queue", len(page), now)
         send_next(request, response, encode(queue_key(page[-1])) if len(found) > limit else None)
@@ -143,7 +143,7 @@ def routes(ctx: RoutingContext) -> APIRouter:
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> list[TriageItem]:
-        found = await handlers.triage(db, status, limit + 1, decode(cursor))
+        found = await handlers.triage(db, status, limit + 1, decode(cursor, (str, str)))
         chosen = found[:limit]
         await ctx.audit.record_read(db, by, "read triage list", len(chosen), ports.clock())
         last = chosen[-1] if len(found) > limit else None

@@ -2,7 +2,8 @@
 signs in with its credential and gets a session cookie; it sees its open requests soonest due
 first, overdue ones marked, filters them, opens one and moves it on with a note and, to
 resolve or close it, a cause. Operators see every department and the triage list, and assign.
-Every form carries the session's CSRF token (shared/sessions.py)."""
+Every form carries the session's CSRF token, and a sign-in sent from another site is refused
+(shared/sessions.py)."""
 
 # No `from __future__ import annotations`: FastAPI resolves the local doors at definition.
 
@@ -27,7 +28,7 @@ from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import MissLimiter, client_address
 from shared.refusals import Invalid, Refusal
-from shared.sessions import COOKIE, PageSession, Sessions, keep_cookie
+from shared.sessions import COOKIE, PageSession, Sessions, cross_site, keep_cookie
 from shared.store import Database
 
 __all__ = ["QueueContext", "routes"]
@@ -67,7 +68,11 @@ def routes(ctx: QueueContext) -> APIRouter:
     async def sign_in(
         request: Request, credential: Annotated[str, Form(max_length=200)]
     ) -> Response:
-        """Anyone may try; wrong credentials count like unknown references (then 429)."""
+        """Anyone may try, from this site's own page; wrong credentials count like unknown
+        references (then 429)."""
+        if cross_site(request):
+            message = "sign in from this site's own sign-in page"
+            return views.page("sign_in.html", 403, error=message)
         client = client_address(request)
         ctx.sign_ins.refuse_if_waiting(client, "too_many_sign_ins", "too many wrong credentials")
         try:

@@ -42,7 +42,7 @@ async def test_a_read_needs_a_reason_and_leaves_a_row(database_url: str) -> None
             await n.client.get("/v1/audit", params={"subject": reference}, headers=n.auth)
         ).json()
         counted = n.app.state.registry.get_sample_value(
-            "mo_notifications_personal_reads_total", {"caller": "operators"}
+            "mo_notifications_personal_reads_total", {"role": "operator"}
         )
     assert [(r["action"], r["subject"], r["caller"], r["role"], r["reason"]) for r in audit] == [
         ("list subscriptions", "Delft", "operators", "operator", REASON),

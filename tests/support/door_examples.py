@@ -169,7 +169,13 @@ async def subscribed(n: Notifications, email: str | None) -> dict[str, Any]:
     return tokens
 
 
-SHARED = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}
+SHARED = {
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/docs"),
+    ("GET", "/docs/start.js"),
+}
 SERVICES: dict[str, Callable[[Path], Any]] = {
     "intake": intake,
     "routing": routing,
