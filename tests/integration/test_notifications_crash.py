@@ -62,6 +62,7 @@ def test_a_crash_repeats_at_most_what_was_in_flight(
         "MO_NOTIFICATIONS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'n.db'}",
         "MO_NOTIFICATIONS_CONSUMER_GROUP": group,
         "MO_NOTIFICATIONS_SMS_URL": f"http://127.0.0.1:{port}/sms",
+        "MO_NOTIFICATIONS_OUTBOX_DIR": str(tmp_path / "outbox"),  # e-mails: no mail server here
         "MO_NOTIFICATIONS_QUIET_HOURS": "off",
         "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",
         "MO_NOTIFICATIONS_SMS_TIMEOUT_SECONDS": "5",

@@ -130,7 +130,8 @@ async def test_an_800_kb_poison_record_of_non_ascii_text_is_one_dead_letter_unde
     database_url: str, kafka_bootstrap: str
 ) -> None:
     # Escaped as \uXXXX the words were 2.4 MB, past the broker's limit: the dead letter
-    # failed, the batch was acknowledged anyway and the record vanished. Now it is kept.
+    # failed, the batch was acknowledged anyway and the record vanished. Now it is kept, and
+    # keeps only the fields its contract marks public: the resident's words are not among them.
     bus = Bus("kafka", kafka_bootstrap)
     poison = logged_event(description="ūñé水" * (800_000 // 9))
     poison = CloudEvent.model_validate({**poison.model_dump(), "type": "example.unknown.v1"})
@@ -142,6 +143,6 @@ async def test_an_800_kb_poison_record_of_non_ascii_text_is_one_dead_letter_unde
         await bus.put(routing.app, REQUESTS_LOGGED, poison, after)
         dead = await published.collect(lambda m: m.key == poison.key, 1, timeout=30, settle=2)
         went_on = await published.collect(lambda m: m.key == after.key, 1, timeout=30)
-    assert len(dead) == 1 and 700_000 < len(dead[0].value) < 1024 * 1024
-    assert "ūñé水".encode() in dead[0].value and not any(p in dead[0].value for p in PERSONAL)
+    assert len(dead) == 1 and len(dead[0].value) < 1024 * 1024
+    assert "ūñé水".encode() not in dead[0].value and not any(p in dead[0].value for p in PERSONAL)
     assert len(went_on) == 1  # the consumer went on to the next record
