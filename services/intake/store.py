@@ -40,7 +40,7 @@ from shared.inbox import define_inbox
 from shared.outbox import define_outbox
 from shared.store import as_utc
 
-metadata = MetaData()
+metadata = MetaData(info={"service": "intake"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 

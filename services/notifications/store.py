@@ -34,7 +34,7 @@ from shared.inbox import define_inbox
 from shared.outbox import define_outbox
 from shared.store import upsert_insert
 
-metadata = MetaData()
+metadata = MetaData(info={"service": "notifications"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 credentials = define_credentials(metadata)
