@@ -48,6 +48,7 @@ async def _service(workdir: Path, bootstrap: str, gateway: Any) -> dict[str, Any
         "MO_NOTIFICATIONS_PORT": str(port),
         "MO_NOTIFICATIONS_CONSUMER_GROUP": group,
         "MO_NOTIFICATIONS_SMS_URL": gateway.url,
+        "MO_NOTIFICATIONS_OUTBOX_DIR": str(workdir / "outbox"),  # e-mails: no mail server here
         "MO_NOTIFICATIONS_QUIET_HOURS": "off",
         "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",  # the bare loop has no pace either
         "MO_NOTIFICATIONS_LOG_LEVEL": "WARNING",

@@ -76,6 +76,7 @@ async def _running(
         async with sms_gateway() as gateway:
             notifications_env = {
                 "MO_NOTIFICATIONS_SMS_URL": gateway.url,
+                "MO_NOTIFICATIONS_OUTBOX_DIR": str(workdir / "outbox"),  # e-mails: no server
                 "MO_NOTIFICATIONS_QUIET_HOURS": "off",
                 "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",  # the system's ceiling, not the pace
             }

@@ -1,7 +1,8 @@
 """`python deploy/bus_setup.py`: the operator's step that readies the bus, as `admin`:
 every topic of the registry (and the dead letters) made and kept to the policy of
-shared/topic_policy.py (replication factor, `min.insync.replicas`, the short retention of
-`mo.requests.logged`), and the brokers' ACLs kept to the table of shared/bus_access.py.
+shared/topic_policy.py (replication factor, `min.insync.replicas`, the short retention and
+hourly segments of the topics with residents' details), and the brokers' ACLs kept to the
+table of shared/bus_access.py.
 Services never make topics: they wait for this step. Idempotent; `make run` runs it before the
 services start. The broker is MO_KAFKA_BOOTSTRAP (default 127.0.0.1:9092), reached with the
 MO_KAFKA_* settings of shared/kafka_security.py."""

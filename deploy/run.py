@@ -114,15 +114,14 @@ def _wait_ready(processes: dict[Service, subprocess.Popen[bytes]]) -> None:
         )
 
 
-def _inbound_secret() -> str:
-    """The secret the development SMS gateway signs replies with, kept in var/dev/ (made
-    once; an operator's own setting wins)."""
-    if configured := os.environ.get("MO_NOTIFICATIONS_INBOUND_SECRET"):
-        return configured
-    path = DEV_DIR / "sms-inbound.secret"
+def _dev_secret(setting: str, file_name: str) -> dict[str, str]:
+    """The operator's `setting` (or `_FILE`), else one kept in var/dev/ (new keys forget STOPs)."""
+    if os.environ.get(setting) or os.environ.get(f"{setting}_FILE"):
+        return {}
+    path = DEV_DIR / file_name
     if not path.is_file():
         write_secret(path, secrets.token_urlsafe(32))
-    return path.read_text().strip()
+    return {setting: path.read_text().strip()}
 
 
 def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
@@ -133,10 +132,17 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes = {}
-    env = {**os.environ, "MO_NOTIFICATIONS_INBOUND_SECRET": _inbound_secret()}
-    # Development supervisors (example.org is reserved): their digests land in var/outbox/.
+    env = {
+        **os.environ,
+        **_dev_secret("MO_NOTIFICATIONS_INBOUND_SECRET", "sms-inbound.secret"),
+        **_dev_secret("MO_INTAKE_IDENTIFIER_KEY", "intake-identifier.key"),
+        **_dev_secret("MO_NOTIFICATIONS_IDENTIFIER_KEY", "notifications-identifier.key"),
+    }
+    # Development supervisors (example.org is reserved): digests land in var/outbox/.
     supervisors = {slug: f"{slug}.supervisor@example.org" for slug in sorted(DEPARTMENT_SLUGS)}
     env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))
+    # Development only: with no gateway or mail server, messages become files to read.
+    env.setdefault("MO_NOTIFICATIONS_OUTBOX_DIR", str(VAR / "outbox"))
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")
         processes[service] = subprocess.Popen(
@@ -233,13 +239,10 @@ def main() -> int:
     action = sys.argv[1] if len(sys.argv) > 1 else "run"
     if action == "run":
         return foreground()
-    if action == "up":
-        up(detach=True)
-        return 0
-    if action == "down":
-        down()
-        return 0
-    raise SystemExit(f"usage: {sys.argv[0]} [run|up|down]")
+    if action not in ("up", "down"):
+        raise SystemExit(f"usage: {sys.argv[0]} [run|up|down]")
+    up(detach=True) if action == "up" else down()
+    return 0
 
 
 if __name__ == "__main__":

@@ -153,7 +153,7 @@ class BusRunner:
 
 def consumed_topics(routes: Sequence[Route]) -> list[str]:
     """The topics the routed event types travel on, each once."""
-    return list(dict.fromkeys(topic for route in routes for topic in route.spec.topics))
+    return list(dict.fromkeys(topic for route in routes for topic in route.topics))
 
 
 def consume(

@@ -4,7 +4,8 @@ Each service connects as its own principal, reads and writes only the topics bel
 only consumer groups named after itself (`routing`, `routing-...`). `admin` is the brokers'
 super user: it makes topics and applies this table (deploy/bus_setup.py), and the tests and
 ops tooling use it. `observer` reads for dashboards and kcat, never `mo.requests.logged`, the
-topic with residents' names and phone numbers. A topic ending in `*` is a prefix.
+topic with residents' names and phone numbers, nor the privacy topics. A topic ending in `*`
+is a prefix.
 
 To add a principal: a row in PRINCIPALS and its grants here, then deploy/bus_setup.py (the
 README's "Kafka principals" says how its password is made on a running cluster)."""
@@ -18,13 +19,14 @@ from typing import Final
 from shared.topics import (
     DEADLETTER,
     NOTIFICATIONS,
-    PRIVACY,
+    PRIVACY_REQUESTS,
     REQUESTS_LOGGED,
     REQUESTS_REOPEN,
     REQUESTS_ROUTED,
     REQUESTS_STATUS,
     VISITS,
     department_topic,
+    privacy_answers,
 )
 
 __all__ = [
@@ -44,6 +46,8 @@ OBSERVER: Final = "observer"
 SERVICES: Final = ("intake", "routing", "notifications", "scheduling")
 PRINCIPALS: Final = (ADMIN, OBSERVER, *SERVICES)
 DEPARTMENTS: Final = department_topic("*")
+NOTIFICATIONS_ANSWERS: Final = privacy_answers("notifications")
+ROUTING_ANSWERS: Final = privacy_answers("routing")
 
 
 class Access(StrEnum):
@@ -75,15 +79,32 @@ R, W = Access.READ, Access.WRITE
 
 ACCESS: Final[tuple[Grant, ...]] = (
     # Only intake writes the residents' requests; only routing and notifications read them.
-    # `mo.privacy` carries identifiers too: only the services that ask and answer use it.
-    *_grants("intake", W, REQUESTS_LOGGED, REQUESTS_REOPEN, PRIVACY, DEADLETTER),
-    *_grants("intake", R, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, PRIVACY),
-    # Only routing assigns, routes and changes a status.
-    *_grants("routing", W, DEPARTMENTS, REQUESTS_ROUTED, REQUESTS_STATUS, PRIVACY, DEADLETTER),
-    *_grants("routing", R, REQUESTS_LOGGED, REQUESTS_REOPEN, PRIVACY),
-    *_grants("notifications", W, NOTIFICATIONS, REQUESTS_REOPEN, PRIVACY, DEADLETTER),
+    # Only intake asks privacy requests (they carry the identifier) and only notifications
+    # reads them; each answering service writes only its own answers topic.
+    *_grants("intake", W, REQUESTS_LOGGED, REQUESTS_REOPEN, PRIVACY_REQUESTS, DEADLETTER),
     *_grants(
-        "notifications", R, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, PRIVACY
+        "intake",
+        R,
+        REQUESTS_ROUTED,
+        REQUESTS_STATUS,
+        VISITS,
+        ROUTING_ANSWERS,
+        NOTIFICATIONS_ANSWERS,
+    ),
+    # Only routing assigns, routes and changes a status.
+    *_grants(
+        "routing", W, DEPARTMENTS, REQUESTS_ROUTED, REQUESTS_STATUS, ROUTING_ANSWERS, DEADLETTER
+    ),
+    *_grants("routing", R, REQUESTS_LOGGED, REQUESTS_REOPEN, NOTIFICATIONS_ANSWERS),
+    *_grants("notifications", W, NOTIFICATIONS, REQUESTS_REOPEN, NOTIFICATIONS_ANSWERS, DEADLETTER),
+    *_grants(
+        "notifications",
+        R,
+        REQUESTS_LOGGED,
+        REQUESTS_ROUTED,
+        REQUESTS_STATUS,
+        VISITS,
+        PRIVACY_REQUESTS,
     ),
     # Only scheduling announces visits.
     *_grants("scheduling", W, VISITS, DEADLETTER),

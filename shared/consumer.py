@@ -15,17 +15,17 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts.registry import EventSpec, spec_for_model, spec_for_type
+from shared.contracts.registry import spec_for_type
 from shared.deadletter import dead_letter_headers, scrub
-from shared.events import CloudEvent, InvalidEvent, parse_event
+from shared.event_routes import AfterCommit, Handler, Received, Route, each, on
+from shared.events import InvalidEvent, parse_event
 from shared.inbox import claim_new
 from shared.store import Database
 from shared.topics import DEADLETTER
@@ -45,49 +45,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-M = TypeVar("M", bound=BaseModel)
-M_co = TypeVar("M_co", bound=BaseModel, covariant=True)
-AfterCommit = Callable[[], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Received(Generic[M_co]):
-    """One consumed event: its envelope (id, subject, time) and its data, already validated
-    against the contract model the registry names for its type."""
-
-    event: CloudEvent
-    data: M_co
-
-
-Handler = Callable[[AsyncConnection, Sequence[Received[M]]], Awaitable[AfterCommit | None]]
-"""Applies a run of new events of one type, in order, inside the consumer's transaction
-(so it can write them with a statement per table, not per event); may return a callback to
-run after the commit (metrics, wake-ups)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """Events of `spec.type` go to `handle`."""
-
-    spec: EventSpec
-    handle: Handler[Any]
-
-
-def on(model: type[M], handle: Handler[M]) -> Route:
-    """Route the events whose data is `model` (its type and topic from the registry)."""
-    return Route(spec_for_model(model), handle)
-
-
-def each(handle_one: Callable[[AsyncConnection, Received[M]], Awaitable[None]]) -> Handler[M]:
-    """A handler that takes the events of a run one at a time."""
-
-    async def handle(conn: AsyncConnection, items: Sequence[Received[M]]) -> None:
-        for item in items:
-            await handle_one(conn, item)
-
-    return handle
-
 
 SendRaw = Callable[[str, bytes, bytes | None, dict[str, str]], Awaitable[None]]
 
@@ -208,7 +165,14 @@ class EventConsumer:
             if spec_for_type(event.type) is not None:
                 return None
             raise InvalidEvent(f"unexpected event type {event.type!r}")
-        return Received(event, event.data_as(self._routes[event.type].spec.model))
+        route = self._routes[event.type]
+        received = Received(event, event.data_as(route.spec.model))
+        # Who wrote an event is known from its topic (only its producers may write there),
+        # never from what its data says: an answer naming another service is refused.
+        belongs = route.spec.topic_for(event.data)
+        if record.topic != belongs or record.topic not in route.topics:
+            raise InvalidEvent(f"{event.type} for {belongs} read on {record.topic}: refused")
+        return received
 
     async def _apply(self, items: Sequence[_Parsed]) -> None:
         if not items:

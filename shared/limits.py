@@ -1,7 +1,8 @@
 """Limits on what one client may try: a client whose guesses keep missing (unknown reference
 numbers, say) is asked to wait, so 800 million valid references cannot be walked from one
 address. Kept in the process: each replica counts on its own, which still bounds a client to
-a few dozen misses a minute per replica."""
+a few dozen misses a minute per replica. A miss may weigh more than one: a call that asks
+for 100 references at once and finds none of them has missed 100 times."""
 
 from __future__ import annotations
 
@@ -33,14 +34,20 @@ class MissLimiter:
         self._window = per_seconds
         self._clock = clock
         self._max_clients = max_clients
-        self._seen: dict[str, deque[float]] = {}
+        self._seen: dict[str, deque[tuple[float, int]]] = {}
 
     def wait_seconds(self, client: str) -> float:
-        """How long `client` must wait before trying again (0: it may try now)."""
-        recent = self._recent(client)
-        if recent is None or len(recent) < self._misses:
-            return 0.0
-        return max(0.0, recent[0] + self._window - self._clock())
+        """How long `client` must wait before trying again (0: it may try now): until enough
+        of its misses, oldest first, have left the window to bring it under the limit."""
+        recent = self._recent(client) or deque()
+        total = sum(times for _, times in recent)
+        for at, times in recent:
+            if total < self._misses:
+                break
+            total -= times
+            if total < self._misses:
+                return max(0.0, at + self._window - self._clock())
+        return 0.0
 
     def refuse_if_waiting(self, client: str, code: str, what: str) -> None:
         """A 429 with Retry-After while `client` must wait; `what` says what it did too often."""
@@ -50,16 +57,18 @@ class MissLimiter:
                 429, code, f"{what}: try again in {seconds} s", headers={"Retry-After": seconds}
             )
 
-    def missed(self, client: str) -> None:
+    def missed(self, client: str, times: int = 1) -> None:
+        if times <= 0:
+            return
         if client not in self._seen and len(self._seen) >= self._max_clients:
             self._forget_idle()
-        self._seen.setdefault(client, deque()).append(self._clock())
+        self._seen.setdefault(client, deque()).append((self._clock(), times))
 
-    def _recent(self, client: str) -> deque[float] | None:
+    def _recent(self, client: str) -> deque[tuple[float, int]] | None:
         recent = self._seen.get(client)
         if recent is None:
             return None
-        while recent and recent[0] <= self._clock() - self._window:
+        while recent and recent[0][0] <= self._clock() - self._window:
             recent.popleft()
         return recent
 

@@ -1,12 +1,16 @@
 """Prometheus helpers: one registry per service, HTTP latency by route template, /metrics.
 
 Labels carry route templates and codes only, never a path with a reference or anything a
-resident said, so metrics cannot leak personal information or explode in cardinality.
+resident said, so metrics cannot leak personal information or explode in cardinality: a
+method outside the standard few and a route the app does not declare are both `other`,
+whatever a client (or a lenient HTTP parser) sends.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final
 
 from fastapi import FastAPI, Response, params
 from prometheus_client import (
@@ -18,12 +22,14 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["instrument_http", "new_registry"]
+__all__ = ["instrument_http", "new_registry", "route_templates"]
 
 # `_created` series double every metric's size and no dashboard here reads them.
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+OTHER: Final = "other"
 
 
 def new_registry() -> CollectorRegistry:
@@ -42,19 +48,39 @@ def instrument_http(
         buckets=LATENCY_BUCKETS,
         registry=registry,
     )
-    app.add_middleware(_TimingMiddleware, latency=latency)
+    app.add_middleware(_TimingMiddleware, latency=latency, declared=lambda: route_templates(app))
 
     @app.get("/metrics", include_in_schema=False, dependencies=[public])
     async def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
+def route_templates(app: FastAPI) -> frozenset[str]:
+    """Every path template `app` declares, its included routers' too."""
+    return frozenset(_templates(app.routes, ""))
+
+
+def _templates(routes: Iterable[Any], prefix: str) -> Iterator[str]:
+    for route in routes:
+        # FastAPI keeps an included router as one entry, with the prefix it was included at.
+        if (included := getattr(route, "original_router", None)) is not None:
+            inner = prefix + str(getattr(route.include_context, "prefix", ""))
+            yield from _templates(included.routes, inner)
+        elif isinstance(path := getattr(route, "path", None), str):
+            yield prefix + path
+
+
 class _TimingMiddleware:
     """Plain ASGI (not BaseHTTPMiddleware, which costs a task and a stream per request)."""
 
-    def __init__(self, app: ASGIApp, latency: Histogram) -> None:
+    def __init__(
+        self, app: ASGIApp, latency: Histogram, declared: Callable[[], frozenset[str]]
+    ) -> None:
         self.app = app
         self.latency = latency
+        self._declared = declared
+        # Read at the first request, when every router has been included.
+        self._templates: frozenset[str] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,8 +98,15 @@ class _TimingMiddleware:
         try:
             await self.app(scope, receive, send_timed)
         finally:
-            # The router leaves the matched route in the scope; unmatched paths share a label.
-            route = str(getattr(scope.get("route"), "path", "unmatched"))
-            self.latency.labels(scope["method"], route, str(status)).observe(
+            self.latency.labels(*self._labels(scope), str(status)).observe(
                 time.perf_counter() - started
             )
+
+    def _labels(self, scope: Scope) -> tuple[str, str]:
+        """(method, route template): each from a fixed set, `other` for anything else."""
+        if self._templates is None:
+            self._templates = self._declared()
+        method = scope["method"] if scope["method"] in METHODS else OTHER
+        # The router leaves the matched route in the scope; nothing matched leaves none.
+        route = getattr(scope.get("route"), "path", None)
+        return method, route if route in self._templates else OTHER

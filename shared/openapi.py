@@ -7,6 +7,7 @@ import importlib
 import json
 import sys
 
+from shared.identifiers import settings_for_describing
 from shared.settings import ServiceSettings
 
 
@@ -18,9 +19,9 @@ def document(service: str) -> dict[str, object]:
         for value in vars(settings_module).values()
         if isinstance(value, type)
         and issubclass(value, ServiceSettings)
-        and value is not ServiceSettings
+        and value.__module__ == settings_module.__name__
     )
-    return dict(app_module.create_app(settings_class()).openapi())
+    return dict(app_module.create_app(settings_for_describing(settings_class)).openapi())
 
 
 if __name__ == "__main__":

@@ -45,18 +45,28 @@ def encode(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
 
 
-def decode(cursor: str | None) -> list[Any] | None:
+NOT_OURS: Final = "is not a cursor this service gave: start again without it"
+
+
+def decode(cursor: str | None, shape: Sequence[type] | None = None) -> list[Any] | None:
+    """The sort key a cursor holds, or a 422 naming `cursor`. Every key this service gives is
+    a short list of strings and whole numbers; with `shape`, the key must have exactly those
+    types (a cursor of another list, or one edited by hand, is refused, never compared)."""
     if cursor is None:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError:
-        raise Invalid(
-            "is not a cursor this service gave: start again without it", "cursor"
-        ) from None
-    if not isinstance(key, list):
-        raise Invalid("is not a cursor this service gave: start again without it", "cursor")
+    except (ValueError, RecursionError):
+        raise Invalid(NOT_OURS, "cursor") from None
+    if not isinstance(key, list) or not key or not all(map(_plain, key)):
+        raise Invalid(NOT_OURS, "cursor")
+    if shape is not None and [type(v) for v in key] != list(shape):
+        raise Invalid(NOT_OURS, "cursor")
     return key
+
+
+def _plain(value: Any) -> bool:
+    return type(value) in (str, int)  # not bool, float, None, a list or an object
 
 
 def after(key: Sequence[Any] | None, item_key: Sequence[Any]) -> bool:
@@ -67,7 +77,8 @@ def page(
     items: Sequence[T], key: Callable[[T], Sequence[Any]], limit: int, cursor: str | None
 ) -> tuple[list[T], str | None]:
     """One page of `items` (already in `key` order) and the next page's cursor, if any."""
-    start = decode(cursor)
+    shape = [type(v) for v in key(items[0])] if items else None
+    start = decode(cursor, shape)
     rest = [item for item in items if after(start, key(item))]
     chosen = rest[:limit]
     more = len(rest) > limit

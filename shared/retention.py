@@ -14,13 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter
-from sqlalchemy import Table, delete, select, tuple_, update
+from sqlalchemy import Table, delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.background import every
 from shared.store import Database
 
-__all__ = ["Purger", "Rule", "closed_request_details_rule", "deidentify", "inbox_rule"]
+__all__ = [
+    "Purger",
+    "ResidentDetails",
+    "Rule",
+    "closed_request_details_rule",
+    "deidentify",
+    "inbox_rule",
+]
 
 log = logging.getLogger(__name__)
 
@@ -110,43 +117,66 @@ def inbox_rule(inbox: Table, keep: dt.timedelta) -> Rule:
 FINISHED = ("resolved", "closed")
 
 
+@dataclass(frozen=True, slots=True)
+class ResidentDetails:
+    """Where a service keeps what residents said and exactly where, request by request: the
+    description of `requests`, the columns `places(row)` gives (the exact place), the
+    request's own free-text columns `own_words`, and the `history_words` columns of every row
+    of `history` (notes, causes' details, reopen reasons: anyone may have written a
+    resident's name or number there)."""
+
+    requests: Table
+    places: Callable[[Any], Mapping[str, Any]]
+    history: Table
+    history_words: tuple[str, ...] = ("note",)
+    own_words: tuple[str, ...] = ()
+
+    def words_left(self) -> Any:
+        """True for a request whose own words or any of whose history's words remain."""
+        c, h = self.requests.c, self.history.c
+        in_history = (
+            select(h.reference)
+            .where(
+                h.reference == c.reference, or_(*(h[n].is_not(None) for n in self.history_words))
+            )
+            .exists()
+        )
+        return or_(in_history, *(c[name].is_not(None) for name in self.own_words))
+
+
 def closed_request_details_rule(
-    requests: Table,
-    keep: dt.timedelta,
-    finished_at: str,
-    places: Callable[[Any], Mapping[str, Any]],
+    details: ResidentDetails, keep: dt.timedelta, finished_at: str
 ) -> Rule:
-    """What a resident said and exactly where, for requests resolved or closed (their
+    """What residents said and exactly where, for requests resolved or closed (their
     `finished_at` column) longer than `keep` ago: the description becomes "<category> in
-    <community>" and `places(row)` gives the columns that lose the exact place. That the
-    request existed, its category, area, community, department and times stay."""
+    <community>", the exact place goes and every note of the request and its history is
+    cleared (`deidentify`). That the request existed, its category, area, community,
+    department, times and causes stay."""
 
     async def purge(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
-        c = requests.c
+        c = details.requests.c
         due = (
             select(c.reference)
             .where(
                 c.status.in_(FINISHED),
                 c[finished_at] < cutoff,
-                c.description != c.category + " in " + c.community,
+                or_(c.description != c.category + " in " + c.community, details.words_left()),
             )
             .limit(batch)
         )
-        return await deidentify(conn, requests, list(await conn.scalars(due)), places)
+        return await deidentify(conn, details, list(await conn.scalars(due)))
 
     return Rule("request_details", keep, purge)
 
 
 async def deidentify(
-    conn: AsyncConnection,
-    requests: Table,
-    references: Sequence[str],
-    places: Callable[[Any], Mapping[str, Any]],
+    conn: AsyncConnection, details: ResidentDetails, references: Sequence[str]
 ) -> int:
-    """The description of each of `references` becomes "<category> in <community>" and
-    `places(row)` the columns that lose the exact place (a resident's erasure, or the end of
-    a finished request's retention); answers how many rows there were."""
-    c = requests.c
+    """The description of each of `references` becomes "<category> in <community>", the
+    exact place goes (`details.places(row)`), and its own and its history's words are cleared
+    (a resident's erasure, or the end of a finished request's retention); answers how many
+    requests there were."""
+    requests, c = details.requests, details.requests.c
     rows = (
         await conn.execute(
             select(c.reference, c.category, c.area, c.community).where(c.reference.in_(references))
@@ -156,6 +186,18 @@ async def deidentify(
         await conn.execute(
             update(requests)
             .where(c.reference == row.reference)
-            .values(description=f"{row.category} in {row.community}", **places(row))
+            .values(
+                description=f"{row.category} in {row.community}",
+                **details.places(row),
+                **dict.fromkeys(details.own_words),
+            )
+        )
+    found = [row.reference for row in rows]
+    if found:
+        history = details.history
+        await conn.execute(
+            update(history)
+            .where(history.c.reference.in_(found))
+            .values(**dict.fromkeys(details.history_words))
         )
     return len(rows)

@@ -27,4 +27,7 @@ def serve(settings_class: type[S], create_app: Callable[[S], FastAPI]) -> None:
         log_level=settings.log_level.lower(),
         log_config=None,  # uvicorn's lines go through the root's private formatter too
         access_log=False,
+        # The app reads forwarded headers itself, only from MO_<SERVICE>_TRUSTED_PROXIES
+        # (uvicorn's own default would trust 127.0.0.1's).
+        proxy_headers=False,
     )

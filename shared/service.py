@@ -16,12 +16,14 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.auth import PUBLIC
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import Route
 from shared.contracts.registry import spec_for_model
+from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
@@ -65,7 +67,9 @@ class Service:
 
     @property
     def published_topics(self) -> list[str]:
-        return list(dict.fromkeys(t for m in self.publishes for t in spec_for_model(m).topics))
+        return list(
+            dict.fromkeys(t for m in self.publishes for t in spec_for_model(m).topics_of(self.name))
+        )
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def service_app(
         description=service.consumes_description,
         required_topics=topics if wiring.check_topics else None,
     )
-    _document_publishers(broker, service.publishes)
+    _document_publishers(broker, service.name, service.publishes)
     purger = Purger(
         db,
         [
@@ -127,6 +131,8 @@ def service_app(
         version="1",
         description=service.description,
         lifespan=_lifespan(service, db, relay, bus, purger),
+        docs_url=None,  # ours, guarded: shared/docs_page.py
+        redoc_url=None,
     )
     for name, value in {
         "service": service,
@@ -144,6 +150,10 @@ def service_app(
         app.add_exception_handler(kind, answer)
     instrument_http(app, registry, service.name, PUBLIC)
     app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes)
+    # Outermost, so the client's address and scheme are set before anything reads them
+    # (cookies' Secure, rate limits); with no trusted proxy, forwarded headers count for nothing.
+    if settings.trusted_proxy_list:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
     async def store_ready() -> bool:
         await db.ping()
@@ -154,6 +164,7 @@ def service_app(
         {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping},
         PUBLIC,
     )
+    app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
     return app
 
@@ -183,13 +194,15 @@ def _lifespan(
     return lifespan
 
 
-def _document_publishers(broker: KafkaBroker, models: Sequence[type[BaseModel]]) -> None:
+def _document_publishers(
+    broker: KafkaBroker, producer: str, models: Sequence[type[BaseModel]]
+) -> None:
     """Declares what the outbox relay writes, for the AsyncAPI document only (the relay
     publishes through its own producer)."""
     for model in models:
         spec = spec_for_model(model)
         summary = (model.__doc__ or "").strip()
-        for topic in spec.topics:
+        for topic in spec.topics_of(producer):
             broker.publisher(
                 topic,
                 title=f"{topic}:{spec.short_name}",

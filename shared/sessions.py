@@ -1,7 +1,9 @@
 """Doors for people's web pages: a team signs in once with its credential and then holds a
 session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS), kept in the service's own
 store so signing out or revoking the credential ends it. Every form carries the session's
-CSRF token and a form without it is refused.
+CSRF token and a form without it is refused. The sign-in form itself, which has no session
+yet, is refused when the browser says it was sent from another site's page (`cross_site`), so
+nobody can sign a visitor in as themselves (login CSRF).
 
     @router.get("/queue/", dependencies=[signed_in])        # a session of these roles
     @router.post("/queue/x", dependencies=[signed_in_form])  # ... and the form's CSRF token
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Final
+from urllib.parse import urlsplit
 
 from fastapi import Cookie, Form, params
 from fastapi.responses import Response
@@ -30,6 +33,7 @@ __all__ = [
     "COOKIE",
     "PageSession",
     "Sessions",
+    "cross_site",
     "define_sessions",
     "keep_cookie",
 ]
@@ -156,3 +160,17 @@ def keep_cookie(response: Response, request: Request, cookie: str) -> None:
         secure=request.url.scheme == "https",
         path="/",
     )
+
+
+def cross_site(request: Request) -> bool:
+    """Whether the browser says this request was sent from another site's page. Browsers
+    since 2023 send `Sec-Fetch-Site`, which no page can forge; older ones send `Origin` with a
+    form's POST, compared with the host asked. A request with neither is not a browser's
+    cross-site form (a script, or a browser too old to say), and passes."""
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from is not None:
+        return fetched_from not in ("same-origin", "none")  # none: typed or bookmarked
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    return urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()

@@ -6,6 +6,7 @@ environment variable and what is wrong (`load_settings`).
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from typing import TypeVar
 
@@ -64,6 +65,29 @@ class ServiceSettings(BaseSettings):
         description="How often the retention rules run (README, personal information).",
     )
 
+    trusted_proxies: str = Field(
+        "",
+        description="Addresses or networks (comma-separated, e.g. 10.0.0.5,172.18.0.0/16) of "
+        "the reverse proxies in front of the service. From them, X-Forwarded-For and "
+        "X-Forwarded-Proto give the client's address and scheme; from anyone else, and when "
+        "empty, they are ignored.",
+    )
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for proxy in (p.strip() for p in value.split(",") if p.strip()):
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                # Not `*` either: trusting everyone lets any client choose its own address.
+                raise ValueError(f"{proxy!r} is not an IP address or network") from None
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
@@ -88,7 +112,10 @@ def load_settings(cls: type[S]) -> S:
     except ValidationError as exc:
         prefix = str(cls.model_config.get("env_prefix", "MO_"))
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a check of several settings, which names them itself
+                print(f"configuration error: {err['msg']}", file=sys.stderr)
+                continue
+            field = str(err["loc"][0])
             name = field if field.startswith("MO_") else f"{prefix}{field}".upper()
             print(f"configuration error: {name}: {err['msg']}", file=sys.stderr)
         raise SystemExit(2) from None

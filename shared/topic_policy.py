@@ -1,12 +1,18 @@
 """How every topic is made and kept: replication and the in-sync replicas `acks=all` waits
-for, and a short retention for `mo.requests.logged`, the one topic with residents' names and
-phone numbers. From the environment, the same for every service and tool:
+for, a short retention for the topics with residents' contact details, and segments rolled
+often enough that retention means what it says. From the environment, the same for every
+service and tool:
 
 - `MO_KAFKA_REPLICATION_FACTOR` (default 1: one node; 3 on a three-node cluster),
 - `min.insync.replicas` = replication factor - 1, at least 1 (one node may be lost),
 - `MO_KAFKA_LOGGED_RETENTION_HOURS` (default 96): a consumer down from Friday evening to
   Monday morning still finds every request; a week (Kafka's default) would keep contact
-  details longer than any consumer needs them."""
+  details longer than any consumer needs them.
+
+Kafka deletes whole segments only, and never the one being written: a record lives its
+retention plus the age of its segment when it closes (`segment.ms`, a week by default). So
+the personal topics roll every hour (a record outlives its retention by an hour at most),
+`mo.deadletter` is kept a week and rolled daily, and every other topic rolls daily too."""
 
 from __future__ import annotations
 
@@ -14,11 +20,14 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
-from shared.topics import PRIVACY, REQUESTS_LOGGED
+from shared.topics import DEADLETTER, PERSONAL_TOPICS
 
-__all__ = ["TopicPolicy", "policy"]
+__all__ = ["DEADLETTER_RETENTION_HOURS", "TopicPolicy", "policy"]
 
 _HOUR_MS: Final = 3_600_000
+DEADLETTER_RETENTION_HOURS: Final = 7 * 24
+_PERSONAL_SEGMENT_HOURS: Final = 1
+_SEGMENT_HOURS: Final = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +42,16 @@ class TopicPolicy:
     def configs(self, topic: str) -> dict[str, str]:
         """The topic-level settings a topic is created with and kept at."""
         configs = {"min.insync.replicas": str(self.min_insync_replicas)}
-        if topic in (REQUESTS_LOGGED, PRIVACY):  # the two topics with residents' details
-            configs["retention.ms"] = str(self.logged_retention_hours * _HOUR_MS)
+        if topic in PERSONAL_TOPICS:
+            retention, segment = self.logged_retention_hours, _PERSONAL_SEGMENT_HOURS
+        elif topic == DEADLETTER:
+            retention, segment = DEADLETTER_RETENTION_HOURS, _SEGMENT_HOURS
+        else:
+            retention, segment = None, _SEGMENT_HOURS  # the broker's week
+        if retention is not None:
+            configs["retention.ms"] = str(retention * _HOUR_MS)
+            segment = min(segment, max(1, retention // 8))  # short retentions roll sooner
+        configs["segment.ms"] = str(segment * _HOUR_MS)
         return configs
 
 

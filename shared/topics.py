@@ -7,7 +7,9 @@ __all__ = [
     "DEADLETTER",
     "DEFAULT_PARTITIONS",
     "NOTIFICATIONS",
-    "PRIVACY",
+    "PERSONAL_TOPICS",
+    "PRIVACY_ANSWERING",
+    "PRIVACY_REQUESTS",
     "REQUESTS_LOGGED",
     "REQUESTS_REOPEN",
     "REQUESTS_ROUTED",
@@ -15,6 +17,7 @@ __all__ = [
     "VISITS",
     "EventType",
     "department_topic",
+    "privacy_answers",
     "source",
 ]
 
@@ -27,7 +30,24 @@ REQUESTS_REOPEN: Final = "mo.requests.reopen"  # residents saying "not fixed"
 VISITS: Final = "mo.visits"
 NOTIFICATIONS: Final = "mo.notifications"
 DEADLETTER: Final = "mo.deadletter"
-PRIVACY: Final = "mo.privacy"  # residents' access, erasure and correction requests
+PRIVACY_REQUESTS: Final = "mo.privacy.requests"  # residents' access, erasure, correction asks
+PRIVACY_ANSWERING: Final = ("notifications", "routing")
+"""The services that answer a privacy request on the bus, each on its own topic (intake
+collects the answers and keeps its own part in its store)."""
+
+
+def privacy_answers(service: str) -> str:
+    """The topic only `service` writes its privacy answers to, e.g.
+    `mo.privacy.answers.notifications`: a reader knows who answered from the topic, which
+    the brokers' ACLs vouch for, not from anything the answer says of itself."""
+    return f"mo.privacy.answers.{service}"
+
+
+PERSONAL_TOPICS: Final = frozenset(
+    {REQUESTS_LOGGED, PRIVACY_REQUESTS, *(privacy_answers(s) for s in PRIVACY_ANSWERING)}
+)
+"""The topics with residents' contact details or identifiers, or the answers about them:
+kept days, not a week."""
 
 
 def department_topic(department: str) -> str:

@@ -1,11 +1,15 @@
 """Formatting a KRaft node's storage: once, with the cluster's id and its SCRAM users (KRaft
-takes SCRAM credentials at format time, before the node first starts)."""
+takes SCRAM credentials at format time, before the node first starts). StorageTool takes them
+only as `--add-scram` arguments, so they go in a Java argument file readable by its owner only
+(`java @file`: the launcher reads it), never on a command line another user's `ps` shows."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,7 +46,7 @@ def format_once(
                 "var/dev/kafka/ holds; remove that folder (or `make clean`) to start afresh"
             )
         return
-    command = java(
+    arguments = [
         "kafka.tools.StorageTool",
         "format",
         "-t",
@@ -51,8 +55,26 @@ def format_once(
         str(props),
         "--ignore-formatted",
         *sasl.format_arguments(users),
-    )
-    result = subprocess.run(command, capture_output=True, text=True)
+    ]
+    with tempfile.TemporaryDirectory(prefix="kafka-format-") as private:  # mode 0700
+        argument_file = Path(private) / "format.args"
+        fd = os.open(argument_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("".join(f"{_quoted(a)}\n" for a in arguments))
+        command = format_command(argument_file)
+        result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"kafka: formatting {data_dir} failed:\n{result.stderr}")
     mark.write_text(_users_mark(users) + "\n")
+
+
+def format_command(argument_file: Path) -> list[str]:
+    """The command line formatting runs: the JVM's options and the argument file, nothing of
+    the users or their passwords."""
+    return java(f"@{argument_file}")
+
+
+def _quoted(argument: str) -> str:
+    """One argument as a Java argument file holds it: in double quotes, with `\\` and `"`
+    escaped (a password is URL-safe base64 today; a quote in one must not split it)."""
+    return '"' + argument.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -24,6 +24,7 @@ from services.intake.schemas import (
     RequestView,
     VisitView,
 )
+from shared.audit import Audit
 from shared.auth import PUBLIC, Caller, TokenDirectory, bearer_token, known_caller, requires
 from shared.catalogue import CATALOGUE_VERSION, CATEGORIES
 from shared.contracts.common import Line
@@ -44,6 +45,7 @@ class IntakeContext:
     tokens: TokenDirectory
     ports: handlers.Ports
     logged_total: Counter
+    audit: Audit  # reads of residents' descriptions and places (nearby)
     lookups: MissLimiter = field(default_factory=MissLimiter)
 
 
@@ -78,8 +80,9 @@ def routes(ctx: IntakeContext) -> APIRouter:
             ctx.logged_total.labels(body.category, body.location.area.value).inc()
         return logged.response
 
-    @router.get("/requests/nearby", response_model=list[NearbyView], dependencies=[field_agent])
+    @router.get("/requests/nearby", response_model=list[NearbyView])
     async def requests_nearby(
+        agent: Annotated[Caller, field_agent],
         category: Annotated[Line, Query(max_length=40)],  # printable: PostgreSQL refuses NUL
         community: Annotated[Line | None, Query(max_length=100)] = None,
         lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
@@ -87,8 +90,10 @@ def routes(ctx: IntakeContext) -> APIRouter:
     ) -> list[NearbyView]:
         """Open requests of the category in the community or within 250 m: before logging
         the same problem again, the agent may join the resident to one of them."""
-        found = await nearby.find_nearby(ctx.db, category, community, lat, lon)
-        return [NearbyView.model_validate(n, from_attributes=True) for n in found[:50]]
+        found = (await nearby.find_nearby(ctx.db, category, community, lat, lon))[:50]
+        now = ctx.ports.clock()
+        await ctx.audit.record_read(ctx.db, agent, "read requests nearby", len(found), now)
+        return [NearbyView.model_validate(n, from_attributes=True) for n in found]
 
     @router.post("/requests/{reference}/followers", status_code=202)
     async def follow(

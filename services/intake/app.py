@@ -22,6 +22,7 @@ from shared.asyncapi import specification
 from shared.audit import Audit, audit_routes
 from shared.auth import TokenDirectory, requires
 from shared.credentials import Role
+from shared.identifiers import IdentifierKey, settings_for_describing
 from shared.metrics import new_registry
 from shared.reference import new_reference
 from shared.retention import Rule, closed_request_details_rule
@@ -48,6 +49,7 @@ def create_app(
         clock=clock or (lambda: datetime.now(UTC)),
         new_reference=reference_generator or new_reference,
     )
+    audit = Audit(store.audit, registry, "intake")
     context = IntakeContext(
         db=db,
         writer=RequestWriter(db),
@@ -59,6 +61,7 @@ def create_app(
             ["category", "area"],
             registry=registry,
         ),
+        audit=audit,
     )
     service = Service(
         name="intake",
@@ -70,7 +73,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=_routes(context, Audit(store.audit, registry, "intake"), settings.jurisdiction_id),
+        router=_routes(context, settings.jurisdiction_id, settings.identifiers()),
         consumes=CONSUMES,
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
@@ -78,10 +81,9 @@ def create_app(
         retention=[
             Rule("idempotency_keys", IDEMPOTENCY_TTL, store.forget_idempotency_keys),
             closed_request_details_rule(
-                store.requests,
+                store.RESIDENT_DETAILS,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
-                store.without_exact_place,
             ),
         ],
         clock=ports.clock,
@@ -92,13 +94,16 @@ def create_app(
     return service_app(service, settings, db, registry, wiring)
 
 
-def _routes(context: IntakeContext, audit: Audit, jurisdiction: str) -> APIRouter:
+def _routes(context: IntakeContext, jurisdiction: str, identifiers: IdentifierKey) -> APIRouter:
     """The API, residents' privacy requests, Open311, the open-data file, and the field
     app's files beside it (one origin for the app)."""
     router = APIRouter()
     operators = requires(context.tokens, Role.OPERATOR)
     router.include_router(routes(context))
-    router.include_router(privacy.routes(context.db, audit, operators, context.ports.clock))
+    audit = context.audit
+    router.include_router(
+        privacy.routes(context.db, audit, operators, context.ports.clock, identifiers)
+    )
     router.include_router(audit_routes(audit, context.db, operators))
     router.include_router(open311.routes(jurisdiction, context))
     router.include_router(open_data.routes(context.db, context.ports.clock))
@@ -107,4 +112,4 @@ def _routes(context: IntakeContext, audit: Audit, jurisdiction: str) -> APIRoute
 
 
 def asyncapi() -> FastStream:
-    return specification(create_app(IntakeSettings()))
+    return specification(create_app(settings_for_describing(IntakeSettings)))

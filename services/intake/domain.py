@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from typing import Final
 
 from pydantic import BaseModel
 
+from services.intake.public_view import public_text
 from services.intake.schemas import NewRequest
 from shared.contracts.requests import RequestLogged, ResidentContact
 
@@ -38,19 +38,13 @@ class UnknownVisit(Exception):
     """The request names a visit scheduling never announced."""
 
 
-_PHONE_LIKE = re.compile(r"(?:\+|\b)\d(?:[\s().-]*\d){8,}")
-_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-
-
 def public_note(note: str | None, marked_public: bool) -> str | None:
     """What the resident's follow-up page may show of a department's note: only what the team
     marked public, and never a note with a phone number or e-mail address in it (a team
     may write down whom they spoke to; the page is open to anyone with the reference)."""
     if note is None or not marked_public:
         return None
-    if _PHONE_LIKE.search(note) or _EMAIL_LIKE.search(note):
-        return None
-    return note
+    return public_text(note)  # the one rule of everything public (public_view.py)
 
 
 def fingerprint(body: BaseModel) -> str:

@@ -5,13 +5,15 @@ partner's key, log them (open311_post.py), in JSON or XML, as the specification 
 come in the specification's format (`[{code, description}]`, or `<errors>`), never FastAPI's:
 a wrong format is 404, a foreign `jurisdiction_id` 404, an unknown service code 404 (400
 where a request names it), a missing or wrong `api_key` 403. Reading shows nothing personal
-and is open to anyone."""
+and is open to anyone, within limits (`_ReadLimits`): a 429 with Retry-After."""
 
 # No `from __future__ import annotations` here: FastAPI must resolve `partner`, a local,
 # inside Annotated at definition time.
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -30,6 +32,7 @@ from services.intake.open311_post import (
 )
 from shared.auth import PUBLIC, Caller, requires_form_key
 from shared.credentials import Role
+from shared.limits import MissLimiter, client_address
 from shared.store import Database
 
 __all__ = ["routes"]
@@ -57,8 +60,34 @@ async def _answer(fmt: str, jurisdiction: str | None, ours: str, make: Make) -> 
         _refuse_unless_ours(fmt, jurisdiction, ours)
         data, root = await make()
     except Open311Error as refused:
-        return error(refused.status, refused.description, shown)
+        return error(refused.status, refused.description, shown, refused.retry_after)
     return render(data, root, shown)
+
+
+ROWS_PER_MINUTE = 20_000  # twenty full pages: a dashboard's refresh, not a copy every second
+
+
+@dataclass(frozen=True, slots=True)
+class _ReadLimits:
+    """What one address may read: what it looks up, not how often it calls. Each id or token
+    asked for and not found is a miss in the same count as `GET /v1/requests/{ref}`'s, so no
+    door walks references faster than the other; ids that are found cost nothing, so an
+    office (or a whole NAT) following its own requests is never held up. Rows read are
+    counted too, so `page_size=1000&extensions=true` cannot be asked in a loop."""
+
+    misses: MissLimiter
+    rows: MissLimiter = field(default_factory=lambda: MissLimiter(ROWS_PER_MINUTE, 60.0))
+
+    def refuse_if_waiting(self, client: str) -> None:
+        wait = max(self.misses.wait_seconds(client), self.rows.wait_seconds(client))
+        if wait:
+            seconds = math.ceil(wait)
+            what = "too many unknown ids or tokens, or too many requests read, from here"
+            raise Open311Error(429, f"{what}: try again in {seconds} s", retry_after=seconds)
+
+    def read(self, client: str, asked: int, found: Sequence[Any]) -> None:
+        self.misses.missed(client, asked - len(found))
+        self.rows.missed(client, len(found))
 
 
 def _form_of_ours(jurisdiction: str) -> Callable[[Request, str], Awaitable[None]]:
@@ -79,6 +108,7 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     db, clock = ctx.db, ctx.ports.clock
     partner = requires_form_key(ctx.tokens, Role.PARTNER, "api_key", refusal)
+    limits = _ReadLimits(ctx.lookups)
 
     @router.get("/discovery.{fmt}", dependencies=[PUBLIC])
     async def discovery(request: Request, fmt: str) -> Response:
@@ -108,7 +138,7 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
         async def make() -> tuple[Any, str]:
             found = catalogue.definition(service_code)
             if found is None:
-                raise Open311Error(404, f"no service {service_code!r}: services lists ours")
+                raise Open311Error(404, f"no service {service_code[:20]!r}: services lists ours")
             return found, "service_definition"
 
         return await _answer(fmt, jurisdiction_id, jurisdiction, make)
@@ -118,9 +148,15 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
         """Requests by id (comma-separated), or by service code, period (at most 90 days;
         the last 90 by default) and status (open, closed); `page`, `page_size`."""
         asked = dict(request.query_params)
+        client = client_address(request)
 
         async def make() -> tuple[Any, str]:
-            return await _requests(db, clock, asked), "service_requests"
+            limits.refuse_if_waiting(client)
+            found = await _requests(db, clock, asked)
+            ids = asked.get("service_request_id")
+            looked_up = len({i.strip() for i in ids.split(",") if i.strip()}) if ids else 0
+            limits.read(client, max(looked_up, len(found)), found)
+            return found, "service_requests"
 
         return await _answer(fmt, asked.get("jurisdiction_id"), jurisdiction, make)
 
@@ -128,10 +164,13 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
     async def request_one(request: Request, service_request_id: str, fmt: str) -> Response:
         """One request, as a list of one (as the specification says)."""
         asked = {**request.query_params, "service_request_id": service_request_id}
+        client = client_address(request)
 
         async def make() -> tuple[Any, str]:
+            limits.refuse_if_waiting(client)
             known = open311_query.is_reference(service_request_id)
             found = await _requests(db, clock, asked) if known else []
+            limits.read(client, 1, found)
             if not found:
                 raise Open311Error(404, f"no request {service_request_id!r}")
             return found, "service_requests"
@@ -167,16 +206,23 @@ def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
         return render([{**answer, "account_id": None}], "service_requests", fmt)
 
     @router.get("/tokens/{token}.{fmt}", dependencies=[PUBLIC])
-    async def token(token: str, fmt: str, jurisdiction_id: str | None = None) -> Response:
+    async def token(
+        request: Request, token: str, fmt: str, jurisdiction_id: str | None = None
+    ) -> Response:
         """Our POST answers with the reference at once, so a token is a reference: known,
         or handed out by a field app offline and not yet received (no request id yet)."""
+        client = client_address(request)
 
         async def make() -> tuple[Any, str]:
+            limits.refuse_if_waiting(client)
             known = open311_query.is_reference(token)
             if known and await _exists(db, token):
+                limits.read(client, 1, [token])
                 return [{"token": token, "service_request_id": token}], "service_requests"
             if known and await devices.still_on_a_device(db, token):
+                limits.read(client, 1, [token])
                 return [{"token": token, "service_request_id": None}], "service_requests"
+            limits.read(client, 1, [])
             raise Open311Error(404, f"no token {token[:40]!r}")
 
         return await _answer(fmt, jurisdiction_id, jurisdiction, make)

@@ -6,6 +6,7 @@ nothing here parses XML). Lists are named as the specification names them: `<ser
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Final
 from xml.etree import ElementTree as ET
 
@@ -15,6 +16,9 @@ from fastapi.responses import Response
 __all__ = ["FORMATS", "Open311Error", "answer_refusal", "as_xml", "error", "refusal", "render"]
 
 FORMATS: Final = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+# Everything XML 1.0 cannot hold (its Char production's complement): never written, whatever
+# a store holds from before the contracts refused it, so every partner's parser reads us.
+_NOT_XML: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ITEM: Final = {
     "services": "service",
     "attributes": "attribute",
@@ -30,11 +34,14 @@ _ITEM: Final = {
 class Open311Error(Exception):
     """An answer in the specification's error format: `[{code, description}]`."""
 
-    def __init__(self, status: int, description: str, fmt: str = "json") -> None:
+    def __init__(
+        self, status: int, description: str, fmt: str = "json", retry_after: int | None = None
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.fmt = fmt if fmt in FORMATS else "json"
+        self.retry_after = retry_after  # seconds, for a 429
 
 
 def refusal(request: Request, description: str) -> Open311Error:
@@ -44,13 +51,13 @@ def refusal(request: Request, description: str) -> Open311Error:
 
 async def answer_refusal(_: Request, refused: Open311Error) -> Response:
     """The app's handler for Open311Errors raised before a route runs (in its doors)."""
-    return error(refused.status, refused.description, refused.fmt)
+    return error(refused.status, refused.description, refused.fmt, refused.retry_after)
 
 
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else _NOT_XML.sub("\ufffd", str(value))
 
 
 def _element(parent: ET.Element, name: str, value: Any) -> None:
@@ -78,11 +85,14 @@ def as_xml(root: str, data: Any) -> bytes:
     return written
 
 
-def render(data: Any, root: str, fmt: str, status: int = 200) -> Response:
+def render(
+    data: Any, root: str, fmt: str, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     """`data` as the format asked for (`fmt` is `json` or `xml`)."""
     body = as_xml(root, data) if fmt == "xml" else json.dumps(data, ensure_ascii=False).encode()
-    return Response(body, status_code=status, media_type=FORMATS[fmt])
+    return Response(body, status_code=status, media_type=FORMATS[fmt], headers=headers)
 
 
-def error(status: int, description: str, fmt: str) -> Response:
-    return render([{"code": status, "description": description}], "errors", fmt, status)
+def error(status: int, description: str, fmt: str, retry_after: int | None = None) -> Response:
+    headers = None if retry_after is None else {"Retry-After": str(retry_after)}
+    return render([{"code": status, "description": description}], "errors", fmt, status, headers)

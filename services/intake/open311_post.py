@@ -132,7 +132,7 @@ def command_from(form: FormData) -> NewRequest:
     if not code:
         raise Open311Error(400, "service_code is required: services.json lists ours")
     if code not in CATEGORY_CODES:
-        raise Open311Error(400, f"service_code {code[:40]!r} is not one of ours: see services")
+        raise Open311Error(400, f"service_code {code[:20]!r} is not one of ours: see services")
     lat, lon = _point(fields)
     asked: dict[str, Any] = {
         "category": code,

@@ -18,6 +18,8 @@ MOST_IDS: Final = 100
 PAGE_SIZE: Final = 100
 MOST_PAGE_SIZE: Final = 1000
 _REFERENCE: Final = re.compile(r"^\d{10}$")
+EARLIEST: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST: Final = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
 
 
 def is_reference(value: str) -> bool:
@@ -33,15 +35,22 @@ def _listed(value: str | None, name: str) -> list[str] | None:
 
 
 def _when(value: str | None, name: str) -> dt.datetime | None:
+    """A W3C date-time in UTC, from 2000 to 2999 (so a period's arithmetic never runs past
+    year 1 or 9999), or an Open311Error (400) naming the parameter."""
     if value is None:
         return None
     try:
         at = dt.datetime.fromisoformat(value[:40])
+        at = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     except ValueError:
         raise Open311Error(
             400, f"{name} is not a W3C date-time, e.g. 2030-03-01T00:00:00Z"
         ) from None
-    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00 is in year 10000 in UTC
+        at = None
+    if at is None or not EARLIEST <= at < LATEST:
+        raise Open311Error(400, f"{name} must be a date-time from 2000 to 2999")
+    return at
 
 
 def _whole(value: str | None, name: str, default: int, most: int) -> int:
@@ -61,7 +70,7 @@ def parse(asked: dict[str, str], now: dt.datetime) -> dict[str, Any]:
         raise Open311Error(400, f"service_request_id: up to {MOST_IDS} 10-digit references")
     codes = _listed(asked.get("service_code"), "service_code")
     if codes is not None and (unknown := sorted(set(codes) - CATEGORY_CODES)):
-        raise Open311Error(400, f"service_code {', '.join(unknown)[:100]!r} is not one of ours")
+        raise Open311Error(400, f"service_code {', '.join(unknown)[:20]!r} is not one of ours")
     statuses = _listed(asked.get("status"), "status")
     if statuses is not None and not set(statuses) <= {"open", "closed"}:
         raise Open311Error(400, "status is open, closed, or both")

@@ -1,72 +1,72 @@
 """Requests as Open311 GeoReport v2 shows them to anyone who asks: what was reported, where
-in the city, when, and what became of it, but nothing of the person. `description` is not the
-resident's words (they may name people or give a number): it says the category and the
-community. The point is snapped to a grid of about 500 m, as the City's open data does, so a
-request does not lead to a front door. Status notes are the departments' public notes only."""
+in the city, when, and what became of it, but nothing of the person, and no more than the
+open-data file shows of the same request (public_view.py de-identifies both): `description`
+is the category and the suburb as the file publishes it, never the resident's words;
+`address` is that suburb; `lat` and `long` the centre of the H3 cell; every time its 6-hour
+block; status notes the departments' public notes that name no one."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.intake.store import request_history, requests
-from shared.catalogue import CATEGORIES, DEPARTMENTS
-from shared.contracts.common import RequestStatus
-from shared.store import as_utc
+from services.intake.public_view import (
+    CLOSED,
+    PublicRequest,
+    blocks_from,
+    public_request,
+    suburbs,
+)
+from services.intake.store import history, requests
 
-__all__ = ["CLOSED", "GRID_DEGREES", "find", "view"]
-
-GRID_DEGREES: Final = 0.005  # about 550 m of latitude, 470 m of longitude in Cape Town
-CLOSED: Final = frozenset({RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.REFERRED})
-_NAMES: Final = {c.code: c.name_en for c in CATEGORIES}
-_AGENCIES: Final = {d.slug: d.name for d in DEPARTMENTS}
-
-
-def _iso(at: dt.datetime) -> str:
-    return as_utc(at).isoformat().replace("+00:00", "Z")
+__all__ = ["find", "view"]
 
 
-def _snapped(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return round(round(value / GRID_DEGREES) * GRID_DEGREES, 4)
-
-
-def view(row: Any, notes: Sequence[dict[str, Any]], extensions: bool) -> dict[str, Any]:
+def view(shown: PublicRequest, extensions: bool) -> dict[str, Any]:
     """One request in GeoReport's fields (and, with `extensions`, ours)."""
-    status = RequestStatus(row.status)
-    name = _NAMES.get(row.category, row.category)
-    public_notes = [n for n in notes if n["note"]]
+    notes = shown.public_notes
     found: dict[str, Any] = {
-        "service_request_id": row.reference,
-        "status": "closed" if status in CLOSED else "open",
-        "status_notes": public_notes[-1]["note"] if public_notes else None,
-        "service_name": name,
-        "service_code": row.category,
-        "description": f"{name} in {row.community}",
-        "agency_responsible": _AGENCIES.get(row.department or "", None),
+        "service_request_id": shown.reference,
+        "status": "closed" if shown.status in CLOSED else "open",
+        "status_notes": notes[-1] if notes else None,
+        "service_name": shown.name,
+        "service_code": shown.category,
+        "description": f"{shown.name} in {shown.suburb}",
+        "agency_responsible": shown.department.name if shown.department else None,
         "service_notice": None,
-        "requested_datetime": _iso(row.created_at),
-        "updated_datetime": _iso(row.updated_at),
-        "expected_datetime": _iso(row.due_at) if row.due_at else None,
-        "address": f"{row.community}, {row.area}",
-        "lat": _snapped(row.lat),
-        "long": _snapped(row.lon),
+        "requested_datetime": shown.requested,
+        "updated_datetime": shown.updated,
+        "expected_datetime": shown.due,
+        "address": shown.suburb,
+        "lat": shown.place.lat if shown.place else None,
+        "long": shown.place.lon if shown.place else None,
         "media_url": None,
     }
     if extensions:
         found["extended_attributes"] = {
-            "detailed_status": status.value,
-            "cause": notes[-1]["cause"] if notes else None,
-            "notes": [
-                {"status": n["status"], "at": _iso(n["at"]), "note": n["note"]} for n in notes
-            ],
+            "detailed_status": shown.status.value,
+            "cause": shown.steps[-1].cause if shown.steps else None,
+            "notes": [{"status": s.status, "at": s.at, "note": s.note} for s in shown.steps],
         }
     return found
+
+
+async def _histories(conn: AsyncConnection, references: Sequence[str]) -> dict[str, list[Any]]:
+    """Each request's steps, oldest first: one query for a page."""
+    h = history.c
+    steps: dict[str, list[Any]] = defaultdict(list)
+    for step in await conn.execute(
+        select(h.reference, h.status, h.at, h.note, h.cause)
+        .where(h.reference.in_(references))
+        .order_by(h.at, h.id)
+    ):
+        steps[step.reference].append(step)
+    return steps
 
 
 async def find(
@@ -81,13 +81,16 @@ async def find(
     page: int,
     page_size: int,
 ) -> list[dict[str, Any]]:
-    """Requests by reference, or else by code, period and status; newest first, one page."""
+    """Requests by reference, or else by code, period and status; newest first, one page.
+    The period is matched on the published 6-hour blocks: a narrower filter would tell a
+    request's exact time by halving."""
     c = requests.c
     query = select(requests).order_by(c.created_at.desc(), c.reference)
     if references:
         query = query.where(c.reference.in_(references))
     else:
-        query = query.where(c.created_at >= start, c.created_at <= end)
+        first, after = blocks_from(start, end)
+        query = query.where(c.created_at >= first, c.created_at < after)
         if codes:
             query = query.where(c.category.in_(codes))
         closed = [s.value for s in CLOSED]
@@ -96,4 +99,12 @@ async def find(
         elif statuses and set(statuses) == {"open"}:
             query = query.where(c.status.not_in(closed))
     rows = (await conn.execute(query.limit(page_size).offset((page - 1) * page_size))).all()
-    return [view(row, await request_history(conn, row.reference), extensions) for row in rows]
+    steps = await _histories(conn, [r.reference for r in rows]) if rows else {}
+    shown_as = await suburbs(conn, ((r.area, r.community) for r in rows))
+    return [
+        view(
+            public_request(r, steps.get(r.reference, []), shown_as[(r.area, r.community)]),
+            extensions,
+        )
+        for r in rows
+    ]

@@ -1,13 +1,8 @@
 """The open-data file: the requests logged in a period, one row each, as RFC 4180 CSV with the
 columns of the GeoReport bulk-data proposal and the City's own (docs/open-data.md says what
-each holds). De-identified as the City publishes its service-request data:
-
-- nothing of the person and no free text: no name, number, address or account, no
-  description (the category stands in its place), no notes of residents or teams;
-- a place is the centre of its H3 level-8 cell (about 0.7 km²), never the point itself;
-- every time is cut down to the start of its 6-hour block (UTC);
-- a community with fewer than 5 requests in the period, or whose name holds a number or an
-  `@` (a community is typed by hand), is shown as its area's "other communities".
+each holds). De-identified by public_view.py, as Open311's reads are: nothing of the person
+and no free text (no name, number, address or account, no description, no notes), places at
+the centre of their H3 cell, times in 6-hour blocks, small or odd communities merged.
 """
 
 from __future__ import annotations
@@ -15,27 +10,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, Final
 
-import h3
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.intake.public_view import PublicRequest, public_request, suburbs, w3c
 from services.intake.store import history, requests
 from shared.auth import PUBLIC
-from shared.catalogue import CATEGORIES, DEPARTMENTS
-from shared.contracts.common import RequestStatus
 from shared.http import ApiError
-from shared.store import Database, as_utc
+from shared.store import Database
 
 __all__ = [
     "COLUMNS",
-    "H3_LEVEL",
-    "SMALL_COMMUNITY",
     "as_csv",
     "bucket",
     "period",
@@ -70,84 +60,40 @@ COLUMNS: Final = (
 )
 MOST_DAYS: Final = 366
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)  # no arithmetic past year 9999
-H3_LEVEL: Final = 8
-SMALL_COMMUNITY: Final = 5
-BLOCK_HOURS: Final = 6
-CLOSED: Final = frozenset({RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.REFERRED})
 SOURCES: Final = {"mobile-office": "Mobile Office", "open311": "Open311 partner"}
-_NOT_A_PLACE: Final = re.compile(r"\d{3,}|@")
-_NAMES: Final = {c.code: c.name_en for c in CATEGORIES}
-_DEPARTMENTS: Final = {d.slug: d for d in DEPARTMENTS}
 
 
 def bucket(at: dt.datetime | None) -> str:
     """`at` cut down to the start of its 6-hour block, as a W3C date-time in UTC."""
-    if at is None:
-        return ""
-    at = as_utc(at).astimezone(dt.UTC)
-    start = at.replace(hour=at.hour - at.hour % BLOCK_HOURS, minute=0, second=0, microsecond=0)
-    return start.isoformat().replace("+00:00", "Z")
-
-
-def _cell(lat: float | None, lon: float | None) -> tuple[str, str, str]:
-    """The H3 level-8 cell of the point, and its centre: (index, lat, long)."""
-    if lat is None or lon is None:
-        return "", "", ""
-    index = h3.latlng_to_cell(lat, lon, H3_LEVEL)
-    centre_lat, centre_lon = h3.cell_to_latlng(index)
-    return index, f"{centre_lat:.6f}", f"{centre_lon:.6f}"
-
-
-def _suburbs(found: Sequence[Any]) -> dict[tuple[str, str], str]:
-    """What each (area, community) is shown as: itself, or its area's other communities."""
-    counts = Counter((r.area, r.community) for r in found)
-    return {
-        (area, community): community
-        if count >= SMALL_COMMUNITY and not _NOT_A_PLACE.search(community)
-        else f"{area.title()} (other communities)"
-        for (area, community), count in counts.items()
-    }
-
-
-def _ending(steps: Sequence[Any], status: RequestStatus) -> tuple[dt.datetime | None, str]:
-    """When the request was last closed, and why (if it stands closed)."""
-    if status not in CLOSED:
-        return None, ""
-    closing = [s for s in steps if s.status in CLOSED]
-    causes = [s.cause for s in steps if s.cause]
-    return (as_utc(closing[-1].at) if closing else None), (causes[-1] if causes else "")
+    return w3c(at) or ""
 
 
 def _row(request: Any, steps: Sequence[Any], suburb: str) -> list[str]:
-    status = RequestStatus(request.status)
-    name = _NAMES.get(request.category, request.category)
-    department = _DEPARTMENTS.get(request.department or "")
-    closed_at, cause = _ending(steps, status)
-    due_at = as_utc(request.due_at) if request.due_at else None
-    within = "" if closed_at is None or due_at is None else str(closed_at <= due_at).lower()
-    index, lat, lon = _cell(request.lat, request.lon)
+    shown: PublicRequest = public_request(request, steps, suburb)
+    department, where = shown.department, shown.place
+    within = "" if shown.within_standard is None else str(shown.within_standard).lower()
     return [
-        request.reference,
-        bucket(request.created_at),
-        bucket(request.updated_at),
-        bucket(closed_at),
-        status.value,
+        shown.reference,
+        shown.requested,
+        shown.updated,
+        shown.closed or "",
+        shown.status.value,
         "",  # status_notes: teams' words may name people; left out
-        SOURCES.get(request.channel, request.channel),
-        name,
+        SOURCES.get(shown.channel, shown.channel),
+        shown.name,
         "",  # service_subtype: the City's categories have none
-        name,  # description: the category, never the resident's words
+        shown.name,  # description: the category, never the resident's words
         department.name if department else "",
-        suburb,  # address: no street, no house; the suburb as published
-        lat,
-        lon,
+        shown.suburb,  # address: no street, no house; the suburb as published
+        f"{where.lat:.6f}" if where else "",
+        f"{where.lon:.6f}" if where else "",
         department.directorate if department else "",
         department.name if department else "",
-        suburb,
-        index,
-        bucket(due_at),
+        shown.suburb,
+        where.cell if where else "",
+        shown.due or "",
         within,
-        cause,
+        shown.cause or "",
     ]
 
 
@@ -159,13 +105,13 @@ async def table(conn: AsyncConnection, start: dt.datetime, end: dt.datetime) -> 
     in_period = select(c.reference).where(logged)
     steps: dict[str, list[Any]] = defaultdict(list)
     for step in await conn.execute(
-        select(history.c.reference, history.c.status, history.c.at, history.c.cause)
+        select(history.c.reference, history.c.status, history.c.at, history.c.note, history.c.cause)
         .where(history.c.reference.in_(in_period))
         .order_by(history.c.at, history.c.id)
     ):
         steps[step.reference].append(step)
-    suburbs = _suburbs(found)
-    return [_row(r, steps[r.reference], suburbs[(r.area, r.community)]) for r in found]
+    shown_as = await suburbs(conn, ((r.area, r.community) for r in found))
+    return [_row(r, steps[r.reference], shown_as[(r.area, r.community)]) for r in found]
 
 
 def as_csv(rows: Iterable[Sequence[str]]) -> str:

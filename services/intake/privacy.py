@@ -1,6 +1,6 @@
 """Residents' privacy requests (POPIA s23, s24), asked by an operator at intake once the
 resident's identity has been checked at the table: `POST /v1/privacy/requests` sends the
-request on `mo.privacy`; notifications answers first (it alone knows whose requests are
+request on `mo.privacy.requests`; notifications answers first (it alone knows whose requests are
 whose), then intake and routing answer for the references it found; `GET
 /v1/privacy/requests/{id}` shows every answer, `complete` once each service expected has
 answered. Access and erasure are answered by notifications, intake and routing; a
@@ -16,16 +16,16 @@ from typing import Annotated, Any, Final, Self
 
 from fastapi import APIRouter, params
 from fastapi import Path as FastApiPath
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake import privacy_store, store
 from shared import privacy_notice as notice
-from shared.audit import Audit, Reason
+from shared.audit import REASON_MAX, Audit, AuditReason, Reason
 from shared.auth import PUBLIC, Caller
 from shared.consumer import Received
-from shared.contracts.common import Line, Phone
+from shared.contracts.common import Email, Phone
 from shared.contracts.privacy import (
     AccessRequested,
     CorrectionRequested,
@@ -34,6 +34,7 @@ from shared.contracts.privacy import (
     PrivacyKind,
 )
 from shared.events import new_event
+from shared.identifiers import IdentifierKey
 from shared.outbox import enqueue
 from shared.refusals import NotFound
 from shared.retention import deidentify
@@ -59,10 +60,12 @@ class PrivacyAsk(BaseModel):
 
     kind: PrivacyKind
     phone: Phone | None = None
-    email: EmailStr | None = Field(None, max_length=254)
-    reason: Line = Field(min_length=5, max_length=200, description="Kept in the audit.")
+    email: Email | None = Field(None, max_length=254)
+    reason: AuditReason = Field(
+        min_length=5, max_length=REASON_MAX, description="Kept in the audit, forever."
+    )
     new_phone: Phone | None = None
-    new_email: EmailStr | None = Field(None, max_length=254)
+    new_email: Email | None = Field(None, max_length=254)
 
     @model_validator(mode="after")
     def _identifiers(self) -> Self:
@@ -97,7 +100,14 @@ class PrivacyView(BaseModel):
     waiting_for: list[str] = Field(description="Services that have not answered yet.")
 
 
-async def ask(db: Database, audit: Audit, caller: Caller, body: PrivacyAsk, now: datetime) -> str:
+async def ask(
+    db: Database,
+    audit: Audit,
+    identifiers: IdentifierKey,
+    caller: Caller,
+    body: PrivacyAsk,
+    now: datetime,
+) -> str:
     request_id = str(uuid.uuid4())
     identifier = body.phone or str(body.email)
     event = _EVENTS[body.kind](
@@ -116,12 +126,13 @@ async def ask(db: Database, audit: Audit, caller: Caller, body: PrivacyAsk, now:
             conn,
             id=request_id,
             kind=body.kind.value,
-            identifier_hash=privacy_store.identifier_hash(identifier),
+            identifier_hash=privacy_store.identifier_hash(identifiers, identifier),
             reason=body.reason,
             asked_by=caller.name,
             asked_at=now,
         )
-        await audit.record(conn, caller, f"privacy {body.kind.value}", request_id, body.reason, now)
+        action = f"privacy {body.kind.value}"
+        await audit.record(conn, caller, action, request_id, body.reason, now, rows=0)
         await enqueue(conn, store.outbox, new_event(event, source("intake"), request_id, now))
     return request_id
 
@@ -147,7 +158,7 @@ async def view(db: Database, request_id: str) -> PrivacyView:
 async def _own_part(conn: AsyncConnection, kind: PrivacyKind, refs: list[str]) -> dict[str, Any]:
     """What intake holds of the resident's requests: their descriptions and exact places."""
     if kind is PrivacyKind.ERASURE:
-        changed = await deidentify(conn, store.requests, refs, store.without_exact_place)
+        changed = await deidentify(conn, store.RESIDENT_DETAILS, refs)
         return {"references": refs, "held": {"descriptions and places removed": changed}}
     query = select(func.count()).where(store.requests.c.reference.in_(refs))
     found = int((await conn.execute(query)).scalar_one())
@@ -174,7 +185,11 @@ async def on_answered(conn: AsyncConnection, item: Received[PrivacyAnswer]) -> N
 
 
 def routes(
-    db: Database, audit: Audit, operators: params.Depends, clock: Callable[[], datetime]
+    db: Database,
+    audit: Audit,
+    operators: params.Depends,
+    clock: Callable[[], datetime],
+    identifiers: IdentifierKey,
 ) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
@@ -187,7 +202,7 @@ def routes(
     async def privacy_request(
         body: PrivacyAsk, caller: Annotated[Caller, operators]
     ) -> PrivacyAsked:
-        return PrivacyAsked(id=await ask(db, audit, caller, body, clock()))
+        return PrivacyAsked(id=await ask(db, audit, identifiers, caller, body, clock()))
 
     @router.get("/privacy/requests/{request_id}", response_model=PrivacyView)
     async def privacy_answer(

@@ -1,11 +1,11 @@
 """Intake's record of residents' privacy requests (POPIA s23, s24): what an operator asked and
-each service's answer. The resident's phone number or e-mail address is kept only as a
-SHA-256 (to find an earlier request for the same person), never in clear: the identifier
-travels once, in the event on `mo.privacy`, and leaves intake's outbox once sent."""
+each service's answer. The resident's phone number or e-mail address is kept only as a keyed
+hash (shared/identifiers.py; to find an earlier request for the same person), never in clear:
+the identifier travels once, in the event on `mo.privacy.requests`, and leaves intake's outbox
+once sent."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Column, DateTime, String, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.store import metadata
+from shared.identifiers import IdentifierKey
 from shared.store import upsert_insert
 
 __all__ = ["add_answer", "add_request", "answers_of", "identifier_hash", "request_of"]
@@ -38,8 +39,9 @@ privacy_answers = Table(
 )
 
 
-def identifier_hash(identifier: str) -> str:
-    return hashlib.sha256(f"mobileoffice privacy {identifier.lower()}".encode()).hexdigest()
+def identifier_hash(key: IdentifierKey, identifier: str) -> str:
+    """Requests hashed before the key hold a plain SHA-256 (nothing reads them by hash)."""
+    return key.hash("privacy", identifier.lower())
 
 
 async def add_request(conn: AsyncConnection, **values: Any) -> None:

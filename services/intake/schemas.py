@@ -9,7 +9,6 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationInfo,
     field_validator,
@@ -18,7 +17,15 @@ from pydantic import (
 
 from shared import privacy_notice as notice
 from shared.catalogue import CATEGORY_CODES
-from shared.contracts.common import Language, Line, Phone, RequestStatus, Text, UpdatesBy
+from shared.contracts.common import (
+    Email,
+    Language,
+    Line,
+    Phone,
+    RequestStatus,
+    Text,
+    UpdatesBy,
+)
 from shared.contracts.requests import Location
 from shared.contracts.routing import Cause
 from shared.contracts.visits import VisitStatus
@@ -42,7 +49,7 @@ class Resident(BaseModel):
 
     name: Line | None = Field(None, min_length=1, max_length=120)
     phone: Phone | None = Field(None, description="0XXXXXXXXX or +27XXXXXXXXX; stored as E.164.")
-    email: EmailStr | None = Field(None, max_length=254)
+    email: Email | None = Field(None, max_length=254)
     language: Language = Language.EN
     updates_by: UpdatesBy = UpdatesBy.NONE
     privacy_notice_given: bool = Field(

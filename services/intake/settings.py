@@ -3,12 +3,12 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.identifiers import KeyedIdentifierSettings
 
 __all__ = ["IntakeSettings"]
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(KeyedIdentifierSettings):
     """Intake's settings, from `MO_INTAKE_*` (and `MO_KAFKA_BOOTSTRAP`)."""
 
     model_config = SettingsConfigDict(env_prefix="MO_INTAKE_", extra="ignore", frozen=True)

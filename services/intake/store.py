@@ -38,6 +38,7 @@ from shared.contracts.common import RequestStatus
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.retention import ResidentDetails
 from shared.store import as_utc
 
 metadata = MetaData(info={"service": "intake"})  # its migrations: shared/migrations.py
@@ -68,6 +69,8 @@ requests = Table(
     Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # public_view counts each community's requests for every page Open311 answers
+    Index("ix_requests_area_community", "area", "community"),
 )
 
 
@@ -89,6 +92,11 @@ history = Table(
     Column("duplicate_of", String(10)),
     Index("ix_request_history_reference", "reference"),
 )
+
+RESIDENT_DETAILS = ResidentDetails(
+    requests, without_exact_place, history, history_words=("note", "cause_detail")
+)
+"""What erasure and the details' retention clear: descriptions, places, history's notes."""
 
 idempotency_keys = Table(
     "idempotency_keys",

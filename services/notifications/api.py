@@ -3,18 +3,19 @@ sent for a request."""
 # No `from __future__ import annotations`: FastAPI resolves the body models at definition.
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FastApiPath
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from services.notifications import delivery_store, handlers, subscription_store, subscriptions
 from services.notifications.domain import Channel, mask
-from services.notifications.inbound import signed_by_gateway
+from services.notifications.inbound import signed_by_gateway, take_once
+from services.notifications.link_pages import link_routes
 from shared.audit import Audit, Reason, audit_routes
 from shared.auth import PUBLIC, Caller, TokenDirectory, requires
-from shared.contracts.common import Language, Line, Phone
+from shared.contracts.common import Email, Language, Line, Phone
 from shared.credentials import Role
 from shared.http import parse_reference
 from shared.limits import MissLimiter, client_address
@@ -23,17 +24,13 @@ from shared.store import Database, as_utc
 
 __all__ = ["NotificationsContext", "routes"]
 
-URL_SAFE = r"^[A-Za-z0-9_-]+$"
-"""A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
-would not even reach PostgreSQL)."""
-
 
 class Subscription(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     community: Line = Field(min_length=1, max_length=100)
     phone: Phone | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     language: Language = Language.EN
 
     @model_validator(mode="after")
@@ -48,8 +45,20 @@ class InboundSms(BaseModel):
 
     sender: Phone = Field(alias="from")
     text: str = Field(max_length=1600)
-    timestamp: str | float | None = Field(
-        None, description="When the gateway received it: RFC 3339 or Unix seconds."
+    timestamp: str | float = Field(
+        description="When the gateway received it: RFC 3339 with a UTC offset, or Unix "
+        "seconds; more than 5 minutes off is refused (401), and so is a body taken before."
+    )
+
+
+class SubscriptionAsked(BaseModel):
+    """What anyone asking hears, whatever the address's subscriptions: telling "confirmed"
+    from "new" would tell a stranger who subscribed to which community."""
+
+    status: Literal["asked"] = "asked"
+    message: str = (
+        "If this address may subscribe, a confirmation is on its way: reply YES to the SMS, "
+        "or open the e-mail's link. Nothing about visits is sent before that."
     )
 
 
@@ -102,20 +111,19 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     operators = requires(ctx.tokens, Role.OPERATOR)
     gateway = signed_by_gateway(ctx.inbound_secret, ctx.ports.clock)
 
-    @router.post(
-        "/subscriptions", status_code=201, response_model=SubscriptionView, dependencies=[PUBLIC]
-    )
-    async def subscribe(body: Subscription, request: Request) -> SubscriptionView:
+    @router.post("/subscriptions", status_code=202, dependencies=[PUBLIC])
+    async def subscribe(body: Subscription, request: Request) -> SubscriptionAsked:
+        """The same answer whether the address is new, pending or confirmed."""
         client = client_address(request)
         ctx.asking.refuse_if_waiting(client, "too_many", "too many subscriptions from here")
         ctx.asking.missed(client)
         channel, address = (
             (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
         )
-        made = await subscriptions.subscribe(
+        await subscriptions.subscribe(
             ctx.db, ctx.ports, ctx.communities, body.community, channel, address, body.language
         )
-        return SubscriptionView.of(made)
+        return SubscriptionAsked()
 
     @router.get("/subscriptions", response_model=list[SubscriptionView])
     async def subscription_list(
@@ -128,11 +136,10 @@ def routes(ctx: NotificationsContext) -> APIRouter:
         cursor: Cursor = None,
     ) -> list[SubscriptionView]:
         async with ctx.db.transaction() as conn:
-            subject = community or "every community"
-            now = ctx.ports.clock()
-            await ctx.audit.record(conn, caller, "list subscriptions", subject, reason, now)
             found = await subscription_store.listing(conn, community)
-        chosen = paged(request, response, found, limit, cursor, key=lambda s: [s.id])
+            chosen = paged(request, response, found, limit, cursor, key=lambda s: [s.id])
+            subject, now, rows = community or "every community", ctx.ports.clock(), len(chosen)
+            await ctx.audit.record(conn, caller, "list subscriptions", subject, reason, now, rows)
         return [SubscriptionView.of(s) for s in chosen]
 
     @router.delete("/subscriptions/{subscription_id}", status_code=204, dependencies=[operators])
@@ -141,33 +148,11 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     ) -> None:
         await subscriptions.remove(ctx.db, subscription_id)
 
-    @router.get("/subscriptions/confirm", dependencies=[PUBLIC])
-    async def confirm(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
-    ) -> dict[str, str]:
-        """The link of a confirmation e-mail: it works once."""
-        await subscriptions.confirm(ctx.db, ctx.ports, token)
-        return {"status": "confirmed"}
-
-    @router.get("/subscriptions/unsubscribe", dependencies=[PUBLIC])
-    async def unsubscribe(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
-    ) -> dict[str, str]:
-        """The link every visit e-mail carries."""
-        await subscriptions.unsubscribe(ctx.db, token)
-        return {"status": "unsubscribed"}
-
-    @router.post("/subscriptions/unsubscribe", dependencies=[PUBLIC])
-    async def unsubscribe_in_one_click(
-        token: Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)],
-    ) -> dict[str, str]:
-        """The mail client's own unsubscribe button (RFC 8058)."""
-        await subscriptions.unsubscribe(ctx.db, token)
-        return {"status": "unsubscribed"}
-
-    @router.post("/sms/inbound", dependencies=[gateway])
-    async def inbound(body: InboundSms) -> dict[str, str]:
-        return {"action": await handlers.reply(ctx.db, ctx.ports, body.sender, body.text)}
+    @router.post("/sms/inbound")
+    async def inbound(body: InboundSms, signed: Annotated[str, gateway]) -> dict[str, str]:
+        async with ctx.db.transaction() as conn:
+            await take_once(conn, signed, ctx.ports.clock())
+            return {"action": await handlers.reply(conn, ctx.ports, body.sender, body.text)}
 
     @router.get("/notifications", response_model=list[SentView])
     async def sent(
@@ -181,26 +166,30 @@ def routes(ctx: NotificationsContext) -> APIRouter:
     ) -> list[SentView]:
         reference = parse_reference(reference)
         async with ctx.db.transaction() as conn:
-            now = ctx.ports.clock()
-            await ctx.audit.record(conn, caller, "read messages", reference, reason, now)
             rows = await delivery_store.for_subject(conn, reference)
-        views = [
-            SentView(
-                channel=r.channel,
-                to=mask(r.address),
-                template=r.template,
-                language=r.language,
-                status=r.status,
-                attempts=r.attempts,
-                last_error=r.last_error,
-                created_at=as_utc(r.created_at),
-                sent_at=as_utc(r.sent_at) if r.sent_at else None,
+            views = [
+                SentView(
+                    channel=r.channel,
+                    to=mask(r.address),
+                    template=r.template,
+                    language=r.language,
+                    status=r.status,
+                    attempts=r.attempts,
+                    last_error=r.last_error,
+                    created_at=as_utc(r.created_at),
+                    sent_at=as_utc(r.sent_at) if r.sent_at else None,
+                )
+                for r in rows
+            ]
+            chosen = paged(request, response, views, limit, cursor)
+            now = ctx.ports.clock()
+            await ctx.audit.record(
+                conn, caller, "read messages", reference, reason, now, len(chosen)
             )
-            for r in rows
-        ]
-        return paged(request, response, views, limit, cursor)
+        return chosen
 
     both = APIRouter()  # nested prefixes would hide the audit's path from the route table
     both.include_router(router)
+    both.include_router(link_routes(ctx.db, ctx.ports))
     both.include_router(audit_routes(ctx.audit, ctx.db, operators))
     return both

@@ -26,6 +26,7 @@ from services.notifications.subscriptions import community_names
 from shared.asyncapi import specification
 from shared.audit import Audit
 from shared.auth import TokenDirectory
+from shared.identifiers import settings_for_describing
 from shared.metrics import new_registry
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -33,20 +34,17 @@ from shared.store import Database
 __all__ = ["asyncapi", "create_app", "senders_for"]
 
 
-def senders_for(settings: NotificationsSettings) -> dict[Channel, Sender]:
-    files = FileOutbox(settings.outbox_dir)
-    return {
-        Channel.SMS: (
-            SmsGateway(settings.sms_url, settings.sms_timeout_seconds)
-            if settings.sms_url
-            else files
-        ),
-        Channel.EMAIL: (
-            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_from)
-            if settings.smtp_host
-            else files
-        ),
-    }
+def senders_for(settings: NotificationsSettings, files: FileOutbox | None) -> dict[Channel, Sender]:
+    """`files` stands in for a channel with no gateway or mail server (development)."""
+    sms = SmsGateway(settings.sms_url, settings.sms_timeout_seconds) if settings.sms_url else files
+    email = (
+        SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_from)
+        if settings.smtp_host
+        else files
+    )
+    if sms is None or email is None:  # the settings refuse this already
+        raise ValueError("no gateway, mail server or outbox folder to send with")
+    return {Channel.SMS: sms, Channel.EMAIL: email}
 
 
 def create_app(
@@ -61,12 +59,15 @@ def create_app(
     clock = clock or (lambda: datetime.now(UTC))
     registry = new_registry()
     db = Database(settings.database_url)
+    identifiers = settings.identifiers()
+    files = FileOutbox(settings.outbox_dir, clock) if settings.outbox_dir else None
     dispatcher = Dispatcher(
         db,
-        senders or senders_for(settings),
+        senders or senders_for(settings, files),
         clock,
         QuietHours.parse(settings.quiet_hours),
         NotificationMetrics(registry),
+        identifiers,
         retry_budget=timedelta(hours=settings.retry_budget_hours),
         retry_cap_seconds=settings.retry_cap_seconds,
         max_attempts=settings.max_attempts,
@@ -79,6 +80,7 @@ def create_app(
         clock=clock,
         wake=dispatcher.wake,
         public_url=settings.public_url,
+        identifiers=identifiers,
         supervisors={k: str(v) for k, v in settings.supervisors.items()},
     )
     service = Service(
@@ -105,7 +107,7 @@ def create_app(
         publishes=PUBLISHES,
         workers=[dispatcher],
         retention=retention.rules(
-            settings.contact_retention_days, settings.pending_subscription_days
+            settings.contact_retention_days, settings.pending_subscription_days, files
         ),
         clock=clock,
         state={"dispatcher": dispatcher, "ports": ports},
@@ -114,4 +116,4 @@ def create_app(
 
 
 def asyncapi() -> FastStream:
-    return specification(create_app(NotificationsSettings()))
+    return specification(create_app(settings_for_describing(NotificationsSettings)))

@@ -9,7 +9,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import digests, followers, handlers, privacy
+from services.notifications import digests, erasures, followers, handlers, privacy
 from shared.consumer import AfterCommit, Received, Route, on
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 from shared.contracts.privacy import (
@@ -56,9 +56,16 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
         """Unroutable requests wait for triage; the resident hears when one is routed."""
 
     async def joined(conn: AsyncConnection, items: Sequence[Received[FollowerJoined]]) -> None:
-        """A resident joined to a request hears its updates from now on."""
+        """A resident joined to a request hears its updates from now on (unless their address
+        was erased since they joined: erasures.py)."""
         for item in items:
-            await followers.add(conn, item.data.reference, item.data.resident, item.data.joined_at)
+            joined = item.data
+            addresses = [
+                (a, joined.joined_at) for a in (joined.resident.phone, joined.resident.email) if a
+            ]
+            if await erasures.erased_before(conn, ports.identifiers, addresses):
+                continue
+            await followers.add(conn, joined.reference, joined.resident, joined.joined_at)
 
     return (
         on(RequestLogged, bound(handlers.on_logged)),

@@ -1,11 +1,13 @@
-"""The ways a message leaves: an SMS gateway over HTTP, e-mail over SMTP, or (with neither
-configured, as in `make run`) files under var/outbox/ to read."""
+"""The ways a message leaves: an SMS gateway over HTTP, e-mail over SMTP, or (in development
+only, as in `make run`) files under MO_NOTIFICATIONS_OUTBOX_DIR to read."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -166,15 +168,19 @@ def _unsubscribe_headers(email: EmailMessage, message: Outgoing) -> None:
 
 
 class FileOutbox:
-    """`make run` without a gateway or mail server: one .eml per e-mail, one JSON line per
-    SMS, so a developer can read exactly what residents would get."""
+    """Development only (`make run`, with MO_NOTIFICATIONS_OUTBOX_DIR): one .eml per e-mail,
+    one JSON line per SMS, so a developer can read exactly what residents would get. The
+    folder is the service user's alone (0700, files 0600), and the retention job purges what
+    is older than the contact details' retention (`purge`)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, clock: Callable[[], dt.datetime]) -> None:
         self._folder = folder
+        self._clock = clock  # the service's: what the purge compares with
         self._lock = asyncio.Lock()
 
     async def send(self, message: Outgoing) -> None:
-        self._folder.mkdir(parents=True, exist_ok=True)
+        self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._folder.chmod(0o700)  # a folder made before it was private
         if message.channel is Channel.SMS:
             line = json.dumps(
                 {
@@ -182,18 +188,63 @@ class FileOutbox:
                     "to": message.address,
                     "text": message.text,
                     "reference": message.subject_ref,
+                    "written_at": self._clock().isoformat(),  # for the purge
                 }
             )
             async with self._lock:
-                with (self._folder / "sms.jsonl").open("a") as out:
-                    out.write(line + "\n")
+                _write_private(self._folder / "sms.jsonl", (line + "\n").encode(), append=True)
             return
         email = EmailMessage(policy=_LONG_LINES)
         email["To"] = message.address
         email["Subject"] = message.email_subject
         _unsubscribe_headers(email, message)
         email.set_content(message.text)
-        (self._folder / f"{message.delivery_id}.eml").write_bytes(bytes(email))
+        path = self._folder / f"{message.delivery_id}.eml"
+        _write_private(path, bytes(email))
+        written = self._clock().timestamp()
+        os.utime(path, (written, written))  # for the purge
+
+    async def purge(self, cutoff: dt.datetime) -> int:
+        """Removes the e-mails and SMS lines written before `cutoff`; answers how many."""
+        if not self._folder.is_dir():
+            return 0
+        removed = 0
+        for email in self._folder.glob("*.eml"):
+            if dt.datetime.fromtimestamp(email.stat().st_mtime, dt.UTC) < cutoff:
+                email.unlink()
+                removed += 1
+        texts = self._folder / "sms.jsonl"
+        async with self._lock:
+            if texts.is_file():
+                lines = texts.read_bytes().splitlines(keepends=True)
+                kept = [line for line in lines if _written_since(line, cutoff)]
+                if len(kept) < len(lines):
+                    _write_private(texts.with_suffix(".purging"), b"".join(kept))
+                    texts.with_suffix(".purging").replace(texts)
+                    removed += len(lines) - len(kept)
+        return removed
 
     async def close(self) -> None:
         return None
+
+
+def _write_private(path: Path, data: bytes, *, append: bool = False) -> None:
+    """Writes `path` readable by the service's user only, whatever the umask or its mode
+    when an older version made it."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    descriptor = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+        os.write(descriptor, data)
+    finally:
+        os.close(descriptor)
+
+
+def _written_since(line: bytes, cutoff: dt.datetime) -> bool:
+    """Whether an SMS line was written at or after `cutoff` (a line without a readable time,
+    written before lines carried one, is old)."""
+    try:
+        written = dt.datetime.fromisoformat(json.loads(line)["written_at"])
+    except (ValueError, KeyError, TypeError):
+        return False
+    return written >= cutoff

@@ -35,6 +35,7 @@ from services.notifications.outcomes import NotificationMetrics, Outcome, Outcom
 from services.notifications.pacing import Pace, Slots
 from shared.background import Background
 from shared.group_commit import GroupCommit
+from shared.identifiers import IdentifierKey
 from shared.store import Database
 
 __all__ = ["Dispatcher", "NotificationMetrics"]
@@ -56,6 +57,7 @@ class Dispatcher:
         clock: Callable[[], dt.datetime],
         quiet_hours: QuietHours,
         metrics: NotificationMetrics,
+        identifiers: IdentifierKey,
         *,
         retry_budget: dt.timedelta = dt.timedelta(hours=6),
         retry_cap_seconds: float = RETRY_CAP_SECONDS,
@@ -70,6 +72,7 @@ class Dispatcher:
         self._db = db
         self._senders = senders
         self._clock = clock
+        self._identifiers = identifiers
         self._quiet = quiet_hours
         self._metrics = metrics
         self._owner = str(uuid.uuid4())
@@ -164,7 +167,9 @@ class Dispatcher:
                 conn, now, lambda n: now + self._lease(n), most, not self._db.is_sqlite, self._owner
             )
             phones = [d.address for d in claimed if d.channel is Channel.SMS]
-            stopped = await store.stopped_among(conn, phones) if phones else set()
+            stopped = (
+                await store.stopped_among(conn, self._identifiers, phones) if phones else set()
+            )
         return [(d, what_to_do(d.channel, d.address, stopped, self._quiet, now)) for d in claimed]
 
     async def _handle(self, due: Due, action: Send | Suppress | Hold) -> None:

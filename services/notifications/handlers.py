@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications import (
     delivery_store,
+    erasures,
     followers,
     reopening,
     store,
@@ -35,7 +36,7 @@ from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.events import CloudEvent
-from shared.store import Database
+from shared.identifiers import IdentifierKey
 
 __all__ = [
     "Ports",
@@ -54,6 +55,8 @@ class Ports:
     """Tells the dispatcher there is something new to send (after the commit)."""
     public_url: str
     """Where residents' links lead (an e-mail's confirm and unsubscribe links)."""
+    identifiers: IdentifierKey
+    """The key of the hashes of numbers that said STOP or were erased."""
     supervisors: Mapping[str, str] = field(default_factory=dict)
     """Department slug to its supervisor's e-mail: the daily digest of escalated requests."""
 
@@ -65,8 +68,13 @@ async def on_logged(
     since a field day's requests arrive together."""
     now = ports.clock()
     contacts, first_messages = [], []
+    refused = await erasures.erased_before(
+        conn, ports.identifiers, filter(None, (erasures.named_in(i.data) for i in items))
+    )
     for item in items:
         logged, resident = item.data, item.data.resident
+        if erasures.named_in(logged) in refused:
+            resident = None  # erased since it was logged: the request stays, without them
         updates_by = resident.updates_by if resident else UpdatesBy.NONE
         language = resident.language if resident else Language.EN
         # Only what a message needs; nothing at all for a resident who wants no updates.
@@ -211,27 +219,27 @@ async def _to_resident(
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-async def reply(db: Database, ports: Ports, sender: str, text: str) -> str:
+async def reply(conn: AsyncConnection, ports: Ports, sender: str, text: str) -> str:
     """A resident's SMS back: STOP ends every message to that number and START resumes them;
     STOP VISITS ends visit news only; YES confirms the number's pending subscriptions;
-    NOT FIXED <reference> asks to reopen a request resolved in the last 30 days."""
+    NOT FIXED <reference> asks to reopen a request resolved in the last 30 days. In the
+    caller's transaction, which also takes the gateway's signature once."""
     command = SmsCommand.of(text)
     if command is None:
         return "ignored"
-    async with db.transaction() as conn:
-        if command is SmsCommand.NOT_FIXED:
-            reference = not_fixed_reference(text)
-            if reference is None:
-                return "ignored"
-            return await reopening.ask_reopen(conn, ports.clock, sender, reference, text)
-        if command is SmsCommand.STOP:
-            await store.stop(conn, sender, ports.clock())
-            return "stopped"
-        if command is SmsCommand.STOP_VISITS:
-            await subscription_store.end_visits_of(conn, sender)
-            return "visits stopped"
-        if command is SmsCommand.YES:
-            confirmed = await subscription_store.confirm_pending_of(conn, sender, ports.clock())
-            return "subscribed" if confirmed else "ignored"
-        await store.start(conn, sender)
+    if command is SmsCommand.NOT_FIXED:
+        reference = not_fixed_reference(text)
+        if reference is None:
+            return "ignored"
+        return await reopening.ask_reopen(conn, ports.clock, sender, reference, text)
+    if command is SmsCommand.STOP:
+        await store.stop(conn, ports.identifiers, sender, ports.clock())
+        return "stopped"
+    if command is SmsCommand.STOP_VISITS:
+        await subscription_store.end_visits_of(conn, sender)
+        return "visits stopped"
+    if command is SmsCommand.YES:
+        confirmed = await subscription_store.confirm_pending_of(conn, sender, ports.clock())
+        return "subscribed" if confirmed else "ignored"
+    await store.start(conn, ports.identifiers, sender)
     return "started"

@@ -6,7 +6,11 @@ references go in the answer, for intake and routing) and what it holds:
   messages sent to it, its subscriptions, whether it said STOP, and who read its details here;
 - erasure: those rows deleted or their address and words removed, pending messages
   suppressed; a STOP stays (only its hash is ever kept), so the number still hears nothing;
-- correction: the resident's open requests and pending messages reach the new address."""
+- correction: the resident's open requests, pending messages, the requests they follow and
+  their subscriptions reach the new address.
+
+E-mail addresses are compared whatever their case (`same_address`): rows stored before every
+address was normalised where it enters may hold capitals."""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications import erasures
 from services.notifications.domain import DeliveryStatus
 from services.notifications.followers import followers_table
 from services.notifications.handlers import Ports
@@ -26,7 +31,8 @@ from services.notifications.store import (
     deliveries,
     opt_outs,
     outbox,
-    phone_hash,
+    phone_hashes,
+    same_address,
     subscriptions,
 )
 from shared.consumer import AfterCommit, Received
@@ -41,6 +47,7 @@ from shared.contracts.privacy import (
     PrivacyRequest,
 )
 from shared.events import new_event
+from shared.identifiers import IdentifierKey
 from shared.outbox import enqueue
 from shared.topics import source
 
@@ -56,13 +63,13 @@ def _address(asked: PrivacyRequest) -> str:
 
 def _contact_matches(asked: PrivacyRequest) -> Any:
     c = contacts.c
-    return c.phone == asked.phone if asked.phone else c.email == asked.email
+    return c.phone == asked.phone if asked.phone else same_address(c.email, asked.email or "")
 
 
 async def _references(conn: AsyncConnection, asked: PrivacyRequest) -> list[str]:
     own = select(contacts.c.reference).where(_contact_matches(asked))
     followed = select(followers_table.c.reference).where(
-        followers_table.c.address == _address(asked)
+        same_address(followers_table.c.address, _address(asked))
     )
     found = set(await conn.scalars(own)) | set(await conn.scalars(followed))
     return sorted(found)
@@ -74,22 +81,26 @@ async def _count(conn: AsyncConnection, query: Any) -> int:
     )
 
 
-async def access(conn: AsyncConnection, asked: AccessRequested, at: datetime) -> AccessAnswered:
+async def access(
+    conn: AsyncConnection, asked: AccessRequested, at: datetime, key: IdentifierKey
+) -> AccessAnswered:
     address = _address(asked)
     references = await _references(conn, asked)
     stopped = asked.phone is not None and await _count(
-        conn, select(opt_outs).where(opt_outs.c.phone_hash == phone_hash(asked.phone))
+        conn, select(opt_outs).where(opt_outs.c.phone_hash.in_(phone_hashes(key, asked.phone)))
     )
     held = {
         "contact details of requests": await _count(
             conn, select(contacts).where(_contact_matches(asked))
         ),
         "requests followed": await _count(
-            conn, select(followers_table).where(followers_table.c.address == address)
+            conn, select(followers_table).where(same_address(followers_table.c.address, address))
         ),
-        "messages": await _count(conn, select(deliveries).where(deliveries.c.address == address)),
+        "messages": await _count(
+            conn, select(deliveries).where(same_address(deliveries.c.address, address))
+        ),
         "subscriptions": await _count(
-            conn, select(subscriptions).where(subscriptions.c.address == address)
+            conn, select(subscriptions).where(same_address(subscriptions.c.address, address))
         ),
         "opt-out (STOP)": int(bool(stopped)),
     }
@@ -110,13 +121,18 @@ async def access(conn: AsyncConnection, asked: AccessRequested, at: datetime) ->
     )
 
 
-async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) -> ErasureAnswered:
+async def erase(
+    conn: AsyncConnection, asked: ErasureRequested, at: datetime, key: IdentifierKey
+) -> ErasureAnswered:
+    """Also remembers the address's keyed hash and `at`: a late event made before this
+    erasure does not store the person again (erasures.py)."""
     address = _address(asked)
+    await erasures.remember(conn, key, address, at)
     references = await _references(conn, asked)
     d = deliveries.c
     suppressed = await conn.execute(
         update(deliveries)
-        .where(d.address == address, d.status.in_(_UNSENT))
+        .where(same_address(d.address, address), d.status.in_(_UNSENT))
         .values(status=DeliveryStatus.SUPPRESSED.value)
     )
     held = {
@@ -124,18 +140,22 @@ async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) ->
             await conn.execute(delete(contacts).where(_contact_matches(asked)))
         ).rowcount,
         "requests followed": (
-            await conn.execute(delete(followers_table).where(followers_table.c.address == address))
+            await conn.execute(
+                delete(followers_table).where(same_address(followers_table.c.address, address))
+            )
         ).rowcount,
         "messages": (
             await conn.execute(
                 update(deliveries)
-                .where(d.address == address)
+                .where(same_address(d.address, address))
                 .values(address=None, params={}, last_error=None)
             )
         ).rowcount,
         "unsent messages stopped": suppressed.rowcount,
         "subscriptions": (
-            await conn.execute(delete(subscriptions).where(subscriptions.c.address == address))
+            await conn.execute(
+                delete(subscriptions).where(same_address(subscriptions.c.address, address))
+            )
         ).rowcount,
     }
     return ErasureAnswered(
@@ -148,7 +168,7 @@ async def erase(conn: AsyncConnection, asked: ErasureRequested, at: datetime) ->
 
 
 async def correct(
-    conn: AsyncConnection, asked: CorrectionRequested, at: datetime
+    conn: AsyncConnection, asked: CorrectionRequested, at: datetime, _: IdentifierKey
 ) -> CorrectionAnswered:
     """Open requests only: a finished one's details are on their way out anyway."""
     old, new = _address(asked), asked.new_phone or asked.new_email or ""
@@ -164,7 +184,7 @@ async def correct(
     )
     moved = await conn.execute(
         update(deliveries)
-        .where(deliveries.c.address == old, deliveries.c.status.in_(_UNSENT))
+        .where(same_address(deliveries.c.address, old), deliveries.c.status.in_(_UNSENT))
         .values(address=new)
     )
     return CorrectionAnswered(
@@ -174,12 +194,35 @@ async def correct(
         held={
             "contact details of open requests": changed.rowcount,
             "unsent messages": moved.rowcount,
+            "requests followed": await _readdress(
+                conn, followers_table, ("reference", "channel"), old, new
+            ),
+            "subscriptions": await _readdress(
+                conn, subscriptions, ("community_key", "channel"), old, new
+            ),
         },
         answered_at=at,
     )
 
 
-_Answer = Callable[[AsyncConnection, Any, datetime], Awaitable[PrivacyAnswer]]
+async def _readdress(
+    conn: AsyncConnection, table: Table, row_key: tuple[str, ...], old: str, new: str
+) -> int:
+    """`old`'s rows of `table` become `new`'s; where `new` has the same row already (the same
+    `row_key` columns), `old`'s goes instead. Answers how many rows `old` had."""
+    c = table.c
+    key = tuple_(*(c[name] for name in row_key))
+    held_by_new = select(*(c[name] for name in row_key)).where(c.address == new)
+    dropped = await conn.execute(
+        delete(table).where(same_address(c.address, old), key.in_(held_by_new))
+    )
+    moved = await conn.execute(
+        update(table).where(same_address(c.address, old)).values(address=new)
+    )
+    return int(dropped.rowcount or 0) + int(moved.rowcount or 0)
+
+
+_Answer = Callable[[AsyncConnection, Any, datetime, IdentifierKey], Awaitable[PrivacyAnswer]]
 
 
 _Handle = Callable[[AsyncConnection, Sequence[Received[Any]], Ports], Awaitable[AfterCommit]]
@@ -191,7 +234,7 @@ def _answering(answer: _Answer) -> _Handle:
     ) -> AfterCommit:
         for item in items:
             at = ports.clock()
-            answered = await answer(conn, item.data, at)
+            answered = await answer(conn, item.data, at, ports.identifiers)
             await enqueue(
                 conn, outbox, new_event(answered, source(SERVICE), answered.request_id, at)
             )

@@ -2,20 +2,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import EmailStr, Field, SecretStr, field_validator
+from pydantic import EmailStr, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications.domain import QuietHours
-from shared.settings import ServiceSettings
+from shared.identifiers import KeyedIdentifierSettings
 
 __all__ = ["NotificationsSettings"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class NotificationsSettings(ServiceSettings):
-    """Notifications' settings, from `MO_NOTIFICATIONS_*` (and `MO_KAFKA_BOOTSTRAP`). With no
-    SMTP host and no SMS gateway, messages are written to `outbox_dir` instead."""
+class NotificationsSettings(KeyedIdentifierSettings):
+    """Notifications' settings, from `MO_NOTIFICATIONS_*` (and `MO_KAFKA_BOOTSTRAP`). A channel
+    with no SMS gateway or SMTP host needs `outbox_dir` (development only: messages become
+    files there); without it notifications refuses to start. An empty value is an unset one
+    (Compose passes `""` for a variable the host leaves unset)."""
 
     model_config = SettingsConfigDict(env_prefix="MO_NOTIFICATIONS_", extra="ignore", frozen=True)
 
@@ -25,7 +27,12 @@ class NotificationsSettings(ServiceSettings):
     smtp_port: int = Field(25, ge=1, le=65535)
     smtp_from: str = "Mobile Office <mobileoffice@capetown.gov.za>"
     sms_url: str | None = Field(None, pattern=r"^https?://", description="The SMS gateway's URL.")
-    outbox_dir: Path = ROOT / "var" / "outbox"
+    outbox_dir: Path | None = Field(
+        None,
+        validate_default=True,
+        description="Development only: where SMS and e-mails are written as files when no "
+        "gateway or SMTP host is set (`make run` sets var/outbox).",
+    )
     quiet_hours: str = Field("20:00-07:00", description="No SMS in this window; `off` disables.")
     retry_budget_hours: float = Field(
         6, gt=0, le=72, description="How long a message is retried after its first try failed."
@@ -80,6 +87,26 @@ class NotificationsSettings(ServiceSettings):
         description="Shared with the SMS gateway: it signs each reply (X-MO-Signature). "
         "Without it every reply is refused.",
     )
+
+    @field_validator("sms_url", "smtp_host", "outbox_dir", "inbound_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("outbox_dir")
+    @classmethod
+    def _somewhere_to_send(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        unset = [
+            f"MO_NOTIFICATIONS_{name.upper()}"
+            for name in ("sms_url", "smtp_host")
+            if not info.data.get(name)
+        ]
+        if unset and value is None:
+            raise ValueError(
+                f"{' and '.join(unset)} not set: set the SMS gateway and the mail server, or "
+                "in development only MO_NOTIFICATIONS_OUTBOX_DIR to write messages to files"
+            )
+        return value
 
     @field_validator("quiet_hours")
     @classmethod

@@ -5,7 +5,6 @@ delivery_store.py."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -30,9 +30,12 @@ from services.notifications.domain import Channel
 from shared.audit import define_audit
 from shared.contracts.common import Language, UpdatesBy
 from shared.credentials import define_credentials
+from shared.identifiers import IdentifierKey, unkeyed_hash
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
 from shared.store import upsert_insert
+
+_OPT_OUT = "opt-out"
 
 metadata = MetaData(info={"service": "notifications"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
@@ -41,6 +44,8 @@ credentials = define_credentials(metadata)
 """Operators' tokens: their hashes only."""
 audit = define_audit(metadata)
 """Who read residents' details, when and why (shared/audit.py)."""
+audit_seal = metadata.tables["audit_seal"]
+"""Each audit row's place in the audit's hash chain (shared/audit_chain.py)."""
 
 contacts = Table(
     "contacts",
@@ -76,7 +81,7 @@ subscriptions = Table(
 opt_outs = Table(
     "opt_outs",
     metadata,
-    # A STOP outlives the resident's erasure: only a hash of the number is kept (phone_hash).
+    # A STOP outlives the resident's erasure: only a keyed hash of the number is kept.
     Column("phone_hash", String(64), primary_key=True),
     Column("stopped_at", DateTime(timezone=True), nullable=False),
 )
@@ -107,7 +112,25 @@ deliveries = Table(
 )
 
 
+inbound_signatures = Table(
+    "inbound_signatures",
+    metadata,
+    # The gateway's signed replies taken while their timestamp is fresh: a replay is refused
+    # by every replica and after a restart (inbound.py). Kept only as long as a replay could
+    # pass the freshness check (retention.py).
+    Column("signature", String(71), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+
 # --- contacts and subscriptions -------------------------------------------------------------
+
+
+def same_address(column: Any, address: str) -> Any:
+    """`column` holds `address`, in whatever case an e-mail address was stored before every
+    address was normalised where it enters (`normalise_email`); a phone number is E.164, the
+    same either way."""
+    return func.lower(column) == address.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,20 +160,24 @@ async def contact_for(conn: AsyncConnection, reference: str) -> Contact | None:
     return Contact(reference, channel, address, Language(row.language))
 
 
-def phone_hash(phone: str) -> str:
-    return hashlib.sha256(f"mobileoffice opt-out {phone}".encode()).hexdigest()
+def phone_hashes(key: IdentifierKey, phone: str) -> tuple[str, str]:
+    """A STOP's keyed hash, and the plain one STOPs made before the key have: both are
+    honoured, since those older rows cannot be rehashed (only the hash was ever kept)."""
+    return key.hash(_OPT_OUT, phone), unkeyed_hash(_OPT_OUT, phone)
 
 
-async def stop(conn: AsyncConnection, phone: str, at: datetime) -> None:
-    statement = upsert_insert(conn, opt_outs).values(phone_hash=phone_hash(phone), stopped_at=at)
+async def stop(conn: AsyncConnection, key: IdentifierKey, phone: str, at: datetime) -> None:
+    keyed, unkeyed = phone_hashes(key, phone)
+    statement = upsert_insert(conn, opt_outs).values(phone_hash=keyed, stopped_at=at)
     await conn.execute(statement.on_conflict_do_nothing())
+    await conn.execute(delete(opt_outs).where(opt_outs.c.phone_hash == unkeyed))
 
 
-async def start(conn: AsyncConnection, phone: str) -> None:
-    await conn.execute(delete(opt_outs).where(opt_outs.c.phone_hash == phone_hash(phone)))
+async def start(conn: AsyncConnection, key: IdentifierKey, phone: str) -> None:
+    await conn.execute(delete(opt_outs).where(opt_outs.c.phone_hash.in_(phone_hashes(key, phone))))
 
 
-async def stopped_among(conn: AsyncConnection, phones: list[str]) -> set[str]:
-    by_hash = {phone_hash(phone): phone for phone in phones}
+async def stopped_among(conn: AsyncConnection, key: IdentifierKey, phones: list[str]) -> set[str]:
+    by_hash = {digest: phone for phone in phones for digest in phone_hashes(key, phone)}
     query = select(opt_outs.c.phone_hash).where(opt_outs.c.phone_hash.in_(by_hash))
     return {by_hash[found] for found in await conn.scalars(query)}

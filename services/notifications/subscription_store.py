@@ -19,6 +19,7 @@ __all__ = [
     "Subscription",
     "add",
     "by_address",
+    "by_unsubscribe_token",
     "confirm_by_hash",
     "confirm_pending_of",
     "confirmed_in",
@@ -28,6 +29,7 @@ __all__ = [
     "pending_since",
     "remove",
     "unsubscribe",
+    "waiting_for",
 ]
 
 
@@ -163,3 +165,23 @@ async def listing(conn: AsyncConnection, community: str | None) -> list[Subscrip
     if community:
         query = query.where(subscriptions.c.community_key == community.casefold())
     return [_subscription(r) for r in await conn.execute(query)]
+
+
+async def waiting_for(conn: AsyncConnection, confirm_hash: str) -> Subscription | None:
+    """The pending subscription whose e-mail's confirmation link this is (none once used)."""
+    row = (
+        await conn.execute(
+            select(subscriptions).where(
+                subscriptions.c.confirm_hash == confirm_hash,
+                subscriptions.c.status == SubscriptionStatus.PENDING,
+            )
+        )
+    ).one_or_none()
+    return None if row is None else _subscription(row)
+
+
+async def by_unsubscribe_token(conn: AsyncConnection, token: str) -> Subscription | None:
+    row = (
+        await conn.execute(select(subscriptions).where(subscriptions.c.unsubscribe_token == token))
+    ).one_or_none()
+    return None if row is None else _subscription(row)

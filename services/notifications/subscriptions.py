@@ -21,7 +21,7 @@ from services.notifications.subscription_store import Subscription
 from services.notifications.texts import Template
 from shared.contracts.common import Language
 from shared.credentials import hash_token
-from shared.refusals import Invalid, NotFound, TooMany
+from shared.refusals import Invalid, NotFound
 from shared.store import Database
 
 __all__ = [
@@ -56,9 +56,10 @@ async def subscribe(
     channel: Channel,
     address: str,
     language: Language,
-) -> Subscription:
-    """A pending subscription and its confirmation message; asking again answers the one
-    there is (and sends nothing more)."""
+) -> None:
+    """A pending subscription and its confirmation message. An address already subscribed
+    (pending or confirmed), or with PENDING_PER_DAY confirmations waiting, gets nothing new,
+    and the caller cannot tell: the answer is the same, so nobody learns who subscribed."""
     if community.casefold() not in known:
         raise Invalid(
             "is not a community the Mobile Office visits: see scheduling's GET /v1/areas",
@@ -66,17 +67,13 @@ async def subscribe(
         )
     now = ports.clock()
     async with db.transaction() as conn:
-        existing = await subscription_store.by_address(conn, community, channel, address)
-        if existing is not None:
-            return existing
+        if await subscription_store.by_address(conn, community, channel, address) is not None:
+            return
         if (
             await subscription_store.pending_since(conn, address, now - dt.timedelta(days=1))
             >= PENDING_PER_DAY
         ):
-            raise TooMany(
-                f"{PENDING_PER_DAY} subscriptions wait for confirmation already: reply YES "
-                "to those (or open their links) first"
-            )
+            return
         confirm_token = secrets.token_urlsafe(24) if channel is Channel.EMAIL else None
         subscription = await subscription_store.add(
             conn,
@@ -94,7 +91,6 @@ async def subscribe(
         )
         await delivery_store.add(conn, [_confirmation(subscription, confirm_token, ports)], now)
     ports.wake()
-    return subscription
 
 
 def _confirmation(subscription: Subscription, token: str | None, ports: Ports) -> NewDelivery:
@@ -119,16 +115,26 @@ def _confirmation(subscription: Subscription, token: str | None, ports: Ports) -
     )
 
 
-async def confirm(db: Database, ports: Ports, token: str) -> None:
+async def confirm(db: Database, ports: Ports, token: str, *, act: bool = True) -> Subscription:
+    """The subscription an e-mail's confirmation link confirms (once); with `act=False` it
+    only looks (the link's page, before the resident presses its button)."""
     async with db.transaction() as conn:
-        if not await subscription_store.confirm_by_hash(conn, hash_token(token), ports.clock()):
+        confirm_hash = hash_token(token)
+        subscription = await subscription_store.waiting_for(conn, confirm_hash)
+        if subscription is None or (
+            act and not await subscription_store.confirm_by_hash(conn, confirm_hash, ports.clock())
+        ):
             raise NotFound("no subscription waits for this link: it was used already")
+    return subscription
 
 
-async def unsubscribe(db: Database, token: str) -> None:
+async def unsubscribe(db: Database, token: str, *, act: bool = True) -> Subscription:
+    """The subscription an unsubscribe link ends; with `act=False` it only looks."""
     async with db.transaction() as conn:
-        if not await subscription_store.unsubscribe(conn, token):
+        subscription = await subscription_store.by_unsubscribe_token(conn, token)
+        if subscription is None or (act and not await subscription_store.unsubscribe(conn, token)):
             raise NotFound("no subscription has this link: it has ended already")
+    return subscription
 
 
 async def remove(db: Database, subscription_id: int) -> None:

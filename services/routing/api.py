@@ -22,6 +22,7 @@ from services.routing.schemas import (
     TriageItem,
 )
 from services.routing.store import triage_key
+from shared.audit import Audit
 from shared.auth import PUBLIC, Caller, TokenDirectory, requires
 from shared.catalogue import DEPARTMENT_SLUGS, DEPARTMENTS
 from shared.contracts.common import Area, Line, RequestStatus
@@ -40,6 +41,7 @@ class RoutingContext:
     db: Database
     ports: handlers.Ports
     tokens: TokenDirectory
+    audit: Audit
 
 
 def routes(ctx: RoutingContext) -> APIRouter:
@@ -77,8 +79,9 @@ def routes(ctx: RoutingContext) -> APIRouter:
         soonest due first: the work queue for department systems."""
         asked = QueueFilter(department, area, community, category, status, priority)
         chosen = queue.scope(asked, by.name, by.role)
-        found = await queue.work_queue(db, chosen, limit + 1, decode(cursor))
+        found = await queue.work_queue(db, chosen, limit + 1, decode(cursor, (str, str)))
         page, now = found[:limit], ports.clock()
+        await ctx.audit.record_read(db, by, "read work queue", len(page), now)
         send_next(request, response, encode(queue_key(page[-1])) if len(found) > limit else None)
         return [QueueItem.of(r, views.overdue(r, now)) for r in page]
 
@@ -133,15 +136,16 @@ def routes(ctx: RoutingContext) -> APIRouter:
 
     @router.get("/requests", response_model=list[TriageItem])
     async def requests(
-        _: Annotated[Caller, operator],
+        by: Annotated[Caller, operator],
         request: Request,
         response: Response,
         status: Annotated[RequestStatus, Query()] = RequestStatus.UNROUTABLE,
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> list[TriageItem]:
-        found = await handlers.triage(db, status, limit + 1, decode(cursor))
+        found = await handlers.triage(db, status, limit + 1, decode(cursor, (str, str)))
         chosen = found[:limit]
+        await ctx.audit.record_read(db, by, "read triage list", len(chosen), ports.clock())
         last = chosen[-1] if len(found) > limit else None
         send_next(request, response, encode(triage_key(last)) if last else None)
         return [TriageItem.from_request(r) for r in chosen]

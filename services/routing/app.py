@@ -25,8 +25,10 @@ from services.routing.api import RoutingContext, routes
 from services.routing.bus import PUBLISHES, consumes
 from services.routing.settings import RoutingSettings
 from shared.asyncapi import specification
-from shared.auth import TokenDirectory
+from shared.audit import Audit, audit_routes
+from shared.auth import TokenDirectory, requires
 from shared.background import every
+from shared.credentials import Role
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
 from shared.retention import closed_request_details_rule
@@ -82,7 +84,7 @@ def create_app(
         metadata=store.metadata,
         outbox=store.outbox,
         inbox=store.inbox,
-        router=_routes(db, ports),
+        router=_routes(db, ports, Audit(store.audit, registry, "routing")),
         consumes=consumes(ports),
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
         publishes=PUBLISHES,
@@ -90,10 +92,9 @@ def create_app(
         workers=[overdue],
         retention=[
             closed_request_details_rule(
-                store.requests,
+                privacy.RESIDENT_DETAILS,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
-                privacy.without_exact_place,
             )
         ],
         clock=ports.clock,
@@ -102,15 +103,17 @@ def create_app(
     return service_app(service, settings, db, registry, wiring)
 
 
-def _routes(db: Database, ports: handlers.Ports) -> APIRouter:
-    """The API for machines and the work queue's pages for people, on one port."""
+def _routes(db: Database, ports: handlers.Ports, audit: Audit) -> APIRouter:
+    """The API for machines, the work queue's pages for people and the audit of both, on one
+    port."""
     tokens = TokenDirectory(db, store.credentials)
     sessions = Sessions(db, queue_store.sessions, store.credentials, tokens, ports.clock)
     router = APIRouter()
-    router.include_router(routes(RoutingContext(db, ports, tokens)))
+    router.include_router(routes(RoutingContext(db, ports, tokens, audit)))
     router.include_router(
-        queue_pages.routes(queue_pages.QueueContext(db, ports, sessions, MissLimiter()))
+        queue_pages.routes(queue_pages.QueueContext(db, ports, sessions, MissLimiter(), audit))
     )
+    router.include_router(audit_routes(audit, db, requires(tokens, Role.OPERATOR)))
     return router
 
 

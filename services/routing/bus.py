@@ -22,8 +22,11 @@ from shared.contracts.routing import (
     RequestUnroutable,
     StatusChanged,
 )
+from shared.topics import privacy_answers
 
 __all__ = ["PUBLISHES", "consumes"]
+
+FROM_NOTIFICATIONS: Final = privacy_answers("notifications")
 
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     RequestAssigned,
@@ -55,6 +58,8 @@ def consumes(ports: handlers.Ports) -> tuple[Route, ...]:
         on(RequestLogged, logged),
         on(ReopenAsked, reopen),
         on(FollowerJoined, joined),
-        on(AccessAnswered, privacy.on_access_answered),
-        on(ErasureAnswered, privacy.on_erasure_answered),
+        # Routing starts its part from notifications' answer (references, no identifier):
+        # it never reads the privacy requests themselves.
+        on(AccessAnswered, privacy.on_access_answered, topics=[FROM_NOTIFICATIONS]),
+        on(ErasureAnswered, privacy.on_erasure_answered, topics=[FROM_NOTIFICATIONS]),
     )

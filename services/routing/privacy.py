@@ -1,8 +1,8 @@
 """Routing's part of a resident's privacy request (services/intake/privacy.py): once
 notifications has answered with the resident's references, routing says what it holds of
-them (access) or removes their descriptions and exact places (erasure), keeping that each
+them (access) or removes their descriptions, exact places and notes (erasure), keeping that each
 request existed, its category, area, community, department and times, so the City's figures
-and service standards still count it. Its answer goes back on `mo.privacy`."""
+and service standards still count it. Its answer goes on `mo.privacy.answers.routing`."""
 
 from __future__ import annotations
 
@@ -17,16 +17,23 @@ from shared.consumer import Received
 from shared.contracts.privacy import AccessAnswered, ErasureAnswered
 from shared.events import new_event
 from shared.outbox import enqueue
-from shared.retention import deidentify
+from shared.retention import ResidentDetails, deidentify
 from shared.topics import source
 
-__all__ = ["on_access_answered", "on_erasure_answered", "without_exact_place"]
+__all__ = ["RESIDENT_DETAILS", "on_access_answered", "on_erasure_answered", "without_exact_place"]
 
 SERVICE = "routing"
 
 
 def without_exact_place(row: Any) -> dict[str, Any]:
     return {"location": {"area": row.area, "community": row.community}}
+
+
+RESIDENT_DETAILS = ResidentDetails(
+    store.requests, without_exact_place, store.status_history, own_words=("cause_detail",)
+)
+"""What erasure and the details' retention clear: descriptions, places, the cause's detail,
+and every note of the history (teams' notes, triage reasons, residents' reopen reasons)."""
 
 
 def _from_notifications(items: Sequence[Received[Any]]) -> list[Any]:
@@ -58,7 +65,7 @@ async def on_erasure_answered(
     conn: AsyncConnection, items: Sequence[Received[ErasureAnswered]]
 ) -> None:
     for answered in _from_notifications(items):
-        changed = await deidentify(conn, store.requests, answered.references, without_exact_place)
+        changed = await deidentify(conn, RESIDENT_DETAILS, answered.references)
         mine = ErasureAnswered(
             request_id=answered.request_id,
             service=SERVICE,

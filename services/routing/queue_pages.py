@@ -2,7 +2,8 @@
 signs in with its credential and gets a session cookie; it sees its open requests soonest due
 first, overdue ones marked, filters them, opens one and moves it on with a note and, to
 resolve or close it, a cause. Operators see every department and the triage list, and assign.
-Every form carries the session's CSRF token (shared/sessions.py)."""
+Every form carries the session's CSRF token, and a sign-in sent from another site is refused
+(shared/sessions.py)."""
 
 # No `from __future__ import annotations`: FastAPI resolves the local doors at definition.
 
@@ -18,7 +19,8 @@ from services.routing import queue_views as views
 from services.routing.domain import TRANSITIONS
 from services.routing.queue_store import QueueFilter
 from services.routing.schemas import Assignment, StatusReport
-from shared.auth import PUBLIC
+from shared.audit import Audit
+from shared.auth import PUBLIC, Caller
 from shared.catalogue import CATEGORY_CODES, DEPARTMENT_SLUGS
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
@@ -26,7 +28,7 @@ from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import MissLimiter, client_address
 from shared.refusals import Invalid, Refusal
-from shared.sessions import COOKIE, PageSession, Sessions, keep_cookie
+from shared.sessions import COOKIE, PageSession, Sessions, cross_site, keep_cookie
 from shared.store import Database
 
 __all__ = ["QueueContext", "routes"]
@@ -41,6 +43,7 @@ class QueueContext:
     ports: handlers.Ports
     sessions: Sessions
     sign_ins: MissLimiter
+    audit: Audit
 
 
 def routes(ctx: QueueContext) -> APIRouter:
@@ -65,7 +68,11 @@ def routes(ctx: QueueContext) -> APIRouter:
     async def sign_in(
         request: Request, credential: Annotated[str, Form(max_length=200)]
     ) -> Response:
-        """Anyone may try; wrong credentials count like unknown references (then 429)."""
+        """Anyone may try, from this site's own page; wrong credentials count like unknown
+        references (then 429)."""
+        if cross_site(request):
+            message = "sign in from this site's own sign-in page"
+            return views.page("sign_in.html", 403, error=message)
         client = client_address(request)
         ctx.sign_ins.refuse_if_waiting(client, "too_many_sign_ins", "too many wrong credentials")
         try:
@@ -113,6 +120,8 @@ def routes(ctx: QueueContext) -> APIRouter:
         triage = None
         if operator:
             triage = await handlers.triage(ctx.db, RequestStatus.UNROUTABLE, 100, None)
+        shown = len(found) + len(triage or [])
+        await ctx.audit.record_read(ctx.db, reader(session), "read work queue page", shown, now)
         selects = [
             ("area", "Area", [a.value for a in Area]),
             ("category", "Category", sorted(CATEGORY_CODES)),
@@ -137,6 +146,8 @@ def routes(ctx: QueueContext) -> APIRouter:
         session: PageSession, reference: str, status: int = 200, **notes: str
     ) -> HTMLResponse:
         file = await queue.request_file(ctx.db, reference, session.name, session.role)
+        now = ctx.ports.clock()
+        await ctx.audit.record_read(ctx.db, reader(session), "read request", 1, now, reference)
         r = file.request
         mine = session.role is Role.DEPARTMENT and r.department == session.name
         operator = session.role is Role.OPERATOR
@@ -147,7 +158,7 @@ def routes(ctx: QueueContext) -> APIRouter:
             session=session,
             r=r,
             due=views.local(r.due_at),
-            overdue=views.overdue(r, ctx.ports.clock()),
+            overdue=views.overdue(r, now),
             map_link=views.map_link(r),
             history=file.history,
             duplicates=file.duplicates,
@@ -218,3 +229,8 @@ def routes(ctx: QueueContext) -> APIRouter:
         return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
 
     return router
+
+
+def reader(session: PageSession) -> Caller:
+    """Who reads, as the audit names them: the session's team."""
+    return Caller(session.name, session.role)

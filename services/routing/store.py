@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.decisions import Decision, RequestFacts
+from shared.audit import define_audit
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority
 from shared.credentials import define_credentials
@@ -40,6 +41,8 @@ from shared.store import as_utc
 metadata = MetaData(info={"service": "routing"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
+audit = define_audit(metadata)
+"""Who read residents' descriptions and exact places: work queues, triage (shared/audit.py)."""
 
 requests = Table(
     "routed_requests",

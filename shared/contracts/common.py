@@ -8,16 +8,19 @@ from typing import Annotated
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
-from pydantic import AfterValidator
+from pydantic import AfterValidator, EmailStr
 
 __all__ = [
     "Area",
+    "Email",
+    "EmailAddress",
     "Language",
     "Line",
     "Phone",
     "RequestStatus",
     "Text",
     "UpdatesBy",
+    "normalise_email",
     "normalise_phone",
 ]
 
@@ -87,16 +90,37 @@ def normalise_phone(value: str) -> str:
 Phone = Annotated[str, AfterValidator(normalise_phone)]
 
 
-# C0 and C1 controls (U+0085 among them), the Unicode line and paragraph separators, and the
-# bidirectional overrides and isolates that make text read differently from what it holds.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+def normalise_email(value: str) -> str:
+    """An e-mail address as every store keeps and compares it: lower-case, so that erasing
+    `nomsa.dlamini@example.org` also erases what was typed as `Nomsa.Dlamini@example.org`
+    (no mail provider the City's residents use tells the two apart)."""
+    return value.strip().lower()
+
+
+Email = Annotated[EmailStr, AfterValidator(normalise_email)]
+"""An e-mail address a person types: validated, then normalised (`normalise_email`)."""
+EmailAddress = Annotated[str, AfterValidator(normalise_email)]
+"""An e-mail address in an event: validated by the producer, normalised again on arrival."""
+
+
+# C0 and C1 controls (U+0085 among them), the Unicode line and paragraph separators, the
+# bidirectional overrides and isolates that make text read differently from what it holds, and
+# what XML 1.0 cannot hold at all (lone surrogates, U+FFFE, U+FFFF): Open311's XML answers
+# must be well-formed for every partner.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
 _LINE_BREAK = re.compile(r"[\r\n\t]")
 
 
 def _printable_text(value: str) -> str:
     # PostgreSQL refuses NUL in text, and no field app means to send control characters.
     if _CONTROL.search(value):
-        raise ValueError("must not contain control characters, line separators or bidi overrides")
+        raise ValueError(
+            "must not contain control characters, line separators, bidi overrides or "
+            "characters XML cannot hold (U+FFFE, U+FFFF, lone surrogates)"
+        )
     return value
 
 

@@ -1,18 +1,22 @@
-"""Events on `mo.privacy`: a resident's request to learn what is held about them (POPIA s23),
-or to have it erased or corrected (s24), asked by an operator at intake, and each service's
-answer. The requests carry the resident's phone number or e-mail address (the identifier is
-the whole point), so the topic is read only by the services that answer and keeps its records
-as briefly as `mo.requests.logged`.
+"""Privacy events: a resident's request to learn what is held about them (POPIA s23), or to
+have it erased or corrected (s24), asked by an operator at intake on `mo.privacy.requests`,
+and each service's answer on its own `mo.privacy.answers.<service>`. The requests carry the
+resident's phone number or e-mail address (the identifier is the whole point), so only intake
+writes them and only notifications reads them; both kinds of topic keep their records as
+briefly as `mo.requests.logged`.
 
 Notifications answers first: it is the only store that knows a phone number or e-mail
 address, and so which requests are the resident's. Intake and routing answer from its answer,
-for those references."""
+for those references. An answer's `service` must be the one whose topic it came on: readers
+refuse any other (shared/consumer.py), and the ACLs let each service write only its own."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.contracts.common import EmailAddress
 
 __all__ = [
     "AccessAnswered",
@@ -40,7 +44,7 @@ class PrivacyRequest(BaseModel):
 
     request_id: str = Field(description="The privacy request's id (intake's).")
     phone: str | None = Field(None, description="The resident's number, E.164.")
-    email: str | None = Field(None, description="The resident's e-mail address.")
+    email: EmailAddress | None = Field(None, description="The resident's e-mail address.")
     asked_at: AwareDatetime = Field(description="When the operator asked.")
 
 
@@ -58,7 +62,7 @@ class CorrectionRequested(PrivacyRequest):
     them at a new number or address from now on."""
 
     new_phone: str | None = Field(None, description="The new number, E.164.")
-    new_email: str | None = Field(None, description="The new e-mail address.")
+    new_email: EmailAddress | None = Field(None, description="The new e-mail address.")
 
 
 class PrivacyAnswer(BaseModel):
@@ -67,7 +71,10 @@ class PrivacyAnswer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     request_id: str = Field(description="The privacy request answered.")
-    service: str = Field(description="The service answering.")
+    service: str = Field(
+        description="The service answering: the one whose `mo.privacy.answers.<service>` "
+        "topic carries it (an answer on another's topic is refused)."
+    )
     references: list[str] = Field(
         default_factory=list, description="The resident's requests this service found."
     )

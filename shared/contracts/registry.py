@@ -34,7 +34,8 @@ from shared.contracts.routing import (
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.topics import (
     NOTIFICATIONS,
-    PRIVACY,
+    PRIVACY_ANSWERING,
+    PRIVACY_REQUESTS,
     REQUESTS_LOGGED,
     REQUESTS_REOPEN,
     REQUESTS_ROUTED,
@@ -42,6 +43,7 @@ from shared.topics import (
     VISITS,
     EventType,
     department_topic,
+    privacy_answers,
 )
 
 __all__ = ["EVENTS", "EventSpec", "spec_for_model", "spec_for_type"]
@@ -55,9 +57,17 @@ class EventSpec:
     """Every topic it can travel on (for topic creation and documentation)."""
     route: Callable[[Mapping[str, Any]], str] | None = None
     """The topic of one event from its data, where there is more than one topic."""
+    producer_topic: Callable[[str], str] | None = None
+    """Where each producer has a topic of its own: that topic, from the producer's name."""
 
     def topic_for(self, data: Mapping[str, Any]) -> str:
         return self.route(data) if self.route is not None else self.topics[0]
+
+    def topics_of(self, producer: str) -> tuple[str, ...]:
+        """The topics `producer` may publish it on."""
+        if self.producer_topic is None:
+            return self.topics
+        return (self.producer_topic(producer),)
 
     @property
     def short_name(self) -> str:
@@ -67,6 +77,21 @@ class EventSpec:
 
 def _department(data: Mapping[str, Any]) -> str:
     return department_topic(str(data["department"]))
+
+
+_ANSWERS: Final = tuple(privacy_answers(service) for service in PRIVACY_ANSWERING)
+
+
+def _answering_service(data: Mapping[str, Any]) -> str:
+    """An answer travels on its service's own topic: a consumer that finds it elsewhere (a
+    service answering in another's name) refuses it (shared/consumer.py)."""
+    return privacy_answers(str(data["service"]))
+
+
+def _answer(event_type: str, model: type[BaseModel]) -> EventSpec:
+    return EventSpec(
+        event_type, model, _ANSWERS, route=_answering_service, producer_topic=privacy_answers
+    )
 
 
 EVENTS: Final[tuple[EventSpec, ...]] = (
@@ -89,12 +114,12 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
     EventSpec(EventType.VISIT_CANCELLED, VisitCancelled, (VISITS,)),
     EventSpec(EventType.NOTIFICATION_DELIVERED, NotificationDelivered, (NOTIFICATIONS,)),
     EventSpec(EventType.NOTIFICATION_FAILED, NotificationFailed, (NOTIFICATIONS,)),
-    EventSpec(EventType.ACCESS_REQUESTED, AccessRequested, (PRIVACY,)),
-    EventSpec(EventType.ACCESS_ANSWERED, AccessAnswered, (PRIVACY,)),
-    EventSpec(EventType.ERASURE_REQUESTED, ErasureRequested, (PRIVACY,)),
-    EventSpec(EventType.ERASURE_ANSWERED, ErasureAnswered, (PRIVACY,)),
-    EventSpec(EventType.CORRECTION_REQUESTED, CorrectionRequested, (PRIVACY,)),
-    EventSpec(EventType.CORRECTION_ANSWERED, CorrectionAnswered, (PRIVACY,)),
+    EventSpec(EventType.ACCESS_REQUESTED, AccessRequested, (PRIVACY_REQUESTS,)),
+    _answer(EventType.ACCESS_ANSWERED, AccessAnswered),
+    EventSpec(EventType.ERASURE_REQUESTED, ErasureRequested, (PRIVACY_REQUESTS,)),
+    _answer(EventType.ERASURE_ANSWERED, ErasureAnswered),
+    EventSpec(EventType.CORRECTION_REQUESTED, CorrectionRequested, (PRIVACY_REQUESTS,)),
+    _answer(EventType.CORRECTION_ANSWERED, CorrectionAnswered),
 )
 
 _BY_TYPE: Final = {spec.type: spec for spec in EVENTS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.contracts.common import Area, Language, Line, UpdatesBy
+from shared.contracts.common import Area, EmailAddress, Language, Line, UpdatesBy
 
 __all__ = ["FollowerJoined", "Location", "ReopenAsked", "RequestLogged", "ResidentContact"]
 
@@ -38,7 +38,7 @@ class ResidentContact(BaseModel):
     phone: str | None = Field(None, description="Mobile number in E.164 (+27XXXXXXXXX).")
     # A plain string: intake validated it; re-validating on every consumer costs more than
     # the rest of routing's work per event.
-    email: str | None = Field(None, description="E-mail address (validated by intake).")
+    email: EmailAddress | None = Field(None, description="E-mail address (validated by intake).")
     language: Language = Field(Language.EN, description="Language for messages: en, af or xh.")
     updates_by: UpdatesBy = Field(UpdatesBy.NONE, description="sms, email or none.")
     privacy_notice_given: bool = Field(

@@ -1,10 +1,14 @@
 """A report from a FixMyStreet instance, as it sends one (a plain form POST to Open311's
 `requests.xml`), across all four services as separate processes: it reaches the department's
-topic and the resident gets the "logged" SMS in the language asked for, once."""
+topic and the resident gets the "logged" SMS in the language asked for, once. And one whose
+community was typed with the resident's name and number in it: no Open311 answer names them,
+and every time and place Open311 shows is the open-data file's."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 
 import httpx
@@ -69,3 +73,64 @@ async def test_a_fixmystreet_report_reaches_the_department_and_texts_the_residen
     assert len(logged) == 1, texts
     assert logged[0]["to"] == "+27835550142"
     assert f"{reference[:3]} {reference[3:6]} {reference[6:]}" in logged[0]["text"]
+
+
+async def test_open311_shows_no_more_than_the_open_data_file(system: System) -> None:
+    key = await issue_everywhere(system.databases, "call-centre", Role.PARTNER)
+    typed = "Nomsa Dlamini 0825550199 hut 7"
+    report = {**fixmystreet_report(key), "attribute[community]": typed}
+    base = f"{system.url('intake')}/open311/v2"
+    async with httpx.AsyncClient(timeout=10) as client:
+        posted = await client.post(f"{base}/requests.json", data=report)
+        assert posted.status_code == 200, posted.text
+        reference = posted.json()[0]["service_request_id"]
+
+        async def routed() -> bool:
+            answer = await client.get(f"{base}/requests/{reference}.json")
+            return bool(answer.json()[0]["expected_datetime"])
+
+        for _ in range(60):
+            if await routed():
+                break
+            await asyncio.sleep(0.5)
+        paths = [f"requests/{reference}", "requests", f"tokens/{reference}"]
+        answers = {
+            (path, fmt): await client.get(
+                f"{base}/{path}.{fmt}",
+                params={"extensions": "true", "service_request_id": reference},
+            )
+            for path in paths
+            for fmt in ("json", "xml")
+        }
+        csv_text = (await client.get(f"{system.url('intake')}/v1/open-data/requests.csv")).text
+    for (path, fmt), answer in answers.items():
+        assert answer.status_code == 200, (path, fmt, answer.text)
+        for secret in ("Nomsa", "Dlamini", "0825550199", "082 555 0199", "hut 7"):
+            assert secret not in answer.text, (path, fmt, secret)
+    [row] = [
+        r for r in csv.DictReader(io.StringIO(csv_text)) if r["service_request_id"] == reference
+    ]
+    as_file = {
+        "requested_datetime": row["requested_datetime"],
+        "updated_datetime": row["updated_datetime"],
+        "expected_datetime": row["due_datetime"],
+        "address": row["official_suburb"],
+    }
+    place = (float(row["lat"]), float(row["long"]))
+    assert row["official_suburb"] == "Central (other communities)" and row["due_datetime"]
+    for (path, fmt), answer in answers.items():
+        if path.startswith("tokens"):
+            continue
+        if fmt == "json":
+            [shown] = answer.json()
+            steps = shown["extended_attributes"]["notes"]
+        else:
+            shown = xmltodict.parse(answer.content, force_list={"step"})
+            shown = shown["service_requests"]["request"]
+            steps = shown["extended_attributes"]["notes"]["step"]
+        assert {k: shown[k] for k in as_file} == as_file, (path, fmt)
+        assert (float(shown["lat"]), float(shown["long"])) == place, (path, fmt)
+        assert {step["at"] for step in steps} <= {
+            row["requested_datetime"],
+            row["updated_datetime"],
+        }

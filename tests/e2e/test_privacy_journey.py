@@ -6,6 +6,7 @@ honours a later STOP, and keeps their requests in the City's figures."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import random
 import time
@@ -15,10 +16,9 @@ import asyncpg
 import httpx
 import pytest
 
-from services.notifications.inbound import signature
 from tests.e2e.conftest import System, eventually
 from tests.support.intake import RESIDENT, request_body
-from tests.support.notifications import INBOUND_SECRET
+from tests.support.notifications import signed_reply
 
 pytestmark = pytest.mark.e2e
 REASON = "the resident asked at the table, identity checked"
@@ -49,11 +49,7 @@ def log_request(system: System, phone: str, email: str | None = None, **body: An
 
 
 def reply(system: System, phone: str, text: str) -> None:
-    body = json.dumps({"from": e164(phone), "text": text}).encode()
-    headers = {
-        "X-MO-Signature": signature(INBOUND_SECRET, body),
-        "Content-Type": "application/json",
-    }
+    body, headers = signed_reply(e164(phone), text, dt.datetime.now(dt.UTC))
     sent = httpx.post(
         f"{system.url('notifications')}/v1/sms/inbound", content=body, headers=headers
     )
@@ -88,7 +84,7 @@ def test_access_lists_all_a_resident_has_and_nothing_of_anothers(system: System)
         f"{system.url('notifications')}/v1/subscriptions",
         json={"community": "Khayelitsha", "phone": phone},
     )
-    assert subscribed.status_code == 201, subscribed.text
+    assert subscribed.status_code == 202, subscribed.text
     reply(system, phone, "STOP")
     operators = {"Authorization": f"Bearer {system.team('operators')}"}
     one = sorted(mine)[0]

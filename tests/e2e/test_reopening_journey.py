@@ -5,17 +5,16 @@ is told once that it is open again."""
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import time
 
 import httpx
 import pytest
 
-from services.notifications.inbound import signature
 from shared.contracts.common import normalise_phone
 from tests.e2e.conftest import System, eventually
 from tests.support.intake import RESIDENT, request_body
-from tests.support.notifications import INBOUND_SECRET
+from tests.support.notifications import signed_reply
 
 pytestmark = pytest.mark.e2e
 TEAM = "water-and-sanitation"
@@ -67,16 +66,11 @@ def test_an_agent_and_a_resident_each_reopen_a_resolved_request(system: System) 
     )
     assert asked.status_code == 202, asked.text
 
-    raw = json.dumps(
-        {"from": normalise_phone(str(RESIDENT["phone"])), "text": f"NOT FIXED {by_sms}"}
-    ).encode()
+    raw, headers = signed_reply(
+        normalise_phone(str(RESIDENT["phone"])), f"NOT FIXED {by_sms}", dt.datetime.now(dt.UTC)
+    )
     replied = httpx.post(
-        f"{system.url('notifications')}/v1/sms/inbound",
-        content=raw,
-        headers={
-            "Content-Type": "application/json",
-            "X-MO-Signature": signature(INBOUND_SECRET, raw),
-        },
+        f"{system.url('notifications')}/v1/sms/inbound", content=raw, headers=headers
     )
     assert replied.json() == {"action": "reopen asked"}, replied.text
 

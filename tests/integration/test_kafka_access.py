@@ -20,7 +20,14 @@ from principals import client_env
 
 from shared.kafka_acls import GROUP, LITERAL, READ, Binding, apply_acls, bindings
 from shared.kafka_security import security
-from shared.topics import NOTIFICATIONS, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS
+from shared.topics import (
+    NOTIFICATIONS,
+    PRIVACY_REQUESTS,
+    REQUESTS_LOGGED,
+    REQUESTS_ROUTED,
+    REQUESTS_STATUS,
+    privacy_answers,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -107,6 +114,38 @@ async def test_the_observer_reads_everything_but_the_residents_requests(
     await consume(kafka_bootstrap, "observer", "mo.dept.water-and-sanitation")
     with pytest.raises(TopicAuthorizationFailedError):
         await consume(kafka_bootstrap, "observer", REQUESTS_LOGGED)
+
+
+async def test_only_intake_asks_privacy_requests_and_each_service_writes_only_its_answers(
+    kafka_bootstrap: str,
+) -> None:
+    await apply_acls(kafka_bootstrap)  # the table of this tree, whoever applied one since
+    await produce(kafka_bootstrap, "intake", PRIVACY_REQUESTS)
+    await produce(kafka_bootstrap, "notifications", privacy_answers("notifications"))
+    await produce(kafka_bootstrap, "routing", privacy_answers("routing"))
+    forged = (
+        ("intake", privacy_answers("notifications")),  # an erasure "done" that was not
+        ("intake", privacy_answers("routing")),
+        ("routing", privacy_answers("notifications")),
+        ("notifications", privacy_answers("routing")),
+        ("routing", PRIVACY_REQUESTS),
+        ("notifications", PRIVACY_REQUESTS),  # a correction redirecting someone's texts
+    )
+    for principal, topic in forged:
+        with pytest.raises(TopicAuthorizationFailedError):
+            await produce(kafka_bootstrap, principal, topic)
+
+
+async def test_only_notifications_reads_the_identifiers_of_privacy_requests(
+    kafka_bootstrap: str,
+) -> None:
+    await apply_acls(kafka_bootstrap)
+    await consume(kafka_bootstrap, "notifications", PRIVACY_REQUESTS)
+    await consume(kafka_bootstrap, "routing", privacy_answers("notifications"))
+    await consume(kafka_bootstrap, "intake", privacy_answers("routing"))
+    for principal in ("routing", "intake", "scheduling", "observer"):
+        with pytest.raises(TopicAuthorizationFailedError):
+            await consume(kafka_bootstrap, principal, PRIVACY_REQUESTS)
 
 
 async def test_a_service_uses_only_its_own_consumer_groups(kafka_bootstrap: str) -> None:

@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import insert, select
 
 from services.notifications import retention, store
+from services.notifications.followers import followers_table
 from services.notifications.reopening import note_status
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, StatusChanged
@@ -21,7 +22,7 @@ T0 = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 
 
-def contact(reference: str, phone: str) -> dict[str, Any]:
+def contact(reference: str, phone: str | None) -> dict[str, Any]:
     return {
         "reference": reference,
         "phone": phone,
@@ -57,6 +58,16 @@ def status(reference: str, new: RequestStatus, at: dt.datetime) -> StatusChanged
         cause=Cause.FIXED if new is RequestStatus.RESOLVED else None,
         changed_at=at,
     )
+
+
+def follower(reference: str, phone: str) -> dict[str, Any]:
+    return {
+        "reference": reference,
+        "channel": "sms",
+        "address": phone,
+        "language": "en",
+        "joined_at": T0,
+    }
 
 
 async def seed(db: Database) -> None:
@@ -99,6 +110,14 @@ async def seed(db: Database) -> None:
             ],
         )
         await conn.execute(
+            insert(followers_table),
+            [
+                follower("5000000001", "+27820000006"),  # closed: goes with its contacts
+                follower("5000000002", "+27820000007"),  # open: stays
+                follower("5000000099", "+27820000008"),  # its details gone: 90 days after
+            ],
+        )
+        await conn.execute(
             insert(store.inbox), [{"event_id": "e-1", "consumer": "n", "processed_at": T0}]
         )
         # Resolved on day 10, reopened on day 12, resolved again on day 20, closed on day 25:
@@ -121,7 +140,14 @@ async def snapshot(db: Database) -> dict[str, Any]:
         }
         subscriptions = set((await conn.execute(select(store.subscriptions.c.address))).scalars())
         inbox = set((await conn.execute(select(store.inbox.c.event_id))).scalars())
-    return {"contacts": contacts, "addresses": addresses, "subs": subscriptions, "inbox": inbox}
+        following = set((await conn.execute(select(followers_table.c.address))).scalars())
+    return {
+        "contacts": contacts,
+        "addresses": addresses,
+        "subs": subscriptions,
+        "inbox": inbox,
+        "followers": following,
+    }
 
 
 async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: str) -> None:
@@ -140,16 +166,20 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
     try:
         now = T0 + 6 * DAY
         assert await purger.run_once() == {
+            "followers": 0,
             "contacts": 0,
             "delivery_addresses": 0,
             "pending_subscriptions": 0,
+            "inbound_signatures": 0,
             "processed_event_ids": 0,
         }
         now = T0 + 9 * DAY  # a week for a pending subscription, 8 days for an event id
         assert await purger.run_once() == {
+            "followers": 0,
             "contacts": 0,
             "delivery_addresses": 0,
             "pending_subscriptions": 1,
+            "inbound_signatures": 0,
             "processed_event_ids": 1,
         }
         now = T0 + (20 + 89) * DAY  # the day before the 90 days from the last resolution
@@ -158,9 +188,11 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
         assert before["addresses"]["d-closed"] == "+27820000001"
         # Only the visit news (no request behind it, made on day 0) is past its 90 days.
         assert await purger.run_once() == {
+            "followers": 1,
             "contacts": 0,
             "delivery_addresses": 1,
             "pending_subscriptions": 0,
+            "inbound_signatures": 0,
             "processed_event_ids": 0,
         }
         now = T0 + (20 + 91) * DAY
@@ -169,15 +201,18 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
     finally:
         await db.dispose()
     assert counts == {
+        "followers": 1,
         "contacts": 1,
         "delivery_addresses": 1,
         "pending_subscriptions": 0,
+        "inbound_signatures": 0,
         "processed_event_ids": 0,
     }
     assert after["contacts"] == {"5000000002"}  # the open request keeps its details
     assert after["addresses"] == {"d-closed": None, "d-open": "+27820000002", "d-visit": None}
     assert after["subs"] == {"+27820000005"}  # confirmed: kept until the resident leaves
     assert after["inbox"] == set()
+    assert after["followers"] == {"+27820000007"}
     registry_total = purger.purged.labels("delivery_addresses")._value.get()
     assert registry_total == 2
 

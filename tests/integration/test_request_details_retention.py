@@ -14,8 +14,9 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Table, insert, select
 
 from services.intake import store as intake_store
+from services.routing import privacy as routing_privacy
 from services.routing import store as routing_store
-from shared.retention import Purger, closed_request_details_rule
+from shared.retention import Purger, ResidentDetails, closed_request_details_rule
 from shared.store import Database
 
 T0 = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
@@ -53,35 +54,46 @@ def routing_row(reference: str, status: str) -> dict[str, Any]:
     }
 
 
-def no_coordinates(_: Any) -> dict[str, Any]:
-    return {"lat": None, "lon": None}
+def intake_history(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Intake's history rows: a cause's detail beside each note."""
+    return [{**step, "cause_detail": step["note"]} for step in steps]
 
 
-def area_and_community(row: Any) -> dict[str, Any]:
-    return {"location": {"area": row.area, "community": row.community}}
+def routing_history(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Routing's history rows: who wrote each note."""
+    return [{**step, "by": "water-and-sanitation"} for step in steps]
 
 
-STORES: dict[str, tuple[Any, Callable[[str, str], dict[str, Any]], Callable[[Any], Any]]] = {
-    "intake": (intake_store, intake_row, no_coordinates),
-    "routing": (routing_store, routing_row, area_and_community),
+History = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+STORES: dict[str, tuple[Any, Callable[[str, str], dict[str, Any]], ResidentDetails, History]] = {
+    "intake": (intake_store, intake_row, intake_store.RESIDENT_DETAILS, intake_history),
+    "routing": (routing_store, routing_row, routing_privacy.RESIDENT_DETAILS, routing_history),
 }
+NOTE = "Mrs Jacobs (082 555 0199) says the fix did not hold"
+
+
+def notes(reference: str) -> list[dict[str, Any]]:
+    return [{"reference": reference, "status": "resolved", "at": T0, "note": NOTE}]
 
 
 @pytest.mark.parametrize("service", STORES)
 async def test_details_of_a_finished_request_go_after_two_years(
     service: str, database_url: str
 ) -> None:
-    store, row, places = STORES[service]
+    store, row, details, history = STORES[service]
     requests: Table = store.requests
     db = Database(database_url)
     await db.create_schema(store.metadata)
     now = T0
-    rule = closed_request_details_rule(requests, 730 * DAY, "updated_at", places)
+    rule = closed_request_details_rule(details, 730 * DAY, "updated_at")
     purger = Purger(db, [rule], lambda: now, CollectorRegistry(), service)
     try:
         async with db.transaction() as conn:
             await conn.execute(
                 insert(requests), [row("5000000001", "closed"), row("5000000002", "in_progress")]
+            )
+            await conn.execute(
+                insert(details.history), history(notes("5000000001") + notes("5000000002"))
             )
         now = T0 + 729 * DAY
         assert await purger.run_once() == {"request_details": 0}
@@ -90,6 +102,7 @@ async def test_details_of_a_finished_request_go_after_two_years(
         assert await purger.run_once() == {"request_details": 0}  # nothing twice
         async with db.reading() as conn:
             found = {r.reference: r for r in await conn.execute(select(requests))}
+            said = {r.reference: r._mapping for r in await conn.execute(select(details.history))}
     finally:
         await db.dispose()
     closed, open_ = found["5000000001"], found["5000000002"]
@@ -101,6 +114,9 @@ async def test_details_of_a_finished_request_go_after_two_years(
         "closed",
     )
     assert open_.description == "Burst pipe outside Mrs Jacobs' house"
+    for column in details.history_words:
+        assert said["5000000001"][column] is None
+        assert said["5000000002"][column] == NOTE
     if service == "intake":
         assert (closed.lat, closed.lon) == (None, None)
         assert (open_.lat, open_.lon) == (-32.27, 19.22)

@@ -33,7 +33,7 @@ async def test_a_confirmed_subscriber_hears_of_visits_to_their_communities(
                 "/v1/subscriptions",
                 json={"community": visit["community"], "phone": "0825550199", "language": "af"},
             )
-            assert subscribed.status_code == 201
+            assert subscribed.status_code == 202
         await until(lambda: len(gateway.accepted) == 3)  # the three confirmation requests
         assert (await notifications.reply("0825550199", "YES")).json()["action"] == "subscribed"
         for visit in chosen:

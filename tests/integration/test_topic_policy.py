@@ -1,6 +1,7 @@
 """Topics as the policy makes them (shared/topic_policy.py): six partitions, the replication
-factor and the in-sync replicas `acks=all` waits for, and a retention of days, not Kafka's
-week, for the one topic with residents' contact details."""
+factor and the in-sync replicas `acks=all` waits for, a retention of days, not Kafka's week,
+for the topics with residents' contact details, segments rolled well inside each retention
+(Kafka never deletes the segment being written), and dead letters kept a week at most."""
 
 from __future__ import annotations
 
@@ -12,8 +13,14 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from shared.kafka import apply_policy
 from shared.kafka_security import options
-from shared.topic_policy import policy
-from shared.topics import DEFAULT_PARTITIONS, REQUESTS_LOGGED, REQUESTS_STATUS
+from shared.topic_policy import TopicPolicy, policy
+from shared.topics import (
+    DEADLETTER,
+    DEFAULT_PARTITIONS,
+    PERSONAL_TOPICS,
+    REQUESTS_LOGGED,
+    REQUESTS_STATUS,
+)
 
 pytestmark = pytest.mark.integration
 HOUR_MS = 3_600_000
@@ -52,6 +59,28 @@ async def test_topics_are_made_and_kept_as_the_policy_says(kafka_bootstrap: str)
     retention = kept.logged_retention_hours * HOUR_MS
     assert found[REQUESTS_LOGGED]["retention.ms"] == str(retention)
     assert int(found[REQUESTS_STATUS]["retention.ms"]) == 168 * HOUR_MS  # the broker's week
+
+
+async def test_personal_topics_roll_hourly_and_dead_letters_go_within_a_week(
+    kafka_bootstrap: str,
+) -> None:
+    """Read back from the broker: what is in force, on topics that existed before (the
+    fixture made them with the settings of the day) as well as new ones."""
+    topics = sorted({*PERSONAL_TOPICS, DEADLETTER, REQUESTS_STATUS})
+    await apply_policy(kafka_bootstrap, topics)
+    found = await settings_of(kafka_bootstrap, topics)
+    retention = policy().logged_retention_hours * HOUR_MS
+    for topic in PERSONAL_TOPICS:
+        assert int(found[topic]["retention.ms"]) == retention
+        assert int(found[topic]["segment.ms"]) == HOUR_MS
+    assert int(found[DEADLETTER]["retention.ms"]) <= 7 * 24 * HOUR_MS
+    assert int(found[DEADLETTER]["segment.ms"]) <= 24 * HOUR_MS
+    assert int(found[REQUESTS_STATUS]["segment.ms"]) <= 24 * HOUR_MS
+
+
+def test_a_short_retention_rolls_its_segments_sooner() -> None:
+    configs = TopicPolicy(logged_retention_hours=4).configs(REQUESTS_LOGGED)
+    assert int(configs["segment.ms"]) < int(configs["retention.ms"])
 
 
 def test_by_default_contact_details_stay_four_days_on_one_node() -> None:

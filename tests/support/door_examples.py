@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from services.notifications import delivery_store
+from services.notifications import delivery_store, subscription_store
+from services.notifications.domain import Channel
 from services.routing import store
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE
 from shared.reference import new_reference
 from shared.topics import REQUESTS_LOGGED
+from tests.support.clock import NOON
 from tests.support.door_calls import Example, Running
 from tests.support.fakes import FakePublisher
 from tests.support.intake_doors import intake
@@ -58,6 +60,7 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
                     f"/v1/requests/{to_report.subject}/status", {"status": "acknowledged"}
                 ),
                 ("GET", "/v1/queue"): Example("/v1/queue"),
+                ("GET", "/v1/audit"): Example("/v1/audit"),
                 ("GET", "/queue"): Example("/queue"),
                 ("GET", "/queue/styles.css"): Example("/queue/styles.css"),
                 ("GET", "/queue/sign-in"): Example("/queue/sign-in"),
@@ -96,7 +99,8 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                     "/v1/subscriptions", {"community": "Delft", "phone": "0825550199"}
                 ),
                 ("POST", "/v1/sms/inbound"): Example(
-                    "/v1/sms/inbound", {"from": "+27825550199", "text": "hello"}
+                    "/v1/sms/inbound",
+                    {"from": "+27825550199", "text": "hello", "timestamp": NOON.isoformat()},
                 ),
                 ("GET", "/v1/notifications"): Example(
                     f"/v1/notifications?reference={new_reference()}&reason=resident+asked+at+the+table"
@@ -110,6 +114,9 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                 ),
                 ("GET", "/v1/subscriptions/confirm"): Example(
                     f"/v1/subscriptions/confirm?token={first['confirm']}"
+                ),
+                ("POST", "/v1/subscriptions/confirm"): Example(
+                    f"/v1/subscriptions/confirm?token={second['confirm']}"
                 ),
                 ("GET", "/v1/subscriptions/unsubscribe"): Example(
                     f"/v1/subscriptions/unsubscribe?token={first['unsubscribe']}"
@@ -149,17 +156,26 @@ async def scheduling(tmp: Path) -> AsyncIterator[Running]:
 async def subscribed(n: Notifications, email: str | None) -> dict[str, Any]:
     """A subscription to Delft, with the tokens of its e-mail's links."""
     address = {"email": email} if email else {"phone": "0825550199"}
-    made = (await n.client.post("/v1/subscriptions", json={"community": "Delft", **address})).json()
-    tokens: dict[str, Any] = {"id": made["id"]}
+    await n.client.post("/v1/subscriptions", json={"community": "Delft", **address})
+    channel, to = (Channel.EMAIL, email) if email else (Channel.SMS, "+27825550199")
     async with n.app.state.db.reading() as conn:
-        [delivery] = await delivery_store.for_subject(conn, f"subscription-{made['id']}")
+        made = await subscription_store.by_address(conn, "Delft", channel, to)
+        assert made is not None
+        [delivery] = await delivery_store.for_subject(conn, f"subscription-{made.id}")
+    tokens: dict[str, Any] = {"id": made.id}
     for link in ("confirm", "unsubscribe"):
         url = delivery.params.get(f"{link}_url")
         tokens[link] = url.split("token=")[1] if url else None
     return tokens
 
 
-SHARED = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}
+SHARED = {
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/docs"),
+    ("GET", "/docs/start.js"),
+}
 SERVICES: dict[str, Callable[[Path], Any]] = {
     "intake": intake,
     "routing": routing,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -38,12 +40,8 @@ class Notifications:
         return {"Authorization": f"Bearer {self.operator_token}"}
 
     async def reply(self, sender: str, text: str, **fields: Any) -> httpx.Response:
-        """A resident's SMS reply, as the gateway posts it: signed."""
-        body = json.dumps({"from": sender, "text": text, **fields}).encode()
-        headers = {
-            "X-MO-Signature": signature(INBOUND_SECRET, body),
-            "Content-Type": "application/json",
-        }
+        """A resident's SMS reply, as the gateway posts it: signed, stamped now."""
+        body, headers = signed_reply(sender, text, self.clock(), **fields)
         return await self.client.post("/v1/sms/inbound", content=body, headers=headers)
 
     async def deliver(self, event: CloudEvent, topic: str) -> None:
@@ -63,6 +61,19 @@ class Notifications:
         return list(response.json())
 
 
+def signed_reply(
+    sender: str, text: str, when: dt.datetime, **fields: Any
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of the gateway's POST /v1/sms/inbound for a reply it received
+    `when` (`fields` may replace the timestamp)."""
+    body = json.dumps({"from": sender, "text": text, "timestamp": when.isoformat(), **fields})
+    raw = body.encode()
+    return raw, {
+        "X-MO-Signature": signature(INBOUND_SECRET, raw),
+        "Content-Type": "application/json",
+    }
+
+
 @asynccontextmanager
 async def running_notifications(
     database_url: str,
@@ -73,16 +84,18 @@ async def running_notifications(
     **settings: Any,
 ) -> AsyncIterator[Notifications]:
     clock = clock or Clock()
-    settings = {"inbound_secret": INBOUND_SECRET, **settings}
-    async with running_app(
-        create_app,
-        NotificationsSettings,
-        database_url=database_url,
-        bus=bus,
-        kafka_bootstrap=kafka_bootstrap,
-        publisher=publisher,
-        settings=settings,
-        overrides={"clock": clock},
-    ) as (app, client):
-        token = await issue(app.state.db, store.credentials, "operators", Role.OPERATOR)
-        yield Notifications(app, client, clock, token)
+    # Where messages go for a channel the test gives no gateway or mail server.
+    with tempfile.TemporaryDirectory(prefix="mo-outbox-") as outbox:
+        settings = {"inbound_secret": INBOUND_SECRET, "outbox_dir": outbox, **settings}
+        async with running_app(
+            create_app,
+            NotificationsSettings,
+            database_url=database_url,
+            bus=bus,
+            kafka_bootstrap=kafka_bootstrap,
+            publisher=publisher,
+            settings=settings,
+            overrides={"clock": clock},
+        ) as (app, client):
+            token = await issue(app.state.db, store.credentials, "operators", Role.OPERATOR)
+            yield Notifications(app, client, clock, token)

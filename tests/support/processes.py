@@ -34,6 +34,14 @@ def own_principal(name: str) -> dict[str, str]:
     return env
 
 
+IDENTIFIER_KEY = "the identifier key of tests, and of nothing else"
+
+
+def identifier_key(name: str) -> dict[str, str]:
+    """The key a service hashes residents' identifiers with (ignored by those that keep none)."""
+    return {f"MO_{name.upper()}_IDENTIFIER_KEY": IDENTIFIER_KEY}
+
+
 class ServiceProcess:
     """`python -m services.<name>` with its own environment, as its own Kafka principal, and a
     log file to inspect."""
@@ -44,6 +52,7 @@ class ServiceProcess:
         self.env = {
             **os.environ,
             **own_principal(name),
+            **identifier_key(name),
             **env,
             f"MO_{name.upper()}_PORT": str(self.port),
         }

@@ -18,6 +18,7 @@ from services.routing.app import create_app as routing_app
 from services.routing.settings import RoutingSettings
 from services.scheduling.app import create_app as scheduling_app
 from services.scheduling.settings import SchedulingSettings
+from tests.support.processes import IDENTIFIER_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "routing", "notifications", "scheduling")
@@ -27,9 +28,11 @@ def exported_metric_names() -> set[str]:
     """Every series name the four services' registries can export (built with no I/O)."""
     names: set[str] = set()
     apps = (
-        intake_app(IntakeSettings()),
+        intake_app(IntakeSettings(identifier_key=IDENTIFIER_KEY)),
         routing_app(RoutingSettings()),
-        notifications_app(NotificationsSettings()),
+        notifications_app(
+            NotificationsSettings(identifier_key=IDENTIFIER_KEY, outbox_dir=ROOT / "var" / "outbox")
+        ),
         scheduling_app(SchedulingSettings()),
     )
     for app in apps:

@@ -1,5 +1,5 @@
-"""The SMS gateway's replies are believed only when signed, fresh and new: anyone else's
-STOP or START changes nothing, and the resident keeps hearing about their request."""
+"""The SMS gateway's replies are believed only when signed, stamped, fresh and new: anyone
+else's STOP or START changes nothing, and the resident keeps hearing about their request."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from tests.unit.test_notifications_service import PHONE, logged, routed, status
 async def post(
     service: Notifications, body: Mapping[str, object], signed_with: str | None
 ) -> httpx.Response:
-    raw = json.dumps(body).encode()
+    """`body` as the gateway would send it, stamped now unless it says otherwise."""
+    raw = json.dumps({"timestamp": service.clock().isoformat(), **body}).encode()
     headers = {"Content-Type": "application/json"}
     if signed_with is not None:
         headers["X-MO-Signature"] = signature(signed_with, raw)
@@ -44,6 +45,7 @@ async def post(
         (INBOUND_SECRET, {"timestamp": "yesterday"}),
     ],
     ids=["unsigned", "wrong-secret", "stale-rfc3339", "stale-unix", "unreadable-time"],
+    # A missing timestamp: test_a_signed_reply_without_a_timestamp_is_refused
 )
 async def test_an_unbelievable_stop_is_refused_and_the_resident_still_hears(
     service: Notifications, gateway: SmsGatewayServer, signed_with: str | None, extra: dict
@@ -63,6 +65,16 @@ async def test_a_replayed_reply_is_refused(service: Notifications) -> None:
     assert (await post(service, body, INBOUND_SECRET)).json() == {"action": "started"}
     again = await post(service, body, INBOUND_SECRET)
     assert again.status_code == 401 and again.json()["error"]["code"] == "replayed"
+
+
+async def test_a_signed_reply_without_a_timestamp_is_refused(service: Notifications) -> None:
+    """Without a timestamp a captured START could undo the resident's STOP at any time."""
+    raw = json.dumps({"from": PHONE, "text": "START"}).encode()
+    headers = {"Content-Type": "application/json", "X-MO-Signature": signature(INBOUND_SECRET, raw)}
+    refused = await service.client.post("/v1/sms/inbound", content=raw, headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "no_timestamp"
+    assert "send timestamp" in refused.json()["error"]["message"]
 
 
 async def test_a_signed_stop_then_an_unsigned_start_stays_stopped(

@@ -74,6 +74,9 @@ async def test_a_department_note_is_public_only_when_marked_and_free_of_contact_
         ("Team dispatched", False),  # internal: never shown
         ("Spoke to Thandi on 082 555 0199", True),  # public, but a phone number
         ("Write to ops@example.org", True),  # public, but an e-mail address
+        ("Call 082/555/0199", True),  # however the number is separated
+        ("Call 082_555_0199", True),
+        ("Write to ops(at)gmail.com", True),  # however the @ is written
         ("New pipe laid", True),
     ]
     for number, (note, public) in enumerate(notes, start=1):
@@ -92,8 +95,8 @@ async def test_a_department_note_is_public_only_when_marked_and_free_of_contact_
             event.to_bytes(), REQUESTS_STATUS, key=event.key, headers={"content-type": CONTENT_TYPE}
         )
     view = (await intake.client.get(f"/v1/requests/{reference}")).json()
-    assert [h["note"] for h in view["history"][1:]] == [None, None, None, "New pipe laid"]
-    assert "555 0199" not in str(view) and "example.org" not in str(view)
+    assert [h["note"] for h in view["history"][1:]] == [None] * 6 + ["New pipe laid"]
+    assert "0199" not in str(view) and "example.org" not in str(view) and "(at)" not in str(view)
 
 
 async def test_the_public_view_says_why_a_request_was_closed(intake: Intake) -> None:

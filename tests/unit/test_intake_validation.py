@@ -63,6 +63,9 @@ FIELD_CASES = [
     ({"location": {"area": "east", "community": "Khaye\u0085litsha"}}, "location.community"),
     ({"description": "pipe burst \u202eenila"}, "description"),
     ({"description": "pipe\u2066burst"}, "description"),
+    # What XML 1.0 cannot hold: Open311's requests.xml would not be well-formed.
+    ({"location": {"area": "east", "community": "Khaye\ufffelitsha"}}, "location.community"),
+    ({"description": "pipe burst\uffff"}, "description"),
     # POPIA s18: no contact details without the privacy notice.
     ({"resident": {**RESIDENT, "privacy_notice_given": False}}, "resident.privacy_notice_given"),
     (
@@ -163,3 +166,12 @@ async def test_unknown_paths_and_methods_are_json_errors(intake: Intake) -> None
     response = await intake.client.delete("/v1/categories")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_a_lone_surrogate_is_named(intake: Intake) -> None:
+    """JSON may escape half a character (`\\ud800`), which no XML can hold."""
+    body = json.dumps(request_body(description="pipe \ud800 burst"))  # ASCII, escaped
+    headers = {**intake.auth, "content-type": "application/json"}
+    response = await intake.client.post("/v1/requests", content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert "description" in response.json()["error"]["fields"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from shared.contracts.registry import EVENTS
+from shared.identifiers import settings_for_describing
 from tests.support.routes import api_routes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +107,7 @@ def test_the_interface_page_names_every_event_and_endpoint() -> None:
         app = importlib.import_module(f"services.{service}.app")
         settings = importlib.import_module(f"services.{service}.settings")
         settings_class = getattr(settings, f"{service.capitalize()}Settings")
-        routes = api_routes(app.create_app(settings_class()))
+        routes = api_routes(app.create_app(settings_for_describing(settings_class)))
         assert len(routes) > 3, f"{service}: no routes found to check"
         for route in routes:
             if route.include_in_schema:

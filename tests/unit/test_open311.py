@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from services.intake.open311_format import as_xml
 from shared.catalogue import CATEGORIES
 from tests.support.intake import running_intake
 from tests.support.open311 import SCHEMAS, from_xml, xml_shaped
@@ -81,3 +82,11 @@ async def test_our_jurisdiction_is_accepted_and_an_unknown_format_refused(
         csv = await intake.client.get(f"{BASE}/services.csv")
     assert csv.status_code == 404
     assert csv.json() == [{"code": 404, "description": "no format 'csv': use .json or .xml"}]
+
+
+def test_the_xml_writer_never_writes_what_xml_cannot_hold() -> None:
+    """Text stored before the contracts refused it still makes a well-formed answer."""
+    said = "Khaye\ufffelitsha\uffff \x01\ud800 \U0001f6b0 ok"
+    written = as_xml("service_requests", [{"description": said, "notes": [{"note": said}]}])
+    [read] = from_xml(written, "service_requests")["request"]  # expat: only well-formed XML
+    assert read["description"] == "Khaye\ufffdlitsha\ufffd \ufffd\ufffd \U0001f6b0 ok"

@@ -111,6 +111,7 @@ async def test_a_retry_with_the_same_idempotency_key_logs_once(partner: Partner)
         ({"api_key": "not-a-key"}, 403, "api_key"),
         ({"api_key": "agent"}, 403, "partner's key"),
         ({"service_code": "potholes"}, 400, "service_code"),
+        ({"service_code": "x" * 3000}, 400, "service_code 'xxxxxxxxxxxxxxxxxxxx' "),
         ({"service_code": ""}, 400, "service_code is required"),
         ({"attribute[community]": ""}, 400, "attribute[community]: is required"),
         ({"attribute[area]": "west"}, 400, "attribute[area]"),
@@ -128,6 +129,9 @@ async def test_a_retry_with_the_same_idempotency_key_logs_once(partner: Partner)
             "",
         ),
         ({"description": "a\x00b"}, 400, "description"),
+        # what XML cannot hold would make requests.xml unreadable for every partner
+        ({"attribute[community]": "Khaye\ufffelitsha"}, 400, "attribute[community]"),
+        ({"address_string": "12 Mew Way\uffff"}, 400, "address_string"),
         ({"jurisdiction_id": "elsewhere.example"}, 404, "jurisdiction_id"),
     ],
 )

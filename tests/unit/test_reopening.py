@@ -5,13 +5,11 @@ the same department, at the top of the queue, and the resident is told once."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from services.notifications.inbound import signature
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import ReopenAsked
 from shared.contracts.routing import Cause, StatusChanged
@@ -21,7 +19,7 @@ from tests.support.clock import NOON, Clock
 from tests.support.fakes import FakePublisher
 from tests.support.gateways import SmsGatewayServer
 from tests.support.intake import Intake, request_body, running_intake
-from tests.support.notifications import INBOUND_SECRET, Notifications, running_notifications
+from tests.support.notifications import running_notifications
 from tests.support.routing import Routing, logged_event, running_routing
 from tests.unit.test_notifications_service import PHONE, logged, routed
 
@@ -142,9 +140,9 @@ async def test_a_not_fixed_reply_from_the_residents_number_asks_and_the_resident
         await service.deliver(routed(reference), REQUESTS_ROUTED)
         await service.deliver(resolved(reference, NOON - dt.timedelta(days=2)), REQUESTS_STATUS)
         grouped = f"{reference[:3]} {reference[3:6]} {reference[6:]}"
-        stranger = await reply(service, "+27825550111", f"NOT FIXED {grouped}")
+        stranger = await service.reply("+27825550111", f"NOT FIXED {grouped}")
         assert stranger.json() == {"action": "ignored"}  # not the number its updates go to
-        mine = await reply(service, PHONE, f"not fixed {grouped}, water everywhere")
+        mine = await service.reply(PHONE, f"not fixed {grouped}, water everywhere")
         assert mine.json() == {"action": "reopen asked"}
         await service.app.state.relay.drain()
         [asked] = asks(publisher)
@@ -163,9 +161,3 @@ async def test_a_not_fixed_reply_from_the_residents_number_asks_and_the_resident
         await service.dispatch()
         told = [m["text"] for m in gateway.accepted if "open again" in m["text"]]
         assert len(told) == 1
-
-
-async def reply(service: Notifications, sender: str, text: str):  # type: ignore[no-untyped-def]
-    raw = json.dumps({"from": sender, "text": text}).encode()
-    headers = {"Content-Type": "application/json", "X-MO-Signature": signature(INBOUND_SECRET, raw)}
-    return await service.client.post("/v1/sms/inbound", content=raw, headers=headers)

@@ -5,8 +5,10 @@ while updates on the resident's own requests go on."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.message import Message
 from pathlib import Path
+from urllib.parse import urljoin
 
 from shared.contracts.visits import VisitScheduled
 from shared.events import new_event
@@ -46,7 +48,7 @@ async def test_pending_then_yes_then_stop_visits(
     asked = await service.client.post(
         "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0825550199"}
     )
-    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    assert asked.status_code == 202 and asked.json()["status"] == "asked"
     await service.deliver(visit(1), VISITS)
     await service.dispatch()
     assert texts(gateway) == [
@@ -89,8 +91,8 @@ async def test_by_email_a_single_use_link_and_an_unsubscribe_link(tmp_path: Path
         await service.dispatch()
         [confirmation] = smtp.messages
         link = link_in(body_of(confirmation), "Bevestig")
-        assert (await service.client.get(link)).json() == {"status": "confirmed"}
-        assert (await service.client.get(link)).status_code == 404  # once only
+        assert (await service.client.post(link)).json() == {"status": "confirmed"}
+        assert (await service.client.post(link)).status_code == 404  # once only
         await service.deliver(visit(1, "Delft"), VISITS)
         await service.dispatch()
         news = smtp.messages[-1]
@@ -117,7 +119,7 @@ def link_in(body: str, label: str) -> str:
     return line.removeprefix(f"{label}: ").removeprefix("http://127.0.0.1:8003")
 
 
-async def test_asking_has_limits(service: Notifications) -> None:
+async def test_asking_has_limits(service: Notifications, gateway: SmsGatewayServer) -> None:
     unknown = await service.client.post(
         "/v1/subscriptions", json={"community": "Atlantis Beach", "phone": "0825550199"}
     )
@@ -127,11 +129,13 @@ async def test_asking_has_limits(service: Notifications) -> None:
         await service.client.post("/v1/subscriptions", json={"community": c, "phone": "0825550199"})
         for c in communities
     ]
-    assert [a.status_code for a in answers] == [201, 201, 201, 429]  # 3 pending a day
+    assert {a.status_code for a in answers} == {202}
     again = await service.client.post(
         "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0825550199"}
     )
-    assert again.json()["id"] == answers[0].json()["id"]  # asking again sends nothing new
+    assert again.status_code == 202
+    await service.dispatch()
+    assert len(gateway.accepted) == 3  # 3 pending a day; asking again sends nothing new
     for number in range(10):
         await service.client.post(
             "/v1/subscriptions", json={"community": "Delft", "phone": f"08255501{number:02d}"}
@@ -140,3 +144,64 @@ async def test_asking_has_limits(service: Notifications) -> None:
         "/v1/subscriptions", json={"community": "Delft", "phone": "0821234567"}
     )
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+
+
+async def test_a_stranger_cannot_tell_who_subscribed(service: Notifications) -> None:
+    """New, pending and confirmed addresses answer alike: no status, no date, no id."""
+    ask = {"community": "Khayelitsha", "phone": "0825550199"}
+    new = await service.client.post("/v1/subscriptions", json=ask)
+    pending = await service.client.post("/v1/subscriptions", json=ask)
+    assert (await service.reply(PHONE, "YES")).json() == {"action": "subscribed"}
+    confirmed = await service.client.post("/v1/subscriptions", json=ask)
+    other = await service.client.post(
+        "/v1/subscriptions", json={"community": "Khayelitsha", "phone": "0821234567"}
+    )
+    answers = [(r.status_code, r.json()) for r in (new, pending, confirmed, other)]
+    assert all(answer == answers[0] for answer in answers), answers
+    assert answers[0][0] == 202 and "created_at" not in answers[0][1]
+
+
+async def test_opening_a_link_only_shows_a_button_and_pressing_it_acts(tmp_path: Path) -> None:
+    """Mail scanners open every link: GET changes nothing, the page's form POSTs."""
+    async with (
+        smtp_server() as smtp,
+        running_notifications(
+            f"sqlite+aiosqlite:///{tmp_path / 'n.db'}",
+            publisher=FakePublisher(),
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+        ) as service,
+    ):
+        body = {"community": "Delft", "email": "nomsa@example.org", "language": "xh"}
+        await service.client.post("/v1/subscriptions", json=body)
+        await service.dispatch()
+        link = link_in(body_of(smtp.messages[0]), "Qinisekisa")
+        for _ in range(2):  # a scanner, then the resident
+            page = await service.client.get(link)
+            assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+            assert '<html lang="xh">' in page.text and "<script" not in page.text
+        action = re.search(r'<form method="post" action="([^"]+)">', page.text)
+        assert action is not None and "Qinisekisa</button>" in page.text
+        await service.deliver(visit(1, "Delft"), VISITS)
+        await service.dispatch()
+        assert len(smtp.messages) == 1  # still pending: nothing about the visit
+
+        pressed = await service.client.post(
+            urljoin(link, action.group(1)), headers={"Accept": "text/html"}
+        )
+        assert pressed.status_code == 200 and "Kwenziwe" in pressed.text
+        assert (await service.client.get(link)).status_code == 404  # used
+        await service.deliver(visit(2, "Delft"), VISITS)
+        await service.dispatch()
+        news = smtp.messages[-1]
+        assert len(smtp.messages) == 2
+
+        unsubscribe = link_in(body_of(news), "Yeka ezi imeyile")
+        assert "Yeka ezi imeyile</button>" in (await service.client.get(unsubscribe)).text
+        await service.deliver(visit(3, "Delft"), VISITS)
+        await service.dispatch()
+        assert len(smtp.messages) == 3  # opening the link did not unsubscribe
+        assert (await service.client.post(unsubscribe)).json() == {"status": "unsubscribed"}
+        await service.deliver(visit(4, "Delft"), VISITS)
+        await service.dispatch()
+    assert len(smtp.messages) == 3

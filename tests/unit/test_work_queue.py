@@ -110,6 +110,48 @@ async def test_without_a_session_the_browser_goes_to_sign_in_and_revoking_ends_i
     assert (await routing.client.get("/queue/")).status_code == 303
 
 
+@pytest.mark.parametrize(
+    "sent_from",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},  # a neighbouring subdomain is another site here
+        {"Origin": "https://attacker.example"},
+        {"Origin": "null"},  # a sandboxed frame or a data: page
+    ],
+)
+async def test_a_sign_in_sent_from_another_site_opens_no_session(
+    routing: Routing, sent_from: dict[str, str]
+) -> None:
+    """Login CSRF: another site's page posting its own credential must not sign a visitor in."""
+    credential = await routing.token(TEAM)
+    forged = await routing.client.post(
+        "/queue/sign-in", data={"credential": credential}, headers=sent_from
+    )
+    assert forged.status_code == 403 and "own sign-in page" in forged.text
+    assert "set-cookie" not in forged.headers
+    assert (await routing.client.get("/queue/")).status_code == 303
+
+
+@pytest.mark.parametrize(
+    "sent_from",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://service"},
+        {"Sec-Fetch-Site": "none"},
+        {"Origin": "http://service"},
+        {},
+    ],
+)
+async def test_the_sign_in_page_own_form_still_signs_in(
+    routing: Routing, sent_from: dict[str, str]
+) -> None:
+    credential = await routing.token(TEAM)
+    answer = await routing.client.post(
+        "/queue/sign-in", data={"credential": credential}, headers=sent_from
+    )
+    assert answer.status_code == 303, answer.text
+    assert (await routing.client.get("/queue/")).status_code == 200
+
+
 async def test_the_queue_as_json_page_by_page(routing: Routing) -> None:
     references = [await logged(routing, "water", f"Leak {n}") for n in range(3)]
     headers = await routing.auth(TEAM)

@@ -1,0 +1,134 @@
+"""The links of subscription e-mails: opening one (GET) only shows a small page with a button,
+in the subscription's language; pressing it (POST) confirms or unsubscribes. Mail scanners and
+link previews open links on their own, and must not confirm or end anybody's subscription. The
+pages are plain HTML forms: no script, so they work on any phone. `POST .../unsubscribe` is
+also the mail client's own one-click button (RFC 8058)."""
+# No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
+
+from html import escape
+from typing import Annotated, Final, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from services.notifications import subscriptions
+from services.notifications.handlers import Ports
+from services.notifications.subscription_store import Subscription
+from shared.auth import PUBLIC
+from shared.contracts.common import Language
+from shared.refusals import NotFound
+from shared.store import Database
+
+__all__ = ["link_routes"]
+
+URL_SAFE = r"^[A-Za-z0-9_-]+$"
+"""A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
+would not even reach PostgreSQL)."""
+Token = Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)]
+Link = Literal["confirm", "unsubscribe"]
+
+POLICY: Final = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+WORDS: Final[dict[Language, dict[str, str]]] = {
+    Language.EN: {
+        "title": "Mobile Office",
+        "confirm?": "Get e-mails about Mobile Office visits to {community}?",
+        "confirm": "Confirm",
+        "confirmed": "Done: you will get e-mails about visits to {community}.",
+        "unsubscribe?": "Stop e-mails about Mobile Office visits to {community}?",
+        "unsubscribe": "Stop these e-mails",
+        "unsubscribed": "Done: no more e-mails about visits to {community}.",
+    },
+    Language.AF: {
+        "title": "Mobiele Kantoor",
+        "confirm?": "E-posse oor Mobiele Kantoor besoeke aan {community} ontvang?",
+        "confirm": "Bevestig",
+        "confirmed": "Klaar: u sal e-posse oor besoeke aan {community} ontvang.",
+        "unsubscribe?": "Stop e-posse oor Mobiele Kantoor besoeke aan {community}?",
+        "unsubscribe": "Stop hierdie e-posse",
+        "unsubscribed": "Klaar: geen e-posse meer oor besoeke aan {community} nie.",
+    },
+    Language.XH: {
+        "title": "I-Ofisi eHambayo",
+        "confirm?": "Fumana ii-imeyile ngotyelelo lwe-Ofisi eHambayo e-{community}?",
+        "confirm": "Qinisekisa",
+        "confirmed": "Kwenziwe: uza kufumana ii-imeyile ngotyelelo e-{community}.",
+        "unsubscribe?": "Yeka ii-imeyile ngotyelelo lwe-Ofisi eHambayo e-{community}?",
+        "unsubscribe": "Yeka ezi imeyile",
+        "unsubscribed": "Kwenziwe: akusayi kuphinda ufumane ii-imeyile ngotyelelo e-{community}.",
+    },
+}
+GONE: Final = "This link was used already, or its subscription has ended."
+DONE: Final[dict[Link, str]] = {"confirm": "confirmed", "unsubscribe": "unsubscribed"}
+
+
+def link_routes(db: Database, ports: Ports) -> APIRouter:
+    router = APIRouter(prefix="/v1/subscriptions")
+
+    async def subscription_of(link: Link, token: str, *, act: bool) -> Subscription:
+        if link == "confirm":
+            return await subscriptions.confirm(db, ports, token, act=act)
+        return await subscriptions.unsubscribe(db, token, act=act)
+
+    async def ask(link: Link, token: str) -> HTMLResponse:
+        try:
+            subscription = await subscription_of(link, token, act=False)
+        except NotFound:
+            return _page(Language.EN, GONE, status=404)
+        words = WORDS[subscription.language]
+        question = words[f"{link}?"].format(community=escape(subscription.community))
+        button = (
+            f'<form method="post" action="{link}?token={token}">'
+            f'<button type="submit">{escape(words[link])}</button></form>'
+        )
+        return _page(subscription.language, question, button)
+
+    async def act(link: Link, token: str, request: Request) -> HTMLResponse | JSONResponse:
+        subscription = await subscription_of(link, token, act=True)
+        if "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"status": DONE[link]})
+        words = WORDS[subscription.language]
+        return _page(
+            subscription.language,
+            words[DONE[link]].format(community=escape(subscription.community)),
+        )
+
+    @router.get("/confirm", dependencies=[PUBLIC], response_class=HTMLResponse)
+    async def confirm_page(token: Token) -> HTMLResponse:
+        """The link of a confirmation e-mail: a page whose button confirms."""
+        return await ask("confirm", token)
+
+    @router.post("/confirm", dependencies=[PUBLIC], response_model=None)
+    async def confirm(token: Token, request: Request) -> HTMLResponse | JSONResponse:
+        """The confirmation page's button: it works once (404 after). Answers
+        `{"status": "confirmed"}`, or a page to a browser."""
+        return await act("confirm", token, request)
+
+    @router.get("/unsubscribe", dependencies=[PUBLIC], response_class=HTMLResponse)
+    async def unsubscribe_page(token: Token) -> HTMLResponse:
+        """The link every visit e-mail carries: a page whose button unsubscribes."""
+        return await ask("unsubscribe", token)
+
+    @router.post("/unsubscribe", dependencies=[PUBLIC], response_model=None)
+    async def unsubscribe(token: Token, request: Request) -> HTMLResponse | JSONResponse:
+        """The unsubscribe page's button, and the mail client's own (RFC 8058). Answers
+        `{"status": "unsubscribed"}`, or a page to a browser."""
+        return await act("unsubscribe", token, request)
+
+    return router
+
+
+def _page(language: Language, text: str, form: str = "", status: int = 200) -> HTMLResponse:
+    """`text` and `form` are HTML already escaped."""
+    title = escape(WORDS[language]["title"])
+    html = (
+        f'<!doctype html><html lang="{language.value}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title></head><body><h1>{title}</h1><p>{text}</p>{form}</body></html>"
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Content-Security-Policy"] = POLICY
+    response.headers["Cache-Control"] = "no-store"  # the token is in the page
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
