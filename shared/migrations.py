@@ -22,6 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, inspect
+from sqlalchemy.exc import DBAPIError
 
 __all__ = [
     "BASELINE",
@@ -35,10 +36,12 @@ __all__ = [
 ROOT: Final = Path(__file__).resolve().parent.parent
 BASELINE: Final = "0001"
 """Every service's first revision: its schema as the stores were made before migrations."""
+_UPGRADE_LOCK: Final = 0x4D4F_4D49  # PostgreSQL advisory lock: one upgrade of a store at a time
 
 
 class UnknownRevision(Exception):
-    """The store was written by a newer version than this code."""
+    """The store is not at a revision this code can upgrade from: a newer version wrote it,
+    or it does not hold what its revision made."""
 
 
 def version_table(service: str) -> str:
@@ -60,6 +63,8 @@ def bring_up_to_date(connection: Connection, metadata: MetaData, service: str) -
     the revision it was found at (None: empty or made before migrations)."""
     config = migrations_config(service, connection)
     scripts = ScriptDirectory.from_config(config)
+    if connection.dialect.name == "postgresql":  # replicas starting together: one upgrades
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
     found = MigrationContext.configure(
         connection, opts={"version_table": version_table(service)}
     ).get_current_revision()
@@ -75,7 +80,16 @@ def bring_up_to_date(connection: Connection, metadata: MetaData, service: str) -
             f"(its newest is {scripts.get_current_head()}): run the newer version, or restore "
             "the store"
         )
-    command.upgrade(config, "head")
+    try:
+        command.upgrade(config, "head")
+    except DBAPIError as failed:
+        # The store does not hold what its revision says (a store from before the first
+        # revision, or changed by hand): nothing is half-done, the transaction rolls back.
+        raise UnknownRevision(
+            f"the {service} store could not be brought up to date from revision "
+            f"{found or BASELINE}: it holds something else than that revision made "
+            f"({type(failed.orig).__name__}: {str(failed.orig)[:200]})"
+        ) from failed
     return found
 
 

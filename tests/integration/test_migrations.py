@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import Connection, MetaData, column, inspect, select, table
+from sqlalchemy.exc import DBAPIError
 
 from shared.migrations import BASELINE, migrations_config, version_table
 from shared.store import Database
@@ -155,3 +156,34 @@ def migrations_head(service: str) -> str:
     head = ScriptDirectory.from_config(migrations_config(service)).get_current_head()
     assert head is not None
     return head
+
+
+@pytest.mark.parametrize("service", ["intake", "routing", "notifications"])
+async def test_an_upgraded_store_keeps_its_audit_append_only(
+    make_database: Callable[[], Awaitable[str]], service: str
+) -> None:
+    db = Database(await make_database())
+    try:
+        await before_migrations(db, service)  # routing's had no audit then
+        await db.create_schema(metadata_of(service))
+        async with db.engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "INSERT INTO audit (id, at, caller, role, action, subject, reason) VALUES "
+                "(1001, '2026-12-01 09:00:00', 'o', 'operator', 'read', 'r', 'a reason')"
+            )
+            await conn.exec_driver_sql("INSERT INTO audit_seal VALUES (1001, 1, 'digest')")
+        wipes = ["UPDATE audit SET reason = 'rewritten'", "DELETE FROM audit_seal"]
+        if db.is_sqlite:
+            wipes += [
+                "INSERT OR REPLACE INTO audit_seal VALUES (1001, 0, 'forged')",
+                "INSERT OR REPLACE INTO audit (id, at, caller, role, action, subject, reason) "
+                "VALUES (1001, '2026-12-01', 'x', 'operator', 'read', 'r', 'forged')",
+            ]
+        else:
+            wipes += ["TRUNCATE audit_seal", "TRUNCATE audit CASCADE"]
+        for wipe in wipes:
+            with pytest.raises(DBAPIError, match="append-only"):
+                async with db.engine.begin() as conn:
+                    await conn.exec_driver_sql(wipe)
+    finally:
+        await db.dispose()
