@@ -4,7 +4,8 @@ Each service connects as its own principal, reads and writes only the topics bel
 only consumer groups named after itself (`routing`, `routing-...`). `admin` is the brokers'
 super user: it makes topics and applies this table (deploy/bus_setup.py), and the tests and
 ops tooling use it. `observer` reads for dashboards and kcat, never `mo.requests.logged`, the
-topic with residents' names and phone numbers, nor the privacy topics. A topic ending in `*`
+topic with residents' names and phone numbers, the privacy topics, the departments' work
+(descriptions, exact places) or reopen asks (residents' words). A topic ending in `*`
 is a prefix.
 
 To add a principal: a row in PRINCIPALS and its grants here, then deploy/bus_setup.py (the
@@ -109,19 +110,10 @@ ACCESS: Final[tuple[Grant, ...]] = (
     # Only scheduling announces visits.
     *_grants("scheduling", W, VISITS, DEADLETTER),
     *_grants("scheduling", R, REQUESTS_ROUTED, REQUESTS_STATUS),
-    # Everything but the residents' details, named one by one: a new topic is closed to
-    # dashboards until someone decides it may be read.
-    *_grants(
-        OBSERVER,
-        R,
-        REQUESTS_ROUTED,
-        REQUESTS_STATUS,
-        REQUESTS_REOPEN,
-        VISITS,
-        NOTIFICATIONS,
-        DEADLETTER,
-        DEPARTMENTS,
-    ),
+    # Only what holds nothing of a resident, named one by one: a new topic is closed to
+    # dashboards until someone decides it may be read. Not the departments' work (residents'
+    # descriptions and exact places) nor reopen asks (the resident's own words).
+    *_grants(OBSERVER, R, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, NOTIFICATIONS, DEADLETTER),
 )
 
 

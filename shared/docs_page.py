@@ -25,9 +25,10 @@ SCRIPT_SRI: Final = "sha384-gjRm0bEPMeTmMh5jT2cHccIwCUZSTd8YC+j0d0sXw0MdGEfScduG
 STYLE_SRI: Final = "sha384-WlYgdmXYOOBWL5apwjDEZwN+U3HmXSSu5R6V5aGxEcf7z+KuRNwBhoxKVN1i3D5I"
 START: Final = "/docs/start.js"
 POLICY: Final = (
-    "default-src 'none'; script-src 'self' https://cdn.jsdelivr.net; "
+    # The two files by their exact paths: the CDN serves any npm package's files besides.
+    f"default-src 'none'; script-src 'self' {SWAGGER_UI}/swagger-ui-bundle.js; "
     # Swagger UI sets style attributes on its elements: styles only, never script.
-    "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src 'self' data:; "
+    f"style-src {SWAGGER_UI}/swagger-ui.css 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 _PAGE: Final = f"""<!doctype html>

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from prometheus_client import Counter
 
-from services.intake import devices, handlers, nearby, new_requests, reopening
+from services.intake import devices, handlers, nearby, new_requests, public_view, reopening
 from services.intake import visits as announced
 from services.intake.devices import LeaseAsked, Leased, PairedDevice, Pairing
 from services.intake.domain import IdempotencyConflict, UnknownVisit
@@ -111,7 +111,8 @@ def routes(ctx: IntakeContext) -> APIRouter:
         authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     ) -> RequestView:
         # A client whose guesses keep missing waits: references cannot be walked. Agents
-        # and operators, who look up many for residents, are not counted.
+        # and operators, who look up many for residents, are not counted, and see the exact
+        # times; anyone else sees the open-data file's 6-hour blocks (it lists references).
         caller = await known_caller(ctx.tokens, authorization)
         client = None if caller is not None else client_address(request)
         if client is not None:
@@ -131,7 +132,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
             if client is not None:
                 ctx.lookups.missed(client)
             raise ApiError(404, "not_found", f"no request has reference {canonical}")
-        return view
+        return view if caller is not None else view.in_blocks(public_view.block)
 
     @router.post("/requests/{reference}/reopen", status_code=202)
     async def reopen(

@@ -53,9 +53,11 @@ SMALL_COMMUNITY: Final = 5
 BLOCK_HOURS: Final = 6
 CLOSED: Final = frozenset({RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.REFERRED})
 _BLOCK: Final = dt.timedelta(hours=BLOCK_HOURS)
-# What people put between digits and around an e-mail's parts; removed before looking.
-_SEPARATORS: Final = re.compile(r"[\s/\\_.()\[\]+-]")
+# Whatever people put between digits (`082,555,0199`, `082|555|0199`): everything but letters
+# and digits is taken out before looking for a run of digits.
+_SEPARATORS: Final = re.compile(r"[\W_]")
 _PERSONAL: Final = re.compile(r"\d{5,}|[@\uff20\ufe6b]|[(\[{<]\s*at\s*[)\]}>]", re.IGNORECASE)
+_SPELLED_EMAIL: Final = re.compile(r"\w\s+at\s+\w+(\s+dot\s+\w+)+", re.IGNORECASE)
 _NUMBER_IN_A_NAME: Final = re.compile(r"\d{3,}")
 _NAMES: Final = {c.code: c.name_en for c in CATEGORIES}
 _DEPARTMENTS: Final = {d.slug: d for d in DEPARTMENTS}
@@ -64,10 +66,13 @@ _MOST_PAIRS: Final = 500  # community pairs per query: two bound values each
 
 def public_text(text: str | None) -> str | None:
     """`text` when it may be published; None when it holds a run of 5+ digits or an e-mail
-    address, once separators are taken out (`082/555/0199`, `name(at)gmail.com`)."""
+    address, once separators are taken out (`082/555/0199`, `082,555,0199`, `name(at)gmail.com`,
+    `name at gmail dot com`)."""
     if not text:
         return None
-    if _PERSONAL.search(text) or _PERSONAL.search(_SEPARATORS.sub("", text)):
+    if _PERSONAL.search(text) or _SPELLED_EMAIL.search(text):
+        return None
+    if re.search(r"\d{5,}", _SEPARATORS.sub("", text)):
         return None
     return text
 

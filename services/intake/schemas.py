@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Self
 
 from pydantic import (
@@ -174,6 +175,17 @@ class RequestView(BaseModel):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     history: list[HistoryEntry]
+
+    def in_blocks(self, block: Callable[[dt.datetime], dt.datetime]) -> RequestView:
+        """The view with every time cut by `block` (the open-data file's 6-hour blocks): what
+        an anonymous caller sees, since the reference is published in the open-data file."""
+        return self.model_copy(
+            update={
+                "created_at": block(self.created_at),
+                "updated_at": block(self.updated_at),
+                "history": [h.model_copy(update={"at": block(h.at)}) for h in self.history],
+            }
+        )
 
 
 class VisitView(BaseModel):

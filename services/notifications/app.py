@@ -60,7 +60,8 @@ def create_app(
     registry = new_registry()
     db = Database(settings.database_url)
     identifiers = settings.identifiers()
-    files = FileOutbox(settings.outbox_dir, clock) if settings.outbox_dir else None
+    folder = settings.file_outbox()
+    files = FileOutbox(folder, clock) if folder else None
     dispatcher = Dispatcher(
         db,
         senders or senders_for(settings, files),

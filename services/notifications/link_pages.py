@@ -5,6 +5,9 @@ pages are plain HTML forms: no script, so they work on any phone. `POST .../unsu
 also the mail client's own one-click button (RFC 8058)."""
 # No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
 
+import base64
+import hashlib
+import re
 from html import escape
 from typing import Annotated, Final, Literal
 
@@ -21,13 +24,23 @@ from shared.store import Database
 
 __all__ = ["link_routes"]
 
-URL_SAFE = r"^[A-Za-z0-9_-]+$"
+URL_SAFE: Final = re.compile(r"[A-Za-z0-9_-]{8,100}")
 """A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
-would not even reach PostgreSQL)."""
-Token = Annotated[str, Query(min_length=8, max_length=100, pattern=URL_SAFE)]
+would not even reach PostgreSQL). Checked here rather than by the route's parameter, so a link
+a mail client cut short shows the page that says so, not a JSON error."""
+Token = Annotated[str, Query(max_length=300)]
 Link = Literal["confirm", "unsubscribe"]
 
-POLICY: Final = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+# A phone's thumb: a button as wide as the screen and 48 px tall. No script on these pages.
+STYLE: Final = (
+    "body{font:1.125rem/1.5 sans-serif;margin:1rem;max-width:36rem}"
+    "button{font:inherit;min-height:48px;width:100%;padding:.5rem 1rem}"
+)
+_STYLE_HASH: Final = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+POLICY: Final = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 WORDS: Final[dict[Language, dict[str, str]]] = {
     Language.EN: {
@@ -58,7 +71,14 @@ WORDS: Final[dict[Language, dict[str, str]]] = {
         "unsubscribed": "Kwenziwe: akusayi kuphinda ufumane ii-imeyile ngotyelelo e-{community}.",
     },
 }
-GONE: Final = "This link was used already, or its subscription has ended."
+GONE: Final[dict[Language, str]] = {  # no subscription known: every language, each marked
+    Language.EN: "This link has done its job already, or its subscription has ended: there is "
+    "nothing more to do. (A link cut short by the mail program works only in full.)",
+    Language.AF: "Hierdie skakel het reeds sy werk gedoen, of sy intekening het geëindig: daar "
+    "is niks meer om te doen nie. (Net 'n volledige skakel werk.)",
+    Language.XH: "Eli khonkco sele lenzile umsebenzi walo, okanye ukubhalisa kwalo kuphelile: "
+    "akukho nto yimbi yokwenza. (Likhonkco elipheleleyo kuphela elisebenzayo.)",
+}
 DONE: Final[dict[Link, str]] = {"confirm": "confirmed", "unsubscribe": "unsubscribed"}
 
 
@@ -66,6 +86,8 @@ def link_routes(db: Database, ports: Ports) -> APIRouter:
     router = APIRouter(prefix="/v1/subscriptions")
 
     async def subscription_of(link: Link, token: str, *, act: bool) -> Subscription:
+        if not URL_SAFE.fullmatch(token):
+            raise NotFound("no subscription has this link: is it complete?")
         if link == "confirm":
             return await subscriptions.confirm(db, ports, token, act=act)
         return await subscriptions.unsubscribe(db, token, act=act)
@@ -74,7 +96,7 @@ def link_routes(db: Database, ports: Ports) -> APIRouter:
         try:
             subscription = await subscription_of(link, token, act=False)
         except NotFound:
-            return _page(Language.EN, GONE, status=404)
+            return _gone()
         words = WORDS[subscription.language]
         question = words[f"{link}?"].format(community=escape(subscription.community))
         button = (
@@ -84,8 +106,14 @@ def link_routes(db: Database, ports: Ports) -> APIRouter:
         return _page(subscription.language, question, button)
 
     async def act(link: Link, token: str, request: Request) -> HTMLResponse | JSONResponse:
-        subscription = await subscription_of(link, token, act=True)
-        if "text/html" not in request.headers.get("accept", ""):
+        browser = "text/html" in request.headers.get("accept", "")
+        try:
+            subscription = await subscription_of(link, token, act=True)
+        except NotFound:
+            if browser:  # a second tap, a reload, an old tab: the first press did the work
+                return _gone()
+            raise
+        if not browser:
             return JSONResponse({"status": DONE[link]})
         words = WORDS[subscription.language]
         return _page(
@@ -118,13 +146,23 @@ def link_routes(db: Database, ports: Ports) -> APIRouter:
     return router
 
 
-def _page(language: Language, text: str, form: str = "", status: int = 200) -> HTMLResponse:
-    """`text` and `form` are HTML already escaped."""
+def _gone() -> HTMLResponse:
+    said = "".join(f'<p lang="{lang.value}">{escape(text)}</p>' for lang, text in GONE.items())
+    return _page(Language.EN, said, status=404, wrapped=False)
+
+
+def _page(
+    language: Language, text: str, form: str = "", status: int = 200, wrapped: bool = True
+) -> HTMLResponse:
+    """`text` and `form` are HTML already escaped; `text` is one paragraph unless not
+    `wrapped`."""
     title = escape(WORDS[language]["title"])
+    body = f"<p>{text}</p>" if wrapped else text
     html = (
         f'<!doctype html><html lang="{language.value}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title></head><body><h1>{title}</h1><p>{text}</p>{form}</body></html>"
+        f"<title>{title}</title><style>{STYLE}</style></head>"
+        f"<body><main><h1>{title}</h1>{body}{form}</main></body></html>"
     )
     response = HTMLResponse(html, status_code=status)
     response.headers["Content-Security-Policy"] = POLICY

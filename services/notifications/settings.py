@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from pydantic import EmailStr, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import EmailStr, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications.domain import QuietHours
@@ -93,20 +94,25 @@ class NotificationsSettings(KeyedIdentifierSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("outbox_dir")
-    @classmethod
-    def _somewhere_to_send(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+    def file_outbox(self) -> Path | None:
+        """Where messages become files (development), or None when every channel has a
+        gateway; exits with one clear line when a channel has neither. Asked when the service
+        is made, not when its settings are read: the tools that only open its store (tokens,
+        migrations) need no channel."""
         unset = [
             f"MO_NOTIFICATIONS_{name.upper()}"
             for name in ("sms_url", "smtp_host")
-            if not info.data.get(name)
+            if not getattr(self, name)
         ]
-        if unset and value is None:
-            raise ValueError(
-                f"{' and '.join(unset)} not set: set the SMS gateway and the mail server, or "
-                "in development only MO_NOTIFICATIONS_OUTBOX_DIR to write messages to files"
+        if unset and self.outbox_dir is None:
+            print(
+                f"configuration error: MO_NOTIFICATIONS_OUTBOX_DIR: {' and '.join(unset)} not "
+                "set: set the SMS gateway and the mail server, or in development only "
+                "MO_NOTIFICATIONS_OUTBOX_DIR to write messages to files",
+                file=sys.stderr,
             )
-        return value
+            raise SystemExit(2)
+        return self.outbox_dir
 
     @field_validator("quiet_hours")
     @classmethod

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from services.intake.public_view import block
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, StatusChanged
 from shared.events import CONTENT_TYPE, new_event
@@ -39,6 +40,19 @@ async def test_follow_up_shows_the_public_view_without_personal_information(
     text = response.text
     for personal in ("Nomsa", "Dlamini", "825550199", "example.org", "123456789"):
         assert personal not in text
+
+
+async def test_anyone_sees_the_open_data_files_times_and_an_agent_the_exact_ones(
+    intake: Intake,
+) -> None:
+    logged = (await intake.post(request_body())).json()
+    path = f"/v1/requests/{logged['reference']}"
+    exact = datetime.fromisoformat(logged["created_at"])
+    anyone = (await intake.client.get(path)).json()
+    shown = [anyone["created_at"], anyone["updated_at"], *(h["at"] for h in anyone["history"])]
+    assert {datetime.fromisoformat(t) for t in shown} == {block(exact)}
+    agent = (await intake.client.get(path, headers=intake.auth)).json()
+    assert datetime.fromisoformat(agent["created_at"]) == exact
 
 
 async def test_unknown_and_malformed_references(intake: Intake) -> None:

@@ -39,6 +39,9 @@ AT = dt.datetime(2030, 3, 1, 10, 17, 23, 456789, tzinfo=dt.UTC)
         "nomsa ( AT ) gmail.com",
         "nomsa\uff20example.org",  # a full-width at sign
         "\u0660\u0668\u0662\u0665\u0665\u0665\u0660\u0661\u0669\u0669",  # Arabic-Indic digits
+        *(f"call 082{sep}555{sep}0199" for sep in ",:|*'~"),
+        "nomsa dot dlamini at gmail dot com",
+        "write to nomsa at gmail dot com",
     ],
 )
 def test_a_text_with_a_number_or_an_address_is_not_published(text: str) -> None:
@@ -46,7 +49,14 @@ def test_a_text_with_a_number_or_an_address_is_not_published(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Fixed the pipe at the clinic", "Crew out on 12 March", "Site C, hut 7", "Ward 95"]
+    "text",
+    [
+        "Fixed the pipe at the clinic",
+        "Crew out on 12 March",
+        "Site C, hut 7",
+        "Ward 95",
+        "Met at the hall, then at Site C",
+    ],
 )
 def test_other_texts_are(text: str) -> None:
     assert public_text(text) == text

@@ -191,6 +191,16 @@ async def test_opening_a_link_only_shows_a_button_and_pressing_it_acts(tmp_path:
         )
         assert pressed.status_code == 200 and "Kwenziwe" in pressed.text
         assert (await service.client.get(link)).status_code == 404  # used
+        # A second tap, a reload, an old tab, a link cut short: a page in every language
+        # saying there is nothing more to do, never a JSON error.
+        cut_short = link.split("token=")[0] + "token=abc"
+        for again in (
+            service.client.post(urljoin(link, action.group(1)), headers={"Accept": "text/html"}),
+            service.client.get(cut_short),
+        ):
+            gone = await again
+            assert gone.status_code == 404 and gone.headers["content-type"].startswith("text/html")
+            assert all(f'<p lang="{lang}">' in gone.text for lang in ("en", "af", "xh"))
         await service.deliver(visit(2, "Delft"), VISITS)
         await service.dispatch()
         news = smtp.messages[-1]
