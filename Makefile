@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data test test-cluster lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data migrate test test-cluster lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-cluster  only the fault tests on a three-node Kafka cluster of their own"
 	@echo "make bench  the benchmarks (figures printed and written to var/bench/)"
 	@echo "make open-data [FROM=YYYY-MM-DD TO=YYYY-MM-DD]  the de-identified requests file, var/open-data/"
+	@echo "make migrate  every service's store upgraded to this version's schema (docs/migrations.md)"
 
 install: $(STAMP)
 
@@ -96,6 +97,11 @@ clean: down
 	-$(PY) deploy/kafka/cluster.py stop --data var/kafka-cluster-test
 	-$(PY) deploy/kafka/cluster.py stop --port 49092 --data var/kafka-cluster-bench
 	rm -rf var
+
+# Every store (each MO_<SERVICE>_DATABASE_URL) to this version's schema; services also do it at
+# start. More (current, history, downgrade, check, a new revision): deploy/migrate.py --help.
+migrate: install
+	$(PY) deploy/migrate.py upgrade
 
 demo: install
 	$(PY) deploy/demo.py

@@ -35,7 +35,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.store import Database, as_utc
 
-__all__ = ["GENESIS", "Verdict", "append_only", "define_seal", "seal", "verify"]
+__all__ = [
+    "GENESIS",
+    "Verdict",
+    "append_only",
+    "append_only_statements",
+    "define_seal",
+    "seal",
+    "verify",
+]
 
 GENESIS: Final = "0" * 64
 """The digest before the first row."""
@@ -58,30 +66,35 @@ def define_seal(metadata: MetaData, audit: Table) -> Table:
 def append_only(table: Table) -> None:
     """The store refuses an UPDATE, a DELETE, a TRUNCATE (PostgreSQL) and a rewrite by
     `INSERT OR REPLACE` (SQLite) of `table`, whoever connects."""
-    name = table.name
-    refuse = f"SELECT RAISE(ABORT, '{_REFUSE}')"
-    sqlite = [
-        f"CREATE TRIGGER {name}_no_{when.lower()} BEFORE {when} ON {name} BEGIN {refuse}; END"
-        for when in ("UPDATE", "DELETE")
-    ]
     key = next(iter(table.primary_key.columns)).name
-    sqlite.append(  # names from the table's definition, never from input
-        f"CREATE TRIGGER {name}_no_replace BEFORE INSERT ON {name} "  # noqa: S608
-        f"WHEN EXISTS (SELECT 1 FROM {name} WHERE {key} = NEW.{key}) BEGIN {refuse}; END"
-    )
-    # asyncpg prepares each statement: the function and each trigger go one at a time.
-    postgresql = [
-        "CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN RAISE EXCEPTION '{_REFUSE}'; END $$",
-        f"CREATE TRIGGER {name}_append_only BEFORE UPDATE OR DELETE ON {name} "
-        "FOR EACH ROW EXECUTE FUNCTION audit_refuse()",
-        f"CREATE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {name} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse()",
-    ]
-    for dialect, statements in (("sqlite", sqlite), ("postgresql", postgresql)):
-        for statement in statements:
+    for dialect in ("sqlite", "postgresql"):
+        for statement in append_only_statements(table.name, key, dialect):
             ddl = DDL(statement)  # type: ignore[no-untyped-call]  # SQLAlchemy leaves DDL untyped
             event.listen(table, "after_create", ddl.execute_if(dialect=dialect))
+
+
+def append_only_statements(name: str, key: str, dialect: str) -> list[str]:
+    """The triggers (and PostgreSQL's function) that keep table `name` append-only; the
+    migrations run them for tables they create or alter. Names come from the tables'
+    definitions, never from input."""
+    if dialect == "postgresql":  # asyncpg prepares each statement: one at a time
+        return [
+            "CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{_REFUSE}'; END $$",
+            f"CREATE TRIGGER {name}_append_only BEFORE UPDATE OR DELETE ON {name} "
+            "FOR EACH ROW EXECUTE FUNCTION audit_refuse()",
+            f"CREATE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {name} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse()",
+        ]
+    refuse = f"SELECT RAISE(ABORT, '{_REFUSE}')"
+    return [
+        *(
+            f"CREATE TRIGGER {name}_no_{when.lower()} BEFORE {when} ON {name} BEGIN {refuse}; END"
+            for when in ("UPDATE", "DELETE")
+        ),
+        f"CREATE TRIGGER {name}_no_replace BEFORE INSERT ON {name} "  # noqa: S608
+        f"WHEN EXISTS (SELECT 1 FROM {name} WHERE {key} = NEW.{key}) BEGIN {refuse}; END",
+    ]
 
 
 def digest(previous: str, row: dict[str, Any], rows: int) -> str:

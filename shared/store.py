@@ -18,6 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from shared.migrations import UnknownRevision, bring_up_to_date
+
 __all__ = ["Database", "as_utc", "upsert_insert"]
 
 
@@ -63,17 +65,27 @@ class Database:
             yield conn
 
     async def create_schema(self, metadata: MetaData) -> None:
-        """Create the tables that are missing, and refuse a store whose tables an older
-        version made differently (there are no migrations yet): better one clear line at
-        start than a 500 on the first request."""
+        """Bring the store up to date: a service's tables through its migrations
+        (shared/migrations.py: an empty store made at once, an older one upgraded with every
+        row kept, a newer one refused), other tables (tests') created when missing. A table
+        that still lacks a column afterwards is refused in one clear line at start, rather
+        than a 500 on the first request."""
+        service = metadata.info.get("service")
         async with self.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
+            if service is None:
+                await conn.run_sync(metadata.create_all)
+            else:
+                try:
+                    await conn.run_sync(bring_up_to_date, metadata, service)
+                except UnknownRevision as newer:
+                    raise SystemExit(str(newer)) from None
             stale = await conn.run_sync(_missing_columns, metadata)
         if stale:
             url = self.engine.url.render_as_string(hide_password=True)
             raise SystemExit(
-                f"the store {url} was made by an older version (missing {', '.join(stale)}); "
-                "move it aside or drop it (`make clean` for the development stores)"
+                f"the store {url} lacks {', '.join(stale)}, which no migration adds: it was "
+                "made by a version older than the migrations' first revision, or a model "
+                "changed without its migration (python deploy/migrate.py revision)"
             )
 
     async def ping(self) -> None:
@@ -86,8 +98,11 @@ class Database:
 
 def _missing_columns(conn: Connection, metadata: MetaData) -> list[str]:
     inspector = inspect(conn)
-    missing = []
+    tables = set(inspector.get_table_names())
+    missing = [table.name for table in metadata.sorted_tables if table.name not in tables]
     for table in metadata.sorted_tables:
+        if table.name not in tables:
+            continue
         present = {column["name"] for column in inspector.get_columns(table.name)}
         missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
     return missing

@@ -41,7 +41,7 @@ from shared.outbox import define_outbox
 from shared.retention import ResidentDetails
 from shared.store import as_utc
 
-metadata = MetaData()
+metadata = MetaData(info={"service": "intake"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 

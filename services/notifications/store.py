@@ -37,7 +37,7 @@ from shared.store import upsert_insert
 
 _OPT_OUT = "opt-out"
 
-metadata = MetaData()
+metadata = MetaData(info={"service": "notifications"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 credentials = define_credentials(metadata)

@@ -38,7 +38,7 @@ from shared.outbox import define_outbox
 from shared.refusals import Invalid
 from shared.store import as_utc
 
-metadata = MetaData()
+metadata = MetaData(info={"service": "routing"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 audit = define_audit(metadata)

@@ -33,7 +33,7 @@ from shared.inbox import define_inbox
 from shared.outbox import define_outbox
 from shared.store import as_utc, upsert_insert
 
-metadata = MetaData()
+metadata = MetaData(info={"service": "scheduling"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 credentials = define_credentials(metadata)

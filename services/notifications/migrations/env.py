@@ -1,0 +1,9 @@
+"""Alembic's environment for notifications's store (shared/migrations.py says how it is used)."""
+
+from alembic import context
+
+from services.notifications.app import create_app  # noqa: F401  (every module's tables, imported)
+from services.notifications.store import metadata
+from shared.migrations import configure_environment
+
+configure_environment(context, metadata)
