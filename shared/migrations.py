@@ -2,7 +2,8 @@
 one history per service in its own store, recorded in its own version table.
 
 A service brings its store up to date when it starts (`Database.create_schema`):
-- an empty store gets today's tables at once and is stamped at the newest revision;
+- an empty store is made by the migrations themselves (never by the caller's `metadata`,
+  which holds only the tables of the modules it happened to import);
 - a store made before there were migrations (its tables, no version table) is stamped at the
   first revision, which is the schema of that time, and upgraded from there, every row kept;
 - a store at a known revision is upgraded to the newest;
@@ -68,13 +69,9 @@ def bring_up_to_date(connection: Connection, metadata: MetaData, service: str) -
     found = MigrationContext.configure(
         connection, opts={"version_table": version_table(service)}
     ).get_current_revision()
-    if found is None:
-        if not _has_tables(connection, metadata):
-            metadata.create_all(connection)
-            command.stamp(config, "head")
-            return None
+    if found is None and _has_tables(connection, metadata):
         command.stamp(config, BASELINE)
-    elif not _known(scripts, found):
+    elif found is not None and not _known(scripts, found):
         raise UnknownRevision(
             f"the {service} store is at revision {found}, which this version does not know "
             f"(its newest is {scripts.get_current_head()}): run the newer version, or restore "

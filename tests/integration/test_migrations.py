@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shared.migrations import BASELINE, migrations_config, version_table
 from shared.store import Database
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -187,3 +191,17 @@ async def test_an_upgraded_store_keeps_its_audit_append_only(
                     await conn.exec_driver_sql(wipe)
     finally:
         await db.dispose()
+
+
+def test_a_store_first_opened_by_a_tool_is_whole(tmp_path: Path) -> None:
+    """deploy/credentials.py imports only each service's store.py: the store it opens first
+    must still hold every table the service needs (make up opened the stores so)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}"
+    tool = (
+        "import asyncio, sys; from services.intake import store; from shared.store import "
+        "Database; asyncio.run(Database(sys.argv[1]).create_schema(store.metadata))"
+    )
+    subprocess.run([sys.executable, "-c", tool, url], cwd=ROOT, check=True)
+    with sqlite3.connect(tmp_path / "intake.db") as made:
+        tables = {name for (name,) in made.execute("SELECT name FROM sqlite_master")}
+    assert set(metadata_of("intake").tables) <= tables
