@@ -1,5 +1,5 @@
 """`python -m bench [name ...]`: run the benchmarks against the local broker (or MO_KAFKA_BOOTSTRAP)
-and refresh the README's table from var/bench/*.json."""
+and refresh docs/benchmarks.md's table from var/bench/*.json."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def main() -> int:
     for name in names:
         print(f"== {name}", flush=True)
         asyncio.run(BENCHMARKS[name](bootstrap))
-    report.update_readme()
+    report.update_page()
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Renders var/bench/*.json as the README's benchmark table (between the bench markers): each
+"""Renders var/bench/*.json as docs/benchmarks.md's table (between the bench markers): each
 figure with the load path it was measured on. A benchmark not run this time keeps its rows."""
 
 from __future__ import annotations
@@ -208,12 +208,12 @@ def table(previous: str = "") -> str:
     return "\n".join([*HEADER, *sorted(kept + rows, key=lambda row: row.split("|")[1])])
 
 
-def update_readme() -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text()
+def update_page() -> None:
+    page = ROOT / "docs" / "benchmarks.md"
+    text = page.read_text()
     if START not in text or END not in text:
         return
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{START}\n{table(text)}\n{END}{tail}")
-    print(f"bench: README table updated from {OUT}")
+    page.write_text(f"{head}{START}\n{table(text)}\n{END}{tail}")
+    print(f"bench: docs/benchmarks.md table updated from {OUT}")

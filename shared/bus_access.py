@@ -9,7 +9,7 @@ topic with residents' names and phone numbers, the privacy topics, the departmen
 is a prefix.
 
 To add a principal: a row in PRINCIPALS and its grants here, then deploy/bus_setup.py (the
-README's "Kafka principals" says how its password is made on a running cluster)."""
+docs/operations.md, "Who may touch the bus", says how its password is made on a running cluster)."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ class ServiceSettings(BaseSettings):
     purge_every_seconds: float = Field(
         3600.0,
         gt=0,
-        description="How often the retention rules run (README, personal information).",
+        description="How often the retention rules run (docs/operations.md, personal information).",
     )
 
     trusted_proxies: str = Field(

@@ -11,7 +11,7 @@ where the collision is answered as it should be: the first reference again, or a
 
 Why: on SQLite one transaction writes at a time, and each statement is a round trip to the
 driver's thread while the others wait: a request alone holds the writer for six, a group for
-about five in all (the README's benchmarks measure it).
+about five in all (docs/benchmarks.md measures it).
 """
 
 from __future__ import annotations

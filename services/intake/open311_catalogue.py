@@ -109,7 +109,7 @@ def definition(code: str) -> dict[str, Any] | None:
 def discovery(base_url: str) -> dict[str, Any]:
     return {
         "changeset": CHANGESET,
-        "contact": "The City's Mobile Office: see the README's Open311 section.",
+        "contact": "The City's Mobile Office: see docs/open311.md in its repository.",
         "key_service": "Ask the City for a partner key (a partner credential) to POST.",
         "endpoints": [
             {

@@ -1,4 +1,5 @@
-"""What notifications keeps of residents, and for how long (README, "Personal information"):
+"""What notifications keeps of residents, and for how long (docs/operations.md, "Personal
+information"):
 
 - a request's contact details: until `contact_days` after the request was resolved or
   closed (a reopened request is open again and keeps them);

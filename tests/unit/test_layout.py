@@ -1,4 +1,4 @@
-"""The shape every service keeps (docs: README.md, "Layout"), checked from the files
+"""The shape every service keeps (docs/architecture.md, "Layout"), checked from the files
 themselves so a new module that breaks it fails here rather than in a review."""
 
 from __future__ import annotations
@@ -80,9 +80,10 @@ def test_the_repo_sends_no_reader_outside_it() -> None:
 
 
 def readme_layout() -> dict[str, set[str]]:
-    """The README's layout block: each unindented path with the .py files named after it."""
-    readme = (ROOT / "README.md").read_text()
-    block = readme.split("### Layout", 1)[1].split("```", 2)[1]
+    """docs/architecture.md's layout block: each unindented path with the .py files named
+    after it."""
+    readme = (ROOT / "docs" / "architecture.md").read_text()
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
     entries: dict[str, set[str]] = {}
     current = ""
     for line in block.splitlines():
@@ -98,7 +99,9 @@ def test_the_readme_layout_matches_the_tree(folder: str) -> None:
         p.name for p in (ROOT / folder).rglob("*.py") if "versions" not in p.parts
     } - {"__init__.py", "__main__.py"}
     listed = readme_layout().get(f"{folder}/", set())
-    assert listed == files, f"README layout, {folder}/: add {files - listed}, drop {listed - files}"
+    assert listed == files, (
+        f"docs/architecture.md layout, {folder}/: add {files - listed}, drop {listed - files}"
+    )
 
 
 def test_the_interface_page_names_every_event_and_endpoint() -> None:
