@@ -6,6 +6,7 @@ four services on the real broker: tests/e2e/test_privacy_journey.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import JSON, MetaData, String, Text, cast, func, insert, select, update
@@ -101,13 +102,15 @@ def said_in_history(reference: str, words: str) -> list[dict[str, Any]]:
     ]
 
 
-async def test_intake_and_routing_keep_the_request_without_the_person(database_url: str) -> None:
+async def test_intake_and_routing_keep_the_request_without_the_person(
+    make_database: Callable[[], Awaitable[str]],
+) -> None:
     said = f"Leak at my gate, call {MINE} if it is locked"
     for store, row, details, history in (
         (intake_store, intake_row, intake_store.RESIDENT_DETAILS, intake_history),
         (routing_store, routing_row, routing_privacy.RESIDENT_DETAILS, routing_history),
     ):
-        db = Database(database_url)
+        db = Database(await make_database())  # each service's own store, as deployed
         await db.create_schema(store.metadata)
         try:
             async with db.transaction() as conn:
