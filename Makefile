@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data migrate test test-cluster lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data migrate screenshots test test-cluster lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -102,6 +102,11 @@ clean: down
 # start. More (current, history, downgrade, check, a new revision): deploy/migrate.py --help.
 migrate: install
 	$(PY) deploy/migrate.py upgrade
+
+# The docs' screenshots, from the last test run (the browser tests write them to var/screenshots).
+screenshots:
+	@test -n "$$(ls var/screenshots/*.png 2>/dev/null)" || { echo "run make test first"; exit 1; }
+	cp var/screenshots/*.png docs/screenshots/
 
 demo: install
 	$(PY) deploy/demo.py

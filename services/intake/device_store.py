@@ -27,7 +27,6 @@ __all__ = [
     "revoke_device",
     "revoke_devices_of",
     "take_pairing_code",
-    "unused_leases",
     "use_lease",
 ]
 
@@ -196,15 +195,6 @@ async def revoke_devices_of(conn: AsyncConnection, agent: str, now: dt.datetime)
         .values(revoked_at=now)
     )
     return int(result.rowcount or 0)
-
-
-async def unused_leases(conn: AsyncConnection, device_id: str, now: dt.datetime) -> int:
-    rows = await conn.execute(
-        select(leases.c.reference).where(
-            leases.c.device_id == device_id, leases.c.used_at.is_(None), leases.c.expires_at > now
-        )
-    )
-    return len(rows.all())
 
 
 async def lease(

@@ -21,7 +21,6 @@ __all__ = [
     "remember_cancelled",
     "remember_scheduled",
     "visit_day",
-    "visit_known",
     "visits",
 ]
 
@@ -49,10 +48,6 @@ class Visit:
     date: dt.date
     starts_at: dt.datetime | None  # local time (Cape Town)
     ends_at: dt.datetime | None
-
-
-async def visit_known(conn: AsyncConnection, visit_id: str) -> bool:
-    return await conn.scalar(select(visits.c.id).where(visits.c.id == visit_id)) is not None
 
 
 async def visit_day(conn: AsyncConnection, visit_id: str) -> dt.date | None:
