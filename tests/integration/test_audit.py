@@ -20,6 +20,8 @@ from shared.reference import new_reference
 from tests.support.fakes import FakePublisher
 from tests.support.notifications import Notifications, running_notifications
 
+pytestmark = pytest.mark.integration
+
 REASON = "the resident asked at the table in Wupperthal"
 
 

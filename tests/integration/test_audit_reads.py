@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from services.intake import store as intake_store
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE
@@ -15,6 +17,8 @@ from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
 from tests.support.routing import Routing, logged_event, running_routing
 from tests.support.tokens import issue
+
+pytestmark = pytest.mark.integration
 
 TEAM = "water-and-sanitation"
 WORDS = "Burst pipe behind Nomsa's house"

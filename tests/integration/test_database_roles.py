@@ -25,6 +25,8 @@ from shared.credentials import Role
 from shared.store import Database
 from tests.conftest import ROOT, _postgres_url
 
+pytestmark = pytest.mark.integration
+
 SERVICES = ("intake", "routing", "notifications", "scheduling")
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import JSON, MetaData, String, Text, cast, func, insert, select, update
 
 from services.intake import store as intake_store
@@ -29,6 +30,8 @@ from tests.integration.test_request_details_retention import (
     routing_row,
 )
 from tests.support.processes import IDENTIFIER_KEY
+
+pytestmark = pytest.mark.integration
 
 T0 = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
 MINE, THEIRS = "+27821110001", "+27821110002"

@@ -3,11 +3,15 @@ SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
+
 from shared.contracts.requests import RequestLogged
 from shared.events import CONTENT_TYPE, parse_event
 from shared.topics import REQUESTS_LOGGED, EventType
 from tests.support.buses import Bus, Seen
 from tests.support.intake import request_body, running_intake
+
+pytestmark = pytest.mark.integration
 
 
 def keyed(reference: str):

@@ -22,6 +22,8 @@ from shared.reference import new_reference
 from shared.store import Database
 from tests.support.intake import request_body
 
+pytestmark = pytest.mark.integration
+
 NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 DEVICE = "device-1"
 

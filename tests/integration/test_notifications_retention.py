@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import insert, select
 
@@ -17,6 +18,8 @@ from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, StatusChanged
 from shared.retention import Purger, inbox_rule
 from shared.store import Database, as_utc
+
+pytestmark = pytest.mark.integration
 
 T0 = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)

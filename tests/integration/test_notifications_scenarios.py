@@ -9,6 +9,8 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
+
 from shared.contracts.notifications import NotificationFailed
 from shared.events import parse_event
 from shared.topics import (
@@ -23,6 +25,8 @@ from tests.support.clock import Clock
 from tests.support.gateways import sms_gateway, smtp_server
 from tests.support.notifications import Notifications, running_notifications
 from tests.unit.test_notifications_service import PHONE, logged, routed, status
+
+pytestmark = pytest.mark.integration
 
 
 def spaced(reference: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 
 import h3
 import phonenumbers
+import pytest
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
@@ -31,6 +32,8 @@ from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, running_intake
 from tests.support.tokens import issue
+
+pytestmark = pytest.mark.integration
 
 COUNT = 1000
 COMMUNITIES = ("Khayelitsha", "Mfuleni", "Delft", "Philippi", "Gugulethu", "Atlantis")

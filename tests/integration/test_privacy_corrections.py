@@ -5,6 +5,7 @@ already had is kept once)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import insert, select
 
 from services.notifications import store
@@ -14,6 +15,8 @@ from shared.contracts.privacy import CorrectionRequested
 from shared.store import Database
 from tests.integration.test_erasure_stores import KEY, T0, holding, subscription
 from tests.integration.test_notifications_retention import contact
+
+pytestmark = pytest.mark.integration
 
 OLD, NEW = "+27821110001", "+27821110003"
 

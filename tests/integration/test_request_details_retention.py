@@ -19,6 +19,8 @@ from services.routing import store as routing_store
 from shared.retention import Purger, ResidentDetails, closed_request_details_rule
 from shared.store import Database
 
+pytestmark = pytest.mark.integration
+
 T0 = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 WHERE = {"area": "north", "community": "Wupperthal"}

@@ -7,6 +7,8 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from services.routing import standards
 from shared.catalogue import DEPARTMENTS
 from shared.contracts.common import RequestStatus
@@ -24,6 +26,8 @@ from shared.topics import (
 )
 from tests.support.buses import Bus
 from tests.support.routing import logged_event, running_routing
+
+pytestmark = pytest.mark.integration
 
 DEPT_TOPICS = [department_topic(d.slug) for d in DEPARTMENTS]
 # The address stays: the department must find the bin. Contact details never travel.

@@ -8,6 +8,8 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from services.scheduling import handlers
 from shared.bus import consumed_topics
 from shared.contracts.common import Area, RequestStatus
@@ -30,6 +32,8 @@ from shared.topics import (
 )
 from tests.support.buses import Bus
 from tests.support.scheduling import Scheduling, running_scheduling
+
+pytestmark = pytest.mark.integration
 
 
 async def test_a_plan_is_announced_once_and_a_cancellation_too(database_url: str, bus: Bus) -> None:

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from shared.logs import FORMAT, PrivateFormatter
 from shared.store import Database
 
+pytestmark = pytest.mark.integration
+
 PHONE = "+27825550199"
 
 

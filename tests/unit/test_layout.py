@@ -122,3 +122,20 @@ def test_the_interface_page_names_every_event_and_endpoint() -> None:
                     assert re.search(f"`{method} {path}[`?]", page), (
                         f"docs/interface.md does not describe {method} {route.path} ({service})"
                     )
+
+
+@pytest.mark.parametrize(
+    ("folder", "marks"),
+    [("integration", {"integration"}), ("e2e", {"e2e", "cluster"}), ("browser", {"e2e"})],
+)
+def test_every_slow_test_module_says_what_it_needs(folder: str, marks: set[str]) -> None:
+    """A module under tests/integration needs the real broker or databases, one under
+    tests/e2e or tests/browser runs processes: its `pytestmark` says so, for `-m` to select."""
+    unmarked = []
+    for path in sorted((ROOT / "tests" / folder).glob("test_*.py")):
+        module = importlib.import_module(f"tests.{folder}.{path.stem}")
+        declared = getattr(module, "pytestmark", [])
+        names = {m.name for m in (declared if isinstance(declared, list) else [declared])}
+        if not names & marks:
+            unmarked.append(path.name)
+    assert not unmarked, f"tests/{folder}: add pytestmark = pytest.mark.{min(marks)} to {unmarked}"
