@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data migrate screenshots test test-cluster lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data migrate screenshots walkthrough test test-cluster lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -110,3 +110,7 @@ screenshots:
 
 demo: install
 	$(PY) deploy/demo.py
+
+# The README's "Try it" commands against the running system (make up): CI keeps them true.
+walkthrough: install
+	$(PY) deploy/walkthrough.py
