@@ -90,12 +90,8 @@ def _dev_credentials() -> None:
     """Development tokens `make run` users can curl with: a field agent, each department's
     team, the operators and an Open311 partner, in var/dev/ (kept across runs; remade if
     the stores lost them)."""
-    subprocess.run(
-        [sys.executable, "deploy/credentials.py", "dev", str(DEV_DIR)],
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "deploy/credentials.py", "dev", str(DEV_DIR)]
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 def _wait_ready(processes: dict[Service, subprocess.Popen[bytes]]) -> None:
@@ -239,9 +235,12 @@ def main() -> int:
     action = sys.argv[1] if len(sys.argv) > 1 else "run"
     if action == "run":
         return foreground()
-    if action not in ("up", "down"):
+    if action == "up":
+        up(detach=True)
+    elif action == "down":
+        down()
+    else:
         raise SystemExit(f"usage: {sys.argv[0]} [run|up|down]")
-    up(detach=True) if action == "up" else down()
     return 0
 
 
