@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
 from fastapi import Header, Request, params
@@ -38,6 +37,7 @@ __all__ = [
     "known_caller",
     "requires",
     "requires_form_key",
+    "tokens_of",
 ]
 
 REMEMBER_SECONDS: Final = 4.0
@@ -106,27 +106,30 @@ class TokenDirectory:
         return found
 
 
-async def known_caller(directory: TokenDirectory, authorization: str | None) -> Caller | None:
+async def known_caller(request: Request, authorization: str | None) -> Caller | None:
     """The holder of a working token in `authorization`, if any: for public routes that
     treat known callers better (no lookup limit for agents), never refusing anyone."""
     token = bearer_token(authorization)
-    holder = None if token is None else await directory.holder(token)
-    if holder is None or holder.revoked or holder.expired(datetime.now(UTC)):
+    holder = None if token is None else await tokens_of(request).holder(token)
+    if holder is None or holder.revoked or holder.expired(request.app.state.clock()):
         return None
     return Caller(holder.name, holder.role, holder.device)
 
 
-def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:
-    """A route's door for the holders of `roles`; the route may take the `Caller` it answers."""
+def requires(*roles: Role) -> params.Depends:
+    """A route's door for the holders of `roles`; the route may take the `Caller` it answers.
+    The service's `TokenDirectory` and clock are the app's (`app.state.tokens`, `.clock`)."""
     whose = " or ".join(_WHOSE[r] for r in roles)
 
-    async def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
+    async def caller(
+        request: Request, authorization: Annotated[str | None, Header()] = None
+    ) -> Caller:
         token = bearer_token(authorization)
         if token is None:
             raise ApiError(
                 401, "unauthenticated", f"send {whose} token: Authorization: Bearer <token>"
             )
-        holder = await directory.holder(token)
+        holder = await tokens_of(request).holder(token)
         if holder is None:
             raise ApiError(401, "unauthenticated", f"this token is not {whose} token")
         if holder.revoked:
@@ -134,7 +137,7 @@ def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:
             raise ApiError(
                 403, "revoked", f"{what} {holder.name} has been revoked: nothing is taken from it"
             )
-        if holder.expired(datetime.now(UTC)):
+        if holder.expired(request.app.state.clock()):
             if holder.device:  # the app keeps its queue and asks to pair again
                 raise ApiError(401, "expired", "this device's pairing has expired: pair again")
             raise ApiError(403, "expired", f"this token of {holder.name} has expired")
@@ -146,6 +149,12 @@ def requires(directory: TokenDirectory, *roles: Role) -> params.Depends:
     return params.Depends(caller)
 
 
+def tokens_of(request: Request) -> TokenDirectory:
+    """The service's token directory (set by shared/service.py)."""
+    directory: TokenDirectory = request.app.state.tokens
+    return directory
+
+
 @dataclass(frozen=True, slots=True)
 class FormKey:
     """The access of a route whose caller sends its token as the form field `field`."""
@@ -155,7 +164,6 @@ class FormKey:
 
 
 def requires_form_key(
-    directory: TokenDirectory,
     role: Role,
     field: str,
     refusal: Callable[[Request, str], Exception],
@@ -169,10 +177,10 @@ def requires_form_key(
         token = sent[0] if len(sent) == 1 and isinstance(sent[0], str) else ""
         if not token or len(token) > 200:
             raise refusal(request, f"send {_WHOSE[role]} key as the form field {field}")
-        holder = await directory.holder(token)
+        holder = await tokens_of(request).holder(token)
         if holder is None or holder.role is not role:
             raise refusal(request, f"this {field} is not {_WHOSE[role]} key")
-        if holder.revoked or holder.expired(datetime.now(UTC)):
+        if holder.revoked or holder.expired(request.app.state.clock()):
             raise refusal(request, f"this {field} of {holder.name} no longer works")
         return Caller(holder.name, holder.role)
 

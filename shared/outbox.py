@@ -9,8 +9,10 @@ the row again on restart, and consumers drop the repeat by the event id.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -25,9 +27,82 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.events import CONTENT_TYPE, CloudEvent, topic_of
+from shared.events import CONTENT_TYPE, CloudEvent, new_event, topic_of
+from shared.topics import source
 
-__all__ = ["define_outbox", "enqueue", "enqueue_many"]
+__all__ = ["Outbox", "define_outbox", "enqueue", "enqueue_many"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    """A service's outbox, bound to its table and its name as the events' source: the one way
+    a use case publishes. What it stages goes out only if the surrounding transaction commits."""
+
+    table: Table
+    service: str
+
+    @classmethod
+    def define(cls, metadata: MetaData, service: str) -> Outbox:
+        return cls(define_outbox(metadata), service)
+
+    @property
+    def source(self) -> str:
+        return source(self.service)
+
+    def event(self, data: BaseModel, *, subject: str, at: datetime) -> CloudEvent:
+        """The event that `stage` would write, for a caller that needs its id first."""
+        return new_event(data, self.source, subject, at)
+
+    async def stage(
+        self,
+        conn: AsyncConnection,
+        data: BaseModel,
+        *,
+        subject: str,
+        at: datetime,
+        topic: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> CloudEvent:
+        """Stage one event around `data` (its type from the registry), keyed by `subject`, on
+        its topic (or `topic`, for a dead letter); returns it."""
+        event = self.event(data, subject=subject, at=at)
+        await self.stage_events(conn, [event], at=at, topic=topic, headers=headers)
+        return event
+
+    async def stage_all(
+        self, conn: AsyncConnection, items: Sequence[tuple[BaseModel, str]], *, at: datetime
+    ) -> list[CloudEvent]:
+        """Stage several `(data, subject)` events in one statement, published in this order."""
+        events = [self.event(data, subject=subject, at=at) for data, subject in items]
+        await self.stage_events(conn, events, at=at)
+        return events
+
+    async def stage_events(
+        self,
+        conn: AsyncConnection,
+        events: Sequence[CloudEvent],
+        *,
+        at: datetime,
+        topic: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Stage events already built (a dead letter's original, say), in this order."""
+        if not events:
+            return
+        sent_headers = {"content-type": CONTENT_TYPE, **(headers or {})}
+        await conn.execute(
+            insert(self.table),
+            [
+                {
+                    "topic": topic or topic_of(e),
+                    "key": e.subject,
+                    "value": e.to_bytes(),
+                    "headers": sent_headers,
+                    "created_at": at,
+                }
+                for e in events
+            ],
+        )
 
 
 def define_outbox(metadata: MetaData) -> Table:

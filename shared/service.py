@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from shared.auth import PUBLIC
+from shared.auth import PUBLIC, TokenDirectory
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import Route
@@ -32,6 +32,7 @@ from shared.retention import Purger, Rule, inbox_rule
 from shared.settings import ServiceSettings
 from shared.store import Database
 from shared.topics import DEADLETTER
+from shared.use_case import Deps
 
 __all__ = ["ErrorFormat", "Service", "Wiring", "service_app"]
 
@@ -46,7 +47,6 @@ class Service:
     bus_description: str
     """How it uses the bus (the AsyncAPI document's description)."""
     metadata: MetaData
-    outbox: Table
     inbox: Table
     router: APIRouter
     consumes: Sequence[Route] = ()
@@ -59,7 +59,10 @@ class Service:
     max_body_bytes: int = 16 * 1024
     retention: Sequence[Rule] = ()
     """What it purges of personal information, and when (with its processed event ids)."""
-    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    deps: Deps
+    """The use cases' clock, outbox and ports; routes reach it as `app.state.deps`."""
+    tokens: TokenDirectory
+    """Who holds which token, for the doors (`shared.auth.requires`)."""
     state: Mapping[str, Any] = field(default_factory=dict)
     """Parts tests and tools reach through `app.state` (the dispatcher, say)."""
     error_formats: Mapping[type[Exception], ErrorFormat] = field(default_factory=dict)
@@ -93,7 +96,7 @@ def service_app(
     topics = [*service.published_topics, *consumed_topics(service.consumes), DEADLETTER]
     relay = OutboxRelay(
         db,
-        service.outbox,
+        service.deps.outbox.table,
         wiring.connect_publisher
         or (lambda: KafkaPublisher.connect(settings.kafka_bootstrap, service.name, topics)),
         registry=registry,
@@ -121,7 +124,7 @@ def service_app(
             *service.retention,
             inbox_rule(service.inbox, dt.timedelta(days=settings.inbox_retention_days)),
         ],
-        service.clock,
+        service.deps.clock,
         registry,
         service.name,
         every_seconds=settings.purge_every_seconds,
@@ -142,6 +145,9 @@ def service_app(
         "broker": broker,
         "consumer": consumer,
         "purger": purger,
+        "deps": service.deps,
+        "clock": service.deps.clock,
+        "tokens": service.tokens,
         **service.state,
     }.items():
         setattr(app.state, name, value)

@@ -51,7 +51,7 @@ class IntakeContext:
 
 def routes(ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
-    field_agent = requires(ctx.tokens, Role.FIELD_AGENT)
+    field_agent = requires(Role.FIELD_AGENT)
 
     @router.post("/requests", status_code=201, response_model=RequestCreated)
     async def log_request(
@@ -113,7 +113,7 @@ def routes(ctx: IntakeContext) -> APIRouter:
         # A client whose guesses keep missing waits: references cannot be walked. Agents
         # and operators, who look up many for residents, are not counted, and see the exact
         # times; anyone else sees the open-data file's 6-hour blocks (it lists references).
-        caller = await known_caller(ctx.tokens, authorization)
+        caller = await known_caller(request, authorization)
         client = None if caller is not None else client_address(request)
         if client is not None:
             ctx.lookups.refuse_if_waiting(

@@ -24,10 +24,12 @@ from shared.auth import TokenDirectory, requires
 from shared.credentials import Role
 from shared.identifiers import IdentifierKey, settings_for_describing
 from shared.metrics import new_registry
+from shared.outbox import Outbox
 from shared.reference import new_reference
 from shared.retention import Rule, closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
+from shared.use_case import Deps
 
 __all__ = ["asyncapi", "create_app"]
 
@@ -71,7 +73,6 @@ def create_app(
         "requests may be logged at. CloudEvents 1.0, structured JSON, keyed by reference "
         "number (or visit id).",
         metadata=store.metadata,
-        outbox=store.outbox,
         inbox=store.inbox,
         router=_routes(context, settings.jurisdiction_id, settings.identifiers()),
         consumes=CONSUMES,
@@ -86,7 +87,8 @@ def create_app(
                 "updated_at",
             ),
         ],
-        clock=ports.clock,
+        deps=Deps(clock=ports.clock, outbox=Outbox(store.outbox, "intake")),
+        tokens=context.tokens,
         max_body_bytes=MAX_BODY_BYTES,
         state={"ports": ports},
         error_formats={Open311Error: answer_refusal},
@@ -98,7 +100,7 @@ def _routes(context: IntakeContext, jurisdiction: str, identifiers: IdentifierKe
     """The API, residents' privacy requests, Open311, the open-data file, and the field
     app's files beside it (one origin for the app)."""
     router = APIRouter()
-    operators = requires(context.tokens, Role.OPERATOR)
+    operators = requires(Role.OPERATOR)
     router.include_router(routes(context))
     audit = context.audit
     router.include_router(

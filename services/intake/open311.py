@@ -107,7 +107,7 @@ def _form_of_ours(jurisdiction: str) -> Callable[[Request, str], Awaitable[None]
 def routes(jurisdiction: str, ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     db, clock = ctx.db, ctx.ports.clock
-    partner = requires_form_key(ctx.tokens, Role.PARTNER, "api_key", refusal)
+    partner = requires_form_key(Role.PARTNER, "api_key", refusal)
     limits = _ReadLimits(ctx.lookups)
 
     @router.get("/discovery.{fmt}", dependencies=[PUBLIC])

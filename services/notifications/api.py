@@ -14,7 +14,7 @@ from services.notifications.domain import Channel, mask
 from services.notifications.inbound import signed_by_gateway, take_once
 from services.notifications.link_pages import link_routes
 from shared.audit import Audit, Reason, audit_routes
-from shared.auth import PUBLIC, Caller, TokenDirectory, requires
+from shared.auth import PUBLIC, Caller, requires
 from shared.contracts.common import Email, Language, Line, Phone
 from shared.credentials import Role
 from shared.http import parse_reference
@@ -98,7 +98,6 @@ class SubscriptionView(BaseModel):
 class NotificationsContext:
     db: Database
     ports: handlers.Ports
-    tokens: TokenDirectory
     inbound_secret: str | None
     communities: frozenset[str]
     audit: Audit
@@ -108,7 +107,7 @@ class NotificationsContext:
 
 def routes(ctx: NotificationsContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
-    operators = requires(ctx.tokens, Role.OPERATOR)
+    operators = requires(Role.OPERATOR)
     gateway = signed_by_gateway(ctx.inbound_secret, ctx.ports.clock)
 
     @router.post("/subscriptions", status_code=202, dependencies=[PUBLIC])

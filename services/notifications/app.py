@@ -28,8 +28,10 @@ from shared.audit import Audit
 from shared.auth import TokenDirectory
 from shared.identifiers import settings_for_describing
 from shared.metrics import new_registry
+from shared.outbox import Outbox
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
+from shared.use_case import Deps
 
 __all__ = ["asyncapi", "create_app", "senders_for"]
 
@@ -91,13 +93,11 @@ def create_app(
         "or e-mail; what happened to each message goes on `mo.notifications` (no addresses "
         "or texts).",
         metadata=store.metadata,
-        outbox=store.outbox,
         inbox=store.inbox,
         router=routes(
             NotificationsContext(
                 db,
                 ports,
-                TokenDirectory(db, store.credentials),
                 settings.inbound_secret.get_secret_value() if settings.inbound_secret else None,
                 community_names(settings.communities_seed),
                 Audit(store.audit, registry, "notifications"),
@@ -110,7 +110,8 @@ def create_app(
         retention=retention.rules(
             settings.contact_retention_days, settings.pending_subscription_days, files
         ),
-        clock=clock,
+        deps=Deps(clock=clock, outbox=Outbox(store.outbox, "notifications")),
+        tokens=TokenDirectory(db, store.credentials),
         state={"dispatcher": dispatcher, "ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)

@@ -47,9 +47,9 @@ class RoutingContext:
 def routes(ctx: RoutingContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
     db, ports = ctx.db, ctx.ports
-    department = requires(ctx.tokens, Role.DEPARTMENT)
-    team = requires(ctx.tokens, Role.DEPARTMENT, Role.OPERATOR)
-    operator = requires(ctx.tokens, Role.OPERATOR)
+    department = requires(Role.DEPARTMENT)
+    team = requires(Role.DEPARTMENT, Role.OPERATOR)
+    operator = requires(Role.OPERATOR)
 
     @router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
     async def departments(

@@ -31,10 +31,12 @@ from shared.background import every
 from shared.credentials import Role
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
+from shared.outbox import Outbox
 from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.sessions import Sessions
 from shared.store import Database
+from shared.use_case import Deps
 
 __all__ = ["asyncapi", "create_app"]
 
@@ -73,6 +75,7 @@ def create_app(
         await digests.send()
 
     overdue = every(settings.overdue_check_seconds, watch_standards, "overdue-watch", log)
+    tokens = TokenDirectory(db, store.credentials)
     service = Service(
         name="routing",
         description="Routes requests to departments; takes departments' progress reports.",
@@ -82,9 +85,8 @@ def create_app(
         "application/cloudevents+json) keyed by the reference number; the payload below is "
         "its `data`. Deduplicate by the event `id`.",
         metadata=store.metadata,
-        outbox=store.outbox,
         inbox=store.inbox,
-        router=_routes(db, ports, Audit(store.audit, registry, "routing")),
+        router=_routes(db, ports, tokens, Audit(store.audit, registry, "routing")),
         consumes=consumes(ports),
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
         publishes=PUBLISHES,
@@ -97,23 +99,23 @@ def create_app(
                 "updated_at",
             )
         ],
-        clock=ports.clock,
+        deps=Deps(clock=ports.clock, outbox=Outbox(store.outbox, "routing")),
+        tokens=tokens,
         state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)
 
 
-def _routes(db: Database, ports: handlers.Ports, audit: Audit) -> APIRouter:
+def _routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory, audit: Audit) -> APIRouter:
     """The API for machines, the work queue's pages for people and the audit of both, on one
     port."""
-    tokens = TokenDirectory(db, store.credentials)
     sessions = Sessions(db, queue_store.sessions, store.credentials, tokens, ports.clock)
     router = APIRouter()
     router.include_router(routes(RoutingContext(db, ports, tokens, audit)))
     router.include_router(
         queue_pages.routes(queue_pages.QueueContext(db, ports, sessions, MissLimiter(), audit))
     )
-    router.include_router(audit_routes(audit, db, requires(tokens, Role.OPERATOR)))
+    router.include_router(audit_routes(audit, db, requires(Role.OPERATOR)))
     return router
 
 

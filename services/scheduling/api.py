@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from services.scheduling import handlers
 from services.scheduling.calendar import to_ics
 from services.scheduling.domain import PlanningError, Visit
-from shared.auth import PUBLIC, TokenDirectory, requires
+from shared.auth import PUBLIC, requires
 from shared.contracts.common import Area, Line, Text
 from shared.contracts.visits import VisitStatus
 from shared.credentials import Role
@@ -78,9 +78,9 @@ class VisitView(BaseModel):
         )
 
 
-def routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory) -> APIRouter:
+def routes(db: Database, ports: handlers.Ports) -> APIRouter:
     router = APIRouter(prefix="/v1")
-    operators = requires(tokens, Role.OPERATOR)
+    operators = requires(Role.OPERATOR)
 
     @router.get("/areas", dependencies=[PUBLIC])
     async def areas(

@@ -18,8 +18,10 @@ from services.scheduling.settings import SchedulingSettings
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
 from shared.metrics import new_registry
+from shared.outbox import Outbox
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
+from shared.use_case import Deps
 
 __all__ = ["asyncapi", "create_app"]
 
@@ -56,14 +58,15 @@ def create_app(
         "(CloudEvents 1.0, structured JSON, keyed by visit id) and reads routing's decisions "
         "and departments' progress to count the open requests per community.",
         metadata=store.metadata,
-        outbox=store.outbox,
         inbox=store.inbox,
-        router=routes(db, ports, TokenDirectory(db, store.credentials)),
+        router=routes(db, ports),
         consumes=CONSUMES,
         consumes_description="Routing's decisions and departments' progress, to count the "
         "open requests per community.",
         publishes=PUBLISHES,
         startup=startup,
+        deps=Deps(clock=ports.clock, outbox=Outbox(store.outbox, "scheduling")),
+        tokens=TokenDirectory(db, store.credentials),
         state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)
