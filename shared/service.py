@@ -21,7 +21,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from shared.auth import PUBLIC, TokenDirectory
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
-from shared.consumer import Route
+from shared.consumer import EventConsumer, Route
 from shared.contracts.registry import spec_for_model
 from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
@@ -84,6 +84,17 @@ class Wiring:
     check_topics: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What runs beside the routes: the outbox relay, the consumers and the purge job."""
+
+    relay: OutboxRelay
+    broker: KafkaBroker
+    consumer: EventConsumer
+    bus: BusRunner
+    purger: Purger
+
+
 def service_app(
     service: Service,
     settings: ServiceSettings,
@@ -92,7 +103,41 @@ def service_app(
     wiring: Wiring | None = None,
 ) -> FastAPI:
     """The app of `service`."""
-    wiring = wiring or Wiring()
+    parts = _parts(service, settings, db, registry, wiring or Wiring())
+    app = FastAPI(
+        title=f"Mobile Office {service.name}",
+        version="1",
+        description=service.description,
+        lifespan=_lifespan(service, db, parts.relay, parts.bus, parts.purger),
+        docs_url=None,  # ours, guarded: shared/docs_page.py
+        redoc_url=None,
+    )
+    for name, value in {
+        "service": service,
+        "db": db,
+        "registry": registry,
+        "relay": parts.relay,
+        "broker": parts.broker,
+        "consumer": parts.consumer,
+        "purger": parts.purger,
+        "deps": service.deps,
+        "clock": service.deps.clock,
+        "tokens": service.tokens,
+        **service.state,
+    }.items():
+        setattr(app.state, name, value)
+    _serve_http(app, service, settings, registry)
+    _add_routes(app, service, db, parts)
+    return app
+
+
+def _parts(
+    service: Service,
+    settings: ServiceSettings,
+    db: Database,
+    registry: CollectorRegistry,
+    wiring: Wiring,
+) -> _Parts:
     topics = [*service.published_topics, *consumed_topics(service.consumes), DEADLETTER]
     relay = OutboxRelay(
         db,
@@ -129,28 +174,13 @@ def service_app(
         service.name,
         every_seconds=settings.purge_every_seconds,
     )
-    app = FastAPI(
-        title=f"Mobile Office {service.name}",
-        version="1",
-        description=service.description,
-        lifespan=_lifespan(service, db, relay, bus, purger),
-        docs_url=None,  # ours, guarded: shared/docs_page.py
-        redoc_url=None,
-    )
-    for name, value in {
-        "service": service,
-        "db": db,
-        "registry": registry,
-        "relay": relay,
-        "broker": broker,
-        "consumer": consumer,
-        "purger": purger,
-        "deps": service.deps,
-        "clock": service.deps.clock,
-        "tokens": service.tokens,
-        **service.state,
-    }.items():
-        setattr(app.state, name, value)
+    return _Parts(relay, broker, consumer, bus, purger)
+
+
+def _serve_http(
+    app: FastAPI, service: Service, settings: ServiceSettings, registry: CollectorRegistry
+) -> None:
+    """Errors as JSON (or the service's own formats), metrics, the body limit, proxies."""
     install_error_handlers(app)
     for kind, answer in service.error_formats.items():
         app.add_exception_handler(kind, answer)
@@ -161,18 +191,19 @@ def service_app(
     if settings.trusted_proxy_list:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
+
+def _add_routes(app: FastAPI, service: Service, db: Database, parts: _Parts) -> None:
     async def store_ready() -> bool:
         await db.ping()
         return True
 
     add_health_routes(
         app,
-        {"store": store_ready, "broker": relay.broker_reachable, "consumers": bus.ping},
+        {"store": store_ready, "broker": parts.relay.broker_reachable, "consumers": parts.bus.ping},
         PUBLIC,
     )
     app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
-    return app
 
 
 def _lifespan(
