@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 from bench.common import OUT, percentile, write
-from services.scheduling.domain import Community, plan_month
+from services.scheduling.communities.domain import Community
+from services.scheduling.plans.domain import plan_month
 from shared.contracts.common import Area
 from tests.support.fakes import FakePublisher
 from tests.support.scheduling import running_scheduling

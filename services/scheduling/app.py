@@ -4,52 +4,64 @@ and tests; `asyncapi()` describes it for `make docs`."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 
-from services.scheduling import handlers, store
-from services.scheduling.api import routes
-from services.scheduling.bus import CONSUMES, PUBLISHES
-from services.scheduling.seed import SeedError
+from services.scheduling import store
+from services.scheduling.communities import api as communities_api
+from services.scheduling.communities import bus as communities_bus
+from services.scheduling.communities.adapters import SeedError
+from services.scheduling.communities.handlers import (
+    RefreshGauges,
+    SeedCommunities,
+    refresh_gauges,
+    seed_communities,
+)
+from services.scheduling.deps import SchedulingDeps
+from services.scheduling.metrics import SchedulingMetrics
+from services.scheduling.plans import api as plans_api
 from services.scheduling.settings import SchedulingSettings
+from services.scheduling.visits import api as visits_api
+from services.scheduling.visits import bus as visits_bus
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
 from shared.metrics import new_registry
-from shared.outbox import Outbox
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
-from shared.use_case import Deps
+from shared.use_case import Clock
 
 __all__ = ["asyncapi", "create_app"]
 
 log = logging.getLogger(__name__)
 
+ROUTES = APIRouter()
+for feature in (communities_api, plans_api, visits_api):
+    ROUTES.include_router(feature.router)
+
 
 def create_app(
-    settings: SchedulingSettings,
-    *,
-    clock: Callable[[], datetime] | None = None,
-    wiring: Wiring | None = None,
+    settings: SchedulingSettings, *, clock: Clock | None = None, wiring: Wiring | None = None
 ) -> FastAPI:
     """`clock` is the port tests set; `wiring` puts them on an in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
-    ports = handlers.Ports(
-        clock=clock or (lambda: datetime.now(UTC)), metrics=handlers.SchedulingMetrics(registry)
+    deps = SchedulingDeps(
+        clock=clock or (lambda: datetime.now(UTC)),
+        outbox=store.outbox,
+        metrics=SchedulingMetrics(registry),
     )
 
     async def startup() -> None:
         try:
-            seeded = await handlers.seed(db, settings.communities_seed)
+            seeded = await seed_communities(SeedCommunities(settings.communities_seed), db, deps)
         except SeedError as exc:
             log.critical("communities seed is not usable: %s", exc)
             raise SystemExit(2) from None
         if seeded:
             log.info("seeded %d communities from %s", seeded, settings.communities_seed)
-        await handlers.refresh_gauges(db, ports)
+        await refresh_gauges(RefreshGauges(), db, deps)
 
     service = Service(
         name="scheduling",
@@ -59,15 +71,14 @@ def create_app(
         "and departments' progress to count the open requests per community.",
         metadata=store.metadata,
         inbox=store.inbox,
-        router=routes(db, ports),
-        consumes=CONSUMES,
+        router=ROUTES,
+        consumes=communities_bus.consumes(deps),
         consumes_description="Routing's decisions and departments' progress, to count the "
         "open requests per community.",
-        publishes=PUBLISHES,
+        publishes=visits_bus.PUBLISHES,
         startup=startup,
-        deps=Deps(clock=ports.clock, outbox=Outbox(store.outbox, "scheduling")),
+        deps=deps,
         tokens=TokenDirectory(db, store.credentials),
-        state={"ports": ports},
     )
     return service_app(service, settings, db, registry, wiring)
 

@@ -9,9 +9,8 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
-from services.scheduling import store
+from services.scheduling.visits import store
 from shared.topics import VISITS
 from tests.support.fakes import FakePublisher
 from tests.support.scheduling import Scheduling, running_scheduling
@@ -82,6 +81,6 @@ async def test_the_store_refuses_a_second_visit_of_a_team_on_a_day(database_url:
         async with db.reading() as conn:
             first = (await store.month_visits(conn, "2026-12"))[0]
         twin = dataclasses.replace(first, id=f"{first.id}-twin", community="Elsewhere")
-        with pytest.raises(IntegrityError):
+        with pytest.raises(store.DayTaken):
             async with db.transaction() as conn:
                 await store.save_visit(conn, twin, None, dt.datetime.now(dt.UTC))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.scheduling import handlers
+from services.scheduling.communities.handlers import ListCommunities, list_communities
 from shared.bus import consumed_topics
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import (
@@ -110,7 +110,7 @@ def progressed(reference: str, status: str, at: dt.datetime):
 
 async def open_requests(scheduling: Scheduling) -> dict[str, int]:
     app = scheduling.app
-    found = await handlers.communities(app.state.db, app.state.ports)
+    found = await list_communities(ListCommunities(), app.state.db, app.state.deps)
     return {c.name: c.open_requests for c in found if c.open_requests}
 
 

@@ -5,33 +5,34 @@ the topics of what it consumes; docs/interface.md shows the table as it is."""
 from __future__ import annotations
 
 import fnmatch
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
 
 import pytest
 from pydantic import BaseModel
 
-from services.intake import bus as intake_bus
-from services.notifications import bus as notifications_bus
-from services.routing import bus as routing_bus
-from services.scheduling import bus as scheduling_bus
 from shared.bus import consumed_topics
 from shared.bus_access import ACCESS, OBSERVER, SERVICES, Access, grants, markdown_table
 from shared.consumer import Route
 from shared.contracts.registry import spec_for_model
+from shared.identifiers import settings_for_describing
 from shared.kafka import bus_topics
 from shared.topics import DEADLETTER, REQUESTS_LOGGED
 
 ROOT = Path(__file__).resolve().parents[2]
-NO_PORTS = cast(Any, None)  # routes only keep their handlers' ports; none is called here
 
-BUSES: dict[str, tuple[Sequence[type[BaseModel]], Sequence[Route]]] = {
-    "intake": (intake_bus.PUBLISHES, intake_bus.CONSUMES),
-    "routing": (routing_bus.PUBLISHES, routing_bus.consumes(NO_PORTS)),
-    "notifications": (notifications_bus.PUBLISHES, notifications_bus.consumes(NO_PORTS)),
-    "scheduling": (scheduling_bus.PUBLISHES, scheduling_bus.CONSUMES),
-}
+
+def declared(service: str) -> tuple[Sequence[type[BaseModel]], Sequence[Route]]:
+    """What the service's composition root declares it publishes and consumes."""
+    app = importlib.import_module(f"services.{service}.app")
+    settings = importlib.import_module(f"services.{service}.settings")
+    settings_class = getattr(settings, f"{service.capitalize()}Settings")
+    declared = app.create_app(settings_for_describing(settings_class)).state.service
+    return declared.publishes, declared.consumes
+
+
+BUSES = {service: declared(service) for service in SERVICES}
 
 
 def granted(principal: str, access: Access, topics: Sequence[str]) -> set[str]:

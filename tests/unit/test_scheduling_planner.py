@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.scheduling.days import month_weeks
-from services.scheduling.domain import Community, PlanningError, Visit, plan_month
+from services.scheduling.communities.domain import Community
+from services.scheduling.plans.domain import PlanningError, plan_month
+from services.scheduling.visits.domain import Visit, month_weeks
 from shared.contracts.common import Area
 
 ZA = holidays.country_holidays("ZA", years=range(2025, 2032))

@@ -16,21 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
 
-from services.scheduling.days import month_weeks
-from shared.clock import CAPE_TOWN
+from services.scheduling.communities.domain import Community
+from services.scheduling.visits.domain import Visit, month_weeks, visit_id
 from shared.contracts.common import Area
-from shared.contracts.visits import VisitStatus
 
-__all__ = [
-    "Community",
-    "PlanningError",
-    "Visit",
-    "plan_month",
-    "unmet_rules",
-    "visit_id",
-]
+__all__ = ["PlanningError", "plan_month", "unmet_rules"]
 
 VISITS_PER_WEEK = 2
 
@@ -41,55 +32,6 @@ class PlanningError(ValueError):
     def __init__(self, rule: str, message: str) -> None:
         super().__init__(message)
         self.rule = rule
-
-
-@dataclass(frozen=True, slots=True)
-class Community:
-    name: str
-    area: Area
-    venue: str
-    starts: dt.time = dt.time(9, 30)
-    ends: dt.time = dt.time(13, 30)
-    last_visited: dt.date | None = None
-    open_requests: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Visit:
-    """A visit as planned, announced, listed and put in a calendar: one form throughout.
-    Times are local (Cape Town); the store keeps them in UTC."""
-
-    id: str
-    month: str  # the plan it belongs to, YYYY-MM
-    date: dt.date
-    team: str
-    community: str
-    area: Area
-    venue: str
-    starts: dt.time
-    ends: dt.time
-    status: VisitStatus = VisitStatus.SCHEDULED
-
-    @property
-    def starts_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.date, self.starts, tzinfo=CAPE_TOWN)
-
-    @property
-    def ends_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.date, self.ends, tzinfo=CAPE_TOWN)
-
-    def moved_to(self, day: dt.date) -> Visit:
-        """The same visit (same id, same hours) on another day."""
-        return replace(self, date=day)
-
-    def cancelled(self) -> Visit:
-        return replace(self, status=VisitStatus.CANCELLED)
-
-
-def visit_id(day: dt.date, community: str) -> str:
-    """Stable across re-plans: the same community on the same day is the same visit."""
-    slug = "".join(ch if ch.isalnum() else "-" for ch in community.lower()).strip("-")
-    return f"{day.isoformat()}-{slug}"
 
 
 def plan_month(

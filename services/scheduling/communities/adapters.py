@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from services.scheduling.domain import Community
+from services.scheduling.communities.domain import Community
 from shared.contracts.common import Area, Line
 
 __all__ = ["Seed", "SeedError", "load_seed"]

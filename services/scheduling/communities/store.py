@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.scheduling.domain import Community
+from services.scheduling.communities.domain import Community
 from services.scheduling.store import communities, followed_requests, teams, visits
 from shared.contracts.common import Area
 from shared.contracts.visits import VisitStatus

@@ -1,0 +1,1 @@
+"""The communities visited: seeded, listed, and their open requests counted."""

@@ -1,0 +1,21 @@
+"""What scheduling reads: routing's decisions and departments' progress, which carry the
+community, to count the open requests per community. It never reads `mo.requests.logged`:
+that topic carries residents' contact details, and only routing and notifications read it."""
+
+from __future__ import annotations
+
+from services.scheduling.communities import handlers
+from services.scheduling.deps import SchedulingDeps
+from shared.consumer import Route, on
+from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
+from shared.use_case import bind
+
+__all__ = ["consumes"]
+
+
+def consumes(deps: SchedulingDeps) -> tuple[Route, ...]:
+    return (
+        on(RequestRouted, bind(handlers.follow_routed, deps)),
+        on(RequestUnroutable, bind(handlers.follow_unroutable, deps)),
+        on(StatusChanged, bind(handlers.follow_status, deps)),
+    )

@@ -1,0 +1,1 @@
+"""A month's plan: the planner's rules and publishing it."""

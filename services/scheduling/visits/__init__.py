@@ -1,0 +1,1 @@
+"""Visits: listed, in a calendar, cancelled and moved, and what each change announces."""

@@ -1,0 +1,96 @@
+"""Visits listed and in a calendar (anyone), cancelled or moved (operators)."""
+# No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from services.scheduling.communities.handlers import RefreshGauges, refresh_gauges
+from services.scheduling.deps import DbDep, DepsDep
+from services.scheduling.visits.domain import Visit
+from services.scheduling.visits.handlers import (
+    CancelVisit,
+    FindVisits,
+    RescheduleVisit,
+    cancel,
+    find_visits,
+    reschedule,
+)
+from services.scheduling.visits.schemas import Cancellation, Reschedule, VisitView, to_ics
+from shared.auth import PUBLIC, requires
+from shared.contracts.common import Area, Line
+from shared.credentials import Role
+from shared.pages import DEFAULT, Cursor, Limit, date_span, page, paged, send_next
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+operators = requires(Role.OPERATOR)
+From = Annotated[dt.date | None, Query(alias="from")]
+To = Annotated[dt.date | None, Query()]
+CommunityName = Annotated[Line | None, Query(max_length=100)]
+
+
+class CancelledView(BaseModel):
+    visit: VisitView
+    unmet_rules: list[str]
+
+
+@router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
+async def visits(
+    request: Request,
+    response: Response,
+    db: DbDep,
+    deps: DepsDep,
+    start: From = None,
+    to: To = None,
+    area: Annotated[Area | None, Query()] = None,
+    community: CommunityName = None,
+    limit: Limit = DEFAULT,
+    cursor: Cursor = None,
+) -> list[VisitView]:
+    found = await find_visits(FindVisits(*date_span(start, to), area, community), db, deps)
+    chosen = paged(request, response, found, limit, cursor, key=_visit_key)
+    return [VisitView.of(v) for v in chosen]
+
+
+@router.get("/visits.ics", dependencies=[PUBLIC])
+async def calendar(
+    request: Request,
+    db: DbDep,
+    deps: DepsDep,
+    community: CommunityName = None,
+    start: From = None,
+    to: To = None,
+    limit: Limit = DEFAULT,
+    cursor: Cursor = None,
+) -> Response:
+    found = await find_visits(FindVisits(*date_span(start, to), None, community), db, deps)
+    chosen, following = page(found, _visit_key, limit, cursor)
+    title = f"Mobile Office in {community}" if community else "Mobile Office visits"
+    response = Response(
+        to_ics(chosen, title, deps.clock()), media_type="text/calendar; charset=utf-8"
+    )
+    send_next(request, response, following)
+    return response
+
+
+@router.post("/visits/{visit_id}/cancel", dependencies=[operators])
+async def cancel_visit(
+    visit_id: str, body: Cancellation, db: DbDep, deps: DepsDep
+) -> CancelledView:
+    visit, unmet = await cancel(CancelVisit(visit_id, body.reason), db, deps)
+    await refresh_gauges(RefreshGauges(), db, deps)
+    return CancelledView(visit=VisitView.of(visit), unmet_rules=unmet)
+
+
+@router.post("/visits/{visit_id}/reschedule", dependencies=[operators])
+async def reschedule_visit(visit_id: str, body: Reschedule, db: DbDep, deps: DepsDep) -> VisitView:
+    moved = await reschedule(RescheduleVisit(visit_id, body.date, body.reason), db, deps)
+    return VisitView.of(moved)
+
+
+def _visit_key(visit: Visit) -> list[str]:
+    return [visit.date.isoformat(), visit.team, visit.id]
