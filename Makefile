@@ -31,10 +31,10 @@ TEST_KAFKA := --port 19092 --data var/kafka-test
 BENCH_KAFKA := --port 29092 --data var/kafka-bench
 
 kafka-test: install
-	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) deploy/kafka/broker.py start $(TEST_KAFKA); fi
+	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) -m deploy.kafka.broker start $(TEST_KAFKA); fi
 
 kafka-bench: install
-	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) deploy/kafka/broker.py start $(BENCH_KAFKA); fi
+	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) -m deploy.kafka.broker start $(BENCH_KAFKA); fi
 
 postgres:
 	@bash deploy/postgres/setup.sh
@@ -46,17 +46,17 @@ browser:
 		apt-get update -qq && apt-get install -y -q chromium >/dev/null; }
 
 run: install
-	$(PY) deploy/run.py run
+	$(PY) -m deploy.run run
 
 up: install
-	$(PY) deploy/run.py up
+	$(PY) -m deploy.run up
 
 down:
-	$(PY) deploy/run.py down
+	$(PY) -m deploy.run down
 
 # The de-identified open-data file (docs/open-data.md): make open-data FROM=2026-10-01 TO=2026-10-31
 open-data: install
-	$(PY) deploy/open_data.py $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+	$(PY) -m deploy.open_data $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -88,20 +88,20 @@ docs: install
 	@for service in intake routing notifications scheduling; do \
 		$(DOCS_KAFKA) $(VENV)/bin/faststream docs gen --factory --yaml services.$$service.app:asyncapi \
 			--out docs/asyncapi/$$service.yaml; \
-		$(DOCS_KAFKA) $(PY) -m shared.openapi $$service > docs/openapi/$$service.json; \
+		$(DOCS_KAFKA) $(PY) -m deploy.openapi $$service > docs/openapi/$$service.json; \
 	done
 
 clean: down
-	-$(PY) deploy/kafka/broker.py stop $(TEST_KAFKA)
-	-$(PY) deploy/kafka/broker.py stop $(BENCH_KAFKA)
-	-$(PY) deploy/kafka/cluster.py stop --data var/kafka-cluster-test
-	-$(PY) deploy/kafka/cluster.py stop --port 49092 --data var/kafka-cluster-bench
+	-$(PY) -m deploy.kafka.broker stop $(TEST_KAFKA)
+	-$(PY) -m deploy.kafka.broker stop $(BENCH_KAFKA)
+	-$(PY) -m deploy.kafka.cluster stop --data var/kafka-cluster-test
+	-$(PY) -m deploy.kafka.cluster stop --port 49092 --data var/kafka-cluster-bench
 	rm -rf var
 
 # Every store (each MO_<SERVICE>_DATABASE_URL) to this version's schema; services also do it at
 # start. More (current, history, downgrade, check, a new revision): deploy/migrate.py --help.
 migrate: install
-	$(PY) deploy/migrate.py upgrade
+	$(PY) -m deploy.migrate upgrade
 
 # The docs' screenshots, from the last test run (the browser tests write them to var/screenshots).
 screenshots:
@@ -109,8 +109,8 @@ screenshots:
 	cp var/screenshots/*.png docs/screenshots/
 
 demo: install
-	$(PY) deploy/demo.py
+	$(PY) -m deploy.demo
 
 # The README's "Try it" commands against the running system (make up): CI keeps them true.
 walkthrough: install
-	$(PY) deploy/walkthrough.py
+	$(PY) -m deploy.walkthrough

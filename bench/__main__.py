@@ -8,7 +8,7 @@ import os
 import sys
 
 from bench import field_app, intake, notifications, report, routing, scheduling, system
-from shared.kafka import set_up_bus
+from deploy.bus_setup import set_up_bus
 from tests.support.processes import client_env
 
 BENCHMARKS = {

@@ -14,10 +14,10 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from shared.bus_access import SERVICES
-from shared.kafka import ensure_topics
+from deploy.bus_setup import ensure_topics
+from deploy.kafka.bus_access import SERVICES
+from deploy.probe import wait_until_ok
 from shared.kafka_security import options
-from shared.probe import wait_until_ok
 from tests.support.processes import identifier_key, own_principal
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,9 +20,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.common import OUT, ArrivalClock, percentile, serve, stop, wait_http, write
 from bench.intake import start_intake
+from deploy.bus_setup import ensure_topics
 from shared.catalogue import CATEGORIES, DEPARTMENTS
 from shared.events import CONTENT_TYPE
-from shared.kafka import ensure_topics
 from shared.kafka_security import options
 from shared.topics import REQUESTS_LOGGED, department_topic
 from tests.support.intake import request_body

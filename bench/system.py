@@ -23,8 +23,8 @@ import aiohttp
 
 from bench.common import OUT, ROOT, ArrivalClock, percentile, serve, stop, wait_http, write
 from bench.intake import start_intake
+from deploy.bus_setup import set_up_bus
 from shared.catalogue import DEPARTMENTS
-from shared.kafka import set_up_bus
 from shared.topics import (
     REQUESTS_LOGGED,
     REQUESTS_ROUTED,
@@ -195,8 +195,7 @@ async def run(bootstrap: str) -> dict[str, Any]:
 
 async def run_on_cluster(_: str) -> dict[str, Any]:
     """The ceiling on a three-node cluster this benchmark starts (and stops) itself."""
-    sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
-    from cluster import Cluster  # type: ignore[import-not-found]
+    from deploy.kafka.cluster import Cluster
 
     cluster = Cluster(ROOT / "var" / "kafka-cluster-bench", port=CLUSTER_PORT)
     await asyncio.to_thread(cluster.start)

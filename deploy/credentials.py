@@ -1,12 +1,12 @@
 """Who may call the services: issue, keep, list and revoke the tokens of field agents,
 department teams, operators and partner systems (Open311's api_key).
 
-    python deploy/credentials.py add NAME --role field-agent|department|operator|partner
+    python -m deploy.credentials add NAME --role field-agent|department|operator|partner
                                  [--token-file PATH] [--rotate] [--expires-in-days N]
-    python deploy/credentials.py ensure NAME --role ROLE --token-file PATH   (make run)
-    python deploy/credentials.py list
-    python deploy/credentials.py revoke NAME
-    python deploy/credentials.py dev DIR        (make run: the development tokens in DIR)
+    python -m deploy.credentials ensure NAME --role ROLE --token-file PATH   (make run)
+    python -m deploy.credentials list
+    python -m deploy.credentials revoke NAME
+    python -m deploy.credentials dev DIR        (make run: the development tokens in DIR)
 
 A token is shown once (or written to --token-file, readable only by its owner). Its hash and
 role are kept in the store of each of the four services (each MO_<SERVICE>_DATABASE_URL), so
@@ -20,29 +20,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import MetaData, Table
+
+from services.intake import devices
+from services.intake import store as intake_store
+from services.intake.settings import IntakeSettings
+from services.notifications import store as notifications_store
+from services.notifications.settings import NotificationsSettings
+from services.routing import store as routing_store
+from services.routing.settings import RoutingSettings
+from services.scheduling import store as scheduling_store
+from services.scheduling.settings import SchedulingSettings
+from shared import credentials
+from shared.catalogue import DEPARTMENT_SLUGS
+from shared.credentials import Role
+from shared.settings import ServiceSettings, load_settings
+from shared.store import Database
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import MetaData, Table  # noqa: E402
-
-from services.intake import devices  # noqa: E402
-from services.intake import store as intake_store  # noqa: E402
-from services.intake.settings import IntakeSettings  # noqa: E402
-from services.notifications import store as notifications_store  # noqa: E402
-from services.notifications.settings import NotificationsSettings  # noqa: E402
-from services.routing import store as routing_store  # noqa: E402
-from services.routing.settings import RoutingSettings  # noqa: E402
-from services.scheduling import store as scheduling_store  # noqa: E402
-from services.scheduling.settings import SchedulingSettings  # noqa: E402
-from shared import credentials  # noqa: E402
-from shared.catalogue import DEPARTMENT_SLUGS  # noqa: E402
-from shared.credentials import Role  # noqa: E402
-from shared.settings import ServiceSettings, load_settings  # noqa: E402
-from shared.store import Database  # noqa: E402
 
 STORES: dict[str, tuple[type[ServiceSettings], MetaData, Table]] = {
     "intake": (IntakeSettings, intake_store.metadata, intake_store.credentials),
@@ -179,7 +177,7 @@ async def run(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python deploy/credentials.py",
+        prog="python -m deploy.credentials",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

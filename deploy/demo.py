@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from demo_departments import departments_day  # deploy/, beside this file
+from deploy.demo_departments import departments_day  # deploy/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "var" / "dev"

@@ -1,12 +1,12 @@
 """Each service's store and its migrations, by hand (a service also upgrades its own store
 when it starts). The store is the one the service's settings name (MO_<SERVICE>_DATABASE_URL).
 
-    python deploy/migrate.py upgrade [SERVICE]        make migrate: every store to the newest
-    python deploy/migrate.py current [SERVICE]        the revision each store is at
-    python deploy/migrate.py history SERVICE          the service's revisions
-    python deploy/migrate.py downgrade SERVICE REV    back to REV (a rollback of a release)
-    python deploy/migrate.py check [SERVICE]          the models and the migrations agree
-    python deploy/migrate.py revision SERVICE -m MSG  a new revision from what the models add
+    python -m deploy.migrate upgrade [SERVICE]        make migrate: every store to the newest
+    python -m deploy.migrate current [SERVICE]        the revision each store is at
+    python -m deploy.migrate history SERVICE          the service's revisions
+    python -m deploy.migrate downgrade SERVICE REV    back to REV (a rollback of a release)
+    python -m deploy.migrate check [SERVICE]          the models and the migrations agree
+    python -m deploy.migrate revision SERVICE -m MSG  a new revision from what the models add
 
 SERVICE is intake, routing, notifications or scheduling (all four when left out).
 """
@@ -16,22 +16,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection
+
+from shared.migrations import UnknownRevision, bring_up_to_date, migrations_config
+from shared.settings import ServiceSettings, load_settings
+from shared.store import Database
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
-from alembic.script import ScriptDirectory  # noqa: E402
-from alembic.util.exc import CommandError  # noqa: E402
-from sqlalchemy import Connection  # noqa: E402
-
-from shared.migrations import UnknownRevision, bring_up_to_date, migrations_config  # noqa: E402
-from shared.settings import ServiceSettings, load_settings  # noqa: E402
-from shared.store import Database  # noqa: E402
 
 SERVICES = ("intake", "routing", "notifications", "scheduling")
 
@@ -93,7 +91,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python deploy/migrate.py",
+        prog="python -m deploy.migrate",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,4 +1,4 @@
-"""`python deploy/open_data.py [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]` (`make
+"""`python -m deploy.open_data [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]` (`make
 open-data`): the open-data file of the requests logged in the period (UTC days, both included;
 the last 30 days by default, at most a year), read from intake's store (MO_INTAKE_DATABASE_URL)
 and de-identified exactly as `GET /v1/open-data/requests.csv` serves it (docs/open-data.md).
@@ -9,17 +9,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from services.intake import open_data, store
+from services.intake.settings import IntakeSettings
+from shared.http import ApiError
+from shared.settings import load_settings
+from shared.store import Database
 
-from services.intake import open_data, store  # noqa: E402
-from services.intake.settings import IntakeSettings  # noqa: E402
-from shared.http import ApiError  # noqa: E402
-from shared.settings import load_settings  # noqa: E402
-from shared.store import Database  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def write(start: dt.date | None, to: dt.date | None, out: Path | None) -> str:
@@ -39,7 +37,7 @@ async def write(start: dt.date | None, to: dt.date | None, out: Path | None) -> 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python deploy/open_data.py", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m deploy.open_data", description=__doc__)
     parser.add_argument("--from", dest="start", type=dt.date.fromisoformat)
     parser.add_argument("--to", type=dt.date.fromisoformat)
     parser.add_argument("--out", type=Path)

@@ -1,8 +1,8 @@
 """The whole system on one machine: the local Kafka broker and every service, SQLite under var/.
 
-    python deploy/run.py          # foreground; Ctrl-C stops everything (`make run`)
-    python deploy/run.py up       # background; returns once every /readyz answers 200 (`make up`)
-    python deploy/run.py down     # stop what `up` started, keep the data (`make down`)
+    python -m deploy.run          # foreground; Ctrl-C stops everything (`make run`)
+    python -m deploy.run up       # background; returns once every /readyz answers 200 (`make up`)
+    python -m deploy.run down     # stop what `up` started, keep the data (`make down`)
 
 Where MO_KAFKA_BOOTSTRAP is set, that broker is used and no local one is started, and the
 MO_KAFKA_* settings of the environment are passed on as they are. Otherwise every process
@@ -23,16 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from deploy.kafka.broker import Broker
+from deploy.kafka.principals import client_env
+from deploy.probe import wait_until_ok
+from shared.catalogue import DEPARTMENT_SLUGS
+from shared.credentials import write_secret
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
-sys.path.insert(0, str(ROOT))
-
-from broker import Broker  # noqa: E402
-from principals import client_env  # noqa: E402
-
-from shared.catalogue import DEPARTMENT_SLUGS  # noqa: E402
-from shared.credentials import write_secret  # noqa: E402
-from shared.probe import wait_until_ok  # noqa: E402
 
 VAR = ROOT / "var"
 RUN_DIR = VAR / "run"
@@ -83,14 +80,14 @@ def _bus_setup() -> None:
     """Every topic made and kept to the policy, and the ACLs to their table, before any
     service starts (deploy/bus_setup.py, as admin)."""
     env = {**os.environ, **_kafka_env("admin")}
-    subprocess.run([sys.executable, "deploy/bus_setup.py"], cwd=ROOT, check=True, env=env)
+    subprocess.run([sys.executable, "-m", "deploy.bus_setup"], cwd=ROOT, check=True, env=env)
 
 
 def _dev_credentials() -> None:
     """Development tokens `make run` users can curl with: a field agent, each department's
     team, the operators and an Open311 partner, in var/dev/ (kept across runs; remade if
     the stores lost them)."""
-    command = [sys.executable, "deploy/credentials.py", "dev", str(DEV_DIR)]
+    command = [sys.executable, "-m", "deploy.credentials", "dev", str(DEV_DIR)]
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 

@@ -1,4 +1,5 @@
-"""Kafka plumbing every service uses: topic creation and the publisher the outbox relays through."""
+"""Kafka plumbing every service uses: the publisher the outbox relays through, and the check that
+its topics exist (the operator's step makes them: deploy/bus_setup.py)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,14 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.admin import AIOKafkaAdminClient
 
-from shared.kafka_acls import apply_acls
 from shared.kafka_security import options
-from shared.topic_policy import policy
-from shared.topics import DEADLETTER, DEFAULT_PARTITIONS
 
 __all__ = [
     "KafkaPublisher",
     "MissingTopics",
     "Publisher",
-    "apply_policy",
-    "ensure_topics",
     "require_topics",
 ]
 
@@ -107,70 +101,5 @@ async def require_topics(bootstrap: str, topics: Iterable[str]) -> None:
     if missing := [t for t in dict.fromkeys(topics) if t not in visible]:
         raise MissingTopics(
             f"topics {', '.join(missing)} do not exist or this principal may not describe them: "
-            "`python deploy/bus_setup.py` makes them and grants access (make run runs it)"
+            "`python -m deploy.bus_setup` makes them and grants access (make run runs it)"
         )
-
-
-async def ensure_topics(
-    bootstrap: str, topics: Iterable[str], partitions: int = DEFAULT_PARTITIONS
-) -> None:
-    """Create the topics that do not exist yet (as admin: the operator's step and tests)."""
-    admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [t for t in dict.fromkeys(topics) if t not in existing]
-        if not missing:
-            return
-        kept = policy()
-        new = [
-            NewTopic(
-                t,
-                num_partitions=partitions,
-                replication_factor=kept.replication_factor,
-                topic_configs=kept.configs(t),
-            )
-            for t in missing
-        ]
-        response = await admin.create_topics(new)
-        for topic, code, *rest in response.topic_errors:
-            # Another replica may have won the race: "already exists" is success.
-            if code not in (0, TopicAlreadyExistsError.errno):
-                raise RuntimeError(f"cannot create topic {topic}: error {code} {rest}")
-        log.info("created topics %s", ", ".join(missing))
-    finally:
-        await admin.close()
-
-
-async def apply_policy(bootstrap: str, topics: Iterable[str]) -> None:
-    """Creates what is missing and brings every topic's settings to the policy (an operator's
-    step, deploy/bus_setup.py, which `make run` runs: a topic made before keeps up too)."""
-    wanted = list(dict.fromkeys(topics))
-    await ensure_topics(bootstrap, wanted)
-    kept = policy()
-    admin = AIOKafkaAdminClient(**options(), bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-    await admin.start()
-    try:
-        resources = [
-            ConfigResource(ConfigResourceType.TOPIC, t, configs=kept.configs(t)) for t in wanted
-        ]
-        for response in await admin.alter_configs(resources):
-            for code, message, _, name in response.resources:
-                if code != 0:
-                    raise RuntimeError(f"cannot set the settings of topic {name}: {message}")
-    finally:
-        await admin.close()
-
-
-def bus_topics() -> list[str]:
-    """Every topic of the registry, and the dead letters."""
-    from shared.contracts.registry import EVENTS  # the contracts import this module's users
-
-    return sorted({t for spec in EVENTS for t in spec.topics} | {DEADLETTER})
-
-
-async def set_up_bus(bootstrap: str) -> tuple[int, int]:
-    """The operator's step (deploy/bus_setup.py), as admin: every topic made and kept to the
-    policy, then the ACLs kept to their table; answers the ACLs (created, deleted)."""
-    await apply_policy(bootstrap, bus_topics())
-    return await apply_acls(bootstrap)

@@ -85,7 +85,7 @@ class Database:
             raise SystemExit(
                 f"the store {url} lacks {', '.join(stale)}, which no migration adds: it was "
                 "made by a version older than the migrations' first revision, or a model "
-                "changed without its migration (python deploy/migrate.py revision)"
+                "changed without its migration (python -m deploy.migrate revision)"
             )
 
     async def ping(self) -> None:

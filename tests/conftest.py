@@ -4,7 +4,7 @@ The broker: MO_KAFKA_BOOTSTRAP if set (with the MO_KAFKA_* settings of the envir
 a local KRaft broker of the tests' own on 127.0.0.1:19092, data under var/kafka-test (started
 here if `make test` has not already). Its clients authenticate as in production: the tests
 themselves as `admin`, each service started as a process as its own principal, under the ACLs
-of shared/bus_access.py, which the session applies with the topics before any test runs.
+of deploy/kafka/bus_access.py, which the session applies with the topics before any test runs.
 PostgreSQL: MO_TEST_POSTGRES_URL (set by `make test` after deploy/postgres/setup.sh), else
 var/dev/postgres.url; each test gets a database of its own.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -21,14 +20,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from deploy.bus_setup import set_up_bus
+from deploy.kafka.broker import Broker
+from deploy.kafka.principals import client_env
+from tests.support.buses import Bus
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
-
-from broker import Broker  # noqa: E402
-from principals import client_env  # noqa: E402
-
-from shared.kafka import set_up_bus  # noqa: E402
-from tests.support.buses import Bus  # noqa: E402
 
 if "MO_KAFKA_SECURITY_PROTOCOL" not in os.environ:
     os.environ.update(client_env("admin"))  # before any client reads its settings

@@ -1,14 +1,14 @@
 """Run a single-node Apache Kafka 4.x broker (KRaft) from Maven Central jars, without Docker.
 
-    python deploy/kafka/broker.py install     # fetch the jars once (cached in .cache/kafka/libs)
-    python deploy/kafka/broker.py start       # start in the background, wait until it answers
-    python deploy/kafka/broker.py run         # the same in the foreground (Ctrl-C stops it)
-    python deploy/kafka/broker.py stop
-    python deploy/kafka/broker.py status
+    python -m deploy.kafka.broker install     # fetch the jars once (cached in .cache/kafka/libs)
+    python -m deploy.kafka.broker start       # start in the background, wait until it answers
+    python -m deploy.kafka.broker run         # the same in the foreground (Ctrl-C stops it)
+    python -m deploy.kafka.broker stop
+    python -m deploy.kafka.broker status
 
 Options: --port (default 9092), --controller-port (default port + 1), --data (default var/kafka).
 Clients authenticate with SASL/SCRAM-SHA-512 as one of the principals whose passwords are in
-var/dev/kafka/ (principals.py), and the ACLs of shared/bus_access.py decide what each may do.
+var/dev/kafka/ (principals.py), and the ACLs of deploy/kafka/bus_access.py decide what each may do.
 The tests use `Broker` directly to run throwaway brokers they can stop and restart.
 """
 
@@ -24,11 +24,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sasl
-from jars import ROOT, install, java
-from principals import passwords
-from readiness import port_open, serves_metadata
-from storage import format_once
+from deploy.kafka import sasl
+from deploy.kafka.jars import ROOT, install, java
+from deploy.kafka.principals import passwords
+from deploy.kafka.readiness import port_open, serves_metadata
+from deploy.kafka.storage import format_once
 
 HERE = Path(__file__).resolve().parent
 START_TIMEOUT_SECONDS = 90.0

@@ -3,12 +3,12 @@ a broker and a controller with its own ports, data and a small heap, the same SA
 ACLs as the single broker (broker.py). What the fault tests kill a node of, and what
 `make kafka-cluster` starts for the benchmark's end-to-end figure on a cluster.
 
-    python deploy/kafka/cluster.py start --port 39092 --data var/kafka-cluster
-    python deploy/kafka/cluster.py stop  --port 39092 --data var/kafka-cluster
-    python deploy/kafka/cluster.py status --port 39092 --data var/kafka-cluster
+    python -m deploy.kafka.cluster start --port 39092 --data var/kafka-cluster
+    python -m deploy.kafka.cluster stop  --port 39092 --data var/kafka-cluster
+    python -m deploy.kafka.cluster status --port 39092 --data var/kafka-cluster
 
 Node n (1..3) serves clients on port + 2(n-1) and its controller on the port after that.
-Topics get three replicas and `min.insync.replicas` 2 (shared/topic_policy.py with
+Topics get three replicas and `min.insync.replicas` 2 (deploy/kafka/topic_policy.py with
 MO_KAFKA_REPLICATION_FACTOR=3), so a producer's `acks=all` survives one node lost.
 """
 
@@ -20,10 +20,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from broker import START_TIMEOUT_SECONDS, Broker
-from jars import ROOT
-from readiness import brokers_known
-from storage import new_cluster_id
+from deploy.kafka.broker import START_TIMEOUT_SECONDS, Broker
+from deploy.kafka.jars import ROOT
+from deploy.kafka.readiness import brokers_known
+from deploy.kafka.storage import new_cluster_id
 
 SIZE = 3
 # The cluster's own topics (group offsets, transactions, share groups) kept as the

@@ -3,7 +3,7 @@
 # the apache/kafka image. Every listener is SASL over TLS: clients log in with SCRAM-SHA-512
 # as their own principal, brokers to each other as admin, and to the controllers as admin
 # over PLAIN (KRaft's controller listener cannot use SCRAM). The StandardAuthorizer denies what
-# the ACLs (shared/bus_access.py, applied by the bus-setup job) do not grant.
+# the ACLs (deploy/kafka/bus_access.py, applied by the bus-setup job) do not grant.
 #
 # From the environment (docker-compose.yml passes them on): NODE_ID, MO_KAFKA_CLUSTER_ID and
 # MO_KAFKA_<PRINCIPAL>_PASSWORD for admin, observer and the four services. From files the

@@ -10,11 +10,8 @@ import secrets
 import sys
 from pathlib import Path
 
-from jars import ROOT
-
-sys.path.insert(0, str(ROOT))
-
-from shared.bus_access import ADMIN, PRINCIPALS
+from deploy.kafka.bus_access import ADMIN, PRINCIPALS
+from deploy.kafka.jars import ROOT
 
 CREDENTIALS_DIR = ROOT / "var" / "dev" / "kafka"
 

@@ -1,7 +1,7 @@
 """How a local broker lets clients in: SASL/SCRAM-SHA-512 on every client listener (plain, and
 over TLS where a key store is given), users made when storage is formatted (KRaft takes SCRAM
 credentials at format time, before the broker first starts), and the StandardAuthorizer
-denying whatever the ACLs (shared/bus_access.py) do not allow.
+denying whatever the ACLs (deploy/kafka/bus_access.py) do not allow.
 
 `admin` is the one super user: brokers talk to each other as admin over SCRAM, and to the
 controller as admin over SASL/PLAIN (KRaft's controller listener cannot use SCRAM: SCRAM

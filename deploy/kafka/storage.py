@@ -14,8 +14,8 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-import sasl
-from jars import java
+from deploy.kafka import sasl
+from deploy.kafka.jars import java
 
 
 def new_cluster_id() -> str:

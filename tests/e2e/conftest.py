@@ -18,8 +18,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from deploy.probe import wait_until_ok
 from shared.credentials import Role
-from shared.probe import wait_until_ok
 from shared.topics import (
     REQUESTS_LOGGED,
     REQUESTS_REOPEN,

@@ -13,14 +13,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.kafka import bus_topics, set_up_bus
+from deploy.bus_setup import bus_topics, set_up_bus
+from deploy.kafka.cluster import Cluster
 from shared.topics import REQUESTS_LOGGED
 from tests.conftest import ROOT
 from tests.e2e.conftest import System, running_system
 from tests.support.cluster import busiest_partition_leader, wait_in_sync
 from tests.support.field_load import under_load
-
-from cluster import Cluster  # deploy/kafka, on the path tests/conftest.py sets  # isort: skip
 
 pytestmark = [pytest.mark.e2e, pytest.mark.cluster]
 REPLICAS = 3

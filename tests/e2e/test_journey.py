@@ -115,7 +115,7 @@ def test_revoking_an_agent_stops_their_paired_tablet_within_5_seconds(system: Sy
         subprocess.run, cwd=ROOT, env=tools, capture_output=True, text=True, check=True
     )
     agent = f"e2e-leaver-{uuid.uuid4().hex[:6]}"
-    run([sys.executable, "deploy/credentials.py", "add", agent, "--role", "field-agent"])
+    run([sys.executable, "-m", "deploy.credentials", "add", agent, "--role", "field-agent"])
     said = run([sys.executable, "-m", "services.intake.agents", "pair", agent]).stdout
     code = re.search(r": ([A-Z0-9]{8}) ", said)
     assert code, said
@@ -125,7 +125,7 @@ def test_revoking_an_agent_stops_their_paired_tablet_within_5_seconds(system: Sy
     logged = httpx.post(f"{intake}/v1/requests", json=request_body(), headers=tablet, timeout=10)
     assert logged.status_code == 201, logged.text
 
-    revoked = run([sys.executable, "deploy/credentials.py", "revoke", agent]).stdout
+    revoked = run([sys.executable, "-m", "deploy.credentials", "revoke", agent]).stdout
     assert "1 paired device(s) revoked" in revoked, revoked
     started = time.monotonic()
     refused = eventually(

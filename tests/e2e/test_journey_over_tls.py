@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from aiokafka.errors import KafkaConnectionError
-from broker import Broker
 
-from shared.kafka import ensure_topics, set_up_bus
+from deploy.bus_setup import ensure_topics, set_up_bus
+from deploy.kafka.broker import Broker
 from tests.e2e.test_journey import test_the_full_journey_of_a_request
 from tests.support.certificates import make as make_certificates
 from tests.support.processes import free_port

@@ -9,14 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka import ConsumerRecord
-from broker import Broker
 from sqlalchemy import func, select
 
+from deploy.bus_setup import set_up_bus
+from deploy.kafka.broker import Broker
 from services.intake import store
 from shared.contracts.requests import RequestLogged
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE, parse_event
-from shared.kafka import set_up_bus
 from shared.store import Database
 from shared.topics import REQUESTS_LOGGED, EventType
 from tests.support.intake import request_body, running_intake

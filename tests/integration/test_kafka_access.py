@@ -1,4 +1,4 @@
-"""The tests' broker as every broker runs: SASL/SCRAM and the ACLs of shared/bus_access.py.
+"""The tests' broker as every broker runs: SASL/SCRAM and the ACLs of deploy/kafka/bus_access.py.
 A client without the right password gets nothing; a service's own principal gets exactly its
 row of the table (each refusal beside something the same principal may do, so a refusal
 cannot come from a broken login)."""
@@ -16,9 +16,9 @@ from aiokafka.errors import (
     KafkaConnectionError,
     TopicAuthorizationFailedError,
 )
-from principals import client_env
 
-from shared.kafka_acls import GROUP, LITERAL, READ, Binding, apply_acls, bindings
+from deploy.kafka.acls import GROUP, LITERAL, READ, Binding, apply_acls, bindings
+from deploy.kafka.principals import client_env
 from shared.kafka_security import security
 from shared.topics import (
     NOTIFICATIONS,

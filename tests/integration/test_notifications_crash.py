@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.probe import wait_until_ok
+from deploy.probe import wait_until_ok
 from shared.topics import REQUESTS_LOGGED
 from tests.support.kafka import fresh_group, publish_raw
 from tests.support.processes import ROOT, ServiceProcess, free_port

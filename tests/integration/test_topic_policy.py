@@ -1,4 +1,4 @@
-"""Topics as the policy makes them (shared/topic_policy.py): six partitions, the replication
+"""Topics as the policy makes them (deploy/kafka/topic_policy.py): six partitions, the replication
 factor and the in-sync replicas `acks=all` waits for, a retention of days, not Kafka's week,
 for the topics with residents' contact details, segments rolled well inside each retention
 (Kafka never deletes the segment being written), and dead letters kept a week at most."""
@@ -11,9 +11,9 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from shared.kafka import apply_policy
+from deploy.bus_setup import apply_policy
+from deploy.kafka.topic_policy import TopicPolicy, policy
 from shared.kafka_security import options
-from shared.topic_policy import TopicPolicy, policy
 from shared.topics import (
     DEADLETTER,
     DEFAULT_PARTITIONS,

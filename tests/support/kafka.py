@@ -9,7 +9,7 @@ from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from shared.kafka import ensure_topics
+from deploy.bus_setup import ensure_topics
 from shared.kafka_security import options
 
 

@@ -9,12 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from deploy.kafka.principals import client_env, password_file
+from deploy.probe import wait_until_ok
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "deploy" / "kafka"))  # the local brokers' principals
-
-from principals import client_env, password_file  # noqa: E402
-
-from shared.probe import wait_until_ok  # noqa: E402
 
 __all__ = ["ServiceProcess", "client_env", "free_port", "own_principal"]
 

@@ -1,4 +1,4 @@
-"""The ACL table (shared/bus_access.py) says exactly what each service does on the bus, no
+"""The ACL table (deploy/kafka/bus_access.py) says exactly what each service does on the bus, no
 more: a service's writes are the topics of what it publishes (and the dead letters), its reads
 the topics of what it consumes; docs/interface.md shows the table as it is."""
 
@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from deploy.bus_setup import bus_topics
+from deploy.kafka.bus_access import ACCESS, OBSERVER, SERVICES, Access, grants, markdown_table
 from shared.bus import consumed_topics
-from shared.bus_access import ACCESS, OBSERVER, SERVICES, Access, grants, markdown_table
 from shared.consumer import Route
 from shared.contracts.registry import spec_for_model
 from shared.identifiers import settings_for_describing
-from shared.kafka import bus_topics
 from shared.topics import DEADLETTER, REQUESTS_LOGGED
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -87,7 +87,7 @@ def test_dashboard_and_alerts_use_only_exported_metrics() -> None:
 def test_a_new_kafka_cluster_id_is_never_read_as_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
     # One in 64 random ids began with "-", and StorageTool took it for an option: a CI run
     # failed at "--cluster-id: expected one argument". The first draw here always does.
-    import storage  # deploy/kafka, on the path tests/conftest.py sets
+    from deploy.kafka import storage
 
     dashed = uuid.UUID(bytes=base64.urlsafe_b64decode("-" + "A" * 21 + "=="))
     draws = iter([dashed, uuid.uuid4()])

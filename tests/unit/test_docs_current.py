@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shared.openapi import document
+from deploy.openapi import document
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SERVICES = ["intake", "routing", "notifications", "scheduling"]

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import storage  # deploy/kafka, on the path tests/conftest.py sets
+
+from deploy.kafka import storage
 
 USERS = {"admin": "admin-Secret-1", "intake": 'in"take\\Secret-2'}
 

@@ -1,4 +1,4 @@
-"""`python -m shared.openapi SERVICE`: the service's OpenAPI document as JSON on standard
+"""`python -m deploy.openapi SERVICE`: the service's OpenAPI document as JSON on standard
 output (`make docs` writes one per service under docs/openapi/)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The brokers' ACLs kept to the table of shared/bus_access.py: what the table grants is
+"""The brokers' ACLs kept to the table of deploy/kafka/bus_access.py: what the table grants is
 created, any other ACL deleted, so applying it twice changes nothing and a grant taken out of
 the table is taken off the cluster too. Run by the operator's step (deploy/bus_setup.py) as
 `admin`.
@@ -23,7 +23,7 @@ from aiokafka.protocol.admin import (
 )
 from aiokafka.protocol.api import Request
 
-from shared.bus_access import ACCESS, ADMIN, PRINCIPALS, Access
+from deploy.kafka.bus_access import ACCESS, ADMIN, PRINCIPALS, Access
 from shared.kafka_security import options
 
 __all__ = ["Binding", "apply_acls", "bindings"]
