@@ -5,7 +5,11 @@ without TLS, from the environment, the same for all of them:
   that asks for no login,
 - `MO_KAFKA_SASL_MECHANISM`: SCRAM-SHA-512 (default) or SCRAM-SHA-256,
 - `MO_KAFKA_SASL_USERNAME`, and `MO_KAFKA_SASL_PASSWORD` or `MO_KAFKA_SASL_PASSWORD_FILE`,
-- `MO_KAFKA_SSL_CAFILE`: the CA that signed the brokers' certificates (SASL_SSL).
+- `MO_KAFKA_SSL_CAFILE`: the CA that signed the brokers' certificates (SASL_SSL),
+- `MO_KAFKA_REPLICATION_FACTOR` and `MO_KAFKA_LOGGED_RETENTION_HOURS`: the topics' policy
+  (deploy/kafka/topic_policy.py),
+
+all read by one `KafkaSettings`.
 
 aiokafka's clients take `options()`; FastStream's broker takes `faststream_security()`;
 neither opens a socket by hand, and TLS always verifies the broker's certificate."""
@@ -15,16 +19,15 @@ from __future__ import annotations
 import os
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from faststream.security import BaseSecurity, SASLScram256, SASLScram512
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
-__all__ = ["KafkaSecurity", "faststream_security", "options", "security"]
-
-PROTOCOLS: Final = ("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL")
-MECHANISMS: Final = ("SCRAM-SHA-512", "SCRAM-SHA-256")
+__all__ = ["KafkaSecurity", "KafkaSettings", "faststream_security", "options", "security"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,7 @@ class KafkaSecurity:
     protocol: str = "PLAINTEXT"
     mechanism: str = "SCRAM-SHA-512"
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     cafile: str | None = None
 
     def ssl_context(self) -> ssl.SSLContext | None:
@@ -64,29 +67,70 @@ class KafkaSecurity:
         )
 
 
-def security(env: Mapping[str, str] | None = None) -> KafkaSecurity:
-    """The settings `env` (the process's environment) gives; a wrong one stops the caller
-    with the variable's name and what to fix."""
-    env = os.environ if env is None else env
-    protocol = env.get("MO_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT").upper()
-    if protocol not in PROTOCOLS:
-        raise SystemExit(f"MO_KAFKA_SECURITY_PROTOCOL={protocol!r}: use one of {PROTOCOLS}")
-    if protocol == "PLAINTEXT":
-        return KafkaSecurity()
-    mechanism = env.get("MO_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512").upper()
-    if mechanism not in MECHANISMS:
-        raise SystemExit(f"MO_KAFKA_SASL_MECHANISM={mechanism!r}: use one of {MECHANISMS}")
-    username = env.get("MO_KAFKA_SASL_USERNAME")
-    password = env.get("MO_KAFKA_SASL_PASSWORD")
-    if password is None and (password_file := env.get("MO_KAFKA_SASL_PASSWORD_FILE")):
-        password = Path(password_file).read_text().strip()
-    if not username or not password:
-        raise SystemExit(
-            f"{protocol} needs MO_KAFKA_SASL_USERNAME and MO_KAFKA_SASL_PASSWORD "
-            "(or MO_KAFKA_SASL_PASSWORD_FILE)"
+class KafkaSettings(BaseModel):
+    """Every Kafka client's settings, from the `MO_KAFKA_*` variables (the same for every
+    service and tool; the bootstrap servers are each service's own setting)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = "SASL_PLAINTEXT"
+    sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: str | None = Field(None, repr=False)
+    sasl_password_file: Path | None = None
+    ssl_cafile: str | None = None
+    replication_factor: int = Field(1, ge=1)
+    """How many brokers keep each topic (deploy/kafka/topic_policy.py)."""
+    logged_retention_hours: int = Field(96, ge=1)
+    """How long the topics with residents' details keep them."""
+
+    @field_validator("security_protocol", "sasl_mechanism", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> KafkaSettings:
+        """The settings `env` (the process's environment) gives; a wrong one stops the caller
+        with the variable's name and what to fix."""
+        env = os.environ if env is None else env
+        names = {name: _VARIABLE + name.upper() for name in cls.model_fields}
+        given = {name: env[variable] for name, variable in names.items() if variable in env}
+        try:
+            return cls.model_validate(given)
+        except ValidationError as exc:
+            raise SystemExit("; ".join(_why(e, given) for e in exc.errors())) from None
+
+    def security(self) -> KafkaSecurity:
+        protocol = self.security_protocol
+        if protocol == "PLAINTEXT":
+            return KafkaSecurity()
+        password = self.sasl_password
+        if password is None and self.sasl_password_file is not None:
+            password = self.sasl_password_file.read_text().strip()
+        if not self.sasl_username or not password:
+            raise SystemExit(
+                f"{protocol} needs MO_KAFKA_SASL_USERNAME and MO_KAFKA_SASL_PASSWORD "
+                "(or MO_KAFKA_SASL_PASSWORD_FILE)"
+            )
+        return KafkaSecurity(
+            protocol, self.sasl_mechanism, self.sasl_username, password, self.ssl_cafile
         )
-    cafile = env.get("MO_KAFKA_SSL_CAFILE")
-    return KafkaSecurity(protocol, mechanism, username, password, cafile)
+
+
+_VARIABLE: Final = "MO_KAFKA_"
+
+
+def _why(error: ErrorDetails, given: Mapping[str, str]) -> str:
+    name = str(error["loc"][0]) if error["loc"] else ""
+    variable = _VARIABLE + name.upper()
+    shown = "" if "password" in name else f"={given.get(name)!r}"
+    return f"{variable}{shown}: {error['msg']}"
+
+
+def security(env: Mapping[str, str] | None = None) -> KafkaSecurity:
+    """How a client connects, from the environment (or `env`)."""
+    return KafkaSettings.from_env(env).security()
 
 
 def options() -> dict[str, Any]:

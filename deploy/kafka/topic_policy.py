@@ -16,10 +16,10 @@ the personal topics roll every hour (a record outlives its retention by an hour 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Final
 
+from shared.kafka_security import KafkaSettings
 from shared.topics import DEADLETTER, PERSONAL_TOPICS
 
 __all__ = ["DEADLETTER_RETENTION_HOURS", "TopicPolicy", "policy"]
@@ -57,15 +57,5 @@ class TopicPolicy:
 
 def policy() -> TopicPolicy:
     """The policy the environment sets (a wrong value stops the caller with its name)."""
-    values = {}
-    for name, variable in (
-        ("replication_factor", "MO_KAFKA_REPLICATION_FACTOR"),
-        ("logged_retention_hours", "MO_KAFKA_LOGGED_RETENTION_HOURS"),
-    ):
-        raw = os.environ.get(variable)
-        if raw is None:
-            continue
-        if not raw.isdigit() or int(raw) < 1:
-            raise SystemExit(f"{variable}={raw!r}: must be a whole number of at least 1")
-        values[name] = int(raw)
-    return TopicPolicy(**values)
+    kept = KafkaSettings.from_env()
+    return TopicPolicy(kept.replication_factor, kept.logged_retention_hours)
