@@ -23,6 +23,7 @@ from sqlalchemy import Table
 
 from shared.background import Background
 from shared.backoff import Backoff
+from shared.clock import Clock
 from shared.consumer import ConsumerMetrics, EventConsumer, Record, RetryLater, Route
 from shared.kafka import require_topics
 from shared.kafka_security import faststream_security
@@ -168,6 +169,7 @@ def consume(
     service: str,
     description: str,
     required_topics: Sequence[str] | None,
+    clock: Clock,
 ) -> tuple[EventConsumer, BusRunner]:
     """A service's consumer, end to end: the topics of `routes` fed in batches to an
     `EventConsumer` (dead letters published through `broker`), started by a `BusRunner` that
@@ -180,7 +182,7 @@ def consume(
     ) -> None:
         await broker.publish(value, topic, key=key, headers=headers)
 
-    consumer = EventConsumer(group, db, inbox, routes, send_raw, metrics)
+    consumer = EventConsumer(group, db, inbox, routes, send_raw, metrics, clock)
     if routes:
         subscribe(broker, consumed_topics(routes), consumer, metrics, description=description)
     prepare = (

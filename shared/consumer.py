@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
+from shared.clock import Clock
 from shared.contracts.registry import spec_for_type
 from shared.deadletter import dead_letter_headers, scrub
 from shared.event_routes import AfterCommit, Handler, Received, Route, each, on
@@ -119,8 +120,10 @@ class EventConsumer:
         routes: Sequence[Route],
         send_raw: SendRaw,
         metrics: ConsumerMetrics,
+        clock: Clock,
     ) -> None:
         self.name = name
+        self._clock = clock
         self._db = db
         self._inbox = inbox
         self._routes = {route.spec.type: route for route in routes}
@@ -180,7 +183,7 @@ class EventConsumer:
         callbacks: list[AfterCommit] = []
         async with self._db.transaction() as conn:
             ids = [i.received.event.id for i in items]
-            fresh = await claim_new(conn, self._inbox, ids, self.name)
+            fresh = await claim_new(conn, self._inbox, ids, self.name, self._clock())
             # Redelivered events (seen before, or twice in this batch) are skipped.
             new: list[Received[Any]] = []
             for item in items:

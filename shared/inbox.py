@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -26,12 +26,16 @@ def define_inbox(metadata: MetaData) -> Table:
 
 
 async def claim_new(
-    conn: AsyncConnection, inbox: Table, event_ids: Sequence[uuid.UUID], consumer: str
+    conn: AsyncConnection,
+    inbox: Table,
+    event_ids: Sequence[uuid.UUID],
+    consumer: str,
+    now: datetime,
 ) -> set[uuid.UUID]:
-    """Claim a batch of events in one statement; returns the ids not processed before."""
+    """Claim a batch of events in one statement, processed `now`; returns the ids not
+    processed before."""
     if not event_ids:
         return set()
-    now = datetime.now(UTC)
     unique = list(dict.fromkeys(str(i) for i in event_ids))
     # One statement compiled once, run with many rows ("insertmanyvalues"), not a VALUES
     # list compiled afresh for every batch size.

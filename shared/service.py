@@ -161,6 +161,7 @@ def _parts(
         service=service.name,
         description=service.consumes_description,
         required_topics=topics if wiring.check_topics else None,
+        clock=service.deps.clock,
     )
     _document_publishers(broker, service.name, service.publishes)
     purger = Purger(

@@ -14,19 +14,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.clock import Clock
 from shared.event_routes import AfterCommit, Handler, Received
 from shared.outbox import Outbox
 
 __all__ = ["BusUseCase", "Clock", "Deps", "Joined", "UnitOfWork", "bind"]
-
-Clock = Callable[[], datetime]
-"""The one time source of a service (`deps.clock`); tests set it."""
 
 
 class UnitOfWork(Protocol):
