@@ -7,9 +7,8 @@ import asyncio
 import json
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,17 +72,6 @@ class System:
         process.env[f"MO_{service.upper()}_PORT"] = str(process.port)
         self.extra.append(process)
         return process
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """`check()`'s first truthy answer within `timeout` seconds (the services are separate
-    processes: what one did reaches the others a moment later)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:.0f}s")
 
 
 def _role(team: str) -> Role:

@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import System, eventually
+from tests.e2e.conftest import System
 from tests.support.intake import request_body
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -17,9 +17,10 @@ import xmltodict
 
 from shared.credentials import Role
 from shared.topics import department_topic
-from tests.e2e.conftest import System, eventually
+from tests.e2e.conftest import System
 from tests.support.kafka import TopicTail
 from tests.support.tokens import issue_everywhere
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

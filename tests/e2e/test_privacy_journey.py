@@ -16,9 +16,10 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.e2e.conftest import System, eventually
+from tests.e2e.conftest import System
 from tests.support.intake import RESIDENT, request_body
 from tests.support.notifications import signed_reply
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 REASON = "the resident asked at the table, identity checked"

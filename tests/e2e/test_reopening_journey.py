@@ -12,9 +12,10 @@ import httpx
 import pytest
 
 from shared.contracts.common import normalise_phone
-from tests.e2e.conftest import System, eventually
+from tests.e2e.conftest import System
 from tests.support.intake import RESIDENT, request_body
 from tests.support.notifications import signed_reply
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 TEAM = "water-and-sanitation"

@@ -20,8 +20,9 @@ from sqlalchemy import update
 
 from services.routing.store import requests as routed_requests
 from shared.store import Database
-from tests.e2e.conftest import System, eventually
+from tests.e2e.conftest import System
 from tests.support.intake import request_body
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 TEAM = "water-and-sanitation"

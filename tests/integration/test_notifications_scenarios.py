@@ -20,10 +20,11 @@ from shared.topics import (
     REQUESTS_ROUTED,
     REQUESTS_STATUS,
 )
-from tests.support.buses import Bus, eventually
+from tests.support.buses import Bus
 from tests.support.clock import Clock
 from tests.support.gateways import sms_gateway, smtp_server
 from tests.support.notifications import Notifications, running_notifications
+from tests.support.waiting import eventually_async
 from tests.unit.test_notifications_service import PHONE, logged, routed, status
 
 pytestmark = pytest.mark.integration
@@ -54,7 +55,7 @@ async def test_one_sms_with_the_reference_even_when_the_event_comes_twice(
         running_notifications(database_url, bus=bus, sms_url=gateway.url) as service,
     ):
         await bus.put(service.app, REQUESTS_LOGGED, event, event)
-        await eventually(lambda: len(gateway.accepted) >= 1)
+        await eventually_async(lambda: len(gateway.accepted) >= 1)
         await asyncio.sleep(1.5)  # a second SMS would have arrived by now
     assert len(gateway.accepted) == 1
     sms = gateway.accepted[0]
@@ -118,7 +119,7 @@ async def test_stop_ends_messages_until_start(database_url: str, bus: Bus) -> No
         running_notifications(database_url, bus=bus, sms_url=gateway.url) as service,
     ):
         await bus.put(service.app, REQUESTS_LOGGED, event)
-        await eventually(lambda: len(gateway.accepted) == 1)
+        await eventually_async(lambda: len(gateway.accepted) == 1)
         stop = await service.reply(PHONE, " stop ")
         assert stop.json() == {"action": "stopped"}
         await bus.put(service.app, REQUESTS_ROUTED, routed(event.subject))
@@ -126,7 +127,7 @@ async def test_stop_ends_messages_until_start(database_url: str, bus: Bus) -> No
         start = await service.reply("0825550199", "Start")
         assert start.json() == {"action": "started"}
         await bus.put(service.app, REQUESTS_STATUS, status(event.subject, "acknowledged"))
-        await eventually(lambda: len(gateway.accepted) == 2)
+        await eventually_async(lambda: len(gateway.accepted) == 2)
         await _until_statuses(service, event.subject, ["sent", "suppressed", "sent"])
 
 
@@ -146,7 +147,7 @@ async def test_an_sms_due_at_21_00_waits_until_07_00(database_url: str, bus: Bus
         await asyncio.sleep(1.5)
         assert gateway.accepted == []  # held overnight
         clock.now = dt.datetime(2026, 12, 9, 5, 0, tzinfo=dt.UTC)  # 07:00
-        await eventually(lambda: len(gateway.accepted) == 1)
+        await eventually_async(lambda: len(gateway.accepted) == 1)
 
 
 async def test_an_email_arrives_with_subject_and_body_in_the_chosen_language(
@@ -160,7 +161,7 @@ async def test_an_email_arrives_with_subject_and_body_in_the_chosen_language(
         ) as service,
     ):
         await bus.put(service.app, REQUESTS_LOGGED, event)
-        await eventually(lambda: len(smtp.messages) == 1)
+        await eventually_async(lambda: len(smtp.messages) == 1)
     [message] = smtp.messages
     assert message["To"] == "nomsa@example.org"
     assert message["Subject"] == f"U Mobiele Kantoor-versoek {spaced(event.subject)}"

@@ -11,6 +11,7 @@ import pytest
 from tests.support.gateways import sms_gateway
 from tests.support.notifications import running_notifications
 from tests.support.scheduling import running_scheduling
+from tests.support.waiting import eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -34,14 +35,16 @@ async def test_a_confirmed_subscriber_hears_of_visits_to_their_communities(
                 json={"community": visit["community"], "phone": "0825550199", "language": "af"},
             )
             assert subscribed.status_code == 202
-        await until(lambda: len(gateway.accepted) == 3)  # the three confirmation requests
+        await eventually_async(
+            lambda: len(gateway.accepted) == 3
+        )  # the three confirmation requests
         assert (await notifications.reply("0825550199", "YES")).json()["action"] == "subscribed"
         for visit in chosen:
             cancelled = await scheduling.operate(
                 f"/v1/visits/{visit['id']}/cancel", {"reason": "hall flooded"}
             )
             assert cancelled.status_code == 200
-        await until(lambda: len(cancellations(gateway.accepted)) == 3)
+        await eventually_async(lambda: len(cancellations(gateway.accepted)) == 3)
         await asyncio.sleep(1)  # a duplicate would have come by now
     # (The plan's own announcements may reach them too, if notifications read them after the
     # YES: the bus does not promise which comes first.)
@@ -53,11 +56,3 @@ async def test_a_confirmed_subscriber_hears_of_visits_to_their_communities(
 
 def cancellations(sent: list[dict[str, str]]) -> list[str]:
     return [m["text"] for m in sent if "gekanselleer" in m["text"]]
-
-
-async def until(check: Callable[[], bool], timeout: float = 30.0) -> None:
-    for _ in range(int(timeout * 10)):
-        if check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("timed out")

@@ -107,10 +107,3 @@ class Watch:
 
 def _seen(record: Any) -> Seen:
     return Seen(record.topic, record.key, record.value, dict(record.headers))
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)

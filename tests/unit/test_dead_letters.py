@@ -24,6 +24,7 @@ from shared.inbox import define_inbox
 from shared.metrics import new_registry
 from shared.store import Database
 from shared.topics import DEADLETTER, EventType
+from tests.support.clock import Clock
 
 PERSON = {"name": "Nomsa Dlamini", "phone": "+27825550199", "email": "nomsa@example.org"}
 WORDS = "Amanzi akaphumi ezimpompini zaseKhayelitsha: ū ñ é ë 水 " * 3
@@ -139,7 +140,8 @@ async def test_a_batch_is_not_acknowledged_until_its_dead_letter_is_kept(tmp_pat
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     await db.create_schema(metadata)
     send = FlakyDeadLetters(down=2)
-    consumer = EventConsumer("routing", db, inbox, [], send, ConsumerMetrics(new_registry(), "t"))
+    metrics = ConsumerMetrics(new_registry(), "t")
+    consumer = EventConsumer("routing", db, inbox, [], send, metrics, Clock())
     logged = poison({"resident": PERSON}, EventType.REQUEST_LOGGED)
     record = Record("mo.requests.logged", 0, 7, b"k", logged)
     for _ in range(2):  # the topic is down: the batch must come again

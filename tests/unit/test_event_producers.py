@@ -20,6 +20,7 @@ from shared.inbox import define_inbox
 from shared.metrics import new_registry
 from shared.store import Database
 from shared.topics import DEADLETTER, PRIVACY_REQUESTS, privacy_answers, source
+from tests.support.clock import Clock
 
 AT = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
 
@@ -58,7 +59,7 @@ async def test_an_answer_on_another_services_topic_is_refused(tmp_path: Path) ->
 
     route = on(ErasureAnswered, handle)
     consumer = EventConsumer(
-        "intake", db, inbox, [route], send, ConsumerMetrics(new_registry(), "t")
+        "intake", db, inbox, [route], send, ConsumerMetrics(new_registry(), "t"), Clock()
     )
     await consumer.process([answer(1, privacy_answers("routing"))])  # forged by routing
     assert applied == [] and len(dead) == 1
