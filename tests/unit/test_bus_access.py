@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from services.intake import bus as intake_bus
 from services.notifications import bus as notifications_bus
-from services.routing import bus as routing_bus
+from services.routing import app as routing_app
 from services.scheduling import bus as scheduling_bus
 from shared.bus import consumed_topics
 from shared.bus_access import ACCESS, OBSERVER, SERVICES, Access, grants, markdown_table
@@ -28,7 +28,7 @@ NO_PORTS = cast(Any, None)  # routes only keep their handlers' ports; none is ca
 
 BUSES: dict[str, tuple[Sequence[type[BaseModel]], Sequence[Route]]] = {
     "intake": (intake_bus.PUBLISHES, intake_bus.CONSUMES),
-    "routing": (routing_bus.PUBLISHES, routing_bus.consumes(NO_PORTS)),
+    "routing": (routing_app.PUBLISHES, routing_app.consumes(NO_PORTS)),
     "notifications": (notifications_bus.PUBLISHES, notifications_bus.consumes(NO_PORTS)),
     "scheduling": (scheduling_bus.PUBLISHES, scheduling_bus.CONSUMES),
 }
