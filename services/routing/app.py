@@ -24,7 +24,6 @@ from services.routing.privacy.store import RESIDENT_DETAILS
 from services.routing.queue import api as queue_api
 from services.routing.queue import bus as queue_bus
 from services.routing.queue import pages as queue_pages
-from services.routing.queue.adapters import Sessions
 from services.routing.rules import api as rules_api
 from services.routing.rules.domain import RuleError
 from services.routing.rules.handlers import SeedRules, seed_rules
@@ -89,7 +88,7 @@ def create_app(
         metrics=RoutingMetrics(registry),
         rulebook=RuleBook(),
         audit=audit,
-        sessions=Sessions(db, tokens, clock),
+        tokens=tokens,
         sign_ins=MissLimiter(),
     )
 

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.routing.metrics import RoutingMetrics
-from services.routing.queue.adapters import Sessions
 from services.routing.rules.store import RuleBook
 from shared.audit import Audit
+from shared.auth import TokenDirectory
 from shared.limits import MissLimiter
 from shared.store import Database
 from shared.use_case import Deps
@@ -25,8 +25,8 @@ class RoutingDeps(Deps):
     rulebook: RuleBook
     audit: Audit
     """Who read residents' descriptions and exact places (work queues, triage)."""
-    sessions: Sessions
-    """People's sign-ins to the work queue's pages."""
+    tokens: TokenDirectory
+    """Who holds which credential (people sign in to the queue's pages with one)."""
     sign_ins: MissLimiter
     """Wrong credentials at the pages' sign-in, by client: too many, and it waits."""
 

@@ -16,10 +16,6 @@ content security policy.
 from __future__ import annotations
 
 import hmac
-import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Final
 from urllib.parse import urlsplit
@@ -29,17 +25,14 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
-from services.routing.queue import store
-from shared.auth import TokenDirectory
-from shared.credentials import Role, hash_token
+from services.routing.queue.domain import LASTS, PageSession
+from services.routing.queue.handlers import FindSession, find_session
+from shared.credentials import Role
 from shared.http import ApiError
-from shared.store import Database
 
 __all__ = [
     "COOKIE",
     "FOLDER",
-    "PageSession",
-    "Sessions",
     "cross_site",
     "door",
     "keep_cookie",
@@ -47,58 +40,6 @@ __all__ = [
 ]
 
 COOKIE: Final = "mo_session"
-LASTS: Final = timedelta(hours=10)  # a working day; then sign in again
-
-
-@dataclass(frozen=True, slots=True)
-class PageSession:
-    name: str
-    role: Role
-    csrf: str
-
-
-class Sessions:
-    """People's sessions, kept in the queue's store; `tokens` finds who holds a credential."""
-
-    def __init__(self, db: Database, tokens: TokenDirectory, clock: Callable[[], datetime]) -> None:
-        self._db, self._tokens, self._clock = db, tokens, clock
-
-    async def sign_in(self, credential: str, roles: frozenset[Role]) -> tuple[str, PageSession]:
-        """A new session for a working credential of `roles`: (cookie value, session)."""
-        holder = await self._tokens.holder(credential)
-        now = self._clock()
-        if holder is None or holder.revoked or holder.expired(now) or holder.role not in roles:
-            raise ApiError(401, "unauthenticated", "this is not a working team credential")
-        cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        row = store.SessionRow(holder.name, holder.role, csrf, hash_token(credential), now + LASTS)
-        async with self._db.transaction() as conn:
-            await store.add_session(conn, hash_token(cookie), row, now)
-        return cookie, PageSession(holder.name, holder.role, csrf)
-
-    async def find(self, cookie: str | None) -> PageSession | None:
-        if not cookie:
-            return None
-        now = self._clock()
-        async with self._db.reading() as conn:
-            row = await store.find_session(conn, hash_token(cookie))
-            if row is None or row.expires_at <= now:
-                return None
-            # The credential it was opened with must still work: revoking it signs out.
-            holder = await store.credential_holder(conn, row.credential_hash)
-        if holder is None or holder.revoked or holder.expired(now):
-            return None
-        return PageSession(row.name, row.role, row.csrf)
-
-    async def sign_out(self, cookie: str | None) -> None:
-        if cookie:
-            async with self._db.transaction() as conn:
-                await store.end_session(conn, hash_token(cookie))
-
-
-def sessions_of(request: Request) -> Sessions:
-    """The service's sessions (`app.state.deps.sessions`)."""
-    sessions: Sessions = request.app.state.deps.sessions
-    return sessions
 
 
 def door(*roles: Role, form: bool = False, sign_in: str = "/") -> params.Depends:
@@ -108,7 +49,8 @@ def door(*roles: Role, form: bool = False, sign_in: str = "/") -> params.Depends
     async def session(
         request: Request, mo_session: Annotated[str | None, Cookie()] = None
     ) -> PageSession:
-        found = await sessions_of(request).find(mo_session)
+        state = request.app.state
+        found = await find_session(FindSession(mo_session), state.db, state.deps)
         if found is None:
             raise ApiError(
                 303, "sign_in", f"sign in first: {sign_in}", headers={"Location": sign_in}

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Final
 
 from services.routing.queue.store import QueueFilter, Step
 from services.routing.store import OPEN, RoutedRequest
 from shared.credentials import Role
 from shared.refusals import Refusal
 
-__all__ = ["Forbidden", "RequestFile", "overdue", "scope"]
+__all__ = ["LASTS", "Forbidden", "PageSession", "RequestFile", "overdue", "scope"]
+
+LASTS: Final = dt.timedelta(hours=10)  # a page session lasts a working day; then sign in again
 
 
 class Forbidden(Refusal):
     status, code = 403, "forbidden"
+
+
+@dataclass(frozen=True, slots=True)
+class PageSession:
+    """A person signed in to the queue's pages, for their team."""
+
+    name: str
+    role: Role
+    csrf: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,16 +16,8 @@ from services.routing.decisions import handlers as decisions
 from services.routing.decisions.schemas import Assignment
 from services.routing.deps import DbDep, DepsDep, RoutingDeps
 from services.routing.queue import handlers, schemas
-from services.routing.queue.adapters import (
-    COOKIE,
-    FOLDER,
-    PageSession,
-    cross_site,
-    door,
-    keep_cookie,
-    page,
-)
-from services.routing.queue.domain import Forbidden, overdue, scope
+from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
+from services.routing.queue.domain import Forbidden, PageSession, overdue, scope
 from services.routing.queue.store import QueueFilter
 from services.routing.work import handlers as work
 from services.routing.work.domain import TRANSITIONS
@@ -68,7 +60,7 @@ async def sign_in_page() -> HTMLResponse:
 
 @router.post("/sign-in", dependencies=[PUBLIC])
 async def sign_in(
-    request: Request, credential: Annotated[str, Form(max_length=200)], deps: DepsDep
+    request: Request, credential: Annotated[str, Form(max_length=200)], db: DbDep, deps: DepsDep
 ) -> Response:
     """Anyone may try, from this site's own page; wrong credentials count like unknown
     references (then 429)."""
@@ -77,7 +69,8 @@ async def sign_in(
     client = client_address(request)
     deps.sign_ins.refuse_if_waiting(client, "too_many_sign_ins", "too many wrong credentials")
     try:
-        cookie, _ = await deps.sessions.sign_in(credential.strip(), frozenset(TEAMS))
+        asked = handlers.SignIn(credential.strip(), frozenset(TEAMS))
+        cookie, _ = await handlers.sign_in(asked, db, deps)
     except ApiError as refused:
         deps.sign_ins.missed(client)
         return page("sign_in.html", refused.status, error=str(refused))
@@ -89,10 +82,11 @@ async def sign_in(
 @router.post("/sign-out")
 async def sign_out(
     _: Annotated[PageSession, team_form],
+    db: DbDep,
     deps: DepsDep,
     mo_session: Annotated[str | None, Cookie()] = None,
 ) -> RedirectResponse:
-    await deps.sessions.sign_out(mo_session)
+    await handlers.sign_out(handlers.SignOut(mo_session), db, deps)
     response = RedirectResponse(SIGN_IN, status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
