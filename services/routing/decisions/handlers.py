@@ -111,7 +111,7 @@ async def decide_logged(
 
 def _first_step(
     fact: RequestFacts, made: Decision, rule: Rule | None, now: datetime
-) -> dict[str, Any]:
+) -> dict[str, object]:
     return {
         "reference": fact.reference,
         "status": made.status.value,

@@ -54,7 +54,7 @@ def decided_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, 
 
 
 async def insert_decided(
-    conn: AsyncConnection, rows: list[dict[str, Any]], history: list[dict[str, Any]]
+    conn: AsyncConnection, rows: list[dict[str, object]], history: list[dict[str, object]]
 ) -> None:
     """Newly decided requests and their first history entries, a statement per table."""
     if rows:

@@ -81,5 +81,5 @@ async def rule_history(
     cursor: Cursor = None,
 ) -> list[RuleChange]:
     found = await handlers.rule_history(handlers.RuleHistory(), db, deps)
-    changes = [RuleChange(**change) for change in found]
+    changes = [RuleChange.model_validate(c, from_attributes=True) for c in found]
     return paged(request, response, changes, limit, cursor)

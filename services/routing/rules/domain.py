@@ -13,6 +13,7 @@ from shared.contracts.routing import Priority
 from shared.refusals import Conflict
 
 __all__ = [
+    "Change",
     "Rule",
     "RuleAction",
     "RuleConflict",
@@ -40,6 +41,18 @@ class RuleAction(StrEnum):
     SEED = "seed"  # loaded from the seed file at first start
     CREATE = "create"
     RETIRE = "retire"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of the rules' audit trail: what was done to which rule, by whom and why."""
+
+    rule_id: int
+    action: RuleAction
+    by: str
+    reason: str
+    at: datetime
+    rule: dict[str, object]  # the rule as it was
 
 
 _URGENCY = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}

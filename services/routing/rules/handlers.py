@@ -6,12 +6,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from services.routing.deps import RoutingDeps
 from services.routing.rules import store
 from services.routing.rules.adapters import load_seed
-from services.routing.rules.domain import Rule, RuleAction, RuleConflict, RuleError, validate_rules
+from services.routing.rules.domain import (
+    Change,
+    Rule,
+    RuleAction,
+    RuleConflict,
+    RuleError,
+    validate_rules,
+)
 from shared.refusals import NotFound
 from shared.use_case import UnitOfWork
 
@@ -108,8 +114,6 @@ async def active_rules(command: ActiveRules, uow: UnitOfWork, deps: RoutingDeps)
         return await store.active_rules(conn)
 
 
-async def rule_history(
-    command: RuleHistory, uow: UnitOfWork, deps: RoutingDeps
-) -> list[dict[str, Any]]:
+async def rule_history(command: RuleHistory, uow: UnitOfWork, deps: RoutingDeps) -> list[Change]:
     async with uow.reading() as conn:
         return await store.rule_history(conn)

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.rules.domain import Rule, RuleAction
+from services.routing.rules.domain import Change, Rule, RuleAction
 from services.routing.store import metadata
 from shared.contracts.common import Area
 from shared.contracts.routing import Priority
@@ -86,7 +86,7 @@ def _rule(row: Any) -> Rule:
     )
 
 
-def rule_values(rule: Rule) -> dict[str, Any]:
+def rule_values(rule: Rule) -> dict[str, object]:
     return {
         "category": rule.category,
         "area": rule.area.value if rule.area else None,
@@ -149,17 +149,10 @@ async def retire_rule(
     return _rule(row)
 
 
-async def rule_history(conn: AsyncConnection) -> list[dict[str, Any]]:
+async def rule_history(conn: AsyncConnection) -> list[Change]:
     rows = await conn.execute(select(rule_changes).order_by(rule_changes.c.id))
     return [
-        {
-            "rule_id": r.rule_id,
-            "action": r.action,
-            "by": r.changed_by,
-            "reason": r.reason,
-            "at": as_utc(r.at),
-            "rule": r.rule,
-        }
+        Change(r.rule_id, RuleAction(r.action), r.changed_by, r.reason, as_utc(r.at), r.rule)
         for r in rows
     ]
 
