@@ -11,13 +11,27 @@ from services.routing.store import OPEN, RoutedRequest
 from shared.credentials import Role
 from shared.refusals import Refusal
 
-__all__ = ["LASTS", "Forbidden", "PageSession", "RequestFile", "overdue", "scope"]
+__all__ = [
+    "LASTS",
+    "Forbidden",
+    "NotSignedIn",
+    "PageSession",
+    "RequestFile",
+    "overdue",
+    "scope",
+]
 
 LASTS: Final = dt.timedelta(hours=10)  # a page session lasts a working day; then sign in again
 
 
 class Forbidden(Refusal):
     status, code = 403, "forbidden"
+
+
+class NotSignedIn(Refusal):
+    """A credential that does not open a session (unknown, revoked, expired, another role)."""
+
+    status, code = 401, "unauthenticated"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,17 @@ from typing import Any
 from services.routing import store
 from services.routing.deps import RoutingDeps
 from services.routing.queue import store as queue_store
-from services.routing.queue.domain import LASTS, Forbidden, PageSession, RequestFile
+from services.routing.queue.domain import (
+    LASTS,
+    Forbidden,
+    NotSignedIn,
+    PageSession,
+    RequestFile,
+)
 from services.routing.queue.store import QueueFilter
 from shared.consumer import Received
 from shared.contracts.requests import FollowerJoined
 from shared.credentials import Role, hash_token
-from shared.http import ApiError
 from shared.refusals import NotFound
 from shared.use_case import UnitOfWork
 
@@ -107,7 +112,7 @@ async def sign_in(command: SignIn, uow: UnitOfWork, deps: RoutingDeps) -> tuple[
     holder = await deps.tokens.holder(command.credential)
     now = deps.clock()
     if holder is None or holder.revoked or holder.expired(now) or holder.role not in command.roles:
-        raise ApiError(401, "unauthenticated", "this is not a working team credential")
+        raise NotSignedIn("this is not a working team credential")
     cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     credential = hash_token(command.credential)
     row = queue_store.SessionRow(holder.name, holder.role, csrf, credential, now + LASTS)

@@ -17,7 +17,7 @@ from services.routing.decisions.schemas import Assignment
 from services.routing.deps import DbDep, DepsDep, RoutingDeps
 from services.routing.queue import handlers, schemas
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
-from services.routing.queue.domain import Forbidden, PageSession, overdue, scope
+from services.routing.queue.domain import Forbidden, NotSignedIn, PageSession, overdue, scope
 from services.routing.queue.store import QueueFilter
 from services.routing.work import handlers as work
 from services.routing.work.domain import TRANSITIONS
@@ -71,7 +71,7 @@ async def sign_in(
     try:
         asked = handlers.SignIn(credential.strip(), frozenset(TEAMS))
         cookie, _ = await handlers.sign_in(asked, db, deps)
-    except ApiError as refused:
+    except NotSignedIn as refused:
         deps.sign_ins.missed(client)
         return page("sign_in.html", refused.status, error=str(refused))
     response = RedirectResponse("/queue/", status_code=303)
