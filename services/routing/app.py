@@ -1,81 +1,107 @@
-"""The composition root: `create_app(settings, **overrides)` wires routing for `make run` and
-tests; `asyncapi()` describes it for `make docs`."""
+"""The composition root: `create_app(settings, clock=..., wiring=...)` wires routing's
+features (rules, decisions, work, queue, standards, privacy) for `make run` and tests;
+`asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Final
 
 from fastapi import APIRouter, FastAPI
 from faststream import FastStream
+from pydantic import BaseModel
 
-from services.routing import (
-    escalation,
-    handlers,
-    privacy,
-    queue_pages,
-    queue_store,
-    rules,
-    standards,
-    store,
-)
-from services.routing.api import RoutingContext, routes
-from services.routing.bus import PUBLISHES, consumes
+from services.routing import store
+from services.routing.decisions import api as decisions_api
+from services.routing.decisions import bus as decisions_bus
+from services.routing.decisions.handlers import CountUnroutable, unroutable_count
+from services.routing.deps import RoutingDeps
+from services.routing.metrics import RoutingMetrics
+from services.routing.privacy import bus as privacy_bus
+from services.routing.privacy.store import RESIDENT_DETAILS
+from services.routing.queue import api as queue_api
+from services.routing.queue import bus as queue_bus
+from services.routing.queue import pages as queue_pages
+from services.routing.rules import api as rules_api
+from services.routing.rules.domain import RuleError
+from services.routing.rules.handlers import SeedRules, seed_rules
+from services.routing.rules.store import RuleBook
 from services.routing.settings import RoutingSettings
+from services.routing.standards import api as standards_api
+from services.routing.standards import bus as standards_bus
+from services.routing.standards.worker import overdue_watch
+from services.routing.work import api as work_api
+from services.routing.work import bus as work_bus
 from shared.asyncapi import specification
 from shared.audit import Audit, audit_routes
 from shared.auth import TokenDirectory, requires
-from shared.background import every
+from shared.consumer import Route
 from shared.credentials import Role
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
 from shared.outbox import Outbox
 from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
-from shared.sessions import Sessions
 from shared.store import Database
-from shared.use_case import Deps
+from shared.use_case import Clock
 
-__all__ = ["asyncapi", "create_app"]
+__all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
 
 log = logging.getLogger(__name__)
 
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
+    *decisions_bus.PUBLISHES,
+    *work_bus.PUBLISHES,
+    *standards_bus.PUBLISHES,
+    *privacy_bus.PUBLISHES,
+)
+
+router = APIRouter()
+"""The API for machines and the work queue's pages for people, on one port."""
+for feature in (rules_api, queue_api, standards_api, decisions_api, work_api, queue_pages):
+    router.include_router(feature.router)
+
+
+def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
+    return (
+        *decisions_bus.routes(deps),
+        *work_bus.routes(deps),
+        *queue_bus.routes(deps),
+        *privacy_bus.routes(deps),
+    )
+
 
 def create_app(
-    settings: RoutingSettings,
-    *,
-    clock: Callable[[], datetime] | None = None,
-    wiring: Wiring | None = None,
+    settings: RoutingSettings, *, clock: Clock | None = None, wiring: Wiring | None = None
 ) -> FastAPI:
     """`clock` is the port tests set; `wiring` puts them on an in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
-    ports = handlers.Ports(
-        clock=clock or (lambda: datetime.now(UTC)),
-        rulebook=rules.RuleBook(),
-        metrics=handlers.RoutingMetrics(registry),
+    clock = clock or (lambda: datetime.now(UTC))
+    tokens = TokenDirectory(db, store.credentials)
+    audit = Audit(store.audit, registry, "routing")
+    deps = RoutingDeps(
+        clock=clock,
+        outbox=Outbox(store.outbox, "routing"),
+        metrics=RoutingMetrics(registry),
+        rulebook=RuleBook(),
+        audit=audit,
+        tokens=tokens,
+        sign_ins=MissLimiter(),
     )
 
     async def startup() -> None:
         try:
-            seeded = await rules.seed_rules(db, ports.rulebook, settings.rules_seed, ports.clock())
-        except rules.RuleError as exc:
+            seeded = await seed_rules(SeedRules(settings.rules_seed), db, deps)
+        except RuleError as exc:
             log.critical("routing rules are not usable: %s", exc)
             raise SystemExit(2) from None
         if seeded:
             log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
-        ports.metrics.unroutable.set(await handlers.unroutable_count(db))
+        deps.metrics.unroutable.set(await unroutable_count(CountUnroutable(), db, deps))
 
-    digests = escalation.DailyDigests(db, ports, settings.digest_hour)
-
-    async def watch_standards() -> None:
-        await standards.notice_overdue(db, ports)
-        await digests.send()
-
-    overdue = every(settings.overdue_check_seconds, watch_standards, "overdue-watch", log)
-    tokens = TokenDirectory(db, store.credentials)
     service = Service(
         name="routing",
         description="Routes requests to departments; takes departments' progress reports.",
@@ -86,37 +112,27 @@ def create_app(
         "its `data`. Deduplicate by the event `id`.",
         metadata=store.metadata,
         inbox=store.inbox,
-        router=_routes(db, ports, tokens, Audit(store.audit, registry, "routing")),
-        consumes=consumes(ports),
+        router=router,
+        consumes=consumes(deps),
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
         publishes=PUBLISHES,
         startup=startup,
-        workers=[overdue],
+        workers=[
+            overdue_watch(db, deps, settings.overdue_check_seconds, settings.digest_hour),
+        ],
         retention=[
             closed_request_details_rule(
-                privacy.RESIDENT_DETAILS,
+                RESIDENT_DETAILS,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
             )
         ],
-        deps=Deps(clock=ports.clock, outbox=Outbox(store.outbox, "routing")),
+        deps=deps,
         tokens=tokens,
-        state={"ports": ports},
     )
-    return service_app(service, settings, db, registry, wiring)
-
-
-def _routes(db: Database, ports: handlers.Ports, tokens: TokenDirectory, audit: Audit) -> APIRouter:
-    """The API for machines, the work queue's pages for people and the audit of both, on one
-    port."""
-    sessions = Sessions(db, queue_store.sessions, store.credentials, tokens, ports.clock)
-    router = APIRouter()
-    router.include_router(routes(RoutingContext(db, ports, tokens, audit)))
-    router.include_router(
-        queue_pages.routes(queue_pages.QueueContext(db, ports, sessions, MissLimiter(), audit))
-    )
-    router.include_router(audit_routes(audit, db, requires(Role.OPERATOR)))
-    return router
+    app = service_app(service, settings, db, registry, wiring)
+    app.include_router(audit_routes(audit, db, requires(Role.OPERATOR)))
+    return app
 
 
 def asyncapi() -> FastStream:

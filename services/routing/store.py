@@ -1,6 +1,7 @@
-"""Routing's store: its tables (rules and their audit trail, each request's routing and
-status, teams' credentials, outbox and inbox) and the queries on requests. No resident
-contact details: routing keeps only whether the resident may be contacted."""
+"""Routing's shared tables (each request's routing and status and its history, teams'
+credentials, the audit, outbox and inbox) and the queries every feature makes on requests.
+A feature's own tables are in its store. No resident contact details: routing keeps only
+whether the resident may be contacted."""
 
 from __future__ import annotations
 
@@ -19,24 +20,28 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
-    func,
     insert,
-    or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.decisions import Decision, RequestFacts
 from shared.audit import define_audit
 from shared.contracts.common import Area, RequestStatus
-from shared.contracts.routing import Priority
+from shared.contracts.routing import Cause, Priority
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
-from shared.refusals import Invalid
+from shared.refusals import NotFound
 from shared.store import as_utc
+
+Connection = AsyncConnection
+"""The connection of an open transaction, for the helpers of a feature's use cases."""
+
+_S = RequestStatus
+OPEN: tuple[str, ...] = (_S.ROUTED.value, _S.ACKNOWLEDGED.value, _S.IN_PROGRESS.value)
+"""The statuses of a request a department is still working on."""
+DONE: tuple[str, ...] = (_S.RESOLVED.value, _S.CLOSED.value)
 
 metadata = MetaData(info={"service": "routing"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
@@ -133,29 +138,23 @@ def routed_request(row: Any) -> RoutedRequest:
     )
 
 
-def triage_key(request: RoutedRequest) -> list[str]:
-    return [request.logged_at.isoformat(), request.reference]  # oldest first
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """Where a request was sent (an operator's hand assignment)."""
+
+    department: str | None
+    priority: Priority | None
+    due_at: datetime | None
+    rule_id: int | None = None
 
 
-async def requests_with_status(
-    conn: AsyncConnection, status: RequestStatus, limit: int, after: list[Any] | None = None
-) -> list[RoutedRequest]:
-    query = select(requests).where(requests.c.status == status.value)
-    if after is not None:
-        try:
-            logged_at, reference = datetime.fromisoformat(str(after[0])), str(after[1])
-        except (IndexError, ValueError):
-            raise Invalid("is not a cursor this service gave", "cursor") from None
-        query = query.where(
-            or_(
-                requests.c.logged_at > logged_at,
-                and_(requests.c.logged_at == logged_at, requests.c.reference > reference),
-            )
-        )
-    rows = await conn.execute(
-        query.order_by(requests.c.logged_at, requests.c.reference).limit(limit)
-    )
-    return [routed_request(r) for r in rows]
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """Why a request was resolved or closed; all None clears it (a reopened request)."""
+
+    cause: Cause | None = None
+    cause_detail: str | None = None
+    duplicate_of: str | None = None
 
 
 async def set_status(
@@ -165,13 +164,30 @@ async def set_status(
     at: datetime,
     by: str,
     note: str | None = None,
-    **routing: Any,
+    *,
+    routing: Routing | None = None,
+    ending: Ending | None = None,
+    reopened_at: datetime | None = None,
 ) -> None:
-    await conn.execute(
-        update(requests)
-        .where(requests.c.reference == reference)
-        .values(status=status.value, updated_at=at, **routing)
-    )
+    """The request's new status (with its new routing, ending or reopening, when given), and
+    the history's entry for it."""
+    values: dict[str, object] = {"status": status.value, "updated_at": at}
+    if routing is not None:
+        values |= {
+            "department": routing.department,
+            "priority": routing.priority.value if routing.priority else None,
+            "due_at": routing.due_at,
+            "rule_id": routing.rule_id,
+        }
+    if ending is not None:
+        values |= {
+            "cause": ending.cause.value if ending.cause else None,
+            "cause_detail": ending.cause_detail,
+            "duplicate_of": ending.duplicate_of,
+        }
+    if reopened_at is not None:
+        values["reopened_at"] = reopened_at
+    await conn.execute(update(requests).where(requests.c.reference == reference).values(values))
     await conn.execute(
         insert(status_history).values(
             reference=reference, status=status.value, at=at, by=by, note=note
@@ -179,46 +195,9 @@ async def set_status(
     )
 
 
-async def known_references(conn: AsyncConnection, references: list[str]) -> set[str]:
-    """Which of `references` routing has decided already."""
-    found = await conn.scalars(
-        select(requests.c.reference).where(requests.c.reference.in_(references))
-    )
-    return set(found)
-
-
-def decided_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, object]:
-    """The row of a request routing has just decided."""
-    return {
-        "reference": fact.reference,
-        "category": fact.category,
-        "area": fact.area.value,
-        "community": fact.community,
-        "description": fact.description,
-        "location": fact.location.model_dump(mode="json"),
-        "resident_contactable": fact.resident_contactable,
-        "status": made.status.value,
-        "department": made.department,
-        "priority": made.priority.value if made.priority else None,
-        "due_at": made.due_at,
-        "rule_id": made.rule_id,
-        "note": made.note,
-        "logged_at": fact.logged_at,
-        "updated_at": now,
-    }
-
-
-async def insert_decided(
-    conn: AsyncConnection, rows: list[dict[str, Any]], history: list[dict[str, Any]]
-) -> None:
-    """Newly decided requests and their first history entries, a statement per table."""
-    if rows:
-        await conn.execute(requests.insert(), rows)
-        await conn.execute(status_history.insert(), history)
-
-
-async def count_with_status(conn: AsyncConnection, status: RequestStatus) -> int:
-    count = await conn.scalar(
-        select(func.count()).select_from(requests).where(requests.c.status == status.value)
-    )
-    return int(count or 0)
+async def locked_request(conn: AsyncConnection, reference: str) -> RoutedRequest:
+    """The request, locked for the transaction's change; NotFound when routing has none."""
+    request = await find_request(conn, reference, for_update=True)
+    if request is None:
+        raise NotFound(f"routing has no request {reference}")
+    return request

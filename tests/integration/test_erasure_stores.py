@@ -16,8 +16,8 @@ from services.intake import store as intake_store
 from services.notifications import store as notifications_store
 from services.notifications.followers import followers_table
 from services.notifications.privacy import erase
-from services.routing import privacy as routing_privacy
 from services.routing import store as routing_store
+from services.routing.privacy import store as routing_privacy
 from shared.contracts.privacy import ErasureRequested
 from shared.identifiers import IdentifierKey
 from shared.retention import deidentify

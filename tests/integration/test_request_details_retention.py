@@ -14,8 +14,8 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Table, insert, select
 
 from services.intake import store as intake_store
-from services.routing import privacy as routing_privacy
 from services.routing import store as routing_store
+from services.routing.privacy import store as routing_privacy
 from shared.retention import Purger, ResidentDetails, closed_request_details_rule
 from shared.store import Database
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.routing import standards
+from services.routing.standards.handlers import NoticeOverdue, notice_overdue
 from shared.catalogue import DEPARTMENTS
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Priority, RequestAssigned, RequestOverdue, RequestRouted
@@ -86,10 +86,10 @@ async def test_a_request_past_due_is_announced_once_though_two_replicas_look(
         now[0] += timedelta(hours=25)
         other_replica = Database(database_url)
         try:
-            ports = routing.app.state.ports
+            deps = routing.app.state.deps
             noticed = await asyncio.gather(
-                standards.notice_overdue(routing.app.state.db, ports),
-                standards.notice_overdue(other_replica, ports),
+                notice_overdue(NoticeOverdue(), routing.app.state.db, deps),
+                notice_overdue(NoticeOverdue(), other_replica, deps),
             )
         finally:
             await other_replica.dispose()

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from services.routing import escalation
+from services.routing.standards.handlers import SendDigests, send_digests
+from services.routing.standards.worker import DailyDigests
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import DigestLine, OverdueDigest, Priority
@@ -39,18 +40,18 @@ async def test_a_request_escalates_into_one_digest_a_day_after_the_digest_hour(
             burst.to_bytes(), REQUESTS_LOGGED, key=burst.key, headers={"content-type": CONTENT_TYPE}
         )
         await routing.drain_outbox()
-        db, ports = routing.app.state.db, routing.app.state.ports
+        db, deps = routing.app.state.db, routing.app.state.deps
         # Past due, but not yet past due by the rule's 24 escalation hours.
         clock.now = at_local_hour(clock.start + dt.timedelta(hours=40), 9)
-        assert await escalation.send_digests(db, ports, hour=7) == 0
+        assert await send_digests(SendDigests(hour=7), db, deps) == 0
         # Two days later, before the digest hour: nothing; after it: one digest, once.
         clock.now = at_local_hour(clock.start + dt.timedelta(days=3), 6)
-        assert await escalation.send_digests(db, ports, hour=7) == 0
+        assert await send_digests(SendDigests(hour=7), db, deps) == 0
         clock.now = at_local_hour(clock.start + dt.timedelta(days=3), 8)
-        assert await escalation.send_digests(db, ports, hour=7) == 1
-        assert await escalation.send_digests(db, ports, hour=7) == 0
+        assert await send_digests(SendDigests(hour=7), db, deps) == 1
+        assert await send_digests(SendDigests(hour=7), db, deps) == 0
         # The service's watch reads the escalated requests once a day, not every minute.
-        daily = escalation.DailyDigests(db, ports, hour=7)
+        daily = DailyDigests(db, deps, hour=7)
         assert await daily.send() == 0  # today's went out above
         clock.now += dt.timedelta(days=1)
         assert await daily.send() == 1  # still escalated the next day: another digest

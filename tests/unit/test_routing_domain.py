@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from services.routing.domain import Rule, conflicts, decide, transition_refusal
-from services.routing.rules import RuleError, load_seed
+from services.routing.rules.adapters import load_seed
+from services.routing.rules.domain import Rule, RuleError, conflicts, decide
+from services.routing.work.domain import transition_refusal
 from shared.catalogue import CATEGORIES
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.routing import standards
+from services.routing.standards.domain import month_span
+from services.routing.standards.handlers import NoticeOverdue, notice_overdue
 from shared.clock import CAPE_TOWN
 from shared.contracts.routing import RequestOverdue
 from shared.events import CONTENT_TYPE, CloudEvent, parse_event
@@ -76,13 +77,13 @@ async def test_a_request_past_its_standard_is_noticed_once_and_counted_as_missed
     assert (
         await routing.report(leak.subject, "water-and-sanitation", "resolved", cause="fixed")
     ).status_code == 202
-    db, ports = routing.app.state.db, routing.app.state.ports
+    db, deps = routing.app.state.db, routing.app.state.deps
 
     clock.now = clock.start + dt.timedelta(hours=23)
-    assert await standards.notice_overdue(db, ports) == 0  # not yet due
+    assert await notice_overdue(NoticeOverdue(), db, deps) == 0  # not yet due
     clock.now = clock.start + dt.timedelta(hours=25)
-    assert await standards.notice_overdue(db, ports) == 1
-    assert await standards.notice_overdue(db, ports) == 0  # once per request
+    assert await notice_overdue(NoticeOverdue(), db, deps) == 1
+    assert await notice_overdue(NoticeOverdue(), db, deps) == 0  # once per request
     await routing.drain_outbox()
     [overdue] = overdue_events(publisher)
     assert overdue.reference == burst.subject and overdue.priority == "urgent"
@@ -103,7 +104,7 @@ async def test_a_request_past_its_standard_is_noticed_once_and_counted_as_missed
     assert (
         await routing.report(burst.subject, "water-and-sanitation", "resolved", cause="fixed")
     ).status_code == 202
-    await standards.notice_overdue(db, ports)
+    await notice_overdue(NoticeOverdue(), db, deps)
     assert gauge(registry, "water-and-sanitation", "urgent") == 0
     [water] = (await routing.client.get("/v1/standards", params={"month": month(clock)})).json()
     assert water["resolved_within"] == 1 and water["open_past_due"] == 0
@@ -121,6 +122,6 @@ async def test_the_standards_report_asks_for_a_month_it_can_read(routing: Routin
 
 
 def test_months_are_cape_town_months() -> None:
-    start, end = standards.month_span("2026-12")
+    start, end = month_span("2026-12")
     assert start.isoformat() == "2026-12-01T00:00:00+02:00"
     assert end.isoformat() == "2027-01-01T00:00:00+02:00"

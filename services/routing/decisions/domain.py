@@ -1,6 +1,6 @@
-"""What a routing decision amounts to: the request's new state and the events that announce
-it. Pure: no I/O, so the batch consumer and an operator's hand assignment build the same
-events the same way."""
+"""What a routing decision amounts to: the request's new state and the events' data that
+announce it. Pure: no I/O, so the batch consumer and an operator's hand assignment build the
+same events the same way."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from services.routing.domain import Rule, due_at
+from pydantic import BaseModel
+
+from services.routing.rules.domain import Rule, due_at
+from services.routing.store import RoutedRequest
 from shared.contracts.common import Area, RequestStatus, UpdatesBy
 from shared.contracts.requests import Location, RequestLogged
 from shared.contracts.routing import (
@@ -18,12 +21,8 @@ from shared.contracts.routing import (
     RequestUnroutable,
     RoutingOutcome,
 )
-from shared.events import CloudEvent, new_event
-from shared.topics import source
 
-__all__ = ["Decision", "Outcome", "RequestFacts", "decision"]
-
-SOURCE = source("routing")
+__all__ = ["Decision", "DecisionKind", "RequestFacts", "decision"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +52,22 @@ class RequestFacts:
             logged_at=logged.logged_at,
         )
 
+    @classmethod
+    def of(cls, request: RoutedRequest) -> RequestFacts:
+        return cls(
+            reference=request.reference,
+            category=request.category,
+            area=request.area,
+            community=request.community,
+            description=request.description,
+            location=Location.model_validate(request.location),
+            resident_contactable=request.resident_contactable,
+            logged_at=request.logged_at,
+        )
 
-class Outcome(StrEnum):
-    """What became of a request, as the decisions metric counts it."""
+
+class DecisionKind(StrEnum):
+    """What became of a request, as the decisions metric counts it (its `outcome` label)."""
 
     ROUTED = "routed"
     REFERRED = "referred"
@@ -66,13 +78,14 @@ class Outcome(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Decision:
     status: RequestStatus
-    outcome: Outcome
+    kind: DecisionKind
     note: str | None = None
     department: str | None = None
     priority: Priority | None = None
     due_at: datetime | None = None
     rule_id: int | None = None
-    events: list[CloudEvent] = field(default_factory=list)
+    announcements: list[BaseModel] = field(default_factory=list)
+    """The events' data, each about the request (its subject)."""
 
 
 def decision(
@@ -117,16 +130,13 @@ def _assignment(facts: RequestFacts, rule: Rule, now: datetime, note: str | None
     )
     return Decision(
         status=RequestStatus.ROUTED,
-        outcome=Outcome.ROUTED,
+        kind=DecisionKind.ROUTED,
         note=note,
         department=rule.department,
         priority=rule.priority,
         due_at=due,
         rule_id=rule.id,
-        events=[
-            new_event(assigned, SOURCE, facts.reference, now),
-            new_event(routed, SOURCE, facts.reference, now),
-        ],
+        announcements=[assigned, routed],
     )
 
 
@@ -142,13 +152,12 @@ def _referral(facts: RequestFacts, rule: Rule, note: str, now: datetime) -> Deci
         note=note,
         decided_at=now,
     )
-    event = new_event(routed, SOURCE, facts.reference, now)
     return Decision(
         status=RequestStatus.REFERRED,
-        outcome=Outcome.REFERRED,
+        kind=DecisionKind.REFERRED,
         note=note,
         rule_id=rule.id,
-        events=[event],
+        announcements=[routed],
     )
 
 
@@ -164,10 +173,9 @@ def _unroutable(facts: RequestFacts, now: datetime) -> Decision:
         reason=reason,
         decided_at=now,
     )
-    event = new_event(unroutable, SOURCE, facts.reference, now)
     return Decision(
         status=RequestStatus.UNROUTABLE,
-        outcome=Outcome.UNROUTABLE,
+        kind=DecisionKind.UNROUTABLE,
         note=reason,
-        events=[event],
+        announcements=[unroutable],
     )

@@ -1,6 +1,6 @@
-"""Routing's store, the work-queue half: a team's requests filtered and sorted by due time,
-one request's history and the requests joined to it as duplicates, and the page sessions of
-the people who work the queue."""
+"""The work queue's store: a team's requests filtered and sorted by due time, one request's
+history and the requests joined to it as duplicates, and the page sessions of the people who
+work the queue."""
 
 from __future__ import annotations
 
@@ -8,35 +8,61 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, and_, func, insert, or_, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.standard_store import OPEN
 from services.routing.store import (
+    OPEN,
     RoutedRequest,
+    credentials,
     metadata,
     requests,
     routed_request,
     status_history,
 )
+from shared.credentials import Holder, Role, holder_of
 from shared.refusals import Invalid
-from shared.sessions import define_sessions
 from shared.store import as_utc
 
 __all__ = [
     "QueueFilter",
+    "SessionRow",
     "Step",
+    "add_session",
     "affected",
+    "credential_holder",
     "duplicates_of",
+    "end_session",
+    "find_session",
     "history_of",
     "join",
-    "last_resolved_at",
     "queue",
     "queue_key",
     "sessions",
 ]
 
-sessions = define_sessions(metadata)
+sessions = Table(  # people's sign-ins to the queue's pages (queue/adapters.py)
+    "page_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("holder", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("credential_hash", String(64), nullable=False),  # revoked with it
+    Column("csrf", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
 joined = Table(  # residents joined to a request they did not log (no contact details here)
     "joined_residents",
     metadata,
@@ -135,16 +161,6 @@ async def duplicates_of(conn: AsyncConnection, reference: str) -> list[str]:
     return list(rows)
 
 
-async def last_resolved_at(conn: AsyncConnection, reference: str) -> datetime | None:
-    at = await conn.scalar(
-        select(status_history.c.at)
-        .where(status_history.c.reference == reference, status_history.c.status == "resolved")
-        .order_by(status_history.c.at.desc())
-        .limit(1)
-    )
-    return as_utc(at) if at is not None else None
-
-
 async def join(conn: AsyncConnection, reference: str, at: datetime) -> None:
     await conn.execute(insert(joined).values(reference=reference, joined_at=at))
 
@@ -155,3 +171,49 @@ async def affected(conn: AsyncConnection, references: list[str]) -> int:
         select(func.count()).select_from(joined).where(joined.c.reference.in_(references))
     )
     return len(references) + int(extra or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    name: str
+    role: Role
+    csrf: str
+    credential_hash: str
+    expires_at: datetime
+
+
+async def add_session(
+    conn: AsyncConnection, token_hash: str, row: SessionRow, now: datetime
+) -> None:
+    """A new session, after dropping the expired ones."""
+    await conn.execute(delete(sessions).where(sessions.c.expires_at < now))
+    await conn.execute(
+        insert(sessions).values(
+            token_hash=token_hash,
+            holder=row.name,
+            role=row.role.value,
+            credential_hash=row.credential_hash,
+            csrf=row.csrf,
+            expires_at=row.expires_at,
+        )
+    )
+
+
+async def find_session(conn: AsyncConnection, token_hash: str) -> SessionRow | None:
+    row = (
+        await conn.execute(select(sessions).where(sessions.c.token_hash == token_hash))
+    ).one_or_none()
+    if row is None:
+        return None
+    return SessionRow(
+        row.holder, Role(row.role), row.csrf, row.credential_hash, as_utc(row.expires_at)
+    )
+
+
+async def credential_holder(conn: AsyncConnection, credential_hash: str) -> Holder | None:
+    """Who holds the credential a session was opened with, if it is still known."""
+    return await holder_of(conn, credentials, credential_hash)
+
+
+async def end_session(conn: AsyncConnection, token_hash: str) -> None:
+    await conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))

@@ -1,8 +1,9 @@
-"""Routing's store, the rules half: the active rules and every change to them, kept with who
-made it and why (the audit trail operators read)."""
+"""The rules' store: the active rules and every change to them, kept with who made it and
+why (the audit trail operators read), and the rule book that caches the active ones."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -22,13 +23,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.domain import Rule, RuleAction
+from services.routing.rules.domain import Change, Rule, RuleAction
 from services.routing.store import metadata
 from shared.contracts.common import Area
 from shared.contracts.routing import Priority
 from shared.store import as_utc
 
 __all__ = [
+    "RuleBook",
     "active_rules",
     "add_rule",
     "any_rule_changes",
@@ -84,7 +86,7 @@ def _rule(row: Any) -> Rule:
     )
 
 
-def rule_values(rule: Rule) -> dict[str, Any]:
+def rule_values(rule: Rule) -> dict[str, object]:
     return {
         "category": rule.category,
         "area": rule.area.value if rule.area else None,
@@ -147,17 +149,10 @@ async def retire_rule(
     return _rule(row)
 
 
-async def rule_history(conn: AsyncConnection) -> list[dict[str, Any]]:
+async def rule_history(conn: AsyncConnection) -> list[Change]:
     rows = await conn.execute(select(rule_changes).order_by(rule_changes.c.id))
     return [
-        {
-            "rule_id": r.rule_id,
-            "action": r.action,
-            "by": r.changed_by,
-            "reason": r.reason,
-            "at": as_utc(r.at),
-            "rule": r.rule,
-        }
+        Change(r.rule_id, RuleAction(r.action), r.changed_by, r.reason, as_utc(r.at), r.rule)
         for r in rows
     ]
 
@@ -165,3 +160,22 @@ async def rule_history(conn: AsyncConnection) -> list[dict[str, Any]]:
 async def any_rule_changes(conn: AsyncConnection) -> bool:
     """Whether rules were ever seeded or changed (an empty table then means all retired)."""
     return bool(await conn.scalar(select(func.count()).select_from(rule_changes)))
+
+
+class RuleBook:
+    """The active rules, read from the store and re-read every `ttl` seconds so a rule changed
+    through another replica takes effect here too."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self._ttl = ttl
+        self._rules: list[Rule] = []
+        self._loaded_at = float("-inf")
+
+    async def rules(self, conn: AsyncConnection) -> list[Rule]:
+        if time.monotonic() - self._loaded_at > self._ttl:
+            self._rules = await active_rules(conn)
+            self._loaded_at = time.monotonic()
+        return self._rules
+
+    def invalidate(self) -> None:
+        self._loaded_at = float("-inf")

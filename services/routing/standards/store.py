@@ -1,47 +1,38 @@
-"""Routing's store, the service-standards half: requests past their due time, and what the
-standards report reads (each request's due time and when it was first resolved)."""
+"""The service standards' store: requests past their due time, what the standards report
+reads (each request's due time and when it was first resolved), the requests escalated to
+their department's supervisor and the digests already sent."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Column, Date, String, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.store import requests, status_history
+from services.routing.rules.store import rules
+from services.routing.standards.domain import DEFAULT_ESCALATE, Due, Overdue
+from services.routing.store import DONE, OPEN, metadata, requests, status_history
 from shared.contracts.common import RequestStatus
-from shared.contracts.routing import Priority
-from shared.store import as_utc
+from shared.contracts.routing import DigestLine, Priority
+from shared.store import as_utc, upsert_insert
 
-__all__ = ["Due", "Overdue", "mark_newly_overdue", "overdue_counts", "received_between"]
+__all__ = [
+    "digests",
+    "escalated",
+    "first_digest_today",
+    "mark_newly_overdue",
+    "overdue_counts",
+    "received_between",
+]
 
-_S = RequestStatus
-OPEN: tuple[str, ...] = (_S.ROUTED.value, _S.ACKNOWLEDGED.value, _S.IN_PROGRESS.value)
-DONE: tuple[str, ...] = (_S.RESOLVED.value, _S.CLOSED.value)
-
-
-@dataclass(frozen=True, slots=True)
-class Overdue:
-    reference: str
-    category: str
-    department: str
-    priority: Priority
-    status: RequestStatus
-    due_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    """A routed request as the standards report sees it."""
-
-    department: str
-    category: str
-    status: RequestStatus
-    logged_at: datetime
-    due_at: datetime
-    resolved_at: datetime | None  # the first time it was resolved (or closed)
-    reopened: bool = False  # a resident said it was not fixed: not within the standard
+digests = Table(  # one digest per department per day
+    "overdue_digests",
+    metadata,
+    Column("department", String(60), primary_key=True),
+    Column("day", Date, primary_key=True),
+)
 
 
 async def mark_newly_overdue(conn: AsyncConnection, now: datetime, limit: int) -> list[Overdue]:
@@ -132,3 +123,43 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
         )
         for r in rows
     ]
+
+
+async def escalated(conn: AsyncConnection, now: dt.datetime) -> dict[str, list[DigestLine]]:
+    """Per department, its open requests past due longer than their rule escalates after."""
+    rows = await conn.execute(
+        select(
+            requests.c.reference,
+            requests.c.category,
+            requests.c.department,
+            requests.c.priority,
+            requests.c.status,
+            requests.c.due_at,
+            rules.c.escalate_after_hours,
+        )
+        .outerjoin(rules, rules.c.id == requests.c.rule_id)
+        .where(requests.c.status.in_(OPEN), requests.c.due_at <= now)
+        .order_by(requests.c.due_at)
+    )
+    found: dict[str, list[DigestLine]] = defaultdict(list)
+    for row in rows:
+        after = dt.timedelta(hours=row.escalate_after_hours) if row.escalate_after_hours else None
+        if as_utc(row.due_at) + (after or DEFAULT_ESCALATE) > now:
+            continue
+        found[row.department].append(
+            DigestLine(
+                reference=row.reference,
+                category=row.category,
+                priority=Priority(row.priority),
+                status=RequestStatus(row.status),
+                due_at=as_utc(row.due_at),
+            )
+        )
+    return found
+
+
+async def first_digest_today(conn: AsyncConnection, department: str, day: dt.date) -> bool:
+    claimed = await conn.execute(
+        upsert_insert(conn, digests).values(department=department, day=day).on_conflict_do_nothing()
+    )
+    return bool(claimed.rowcount)

@@ -1,0 +1,47 @@
+"""What routing's use cases reach (`RoutingDeps`: the clock, the outbox and routing's own
+ports), and the FastAPI dependencies through which routes find them on `app.state`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.routing.metrics import RoutingMetrics
+from services.routing.rules.store import RuleBook
+from shared.audit import Audit
+from shared.auth import TokenDirectory
+from shared.limits import MissLimiter
+from shared.store import Database
+from shared.use_case import Deps
+
+__all__ = ["DbDep", "DepsDep", "RoutingDeps", "get_db", "get_deps"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoutingDeps(Deps):
+    metrics: RoutingMetrics
+    rulebook: RuleBook
+    audit: Audit
+    """Who read residents' descriptions and exact places (work queues, triage)."""
+    tokens: TokenDirectory
+    """Who holds which credential (people sign in to the queue's pages with one)."""
+    sign_ins: MissLimiter
+    """Wrong credentials at the pages' sign-in, by client: too many, and it waits."""
+
+
+def get_deps(request: Request) -> RoutingDeps:
+    """The service's deps (set by shared/service.py)."""
+    deps: RoutingDeps = request.app.state.deps
+    return deps
+
+
+def get_db(request: Request) -> Database:
+    """The service's database: a route passes it to a use case as the unit of work."""
+    db: Database = request.app.state.db
+    return db
+
+
+DepsDep = Annotated[RoutingDeps, Depends(get_deps)]
+DbDep = Annotated[Database, Depends(get_db)]

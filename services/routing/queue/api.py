@@ -1,0 +1,50 @@
+"""The work queue for department systems: `GET /v1/queue`."""
+# No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from services.routing.deps import DbDep, DepsDep
+from services.routing.queue import handlers
+from services.routing.queue.domain import overdue, scope
+from services.routing.queue.schemas import QueueItem
+from services.routing.queue.store import QueueFilter, queue_key
+from shared.auth import Caller, requires
+from shared.contracts.common import Area, Line, RequestStatus
+from shared.contracts.routing import Priority
+from shared.credentials import Role
+from shared.pages import DEFAULT, Cursor, Limit, decode, encode, send_next
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+team = requires(Role.DEPARTMENT, Role.OPERATOR)
+
+
+@router.get("/queue", response_model=list[QueueItem])
+async def work_queue(
+    by: Annotated[Caller, team],
+    db: DbDep,
+    deps: DepsDep,
+    request: Request,
+    response: Response,
+    area: Annotated[Area | None, Query()] = None,
+    community: Annotated[Line | None, Query(max_length=100)] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    status: Annotated[RequestStatus | None, Query()] = None,
+    priority: Annotated[Priority | None, Query()] = None,
+    department: Annotated[str | None, Query(max_length=60)] = None,
+    limit: Limit = DEFAULT,
+    cursor: Cursor = None,
+) -> list[QueueItem]:
+    """A department's requests (operators: any department's), open ones by default,
+    soonest due first: the work queue for department systems."""
+    asked = QueueFilter(department, area, community, category, status, priority)
+    chosen = scope(asked, by.name, by.role)
+    query = handlers.QueueQuery(chosen, limit + 1, decode(cursor, (str, str)))
+    found = await handlers.work_queue(query, db, deps)
+    page, now = found[:limit], deps.clock()
+    await deps.audit.record_read(db, by, "read work queue", len(page), now)
+    send_next(request, response, encode(queue_key(page[-1])) if len(found) > limit else None)
+    return [QueueItem.of(r, overdue(r, now)) for r in page]

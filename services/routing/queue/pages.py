@@ -1,0 +1,265 @@
+"""The work queue, for people: server-rendered pages at /queue/ with no script at all. A team
+signs in with its credential and gets a session cookie; it sees its open requests soonest due
+first, overdue ones marked, filters them, opens one and moves it on with a note and, to
+resolve or close it, a cause. Operators see every department and the triage list, and assign.
+Every form carries the session's CSRF token, and a sign-in sent from another site is refused
+(queue/adapters.py)."""
+# No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
+
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Cookie, Form, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from services.routing.decisions import handlers as decisions
+from services.routing.decisions.schemas import Assignment
+from services.routing.deps import DbDep, DepsDep, RoutingDeps
+from services.routing.queue import handlers, schemas
+from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
+from services.routing.queue.domain import Forbidden, NotSignedIn, PageSession, overdue, scope
+from services.routing.queue.store import QueueFilter
+from services.routing.work import handlers as work
+from services.routing.work.domain import TRANSITIONS
+from services.routing.work.schemas import StatusReport
+from shared.auth import PUBLIC, Caller
+from shared.catalogue import CATEGORY_CODES, DEPARTMENT_SLUGS
+from shared.contracts.common import Area, RequestStatus
+from shared.contracts.routing import Cause, Priority
+from shared.credentials import Role
+from shared.http import ApiError, parse_reference
+from shared.limits import client_address
+from shared.refusals import Invalid, Refusal
+from shared.store import Database
+
+__all__ = ["router"]
+
+SIGN_IN: Final = "/queue/sign-in"
+TEAMS: Final = (Role.DEPARTMENT, Role.OPERATOR)
+
+router = APIRouter(prefix="/queue", include_in_schema=False)
+team = door(*TEAMS, sign_in=SIGN_IN)
+team_form = door(*TEAMS, form=True, sign_in=SIGN_IN)
+operator_form = door(Role.OPERATOR, form=True, sign_in=SIGN_IN)
+
+
+@router.get("", dependencies=[PUBLIC])
+async def queue_root() -> RedirectResponse:
+    return RedirectResponse("/queue/")
+
+
+@router.get("/styles.css", dependencies=[PUBLIC])
+async def styles() -> FileResponse:
+    return FileResponse(FOLDER / "styles.css", media_type="text/css; charset=utf-8")
+
+
+@router.get("/sign-in", dependencies=[PUBLIC])
+async def sign_in_page() -> HTMLResponse:
+    return page("sign_in.html")
+
+
+@router.post("/sign-in", dependencies=[PUBLIC])
+async def sign_in(
+    request: Request, credential: Annotated[str, Form(max_length=200)], db: DbDep, deps: DepsDep
+) -> Response:
+    """Anyone may try, from this site's own page; wrong credentials count like unknown
+    references (then 429)."""
+    if cross_site(request):
+        return page("sign_in.html", 403, error="sign in from this site's own sign-in page")
+    client = client_address(request)
+    deps.sign_ins.refuse_if_waiting(client, "too_many_sign_ins", "too many wrong credentials")
+    try:
+        asked = handlers.SignIn(credential.strip(), frozenset(TEAMS))
+        cookie, _ = await handlers.sign_in(asked, db, deps)
+    except NotSignedIn as refused:
+        deps.sign_ins.missed(client)
+        return page("sign_in.html", refused.status, error=str(refused))
+    response = RedirectResponse("/queue/", status_code=303)
+    keep_cookie(response, request, cookie)
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(
+    _: Annotated[PageSession, team_form],
+    db: DbDep,
+    deps: DepsDep,
+    mo_session: Annotated[str | None, Cookie()] = None,
+) -> RedirectResponse:
+    await handlers.sign_out(handlers.SignOut(mo_session), db, deps)
+    response = RedirectResponse(SIGN_IN, status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+async def work_queue(
+    session: Annotated[PageSession, team],
+    db: DbDep,
+    deps: DepsDep,
+    area: Annotated[str, Query(max_length=20)] = "",
+    community: Annotated[str, Query(max_length=100)] = "",
+    category: Annotated[str, Query(max_length=40)] = "",
+    status: Annotated[str, Query(max_length=20)] = "",
+    priority: Annotated[str, Query(max_length=10)] = "",
+    department: Annotated[str, Query(max_length=60)] = "",
+) -> HTMLResponse:
+    asked = QueueFilter(
+        department or None,
+        area or None,
+        community or None,
+        category or None,
+        status or None,
+        priority or None,
+    )
+    chosen = scope(asked, session.name, session.role)
+    query = handlers.QueueQuery(chosen, limit=500, reopened_first=True)
+    found = await handlers.work_queue(query, db, deps)
+    now = deps.clock()
+    items = [schemas.row(r, now) for r in found]
+    operator = session.role is Role.OPERATOR
+    triage = None
+    if operator:
+        unroutable = decisions.Triage(RequestStatus.UNROUTABLE, 100, None)
+        triage = await decisions.triage(unroutable, db, deps)
+    shown = len(found) + len(triage or [])
+    await deps.audit.record_read(db, reader(session), "read work queue page", shown, now)
+    return page(
+        "list.html",
+        session=session,
+        heading="Every department" if operator else f"{session.name}: open requests",
+        items=items,
+        overdue=sum(1 for i in items if i["overdue"]),
+        selects=_selects(operator),
+        chosen={name: getattr(chosen, name) for name in QueueFilter.__slots__},
+        operator=operator,
+        triage=triage,
+    )
+
+
+def _selects(operator: bool) -> list[tuple[str, str, list[str]]]:
+    selects = [
+        ("area", "Area", [a.value for a in Area]),
+        ("category", "Category", sorted(CATEGORY_CODES)),
+        ("status", "Status", [s.value for s in RequestStatus]),
+        ("priority", "Priority", [p.value for p in Priority]),
+    ]
+    if operator:
+        selects.append(("department", "Department", sorted(DEPARTMENT_SLUGS)))
+    return selects
+
+
+async def _show(
+    db: Database,
+    deps: RoutingDeps,
+    session: PageSession,
+    reference: str,
+    status: int = 200,
+    **notes: str,
+) -> HTMLResponse:
+    asked = handlers.FileQuery(reference, session.name, session.role)
+    file = await handlers.request_file(asked, db, deps)
+    now = deps.clock()
+    await deps.audit.record_read(db, reader(session), "read request", 1, now, reference)
+    r = file.request
+    mine = session.role is Role.DEPARTMENT and r.department == session.name
+    operator = session.role is Role.OPERATOR
+    assignable = r.status in (RequestStatus.UNROUTABLE, RequestStatus.ROUTED)
+    return page(
+        "request.html",
+        status,
+        session=session,
+        r=r,
+        due=schemas.local(r.due_at),
+        overdue=overdue(r, now),
+        map_link=schemas.map_link(r),
+        history=file.history,
+        duplicates=file.duplicates,
+        affected=file.affected,
+        next_statuses=[s.value for s in RequestStatus if s in TRANSITIONS[r.status]]
+        if mine
+        else [],
+        local=schemas.local,
+        causes=[c.value for c in Cause],
+        assignable=operator and assignable,
+        departments=sorted(DEPARTMENT_SLUGS),
+        priorities=[p.value for p in Priority],
+        **notes,
+    )
+
+
+@router.get("/requests/{reference}")
+async def request_page(
+    reference: str, session: Annotated[PageSession, team], db: DbDep, deps: DepsDep
+) -> HTMLResponse:
+    try:
+        return await _show(db, deps, session, parse_reference(reference))
+    except Forbidden as refused:
+        raise ApiError(403, "forbidden", str(refused)) from None
+
+
+@router.post("/requests/{reference}/status")
+async def move_on(
+    reference: str,
+    request: Request,
+    session: Annotated[PageSession, team_form],
+    db: DbDep,
+    deps: DepsDep,
+) -> Response:
+    canonical = parse_reference(reference)
+    form = await _filled(request)
+    try:
+        report = StatusReport.model_validate({**form, "public": form.get("public") == "true"})
+        progress = work.ProgressReport(
+            canonical, session.name, report.status, report.note, report.public, report.closure
+        )
+        await work.report_status(progress, db, deps)
+    except (ValidationError, Refusal) as refused:
+        status, why = _why(refused)
+        return await _show(db, deps, session, canonical, status, error=f"Not saved: {why}")
+    return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
+
+
+@router.post("/requests/{reference}/assign")
+async def assign(
+    reference: str,
+    request: Request,
+    session: Annotated[PageSession, operator_form],
+    db: DbDep,
+    deps: DepsDep,
+) -> Response:
+    canonical = parse_reference(reference)
+    try:
+        chosen = Assignment.model_validate(await _filled(request))
+        if chosen.department not in DEPARTMENT_SLUGS:
+            raise Invalid("is not a department", "department")
+        command = decisions.HandAssignment(
+            canonical,
+            chosen.department,
+            chosen.priority,
+            chosen.target_hours,
+            chosen.note,
+            session.name,
+        )
+        await decisions.assign_by_hand(command, db, deps)
+    except (ValidationError, Refusal) as refused:
+        status, why = _why(refused)
+        return await _show(db, deps, session, canonical, status, error=f"Not saved: {why}")
+    return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
+
+
+def reader(session: PageSession) -> Caller:
+    """Who reads, as the audit names them: the session's team."""
+    return Caller(session.name, session.role)
+
+
+async def _filled(request: Request) -> dict[str, Any]:
+    """The form's filled fields (an empty field is an absent one), without the CSRF token."""
+    return {k: v for k, v in (await request.form()).items() if k != "csrf" and v != ""}
+
+
+def _why(refused: ValidationError | Refusal) -> tuple[int, str]:
+    if isinstance(refused, ValidationError):
+        fields = (f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in refused.errors())
+        return 422, "; ".join(fields)
+    return refused.status, f"{refused.field}: {refused}" if refused.field else str(refused)

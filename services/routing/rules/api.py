@@ -1,0 +1,85 @@
+"""The departments routing knows, and the rules operators manage."""
+# No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+
+from services.routing.deps import DbDep, DepsDep
+from services.routing.rules import handlers
+from services.routing.rules.schemas import (
+    DepartmentView,
+    NewRule,
+    Retirement,
+    RuleChange,
+    RuleView,
+)
+from shared.auth import PUBLIC, Caller, requires
+from shared.catalogue import DEPARTMENTS
+from shared.credentials import Role
+from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.topics import department_topic
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+operator = requires(Role.OPERATOR)
+
+
+@router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
+async def departments(
+    request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
+) -> list[DepartmentView]:
+    views = [
+        DepartmentView(slug=d.slug, name=d.name, topic=department_topic(d.slug))
+        for d in DEPARTMENTS
+    ]
+    return paged(request, response, views, limit, cursor)
+
+
+@router.get("/rules", response_model=list[RuleView], dependencies=[operator])
+async def active_rules(
+    db: DbDep,
+    deps: DepsDep,
+    request: Request,
+    response: Response,
+    limit: Limit = DEFAULT,
+    cursor: Cursor = None,
+) -> list[RuleView]:
+    found = await handlers.active_rules(handlers.ActiveRules(), db, deps)
+    views = [RuleView.from_rule(r) for r in found]
+    return paged(request, response, views, limit, cursor, key=lambda r: [r.id])
+
+
+@router.post("/rules", status_code=201)
+async def add_rule(
+    body: NewRule, by: Annotated[Caller, operator], db: DbDep, deps: DepsDep
+) -> dict[str, int]:
+    command = handlers.AddRule(body.rule.to_rule(), by.name, body.reason)
+    return {"id": await handlers.add_rule(command, db, deps)}
+
+
+@router.post("/rules/{rule_id}/retire", status_code=204)
+async def retire_rule(
+    rule_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    body: Retirement,
+    by: Annotated[Caller, operator],
+    db: DbDep,
+    deps: DepsDep,
+) -> None:
+    await handlers.retire_rule(handlers.RetireRule(rule_id, by.name, body.reason), db, deps)
+
+
+@router.get("/rules/history", response_model=list[RuleChange])
+async def rule_history(
+    _: Annotated[Caller, operator],
+    db: DbDep,
+    deps: DepsDep,
+    request: Request,
+    response: Response,
+    limit: Limit = DEFAULT,
+    cursor: Cursor = None,
+) -> list[RuleChange]:
+    found = await handlers.rule_history(handlers.RuleHistory(), db, deps)
+    changes = [RuleChange.model_validate(c, from_attributes=True) for c in found]
+    return paged(request, response, changes, limit, cursor)

@@ -1,0 +1,110 @@
+"""Service standards, as pure rules: each routing rule's target time is the published
+standard for its category; the monthly report per department and category, and when an
+overdue request reaches the supervisor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from statistics import median
+from typing import Final
+
+from services.routing.store import OPEN
+from shared.clock import CAPE_TOWN
+from shared.contracts.common import RequestStatus
+from shared.contracts.routing import Priority
+
+__all__ = ["DEFAULT_ESCALATE", "Due", "Overdue", "Standing", "month_span", "standings"]
+
+DEFAULT_ESCALATE: Final = dt.timedelta(hours=24)  # a hand-assigned request has no rule
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    reference: str
+    category: str
+    department: str
+    priority: Priority
+    status: RequestStatus
+    due_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A routed request as the standards report sees it."""
+
+    department: str
+    category: str
+    status: RequestStatus
+    logged_at: dt.datetime
+    due_at: dt.datetime
+    resolved_at: dt.datetime | None  # the first time it was resolved (or closed)
+    reopened: bool = False  # a resident said it was not fixed: not within the standard
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """How one department did on one category's requests received in a month."""
+
+    department: str
+    category: str
+    received: int
+    resolved_within: int
+    share_within: float | None  # of those received; None when none were
+    median_hours: float | None  # time to (first) resolution, of those resolved
+    p90_hours: float | None
+    open_past_due: int
+
+
+def month_span(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """The month `YYYY-MM` in Cape Town time, as [start, end)."""
+    year, number = (int(part) for part in month.split("-"))
+    start = dt.datetime(year, number, 1, tzinfo=CAPE_TOWN)
+    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CAPE_TOWN)
+    return start, end
+
+
+def standings(received: Iterable[Due], now: dt.datetime) -> list[Standing]:
+    """Per department and category: received, resolved within the standard (count and
+    share), median and 90th percentile hours to resolution, still open past due."""
+    groups: dict[tuple[str, str], list[Due]] = defaultdict(list)
+    for due in received:
+        groups[(due.department, due.category)].append(due)
+    report = []
+    for (department, category), items in sorted(groups.items()):
+        hours = sorted(
+            (d.resolved_at - d.logged_at).total_seconds() / 3600
+            for d in items
+            if d.resolved_at is not None
+        )
+        within = sum(
+            1
+            for d in items
+            if d.resolved_at is not None and d.resolved_at <= d.due_at and not d.reopened
+        )
+        past_due = sum(1 for d in items if _open(d.status) and d.due_at < now)
+        report.append(
+            Standing(
+                department=department,
+                category=category,
+                received=len(items),
+                resolved_within=within,
+                share_within=round(within / len(items), 3) if items else None,
+                median_hours=round(median(hours), 1) if hours else None,
+                p90_hours=round(_percentile(hours, 0.9), 1) if hours else None,
+                open_past_due=past_due,
+            )
+        )
+    return report
+
+
+def _open(status: RequestStatus) -> bool:
+    return status.value in OPEN
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    """The nearest-rank percentile: a value that was really measured."""
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]

@@ -1,0 +1,23 @@
+"""The work on the bus: residents' "not fixed" reopens a request; departments' progress goes
+out on `mo.requests.status`."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import BaseModel
+
+from services.routing.deps import RoutingDeps
+from services.routing.work.handlers import reopen
+from shared.consumer import Route, on
+from shared.contracts.requests import ReopenAsked
+from shared.contracts.routing import StatusChanged
+from shared.use_case import bind
+
+__all__ = ["PUBLISHES", "routes"]
+
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (StatusChanged,)
+
+
+def routes(deps: RoutingDeps) -> tuple[Route, ...]:
+    return (on(ReopenAsked, bind(reopen, deps)),)
