@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from services.intake import bus as intake_bus
-from services.notifications import bus as notifications_bus
+from services.notifications import app as notifications_bus
 from services.routing import bus as routing_bus
 from services.scheduling import bus as scheduling_bus
 from shared.bus import consumed_topics
