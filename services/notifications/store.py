@@ -108,8 +108,8 @@ inbound_signatures = Table(
     "inbound_signatures",
     metadata,
     # The gateway's signed replies taken while their timestamp is fresh: a replay is refused
-    # by every replica and after a restart (inbound.py). Kept only as long as a replay could
-    # pass the freshness check (retention.py).
+    # by every replica and after a restart (inbound/). Kept only as long as a replay could
+    # pass the freshness check (retention/).
     Column("signature", String(71), primary_key=True),
     Column("seen_at", DateTime(timezone=True), nullable=False),
 )

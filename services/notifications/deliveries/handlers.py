@@ -10,21 +10,24 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from services.notifications.channels.domain import mask
+from services.notifications.channels.domain import Channel, mask
 from services.notifications.deliveries import store
 from services.notifications.deliveries.domain import (
     Due,
     GiveUp,
     Hold,
     Outcome,
+    QuietHours,
     Release,
     Retry,
     Send,
     Suppress,
     after_failure,
+    what_to_do,
 )
 from services.notifications.deliveries.schemas import SentView
 from services.notifications.deps import NotificationsDeps
+from services.notifications.inbound.store import stopped_among
 from services.notifications.store import Conn
 from shared.auth import Caller
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
@@ -33,9 +36,57 @@ from shared.store import as_utc
 from shared.topics import DEADLETTER
 from shared.use_case import UnitOfWork
 
-__all__ = ["ReadSent", "RecordOutcomes", "read_sent", "record_outcomes"]
+__all__ = [
+    "Claim",
+    "Pending",
+    "ReadSent",
+    "RecordOutcomes",
+    "claim_due",
+    "count_pending",
+    "read_sent",
+    "record_outcomes",
+]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    most: int
+    owner: str
+    """The dispatcher taking the deliveries: their lease is its own."""
+    lease: Callable[[int], dt.timedelta]
+    """How long a lease on so many deliveries lasts."""
+    quiet: QuietHours
+    lock: bool = True
+    """Skip rows another replica holds (not on SQLite, which has no row locks)."""
+
+
+async def claim_due(
+    command: Claim, uow: UnitOfWork, deps: NotificationsDeps
+) -> list[tuple[Due, Send | Suppress | Hold]]:
+    """What is due now (up to `most`), leased to `owner`, each with what to do with it:
+    quiet hours and STOP respected."""
+    now = deps.clock()
+    async with uow.transaction() as conn:
+        claimed = await store.claim_due(
+            conn, now, lambda n: now + command.lease(n), command.most, command.lock, command.owner
+        )
+        phones = [d.address for d in claimed if d.channel is Channel.SMS]
+        stopped = await stopped_among(conn, deps.identifiers, phones) if phones else set()
+    return [(d, what_to_do(d.channel, d.address, stopped, command.quiet, now)) for d in claimed]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    leased_at: dt.datetime | None = None
+    """Only those leased past this time: what a dispatcher was sending when it stopped."""
+
+
+async def count_pending(command: Pending, uow: UnitOfWork, deps: NotificationsDeps) -> int:
+    """Deliveries waiting to be sent."""
+    async with uow.reading() as conn:
+        return await store.count_pending(conn, leased_at=command.leased_at)
 
 
 @dataclass(frozen=True, slots=True)

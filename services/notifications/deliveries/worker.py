@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping, Sequence
 
 from services.notifications.channels.adapters import Sender
 from services.notifications.channels.domain import Channel, Outgoing, SendError
-from services.notifications.deliveries import store
 from services.notifications.deliveries.domain import (
     Due,
     Hold,
@@ -30,11 +29,16 @@ from services.notifications.deliveries.domain import (
     Release,
     Send,
     Suppress,
-    what_to_do,
 )
-from services.notifications.deliveries.handlers import RecordOutcomes, record_outcomes
+from services.notifications.deliveries.handlers import (
+    Claim,
+    Pending,
+    RecordOutcomes,
+    claim_due,
+    count_pending,
+    record_outcomes,
+)
 from services.notifications.deps import NotificationsDeps
-from services.notifications.inbound.store import stopped_among
 from services.notifications.messages.domain import compose
 from shared.background import Background
 from shared.group_commit import GroupCommit
@@ -118,8 +122,7 @@ class Dispatcher:
                     await self._wake.wait()
 
     async def _count_in_flight(self) -> None:
-        async with self._db.reading() as conn:
-            found = await store.count_pending(conn, leased_at=self._clock())
+        found = await count_pending(Pending(leased_at=self._clock()), self._db, self._deps)
         self._metrics.in_flight_at_start.set(found)
         if found:
             log.warning(
@@ -149,20 +152,12 @@ class Dispatcher:
                 sending.append(asyncio.create_task(self._handle(due, action)))
             await asyncio.gather(*sending)
         if not claimed:
-            async with self._db.reading() as conn:
-                self._metrics.pending.set(await store.count_pending(conn))
+            self._metrics.pending.set(await count_pending(Pending(), self._db, self._deps))
         return len(claimed)
 
     async def _claim(self, most: int) -> list[tuple[Due, Send | Suppress | Hold]]:
-        now = self._clock()
-        async with self._db.transaction() as conn:
-            claimed = await store.claim_due(
-                conn, now, lambda n: now + self._lease(n), most, not self._db.is_sqlite, self._owner
-            )
-            phones = [d.address for d in claimed if d.channel is Channel.SMS]
-            key = self._deps.identifiers
-            stopped = await stopped_among(conn, key, phones) if phones else set()
-        return [(d, what_to_do(d.channel, d.address, stopped, self._quiet, now)) for d in claimed]
+        command = Claim(most, self._owner, self._lease, self._quiet, lock=not self._db.is_sqlite)
+        return await claim_due(command, self._db, self._deps)
 
     async def _handle(self, due: Due, action: Send | Suppress | Hold) -> None:
         try:
