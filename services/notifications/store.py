@@ -4,11 +4,12 @@ and the outbox and inbox. Each feature's queries are in its own store.py."""
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from sqlalchemy import (
     JSON,
     Column,
+    ColumnElement,
     DateTime,
     Index,
     Integer,
@@ -134,7 +135,7 @@ erased_identifiers = Table(
 )
 
 
-def same_address(column: Any, address: str) -> Any:
+def same_address(column: ColumnElement[str], address: str) -> ColumnElement[bool]:
     """`column` holds `address`, in whatever case an e-mail address was stored before every
     address was normalised where it enters (`normalise_email`); a phone number is E.164, the
     same either way."""

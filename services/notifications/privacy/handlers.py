@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from services.notifications.deps import NotificationsDeps
 from services.notifications.privacy import store
@@ -16,17 +16,21 @@ from shared.contracts.privacy import (
     CorrectionRequested,
     ErasureRequested,
     PrivacyAnswer,
+    PrivacyRequest,
 )
 from shared.identifiers import IdentifierKey
 from shared.use_case import UnitOfWork
 
 __all__ = ["on_access", "on_correction", "on_erasure"]
 
-_Answer = Callable[[Conn, Any, datetime, IdentifierKey], Awaitable[PrivacyAnswer]]
+R = TypeVar("R", bound=PrivacyRequest)
 
 
 async def _answer(
-    answer: _Answer, items: Sequence[Received[Any]], uow: UnitOfWork, deps: NotificationsDeps
+    answer: Callable[[Conn, R, datetime, IdentifierKey], Awaitable[PrivacyAnswer]],
+    items: Sequence[Received[R]],
+    uow: UnitOfWork,
+    deps: NotificationsDeps,
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in items:

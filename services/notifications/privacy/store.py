@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.deliveries.domain import DeliveryStatus
@@ -55,7 +55,7 @@ def _address(asked: PrivacyRequest) -> str:
     return asked.phone or asked.email or ""
 
 
-def _contact_matches(asked: PrivacyRequest) -> Any:
+def _contact_matches(asked: PrivacyRequest) -> ColumnElement[bool]:
     c = contacts.c
     return c.phone == asked.phone if asked.phone else same_address(c.email, asked.email or "")
 
