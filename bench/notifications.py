@@ -15,8 +15,8 @@ from typing import Any
 import aiohttp
 
 from bench.common import OUT, serve, stop, wait_http, write
-from services.notifications.messages import render
-from services.notifications.texts import Template
+from services.notifications.messages.domain import render
+from services.notifications.messages.texts import Template
 from shared.contracts.common import Language
 from shared.events import CONTENT_TYPE
 from shared.reference import format_for_reading

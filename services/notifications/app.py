@@ -1,58 +1,101 @@
-"""The composition root: `create_app(settings, **overrides)` wires notifications for `make run`
-and tests; `asyncapi()` describes it for `make docs`."""
+"""The composition root: `create_app(settings, clock=..., senders=..., wiring=...)` wires
+notifications for `make run` and tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from faststream import FastStream
+from prometheus_client import CollectorRegistry
 
-from services.notifications import handlers, retention, store
-from services.notifications.api import NotificationsContext, routes
-from services.notifications.bus import PUBLISHES, consumes
-from services.notifications.channels import (
+from services.notifications import store
+from services.notifications.channels.adapters import (
     SMTP_TIMEOUT_SECONDS,
     FileOutbox,
     Sender,
-    SmsGateway,
-    SmtpMailer,
+    senders_for,
 )
-from services.notifications.dispatcher import Dispatcher, NotificationMetrics
-from services.notifications.domain import Channel, QuietHours
+from services.notifications.channels.domain import Channel
+from services.notifications.deliveries import api as deliveries_api
+from services.notifications.deliveries import bus as deliveries_bus
+from services.notifications.deliveries.domain import QuietHours, RetryPolicy
+from services.notifications.deliveries.worker import Dispatcher
+from services.notifications.deps import OPERATORS, NotificationsDeps
+from services.notifications.digests import bus as digests_bus
+from services.notifications.followers import bus as followers_bus
+from services.notifications.inbound import api as inbound_api
+from services.notifications.metrics import NotificationMetrics
+from services.notifications.privacy import bus as privacy_bus
+from services.notifications.reopening import bus as reopening_bus
+from services.notifications.retention.store import rules
 from services.notifications.settings import NotificationsSettings
-from services.notifications.subscriptions import community_names
+from services.notifications.subscriptions import api as subscriptions_api
+from services.notifications.subscriptions import bus as subscriptions_bus
+from services.notifications.subscriptions import pages
+from services.notifications.subscriptions.adapters import community_names
+from services.notifications.updates import bus as updates_bus
 from shared.asyncapi import specification
-from shared.audit import Audit
+from shared.audit import Audit, audit_routes
 from shared.auth import TokenDirectory
+from shared.consumer import Route
 from shared.identifiers import settings_for_describing
 from shared.metrics import new_registry
 from shared.outbox import Outbox
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
-from shared.use_case import Deps
+from shared.use_case import Clock
 
-__all__ = ["asyncapi", "create_app", "senders_for"]
+__all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
+
+router = APIRouter()  # nested prefixes would hide the audit's path from the route table
+for _feature in (subscriptions_api, inbound_api, deliveries_api, pages):
+    router.include_router(_feature.router)
+
+PUBLISHES = (*deliveries_bus.PUBLISHES, *reopening_bus.PUBLISHES, *privacy_bus.PUBLISHES)
 
 
-def senders_for(settings: NotificationsSettings, files: FileOutbox | None) -> dict[Channel, Sender]:
-    """`files` stands in for a channel with no gateway or mail server (development)."""
-    sms = SmsGateway(settings.sms_url, settings.sms_timeout_seconds) if settings.sms_url else files
-    email = (
-        SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_from)
-        if settings.smtp_host
-        else files
+def consumes(deps: NotificationsDeps) -> tuple[Route, ...]:
+    """What notifications reads from the bus, feature by feature."""
+    return (
+        *updates_bus.consumes(deps),
+        *followers_bus.consumes(deps),
+        *digests_bus.consumes(deps),
+        *subscriptions_bus.consumes(deps),
+        *privacy_bus.consumes(deps),
     )
-    if sms is None or email is None:  # the settings refuse this already
-        raise ValueError("no gateway, mail server or outbox folder to send with")
-    return {Channel.SMS: sms, Channel.EMAIL: email}
+
+
+def _deps(
+    settings: NotificationsSettings, clock: Clock, registry: CollectorRegistry, woken: asyncio.Event
+) -> NotificationsDeps:
+    return NotificationsDeps(
+        clock=clock,
+        outbox=Outbox(store.outbox, "notifications"),
+        wake=woken.set,
+        public_url=settings.public_url,
+        identifiers=settings.identifiers(),
+        metrics=NotificationMetrics(registry),
+        audit=Audit(store.audit, registry, "notifications"),
+        retry=RetryPolicy(
+            timedelta(hours=settings.retry_budget_hours),
+            settings.retry_cap_seconds,
+            settings.max_attempts,
+        ),
+        supervisors={k: str(v) for k, v in settings.supervisors.items()},
+        communities=community_names(settings.communities_seed),
+        inbound_secret=(
+            settings.inbound_secret.get_secret_value() if settings.inbound_secret else None
+        ),
+    )
 
 
 def create_app(
     settings: NotificationsSettings,
     *,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock | None = None,
     senders: Mapping[Channel, Sender] | None = None,
     wiring: Wiring | None = None,
 ) -> FastAPI:
@@ -61,30 +104,20 @@ def create_app(
     clock = clock or (lambda: datetime.now(UTC))
     registry = new_registry()
     db = Database(settings.database_url)
-    identifiers = settings.identifiers()
     folder = settings.file_outbox()
     files = FileOutbox(folder, clock) if folder else None
+    woken = asyncio.Event()
+    deps = _deps(settings, clock, registry, woken)
     dispatcher = Dispatcher(
         db,
-        senders or senders_for(settings, files),
-        clock,
+        deps,
+        senders or senders_for(settings, clock, files),
         QuietHours.parse(settings.quiet_hours),
-        NotificationMetrics(registry),
-        identifiers,
-        retry_budget=timedelta(hours=settings.retry_budget_hours),
-        retry_cap_seconds=settings.retry_cap_seconds,
-        max_attempts=settings.max_attempts,
+        woken,
         send_timeout=max(settings.sms_timeout_seconds, SMTP_TIMEOUT_SECONDS),
         sms_per_second=settings.sms_per_second,
         concurrency=settings.dispatch_concurrency,
         record_group=settings.record_group,
-    )
-    ports = handlers.Ports(
-        clock=clock,
-        wake=dispatcher.wake,
-        public_url=settings.public_url,
-        identifiers=identifiers,
-        supervisors={k: str(v) for k, v in settings.supervisors.items()},
     )
     service = Service(
         name="notifications",
@@ -94,27 +127,19 @@ def create_app(
         "or texts).",
         metadata=store.metadata,
         inbox=store.inbox,
-        router=routes(
-            NotificationsContext(
-                db,
-                ports,
-                settings.inbound_secret.get_secret_value() if settings.inbound_secret else None,
-                community_names(settings.communities_seed),
-                Audit(store.audit, registry, "notifications"),
-            )
-        ),
-        consumes=consumes(ports),
+        router=router,
+        consumes=consumes(deps),
         consumes_description="Requests and visits residents may hear about.",
         publishes=PUBLISHES,
         workers=[dispatcher],
-        retention=retention.rules(
-            settings.contact_retention_days, settings.pending_subscription_days, files
-        ),
-        deps=Deps(clock=clock, outbox=Outbox(store.outbox, "notifications")),
+        retention=rules(settings.contact_retention_days, settings.pending_subscription_days, files),
+        deps=deps,
         tokens=TokenDirectory(db, store.credentials),
-        state={"dispatcher": dispatcher, "ports": ports},
+        state={"dispatcher": dispatcher},
     )
-    return service_app(service, settings, db, registry, wiring)
+    app = service_app(service, settings, db, registry, wiring)
+    app.include_router(audit_routes(deps.audit, db, OPERATORS))
+    return app
 
 
 def asyncapi() -> FastStream:

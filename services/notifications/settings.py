@@ -6,7 +6,7 @@ from pathlib import Path
 from pydantic import EmailStr, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from services.notifications.domain import QuietHours
+from services.notifications.deliveries.domain import QuietHours
 from shared.identifiers import KeyedIdentifierSettings
 
 __all__ = ["NotificationsSettings"]

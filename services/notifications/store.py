@@ -1,17 +1,15 @@
-"""Notifications' store: the only place residents' contact details live (contacts,
-subscriptions, opt-outs), every delivery with its state, and the outbox and inbox. The
-queries on contacts, subscriptions and opt-outs are here; those on deliveries are in
-delivery_store.py."""
+"""Notifications' tables: the only place residents' contact details live (contacts,
+subscriptions, followers, opt-outs), every delivery with its state, erased addresses (hashed),
+and the outbox and inbox. Each feature's queries are in its own store.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import TypeAlias
 
 from sqlalchemy import (
     JSON,
     Column,
+    ColumnElement,
     DateTime,
     Index,
     Integer,
@@ -20,22 +18,17 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    delete,
     func,
-    select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications.domain import Channel
 from shared.audit import define_audit
-from shared.contracts.common import Language, UpdatesBy
 from shared.credentials import define_credentials
-from shared.identifiers import IdentifierKey, unkeyed_hash
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
-from shared.store import upsert_insert
 
-_OPT_OUT = "opt-out"
+Conn: TypeAlias = AsyncConnection
+"""A connection inside a unit of work's transaction, as the features' stores take it."""
 
 metadata = MetaData(info={"service": "notifications"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
@@ -116,68 +109,34 @@ inbound_signatures = Table(
     "inbound_signatures",
     metadata,
     # The gateway's signed replies taken while their timestamp is fresh: a replay is refused
-    # by every replica and after a restart (inbound.py). Kept only as long as a replay could
-    # pass the freshness check (retention.py).
+    # by every replica and after a restart (inbound/). Kept only as long as a replay could
+    # pass the freshness check (retention/).
     Column("signature", String(71), primary_key=True),
     Column("seen_at", DateTime(timezone=True), nullable=False),
 )
 
+followers = Table(
+    "followers",
+    metadata,
+    # Residents following a request they did not log (followers/store.py).
+    Column("reference", String(10), primary_key=True),
+    Column("channel", String(5), primary_key=True),
+    Column("address", String(254), primary_key=True),  # phone (E.164) or e-mail
+    Column("language", String(2), nullable=False),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+)
 
-# --- contacts and subscriptions -------------------------------------------------------------
+erased_identifiers = Table(
+    "erased_identifiers",
+    metadata,
+    # Addresses erased at the resident's request, as keyed hashes (privacy/store.py).
+    Column("identifier_hash", String(64), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+)
 
 
-def same_address(column: Any, address: str) -> Any:
+def same_address(column: ColumnElement[str], address: str) -> ColumnElement[bool]:
     """`column` holds `address`, in whatever case an e-mail address was stored before every
     address was normalised where it enters (`normalise_email`); a phone number is E.164, the
     same either way."""
     return func.lower(column) == address.lower()
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """How a resident wants to hear about one request; `address` is None for no updates."""
-
-    reference: str
-    channel: Channel | None
-    address: str | None
-    language: Language
-
-
-async def add_contacts(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
-    await conn.execute(upsert_insert(conn, contacts).on_conflict_do_nothing(), rows)
-
-
-async def contact_for(conn: AsyncConnection, reference: str) -> Contact | None:
-    row = (
-        await conn.execute(select(contacts).where(contacts.c.reference == reference))
-    ).one_or_none()
-    if row is None:
-        return None
-    if row.updates_by == UpdatesBy.NONE.value:
-        return Contact(reference, None, None, Language(row.language))
-    channel = Channel(row.updates_by)
-    address = row.phone if channel is Channel.SMS else row.email
-    return Contact(reference, channel, address, Language(row.language))
-
-
-def phone_hashes(key: IdentifierKey, phone: str) -> tuple[str, str]:
-    """A STOP's keyed hash, and the plain one STOPs made before the key have: both are
-    honoured, since those older rows cannot be rehashed (only the hash was ever kept)."""
-    return key.hash(_OPT_OUT, phone), unkeyed_hash(_OPT_OUT, phone)
-
-
-async def stop(conn: AsyncConnection, key: IdentifierKey, phone: str, at: datetime) -> None:
-    keyed, unkeyed = phone_hashes(key, phone)
-    statement = upsert_insert(conn, opt_outs).values(phone_hash=keyed, stopped_at=at)
-    await conn.execute(statement.on_conflict_do_nothing())
-    await conn.execute(delete(opt_outs).where(opt_outs.c.phone_hash == unkeyed))
-
-
-async def start(conn: AsyncConnection, key: IdentifierKey, phone: str) -> None:
-    await conn.execute(delete(opt_outs).where(opt_outs.c.phone_hash.in_(phone_hashes(key, phone))))
-
-
-async def stopped_among(conn: AsyncConnection, key: IdentifierKey, phones: list[str]) -> set[str]:
-    by_hash = {digest: phone for phone in phones for digest in phone_hashes(key, phone)}
-    query = select(opt_outs.c.phone_hash).where(opt_outs.c.phone_hash.in_(by_hash))
-    return {by_hash[found] for found in await conn.scalars(query)}

@@ -14,8 +14,9 @@ from sqlalchemy import JSON, MetaData, String, Text, cast, func, insert, select,
 
 from services.intake import store as intake_store
 from services.notifications import store as notifications_store
-from services.notifications.followers import followers_table
-from services.notifications.privacy import erase
+from services.notifications.inbound import store as opt_outs
+from services.notifications.privacy.store import erase
+from services.notifications.store import followers as followers_table
 from services.routing import store as routing_store
 from services.routing.privacy import store as routing_privacy
 from shared.contracts.privacy import ErasureRequested
@@ -79,7 +80,7 @@ async def test_notifications_keeps_nothing_of_an_erased_resident(database_url: s
                     }
                 ],
             )
-            await notifications_store.stop(conn, KEY, MINE, T0)
+            await opt_outs.stop(conn, KEY, MINE, T0)
         assert await holding(db, notifications_store.metadata, MINE[3:])  # the search works
         theirs_before = await holding(db, notifications_store.metadata, THEIRS[3:])
         async with db.transaction() as conn:
@@ -92,7 +93,7 @@ async def test_notifications_keeps_nothing_of_an_erased_resident(database_url: s
         assert await holding(db, notifications_store.metadata, MINE[3:]) == []
         assert await holding(db, notifications_store.metadata, THEIRS[3:]) == theirs_before
         async with db.reading() as conn:
-            assert await notifications_store.stopped_among(conn, KEY, [MINE, THEIRS]) == {MINE}
+            assert await opt_outs.stopped_among(conn, KEY, [MINE, THEIRS]) == {MINE}
     finally:
         await db.dispose()
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.notifications import store
-from services.notifications.inbound import KEEP_SIGNATURES
+from services.notifications.inbound.domain import KEEP_SIGNATURES
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.notifications import running_notifications, signed_reply

@@ -11,9 +11,10 @@ import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import insert, select
 
-from services.notifications import retention, store
-from services.notifications.followers import followers_table
-from services.notifications.reopening import note_status
+from services.notifications import store
+from services.notifications.reopening.store import note_status
+from services.notifications.retention import store as retention
+from services.notifications.store import followers as followers_table
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, StatusChanged
 from shared.retention import Purger, inbox_rule

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from services.notifications import store
-from services.notifications.followers import followers_table
-from services.notifications.privacy import correct
+from services.notifications.privacy.store import correct
+from services.notifications.store import followers as followers_table
 from shared.contracts.privacy import CorrectionRequested
 from shared.store import Database
 from tests.integration.test_erasure_stores import KEY, T0, holding, subscription

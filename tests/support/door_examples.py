@@ -7,8 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from services.notifications import delivery_store, subscription_store
-from services.notifications.domain import Channel
+from sqlalchemy import select
+
+from services.notifications import store as notifications_store
+from services.notifications.channels.domain import Channel
+from services.notifications.subscriptions import store as subscription_store
 from services.routing import store
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE
@@ -161,7 +164,10 @@ async def subscribed(n: Notifications, email: str | None) -> dict[str, Any]:
     async with n.app.state.db.reading() as conn:
         made = await subscription_store.by_address(conn, "Delft", channel, to)
         assert made is not None
-        [delivery] = await delivery_store.for_subject(conn, f"subscription-{made.id}")
+        deliveries = notifications_store.deliveries
+        [delivery] = await conn.execute(
+            select(deliveries.c.params).where(deliveries.c.subject == f"subscription-{made.id}")
+        )
     tokens: dict[str, Any] = {"id": made.id}
     for link in ("confirm", "unsubscribe"):
         url = delivery.params.get(f"{link}_url")

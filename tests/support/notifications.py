@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from services.notifications import store
 from services.notifications.app import create_app
-from services.notifications.inbound import signature
+from services.notifications.inbound.domain import signature
 from services.notifications.settings import NotificationsSettings
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE, CloudEvent

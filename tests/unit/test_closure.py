@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from services.notifications.gsm import SEGMENT, gsm_length
+from services.notifications.messages.domain import SEGMENT, gsm_length
 from shared.contracts.routing import Cause, StatusChanged
 from shared.events import CONTENT_TYPE, new_event, parse_event
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, source

@@ -7,27 +7,32 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import select
 
-from services.notifications import delivery_store, store
-from services.notifications.channels import SendError, retry_after_seconds
-from services.notifications.delivery_store import NewDelivery
-from services.notifications.domain import (
-    Channel,
+from services.notifications import store
+from services.notifications.channels.domain import Channel, SendError, retry_after_seconds
+from services.notifications.deliveries import store as delivery_store
+from services.notifications.deliveries.domain import (
     DeliveryStatus,
     GiveUp,
+    NewDelivery,
+    Outcome,
     Retry,
     Send,
     after_failure,
 )
-from services.notifications.messages import MessageFacts
-from services.notifications.outcomes import NotificationMetrics, Outcome, Outcomes
-from services.notifications.pacing import Pace
-from services.notifications.texts import Template
+from services.notifications.deliveries.handlers import RecordOutcomes, record_outcomes
+from services.notifications.deliveries.worker import Pace
+from services.notifications.deps import NotificationsDeps
+from services.notifications.messages.domain import MessageFacts
+from services.notifications.messages.texts import Template
+from services.notifications.metrics import NotificationMetrics
 from shared.contracts.common import Language
 from shared.metrics import new_registry
+from shared.outbox import Outbox
 from shared.store import Database
 
 T0 = dt.datetime(2030, 3, 1, 7, 0, tzinfo=dt.UTC)
@@ -114,8 +119,17 @@ async def test_a_late_outcome_changes_nothing_and_publishes_nothing(db: Database
             conn, T0 + 2 * minute, lambda _: T0 + 3 * minute, 10, False, "replica-b"
         )
     metrics = NotificationMetrics(new_registry())
-    late = Outcomes(db, lambda: T0 + 2 * minute, metrics, "replica-a")
-    await late.record([Outcome(slow, Send()), Outcome(slow, Send(), SendError("503"))])
+    deps = NotificationsDeps(
+        clock=lambda: T0 + 2 * minute,
+        outbox=Outbox(store.outbox, "notifications"),
+        wake=lambda: None,
+        public_url="http://127.0.0.1:8003",
+        identifiers=cast(Any, None),
+        metrics=metrics,
+        audit=cast(Any, None),
+    )
+    late = [Outcome(slow, Send()), Outcome(slow, Send(), SendError("503"))]
+    await record_outcomes(RecordOutcomes(late, "replica-a", lock=False), db, deps)
     async with db.reading() as conn:
         row = (await conn.execute(select(store.deliveries))).one()
         published = (await conn.execute(select(store.outbox))).all()

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from services.notifications.inbound import signature
+from services.notifications.inbound.domain import signature
 from shared.auth import FormKey, access_of
 from shared.credentials import Role
 from tests.support.door_calls import Example, Running

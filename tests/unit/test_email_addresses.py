@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from services.intake.privacy import PrivacyAsk
 from services.intake.schemas import Resident
-from services.notifications.api import Subscription
+from services.notifications.subscriptions.schemas import Subscription
 from shared.contracts.privacy import CorrectionRequested
 from shared.contracts.requests import ResidentContact
 

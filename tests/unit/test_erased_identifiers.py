@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from services.notifications.erasures import erased_identifiers
-from services.notifications.followers import followers_table
-from services.notifications.store import contacts, deliveries, opt_outs
+from services.notifications.store import contacts, deliveries, erased_identifiers, opt_outs
+from services.notifications.store import followers as followers_table
 from shared.contracts.privacy import ErasureRequested
 from shared.contracts.requests import FollowerJoined, RequestLogged
 from shared.events import CloudEvent, new_event

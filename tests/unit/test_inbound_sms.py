@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.notifications.inbound import signature
+from services.notifications.inbound.domain import signature
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS
 from tests.support.clock import NOON
 from tests.support.fakes import FakePublisher

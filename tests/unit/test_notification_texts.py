@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 
-from services.notifications.gsm import SEGMENT, gsm_length, is_gsm7, to_gsm7
-from services.notifications.messages import render
-from services.notifications.texts import SMS, Template, department_name, visit_day
+from services.notifications.messages.domain import SEGMENT, gsm_length, is_gsm7, render, to_gsm7
+from services.notifications.messages.texts import SMS, Template, department_name, visit_day
 from shared.catalogue import DEPARTMENTS
 from shared.contracts.common import Language
 from shared.reference import format_for_reading, new_reference
@@ -76,7 +75,7 @@ def test_emails_carry_subject_body_and_the_whole_names() -> None:
         Language.AF,
         {"reference": "812 345 6789", "department": "Water & Sanitation"},
     )
-    assert message.subject == "U Mobiele Kantoor-versoek 812 345 6789"
+    assert message.email_subject == "U Mobiele Kantoor-versoek 812 345 6789"
     assert "na Water & Sanitation gestuur" in message.body
     assert "Stad Kaapstad" in message.body
 

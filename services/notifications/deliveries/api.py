@@ -1,0 +1,39 @@
+"""What was sent for a request (`GET /v1/notifications`): an operator's read, audited."""
+# No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from services.notifications.deliveries.handlers import ReadSent, read_sent
+from services.notifications.deliveries.schemas import SentView
+from services.notifications.deps import OPERATORS, DbDep, DepsDep
+from shared.audit import Reason
+from shared.auth import Caller
+from shared.http import parse_reference
+from shared.pages import DEFAULT, Cursor, Limit, paged
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+
+
+@router.get("/notifications", response_model=list[SentView])
+async def sent(
+    reference: Annotated[str, Query()],
+    request: Request,
+    response: Response,
+    caller: Annotated[Caller, OPERATORS],
+    reason: Reason,
+    db: DbDep,
+    deps: DepsDep,
+    limit: Limit = DEFAULT,
+    cursor: Cursor = None,
+) -> list[SentView]:
+    command = ReadSent(
+        parse_reference(reference),
+        caller,
+        reason,
+        lambda views: paged(request, response, views, limit, cursor),
+    )
+    return await read_sent(command, db, deps)

@@ -1,0 +1,67 @@
+"""What notifications' use cases reach (`NotificationsDeps`: the clock, the outbox and the
+service's other ports), and the FastAPI dependencies through which its routes get them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.notifications.deliveries.domain import RetryPolicy
+from services.notifications.metrics import NotificationMetrics
+from shared.audit import Audit
+from shared.auth import requires
+from shared.credentials import Role
+from shared.identifiers import IdentifierKey
+from shared.limits import MissLimiter
+from shared.store import Database
+from shared.use_case import Deps
+
+__all__ = [
+    "OPERATORS",
+    "DbDep",
+    "DepsDep",
+    "NotificationsDeps",
+    "get_db",
+    "get_deps",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationsDeps(Deps):
+    wake: Callable[[], None]
+    """Tells the dispatcher there is something new to send (after the commit)."""
+    public_url: str
+    """Where residents' links lead (an e-mail's confirm and unsubscribe links)."""
+    identifiers: IdentifierKey
+    """The key of the hashes of numbers that said STOP or were erased."""
+    metrics: NotificationMetrics
+    audit: Audit
+    """Who read residents' details, when and why."""
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    supervisors: Mapping[str, str] = field(default_factory=dict)
+    """Department slug to its supervisor's e-mail: the daily digest of escalated requests."""
+    communities: frozenset[str] = frozenset()
+    """The communities one may subscribe to (case-folded)."""
+    inbound_secret: str | None = None
+    """Shared with the SMS gateway, which signs each reply with it; None refuses them all."""
+    asking: MissLimiter = field(default_factory=lambda: MissLimiter(10, 3600.0))
+    """Subscriptions one client may ask for in an hour."""
+
+
+def get_deps(request: Request) -> NotificationsDeps:
+    deps: NotificationsDeps = request.app.state.deps
+    return deps
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+DepsDep = Annotated[NotificationsDeps, Depends(get_deps)]
+DbDep = Annotated[Database, Depends(get_db)]
+OPERATORS = requires(Role.OPERATOR)
+"""The door of operators' routes."""

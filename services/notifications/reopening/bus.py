@@ -1,0 +1,13 @@
+"""Reopening on the bus: a resident's NOT FIXED goes to routing as `request.reopen_asked`."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import BaseModel
+
+from shared.contracts.requests import ReopenAsked
+
+__all__ = ["PUBLISHES"]
+
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (ReopenAsked,)

@@ -1,0 +1,68 @@
+"""Visit subscriptions over HTTP: a resident asks (the same answer whatever the address's
+subscriptions), an operator lists them (audited) or removes one."""
+# No `from __future__ import annotations`: FastAPI resolves the body models at definition.
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as FastApiPath
+
+from services.notifications.channels.domain import Channel
+from services.notifications.deps import OPERATORS, DbDep, DepsDep
+from services.notifications.subscriptions import handlers
+from services.notifications.subscriptions.schemas import (
+    Subscription,
+    SubscriptionAsked,
+    SubscriptionView,
+)
+from shared.audit import Reason
+from shared.auth import PUBLIC, Caller
+from shared.contracts.common import Line
+from shared.limits import client_address
+from shared.pages import DEFAULT, Cursor, Limit, paged
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+
+
+@router.post("/subscriptions", status_code=202, dependencies=[PUBLIC])
+async def subscribe(
+    body: Subscription, request: Request, db: DbDep, deps: DepsDep
+) -> SubscriptionAsked:
+    """The same answer whether the address is new, pending or confirmed."""
+    client = client_address(request)
+    deps.asking.refuse_if_waiting(client, "too_many", "too many subscriptions from here")
+    deps.asking.missed(client)
+    channel, address = (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
+    command = handlers.Subscribe(body.community, channel, address, body.language)
+    await handlers.subscribe(command, db, deps)
+    return SubscriptionAsked()
+
+
+@router.get("/subscriptions", response_model=list[SubscriptionView])
+async def subscription_list(
+    request: Request,
+    response: Response,
+    caller: Annotated[Caller, OPERATORS],
+    reason: Reason,
+    db: DbDep,
+    deps: DepsDep,
+    community: Annotated[Line | None, Query(max_length=100)] = None,
+    limit: Limit = DEFAULT,
+    cursor: Cursor = None,
+) -> list[SubscriptionView]:
+    command = handlers.Listing(
+        caller,
+        reason,
+        community,
+        lambda found: paged(request, response, found, limit, cursor, key=lambda s: [s.id]),
+    )
+    return [SubscriptionView.of(s) for s in await handlers.list_subscriptions(command, db, deps)]
+
+
+@router.delete("/subscriptions/{subscription_id}", status_code=204, dependencies=[OPERATORS])
+async def subscription_delete(
+    subscription_id: Annotated[int, FastApiPath(ge=1, le=2**31 - 1)], db: DbDep, deps: DepsDep
+) -> None:
+    await handlers.remove(subscription_id, db, deps)

@@ -1,0 +1,182 @@
+"""The links of subscription e-mails: opening one (GET) only shows a small page with a button,
+in the subscription's language; pressing it (POST) confirms or unsubscribes. Mail scanners and
+link previews open links on their own, and must not confirm or end anybody's subscription. The
+pages are plain HTML forms: no script, so they work on any phone. `POST .../unsubscribe` is
+also the mail client's own one-click button (RFC 8058)."""
+# No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
+
+import base64
+import hashlib
+import re
+from html import escape
+from typing import Annotated, Final, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from services.notifications.deps import DbDep, DepsDep, NotificationsDeps
+from services.notifications.subscriptions.domain import Subscription
+from services.notifications.subscriptions.handlers import Follow, follow_link
+from shared.auth import PUBLIC
+from shared.contracts.common import Language
+from shared.refusals import NotFound
+from shared.use_case import UnitOfWork
+
+__all__ = ["router"]
+
+URL_SAFE: Final = re.compile(r"[A-Za-z0-9_-]{8,100}")
+"""A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
+would not even reach PostgreSQL). Checked here rather than by the route's parameter, so a link
+a mail client cut short shows the page that says so, not a JSON error."""
+Token = Annotated[str, Query(max_length=300)]
+Link = Literal["confirm", "unsubscribe"]
+
+# A phone's thumb: a button as wide as the screen and 48 px tall. No script on these pages.
+STYLE: Final = (
+    "body{font:1.125rem/1.5 sans-serif;margin:1rem;max-width:36rem}"
+    "button{font:inherit;min-height:48px;width:100%;padding:.5rem 1rem}"
+)
+_STYLE_HASH: Final = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+POLICY: Final = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+WORDS: Final[dict[Language, dict[str, str]]] = {
+    Language.EN: {
+        "title": "Mobile Office",
+        "confirm?": "Get e-mails about Mobile Office visits to {community}?",
+        "confirm": "Confirm",
+        "confirmed": "Done: you will get e-mails about visits to {community}.",
+        "unsubscribe?": "Stop e-mails about Mobile Office visits to {community}?",
+        "unsubscribe": "Stop these e-mails",
+        "unsubscribed": "Done: no more e-mails about visits to {community}.",
+    },
+    Language.AF: {
+        "title": "Mobiele Kantoor",
+        "confirm?": "E-posse oor Mobiele Kantoor besoeke aan {community} ontvang?",
+        "confirm": "Bevestig",
+        "confirmed": "Klaar: u sal e-posse oor besoeke aan {community} ontvang.",
+        "unsubscribe?": "Stop e-posse oor Mobiele Kantoor besoeke aan {community}?",
+        "unsubscribe": "Stop hierdie e-posse",
+        "unsubscribed": "Klaar: geen e-posse meer oor besoeke aan {community} nie.",
+    },
+    Language.XH: {
+        "title": "I-Ofisi eHambayo",
+        "confirm?": "Fumana ii-imeyile ngotyelelo lwe-Ofisi eHambayo e-{community}?",
+        "confirm": "Qinisekisa",
+        "confirmed": "Kwenziwe: uza kufumana ii-imeyile ngotyelelo e-{community}.",
+        "unsubscribe?": "Yeka ii-imeyile ngotyelelo lwe-Ofisi eHambayo e-{community}?",
+        "unsubscribe": "Yeka ezi imeyile",
+        "unsubscribed": "Kwenziwe: akusayi kuphinda ufumane ii-imeyile ngotyelelo e-{community}.",
+    },
+}
+GONE: Final[dict[Language, str]] = {  # no subscription known: every language, each marked
+    Language.EN: "This link has done its job already, or its subscription has ended: there is "
+    "nothing more to do. (A link cut short by the mail program works only in full.)",
+    Language.AF: "Hierdie skakel het reeds sy werk gedoen, of sy intekening het geëindig: daar "
+    "is niks meer om te doen nie. (Net 'n volledige skakel werk.)",
+    Language.XH: "Eli khonkco sele lenzile umsebenzi walo, okanye ukubhalisa kwalo kuphelile: "
+    "akukho nto yimbi yokwenza. (Likhonkco elipheleleyo kuphela elisebenzayo.)",
+}
+DONE: Final[dict[Link, str]] = {"confirm": "confirmed", "unsubscribe": "unsubscribed"}
+
+
+router = APIRouter(prefix="/v1/subscriptions")
+
+
+async def _subscription_of(
+    link: Link, token: str, act: bool, uow: UnitOfWork, deps: NotificationsDeps
+) -> Subscription:
+    if not URL_SAFE.fullmatch(token):
+        raise NotFound("no subscription has this link: is it complete?")
+    return await follow_link(Follow(link, token, act), uow, deps)
+
+
+async def _ask(link: Link, token: str, uow: UnitOfWork, deps: NotificationsDeps) -> HTMLResponse:
+    try:
+        subscription = await _subscription_of(link, token, False, uow, deps)
+    except NotFound:
+        return _gone()
+    words = WORDS[subscription.language]
+    question = words[f"{link}?"].format(community=escape(subscription.community))
+    button = (
+        f'<form method="post" action="{link}?token={token}">'
+        f'<button type="submit">{escape(words[link])}</button></form>'
+    )
+    return _page(subscription.language, question, button)
+
+
+async def _act(
+    request: Request, link: Link, token: str, uow: UnitOfWork, deps: NotificationsDeps
+) -> HTMLResponse | JSONResponse:
+    browser = "text/html" in request.headers.get("accept", "")
+    try:
+        subscription = await _subscription_of(link, token, True, uow, deps)
+    except NotFound:
+        if browser:  # a second tap, a reload, an old tab: the first press did the work
+            return _gone()
+        raise
+    if not browser:
+        return JSONResponse({"status": DONE[link]})
+    words = WORDS[subscription.language]
+    return _page(
+        subscription.language,
+        words[DONE[link]].format(community=escape(subscription.community)),
+    )
+
+
+@router.get("/confirm", dependencies=[PUBLIC], response_class=HTMLResponse)
+async def confirm_page(token: Token, db: DbDep, deps: DepsDep) -> HTMLResponse:
+    """The link of a confirmation e-mail: a page whose button confirms."""
+    return await _ask("confirm", token, db, deps)
+
+
+@router.post("/confirm", dependencies=[PUBLIC], response_model=None)
+async def confirm(
+    token: Token, request: Request, db: DbDep, deps: DepsDep
+) -> HTMLResponse | JSONResponse:
+    """The confirmation page's button: it works once (404 after). Answers
+    `{"status": "confirmed"}`, or a page to a browser."""
+    return await _act(request, "confirm", token, db, deps)
+
+
+@router.get("/unsubscribe", dependencies=[PUBLIC], response_class=HTMLResponse)
+async def unsubscribe_page(token: Token, db: DbDep, deps: DepsDep) -> HTMLResponse:
+    """The link every visit e-mail carries: a page whose button unsubscribes."""
+    return await _ask("unsubscribe", token, db, deps)
+
+
+@router.post("/unsubscribe", dependencies=[PUBLIC], response_model=None)
+async def unsubscribe(
+    token: Token, request: Request, db: DbDep, deps: DepsDep
+) -> HTMLResponse | JSONResponse:
+    """The unsubscribe page's button, and the mail client's own (RFC 8058). Answers
+    `{"status": "unsubscribed"}`, or a page to a browser."""
+    return await _act(request, "unsubscribe", token, db, deps)
+
+
+def _gone() -> HTMLResponse:
+    said = "".join(f'<p lang="{lang.value}">{escape(text)}</p>' for lang, text in GONE.items())
+    return _page(Language.EN, said, status=404, wrapped=False)
+
+
+def _page(
+    language: Language, text: str, form: str = "", status: int = 200, wrapped: bool = True
+) -> HTMLResponse:
+    """`text` and `form` are HTML already escaped; `text` is one paragraph unless not
+    `wrapped`."""
+    title = escape(WORDS[language]["title"])
+    body = f"<p>{text}</p>" if wrapped else text
+    html = (
+        f'<!doctype html><html lang="{language.value}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{STYLE}</style></head>"
+        f"<body><main><h1>{title}</h1>{body}{form}</main></body></html>"
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Content-Security-Policy"] = POLICY
+    response.headers["Cache-Control"] = "no-store"  # the token is in the page
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,129 @@
+"""What residents are told when their request moves: from events to deliveries (who should
+hear what, on which channel, in which language), inside the consumer's transaction so a
+delivery exists exactly when its event was processed, once per (event, channel, address)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.notifications.deliveries import store as delivery_store
+from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
+from services.notifications.deps import NotificationsDeps
+from services.notifications.followers import store as followers
+from services.notifications.messages.domain import MessageFacts
+from services.notifications.messages.texts import Template
+from services.notifications.privacy.store import erased_before
+from services.notifications.reopening.store import note_status
+from services.notifications.store import Conn
+from services.notifications.updates import store
+from services.notifications.updates.domain import Contact, status_template
+from shared.consumer import AfterCommit, Received
+from shared.contracts.requests import RequestLogged
+from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
+from shared.events import CloudEvent
+from shared.use_case import UnitOfWork
+
+__all__ = ["on_logged", "on_routed", "on_status_changed"]
+
+
+async def on_logged(
+    command: Sequence[Received[RequestLogged]], uow: UnitOfWork, deps: NotificationsDeps
+) -> AfterCommit:
+    """A run of logged requests: contacts and first messages written a statement per table,
+    since a field day's requests arrive together."""
+    now = deps.clock()
+    contacts = [Contact.of(i.data.reference, i.data.resident) for i in command]
+    named = [(c.address, i.data.logged_at) for c, i in zip(contacts, command, strict=True)]
+    async with uow.transaction() as conn:
+        refused = await erased_before(
+            conn, deps.identifiers, [(a, at) for a, at in named if a is not None]
+        )
+        first_messages = []
+        for n, item in enumerate(command):
+            if named[n] in refused:  # erased since it was logged: the request stays, without them
+                contacts[n] = Contact.of(item.data.reference, None)
+            contact = contacts[n]
+            if contact.channel is not None:
+                first_messages.append(
+                    NewDelivery(
+                        event_id=str(item.event.id),
+                        subject=contact.reference,
+                        template=Template.LOGGED,
+                        facts=MessageFacts(reference=contact.reference),
+                        status=DeliveryStatus.PENDING,
+                        channel=contact.channel,
+                        address=contact.address,
+                        language=contact.language,
+                    )
+                )
+        await store.add_contacts(conn, contacts, now)
+        await delivery_store.add(conn, first_messages, now)
+        for reference in await delivery_store.awaiting_among(conn, [c.reference for c in contacts]):
+            found = await store.contact_for(conn, reference)
+            assert found is not None  # added just above
+            await delivery_store.release_awaiting(conn, found, now)
+    return deps.wake
+
+
+async def on_routed(
+    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: NotificationsDeps
+) -> AfterCommit:
+    async with uow.transaction() as conn:
+        for item in command:
+            routed = item.data
+            if routed.outcome is RoutingOutcome.REFERRED:
+                facts = MessageFacts(reference=routed.reference, note=routed.note or "")
+                await _to_resident(conn, item.event, Template.REFERRED, facts, deps)
+            elif routed.department:
+                facts = MessageFacts(reference=routed.reference, department=routed.department)
+                await _to_resident(conn, item.event, Template.ROUTED, facts, deps)
+    return deps.wake
+
+
+async def on_status_changed(
+    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: NotificationsDeps
+) -> AfterCommit:
+    async with uow.transaction() as conn:
+        for item in command:
+            changed = item.data
+            await note_status(conn, changed)
+            template = status_template(changed.status, changed.cause, changed.previous_status)
+            if template is not None:
+                facts = MessageFacts(
+                    reference=changed.reference,
+                    department=changed.department,
+                    note=changed.cause_detail,
+                    other=changed.duplicate_of,
+                )
+                await _to_resident(conn, item.event, template, facts, deps)
+            if changed.cause is Cause.DUPLICATE and changed.duplicate_of:
+                # Told just now, once, where the news comes from; from now on it comes from there.
+                await followers.move(conn, changed.reference, changed.duplicate_of, deps.clock())
+    return deps.wake
+
+
+async def _to_resident(
+    conn: Conn,
+    event: CloudEvent,
+    template: Template,
+    facts: MessageFacts,
+    deps: NotificationsDeps,
+) -> None:
+    assert facts.reference is not None
+    contact = await store.contact_for(conn, facts.reference)
+    if contact is not None and contact.channel is None:
+        return  # the resident asked for no updates: nothing is ever sent
+    # Without a contact, the request.logged event (on another topic) is still to come: the
+    # message waits for it.
+    delivery = NewDelivery(
+        event_id=str(event.id),
+        subject=facts.reference,
+        template=template,
+        facts=facts,
+        status=DeliveryStatus.AWAITING_CONTACT if contact is None else DeliveryStatus.PENDING,
+        channel=None if contact is None else contact.channel,
+        address=None if contact is None else contact.address,
+        language=None if contact is None else contact.language,
+    )
+    also = await followers.deliveries_like(conn, delivery)
+    await delivery_store.add(conn, [delivery, *also], deps.clock())
