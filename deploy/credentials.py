@@ -29,8 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import MetaData, Table  # noqa: E402
 
-from services.intake import devices  # noqa: E402
 from services.intake import store as intake_store  # noqa: E402
+from services.intake.deps import tool_deps  # noqa: E402
+from services.intake.devices import handlers as devices  # noqa: E402
 from services.intake.settings import IntakeSettings  # noqa: E402
 from services.notifications import store as notifications_store  # noqa: E402
 from services.notifications.settings import NotificationsSettings  # noqa: E402
@@ -118,7 +119,7 @@ async def revoke(stores: Stores, name: str) -> tuple[int, int]:
         db, table = await stores.of(service)
         revoked += await credentials.revoke(db, table, name)
     intake_db, _ = await stores.of("intake")
-    return revoked, await devices.revoke_agent_devices(intake_db, name, datetime.now(UTC))
+    return revoked, await devices.revoke_agent_devices(name, intake_db, tool_deps())
 
 
 async def listing(stores: Stores) -> list[str]:

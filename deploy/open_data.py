@@ -15,7 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.intake import open_data, store  # noqa: E402
+from services.intake import store  # noqa: E402
+from services.intake.deps import tool_deps  # noqa: E402
+from services.intake.open_data import domain as open_data  # noqa: E402
+from services.intake.open_data.handlers import Period, open_data_rows  # noqa: E402
 from services.intake.settings import IntakeSettings  # noqa: E402
 from shared.http import ApiError  # noqa: E402
 from shared.settings import load_settings  # noqa: E402
@@ -28,8 +31,7 @@ async def write(start: dt.date | None, to: dt.date | None, out: Path | None) -> 
     db = Database(load_settings(IntakeSettings).database_url)
     try:
         await db.create_schema(store.metadata)  # an older store is refused, saying so
-        async with db.reading() as conn:
-            rows = await open_data.table(conn, first, end)
+        rows = await open_data_rows(Period(first, end), db, tool_deps())
     finally:
         await db.dispose()
     path = out or ROOT / "var" / "open-data" / f"requests-{first.date()}-{last}.csv"

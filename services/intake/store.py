@@ -1,5 +1,6 @@
-"""Intake's store: requests and their public history, field agents' credentials, idempotency
-keys, the visits requests may name, outbox and inbox. Every query intake runs is here.
+"""Intake's store, the tables every feature shares: requests and their public history,
+idempotency keys, field agents' credentials, the audit, outbox and inbox, and the queries of
+requests more than one feature asks. A feature's own tables and queries are in its store.py.
 
 Residents' names, phone numbers and e-mail addresses are deliberately absent: they travel
 once, in the `request.logged` event (whose outbox row is deleted once relayed), and only
@@ -41,6 +42,9 @@ from shared.outbox import define_outbox
 from shared.retention import ResidentDetails
 from shared.store import as_utc
 
+Connection = AsyncConnection
+"""An open transaction (or read) of intake's store, as use cases pass it to store functions."""
+
 metadata = MetaData(info={"service": "intake"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
@@ -69,7 +73,7 @@ requests = Table(
     Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    # public_view counts each community's requests for every page Open311 answers
+    # public/store.py counts each community's requests for every page Open311 answers
     Index("ix_requests_area_community", "area", "community"),
 )
 
@@ -184,29 +188,42 @@ async def forget_idempotency_keys(conn: AsyncConnection, before: datetime, batch
     return int(result.rowcount or 0)
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A status reported at `at`, as the request's history keeps it."""
+
+    status: RequestStatus
+    at: datetime
+    note: str | None = None
+    cause: str | None = None  # why it was resolved or closed
+    cause_detail: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """The department a request was routed to, and its service standard's due time."""
+
+    department: str | None
+    due_at: datetime | None
+
+
 async def apply_status(
-    conn: AsyncConnection,
-    reference: str,
-    status: RequestStatus,
-    at: datetime,
-    note: str | None = None,
-    department: str | None = None,
-    due_at: datetime | None = None,
-    **ending: str | None,
+    conn: AsyncConnection, reference: str, step: Step, placed: Placed | None = None
 ) -> bool:
-    """Record a status reported at `at`. Events from routing's two topics may arrive out of
-    order, so the current status only moves forward in time; history keeps every entry.
+    """Record a status reported at `step.at`. Events from routing's two topics may arrive out
+    of order, so the current status only moves forward in time; history keeps every entry.
     False when intake has no such request."""
-    if department is not None:
+    if placed is not None and placed.department is not None:
         await conn.execute(
             update(requests)
             .where(requests.c.reference == reference)
-            .values(department=department, due_at=due_at)
+            .values(department=placed.department, due_at=placed.due_at)
         )
     await conn.execute(
         update(requests)
-        .where(requests.c.reference == reference, requests.c.updated_at <= at)
-        .values(status=status.value, updated_at=at)
+        .where(requests.c.reference == reference, requests.c.updated_at <= step.at)
+        .values(status=step.status.value, updated_at=step.at)
     )
     exists = await conn.scalar(
         select(requests.c.reference).where(requests.c.reference == reference)
@@ -214,6 +231,14 @@ async def apply_status(
     if exists is None:
         return False
     await conn.execute(
-        insert(history).values(reference=reference, status=status.value, at=at, note=note, **ending)
+        insert(history).values(
+            reference=reference,
+            status=step.status.value,
+            at=step.at,
+            note=step.note,
+            cause=step.cause,
+            cause_detail=step.cause_detail,
+            duplicate_of=step.duplicate_of,
+        )
     )
     return True

@@ -12,7 +12,7 @@ from typing import Any, cast
 import pytest
 from pydantic import BaseModel
 
-from services.intake import bus as intake_bus
+from services.intake import app as intake_app
 from services.notifications import bus as notifications_bus
 from services.routing import bus as routing_bus
 from services.scheduling import bus as scheduling_bus
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NO_PORTS = cast(Any, None)  # routes only keep their handlers' ports; none is called here
 
 BUSES: dict[str, tuple[Sequence[type[BaseModel]], Sequence[Route]]] = {
-    "intake": (intake_bus.PUBLISHES, intake_bus.CONSUMES),
+    "intake": (intake_app.PUBLISHES, intake_app.consumes(NO_PORTS)),
     "routing": (routing_bus.PUBLISHES, routing_bus.consumes(NO_PORTS)),
     "notifications": (notifications_bus.PUBLISHES, notifications_bus.consumes(NO_PORTS)),
     "scheduling": (scheduling_bus.PUBLISHES, scheduling_bus.CONSUMES),
