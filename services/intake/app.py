@@ -31,7 +31,7 @@ from services.intake.reopening import bus as reopening_bus
 from services.intake.requests import api as requests_api
 from services.intake.requests import bus as requests_bus
 from services.intake.requests.domain import IDEMPOTENCY_TTL
-from services.intake.requests.store import RequestWriter
+from services.intake.requests.store import RequestWriter, forget_idempotency_keys
 from services.intake.settings import IntakeSettings
 from services.intake.visits import api as visits_api
 from services.intake.visits import bus as visits_bus
@@ -115,7 +115,7 @@ def create_app(
         "requests may be logged at.",
         publishes=PUBLISHES,
         retention=[
-            Rule("idempotency_keys", IDEMPOTENCY_TTL, store.forget_idempotency_keys),
+            Rule("idempotency_keys", IDEMPOTENCY_TTL, forget_idempotency_keys),
             closed_request_details_rule(
                 store.RESIDENT_DETAILS,
                 dt.timedelta(days=settings.details_retention_days),

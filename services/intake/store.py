@@ -9,7 +9,6 @@ notifications keeps them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,11 +24,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    bindparam,
-    delete,
     insert,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -123,20 +119,6 @@ class StoredRequest:
     updated_at: datetime
 
 
-# Built once: every logged request asks it, and building it cost a tenth of intake's time.
-_KEY_LOOKUP = select(idempotency_keys.c.body_sha256, idempotency_keys.c.reference).where(
-    idempotency_keys.c.agent == bindparam("agent"), idempotency_keys.c.key == bindparam("key")
-)
-
-
-async def idempotent_reference(
-    conn: AsyncConnection, agent: str, key: str
-) -> tuple[str, str] | None:
-    """(body hash, reference) recorded for this agent's key, if any."""
-    row = (await conn.execute(_KEY_LOOKUP, {"agent": agent, "key": key})).one_or_none()
-    return None if row is None else (row.body_sha256, row.reference)
-
-
 async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest | None:
     row = (
         await conn.execute(select(requests).where(requests.c.reference == reference))
@@ -162,30 +144,6 @@ async def request_history(conn: AsyncConnection, reference: str) -> list[dict[st
         .order_by(history.c.at, history.c.id)
     )
     return [{**r._asdict(), "at": as_utc(r.at)} for r in rows]
-
-
-async def insert_requests(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """New requests (rows of `requests`, status logged) and the first step of each history,
-    two statements whatever their number."""
-    await conn.execute(insert(requests), list(rows))
-    logged = RequestStatus.LOGGED.value
-    steps = [{"reference": r["reference"], "status": logged, "at": r["created_at"]} for r in rows]
-    await conn.execute(insert(history), steps)
-
-
-async def record_idempotency_keys(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """Rows of agent, key, body_sha256, reference, created_at; a key already recorded for the
-    agent raises IntegrityError."""
-    if rows:
-        await conn.execute(insert(idempotency_keys), list(rows))
-
-
-async def forget_idempotency_keys(conn: AsyncConnection, before: datetime, batch: int) -> int:
-    """A retry's key is needed a day (IDEMPOTENCY_TTL); a purge rule forgets older ones."""
-    k = idempotency_keys.c
-    oldest = select(k.agent, k.key).where(k.created_at < before).limit(batch)
-    result = await conn.execute(delete(idempotency_keys).where(tuple_(k.agent, k.key).in_(oldest)))
-    return int(result.rowcount or 0)
 
 
 @dataclass(frozen=True, slots=True)

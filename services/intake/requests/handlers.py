@@ -28,7 +28,7 @@ from services.intake.requests.domain import (
     public_note,
 )
 from services.intake.requests.schemas import HistoryEntry, NewRequest, RequestCreated, RequestView
-from services.intake.requests.store import Contended
+from services.intake.requests.store import Contended, idempotent_reference
 from services.intake.store import Connection
 from services.intake.visits import store as visit_store
 from services.intake.visits.domain import taken_at
@@ -117,7 +117,7 @@ async def _seen(conn: Connection, command: LogRequest, body_sha256: str) -> tupl
     """(body hash, reference) of this request if it came before, by its key or its leased
     number; refusals for a key or a number used with another body, or not the device's."""
     key, leased = command.idempotency_key, command.body.reference
-    if key is not None and (seen := await store.idempotent_reference(conn, command.agent, key)):
+    if key is not None and (seen := await idempotent_reference(conn, command.agent, key)):
         return seen
     if leased is not None:
         lease = await device_store.lease_of(conn, leased)

@@ -13,19 +13,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.intake import store
 from services.intake.devices.store import use_lease
 from services.intake.requests.domain import Staged, key_row, request_row
 from services.intake.requests.schemas import RequestCreated
+from services.intake.store import history, idempotency_keys, requests
+from shared.contracts.common import RequestStatus
 from shared.group_commit import GroupCommit
 from shared.outbox import Outbox
 from shared.store import Database
 
-__all__ = ["GROUP", "Contended", "RequestWriter", "write_rows"]
+__all__ = [
+    "GROUP",
+    "Contended",
+    "RequestWriter",
+    "forget_idempotency_keys",
+    "idempotent_reference",
+    "write_rows",
+]
 
 log = logging.getLogger(__name__)
 _ATTEMPTS = 5  # alone: a reference drawn twice, or a key first used concurrently, try again
@@ -87,7 +98,45 @@ async def write_rows(conn: AsyncConnection, outbox: Outbox, group: Sequence[Stag
             conn, staged.reference, staged.body_sha256, staged.now
         ):
             raise Contended  # taken meanwhile: alone, it is answered again or refused
-    await store.insert_requests(conn, [request_row(s) for s in group])
-    await store.record_idempotency_keys(conn, [key_row(s) for s in group if s.key is not None])
+    await _insert_requests(conn, [request_row(s) for s in group])
+    await _record_idempotency_keys(conn, [key_row(s) for s in group if s.key is not None])
     events = [outbox.event(s.event, subject=s.reference, at=s.now) for s in group]
     await outbox.stage_events(conn, events, at=max(s.now for s in group))
+
+
+# Built once: every logged request asks it, and building it cost a tenth of intake's time.
+_KEY_LOOKUP = select(idempotency_keys.c.body_sha256, idempotency_keys.c.reference).where(
+    idempotency_keys.c.agent == bindparam("agent"), idempotency_keys.c.key == bindparam("key")
+)
+
+
+async def idempotent_reference(
+    conn: AsyncConnection, agent: str, key: str
+) -> tuple[str, str] | None:
+    """(body hash, reference) recorded for this agent's key, if any."""
+    row = (await conn.execute(_KEY_LOOKUP, {"agent": agent, "key": key})).one_or_none()
+    return None if row is None else (row.body_sha256, row.reference)
+
+
+async def _insert_requests(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """New requests (rows of `requests`, status logged) and the first step of each history,
+    two statements whatever their number."""
+    await conn.execute(insert(requests), list(rows))
+    logged = RequestStatus.LOGGED.value
+    steps = [{"reference": r["reference"], "status": logged, "at": r["created_at"]} for r in rows]
+    await conn.execute(insert(history), steps)
+
+
+async def _record_idempotency_keys(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows of agent, key, body_sha256, reference, created_at; a key already recorded for the
+    agent raises IntegrityError."""
+    if rows:
+        await conn.execute(insert(idempotency_keys), list(rows))
+
+
+async def forget_idempotency_keys(conn: AsyncConnection, before: datetime, batch: int) -> int:
+    """A retry's key is needed a day (IDEMPOTENCY_TTL); a purge rule forgets older ones."""
+    k = idempotency_keys.c
+    oldest = select(k.agent, k.key).where(k.created_at < before).limit(batch)
+    result = await conn.execute(delete(idempotency_keys).where(tuple_(k.agent, k.key).in_(oldest)))
+    return int(result.rowcount or 0)
