@@ -1,8 +1,8 @@
 """Field agents' devices (the field app):
 
-    python -m services.intake.devices.cli pair AGENT          # a code for the app, valid 10 minutes
-    python -m services.intake.devices.cli devices AGENT       # the agent's devices
-    python -m services.intake.devices.cli revoke-device ID    # a lost tablet: nothing more from it
+    python -m services.intake.devices.cli pair AGENT        # a code for the app (10 minutes)
+    python -m services.intake.devices.cli devices AGENT     # the agent's devices
+    python -m services.intake.devices.cli revoke-device ID  # a lost tablet: nothing more
 
 Agents themselves, and their tokens, are managed with deploy/credentials.py.
 """

@@ -1,5 +1,5 @@
-"""The devices' store: pairing codes, the field app's devices and their
-credentials, and the reference numbers leased to each device for when it has no signal."""
+"""The devices' store: pairing codes, the field app's devices and their credentials, and
+the reference numbers leased to each device for when it has no signal."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Intake's HTTP contract: what field apps send and get back (docs/interface.md)."""
+"""What a field app sends to log a request and gets back, and a request's follow-up
+(docs/interface.md)."""
 
 from __future__ import annotations
 

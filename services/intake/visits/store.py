@@ -1,4 +1,4 @@
-"""Intake's store, the visits half: the Mobile Office's visits as scheduling announced them,
+"""The visits' store: the Mobile Office's visits as scheduling announced them,
 so a request can name the one it was logged at and the field app can offer today's."""
 
 from __future__ import annotations
