@@ -11,9 +11,15 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from typing import Final
 
-from services.intake.public.domain import PublicRequest, public_request, w3c
+from services.intake.public.domain import (
+    PublicRequest,
+    StoredRequest,
+    StoredStep,
+    public_request,
+    w3c,
+)
 from shared.http import ApiError
 
 __all__ = ["COLUMNS", "as_csv", "bucket", "period", "row"]
@@ -53,7 +59,7 @@ def bucket(at: dt.datetime | None) -> str:
     return w3c(at) or ""
 
 
-def row(request: Any, steps: Sequence[Any], suburb: str) -> list[str]:
+def row(request: StoredRequest, steps: Sequence[StoredStep], suburb: str) -> list[str]:
     shown: PublicRequest = public_request(request, steps, suburb)
     department, where = shown.department, shown.place
     within = "" if shown.within_standard is None else str(shown.within_standard).lower()

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final, Protocol
 
 import h3
 
@@ -36,6 +36,8 @@ __all__ = [
     "Place",
     "PublicRequest",
     "PublicStep",
+    "StoredRequest",
+    "StoredStep",
     "block",
     "blocks_from",
     "place",
@@ -142,7 +144,45 @@ class PublicRequest:
         return [s.note for s in self.steps if s.note]
 
 
-def public_request(row: Any, steps: Sequence[Any], suburb: str) -> PublicRequest:
+class StoredRequest(Protocol):
+    """A row of `requests`, as public_request reads it."""
+
+    @property
+    def reference(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def department(self) -> str | None: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def updated_at(self) -> dt.datetime: ...
+    @property
+    def due_at(self) -> dt.datetime | None: ...
+
+
+class StoredStep(Protocol):
+    """A step of a request's history, as public_request reads it."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def at(self) -> dt.datetime: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def cause(self) -> str | None: ...
+
+
+def public_request(row: StoredRequest, steps: Sequence[StoredStep], suburb: str) -> PublicRequest:
     """A stored request (a row of `requests`), its history (rows with status, at, note and
     cause, oldest first) and its suburb (from public/store.py, `suburbs`), as anyone may see it."""
     status = RequestStatus(row.status)
