@@ -35,6 +35,7 @@ from shared.contracts.common import RequestStatus
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.refusals import NotFound
 from shared.retention import ResidentDetails
 from shared.store import as_utc
 
@@ -133,6 +134,14 @@ async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest |
         as_utc(row.created_at),
         as_utc(row.updated_at),
     )
+
+
+async def existing_request(conn: AsyncConnection, reference: str) -> StoredRequest:
+    """The request of `reference`, or NotFound (a 404)."""
+    found = await find_request(conn, reference)
+    if found is None:
+        raise NotFound(f"no request has reference {reference}")
+    return found
 
 
 async def request_history(conn: AsyncConnection, reference: str) -> list[dict[str, Any]]:

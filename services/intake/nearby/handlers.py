@@ -15,7 +15,7 @@ from services.intake.nearby.domain import OPEN, Nearby, nearby
 from services.intake.requests.schemas import Resident
 from shared.auth import Caller
 from shared.contracts.requests import FollowerJoined
-from shared.refusals import Conflict, NotFound
+from shared.refusals import Conflict
 from shared.use_case import UnitOfWork
 
 if TYPE_CHECKING:
@@ -61,9 +61,7 @@ async def join(command: Join, uow: UnitOfWork, deps: IntakeDeps) -> None:
     """Joins the resident to an open request: its updates reach them too."""
     now, reference = deps.clock(), command.reference
     async with uow.transaction() as conn:
-        found = await store.find_request(conn, reference)
-        if found is None:
-            raise NotFound(f"no request has reference {reference}")
+        found = await store.existing_request(conn, reference)
         if found.status not in OPEN:
             raise Conflict(f"request {reference} is {found.status.value}: log a new request")
         joined = FollowerJoined(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from services.intake import store
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import ReopenAsked
-from shared.refusals import Conflict, NotFound
+from shared.refusals import Conflict
 from shared.reopening import reopen_refusal
 from shared.use_case import Deps, UnitOfWork
 
@@ -29,9 +29,7 @@ class Reopen:
 async def ask_reopen(command: Reopen, uow: UnitOfWork, deps: Deps) -> None:
     now, reference = deps.clock(), command.reference
     async with uow.transaction() as conn:
-        found = await store.find_request(conn, reference)
-        if found is None:
-            raise NotFound(f"no request has reference {reference}")
+        found = await store.existing_request(conn, reference)
         steps = await store.request_history(conn, reference)
         resolved = [s["at"] for s in steps if s["status"] == RequestStatus.RESOLVED.value]
         refusal = reopen_refusal(found.status, resolved[-1] if resolved else None, now)
