@@ -9,7 +9,7 @@ from services.intake.deps import DbDep, DepsDep, LookupsDep
 from services.intake.devices.handlers import still_on_a_device
 from services.intake.public.domain import block
 from services.intake.requests import handlers
-from services.intake.requests.domain import IdempotencyConflict, UnknownVisit
+from services.intake.requests.domain import IdempotencyConflict
 from services.intake.requests.handlers import LogRequest, get_request
 from services.intake.requests.schemas import CategoryView, NewRequest, RequestCreated, RequestView
 from shared.auth import PUBLIC, Caller, known_caller, requires
@@ -37,9 +37,6 @@ async def log_request(
     command = LogRequest(body, agent.name, idempotency_key, agent.device)
     try:
         logged = await handlers.log_request(command, db, deps)
-    except UnknownVisit:
-        message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"
-        raise ApiError(422, "invalid_request", message, {"visit_id": message}) from None
     except IdempotencyConflict:
         raise ApiError(
             422,

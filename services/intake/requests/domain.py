@@ -20,7 +20,6 @@ __all__ = [
     "UNROUTABLE_NOTE",
     "IdempotencyConflict",
     "Staged",
-    "UnknownVisit",
     "created",
     "fingerprint",
     "key_row",
@@ -38,10 +37,6 @@ UNROUTABLE_NOTE: Final = "waiting for the Mobile Office team to choose the right
 
 class IdempotencyConflict(Exception):
     """The Idempotency-Key was already used for a different body."""
-
-
-class UnknownVisit(Exception):
-    """The request names a visit scheduling never announced."""
 
 
 def public_note(note: str | None, marked_public: bool) -> str | None:

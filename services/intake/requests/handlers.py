@@ -22,7 +22,6 @@ from services.intake.requests.domain import (
     UNROUTABLE_NOTE,
     IdempotencyConflict,
     Staged,
-    UnknownVisit,
     created,
     fingerprint,
     public_note,
@@ -36,6 +35,7 @@ from shared.consumer import Received
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.events import InvalidEvent
+from shared.refusals import Invalid
 from shared.use_case import UnitOfWork
 
 if TYPE_CHECKING:
@@ -109,7 +109,8 @@ async def _taken_at(conn: Connection, body: NewRequest, now: datetime) -> dateti
         return now
     day = await visit_store.visit_day(conn, body.visit_id)
     if day is None:
-        raise UnknownVisit(body.visit_id)
+        message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"
+        raise Invalid(message, "visit_id")
     return taken_at(day, body.reported_at, now)
 
 
