@@ -35,7 +35,6 @@ __all__ = [
     "RequestWriter",
     "forget_idempotency_keys",
     "idempotent_reference",
-    "write_rows",
 ]
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ class RequestWriter:
     async def _write(self, group: Sequence[Staged]) -> None:
         try:
             async with self.db.transaction() as conn:
-                await write_rows(conn, self.outbox, group)
+                await _write_rows(conn, self.outbox, group)
         except IntegrityError as exc:
             raise Contended from exc
 
@@ -80,7 +79,7 @@ class RequestWriter:
                     answer = await replay(conn, staged)
                     if answer is not None:
                         return staged, answer
-                    await write_rows(conn, self.outbox, [staged])
+                    await _write_rows(conn, self.outbox, [staged])
             except IntegrityError:
                 log.info("reference or idempotency key taken concurrently; retry %d", attempt + 1)
                 if not staged.leased:  # a reference drawn twice: draw another
@@ -92,7 +91,7 @@ class RequestWriter:
         raise RuntimeError(f"could not store the request after {_ATTEMPTS} attempts")
 
 
-async def write_rows(conn: AsyncConnection, outbox: Outbox, group: Sequence[Staged]) -> None:
+async def _write_rows(conn: AsyncConnection, outbox: Outbox, group: Sequence[Staged]) -> None:
     for staged in group:
         if staged.leased and not await use_lease(
             conn, staged.reference, staged.body_sha256, staged.now
