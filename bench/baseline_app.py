@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 
 from services.intake import store
-from services.intake.schemas import NewRequest
+from services.intake.requests.schemas import NewRequest
 from shared.reference import new_reference
 from shared.store import Database
 

@@ -7,7 +7,6 @@ queued offline to be accepted once the network returns."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import shutil
 import time
 import uuid
@@ -18,7 +17,8 @@ from playwright.async_api import CDPSession, Page, expect
 
 from bench.common import OUT, stop, write
 from bench.intake import start_intake
-from services.intake import devices
+from services.intake.deps import tool_deps
+from services.intake.devices import handlers as devices
 from shared.store import Database
 from tests.browser.field import PHONE, chromium, log_request, pair
 
@@ -36,7 +36,7 @@ NO_SIGNAL = {**RURAL, "offline": True}
 async def _code(workdir: Path) -> str:
     db = Database(f"sqlite+aiosqlite:///{workdir / 'intake.db'}")
     try:
-        return await devices.new_pairing_code(db, "bench-agent", dt.datetime.now(dt.UTC))
+        return await devices.new_pairing_code("bench-agent", db, tool_deps())
     finally:
         await db.dispose()
 

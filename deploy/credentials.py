@@ -25,8 +25,9 @@ from pathlib import Path
 
 from sqlalchemy import MetaData, Table
 
-from services.intake import devices
 from services.intake import store as intake_store
+from services.intake.deps import tool_deps
+from services.intake.devices import handlers as devices
 from services.intake.settings import IntakeSettings
 from services.notifications import store as notifications_store
 from services.notifications.settings import NotificationsSettings
@@ -116,7 +117,7 @@ async def revoke(stores: Stores, name: str) -> tuple[int, int]:
         db, table = await stores.of(service)
         revoked += await credentials.revoke(db, table, name)
     intake_db, _ = await stores.of("intake")
-    return revoked, await devices.revoke_agent_devices(intake_db, name, datetime.now(UTC))
+    return revoked, await devices.revoke_agent_devices(name, intake_db, tool_deps())
 
 
 async def listing(stores: Stores) -> list[str]:

@@ -11,7 +11,10 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from services.intake import open_data, store
+from services.intake import store
+from services.intake.deps import tool_deps
+from services.intake.open_data import domain as open_data
+from services.intake.open_data.handlers import Period, open_data_rows
 from services.intake.settings import IntakeSettings
 from shared.http import ApiError
 from shared.settings import load_settings
@@ -26,8 +29,7 @@ async def write(start: dt.date | None, to: dt.date | None, out: Path | None) -> 
     db = Database(load_settings(IntakeSettings).database_url)
     try:
         await db.create_schema(store.metadata)  # an older store is refused, saying so
-        async with db.reading() as conn:
-            rows = await open_data.table(conn, first, end)
+        rows = await open_data_rows(Period(first, end), db, tool_deps())
     finally:
         await db.dispose()
     path = out or ROOT / "var" / "open-data" / f"requests-{first.date()}-{last}.csv"

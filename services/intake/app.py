@@ -1,39 +1,79 @@
-"""The composition root: `create_app(settings, **overrides)` wires intake for `make run` and
-tests; `asyncapi()` describes it for `make docs`."""
+"""The composition root: `create_app(settings, clock=..., reference_generator=...,
+wiring=...)` wires intake's features for `make run` and tests; `asyncapi()` describes it for
+`make docs`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Final
 
 from fastapi import APIRouter, FastAPI
 from faststream import FastStream
-from prometheus_client import Counter
+from pydantic import BaseModel
 
-from services.intake import device_store, field_app, handlers, open311, open_data, privacy, store
-from services.intake.api import IntakeContext, routes
-from services.intake.bus import CONSUMES, PUBLISHES
-from services.intake.domain import IDEMPOTENCY_TTL
-from services.intake.new_requests import RequestWriter
-from services.intake.open311_format import Open311Error, answer_refusal
+from services.intake import store
+from services.intake.deps import IntakeDeps, wall_clock
+from services.intake.devices import api as devices_api
+from services.intake.devices.store import device_holder
+from services.intake.field import pages as field_pages
+from services.intake.metrics import IntakeMetrics
+from services.intake.nearby import api as nearby_api
+from services.intake.nearby import bus as nearby_bus
+from services.intake.open311 import api as open311_api
+from services.intake.open311.schemas import Open311Error, answer_refusal
+from services.intake.open_data import api as open_data_api
+from services.intake.privacy import api as privacy_api
+from services.intake.privacy import bus as privacy_bus
+from services.intake.reopening import api as reopening_api
+from services.intake.reopening import bus as reopening_bus
+from services.intake.requests import api as requests_api
+from services.intake.requests import bus as requests_bus
+from services.intake.requests.domain import IDEMPOTENCY_TTL
+from services.intake.requests.store import RequestWriter, forget_idempotency_keys
 from services.intake.settings import IntakeSettings
+from services.intake.visits import api as visits_api
+from services.intake.visits import bus as visits_bus
 from shared.asyncapi import specification
 from shared.audit import Audit, audit_routes
 from shared.auth import TokenDirectory, requires
+from shared.consumer import Route
 from shared.credentials import Role
-from shared.identifiers import IdentifierKey, settings_for_describing
+from shared.identifiers import settings_for_describing
+from shared.limits import MissLimiter
 from shared.metrics import new_registry
 from shared.outbox import Outbox
 from shared.reference import new_reference
 from shared.retention import Rule, closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
-from shared.use_case import Deps
 
-__all__ = ["asyncapi", "create_app"]
+__all__ = ["PUBLISHES", "ROUTER", "asyncapi", "consumes", "create_app"]
 
 MAX_BODY_BYTES = 64 * 1024  # a request with a 2,000-character description is ~3 KB
+
+ROUTER: Final = APIRouter()
+"""The API, residents' privacy requests, Open311, the open-data file, and the field app's
+files beside it (one origin for the app); create_app adds the audit's."""
+# nearby's /v1/requests/nearby before requests' /v1/requests/{reference}
+for _feature in (nearby_api, requests_api, reopening_api, devices_api, visits_api, privacy_api):
+    ROUTER.include_router(_feature.router)
+ROUTER.include_router(open311_api.router)
+ROUTER.include_router(open_data_api.router)
+ROUTER.include_router(field_pages.router)
+
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
+    *requests_bus.PUBLISHES,
+    *reopening_bus.PUBLISHES,
+    *nearby_bus.PUBLISHES,
+    *privacy_bus.PUBLISHES,
+)
+
+
+def consumes(deps: IntakeDeps) -> tuple[Route, ...]:
+    """Routing's decisions, departments' progress, the visits, privacy answers."""
+    return (*requests_bus.consumes(deps), *visits_bus.consumes(deps), *privacy_bus.consumes(deps))
 
 
 def create_app(
@@ -47,24 +87,19 @@ def create_app(
     in-memory bus."""
     registry = new_registry()
     db = Database(settings.database_url)
-    ports = handlers.Ports(
-        clock=clock or (lambda: datetime.now(UTC)),
+    now = clock or wall_clock
+    outbox = Outbox(store.outbox, "intake")
+    deps = IntakeDeps(
+        clock=now,
+        outbox=outbox,
         new_reference=reference_generator or new_reference,
+        writer=RequestWriter(db, outbox),
+        metrics=IntakeMetrics.register(registry),
+        audit=Audit(store.audit, registry, "intake"),
+        identifiers=settings.identifiers(),
+        jurisdiction=settings.jurisdiction_id,
     )
-    audit = Audit(store.audit, registry, "intake")
-    context = IntakeContext(
-        db=db,
-        writer=RequestWriter(db),
-        tokens=TokenDirectory(db, store.credentials, also=device_store.device_holder),
-        ports=ports,
-        logged_total=Counter(
-            "mo_intake_requests_logged_total",
-            "Requests logged, by category and area.",
-            ["category", "area"],
-            registry=registry,
-        ),
-        audit=audit,
-    )
+    lookups = MissLimiter()
     service = Service(
         name="intake",
         description="Log residents' service requests and follow them up by reference number.",
@@ -74,43 +109,30 @@ def create_app(
         "number (or visit id).",
         metadata=store.metadata,
         inbox=store.inbox,
-        router=_routes(context, settings.jurisdiction_id, settings.identifiers()),
-        consumes=CONSUMES,
+        router=ROUTER,
+        consumes=consumes(deps),
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
         publishes=PUBLISHES,
         retention=[
-            Rule("idempotency_keys", IDEMPOTENCY_TTL, store.forget_idempotency_keys),
+            Rule("idempotency_keys", IDEMPOTENCY_TTL, forget_idempotency_keys),
             closed_request_details_rule(
                 store.RESIDENT_DETAILS,
                 dt.timedelta(days=settings.details_retention_days),
                 "updated_at",
             ),
         ],
-        deps=Deps(clock=ports.clock, outbox=Outbox(store.outbox, "intake")),
-        tokens=context.tokens,
+        deps=deps,
+        tokens=TokenDirectory(
+            db, store.credentials, also=lambda conn, token: device_holder(conn, token, now())
+        ),
         max_body_bytes=MAX_BODY_BYTES,
-        state={"ports": ports},
+        state={"lookups": lookups, "open311_reads": open311_api.ReadLimits(lookups)},
         error_formats={Open311Error: answer_refusal},
     )
-    return service_app(service, settings, db, registry, wiring)
-
-
-def _routes(context: IntakeContext, jurisdiction: str, identifiers: IdentifierKey) -> APIRouter:
-    """The API, residents' privacy requests, Open311, the open-data file, and the field
-    app's files beside it (one origin for the app)."""
-    router = APIRouter()
-    operators = requires(Role.OPERATOR)
-    router.include_router(routes(context))
-    audit = context.audit
-    router.include_router(
-        privacy.routes(context.db, audit, operators, context.ports.clock, identifiers)
-    )
-    router.include_router(audit_routes(audit, context.db, operators))
-    router.include_router(open311.routes(jurisdiction, context))
-    router.include_router(open_data.routes(context.db, context.ports.clock))
-    router.include_router(field_app.routes())
-    return router
+    app = service_app(service, settings, db, registry, wiring)
+    app.include_router(audit_routes(deps.audit, db, requires(Role.OPERATOR)))
+    return app
 
 
 def asyncapi() -> FastStream:

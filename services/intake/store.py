@@ -1,5 +1,6 @@
-"""Intake's store: requests and their public history, field agents' credentials, idempotency
-keys, the visits requests may name, outbox and inbox. Every query intake runs is here.
+"""Intake's store, the tables every feature shares: requests and their public history,
+idempotency keys, field agents' credentials, the audit, outbox and inbox, and the queries of
+requests more than one feature asks. A feature's own tables and queries are in its store.py.
 
 Residents' names, phone numbers and e-mail addresses are deliberately absent: they travel
 once, in the `request.logged` event (whose outbox row is deleted once relayed), and only
@@ -8,7 +9,6 @@ notifications keeps them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,11 +24,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    bindparam,
-    delete,
     insert,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -38,8 +35,12 @@ from shared.contracts.common import RequestStatus
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import define_outbox
+from shared.refusals import NotFound
 from shared.retention import ResidentDetails
 from shared.store import as_utc
+
+Connection = AsyncConnection
+"""An open transaction (or read) of intake's store, as use cases pass it to store functions."""
 
 metadata = MetaData(info={"service": "intake"})  # its migrations: shared/migrations.py
 outbox = define_outbox(metadata)
@@ -69,7 +70,7 @@ requests = Table(
     Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    # public_view counts each community's requests for every page Open311 answers
+    # public/store.py counts each community's requests for every page Open311 answers
     Index("ix_requests_area_community", "area", "community"),
 )
 
@@ -119,20 +120,6 @@ class StoredRequest:
     updated_at: datetime
 
 
-# Built once: every logged request asks it, and building it cost a tenth of intake's time.
-_KEY_LOOKUP = select(idempotency_keys.c.body_sha256, idempotency_keys.c.reference).where(
-    idempotency_keys.c.agent == bindparam("agent"), idempotency_keys.c.key == bindparam("key")
-)
-
-
-async def idempotent_reference(
-    conn: AsyncConnection, agent: str, key: str
-) -> tuple[str, str] | None:
-    """(body hash, reference) recorded for this agent's key, if any."""
-    row = (await conn.execute(_KEY_LOOKUP, {"agent": agent, "key": key})).one_or_none()
-    return None if row is None else (row.body_sha256, row.reference)
-
-
 async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest | None:
     row = (
         await conn.execute(select(requests).where(requests.c.reference == reference))
@@ -149,6 +136,14 @@ async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest |
     )
 
 
+async def existing_request(conn: AsyncConnection, reference: str) -> StoredRequest:
+    """The request of `reference`, or NotFound (a 404)."""
+    found = await find_request(conn, reference)
+    if found is None:
+        raise NotFound(f"no request has reference {reference}")
+    return found
+
+
 async def request_history(conn: AsyncConnection, reference: str) -> list[dict[str, Any]]:
     """Each step: status, at, note, cause, cause_detail, duplicate_of."""
     columns = ("status", "at", "note", "cause", "cause_detail", "duplicate_of")
@@ -160,53 +155,42 @@ async def request_history(conn: AsyncConnection, reference: str) -> list[dict[st
     return [{**r._asdict(), "at": as_utc(r.at)} for r in rows]
 
 
-async def insert_requests(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """New requests (rows of `requests`, status logged) and the first step of each history,
-    two statements whatever their number."""
-    await conn.execute(insert(requests), list(rows))
-    logged = RequestStatus.LOGGED.value
-    steps = [{"reference": r["reference"], "status": logged, "at": r["created_at"]} for r in rows]
-    await conn.execute(insert(history), steps)
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A status reported at `at`, as the request's history keeps it."""
+
+    status: RequestStatus
+    at: datetime
+    note: str | None = None
+    cause: str | None = None  # why it was resolved or closed
+    cause_detail: str | None = None
+    duplicate_of: str | None = None
 
 
-async def record_idempotency_keys(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """Rows of agent, key, body_sha256, reference, created_at; a key already recorded for the
-    agent raises IntegrityError."""
-    if rows:
-        await conn.execute(insert(idempotency_keys), list(rows))
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """The department a request was routed to, and its service standard's due time."""
 
-
-async def forget_idempotency_keys(conn: AsyncConnection, before: datetime, batch: int) -> int:
-    """A retry's key is needed a day (IDEMPOTENCY_TTL); a purge rule forgets older ones."""
-    k = idempotency_keys.c
-    oldest = select(k.agent, k.key).where(k.created_at < before).limit(batch)
-    result = await conn.execute(delete(idempotency_keys).where(tuple_(k.agent, k.key).in_(oldest)))
-    return int(result.rowcount or 0)
+    department: str | None
+    due_at: datetime | None
 
 
 async def apply_status(
-    conn: AsyncConnection,
-    reference: str,
-    status: RequestStatus,
-    at: datetime,
-    note: str | None = None,
-    department: str | None = None,
-    due_at: datetime | None = None,
-    **ending: str | None,
+    conn: AsyncConnection, reference: str, step: Step, placed: Placed | None = None
 ) -> bool:
-    """Record a status reported at `at`. Events from routing's two topics may arrive out of
-    order, so the current status only moves forward in time; history keeps every entry.
+    """Record a status reported at `step.at`. Events from routing's two topics may arrive out
+    of order, so the current status only moves forward in time; history keeps every entry.
     False when intake has no such request."""
-    if department is not None:
+    if placed is not None and placed.department is not None:
         await conn.execute(
             update(requests)
             .where(requests.c.reference == reference)
-            .values(department=department, due_at=due_at)
+            .values(department=placed.department, due_at=placed.due_at)
         )
     await conn.execute(
         update(requests)
-        .where(requests.c.reference == reference, requests.c.updated_at <= at)
-        .values(status=status.value, updated_at=at)
+        .where(requests.c.reference == reference, requests.c.updated_at <= step.at)
+        .values(status=step.status.value, updated_at=step.at)
     )
     exists = await conn.scalar(
         select(requests.c.reference).where(requests.c.reference == reference)
@@ -214,6 +198,14 @@ async def apply_status(
     if exists is None:
         return False
     await conn.execute(
-        insert(history).values(reference=reference, status=status.value, at=at, note=note, **ending)
+        insert(history).values(
+            reference=reference,
+            status=step.status.value,
+            at=step.at,
+            note=step.note,
+            cause=step.cause,
+            cause_detail=step.cause_detail,
+            duplicate_of=step.duplicate_of,
+        )
     )
     return True

@@ -13,9 +13,12 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 from sqlalchemy import update
 
-from services.intake import devices, store, visit_store
-from services.intake.device_store import devices as device_table
-from services.intake.device_store import leases
+from services.intake import store
+from services.intake.deps import tool_deps
+from services.intake.devices import handlers as devices
+from services.intake.devices.store import devices as device_table
+from services.intake.devices.store import leases
+from services.intake.visits import store as visit_store
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import Area
 from shared.contracts.visits import VisitScheduled
@@ -78,7 +81,7 @@ async def prepared(tmp_path: Path, visit_today: bool = False) -> str:
 
 async def pairing_code(db_url: str) -> str:
     async with opened(db_url) as db:
-        return await devices.new_pairing_code(db, AGENT, dt.datetime.now(dt.UTC))
+        return await devices.new_pairing_code(AGENT, db, tool_deps())
 
 
 async def expire_devices(db_url: str) -> None:
@@ -94,7 +97,7 @@ async def revoke_devices(db_url: str) -> None:
                 await conn.scalars(device_table.select().with_only_columns(device_table.c.id))
             )
         for device_id in ids:
-            await devices.revoke(db, device_id, dt.datetime.now(dt.UTC))
+            await devices.revoke(device_id, db, tool_deps())
 
 
 async def working_devices(db_url: str) -> int:

@@ -117,7 +117,7 @@ def test_revoking_an_agent_stops_their_paired_tablet_within_5_seconds(system: Sy
     )
     agent = f"e2e-leaver-{uuid.uuid4().hex[:6]}"
     run([sys.executable, "-m", "deploy.credentials", "add", agent, "--role", "field-agent"])
-    said = run([sys.executable, "-m", "services.intake.agents", "pair", agent]).stdout
+    said = run([sys.executable, "-m", "services.intake.devices.cli", "pair", agent]).stdout
     code = re.search(r": ([A-Z0-9]{8}) ", said)
     assert code, said
     intake = system.url("intake")

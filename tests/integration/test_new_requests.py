@@ -1,4 +1,4 @@
-"""Requests logged several to a transaction (services/intake/new_requests.py), on SQLite and
+"""Requests logged several to a transaction (services/intake/requests/), on SQLite and
 PostgreSQL: concurrent requests share commits, and a collision inside a group (one
 Idempotency-Key twice, a device's leased number sent twice, a reference drawn twice) is
 answered as if each request had come alone."""
@@ -7,17 +7,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
 
 import pytest
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Table, func, select
 
-from services.intake import device_store, store
-from services.intake.domain import IdempotencyConflict
-from services.intake.handlers import Ports
-from services.intake.new_requests import Logged, RequestWriter, log_request
-from services.intake.schemas import NewRequest
+from services.intake import store
+from services.intake.deps import IntakeDeps
+from services.intake.devices import store as device_store
+from services.intake.metrics import IntakeMetrics
+from services.intake.requests import handlers
+from services.intake.requests.domain import IdempotencyConflict
+from services.intake.requests.handlers import Logged, LogRequest
+from services.intake.requests.schemas import NewRequest
+from services.intake.requests.store import RequestWriter
+from shared.outbox import Outbox
 from shared.reference import new_reference
 from shared.store import Database
 from tests.support.intake import request_body
@@ -32,8 +39,39 @@ DEVICE = "device-1"
 async def writer(database_url: str) -> AsyncIterator[RequestWriter]:
     db = Database(database_url)
     await db.create_schema(store.metadata)
-    yield RequestWriter(db)
+    yield RequestWriter(db, Outbox(store.outbox, "intake"))
     await db.dispose()
+
+
+@dataclass(frozen=True)
+class Ports:
+    clock: Callable[[], dt.datetime]
+    new_reference: Callable[[], str]
+
+
+METRICS = IntakeMetrics.register(CollectorRegistry())
+
+
+async def log_request(
+    writer: RequestWriter,
+    body: NewRequest,
+    agent: str,
+    key: str | None,
+    ports: Ports,
+    device: str | None = None,
+) -> Logged:
+    """The use case, with only what logging a request needs."""
+    deps = IntakeDeps(
+        clock=ports.clock,
+        outbox=writer.outbox,
+        new_reference=ports.new_reference,
+        writer=writer,
+        metrics=METRICS,
+        audit=cast(Any, None),
+        identifiers=cast(Any, None),
+        jurisdiction="",
+    )
+    return await handlers.log_request(LogRequest(body, agent, key, device), writer.db, deps)
 
 
 def ports(references: Iterator[str] | None = None) -> Ports:

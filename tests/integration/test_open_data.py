@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from services.intake import store
-from services.intake.open_data import COLUMNS
+from services.intake.open_data.domain import COLUMNS
 from shared.catalogue import CATEGORIES
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority, RequestRouted, RoutingOutcome, StatusChanged

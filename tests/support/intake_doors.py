@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from services.intake import devices
 from services.intake import store as store_i
+from services.intake.devices import handlers as devices
+from services.intake.devices.handlers import PairDevice
 from shared.credentials import Role
 from tests.support.door_calls import Example, Running
 from tests.support.fakes import FakePublisher
@@ -31,11 +32,16 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
     async with running_intake(f"sqlite+aiosqlite:///{tmp / 'i.db'}", publisher=publisher) as i:
         reference = (await i.post(request_body())).json()["reference"]
         open_reference = (await i.post(request_body())).json()["reference"]
-        db, now = i.app.state.db, i.app.state.ports.clock()
+        db, deps = i.app.state.db, i.app.state.deps
+        now = deps.clock()
         await issue(db, store_i.credentials, "a", Role.FIELD_AGENT)  # the devices' agent
-        device = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
-        leaving = await devices.pair(db, await devices.new_pairing_code(db, "a", now), None, now)
-        code = await devices.new_pairing_code(db, "a", now)
+        device = await devices.pair(
+            PairDevice(await devices.new_pairing_code("a", db, deps)), db, deps
+        )
+        leaving = await devices.pair(
+            PairDevice(await devices.new_pairing_code("a", db, deps)), db, deps
+        )
+        code = await devices.new_pairing_code("a", db, deps)
         await resolved(i.app, reference, now)
         ops = {
             "Authorization": f"Bearer {await issue(db, store_i.credentials, 'o', Role.OPERATOR)}"

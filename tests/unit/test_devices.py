@@ -13,9 +13,12 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from services.intake import devices, store
-from services.intake.device_store import device_holder
-from services.intake.device_store import devices as device_table
+from services.intake import store
+from services.intake.deps import tool_deps
+from services.intake.devices import handlers as devices
+from services.intake.devices.handlers import LeaseWanted
+from services.intake.devices.store import device_holder
+from services.intake.devices.store import devices as device_table
 from shared import credentials
 from shared.credentials import Role, hash_token
 from shared.reference import parse
@@ -49,7 +52,7 @@ async def paired(
     db = intake.app.state.db
     if not (await credentials.holders(db, store.credentials)).get((agent, Role.FIELD_AGENT)):
         await issue(db, store.credentials, agent, Role.FIELD_AGENT)
-    code = await devices.new_pairing_code(db, agent, clock.now)
+    code = await devices.new_pairing_code(agent, db, tool_deps(clock))
     body = {"code": code, "name": "tablet 7", "device_id": before}
     response = await intake.client.post("/v1/devices", json=body, headers=headers or {})
     assert response.status_code == 201, response.text
@@ -85,11 +88,11 @@ async def test_a_code_pairs_a_device_once_and_only_for_10_minutes(
 ) -> None:
     device = await paired(intake, clock)
     assert device["agent"] == "thandi"
-    code = await devices.new_pairing_code(intake.app.state.db, "thandi", clock.now)
+    code = await devices.new_pairing_code("thandi", intake.app.state.db, tool_deps(clock))
     assert (await intake.client.post("/v1/devices", json={"code": code})).status_code == 201
     again = await intake.client.post("/v1/devices", json={"code": code})
     assert again.status_code == 422 and "code" in again.json()["error"]["fields"]
-    late = await devices.new_pairing_code(intake.app.state.db, "thandi", clock.now)
+    late = await devices.new_pairing_code("thandi", intake.app.state.db, tool_deps(clock))
     clock.now += dt.timedelta(minutes=11)
     assert (await intake.client.post("/v1/devices", json={"code": late})).status_code == 422
 
@@ -139,7 +142,7 @@ async def test_a_revoked_device_is_refused_and_an_expired_one_asked_to_pair_agai
 ) -> None:
     # Neither token is used before it changes: a holder is remembered for a few seconds.
     lost, old = await paired(intake, clock), await paired(intake, clock)
-    await devices.revoke(intake.app.state.db, lost["device_id"], clock.now)
+    await devices.revoke(lost["device_id"], intake.app.state.db, tool_deps(clock))
     revoked = await send(intake, lost, (await leased_directly(intake, lost))[0], "k1")
     assert revoked.status_code == 403 and "revoked" in revoked.json()["error"]["message"]
 
@@ -176,15 +179,14 @@ async def test_pairing_again_keeps_the_device_and_its_numbers_unless_revoked_or_
 
     theirs = await paired(intake, clock, "sipho", before=first["device_id"])
     assert theirs["device_id"] != first["device_id"]  # another agent's device is not taken over
-    await devices.revoke(intake.app.state.db, first["device_id"], clock.now)
+    await devices.revoke(first["device_id"], intake.app.state.db, tool_deps(clock))
     found = await paired(intake, clock, before=first["device_id"])
     assert found["device_id"] != first["device_id"]  # a revoked tablet comes back as new
 
 
 async def leased_directly(intake: Intake, device: dict[str, str]) -> list[str]:
-    numbers, _ = await devices.lease_references(
-        intake.app.state.db, device["device_id"], 1, dt.datetime.now(dt.UTC)
-    )
+    wanted = LeaseWanted(device["device_id"], 1)
+    numbers, _ = await devices.lease_references(wanted, intake.app.state.db, tool_deps())
     return numbers
 
 
@@ -223,8 +225,8 @@ async def test_the_revoke_command_revokes_the_agents_devices_too(
     intake: Intake, clock: Clock
 ) -> None:
     first, second = await paired(intake, clock, "lwazi"), await paired(intake, clock, "lwazi")
-    await devices.revoke(intake.app.state.db, second["device_id"], clock.now)
-    revoked = await devices.revoke_agent_devices(intake.app.state.db, "lwazi", clock.now)
+    await devices.revoke(second["device_id"], intake.app.state.db, tool_deps(clock))
+    revoked = await devices.revoke_agent_devices("lwazi", intake.app.state.db, tool_deps(clock))
     assert revoked == 1  # the one still working
     found = await device_rows(intake, "lwazi")
     assert found and all(row.revoked_at is not None for row in found), first
@@ -236,7 +238,7 @@ async def test_signing_out_ends_the_devices_credential(intake: Intake, clock: Cl
     assert (await intake.client.delete(path, headers=bearer(other["token"]))).status_code == 403
     assert (await intake.client.delete(path, headers=bearer(device["token"]))).status_code == 204
     async with intake.app.state.db.reading() as conn:
-        holder = await device_holder(conn, hash_token(device["token"]))
+        holder = await device_holder(conn, hash_token(device["token"]), clock.now)
     assert holder is not None and holder.revoked
 
 

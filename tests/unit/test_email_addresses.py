@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from services.intake.privacy import PrivacyAsk
-from services.intake.schemas import Resident
+from services.intake.privacy.schemas import PrivacyAsk
+from services.intake.requests.schemas import Resident
 from services.notifications.subscriptions.schemas import Subscription
 from shared.contracts.privacy import CorrectionRequested
 from shared.contracts.requests import ResidentContact

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from services.intake.field_app import FILES, FOLDER, POLICY
+from services.intake.field.pages import FILES, FOLDER, POLICY
 
 SHELL_FILE = FOLDER / "sw.js"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.public_view import block
+from services.intake.public.domain import block
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, StatusChanged
 from shared.events import CONTENT_TYPE, new_event

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from services.intake.open311_format import as_xml
+from services.intake.open311.schemas import as_xml
 from shared.catalogue import CATEGORIES
 from tests.support.intake import running_intake
 from tests.support.open311 import SCHEMAS, from_xml, xml_shaped

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake import open311
+from services.intake.open311 import api as open311
 from shared.limits import MissLimiter
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake

@@ -15,7 +15,10 @@ import httpx
 import jsonschema
 import pytest
 
-from services.intake import devices, store
+from services.intake import store
+from services.intake.deps import tool_deps
+from services.intake.devices import handlers as devices
+from services.intake.devices.handlers import LeaseWanted, PairDevice
 from shared.credentials import Role
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, running_intake
@@ -167,9 +170,10 @@ async def test_xml_or_json_bodies_are_refused_unread(partner: Partner) -> None:
 async def test_a_token_is_a_reference_known_or_still_on_a_device(partner: Partner) -> None:
     reference = (await partner.post(partner.form())).json()[0]["service_request_id"]
     db, now = partner.intake.app.state.db, dt.datetime.now(dt.UTC)
-    code = await devices.new_pairing_code(db, "thandi", now)
-    device = await devices.pair(db, code, "tablet 7", now, None)
-    offline = (await devices.lease_references(db, device.device_id, 1, now))[0][0]
+    deps = tool_deps(lambda: now)
+    code = await devices.new_pairing_code("thandi", db, deps)
+    device = await devices.pair(PairDevice(code, "tablet 7"), db, deps)
+    offline = (await devices.lease_references(LeaseWanted(device.device_id, 1), db, deps))[0][0]
     for token, expected in ((reference, reference), (offline, None)):
         for fmt in ("json", "xml"):
             found = await partner.intake.client.get(f"{BASE}/tokens/{token}.{fmt}")

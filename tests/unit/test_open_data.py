@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.open_data import bucket
+from services.intake.open_data.domain import bucket
 from tests.support.fakes import FakePublisher
 from tests.support.intake import request_body, running_intake
 

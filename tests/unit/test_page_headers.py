@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.field_app import FILES
+from services.intake.field.pages import FILES
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, running_intake
 

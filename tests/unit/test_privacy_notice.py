@@ -1,4 +1,4 @@
-"""The privacy notice lives in one place (shared/privacy_notice.py): the field app, the API and
+"""The privacy notice lives in one place (services/intake/privacy/texts.py): the field app, the API and
 docs/interface.md all show that text, and each request whose resident gave contact details
 records the version they heard."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from services.intake import store
-from shared import privacy_notice
+from services.intake.privacy import texts as privacy_notice
 from tests.support.intake import RESIDENT, request_body, running_intake
 
 ROOT = Path(__file__).resolve().parents[2]

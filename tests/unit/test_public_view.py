@@ -1,4 +1,4 @@
-"""One de-identification for everything public (services/intake/public_view.py): Open311's
+"""One de-identification for everything public (services/intake/public/domain.py): Open311's
 reads show a request no more precisely than the open-data file does, so joining the two on
 `service_request_id` gives nothing away; texts with a number or an address in them, however
 separated, are never published; and a period filter works on the published blocks only."""
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from services.intake.public_view import blocks_from, public_text
+from services.intake.public.domain import blocks_from, public_text
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, resolved, running_intake

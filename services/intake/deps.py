@@ -1,0 +1,76 @@
+"""What intake's use cases reach (`IntakeDeps`: the clock, the outbox and intake's own ports),
+and the FastAPI dependencies through which a route gets them from the app (`app.state`, set
+by shared/service.py and app.py), so tests can override any of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.intake import store
+from services.intake.metrics import IntakeMetrics
+from services.intake.requests.store import RequestWriter
+from shared.audit import Audit
+from shared.identifiers import IdentifierKey
+from shared.limits import MissLimiter
+from shared.outbox import Outbox
+from shared.store import Database
+from shared.use_case import Clock, Deps
+
+__all__ = [
+    "DbDep",
+    "DepsDep",
+    "IntakeDeps",
+    "LookupsDep",
+    "get_db",
+    "get_deps",
+    "get_lookups",
+    "tool_deps",
+    "wall_clock",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntakeDeps(Deps):
+    new_reference: Callable[[], str]
+    writer: RequestWriter  # new requests, several to a transaction
+    metrics: IntakeMetrics
+    audit: Audit  # reads of residents' descriptions and places, privacy requests
+    identifiers: IdentifierKey  # residents' numbers as keyed hashes (privacy requests)
+    jurisdiction: str  # Open311's jurisdiction_id
+
+
+def get_deps(request: Request) -> IntakeDeps:
+    deps: IntakeDeps = request.app.state.deps
+    return deps
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_lookups(request: Request) -> MissLimiter:
+    """One tally of a client's misses (unknown references, codes, Open311 ids and tokens)."""
+    lookups: MissLimiter = request.app.state.lookups
+    return lookups
+
+
+DepsDep = Annotated[IntakeDeps, Depends(get_deps)]
+DbDep = Annotated[Database, Depends(get_db)]
+LookupsDep = Annotated[MissLimiter, Depends(get_lookups)]
+
+
+def wall_clock() -> datetime:
+    """The time now: the clock of a running service and of operators' tools."""
+    return datetime.now(UTC)
+
+
+def tool_deps(clock: Clock = wall_clock) -> Deps:
+    """What an operator's tool (devices/cli.py, deploy/) runs intake's clock-only use cases
+    with: the clock, and intake's outbox."""
+    return Deps(clock=clock, outbox=Outbox(store.outbox, "intake"))

@@ -1,0 +1,73 @@
+"""The field app's devices: pairing with a code, signing out, leasing reference numbers."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+
+from services.intake.deps import DbDep, DepsDep, LookupsDep
+from services.intake.devices import handlers
+from services.intake.devices.schemas import LeaseAsked, Leased, PairedDevice, Pairing
+from shared.auth import PUBLIC, Caller, bearer_token, requires
+from shared.credentials import Role
+from shared.http import ApiError
+from shared.limits import client_address
+from shared.refusals import Invalid
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+field_agent = requires(Role.FIELD_AGENT)
+
+
+@router.post("/devices", status_code=201, response_model=PairedDevice, dependencies=[PUBLIC])
+async def pair_device(
+    body: Pairing,
+    request: Request,
+    db: DbDep,
+    deps: DepsDep,
+    lookups: LookupsDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> PairedDevice:
+    """A field app pairs with the code an agent got from the office (valid 10 minutes);
+    naming its old device renews that one if its pairing expired, or if the app still
+    sends that device's credential."""
+    client = client_address(request)
+    lookups.refuse_if_waiting(client, "too_many_codes", "too many wrong codes from here")
+    command = handlers.PairDevice(body.code, body.name, body.device_id, bearer_token(authorization))
+    try:
+        paired = await handlers.pair(command, db, deps)
+    except Invalid:
+        lookups.missed(client)
+        raise
+    return PairedDevice(
+        device_id=paired.device_id,
+        agent=paired.agent,
+        token=paired.token,
+        expires_at=paired.expires_at,
+    )
+
+
+@router.delete("/devices/{device_id}", status_code=204)
+async def sign_out_device(
+    device_id: str, agent: Annotated[Caller, field_agent], db: DbDep, deps: DepsDep
+) -> None:
+    """The field app signs out: its credential stops working at once."""
+    if agent.device != device_id:
+        raise ApiError(403, "forbidden", "only the device itself signs itself out")
+    await handlers.revoke(device_id, db, deps)
+
+
+@router.post("/devices/{device_id}/references", status_code=201, response_model=Leased)
+async def lease(
+    device_id: str,
+    body: LeaseAsked,
+    agent: Annotated[Caller, field_agent],
+    db: DbDep,
+    deps: DepsDep,
+) -> Leased:
+    """Reference numbers for the device to hand out when it has no signal."""
+    if agent.device != device_id:
+        raise ApiError(403, "forbidden", "only the device itself leases its numbers")
+    wanted = handlers.LeaseWanted(device_id, body.count)
+    references, expires_at = await handlers.lease_references(wanted, db, deps)
+    return Leased(references=references, expires_at=expires_at)

@@ -1,0 +1,274 @@
+"""Open311 GeoReport v2 in intake's terms, as plain data (api.py renders it as JSON or XML):
+the discovery document, the list of services (our 11 categories, grouped by department) and
+each service's definition; the query of `GET requests`, every parameter checked so a wrong one
+is the specification's 400 with what to fix (periods at most 90 days, the last 90 by
+default; pages are the common `page` and `page_size` extension); and a request as GeoReport
+shows it to anyone (`view`): what was reported, where in the city, when, and what became of
+it, but nothing of the person, and no more than the open-data file shows of the same request
+(public/domain.py de-identifies both): `description` is the category and the suburb as the
+file publishes it, never the resident's words; `address` is that suburb; `lat` and `long`
+the centre of the H3 cell; every time its 6-hour block; status notes the departments' public
+notes that name no one.
+
+Every service asks for the same attributes a field agent's form asks for: the area and the
+community (the City routes by them; a point alone does not say which), the language the
+resident wants updates in, and for accounts the account number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from services.intake.open311.schemas import Open311Error
+from services.intake.public.domain import CLOSED, PublicRequest
+from shared.catalogue import CATEGORIES, CATEGORY_CODES, DEPARTMENTS, Category
+from shared.contracts.common import Area, Language
+
+__all__ = [
+    "CHANGESET",
+    "DESCRIPTIONS",
+    "RequestsQuery",
+    "definition",
+    "discovery",
+    "is_reference",
+    "parse",
+    "services",
+    "view",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestsQuery:
+    """Requests by reference, or else by code, period and status; one page."""
+
+    references: Sequence[str] | None
+    codes: Sequence[str] | None
+    start: dt.datetime
+    end: dt.datetime
+    statuses: Sequence[str] | None
+    extensions: bool
+    page: int
+    page_size: int
+
+
+CHANGESET: Final = "2026-11-26T00:00:00Z"
+SPECIFICATION: Final = "http://wiki.open311.org/GeoReport_v2"
+_DEPARTMENT_NAMES: Final = {d.slug: d.name for d in DEPARTMENTS}
+LANGUAGE_NAMES: Final = {Language.EN: "English", Language.AF: "Afrikaans", Language.XH: "isiXhosa"}
+
+DESCRIPTIONS: Final = {
+    "accounts": "Questions about a municipal account: a wrong bill, a payment not shown.",
+    "water": "No water, low pressure, a burst pipe or a leaking meter.",
+    "electricity": "No power, a street light out, a damaged box or a dangerous wire.",
+    "sewage": "A blocked or overflowing sewer, a smell, a missing manhole cover.",
+    "refuse-collection": "Refuse not collected on the collection day.",
+    "bins": "A City wheelie bin stolen or damaged.",
+    "pensioner-rebates": "Applying for, or asking about, a pensioner's rates rebate.",
+    "parks": "Grass, trees, play equipment and toilets in a park.",
+    "illegal-dumping": "Rubble, refuse or garden waste dumped on public land.",
+    "valuations": "Questions about or objections to a property's valuation.",
+    "roads-stormwater": "Potholes, damaged kerbs, blocked stormwater drains, flooding.",
+}
+
+
+def _service(category: Category) -> dict[str, Any]:
+    return {
+        "service_code": category.code,
+        "service_name": category.name_en,
+        "description": DESCRIPTIONS[category.code],
+        "metadata": True,  # every service asks for area and community: see definition()
+        "type": "realtime",
+        "keywords": ", ".join(
+            dict.fromkeys([category.name_en, category.name_af, category.name_xh])
+        ),
+        "group": _DEPARTMENT_NAMES[category.department],
+    }
+
+
+def services() -> list[dict[str, Any]]:
+    return [_service(c) for c in CATEGORIES]
+
+
+def _choices(values: dict[str, str]) -> list[dict[str, str]]:
+    return [{"key": key, "name": name} for key, name in values.items()]
+
+
+def definition(code: str) -> dict[str, Any] | None:
+    """The service definition of `code`, or None for a code that is not ours."""
+    if not any(c.code == code for c in CATEGORIES):
+        return None
+    attributes: list[dict[str, Any]] = [
+        {
+            "variable": True,
+            "code": "area",
+            "datatype": "singlevaluelist",
+            "required": True,
+            "datatype_description": "The City's service-delivery area.",
+            "order": 1,
+            "description": "Area",
+            "values": _choices({a.value: a.value.title() for a in Area}),
+        },
+        {
+            "variable": True,
+            "code": "community",
+            "datatype": "string",
+            "required": True,
+            "datatype_description": "The community or suburb, up to 100 characters.",
+            "order": 2,
+            "description": "Community or suburb",
+        },
+        {
+            "variable": True,
+            "code": "language",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": "The language of the updates the resident receives.",
+            "order": 3,
+            "description": "Language for updates",
+            "values": _choices({lang.value: LANGUAGE_NAMES[lang] for lang in Language}),
+        },
+    ]
+    if code == "accounts":
+        attributes.append(
+            {
+                "variable": True,
+                "code": "account_number",
+                "datatype": "string",
+                "required": False,
+                "datatype_description": "6 to 12 digits, as printed on the account.",
+                "order": 4,
+                "description": "Account number",
+            }
+        )
+    return {"service_code": code, "attributes": attributes}
+
+
+def discovery(base_url: str) -> dict[str, Any]:
+    return {
+        "changeset": CHANGESET,
+        "contact": "The City's Mobile Office: see docs/open311.md in its repository.",
+        "key_service": "Ask the City for a partner key (a partner credential) to POST.",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": f"{base_url}/open311/v2",
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+
+
+MOST_DAYS: Final = 90
+MOST_IDS: Final = 100
+PAGE_SIZE: Final = 100
+MOST_PAGE_SIZE: Final = 1000
+_REFERENCE: Final = re.compile(r"^\d{10}$")
+EARLIEST: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST: Final = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
+
+
+def is_reference(value: str) -> bool:
+    return bool(_REFERENCE.match(value))
+
+
+def _listed(value: str | None, name: str) -> list[str] | None:
+    if value is None or value == "":
+        return None
+    if len(value) > 2000:
+        raise Open311Error(400, f"{name} is too long")
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _when(value: str | None, name: str) -> dt.datetime | None:
+    """A W3C date-time in UTC, from 2000 to 2999 (so a period's arithmetic never runs past
+    year 1 or 9999), or an Open311Error (400) naming the parameter."""
+    if value is None:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value[:40])
+        at = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except ValueError:
+        raise Open311Error(
+            400, f"{name} is not a W3C date-time, e.g. 2030-03-01T00:00:00Z"
+        ) from None
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00 is in year 10000 in UTC
+        at = None
+    if at is None or not EARLIEST <= at < LATEST:
+        raise Open311Error(400, f"{name} must be a date-time from 2000 to 2999")
+    return at
+
+
+def _whole(value: str | None, name: str, default: int, most: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= most:
+        raise Open311Error(400, f"{name} must be a whole number from 1 to {most}")
+    return int(value)
+
+
+def parse(asked: dict[str, str], now: dt.datetime) -> RequestsQuery:
+    """The query `GET requests` asks, or an Open311Error (400)."""
+    references = _listed(asked.get("service_request_id"), "service_request_id")
+    if references is not None and (
+        len(references) > MOST_IDS or not all(_REFERENCE.match(r) for r in references)
+    ):
+        raise Open311Error(400, f"service_request_id: up to {MOST_IDS} 10-digit references")
+    codes = _listed(asked.get("service_code"), "service_code")
+    if codes is not None and (unknown := sorted(set(codes) - CATEGORY_CODES)):
+        raise Open311Error(400, f"service_code {', '.join(unknown)[:20]!r} is not one of ours")
+    statuses = _listed(asked.get("status"), "status")
+    if statuses is not None and not set(statuses) <= {"open", "closed"}:
+        raise Open311Error(400, "status is open, closed, or both")
+    start = _when(asked.get("start_date"), "start_date")
+    end = _when(asked.get("end_date"), "end_date")
+    span = dt.timedelta(days=MOST_DAYS)
+    end = end or (start + span if start else now)
+    start = start or end - span
+    if start > end:
+        raise Open311Error(400, "start_date is after end_date")
+    if end - start > span:
+        raise Open311Error(400, f"start_date and end_date are at most {MOST_DAYS} days apart")
+    return RequestsQuery(
+        references=references,
+        codes=codes,
+        start=start,
+        end=end,
+        statuses=statuses,
+        extensions=asked.get("extensions", "false").lower() == "true",
+        page=_whole(asked.get("page"), "page", 1, 100_000),
+        page_size=_whole(asked.get("page_size"), "page_size", PAGE_SIZE, MOST_PAGE_SIZE),
+    )
+
+
+def view(shown: PublicRequest, extensions: bool) -> dict[str, Any]:
+    """One request in GeoReport's fields (and, with `extensions`, ours)."""
+    notes = shown.public_notes
+    found: dict[str, Any] = {
+        "service_request_id": shown.reference,
+        "status": "closed" if shown.status in CLOSED else "open",
+        "status_notes": notes[-1] if notes else None,
+        "service_name": shown.name,
+        "service_code": shown.category,
+        "description": f"{shown.name} in {shown.suburb}",
+        "agency_responsible": shown.department.name if shown.department else None,
+        "service_notice": None,
+        "requested_datetime": shown.requested,
+        "updated_datetime": shown.updated,
+        "expected_datetime": shown.due,
+        "address": shown.suburb,
+        "lat": shown.place.lat if shown.place else None,
+        "long": shown.place.lon if shown.place else None,
+        "media_url": None,
+    }
+    if extensions:
+        found["extended_attributes"] = {
+            "detailed_status": shown.status.value,
+            "cause": shown.steps[-1].cause if shown.steps else None,
+            "notes": [{"status": s.status, "at": s.at, "note": s.note} for s in shown.steps],
+        }
+    return found

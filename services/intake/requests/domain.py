@@ -1,0 +1,135 @@
+"""Logging a request, as rules: what a logged request announces and writes, when two bodies
+are the same request, and what a follow-up says while a request waits for triage. No I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from services.intake.public.domain import public_text
+from services.intake.requests.schemas import NewRequest, RequestCreated
+from shared.contracts.common import RequestStatus
+from shared.contracts.requests import RequestLogged
+
+__all__ = [
+    "IDEMPOTENCY_TTL",
+    "UNROUTABLE_NOTE",
+    "IdempotencyConflict",
+    "Staged",
+    "created",
+    "fingerprint",
+    "key_row",
+    "logged_event",
+    "public_note",
+    "request_row",
+]
+
+IDEMPOTENCY_TTL: Final = dt.timedelta(hours=24)
+"""How long an Idempotency-Key is remembered: a field app retries within minutes, and a hash
+of every body kept for ever serves no one (POPIA s14)."""
+
+UNROUTABLE_NOTE: Final = "waiting for the Mobile Office team to choose the right department"
+
+
+class IdempotencyConflict(Exception):
+    """The Idempotency-Key was already used for a different body."""
+
+
+def public_note(note: str | None, marked_public: bool) -> str | None:
+    """What the resident's follow-up page may show of a department's note: only what the team
+    marked public, and never a note with a phone number or e-mail address in it (a team
+    may write down whom they spoke to; the page is open to anyone with the reference)."""
+    if note is None or not marked_public:
+        return None
+    return public_text(note)  # the one rule of everything public (public/domain.py)
+
+
+def fingerprint(body: BaseModel) -> str:
+    """Equal for the same request sent twice (a retry), different for any other."""
+    return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
+def logged_event(reference: str, command: NewRequest, agent: str, at: dt.datetime) -> RequestLogged:
+    """The `request.logged` event: the one place a resident's contact details travel."""
+    resident = command.resident
+    return RequestLogged(
+        reference=reference,
+        category=command.category,
+        description=command.description,
+        location=command.location,
+        resident=None if resident is None else resident.contact(),
+        account_number=command.account_number,
+        visit_id=command.visit_id,
+        agent=agent,
+        logged_at=at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A request checked and ready to write."""
+
+    reference: str
+    command: NewRequest
+    agent: str
+    key: str | None
+    body_sha256: str
+    device: str | None
+    taken_at: dt.datetime
+    now: dt.datetime
+    channel: str
+
+    @property
+    def leased(self) -> bool:
+        """The reference is the device's leased number (the app sent it), to be marked used."""
+        return self.command.reference is not None
+
+    @property
+    def event(self) -> RequestLogged:
+        return logged_event(self.reference, self.command, self.agent, self.taken_at)
+
+
+def created(staged: Staged) -> RequestCreated:
+    """The answer to a request just logged."""
+    return RequestCreated(
+        reference=staged.reference,
+        status=RequestStatus.LOGGED,
+        category=staged.command.category,
+        created_at=staged.now,
+    )
+
+
+def request_row(staged: Staged) -> dict[str, Any]:
+    """The row of `requests` a new request is."""
+    command, resident = staged.command, staged.command.resident
+    return {
+        "channel": staged.channel,
+        "reference": staged.reference,
+        "category": command.category,
+        "area": command.location.area.value,
+        "community": command.location.community,
+        "description": command.description,
+        "lat": command.location.lat,
+        "lon": command.location.lon,
+        "visit_id": command.visit_id,
+        "agent": staged.agent,
+        "privacy_notice_version": resident.notice_heard if resident else None,
+        "status": RequestStatus.LOGGED.value,
+        "created_at": staged.taken_at,
+        "updated_at": staged.taken_at,
+    }
+
+
+def key_row(staged: Staged) -> dict[str, Any]:
+    """The row of `idempotency_keys` that remembers the request's key."""
+    return {
+        "agent": staged.agent,
+        "key": staged.key,
+        "body_sha256": staged.body_sha256,
+        "reference": staged.reference,
+        "created_at": staged.now,
+    }

@@ -1,0 +1,232 @@
+"""A field agent (or a partner, through Open311) logs a request: the request, its history's
+first step, its Idempotency-Key and its `request.logged` outbox row commit together; a
+resident follows it up by its reference; what routing and departments announce keeps the
+follow-up current.
+
+What can be checked by reading is checked first, outside the write: a key seen before (the
+first answer again), the visit's day, the device's leased number. The write then goes with
+others in one transaction (requests/store.py says why and how)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from services.intake import store
+from services.intake.devices import store as device_store
+from services.intake.devices.domain import used_before
+from services.intake.requests.domain import (
+    UNROUTABLE_NOTE,
+    IdempotencyConflict,
+    Staged,
+    created,
+    fingerprint,
+    public_note,
+)
+from services.intake.requests.schemas import HistoryEntry, NewRequest, RequestCreated, RequestView
+from services.intake.requests.store import Contended, idempotent_reference
+from services.intake.store import Connection
+from services.intake.visits import store as visit_store
+from services.intake.visits.domain import taken_at
+from shared.consumer import Received
+from shared.contracts.common import RequestStatus
+from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
+from shared.events import InvalidEvent
+from shared.refusals import Invalid
+from shared.use_case import UnitOfWork
+
+if TYPE_CHECKING:
+    from services.intake.deps import IntakeDeps
+
+__all__ = [
+    "LogRequest",
+    "Logged",
+    "get_request",
+    "log_request",
+    "on_routed",
+    "on_status_changed",
+    "on_unroutable",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LogRequest:
+    body: NewRequest
+    agent: str  # the field agent, or the partner system through Open311
+    idempotency_key: str | None = None
+    device: str | None = None  # the field app's device it came from, if paired
+    channel: str = "mobile-office"
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    response: RequestCreated
+    replayed: bool
+
+
+async def log_request(command: LogRequest, uow: UnitOfWork, deps: IntakeDeps) -> Logged:
+    """Record the request and stage its `request.logged` event in one transaction.
+
+    A repeated Idempotency-Key with the same body answers with the first reference and
+    stages nothing; with another body it is refused. A `reference` the field app sends must
+    be leased to its `device` (devices/domain.py, used_before)."""
+    body = command.body
+    body_sha256 = fingerprint(body)
+    async with uow.reading() as conn:
+        seen = await _seen(conn, command, body_sha256)
+        if seen is not None:
+            return Logged(await _replay(conn, seen, body_sha256), replayed=True)
+        now = deps.clock()
+        at = await _taken_at(conn, body, now)
+    staged = Staged(
+        reference=body.reference or deps.new_reference(),
+        command=body,
+        agent=command.agent,
+        key=command.idempotency_key,
+        body_sha256=body_sha256,
+        device=command.device,
+        taken_at=at,
+        now=now,
+        channel=command.channel,
+    )
+    try:
+        await deps.writer.write(staged)
+    except Contended:
+        staged, answer = await deps.writer.write_alone(staged, _replay_of, deps.new_reference)
+        if answer is not None:
+            return Logged(answer, replayed=True)
+    return _logged(staged, deps)
+
+
+async def _taken_at(conn: Connection, body: NewRequest, now: datetime) -> datetime:
+    """When the resident reported it: now, or earlier that day at the visit (on paper)."""
+    if body.visit_id is None:
+        return now
+    day = await visit_store.visit_day(conn, body.visit_id)
+    if day is None:
+        message = "no such visit: use the id of a visit from scheduling's GET /v1/visits"
+        raise Invalid(message, "visit_id")
+    return taken_at(day, body.reported_at, now)
+
+
+async def _seen(conn: Connection, command: LogRequest, body_sha256: str) -> tuple[str, str] | None:
+    """(body hash, reference) of this request if it came before, by its key or its leased
+    number; refusals for a key or a number used with another body, or not the device's."""
+    key, leased = command.idempotency_key, command.body.reference
+    if key is not None and (seen := await idempotent_reference(conn, command.agent, key)):
+        return seen
+    if leased is not None:
+        lease = await device_store.lease_of(conn, leased)
+        if used_before(lease, leased, command.device, body_sha256):
+            return (body_sha256, leased)
+    return None
+
+
+async def _replay_of(conn: Connection, staged: Staged) -> RequestCreated | None:
+    """Inside a request's own transaction: the first answer again, if it came before."""
+    command = LogRequest(staged.command, staged.agent, staged.key, staged.device)
+    seen = await _seen(conn, command, staged.body_sha256)
+    return None if seen is None else await _replay(conn, seen, staged.body_sha256)
+
+
+async def _replay(conn: Connection, seen: tuple[str, str], body_sha256: str) -> RequestCreated:
+    recorded_sha256, reference = seen
+    if recorded_sha256 != body_sha256:
+        raise IdempotencyConflict
+    found = await store.find_request(conn, reference)
+    assert found is not None  # the key's foreign key guarantees it
+    return RequestCreated(
+        reference=found.reference,
+        status=RequestStatus.LOGGED,
+        category=found.category,
+        created_at=found.created_at,
+    )
+
+
+def _logged(staged: Staged, deps: IntakeDeps) -> Logged:
+    command = staged.command
+    area = command.location.area.value
+    log.info(
+        "request logged reference=%s category=%s area=%s agent=%s",
+        staged.reference,
+        command.category,
+        area,
+        staged.agent,
+    )
+    deps.metrics.logged(command.category, area)
+    return Logged(created(staged), replayed=False)
+
+
+async def get_request(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> RequestView | None:
+    """A request's follow-up: its status and public history."""
+    async with uow.reading() as conn:
+        found = await store.find_request(conn, reference)
+        if found is None:
+            return None
+        entries = await store.request_history(conn, reference)
+    return RequestView(
+        reference=found.reference,
+        category=found.category,
+        status=found.status,
+        department=found.department,
+        created_at=found.created_at,
+        updated_at=found.updated_at,
+        history=[HistoryEntry.model_validate(entry) for entry in entries],
+    )
+
+
+# --- keeping the follow-up current, inside the consumer's transaction ---------------------
+
+
+async def on_routed(
+    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: IntakeDeps
+) -> None:
+    async with uow.transaction() as conn:
+        for item in command:
+            routed = item.data
+            step = store.Step(routed.status, routed.decided_at, routed.note)
+            placed = store.Placed(routed.department, routed.due_at)
+            await _record(conn, item, routed.reference, step, placed)
+
+
+async def on_unroutable(
+    command: Sequence[Received[RequestUnroutable]], uow: UnitOfWork, deps: IntakeDeps
+) -> None:
+    async with uow.transaction() as conn:
+        for item in command:
+            unroutable = item.data
+            step = store.Step(unroutable.status, unroutable.decided_at, UNROUTABLE_NOTE)
+            await _record(conn, item, unroutable.reference, step)
+
+
+async def on_status_changed(
+    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: IntakeDeps
+) -> None:
+    async with uow.transaction() as conn:
+        for item in command:
+            changed = item.data
+            step = store.Step(
+                changed.status,
+                changed.changed_at,
+                public_note(changed.note, changed.note_public),
+                cause=changed.cause.value if changed.cause else None,
+                cause_detail=public_note(changed.cause_detail, marked_public=True),
+                duplicate_of=changed.duplicate_of,
+            )
+            await _record(conn, item, changed.reference, step)
+
+
+async def _record(
+    conn: Connection,
+    item: Received[RequestRouted] | Received[RequestUnroutable] | Received[StatusChanged],
+    reference: str,
+    step: store.Step,
+    placed: store.Placed | None = None,
+) -> None:
+    if not await store.apply_status(conn, reference, step, placed):
+        raise InvalidEvent(f"{item.event.type} for a reference intake never issued: {reference}")
