@@ -33,7 +33,7 @@ async def _run(args: argparse.Namespace) -> str:
             if not working.get((args.agent, Role.FIELD_AGENT)):
                 raise SystemExit(
                     f"no field agent {args.agent!r} with a working token: "
-                    "deploy/credentials.py add NAME --role field-agent first"
+                    "python -m deploy.credentials add NAME --role field-agent first"
                 )
             code = await handlers.new_pairing_code(args.agent, db, deps)
             return f"pairing code for {args.agent}: {code} (type it into the app within 10 minutes)"
