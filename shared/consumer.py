@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from shared.clock import Clock
 from shared.contracts.registry import spec_for_type
 from shared.deadletter import dead_letter_headers, scrub
-from shared.event_routes import AfterCommit, Handler, Received, Route, each, on
+from shared.event_routes import AfterCommit, Handler, Received, Route, on
 from shared.events import InvalidEvent, parse_event
 from shared.inbox import claim_new
 from shared.store import Database
@@ -41,7 +41,6 @@ __all__ = [
     "RetryLater",
     "Route",
     "describe_error",
-    "each",
     "on",
 ]
 

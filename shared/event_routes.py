@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.contracts.registry import EventSpec, spec_for_model
 from shared.events import CloudEvent
 
-__all__ = ["AfterCommit", "Handler", "Received", "Route", "each", "on"]
+__all__ = ["AfterCommit", "Handler", "Received", "Route", "on"]
 
 M = TypeVar("M", bound=BaseModel)
 M_co = TypeVar("M_co", bound=BaseModel, covariant=True)
@@ -52,13 +52,3 @@ def on(model: type[M], handle: Handler[M], topics: Sequence[str] | None = None) 
     if unknown := set(chosen) - set(spec.topics):
         raise ValueError(f"{spec.type} never travels on {', '.join(sorted(unknown))}")
     return Route(spec, handle, chosen)
-
-
-def each(handle_one: Callable[[AsyncConnection, Received[M]], Awaitable[None]]) -> Handler[M]:
-    """A handler that takes the events of a run one at a time."""
-
-    async def handle(conn: AsyncConnection, items: Sequence[Received[M]]) -> None:
-        for item in items:
-            await handle_one(conn, item)
-
-    return handle

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.events import CONTENT_TYPE, CloudEvent, new_event, topic_of
 from shared.topics import source
 
-__all__ = ["Outbox", "define_outbox", "enqueue", "enqueue_many"]
+__all__ = ["Outbox"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,8 @@ class Outbox:
 
     @classmethod
     def define(cls, metadata: MetaData, service: str) -> Outbox:
-        return cls(define_outbox(metadata), service)
+        """The outbox table in `metadata`, bound to `service`."""
+        return cls(_table(metadata), service)
 
     @property
     def source(self) -> str:
@@ -105,7 +106,7 @@ class Outbox:
         )
 
 
-def define_outbox(metadata: MetaData) -> Table:
+def _table(metadata: MetaData) -> Table:
     return Table(
         "outbox",
         metadata,
@@ -115,46 +116,4 @@ def define_outbox(metadata: MetaData) -> Table:
         Column("value", LargeBinary, nullable=False),
         Column("headers", JSON, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
-    )
-
-
-async def enqueue(
-    conn: AsyncConnection,
-    outbox: Table,
-    event: CloudEvent,
-    *,
-    topic: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> None:
-    """Stage `event` for publication on its topic (or `topic`, for a dead letter); it goes out
-    only if the surrounding transaction commits."""
-    await conn.execute(
-        insert(outbox).values(
-            topic=topic or topic_of(event),
-            key=event.subject,
-            value=event.to_bytes(),
-            headers={"content-type": CONTENT_TYPE, **(headers or {})},
-            created_at=datetime.now(UTC),
-        )
-    )
-
-
-async def enqueue_many(conn: AsyncConnection, outbox: Table, events: Sequence[CloudEvent]) -> None:
-    """Stage several events in one statement, each on its topic; published in this order."""
-    if not events:
-        return
-    now = datetime.now(UTC)
-    headers = {"content-type": CONTENT_TYPE}
-    await conn.execute(
-        insert(outbox),
-        [
-            {
-                "topic": topic_of(e),
-                "key": e.subject,
-                "value": e.to_bytes(),
-                "headers": headers,
-                "created_at": now,
-            }
-            for e in events
-        ],
     )

@@ -43,7 +43,6 @@ from shared.credentials import Role
 from shared.identifiers import settings_for_describing
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
-from shared.outbox import Outbox
 from shared.reference import new_reference
 from shared.retention import Rule, closed_request_details_rule
 from shared.service import Service, Wiring, service_app
@@ -88,7 +87,7 @@ def create_app(
     registry = new_registry()
     db = Database(settings.database_url)
     now = clock or wall_clock
-    outbox = Outbox(store.outbox, "intake")
+    outbox = store.outbox
     deps = IntakeDeps(
         clock=now,
         outbox=outbox,

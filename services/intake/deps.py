@@ -17,7 +17,6 @@ from services.intake.requests.store import RequestWriter
 from shared.audit import Audit
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
-from shared.outbox import Outbox
 from shared.store import Database
 from shared.use_case import Clock, Deps
 
@@ -73,4 +72,4 @@ def wall_clock() -> datetime:
 def tool_deps(clock: Clock = wall_clock) -> Deps:
     """What an operator's tool (devices/cli.py, deploy/) runs intake's clock-only use cases
     with: the clock, and intake's outbox."""
-    return Deps(clock=clock, outbox=Outbox(store.outbox, "intake"))
+    return Deps(clock=clock, outbox=store.outbox)

@@ -34,7 +34,7 @@ from shared.audit import define_audit
 from shared.contracts.common import RequestStatus
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
-from shared.outbox import define_outbox
+from shared.outbox import Outbox
 from shared.refusals import NotFound
 from shared.retention import ResidentDetails
 from shared.store import as_utc
@@ -43,7 +43,7 @@ Connection = AsyncConnection
 """An open transaction (or read) of intake's store, as use cases pass it to store functions."""
 
 metadata = MetaData(info={"service": "intake"})  # its migrations: shared/migrations.py
-outbox = define_outbox(metadata)
+outbox = Outbox.define(metadata, "intake")
 inbox = define_inbox(metadata)
 
 credentials = define_credentials(metadata)

@@ -43,7 +43,6 @@ from shared.auth import TokenDirectory
 from shared.consumer import Route
 from shared.identifiers import settings_for_describing
 from shared.metrics import new_registry
-from shared.outbox import Outbox
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
 from shared.use_case import Clock
@@ -73,7 +72,7 @@ def _deps(
 ) -> NotificationsDeps:
     return NotificationsDeps(
         clock=clock,
-        outbox=Outbox(store.outbox, "notifications"),
+        outbox=store.outbox,
         wake=woken.set,
         public_url=settings.public_url,
         identifiers=settings.identifiers(),

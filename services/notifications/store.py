@@ -25,13 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.audit import define_audit
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
-from shared.outbox import define_outbox
+from shared.outbox import Outbox
 
 Conn: TypeAlias = AsyncConnection
 """A connection inside a unit of work's transaction, as the features' stores take it."""
 
 metadata = MetaData(info={"service": "notifications"})  # its migrations: shared/migrations.py
-outbox = define_outbox(metadata)
+outbox = Outbox.define(metadata, "notifications")
 inbox = define_inbox(metadata)
 credentials = define_credentials(metadata)
 """Operators' tokens: their hashes only."""

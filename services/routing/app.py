@@ -41,7 +41,6 @@ from shared.consumer import Route
 from shared.credentials import Role
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
-from shared.outbox import Outbox
 from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -84,7 +83,7 @@ def create_app(
     audit = Audit(store.audit, registry, "routing")
     deps = RoutingDeps(
         clock=clock,
-        outbox=Outbox(store.outbox, "routing"),
+        outbox=store.outbox,
         metrics=RoutingMetrics(registry),
         rulebook=RuleBook(),
         audit=audit,

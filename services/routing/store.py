@@ -31,7 +31,7 @@ from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
-from shared.outbox import define_outbox
+from shared.outbox import Outbox
 from shared.refusals import NotFound
 from shared.store import as_utc
 
@@ -44,7 +44,7 @@ OPEN: tuple[str, ...] = (_S.ROUTED.value, _S.ACKNOWLEDGED.value, _S.IN_PROGRESS.
 DONE: tuple[str, ...] = (_S.RESOLVED.value, _S.CLOSED.value)
 
 metadata = MetaData(info={"service": "routing"})  # its migrations: shared/migrations.py
-outbox = define_outbox(metadata)
+outbox = Outbox.define(metadata, "routing")
 inbox = define_inbox(metadata)
 audit = define_audit(metadata)
 """Who read residents' descriptions and exact places: work queues, triage (shared/audit.py)."""

@@ -95,7 +95,7 @@ async def test_a_process_killed_between_commit_and_publish_loses_nothing(
         reference = response.json()["reference"]
         intake.kill()
         async with db.reading() as conn:
-            pending = await conn.scalar(select(func.count()).select_from(store.outbox))
+            pending = await conn.scalar(select(func.count()).select_from(store.outbox.table))
         assert pending == 1  # committed, not published
 
         async with TopicTail(kafka_bootstrap, REQUESTS_LOGGED) as tail:
@@ -105,7 +105,7 @@ async def test_a_process_killed_between_commit_and_publish_loses_nothing(
         assert len(records) == 1
         assert_logged_event(records[0], reference)
         async with db.reading() as conn:
-            assert await conn.scalar(select(func.count()).select_from(store.outbox)) == 0
+            assert await conn.scalar(select(func.count()).select_from(store.outbox.table)) == 0
     finally:
         intake.stop()
         await db.dispose()

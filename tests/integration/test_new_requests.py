@@ -24,7 +24,6 @@ from services.intake.requests.domain import IdempotencyConflict
 from services.intake.requests.handlers import Logged, LogRequest
 from services.intake.requests.schemas import NewRequest
 from services.intake.requests.store import RequestWriter
-from shared.outbox import Outbox
 from shared.reference import new_reference
 from shared.store import Database
 from tests.support.intake import request_body
@@ -39,7 +38,7 @@ DEVICE = "device-1"
 async def writer(database_url: str) -> AsyncIterator[RequestWriter]:
     db = Database(database_url)
     await db.create_schema(store.metadata)
-    yield RequestWriter(db, Outbox(store.outbox, "intake"))
+    yield RequestWriter(db, store.outbox)
     await db.dispose()
 
 
@@ -89,7 +88,7 @@ async def rows(writer: RequestWriter, table: Table) -> int:
 
 
 async def counts(writer: RequestWriter) -> dict[str, int]:
-    tables = (store.requests, store.history, store.idempotency_keys, store.outbox)
+    tables = (store.requests, store.history, store.idempotency_keys, store.outbox.table)
     return {table.name: await rows(writer, table) for table in tables}
 
 

@@ -32,7 +32,6 @@ from services.notifications.messages.texts import Template
 from services.notifications.metrics import NotificationMetrics
 from shared.contracts.common import Language
 from shared.metrics import new_registry
-from shared.outbox import Outbox
 from shared.store import Database
 
 T0 = dt.datetime(2030, 3, 1, 7, 0, tzinfo=dt.UTC)
@@ -121,7 +120,7 @@ async def test_a_late_outcome_changes_nothing_and_publishes_nothing(db: Database
     metrics = NotificationMetrics(new_registry())
     deps = NotificationsDeps(
         clock=lambda: T0 + 2 * minute,
-        outbox=Outbox(store.outbox, "notifications"),
+        outbox=store.outbox,
         wake=lambda: None,
         public_url="http://127.0.0.1:8003",
         identifiers=cast(Any, None),
@@ -132,7 +131,7 @@ async def test_a_late_outcome_changes_nothing_and_publishes_nothing(db: Database
     await record_outcomes(RecordOutcomes(late, "replica-a", lock=False), db, deps)
     async with db.reading() as conn:
         row = (await conn.execute(select(store.deliveries))).one()
-        published = (await conn.execute(select(store.outbox))).all()
+        published = (await conn.execute(select(store.outbox.table))).all()
     assert (row.status, row.lease_owner) == ("pending", "replica-b") and published == []
     assert metrics.late._value.get() == 2
     await db.dispose()
