@@ -65,4 +65,4 @@ async def subscription_list(
 async def subscription_delete(
     subscription_id: Annotated[int, FastApiPath(ge=1, le=2**31 - 1)], db: DbDep, deps: DepsDep
 ) -> None:
-    await handlers.remove(subscription_id, db, deps)
+    await handlers.remove(handlers.Remove(subscription_id), db, deps)

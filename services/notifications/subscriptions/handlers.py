@@ -34,6 +34,7 @@ from shared.use_case import UnitOfWork
 __all__ = [
     "Follow",
     "Listing",
+    "Remove",
     "Subscribe",
     "follow_link",
     "list_subscriptions",
@@ -134,11 +135,16 @@ async def follow_link(command: Follow, uow: UnitOfWork, deps: NotificationsDeps)
         return subscription
 
 
-async def remove(command: int, uow: UnitOfWork, deps: NotificationsDeps) -> None:
-    """An operator ends subscription `command` (its id)."""
+@dataclass(frozen=True, slots=True)
+class Remove:
+    subscription_id: int
+
+
+async def remove(command: Remove, uow: UnitOfWork, deps: NotificationsDeps) -> None:
+    """An operator ends a subscription."""
     async with uow.transaction() as conn:
-        if not await store.remove(conn, command):
-            raise NotFound(f"no subscription {command}")
+        if not await store.remove(conn, command.subscription_id):
+            raise NotFound(f"no subscription {command.subscription_id}")
 
 
 @dataclass(frozen=True, slots=True)
