@@ -43,6 +43,12 @@ from shared.store import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+def _now() -> datetime:
+    """The operator's tool is its own composition root: it reads the wall clock."""
+    return datetime.now(UTC)
+
+
 STORES: dict[str, tuple[type[ServiceSettings], MetaData, Table]] = {
     "intake": (IntakeSettings, intake_store.metadata, intake_store.credentials),
     "routing": (RoutingSettings, routing_store.metadata, routing_store.credentials),
@@ -85,7 +91,9 @@ async def add(
     token = credentials.new_token()
     for service in STORES:
         db, table = await stores.of(service)
-        await credentials.keep(db, table, name, role, token, rotate=rotate, expires_at=expires_at)
+        await credentials.keep(
+            db, table, name, role, token, now=_now(), rotate=rotate, expires_at=expires_at
+        )
     return token
 
 
@@ -96,7 +104,7 @@ async def ensure(stores: Stores, name: str, role: Role, token_file: Path) -> boo
     if current:
         for service in STORES:
             db, table = await stores.of(service)
-            if not await credentials.works(db, table, current, name, role):
+            if not await credentials.works(db, table, current, name, role, now=_now()):
                 break
         else:
             return False
@@ -115,7 +123,7 @@ async def revoke(stores: Stores, name: str) -> tuple[int, int]:
     revoked = 0
     for service in STORES:
         db, table = await stores.of(service)
-        revoked += await credentials.revoke(db, table, name)
+        revoked += await credentials.revoke(db, table, name, now=_now())
     intake_db, _ = await stores.of("intake")
     return revoked, await devices.revoke_agent_devices(name, intake_db, tool_deps())
 
@@ -124,7 +132,7 @@ async def listing(stores: Stores) -> list[str]:
     found: dict[tuple[str, Role], dict[str, int]] = {}
     for service in STORES:
         db, table = await stores.of(service)
-        for key, working in (await credentials.holders(db, table)).items():
+        for key, working in (await credentials.holders(db, table, now=_now())).items():
             found.setdefault(key, {})[service] = working
     return [
         f"{name}\t{role}\t" + ", ".join(f"{s}: {n} working" for s, n in sorted(where.items()))

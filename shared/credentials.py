@@ -15,7 +15,7 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -101,12 +101,12 @@ async def keep(
     role: Role,
     token: str,
     *,
+    now: datetime,
     rotate: bool = False,
     expires_at: datetime | None = None,
 ) -> None:
-    """Store `token` (its hash) for `holder`; with `rotate`, the holder's other tokens stop
-    working."""
-    now = datetime.now(UTC)
+    """Store `token` (its hash) for `holder`, as of `now`; with `rotate`, the holder's other
+    tokens stop working."""
     async with db.transaction() as conn:
         if rotate:
             await _revoke(conn, table, holder, now)
@@ -121,22 +121,24 @@ async def keep(
         )
 
 
-async def works(db: Database, table: Table, token: str, holder: str, role: Role) -> bool:
-    """Whether `token` is a working token of `holder` in this role."""
+async def works(
+    db: Database, table: Table, token: str, holder: str, role: Role, *, now: datetime
+) -> bool:
+    """Whether `token` is a working token of `holder` in this role `now`."""
     async with db.reading() as conn:
         found = await holder_of(conn, table, hash_token(token))
     return (
         found is not None
         and (found.name, found.role) == (holder, role)
         and not found.revoked
-        and not found.expired(datetime.now(UTC))
+        and not found.expired(now)
     )
 
 
-async def revoke(db: Database, table: Table, holder: str) -> int:
-    """Revoke every active token of `holder`; returns how many."""
+async def revoke(db: Database, table: Table, holder: str, *, now: datetime) -> int:
+    """Revoke every active token of `holder` as of `now`; returns how many."""
     async with db.transaction() as conn:
-        return await _revoke(conn, table, holder, datetime.now(UTC))
+        return await _revoke(conn, table, holder, now)
 
 
 async def _revoke(conn: AsyncConnection, table: Table, holder: str, at: datetime) -> int:
@@ -148,9 +150,9 @@ async def _revoke(conn: AsyncConnection, table: Table, holder: str, at: datetime
     return int(result.rowcount or 0)
 
 
-async def holders(db: Database, table: Table) -> dict[tuple[str, Role], int]:
-    """Each (holder, role) with its number of working tokens (0: all revoked or expired)."""
-    now = datetime.now(UTC)
+async def holders(db: Database, table: Table, *, now: datetime) -> dict[tuple[str, Role], int]:
+    """Each (holder, role) with its number of working tokens `now` (0: all revoked or
+    expired)."""
     async with db.reading() as conn:
         rows = await conn.execute(
             select(table.c.holder, table.c.role, table.c.revoked_at, table.c.expires_at)

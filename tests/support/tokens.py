@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from sqlalchemy import Table
 
@@ -13,7 +14,7 @@ from shared.store import Database
 
 async def issue(db: Database, table: Table, holder: str, role: Role) -> str:
     token = credentials.new_token()
-    await credentials.keep(db, table, holder, role, token)
+    await credentials.keep(db, table, holder, role, token, now=datetime.now(UTC))
     return token
 
 
@@ -32,7 +33,9 @@ async def issue_everywhere(urls: Mapping[str, str], holder: str, role: Role) -> 
         db = Database(url)
         try:
             await db.create_schema(stores[service].metadata)
-            await credentials.keep(db, stores[service].credentials, holder, role, token)
+            await credentials.keep(
+                db, stores[service].credentials, holder, role, token, now=datetime.now(UTC)
+            )
         finally:
             await db.dispose()
     return token

@@ -50,7 +50,9 @@ async def paired(
 ) -> dict[str, str]:
     """A device paired for `agent`, who is given a field agent's token if they have none."""
     db = intake.app.state.db
-    if not (await credentials.holders(db, store.credentials)).get((agent, Role.FIELD_AGENT)):
+    if not (await credentials.holders(db, store.credentials, now=dt.datetime.now(dt.UTC))).get(
+        (agent, Role.FIELD_AGENT)
+    ):
         await issue(db, store.credentials, agent, Role.FIELD_AGENT)
     code = await devices.new_pairing_code(agent, db, tool_deps(clock))
     body = {"code": code, "name": "tablet 7", "device_id": before}
@@ -212,7 +214,9 @@ async def test_revoking_an_agent_stops_their_devices_within_seconds(
     # The token is not used before the revocation: the doors remember a holder for 4 s.
     device = await paired(intake, clock, "zodwa")
     number = (await leased_directly(intake, device))[0]
-    await credentials.revoke(intake.app.state.db, store.credentials, "zodwa")
+    await credentials.revoke(
+        intake.app.state.db, store.credentials, "zodwa", now=dt.datetime.now(dt.UTC)
+    )
     refused = await send(intake, device, number, "k1")
     assert refused.status_code == 403 and "revoked" in refused.json()["error"]["message"]
     nearby = await intake.client.get(

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,7 @@ async def test_missing_unknown_and_revoked_tokens(intake: Intake) -> None:
     assert wrong.status_code == 401
     name = "revoked-agent"
     token = await issue(intake.app.state.db, store.credentials, name, Role.FIELD_AGENT)
-    await credentials.revoke(intake.app.state.db, store.credentials, name)
+    await credentials.revoke(intake.app.state.db, store.credentials, name, now=datetime.now(UTC))
     revoked = await intake.client.post(
         "/v1/requests", json=request_body(), headers={"Authorization": f"Bearer {token}"}
     )

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -144,7 +145,9 @@ async def test_status_reports_need_a_department_token(routing: Routing) -> None:
     token = await issue(
         routing.app.state.db, store.credentials, "water-and-sanitation", Role.DEPARTMENT
     )
-    await credentials.revoke(routing.app.state.db, store.credentials, "water-and-sanitation")
+    await credentials.revoke(
+        routing.app.state.db, store.credentials, "water-and-sanitation", now=datetime.now(UTC)
+    )
     revoked = await routing.client.post(
         url, json={"status": "acknowledged"}, headers={"Authorization": f"Bearer {token}"}
     )

@@ -105,7 +105,10 @@ async def test_without_a_session_the_browser_goes_to_sign_in_and_revoking_ends_i
     await signed_in(routing, TEAM)
     assert (await routing.client.get("/queue/")).status_code == 200
     await credentials.revoke(
-        routing.app.state.db, routing.app.state.service.metadata.tables["credentials"], TEAM
+        routing.app.state.db,
+        routing.app.state.service.metadata.tables["credentials"],
+        TEAM,
+        now=dt.datetime.now(dt.UTC),
     )
     assert (await routing.client.get("/queue/")).status_code == 303
 

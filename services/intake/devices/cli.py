@@ -29,7 +29,7 @@ async def _run(args: argparse.Namespace) -> str:
     try:
         await db.create_schema(store.metadata)
         if args.command == "pair":
-            working = await credentials.holders(db, store.credentials)
+            working = await credentials.holders(db, store.credentials, now=deps.clock())
             if not working.get((args.agent, Role.FIELD_AGENT)):
                 raise SystemExit(
                     f"no field agent {args.agent!r} with a working token: "
