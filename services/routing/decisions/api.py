@@ -34,10 +34,9 @@ async def requests(
     limit: Limit = DEFAULT,
     cursor: Cursor = None,
 ) -> list[TriageItem]:
-    asked = handlers.Triage(status, limit + 1, decode(cursor, (str, str)))
+    asked = handlers.Triage(status, limit, by, decode(cursor, (str, str)))
     found = await handlers.triage(asked, db, deps)
     chosen = found[:limit]
-    await deps.audit.record_read(db, by, "read triage list", len(chosen), deps.clock())
     last = chosen[-1] if len(found) > limit else None
     send_next(request, response, encode(triage_key(last)) if last else None)
     return [TriageItem.from_request(r) for r in chosen]

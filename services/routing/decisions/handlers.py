@@ -17,6 +17,7 @@ from services.routing.decisions import store as decided
 from services.routing.decisions.domain import Decision, DecisionKind, RequestFacts, decision
 from services.routing.deps import RoutingDeps
 from services.routing.rules.domain import Rule, decide
+from shared.auth import Caller
 from shared.consumer import AfterCommit, Received
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
@@ -52,10 +53,12 @@ class HandAssignment:
 
 @dataclass(frozen=True, slots=True)
 class Triage:
-    """Requests in `status`, oldest first, from after the `triage_key` `after`."""
+    """A page of `limit` requests in `status`, oldest first, from after the `triage_key`
+    `after` (and one more when there is a next page); the read is audited as `reader`'s."""
 
     status: RequestStatus
     limit: int
+    reader: Caller
     after: list[Any] | None = None
 
 
@@ -150,9 +153,16 @@ async def assign_by_hand(command: HandAssignment, uow: UnitOfWork, deps: Routing
 
 async def triage(command: Triage, uow: UnitOfWork, deps: RoutingDeps) -> list[store.RoutedRequest]:
     async with uow.reading() as conn:
-        return await decided.requests_with_status(
-            conn, command.status, command.limit, command.after
+        found = await decided.requests_with_status(
+            conn, command.status, command.limit + 1, command.after
         )
+    shown = min(len(found), command.limit)
+    async with uow.transaction() as conn:  # audited before the answer leaves
+        about = f"{shown} requests"
+        await deps.audit.record(
+            conn, command.reader, "read triage list", about, "", deps.clock(), shown
+        )
+    return found
 
 
 async def unroutable_count(command: CountUnroutable, uow: UnitOfWork, deps: RoutingDeps) -> int:

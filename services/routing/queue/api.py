@@ -42,9 +42,8 @@ async def work_queue(
     soonest due first: the work queue for department systems."""
     asked = QueueFilter(department, area, community, category, status, priority)
     chosen = scope(asked, by.name, by.role)
-    query = handlers.QueueQuery(chosen, limit + 1, decode(cursor, (str, str)))
+    query = handlers.QueueQuery(chosen, limit, by, decode(cursor, (str, str)))
     found = await handlers.work_queue(query, db, deps)
     page, now = found[:limit], deps.clock()
-    await deps.audit.record_read(db, by, "read work queue", len(page), now)
     send_next(request, response, encode(queue_key(page[-1])) if len(found) > limit else None)
     return [QueueItem.of(r, overdue(r, now)) for r in page]

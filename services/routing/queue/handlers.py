@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.routing import store
+from services.routing.decisions.store import requests_with_status
 from services.routing.deps import RoutingDeps
 from services.routing.queue import store as queue_store
 from services.routing.queue.domain import (
@@ -23,7 +24,9 @@ from services.routing.queue.domain import (
     RequestFile,
 )
 from services.routing.queue.store import QueueFilter
+from shared.auth import Caller
 from shared.consumer import Received
+from shared.contracts.common import RequestStatus
 from shared.contracts.requests import FollowerJoined
 from shared.credentials import Role, hash_token
 from shared.refusals import NotFound
@@ -32,11 +35,14 @@ from shared.use_case import UnitOfWork
 __all__ = [
     "FileQuery",
     "FindSession",
+    "QueuePage",
+    "QueuePageRead",
     "QueueQuery",
     "SignIn",
     "SignOut",
     "count_joined",
     "find_session",
+    "queue_page",
     "request_file",
     "sign_in",
     "sign_out",
@@ -46,40 +52,85 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class QueueQuery:
+    """A page of `limit` requests of the queue from after the `queue_key` `after` (and one
+    more when there is a next page); the read is audited as `reader`'s."""
+
     chosen: QueueFilter
     limit: int
+    reader: Caller
     after: list[Any] | None = None
-    reopened_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    """What the queue's page shows `reader`: reopened requests first, then soonest due; for
+    operators also the triage list."""
+
+    chosen: QueueFilter
+    reader: Caller
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePageRead:
+    found: list[store.RoutedRequest]
+    triage: list[store.RoutedRequest] | None
 
 
 @dataclass(frozen=True, slots=True)
 class FileQuery:
     reference: str
-    team: str
-    role: Role
+    reader: Caller
 
 
 async def work_queue(
     command: QueueQuery, uow: UnitOfWork, deps: RoutingDeps
 ) -> list[store.RoutedRequest]:
     async with uow.reading() as conn:
-        return await queue_store.queue(
-            conn, command.chosen, command.limit, command.after, command.reopened_first
-        )
+        found = await queue_store.queue(conn, command.chosen, command.limit + 1, command.after)
+    shown = min(len(found), command.limit)
+    await _record_read(uow, deps, command.reader, "read work queue", shown)
+    return found
+
+
+async def queue_page(command: QueuePage, uow: UnitOfWork, deps: RoutingDeps) -> QueuePageRead:
+    triage = None
+    async with uow.reading() as conn:
+        found = await queue_store.queue(conn, command.chosen, 500, reopened_first=True)
+        if command.reader.role is Role.OPERATOR:
+            triage = await requests_with_status(conn, RequestStatus.UNROUTABLE, 100)
+    shown = len(found) + len(triage or [])
+    await _record_read(uow, deps, command.reader, "read work queue page", shown)
+    return QueuePageRead(found, triage)
 
 
 async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -> RequestFile:
-    reference = command.reference
+    reference, reader = command.reference, command.reader
     async with uow.reading() as conn:
         found = await store.find_request(conn, reference)
         if found is None:
             raise NotFound(f"no request has reference {reference}")
-        if command.role is not Role.OPERATOR and found.department != command.team:
+        if reader.role is not Role.OPERATOR and found.department != reader.name:
             raise Forbidden(f"request {reference} belongs to another department")
         history = await queue_store.history_of(conn, reference)
         duplicates = await queue_store.duplicates_of(conn, reference)
         affected = await queue_store.affected(conn, [reference, *duplicates])
+    await _record_read(uow, deps, reader, "read request", 1, reference)
     return RequestFile(found, history, duplicates, affected)
+
+
+async def _record_read(
+    uow: UnitOfWork,
+    deps: RoutingDeps,
+    reader: Caller,
+    action: str,
+    rows: int,
+    subject: str | None = None,
+) -> None:
+    """A routine read of residents' descriptions and places, audited before the answer
+    leaves: its subject is a reference or how many requests it held (shared/audit.py)."""
+    about = subject or f"{rows} requests"
+    async with uow.transaction() as conn:
+        await deps.audit.record(conn, reader, action, about, "", deps.clock(), rows)
 
 
 async def count_joined(

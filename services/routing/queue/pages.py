@@ -113,17 +113,10 @@ async def work_queue(
         priority or None,
     )
     chosen = scope(asked, session.name, session.role)
-    query = handlers.QueueQuery(chosen, limit=500, reopened_first=True)
-    found = await handlers.work_queue(query, db, deps)
+    read = await handlers.queue_page(handlers.QueuePage(chosen, reader(session)), db, deps)
     now = deps.clock()
-    items = [schemas.row(r, now) for r in found]
+    items = [schemas.row(r, now) for r in read.found]
     operator = session.role is Role.OPERATOR
-    triage = None
-    if operator:
-        unroutable = decisions.Triage(RequestStatus.UNROUTABLE, 100, None)
-        triage = await decisions.triage(unroutable, db, deps)
-    shown = len(found) + len(triage or [])
-    await deps.audit.record_read(db, reader(session), "read work queue page", shown, now)
     return page(
         "list.html",
         session=session,
@@ -133,7 +126,7 @@ async def work_queue(
         selects=_selects(operator),
         chosen={name: getattr(chosen, name) for name in QueueFilter.__slots__},
         operator=operator,
-        triage=triage,
+        triage=read.triage,
     )
 
 
@@ -157,10 +150,8 @@ async def _show(
     status: int = 200,
     **notes: str,
 ) -> HTMLResponse:
-    asked = handlers.FileQuery(reference, session.name, session.role)
-    file = await handlers.request_file(asked, db, deps)
+    file = await handlers.request_file(handlers.FileQuery(reference, reader(session)), db, deps)
     now = deps.clock()
-    await deps.audit.record_read(db, reader(session), "read request", 1, now, reference)
     r = file.request
     mine = session.role is Role.DEPARTMENT and r.department == session.name
     operator = session.role is Role.OPERATOR
