@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.routing.work.domain import RoutedRequest
 from shared.audit import define_audit
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
@@ -38,10 +39,6 @@ from shared.store import as_utc
 Connection = AsyncConnection
 """The connection of an open transaction, for the helpers of a feature's use cases."""
 
-_S = RequestStatus
-OPEN: tuple[str, ...] = (_S.ROUTED.value, _S.ACKNOWLEDGED.value, _S.IN_PROGRESS.value)
-"""The statuses of a request a department is still working on."""
-DONE: tuple[str, ...] = (_S.RESOLVED.value, _S.CLOSED.value)
 
 metadata = MetaData(info={"service": "routing"})  # its migrations: shared/migrations.py
 outbox = Outbox.define(metadata, "routing")
@@ -89,24 +86,6 @@ status_history = Table(
 
 credentials = define_credentials(metadata)
 """Teams' tokens: the holder is a department's slug, or `operators`."""
-
-
-@dataclass(frozen=True, slots=True)
-class RoutedRequest:
-    reference: str
-    category: str
-    area: Area
-    community: str
-    description: str
-    location: dict[str, Any]
-    resident_contactable: bool
-    status: RequestStatus
-    department: str | None
-    priority: Priority | None
-    due_at: datetime | None
-    logged_at: datetime
-    updated_at: datetime
-    reopened_at: datetime | None = None
 
 
 async def find_request(

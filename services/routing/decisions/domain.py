@@ -11,7 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from services.routing.rules.domain import Rule, due_at
-from services.routing.store import RoutedRequest
+from services.routing.work.domain import RoutedRequest
 from shared.contracts.common import Area, RequestStatus, UpdatesBy
 from shared.contracts.requests import Location, RequestLogged
 from shared.contracts.routing import (

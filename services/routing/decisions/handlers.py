@@ -17,6 +17,7 @@ from services.routing.decisions import store as decided
 from services.routing.decisions.domain import Decision, DecisionKind, RequestFacts, decision
 from services.routing.deps import RoutingDeps
 from services.routing.rules.domain import Rule, decide
+from services.routing.work.domain import RoutedRequest
 from shared.auth import Caller
 from shared.consumer import AfterCommit, Received
 from shared.contracts.common import RequestStatus
@@ -151,7 +152,7 @@ async def assign_by_hand(command: HandAssignment, uow: UnitOfWork, deps: Routing
     deps.metrics.decisions.labels(command.department, DecisionKind.MANUAL.value).inc()
 
 
-async def triage(command: Triage, uow: UnitOfWork, deps: RoutingDeps) -> list[store.RoutedRequest]:
+async def triage(command: Triage, uow: UnitOfWork, deps: RoutingDeps) -> list[RoutedRequest]:
     async with uow.reading() as conn:
         found = await decided.requests_with_status(
             conn, command.status, command.limit + 1, command.after

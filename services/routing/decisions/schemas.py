@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from services.routing.store import RoutedRequest
+from services.routing.work.domain import RoutedRequest
 from shared.contracts.common import Line, RequestStatus
 from shared.contracts.routing import Priority
 

@@ -10,7 +10,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.decisions.domain import Decision, RequestFacts
-from services.routing.store import RoutedRequest, requests, routed_request, status_history
+from services.routing.store import requests, routed_request, status_history
+from services.routing.work.domain import RoutedRequest
 from shared.contracts.common import RequestStatus
 from shared.refusals import Invalid
 

@@ -7,9 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from services.routing.deps import DbDep, DepsDep
 from services.routing.queue import handlers
-from services.routing.queue.domain import overdue, scope
+from services.routing.queue.domain import QueueFilter, overdue, queue_key, scope
 from services.routing.queue.schemas import QueueItem
-from services.routing.queue.store import QueueFilter, queue_key
 from shared.auth import Caller, requires
 from shared.contracts.common import Area, Line, RequestStatus
 from shared.contracts.routing import Priority

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
-from services.routing.queue.store import QueueFilter, Step
-from services.routing.store import OPEN, RoutedRequest
+from services.routing.work.domain import OPEN, RoutedRequest
 from shared.credentials import Role
 from shared.refusals import Refusal
 
@@ -16,12 +16,39 @@ __all__ = [
     "Forbidden",
     "NotSignedIn",
     "PageSession",
+    "QueueFilter",
     "RequestFile",
+    "Step",
     "overdue",
+    "queue_key",
     "scope",
 ]
 
 LASTS: Final = dt.timedelta(hours=10)  # a page session lasts a working day; then sign in again
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    department: str | None = None  # None: every department (operators)
+    area: str | None = None
+    community: str | None = None
+    category: str | None = None
+    status: str | None = None  # None: the open ones
+    priority: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    status: str
+    at: datetime
+    by: str
+    note: str | None
+
+
+def queue_key(request: RoutedRequest) -> list[str]:
+    """Where a request stands in the queue: soonest due first, then by reference."""
+    due = request.due_at.isoformat() if request.due_at else "9999"
+    return [due, request.reference]
 
 
 class Forbidden(Refusal):

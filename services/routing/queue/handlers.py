@@ -21,9 +21,10 @@ from services.routing.queue.domain import (
     Forbidden,
     NotSignedIn,
     PageSession,
+    QueueFilter,
     RequestFile,
 )
-from services.routing.queue.store import QueueFilter
+from services.routing.work.domain import RoutedRequest
 from shared.auth import Caller
 from shared.consumer import Received
 from shared.contracts.common import RequestStatus
@@ -72,8 +73,8 @@ class QueuePage:
 
 @dataclass(frozen=True, slots=True)
 class QueuePageRead:
-    found: list[store.RoutedRequest]
-    triage: list[store.RoutedRequest] | None
+    found: list[RoutedRequest]
+    triage: list[RoutedRequest] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ class FileQuery:
 
 async def work_queue(
     command: QueueQuery, uow: UnitOfWork, deps: RoutingDeps
-) -> list[store.RoutedRequest]:
+) -> list[RoutedRequest]:
     async with uow.reading() as conn:
         found = await queue_store.queue(conn, command.chosen, command.limit + 1, command.after)
     shown = min(len(found), command.limit)

@@ -17,8 +17,14 @@ from services.routing.decisions.schemas import Assignment
 from services.routing.deps import DbDep, DepsDep, RoutingDeps
 from services.routing.queue import handlers, schemas
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
-from services.routing.queue.domain import Forbidden, NotSignedIn, PageSession, overdue, scope
-from services.routing.queue.store import QueueFilter
+from services.routing.queue.domain import (
+    Forbidden,
+    NotSignedIn,
+    PageSession,
+    QueueFilter,
+    overdue,
+    scope,
+)
 from services.routing.work import handlers as work
 from services.routing.work.domain import TRANSITIONS
 from services.routing.work.schemas import StatusReport

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, Field
 
 from services.routing.decisions.schemas import TriageItem
 from services.routing.queue.domain import overdue
-from services.routing.store import OPEN, RoutedRequest
+from services.routing.work.domain import OPEN, RoutedRequest
 from shared.clock import CAPE_TOWN
 from shared.contracts.routing import Priority
 

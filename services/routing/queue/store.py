@@ -23,23 +23,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.routing.queue.domain import QueueFilter, Step
 from services.routing.store import (
-    OPEN,
-    RoutedRequest,
     credentials,
     metadata,
     requests,
     routed_request,
     status_history,
 )
+from services.routing.work.domain import OPEN, RoutedRequest
 from shared.credentials import Holder, Role, holder_of
 from shared.refusals import Invalid
 from shared.store import as_utc
 
 __all__ = [
-    "QueueFilter",
     "SessionRow",
-    "Step",
     "add_session",
     "affected",
     "credential_holder",
@@ -49,7 +47,6 @@ __all__ = [
     "history_of",
     "join",
     "queue",
-    "queue_key",
     "sessions",
 ]
 
@@ -70,30 +67,6 @@ joined = Table(  # residents joined to a request they did not log (no contact de
     Column("reference", String(10), nullable=False, index=True),
     Column("joined_at", DateTime(timezone=True), nullable=False),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    department: str | None = None  # None: every department (operators)
-    area: str | None = None
-    community: str | None = None
-    category: str | None = None
-    status: str | None = None  # None: the open ones
-    priority: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    status: str
-    at: datetime
-    by: str
-    note: str | None
-
-
-def queue_key(request: RoutedRequest) -> list[str]:
-    """Where a request stands in the queue: soonest due first, then by reference."""
-    due = request.due_at.isoformat() if request.due_at else "9999"
-    return [due, request.reference]
 
 
 async def queue(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Final
 
-from services.routing.store import OPEN
+from services.routing.work.domain import OPEN
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Priority

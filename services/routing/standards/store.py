@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.rules.store import rules
 from services.routing.standards.domain import DEFAULT_ESCALATE, Due, Overdue
-from services.routing.store import DONE, OPEN, metadata, requests, status_history
+from services.routing.store import metadata, requests, status_history
+from services.routing.work.domain import DONE, OPEN
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import DigestLine, Priority
 from shared.store import as_utc, upsert_insert

@@ -1,16 +1,49 @@
-"""Departments' progress, as pure rules: which status changes are legal, and what resolving
-or closing needs (a cause, and what that cause needs)."""
+"""A routed request and its progress, as pure rules: which status changes are legal, and
+what resolving or closing needs (a cause, and what that cause needs)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from shared.contracts.common import RequestStatus
-from shared.contracts.routing import Cause
+from shared.contracts.common import Area, RequestStatus
+from shared.contracts.routing import Cause, Priority
 
-__all__ = ["TRANSITIONS", "Closure", "closure_refusal", "transition_refusal"]
+__all__ = [
+    "DONE",
+    "OPEN",
+    "TRANSITIONS",
+    "Closure",
+    "RoutedRequest",
+    "closure_refusal",
+    "transition_refusal",
+]
 
 _S = RequestStatus
+OPEN: tuple[str, ...] = (_S.ROUTED.value, _S.ACKNOWLEDGED.value, _S.IN_PROGRESS.value)
+"""The statuses of a request a department is still working on."""
+DONE: tuple[str, ...] = (_S.RESOLVED.value, _S.CLOSED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedRequest:
+    reference: str
+    category: str
+    area: Area
+    community: str
+    description: str
+    location: dict[str, Any]
+    resident_contactable: bool
+    status: RequestStatus
+    department: str | None
+    priority: Priority | None
+    due_at: datetime | None
+    logged_at: datetime
+    updated_at: datetime
+    reopened_at: datetime | None = None
+
+
 TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     # Closing at once, with its cause, is for what will not be worked on (a duplicate, not
     # the City's, no further action); work that was done is resolved first.

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 from services.routing import store
 from services.routing.deps import RoutingDeps
-from services.routing.work.domain import Closure, closure_refusal, transition_refusal
+from services.routing.work.domain import (
+    OPEN,
+    Closure,
+    RoutedRequest,
+    closure_refusal,
+    transition_refusal,
+)
 from services.routing.work.store import last_resolved_at
 from shared.consumer import AfterCommit, Received
 from shared.contracts.common import RequestStatus
@@ -79,7 +85,7 @@ async def report_status(
 
 
 async def _check_closure(
-    conn: store.Connection, request: store.RoutedRequest, status: RequestStatus, closure: Closure
+    conn: store.Connection, request: RoutedRequest, status: RequestStatus, closure: Closure
 ) -> None:
     refusal = closure_refusal(status, closure)
     if refusal is not None:
@@ -87,7 +93,7 @@ async def _check_closure(
     if closure.cause is not Cause.DUPLICATE:
         return
     other = await store.find_request(conn, closure.duplicate_of or "")
-    still_there = (RequestStatus.RESOLVED.value, *store.OPEN)
+    still_there = (RequestStatus.RESOLVED.value, *OPEN)
     if (
         other is None
         or other.reference == request.reference
