@@ -70,7 +70,7 @@ test: install kafka-test postgres browser lint deploy-check
 	MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 unit: install
-	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
+	$(VENV)/bin/pytest tests/unit tests/service $(PYTEST_ARGS)
 
 # Only the fault tests on a three-node Kafka cluster of their own (make test runs them too).
 test-cluster: install postgres

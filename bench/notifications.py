@@ -23,8 +23,8 @@ from shared.reference import format_for_reading
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.support.gateways import sms_gateway
 from tests.support.kafka import fresh_group, publish_raw
+from tests.support.notifications import logged
 from tests.support.processes import free_port
-from tests.unit.test_notifications_service import logged
 
 EVENTS = int(os.environ.get("BENCH_NOTIFICATIONS_EVENTS", "10000"))
 CONCURRENCY = 50  # the dispatcher's

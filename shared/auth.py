@@ -1,5 +1,5 @@
 """The doors. Every route says who may call it with one of these dependencies, and a test
-built from the routes themselves (tests/unit/test_doors.py) fails for a route that does not:
+built from the routes themselves (tests/service/test_doors.py) fails for a route that does not:
 
     @router.post("/plans", dependencies=[operators])     # a role's bearer token
     @router.get("/visits", dependencies=[PUBLIC])        # anyone

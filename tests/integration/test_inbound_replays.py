@@ -13,8 +13,7 @@ from services.notifications import store
 from services.notifications.inbound.domain import KEEP_SIGNATURES
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
-from tests.support.notifications import running_notifications, signed_reply
-from tests.unit.test_notifications_service import PHONE
+from tests.support.notifications import PHONE, running_notifications, signed_reply
 
 pytestmark = pytest.mark.integration
 

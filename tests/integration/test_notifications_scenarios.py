@@ -23,9 +23,15 @@ from shared.topics import (
 from tests.support.buses import Bus
 from tests.support.clock import Clock
 from tests.support.gateways import sms_gateway, smtp_server
-from tests.support.notifications import Notifications, running_notifications
+from tests.support.notifications import (
+    PHONE,
+    Notifications,
+    logged,
+    routed,
+    running_notifications,
+    status,
+)
 from tests.support.waiting import eventually_async
-from tests.unit.test_notifications_service import PHONE, logged, routed, status
 
 pytestmark = pytest.mark.integration
 

@@ -102,3 +102,9 @@ async def smtp_server() -> AsyncIterator[SmtpServer]:
         yield SmtpServer(port, inbox)
     finally:
         await asyncio.to_thread(controller.stop)
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()

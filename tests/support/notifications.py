@@ -17,12 +17,15 @@ from services.notifications import store
 from services.notifications.app import create_app
 from services.notifications.inbound.domain import signature
 from services.notifications.settings import NotificationsSettings
+from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChanged
 from shared.credentials import Role
-from shared.events import CONTENT_TYPE, CloudEvent
+from shared.events import CONTENT_TYPE, CloudEvent, new_event
+from shared.topics import source
 from tests.support.buses import Bus
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.harness import running_app
+from tests.support.routing import logged_event
 from tests.support.tokens import issue
 
 INBOUND_SECRET = "the gateway's secret, for tests"
@@ -99,3 +102,39 @@ async def running_notifications(
         ) as (app, client):
             token = await issue(app.state.db, store.credentials, "operators", Role.OPERATOR)
             yield Notifications(app, client, clock, token)
+
+
+PHONE = "+27825550199"
+"""The resident's mobile in the events below."""
+
+
+def logged(updates_by: str = "sms", language: str = "xh", **kwargs):
+    event = logged_event(**kwargs)
+    data = dict(event.data)
+    data["resident"] = {**data["resident"], "updates_by": updates_by, "language": language}
+    return event.model_copy(update={"data": data})
+
+
+def routed(reference: str, department: str = "water-and-sanitation"):
+    data = RequestRouted(
+        reference=reference,
+        category="water",
+        area="east",
+        community="Khayelitsha",
+        outcome=RoutingOutcome.ROUTED,
+        status="routed",
+        department=department,
+        decided_at=dt.datetime.now(dt.UTC),
+    )
+    return new_event(data, source("routing"), reference, data.decided_at)
+
+
+def status(reference: str, new: str, previous: str = "routed"):
+    data = StatusChanged(
+        reference=reference,
+        status=new,
+        previous_status=previous,
+        department="water-and-sanitation",
+        changed_at=dt.datetime.now(dt.UTC),
+    )
+    return new_event(data, source("routing"), reference, data.changed_at)

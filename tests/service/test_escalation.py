@@ -16,10 +16,9 @@ from shared.events import CONTENT_TYPE, new_event, parse_event
 from shared.topics import REQUESTS_LOGGED, REQUESTS_STATUS, source
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
-from tests.support.gateways import smtp_server
+from tests.support.gateways import body_of, smtp_server
 from tests.support.notifications import running_notifications
 from tests.support.routing import logged_event, running_routing
-from tests.unit.test_subscriptions import body_of
 
 SUPERVISOR = "water.supervisor@capetown.example"
 

@@ -19,9 +19,8 @@ from tests.support.clock import NOON, Clock
 from tests.support.fakes import FakePublisher
 from tests.support.gateways import SmsGatewayServer
 from tests.support.intake import Intake, request_body, running_intake
-from tests.support.notifications import running_notifications
+from tests.support.notifications import PHONE, logged, routed, running_notifications
 from tests.support.routing import Routing, logged_event, running_routing
-from tests.unit.test_notifications_service import PHONE, logged, routed
 
 TEAM = "water-and-sanitation"
 

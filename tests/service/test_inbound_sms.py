@@ -18,10 +18,13 @@ from tests.support.fakes import FakePublisher
 from tests.support.gateways import SmsGatewayServer
 from tests.support.notifications import (
     INBOUND_SECRET,
+    PHONE,
     Notifications,
+    logged,
+    routed,
     running_notifications,
+    status,
 )
-from tests.unit.test_notifications_service import PHONE, logged, routed, status
 
 
 async def post(

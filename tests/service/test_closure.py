@@ -15,9 +15,8 @@ from shared.events import CONTENT_TYPE, new_event, parse_event
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, source
 from tests.support.fakes import FakePublisher
 from tests.support.gateways import SmsGatewayServer
-from tests.support.notifications import Notifications
+from tests.support.notifications import Notifications, logged, routed
 from tests.support.routing import Routing, logged_event, running_routing
-from tests.unit.test_notifications_service import logged, routed
 
 TEAM = "water-and-sanitation"
 

@@ -9,20 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from shared.contracts.routing import RequestRouted, RoutingOutcome, StatusChanged
-from shared.events import new_event
 from shared.topics import (
     REQUESTS_LOGGED,
     REQUESTS_ROUTED,
     REQUESTS_STATUS,
-    source,
 )
 from tests.support.fakes import FakePublisher
 from tests.support.gateways import SmsGatewayServer, sms_gateway
-from tests.support.notifications import Notifications, running_notifications
-from tests.support.routing import logged_event
-
-PHONE = "+27825550199"
+from tests.support.notifications import (
+    Notifications,
+    logged,
+    routed,
+    running_notifications,
+    status,
+)
 
 
 @pytest.fixture
@@ -47,38 +47,6 @@ async def service(
         max_attempts=3,
     ) as running:
         yield running
-
-
-def logged(updates_by: str = "sms", language: str = "xh", **kwargs):
-    event = logged_event(**kwargs)
-    data = dict(event.data)
-    data["resident"] = {**data["resident"], "updates_by": updates_by, "language": language}
-    return event.model_copy(update={"data": data})
-
-
-def routed(reference: str, department: str = "water-and-sanitation"):
-    data = RequestRouted(
-        reference=reference,
-        category="water",
-        area="east",
-        community="Khayelitsha",
-        outcome=RoutingOutcome.ROUTED,
-        status="routed",
-        department=department,
-        decided_at=dt.datetime.now(dt.UTC),
-    )
-    return new_event(data, source("routing"), reference, data.decided_at)
-
-
-def status(reference: str, new: str, previous: str = "routed"):
-    data = StatusChanged(
-        reference=reference,
-        status=new,
-        previous_status=previous,
-        department="water-and-sanitation",
-        changed_at=dt.datetime.now(dt.UTC),
-    )
-    return new_event(data, source("routing"), reference, data.changed_at)
 
 
 async def test_updates_by_none_means_nothing_is_ever_sent(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from email.message import Message
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -14,9 +13,8 @@ from shared.contracts.visits import VisitScheduled
 from shared.events import new_event
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, VISITS, source
 from tests.support.fakes import FakePublisher
-from tests.support.gateways import SmsGatewayServer, smtp_server
-from tests.support.notifications import Notifications, running_notifications
-from tests.unit.test_notifications_service import PHONE, logged, routed
+from tests.support.gateways import SmsGatewayServer, body_of, smtp_server
+from tests.support.notifications import PHONE, Notifications, logged, routed, running_notifications
 
 DAY = dt.date(2026, 12, 8)
 
@@ -106,12 +104,6 @@ async def test_by_email_a_single_use_link_and_an_unsubscribe_link(tmp_path: Path
         await service.deliver(visit(2, "Delft"), VISITS)
         await service.dispatch()
     assert len(smtp.messages) == 2
-
-
-def body_of(message: Message) -> str:
-    payload = message.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode()
 
 
 def link_in(body: str, label: str) -> str:

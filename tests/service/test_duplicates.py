@@ -20,8 +20,7 @@ from tests.support.clock import NOON
 from tests.support.fakes import FakePublisher
 from tests.support.gateways import SmsGatewayServer
 from tests.support.intake import RESIDENT, Intake, request_body, running_intake
-from tests.support.notifications import Notifications
-from tests.unit.test_notifications_service import PHONE, logged, routed
+from tests.support.notifications import PHONE, Notifications, logged, routed
 
 TEAM = "water-and-sanitation"
 LAT, LON = -34.0479, 18.6731  # Khayelitsha
