@@ -86,7 +86,7 @@ deliveries = Table(
     Column("event_id", String(36), nullable=False),
     Column("subject", String(64), nullable=False),  # reference number or visit id
     Column("template", String(20), nullable=False),
-    Column("params", JSON, nullable=False),
+    Column("facts", JSON, nullable=False),  # MessageFacts
     # Until the resident's request.logged arrives, a request's update has no channel yet.
     Column("channel", String(5)),
     Column("address", String(254)),

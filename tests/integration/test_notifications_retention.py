@@ -43,7 +43,7 @@ def delivery(id_: str, subject: str, phone: str, status: str = "sent") -> dict[s
         "event_id": id_,
         "subject": subject,
         "template": "logged",
-        "params": {"reference": subject},
+        "facts": {"reference": subject},
         "channel": "sms",
         "address": phone,
         "language": "en",

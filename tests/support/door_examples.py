@@ -166,11 +166,11 @@ async def subscribed(n: Notifications, email: str | None) -> dict[str, Any]:
         assert made is not None
         deliveries = notifications_store.deliveries
         [delivery] = await conn.execute(
-            select(deliveries.c.params).where(deliveries.c.subject == f"subscription-{made.id}")
+            select(deliveries.c.facts).where(deliveries.c.subject == f"subscription-{made.id}")
         )
     tokens: dict[str, Any] = {"id": made.id}
     for link in ("confirm", "unsubscribe"):
-        url = delivery.params.get(f"{link}_url")
+        url = delivery.facts.get(f"{link}_url")
         tokens[link] = url.split("token=")[1] if url else None
     return tokens
 

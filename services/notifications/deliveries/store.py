@@ -1,5 +1,5 @@
 """Deliveries' queries: one row per message to one address, with its state, attempts and last
-error; what a message says is kept as facts (`MessageFacts`, in the `params` column) and
+error; what a message says is kept as facts (`MessageFacts`, in the `facts` column) and
 worded only when it is sent."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ async def add(conn: AsyncConnection, new: Sequence[NewDelivery], at: datetime) -
             "event_id": d.event_id,
             "subject": d.subject,
             "template": d.template.value,
-            "params": d.facts.model_dump(mode="json", exclude_none=True),
+            "facts": d.facts.model_dump(mode="json", exclude_none=True),
             "channel": d.channel.value if d.channel else None,
             "address": d.address,
             "language": d.language.value if d.language else None,
@@ -159,7 +159,7 @@ async def claim_due(
             id=r.id,
             subject=r.subject,
             template=Template(r.template),
-            facts=MessageFacts.model_validate(r.params),
+            facts=MessageFacts.model_validate(r.facts),
             channel=Channel(r.channel),
             address=r.address,
             language=Language(r.language),

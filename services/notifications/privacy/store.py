@@ -142,7 +142,7 @@ async def erase(
             await conn.execute(
                 update(deliveries)
                 .where(same_address(d.address, address))
-                .values(address=None, params={}, last_error=None)
+                .values(address=None, facts={}, last_error=None)
             )
         ).rowcount,
         "unsent messages stopped": suppressed.rowcount,

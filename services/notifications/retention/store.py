@@ -72,7 +72,7 @@ async def _delivery_addresses(conn: AsyncConnection, cutoff: dt.datetime, batch:
     result = await conn.execute(
         update(deliveries)
         .where(deliveries.c.id.in_(due))
-        .values(address=None, params={}, last_error=None)
+        .values(address=None, facts={}, last_error=None)
     )
     return result.rowcount
 
