@@ -16,7 +16,7 @@ from services.intake.deps import tool_deps
 from services.intake.open_data import domain as open_data
 from services.intake.open_data.handlers import Period, open_data_rows
 from services.intake.settings import IntakeSettings
-from shared.http import ApiError
+from shared.refusals import Refusal
 from shared.settings import load_settings
 from shared.store import Database
 
@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         print(asyncio.run(write(args.start, args.to, args.out)))
-    except ApiError as refused:
-        parser.error(refused.message)
+    except Refusal as refused:
+        parser.error(str(refused))
 
 
 if __name__ == "__main__":

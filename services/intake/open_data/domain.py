@@ -20,9 +20,16 @@ from services.intake.public.domain import (
     public_request,
     w3c,
 )
-from shared.http import ApiError
+from shared.refusals import Invalid
 
-__all__ = ["COLUMNS", "as_csv", "bucket", "period", "row"]
+__all__ = ["COLUMNS", "InvalidPeriod", "as_csv", "bucket", "period", "row"]
+
+
+class InvalidPeriod(Invalid):
+    """A period the open-data file cannot cover: a 422 naming `from` or `to`."""
+
+    code = "invalid_period"
+
 
 COLUMNS: Final = (
     # the GeoReport bulk-data proposal's
@@ -105,13 +112,13 @@ def period(
     for name, day in (("from", start), ("to", to)):
         if day is not None and not EARLIEST <= day <= LATEST:
             message = f"must be a date from {EARLIEST} to {LATEST}"
-            raise ApiError(422, "invalid_period", message, {name: message})
+            raise InvalidPeriod(message, field=name)
     to = to or today
     start = start or to - dt.timedelta(days=29)
     if start > to:
-        raise ApiError(422, "invalid_period", "from is after to", {"from": "is after to"})
+        raise InvalidPeriod("from is after to", field="from")
     if (to - start).days >= MOST_DAYS:
         message = f"a file covers at most {MOST_DAYS} days: ask for one year at a time"
-        raise ApiError(422, "invalid_period", message, {"to": message})
+        raise InvalidPeriod(message, field="to")
     first = dt.datetime.combine(start, dt.time(), dt.UTC)
     return first, dt.datetime.combine(to + dt.timedelta(days=1), dt.time(), dt.UTC)

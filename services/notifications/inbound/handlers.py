@@ -12,10 +12,16 @@ from services.notifications.inbound.domain import SmsCommand, not_fixed_referenc
 from services.notifications.reopening.handlers import NotFixed, ask_reopen
 from services.notifications.store import Conn
 from services.notifications.subscriptions import store as subscription_store
-from shared.http import ApiError
+from shared.refusals import Refusal
 from shared.use_case import Joined, UnitOfWork
 
-__all__ = ["Reply", "reply"]
+__all__ = ["Replayed", "Reply", "reply"]
+
+
+class Replayed(Refusal):
+    """A reply whose signed body was received before: a 401, and nothing changes."""
+
+    status, code = 401, "replayed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +37,7 @@ async def reply(command: Reply, uow: UnitOfWork, deps: NotificationsDeps) -> str
     gateway's signature: a replayed body is refused (401) and changes nothing."""
     async with uow.transaction() as conn:
         if not await store.take_once(conn, command.signed, deps.clock()):
-            raise ApiError(401, "replayed", "this message was already received")
+            raise Replayed("this message was already received")
         return await _act(conn, command, deps)
 
 
