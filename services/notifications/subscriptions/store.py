@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.channels.domain import Channel
@@ -134,7 +134,7 @@ async def confirm_by_hash(conn: AsyncConnection, confirm_hash: str, at: dt.datet
 
 
 async def _confirm(
-    conn: AsyncConnection, which: tuple[Any, ...], at: dt.datetime, **also: Any
+    conn: AsyncConnection, which: tuple[ColumnElement[bool], ...], at: dt.datetime, **also: Any
 ) -> int:
     """The pending subscriptions `which` picks start as of `at` (with `also` set); how many."""
     result = await conn.execute(
