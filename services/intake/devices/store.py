@@ -6,7 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, String, Table, exists, false, or_, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    DateTime,
+    String,
+    Table,
+    exists,
+    false,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.store import credentials, metadata, requests
@@ -197,20 +208,18 @@ async def renew_device(
 
 
 async def revoke_device(conn: AsyncConnection, device_id: str, now: dt.datetime) -> bool:
-    result = await conn.execute(
-        update(devices)
-        .where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    return bool(result.rowcount)
+    return bool(await _revoke(conn, devices.c.id == device_id, now))
 
 
 async def revoke_devices_of(conn: AsyncConnection, agent: str, now: dt.datetime) -> int:
     """Revoke every device still working for `agent`; returns how many."""
+    return await _revoke(conn, devices.c.agent == agent, now)
+
+
+async def _revoke(conn: AsyncConnection, which: ColumnElement[bool], now: dt.datetime) -> int:
+    """Revoke the devices `which` picks that are not revoked yet; returns how many."""
     result = await conn.execute(
-        update(devices)
-        .where(devices.c.agent == agent, devices.c.revoked_at.is_(None))
-        .values(revoked_at=now)
+        update(devices).where(which, devices.c.revoked_at.is_(None)).values(revoked_at=now)
     )
     return int(result.rowcount or 0)
 

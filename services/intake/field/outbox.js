@@ -34,11 +34,16 @@ export async function get(key) {
   return result(db.transaction("kv").objectStore("kv").get(key));
 }
 
-export async function set(key, value) {
+// One read-write transaction on `stores`, its writes made by `write`: resolves once it commits.
+async function writing(stores, write) {
   const db = await open();
-  const transaction = db.transaction("kv", "readwrite");
-  transaction.objectStore("kv").put(value, key);
+  const transaction = db.transaction(stores, "readwrite");
+  write(transaction);
   return done(transaction);
+}
+
+export function set(key, value) {
+  return writing("kv", (transaction) => transaction.objectStore("kv").put(value, key));
 }
 
 export async function all() {
@@ -47,11 +52,8 @@ export async function all() {
   return items.sort((a, b) => a.created - b.created);
 }
 
-export async function put(item) {
-  const db = await open();
-  const transaction = db.transaction("outbox", "readwrite");
-  transaction.objectStore("outbox").put(item);
-  return done(transaction);
+export function put(item) {
+  return writing("outbox", (transaction) => transaction.objectStore("outbox").put(item));
 }
 
 // Takes the next leased number and queues the request under it in one transaction: a number
@@ -72,11 +74,8 @@ export async function queueWithNextNumber(makeItem) {
   return item;
 }
 
-export async function remove(id) {
-  const db = await open();
-  const transaction = db.transaction("outbox", "readwrite");
-  transaction.objectStore("outbox").delete(id);
-  return done(transaction);
+export function remove(id) {
+  return writing("outbox", (transaction) => transaction.objectStore("outbox").delete(id));
 }
 
 // Adds fresh numbers to the lease, in the same transaction that reads it, so a number
@@ -91,10 +90,9 @@ export async function addLeases(fresh) {
 }
 
 // Signing out: the credential, the numbers and the queue leave the device together.
-export async function forgetEverything() {
-  const db = await open();
-  const transaction = db.transaction(["kv", "outbox"], "readwrite");
-  transaction.objectStore("kv").clear();
-  transaction.objectStore("outbox").clear();
-  return done(transaction);
+export function forgetEverything() {
+  return writing(["kv", "outbox"], (transaction) => {
+    transaction.objectStore("kv").clear();
+    transaction.objectStore("outbox").clear();
+  });
 }

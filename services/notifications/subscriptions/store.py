@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.channels.domain import Channel
@@ -123,29 +123,26 @@ async def confirmed_in(conn: AsyncConnection, community: str) -> list[Subscripti
 
 async def confirm_pending_of(conn: AsyncConnection, phone: str, at: dt.datetime) -> int:
     """A `YES` from `phone`: its pending SMS subscriptions start."""
-    result = await conn.execute(
-        update(subscriptions)
-        .where(
-            subscriptions.c.address == phone,
-            subscriptions.c.channel == Channel.SMS,
-            subscriptions.c.status == SubscriptionStatus.PENDING,
-        )
-        .values(status=SubscriptionStatus.CONFIRMED, confirmed_at=at)
-    )
-    return int(result.rowcount or 0)
+    which = (subscriptions.c.address == phone, subscriptions.c.channel == Channel.SMS)
+    return await _confirm(conn, which, at)
 
 
 async def confirm_by_hash(conn: AsyncConnection, confirm_hash: str, at: dt.datetime) -> bool:
     """An e-mail's confirmation link, once: the hash is cleared as it is used."""
+    which = (subscriptions.c.confirm_hash == confirm_hash,)
+    return bool(await _confirm(conn, which, at, confirm_hash=None))
+
+
+async def _confirm(
+    conn: AsyncConnection, which: tuple[ColumnElement[bool], ...], at: dt.datetime, **also: Any
+) -> int:
+    """The pending subscriptions `which` picks start as of `at` (with `also` set); how many."""
     result = await conn.execute(
         update(subscriptions)
-        .where(
-            subscriptions.c.confirm_hash == confirm_hash,
-            subscriptions.c.status == SubscriptionStatus.PENDING,
-        )
-        .values(status=SubscriptionStatus.CONFIRMED, confirmed_at=at, confirm_hash=None)
+        .where(*which, subscriptions.c.status == SubscriptionStatus.PENDING)
+        .values(status=SubscriptionStatus.CONFIRMED, confirmed_at=at, **also)
     )
-    return bool(result.rowcount)
+    return int(result.rowcount or 0)
 
 
 async def end_visits_of(conn: AsyncConnection, phone: str) -> int:
