@@ -67,8 +67,9 @@ class RequestAssigned(BaseModel):
     note: str | None = Field(None, description="The operator's note, for a hand assignment.")
 
 
-class RequestRouted(BaseModel):
-    """`mobileoffice.request.routed.v1`: routing decided who handles the request."""
+class _Decided(BaseModel):
+    """What routing's decisions (routed, referred, unroutable) begin with: the request, what
+    it is about and where; their own fields follow."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -76,6 +77,11 @@ class RequestRouted(BaseModel):
     category: str = Field(description="Category code.")
     area: Area = Field(description="Service-delivery area.")
     community: str = Field(description="Community name.")
+
+
+class RequestRouted(_Decided):
+    """`mobileoffice.request.routed.v1`: routing decided who handles the request."""
+
     outcome: RoutingOutcome = Field(description="routed to a city department, or referred away.")
     status: RequestStatus = Field(description="The request's new status: routed or referred.")
     department: str | None = Field(description="Department slug, when routed.")
@@ -85,15 +91,9 @@ class RequestRouted(BaseModel):
     decided_at: AwareDatetime = Field(description="When the decision was made.")
 
 
-class RequestUnroutable(BaseModel):
+class RequestUnroutable(_Decided):
     """`mobileoffice.request.unroutable.v1`: no rule matched; waiting for an operator's triage."""
 
-    model_config = ConfigDict(frozen=True)
-
-    reference: str = Field(description="The resident's reference number.")
-    category: str = Field(description="Category code.")
-    area: Area = Field(description="Service-delivery area.")
-    community: str = Field(description="Community name.")
     status: RequestStatus = Field(RequestStatus.UNROUTABLE, description="Always unroutable.")
     reason: str = Field(description="Why no department could be chosen.")
     decided_at: AwareDatetime = Field(description="When the decision was made.")
