@@ -23,9 +23,8 @@ __all__ = [
     "ListCommunities",
     "RefreshGauges",
     "SeedCommunities",
-    "follow_routed",
+    "follow_decided",
     "follow_status",
-    "follow_unroutable",
     "list_communities",
     "refresh_gauges",
     "seed_communities",
@@ -79,26 +78,21 @@ async def refresh_gauges(command: RefreshGauges, uow: UnitOfWork, deps: Scheduli
 # --- open requests per community, from routing's events -------------------------------------
 
 
-async def follow_routed(
-    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: SchedulingDeps
+async def follow_decided(
+    command: Sequence[Received[RequestRouted | RequestUnroutable]],
+    uow: UnitOfWork,
+    deps: SchedulingDeps,
 ) -> None:
+    """Routing's decision opens the request in its community: routed, or waiting unroutable
+    for an operator; a referral is done with."""
     async with uow.transaction() as conn:
         for item in command:
-            routed = item.data
-            is_open = routed.outcome is RoutingOutcome.ROUTED  # a referral is done with
-            await store.follow_request(
-                conn, routed.reference, routed.community, is_open, routed.decided_at
+            decided = item.data
+            referred = (
+                isinstance(decided, RequestRouted) and decided.outcome is RoutingOutcome.REFERRED
             )
-
-
-async def follow_unroutable(
-    command: Sequence[Received[RequestUnroutable]], uow: UnitOfWork, deps: SchedulingDeps
-) -> None:
-    async with uow.transaction() as conn:
-        for item in command:
-            unroutable = item.data
             await store.follow_request(
-                conn, unroutable.reference, unroutable.community, True, unroutable.decided_at
+                conn, decided.reference, decided.community, not referred, decided.decided_at
             )
 
 
