@@ -67,9 +67,8 @@ class RequestAssigned(BaseModel):
     note: str | None = Field(None, description="The operator's note, for a hand assignment.")
 
 
-class _Decided(BaseModel):
-    """What routing's decisions (routed, referred, unroutable) begin with: the request, what
-    it is about and where; their own fields follow."""
+class RequestRouted(BaseModel):
+    """`mobileoffice.request.routed.v1`: routing decided who handles the request."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -77,11 +76,6 @@ class _Decided(BaseModel):
     category: str = Field(description="Category code.")
     area: Area = Field(description="Service-delivery area.")
     community: str = Field(description="Community name.")
-
-
-class RequestRouted(_Decided):
-    """`mobileoffice.request.routed.v1`: routing decided who handles the request."""
-
     outcome: RoutingOutcome = Field(description="routed to a city department, or referred away.")
     status: RequestStatus = Field(description="The request's new status: routed or referred.")
     department: str | None = Field(description="Department slug, when routed.")
@@ -91,9 +85,15 @@ class RequestRouted(_Decided):
     decided_at: AwareDatetime = Field(description="When the decision was made.")
 
 
-class RequestUnroutable(_Decided):
+class RequestUnroutable(BaseModel):
     """`mobileoffice.request.unroutable.v1`: no rule matched; waiting for an operator's triage."""
 
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The resident's reference number.")
+    category: str = Field(description="Category code.")
+    area: Area = Field(description="Service-delivery area.")
+    community: str = Field(description="Community name.")
     status: RequestStatus = Field(RequestStatus.UNROUTABLE, description="Always unroutable.")
     reason: str = Field(description="Why no department could be chosen.")
     decided_at: AwareDatetime = Field(description="When the decision was made.")
