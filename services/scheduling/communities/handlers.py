@@ -23,8 +23,7 @@ __all__ = [
     "ListCommunities",
     "RefreshGauges",
     "SeedCommunities",
-    "follow_decided",
-    "follow_status",
+    "follow_requests",
     "list_communities",
     "refresh_gauges",
     "seed_communities",
@@ -78,29 +77,24 @@ async def refresh_gauges(command: RefreshGauges, uow: UnitOfWork, deps: Scheduli
 # --- open requests per community, from routing's events -------------------------------------
 
 
-async def follow_decided(
-    command: Sequence[Received[RequestRouted | RequestUnroutable]],
+async def follow_requests(
+    command: Sequence[Received[RequestRouted | RequestUnroutable | StatusChanged]],
     uow: UnitOfWork,
     deps: SchedulingDeps,
 ) -> None:
-    """Routing's decision opens the request in its community: routed, or waiting unroutable
-    for an operator; a referral is done with."""
+    """Whether each request is open, in its community, as routing's news says."""
     async with uow.transaction() as conn:
         for item in command:
-            decided = item.data
-            referred = (
-                isinstance(decided, RequestRouted) and decided.outcome is RoutingOutcome.REFERRED
-            )
-            await store.follow_request(
-                conn, decided.reference, decided.community, not referred, decided.decided_at
-            )
+            await store.follow_request(conn, *_following(item.data))
 
 
-async def follow_status(
-    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: SchedulingDeps
-) -> None:
-    async with uow.transaction() as conn:
-        for item in command:
-            changed = item.data
-            is_open = changed.status not in CLOSING  # a resolved request reopened counts again
-            await store.follow_request(conn, changed.reference, None, is_open, changed.changed_at)
+def _following(
+    news: RequestRouted | RequestUnroutable | StatusChanged,
+) -> tuple[str, str | None, bool, dt.datetime]:
+    """The request, its community (a status change does not say), whether it is open, and as
+    of when. A decision opens it (routed, or waiting unroutable for an operator), but for a
+    referral, which is done with; a resolved request reopened counts again."""
+    if isinstance(news, StatusChanged):
+        return news.reference, None, news.status not in CLOSING, news.changed_at
+    referred = isinstance(news, RequestRouted) and news.outcome is RoutingOutcome.REFERRED
+    return news.reference, news.community, not referred, news.decided_at
