@@ -9,15 +9,18 @@ import base64
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Final, TypeVar
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from shared.refusals import Invalid
 
 __all__ = [
     "Cursor",
     "Limit",
+    "Paging",
+    "PagingDep",
     "after",
     "date_span",
     "decode",
@@ -116,3 +119,39 @@ def date_span(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | Non
     if start and end and start > end:
         raise Invalid("is after `to`: give the earlier day first", field="from")
     return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """A list route's `limit` and `cursor`, and where the next page's cursor goes: a route takes
+    it as `paging: PagingDep` instead of four parameters of its own."""
+
+    request: Request
+    response: Response
+    limit: int
+    cursor: str | None
+
+    def of(self, items: Sequence[T], key: Callable[[T], Sequence[Any]] | None = None) -> list[T]:
+        """The page of `items` to answer (see `paged`)."""
+        return paged(self.request, self.response, items, self.limit, self.cursor, key)
+
+    def after(self, shape: Sequence[type]) -> list[Any] | None:
+        """For a list read a page at a time (keyset): the key to read after (see `decode`)."""
+        return decode(self.cursor, shape)
+
+    def keyset(self, found: Sequence[T], key: Callable[[T], Sequence[Any]]) -> list[T]:
+        """The page of a keyset read that asked for one more than `limit`: `found` up to the
+        limit, and the next cursor when there was more."""
+        chosen = list(found[: self.limit])
+        more = len(found) > self.limit  # a limit is at least 1: chosen is not empty
+        send_next(self.request, self.response, encode(key(chosen[-1])) if more else None)
+        return chosen
+
+
+def _paging(
+    request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
+) -> Paging:
+    return Paging(request, response, limit, cursor)
+
+
+PagingDep = Annotated[Paging, Depends(_paging)]

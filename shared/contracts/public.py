@@ -11,25 +11,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from shared.contracts.notifications import NotificationDelivered, NotificationFailed
-from shared.contracts.privacy import (
-    AccessAnswered,
-    AccessRequested,
-    CorrectionAnswered,
-    CorrectionRequested,
-    ErasureAnswered,
-    ErasureRequested,
-)
-from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
-from shared.contracts.routing import (
-    OverdueDigest,
-    RequestAssigned,
-    RequestOverdue,
-    RequestRouted,
-    RequestUnroutable,
-    StatusChanged,
-)
-from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
+from shared.contracts import notifications, privacy, requests, routing, visits
 
 __all__ = ["ENVELOPE", "PUBLIC_FIELDS"]
 
@@ -50,13 +32,13 @@ _ANSWERED: Final = frozenset({"request_id", "service", "references", "answered_a
 _DELIVERY: Final = ("delivery_id", "subject", "channel", "template", "language", "attempts")
 
 PUBLIC_FIELDS: Final[dict[type[BaseModel], frozenset[str]]] = {
-    RequestLogged: frozenset(
+    requests.RequestLogged: frozenset(
         {"reference", "category", "location.area", "visit_id", "agent", "logged_at"}
         | set(_CONTACT_CHOICES)
     ),
-    FollowerJoined: frozenset({"reference", "agent", "joined_at", *_CONTACT_CHOICES}),
-    ReopenAsked: frozenset({"reference", "asked_by", "asked_at"}),
-    RequestAssigned: frozenset(
+    requests.FollowerJoined: frozenset({"reference", "agent", "joined_at", *_CONTACT_CHOICES}),
+    requests.ReopenAsked: frozenset({"reference", "asked_by", "asked_at"}),
+    routing.RequestAssigned: frozenset(
         {
             "reference",
             "category",
@@ -68,7 +50,7 @@ PUBLIC_FIELDS: Final[dict[type[BaseModel], frozenset[str]]] = {
             "logged_at",
         }
     ),
-    RequestRouted: frozenset(
+    routing.RequestRouted: frozenset(
         {
             "reference",
             "category",
@@ -81,8 +63,8 @@ PUBLIC_FIELDS: Final[dict[type[BaseModel], frozenset[str]]] = {
             "decided_at",
         }
     ),
-    RequestUnroutable: frozenset({"reference", "category", "area", "status", "decided_at"}),
-    StatusChanged: frozenset(
+    routing.RequestUnroutable: frozenset({"reference", "category", "area", "status", "decided_at"}),
+    routing.StatusChanged: frozenset(
         {
             "reference",
             "status",
@@ -94,22 +76,22 @@ PUBLIC_FIELDS: Final[dict[type[BaseModel], frozenset[str]]] = {
             "changed_at",
         }
     ),
-    RequestOverdue: frozenset(
+    routing.RequestOverdue: frozenset(
         {"reference", "category", "department", "priority", "status", "due_at", "noticed_at"}
     ),
-    OverdueDigest: frozenset(
+    routing.OverdueDigest: frozenset(
         {"department", "day", "sent_at"}
         | {f"requests.{f}" for f in ("reference", "category", "priority", "status", "due_at")}
     ),
-    VisitScheduled: frozenset({*_VISIT, "starts_at", "ends_at", "team"}),
-    VisitChanged: frozenset({*_VISIT, "starts_at", "ends_at", "team", "previous_date"}),
-    VisitCancelled: frozenset(_VISIT),
-    NotificationDelivered: frozenset({*_DELIVERY, "sent_at"}),
-    NotificationFailed: frozenset({*_DELIVERY, "failed_at"}),
-    AccessRequested: _REQUESTED,
-    ErasureRequested: _REQUESTED,
-    CorrectionRequested: _REQUESTED,
-    AccessAnswered: _ANSWERED,
-    ErasureAnswered: _ANSWERED,
-    CorrectionAnswered: _ANSWERED,
+    visits.VisitScheduled: frozenset({*_VISIT, "starts_at", "ends_at", "team"}),
+    visits.VisitChanged: frozenset({*_VISIT, "starts_at", "ends_at", "team", "previous_date"}),
+    visits.VisitCancelled: frozenset(_VISIT),
+    notifications.NotificationDelivered: frozenset({*_DELIVERY, "sent_at"}),
+    notifications.NotificationFailed: frozenset({*_DELIVERY, "failed_at"}),
+    privacy.AccessRequested: _REQUESTED,
+    privacy.ErasureRequested: _REQUESTED,
+    privacy.CorrectionRequested: _REQUESTED,
+    privacy.AccessAnswered: _ANSWERED,
+    privacy.ErasureAnswered: _ANSWERED,
+    privacy.CorrectionAnswered: _ANSWERED,
 }

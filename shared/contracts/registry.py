@@ -12,39 +12,10 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from shared import topics
 from shared.catalogue import DEPARTMENTS
-from shared.contracts.notifications import NotificationDelivered, NotificationFailed
-from shared.contracts.privacy import (
-    AccessAnswered,
-    AccessRequested,
-    CorrectionAnswered,
-    CorrectionRequested,
-    ErasureAnswered,
-    ErasureRequested,
-)
-from shared.contracts.requests import FollowerJoined, ReopenAsked, RequestLogged
-from shared.contracts.routing import (
-    OverdueDigest,
-    RequestAssigned,
-    RequestOverdue,
-    RequestRouted,
-    RequestUnroutable,
-    StatusChanged,
-)
-from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
-from shared.topics import (
-    NOTIFICATIONS,
-    PRIVACY_ANSWERING,
-    PRIVACY_REQUESTS,
-    REQUESTS_LOGGED,
-    REQUESTS_REOPEN,
-    REQUESTS_ROUTED,
-    REQUESTS_STATUS,
-    VISITS,
-    EventType,
-    department_topic,
-    privacy_answers,
-)
+from shared.contracts import notifications, privacy, requests, routing, visits
+from shared.topics import EventType, department_topic, privacy_answers
 
 __all__ = ["EVENTS", "EventSpec", "spec_for_model", "spec_for_type"]
 
@@ -79,7 +50,7 @@ def _department(data: Mapping[str, Any]) -> str:
     return department_topic(str(data["department"]))
 
 
-_ANSWERS: Final = tuple(privacy_answers(service) for service in PRIVACY_ANSWERING)
+_ANSWERS: Final = tuple(privacy_answers(service) for service in topics.PRIVACY_ANSWERING)
 
 
 def _answering_service(data: Mapping[str, Any]) -> str:
@@ -95,31 +66,39 @@ def _answer(event_type: str, model: type[BaseModel]) -> EventSpec:
 
 
 EVENTS: Final[tuple[EventSpec, ...]] = (
-    EventSpec(EventType.REQUEST_LOGGED, RequestLogged, (REQUESTS_LOGGED,)),
-    EventSpec(EventType.REQUEST_ROUTED, RequestRouted, (REQUESTS_ROUTED,)),
-    EventSpec(EventType.REQUEST_UNROUTABLE, RequestUnroutable, (REQUESTS_ROUTED,)),
+    EventSpec(EventType.REQUEST_LOGGED, requests.RequestLogged, (topics.REQUESTS_LOGGED,)),
+    EventSpec(EventType.REQUEST_ROUTED, routing.RequestRouted, (topics.REQUESTS_ROUTED,)),
+    EventSpec(EventType.REQUEST_UNROUTABLE, routing.RequestUnroutable, (topics.REQUESTS_ROUTED,)),
     EventSpec(
         EventType.REQUEST_ASSIGNED,
-        RequestAssigned,
+        routing.RequestAssigned,
         tuple(department_topic(d.slug) for d in DEPARTMENTS),
         route=_department,
     ),
-    EventSpec(EventType.REQUEST_STATUS_CHANGED, StatusChanged, (REQUESTS_STATUS,)),
-    EventSpec(EventType.REQUEST_OVERDUE, RequestOverdue, (REQUESTS_STATUS,)),
-    EventSpec(EventType.REQUEST_REOPEN_ASKED, ReopenAsked, (REQUESTS_REOPEN,)),
-    EventSpec(EventType.FOLLOWER_JOINED, FollowerJoined, (REQUESTS_LOGGED,)),
-    EventSpec(EventType.OVERDUE_DIGEST, OverdueDigest, (REQUESTS_STATUS,)),
-    EventSpec(EventType.VISIT_SCHEDULED, VisitScheduled, (VISITS,)),
-    EventSpec(EventType.VISIT_CHANGED, VisitChanged, (VISITS,)),
-    EventSpec(EventType.VISIT_CANCELLED, VisitCancelled, (VISITS,)),
-    EventSpec(EventType.NOTIFICATION_DELIVERED, NotificationDelivered, (NOTIFICATIONS,)),
-    EventSpec(EventType.NOTIFICATION_FAILED, NotificationFailed, (NOTIFICATIONS,)),
-    EventSpec(EventType.ACCESS_REQUESTED, AccessRequested, (PRIVACY_REQUESTS,)),
-    _answer(EventType.ACCESS_ANSWERED, AccessAnswered),
-    EventSpec(EventType.ERASURE_REQUESTED, ErasureRequested, (PRIVACY_REQUESTS,)),
-    _answer(EventType.ERASURE_ANSWERED, ErasureAnswered),
-    EventSpec(EventType.CORRECTION_REQUESTED, CorrectionRequested, (PRIVACY_REQUESTS,)),
-    _answer(EventType.CORRECTION_ANSWERED, CorrectionAnswered),
+    EventSpec(EventType.REQUEST_STATUS_CHANGED, routing.StatusChanged, (topics.REQUESTS_STATUS,)),
+    EventSpec(EventType.REQUEST_OVERDUE, routing.RequestOverdue, (topics.REQUESTS_STATUS,)),
+    EventSpec(EventType.REQUEST_REOPEN_ASKED, requests.ReopenAsked, (topics.REQUESTS_REOPEN,)),
+    EventSpec(EventType.FOLLOWER_JOINED, requests.FollowerJoined, (topics.REQUESTS_LOGGED,)),
+    EventSpec(EventType.OVERDUE_DIGEST, routing.OverdueDigest, (topics.REQUESTS_STATUS,)),
+    EventSpec(EventType.VISIT_SCHEDULED, visits.VisitScheduled, (topics.VISITS,)),
+    EventSpec(EventType.VISIT_CHANGED, visits.VisitChanged, (topics.VISITS,)),
+    EventSpec(EventType.VISIT_CANCELLED, visits.VisitCancelled, (topics.VISITS,)),
+    EventSpec(
+        EventType.NOTIFICATION_DELIVERED,
+        notifications.NotificationDelivered,
+        (topics.NOTIFICATIONS,),
+    ),
+    EventSpec(
+        EventType.NOTIFICATION_FAILED, notifications.NotificationFailed, (topics.NOTIFICATIONS,)
+    ),
+    EventSpec(EventType.ACCESS_REQUESTED, privacy.AccessRequested, (topics.PRIVACY_REQUESTS,)),
+    _answer(EventType.ACCESS_ANSWERED, privacy.AccessAnswered),
+    EventSpec(EventType.ERASURE_REQUESTED, privacy.ErasureRequested, (topics.PRIVACY_REQUESTS,)),
+    _answer(EventType.ERASURE_ANSWERED, privacy.ErasureAnswered),
+    EventSpec(
+        EventType.CORRECTION_REQUESTED, privacy.CorrectionRequested, (topics.PRIVACY_REQUESTS,)
+    ),
+    _answer(EventType.CORRECTION_ANSWERED, privacy.CorrectionAnswered),
 )
 
 _BY_TYPE: Final = {spec.type: spec for spec in EVENTS}

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.routing import APIRoute
 
 from shared.auth import access_of
@@ -94,12 +95,13 @@ def swapped(value: Any) -> Any:
 
 
 def lists(app: FastAPI) -> list[APIRoute]:
-    """Every route that answers a list in pages (it takes a `cursor`)."""
+    """Every route that answers a list in pages (it takes a `cursor`, itself or through
+    `shared.pages.PagingDep`)."""
     return [
         route
         for route in api_routes(app)
         if "GET" in (route.methods or ())
-        and any(q.alias == "cursor" for q in route.dependant.query_params)
+        and any(p.alias == "cursor" for p in get_flat_params(route.dependant))
     ]
 
 

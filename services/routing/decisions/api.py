@@ -4,7 +4,7 @@ one by hand."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from services.routing.decisions import handlers
 from services.routing.decisions.schemas import Assignment, TriageItem
@@ -15,7 +15,7 @@ from shared.catalogue import DEPARTMENT_SLUGS
 from shared.contracts.common import RequestStatus
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
-from shared.pages import DEFAULT, Cursor, Limit, decode, encode, send_next
+from shared.pages import PagingDep
 
 __all__ = ["router"]
 
@@ -28,18 +28,12 @@ async def requests(
     by: Annotated[Caller, operator],
     db: DbDep,
     deps: DepsDep,
-    request: Request,
-    response: Response,
+    paging: PagingDep,
     status: Annotated[RequestStatus, Query()] = RequestStatus.UNROUTABLE,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
 ) -> list[TriageItem]:
-    asked = handlers.Triage(status, limit, by, decode(cursor, (str, str)))
+    asked = handlers.Triage(status, paging.limit, by, paging.after((str, str)))
     found = await handlers.triage(asked, db, deps)
-    chosen = found[:limit]
-    last = chosen[-1] if len(found) > limit else None
-    send_next(request, response, encode(triage_key(last)) if last else None)
-    return [TriageItem.from_request(r) for r in chosen]
+    return [TriageItem.from_request(r) for r in paging.keyset(found, triage_key)]
 
 
 @router.post("/requests/{reference}/assign", status_code=202)

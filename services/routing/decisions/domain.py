@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Final
 
 from pydantic import BaseModel
 
@@ -91,7 +92,10 @@ class Decision:
 def decision(
     facts: RequestFacts, rule: Rule | None, now: datetime, note: str | None = None
 ) -> Decision:
-    """The decision `rule` makes for the request; None as rule means no rule matched."""
+    """The decision `rule` makes for the request; None as rule means no rule matched.
+
+    Its events are built with model_construct: every value comes from validated models, and
+    tests check that each event built here validates against its contract."""
     if rule is None:
         return _unroutable(facts, now)
     if rule.refer_note is not None:
@@ -102,8 +106,6 @@ def decision(
 def _assignment(facts: RequestFacts, rule: Rule, now: datetime, note: str | None) -> Decision:
     assert rule.department is not None
     due = due_at(facts.logged_at, rule)
-    # model_construct: every value below comes from validated models; tests check that each
-    # event built here validates against its contract.
     assigned = RequestAssigned.model_construct(
         reference=facts.reference,
         category=facts.category,
@@ -116,17 +118,13 @@ def _assignment(facts: RequestFacts, rule: Rule, now: datetime, note: str | None
         logged_at=facts.logged_at,
         note=note,
     )
-    routed = RequestRouted.model_construct(
-        reference=facts.reference,
-        category=facts.category,
-        area=facts.area,
-        community=facts.community,
-        outcome=RoutingOutcome.ROUTED,
-        status=RequestStatus.ROUTED,
+    routed = _routed(
+        facts,
+        RoutingOutcome.ROUTED,
+        now,
         department=rule.department,
         priority=rule.priority,
-        due_at=due,
-        decided_at=now,
+        due=due,
     )
     return Decision(
         status=RequestStatus.ROUTED,
@@ -141,23 +139,46 @@ def _assignment(facts: RequestFacts, rule: Rule, now: datetime, note: str | None
 
 
 def _referral(facts: RequestFacts, rule: Rule, note: str, now: datetime) -> Decision:
-    routed = RequestRouted(
-        reference=facts.reference,
-        category=facts.category,
-        area=facts.area,
-        community=facts.community,
-        outcome=RoutingOutcome.REFERRED,
-        status=RequestStatus.REFERRED,
-        department=None,
-        note=note,
-        decided_at=now,
-    )
+    routed = _routed(facts, RoutingOutcome.REFERRED, now, note=note)
     return Decision(
         status=RequestStatus.REFERRED,
         kind=DecisionKind.REFERRED,
         note=note,
         rule_id=rule.id,
         announcements=[routed],
+    )
+
+
+_STATUS: Final = {
+    RoutingOutcome.ROUTED: RequestStatus.ROUTED,
+    RoutingOutcome.REFERRED: RequestStatus.REFERRED,
+}
+
+
+def _routed(
+    facts: RequestFacts,
+    outcome: RoutingOutcome,
+    now: datetime,
+    *,
+    department: str | None = None,
+    priority: Priority | None = None,
+    due: datetime | None = None,
+    note: str | None = None,
+) -> RequestRouted:
+    """The `request.routed` news: routed to a department (its priority, when due) or referred
+    away (the note says to whom)."""
+    return RequestRouted.model_construct(
+        reference=facts.reference,
+        category=facts.category,
+        area=facts.area,
+        community=facts.community,
+        outcome=outcome,
+        status=_STATUS[outcome],
+        department=department,
+        priority=priority,
+        due_at=due,
+        note=note,
+        decided_at=now,
     )
 
 

@@ -36,13 +36,4 @@ class TriageItem(BaseModel):
 
     @classmethod
     def from_request(cls, request: RoutedRequest) -> TriageItem:
-        return cls(
-            reference=request.reference,
-            category=request.category,
-            area=request.area.value,
-            community=request.community,
-            description=request.description,
-            location=request.location,
-            status=request.status,
-            logged_at=request.logged_at,
-        )
+        return cls.model_validate(request, from_attributes=True)

@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from services.routing.deps import DbDep, DepsDep
 from services.routing.queue import handlers
@@ -13,7 +13,7 @@ from shared.auth import Caller, requires
 from shared.contracts.common import Area, Line, RequestStatus
 from shared.contracts.routing import Priority
 from shared.credentials import Role
-from shared.pages import DEFAULT, Cursor, Limit, decode, encode, send_next
+from shared.pages import PagingDep
 
 __all__ = ["router"]
 
@@ -26,23 +26,19 @@ async def work_queue(
     by: Annotated[Caller, team],
     db: DbDep,
     deps: DepsDep,
-    request: Request,
-    response: Response,
+    paging: PagingDep,
     area: Annotated[Area | None, Query()] = None,
     community: Annotated[Line | None, Query(max_length=100)] = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
     status: Annotated[RequestStatus | None, Query()] = None,
     priority: Annotated[Priority | None, Query()] = None,
     department: Annotated[str | None, Query(max_length=60)] = None,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
 ) -> list[QueueItem]:
     """A department's requests (operators: any department's), open ones by default,
     soonest due first: the work queue for department systems."""
     asked = QueueFilter(department, area, community, category, status, priority)
     chosen = scope(asked, by.name, by.role)
-    query = handlers.QueueQuery(chosen, limit, by, decode(cursor, (str, str)))
+    query = handlers.QueueQuery(chosen, paging.limit, by, paging.after((str, str)))
     found = await handlers.work_queue(query, db, deps)
-    page, now = found[:limit], deps.clock()
-    send_next(request, response, encode(queue_key(page[-1])) if len(found) > limit else None)
-    return [QueueItem.of(r, overdue(r, now)) for r in page]
+    now = deps.clock()
+    return [QueueItem.of(r, overdue(r, now)) for r in paging.keyset(found, queue_key)]

@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path
 
 from services.routing.deps import DbDep, DepsDep
 from services.routing.rules import handlers
@@ -17,7 +17,7 @@ from services.routing.rules.schemas import (
 from shared.auth import PUBLIC, Caller, requires
 from shared.catalogue import DEPARTMENTS
 from shared.credentials import Role
-from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.pages import PagingDep
 from shared.topics import department_topic
 
 __all__ = ["router"]
@@ -27,28 +27,19 @@ operator = requires(Role.OPERATOR)
 
 
 @router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
-async def departments(
-    request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
-) -> list[DepartmentView]:
+async def departments(paging: PagingDep) -> list[DepartmentView]:
     views = [
         DepartmentView(slug=d.slug, name=d.name, topic=department_topic(d.slug))
         for d in DEPARTMENTS
     ]
-    return paged(request, response, views, limit, cursor)
+    return paging.of(views)
 
 
 @router.get("/rules", response_model=list[RuleView], dependencies=[operator])
-async def active_rules(
-    db: DbDep,
-    deps: DepsDep,
-    request: Request,
-    response: Response,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
-) -> list[RuleView]:
+async def active_rules(db: DbDep, deps: DepsDep, paging: PagingDep) -> list[RuleView]:
     found = await handlers.active_rules(handlers.ActiveRules(), db, deps)
     views = [RuleView.from_rule(r) for r in found]
-    return paged(request, response, views, limit, cursor, key=lambda r: [r.id])
+    return paging.of(views, key=lambda r: [r.id])
 
 
 @router.post("/rules", status_code=201)
@@ -72,14 +63,8 @@ async def retire_rule(
 
 @router.get("/rules/history", response_model=list[RuleChange])
 async def rule_history(
-    _: Annotated[Caller, operator],
-    db: DbDep,
-    deps: DepsDep,
-    request: Request,
-    response: Response,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
+    _: Annotated[Caller, operator], db: DbDep, deps: DepsDep, paging: PagingDep
 ) -> list[RuleChange]:
     found = await handlers.rule_history(handlers.RuleHistory(), db, deps)
     changes = [RuleChange.model_validate(c, from_attributes=True) for c in found]
-    return paged(request, response, changes, limit, cursor)
+    return paging.of(changes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -50,18 +51,10 @@ class RuleSpec(BaseModel):
         return self
 
     def to_rule(self, rule_id: int | None = None) -> Rule:
-        return Rule(
-            id=rule_id,
-            category=self.category,
-            area=self.area,
-            community=self.community,
-            keywords=tuple(self.keywords),
-            department=self.department,
-            refer_note=self.refer,
-            priority=self.priority,
-            target_hours=self.target_hours,
-            escalate_after_hours=self.escalate_after_hours,
-        )
+        """A spec and a rule name their fields alike, but for `refer` (a rule's `refer_note`);
+        a rule keeps its keywords in a tuple."""
+        alike = self.model_dump(include=set(RuleSpec.model_fields) - {"keywords", "refer"})
+        return Rule(**alike, keywords=tuple(self.keywords), refer_note=self.refer, id=rule_id)
 
 
 class DepartmentView(BaseModel):
@@ -75,18 +68,10 @@ class RuleView(RuleSpec):
 
     @classmethod
     def from_rule(cls, rule: Rule) -> RuleView:
-        return cls(
-            id=rule.id or 0,
-            category=rule.category,
-            area=rule.area,
-            community=rule.community,
-            keywords=list(rule.keywords),
-            department=rule.department,
-            refer=rule.refer_note,
-            priority=rule.priority,
-            target_hours=rule.target_hours,
-            escalate_after_hours=rule.escalate_after_hours,
-        )
+        alike = asdict(rule)
+        alike["refer"] = alike.pop("refer_note")
+        alike["id"] = rule.id or 0
+        return cls.model_validate(alike)
 
 
 class RuleChange(BaseModel):

@@ -8,14 +8,14 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from statistics import median
 from typing import Final
 
 from services.routing.work.domain import OPEN
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
-from shared.contracts.routing import Priority
+from shared.contracts.routing import Priority, RequestOverdue
 
 __all__ = ["DEFAULT_ESCALATE", "Due", "Overdue", "Standing", "month_span", "standings"]
 
@@ -30,6 +30,10 @@ class Overdue:
     priority: Priority
     status: RequestStatus
     due_at: dt.datetime
+
+    def noticed(self, at: dt.datetime) -> RequestOverdue:
+        """The `request.overdue` news of it, noticed `at`: the event is this and when."""
+        return RequestOverdue(**asdict(self), noticed_at=at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from services.routing.deps import RoutingDeps
 from services.routing.standards import store
 from services.routing.standards.domain import Standing, month_span, standings
 from shared.clock import CAPE_TOWN
-from shared.contracts.routing import OverdueDigest, RequestOverdue
+from shared.contracts.routing import OverdueDigest
 from shared.use_case import UnitOfWork
 
 __all__ = [
@@ -56,21 +56,7 @@ async def notice_overdue(command: NoticeOverdue, uow: UnitOfWork, deps: RoutingD
         now = deps.clock()
         async with uow.transaction() as conn:
             overdue = await store.mark_newly_overdue(conn, now, ROUND)
-            events = [
-                (
-                    RequestOverdue(
-                        reference=o.reference,
-                        category=o.category,
-                        department=o.department,
-                        priority=o.priority,
-                        status=o.status,
-                        due_at=o.due_at,
-                        noticed_at=now,
-                    ),
-                    o.reference,
-                )
-                for o in overdue
-            ]
+            events = [(o.noticed(now), o.reference) for o in overdue]
             await deps.outbox.stage_all(conn, events, at=now)
         for o in overdue:
             log.info(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from datetime import datetime
+from typing import Any, Final
 
 from sqlalchemy import Column, Date, String, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -36,6 +37,28 @@ digests = Table(  # one digest per department per day
 )
 
 
+_OVERDUE: Final = (
+    requests.c.reference,
+    requests.c.category,
+    requests.c.department,
+    requests.c.priority,
+    requests.c.status,
+    requests.c.due_at,
+)
+"""An overdue request's columns, as `_overdue` reads them."""
+
+
+def _overdue(row: Any) -> Overdue:
+    return Overdue(
+        row.reference,
+        row.category,
+        row.department,
+        Priority(row.priority),
+        RequestStatus(row.status),
+        as_utc(row.due_at),
+    )
+
+
 async def mark_newly_overdue(conn: AsyncConnection, now: datetime, limit: int) -> list[Overdue]:
     """Marks up to `limit` open requests past their due time as noticed, and returns them.
     A request already marked is never returned again, even by another replica's round: the
@@ -54,26 +77,9 @@ async def mark_newly_overdue(conn: AsyncConnection, now: datetime, limit: int) -
         update(requests)
         .where(requests.c.reference.in_(due.scalar_subquery()), requests.c.overdue_at.is_(None))
         .values(overdue_at=now)
-        .returning(
-            requests.c.reference,
-            requests.c.category,
-            requests.c.department,
-            requests.c.priority,
-            requests.c.status,
-            requests.c.due_at,
-        )
+        .returning(*_OVERDUE)
     )
-    return [
-        Overdue(
-            r.reference,
-            r.category,
-            r.department,
-            Priority(r.priority),
-            RequestStatus(r.status),
-            as_utc(r.due_at),
-        )
-        for r in rows
-    ]
+    return [_overdue(r) for r in rows]
 
 
 async def overdue_counts(conn: AsyncConnection) -> list[tuple[str, str, int]]:
@@ -129,15 +135,7 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
 async def escalated(conn: AsyncConnection, now: dt.datetime) -> dict[str, list[DigestLine]]:
     """Per department, its open requests past due longer than their rule escalates after."""
     rows = await conn.execute(
-        select(
-            requests.c.reference,
-            requests.c.category,
-            requests.c.department,
-            requests.c.priority,
-            requests.c.status,
-            requests.c.due_at,
-            rules.c.escalate_after_hours,
-        )
+        select(*_OVERDUE, rules.c.escalate_after_hours)
         .outerjoin(rules, rules.c.id == requests.c.rule_id)
         .where(requests.c.status.in_(OPEN), requests.c.due_at <= now)
         .order_by(requests.c.due_at)
@@ -145,17 +143,10 @@ async def escalated(conn: AsyncConnection, now: dt.datetime) -> dict[str, list[D
     found: dict[str, list[DigestLine]] = defaultdict(list)
     for row in rows:
         after = dt.timedelta(hours=row.escalate_after_hours) if row.escalate_after_hours else None
-        if as_utc(row.due_at) + (after or DEFAULT_ESCALATE) > now:
+        overdue = _overdue(row)
+        if overdue.due_at + (after or DEFAULT_ESCALATE) > now:
             continue
-        found[row.department].append(
-            DigestLine(
-                reference=row.reference,
-                category=row.category,
-                priority=Priority(row.priority),
-                status=RequestStatus(row.status),
-                due_at=as_utc(row.due_at),
-            )
-        )
+        found[overdue.department].append(DigestLine.model_validate(overdue, from_attributes=True))
     return found
 
 

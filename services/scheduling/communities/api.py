@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 
 from services.scheduling.communities.handlers import ListCommunities, list_communities
 from services.scheduling.deps import DbDep, DepsDep
 from shared.auth import PUBLIC
 from shared.contracts.common import Area
-from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.pages import PagingDep
 
 __all__ = ["router"]
 
@@ -16,14 +16,7 @@ router = APIRouter(prefix="/v1")
 
 
 @router.get("/areas", dependencies=[PUBLIC])
-async def areas(
-    request: Request,
-    response: Response,
-    db: DbDep,
-    deps: DepsDep,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
-) -> list[dict[str, Any]]:
+async def areas(db: DbDep, deps: DepsDep, paging: PagingDep) -> list[dict[str, Any]]:
     known = await list_communities(ListCommunities(), db, deps)
     listed = [
         {
@@ -36,4 +29,4 @@ async def areas(
         }
         for area in Area
     ]
-    return paged(request, response, listed, limit, cursor)
+    return paging.of(listed)

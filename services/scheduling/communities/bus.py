@@ -15,7 +15,7 @@ __all__ = ["consumes"]
 
 def consumes(deps: SchedulingDeps) -> tuple[Route, ...]:
     return (
-        on(RequestRouted, bind(handlers.follow_routed, deps)),
-        on(RequestUnroutable, bind(handlers.follow_unroutable, deps)),
-        on(StatusChanged, bind(handlers.follow_status, deps)),
+        on(RequestRouted, bind(handlers.follow_requests, deps)),
+        on(RequestUnroutable, bind(handlers.follow_requests, deps)),
+        on(StatusChanged, bind(handlers.follow_requests, deps)),
     )

@@ -23,9 +23,7 @@ __all__ = [
     "ListCommunities",
     "RefreshGauges",
     "SeedCommunities",
-    "follow_routed",
-    "follow_status",
-    "follow_unroutable",
+    "follow_requests",
     "list_communities",
     "refresh_gauges",
     "seed_communities",
@@ -79,34 +77,24 @@ async def refresh_gauges(command: RefreshGauges, uow: UnitOfWork, deps: Scheduli
 # --- open requests per community, from routing's events -------------------------------------
 
 
-async def follow_routed(
-    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: SchedulingDeps
+async def follow_requests(
+    command: Sequence[Received[RequestRouted | RequestUnroutable | StatusChanged]],
+    uow: UnitOfWork,
+    deps: SchedulingDeps,
 ) -> None:
+    """Whether each request is open, in its community, as routing's news says."""
     async with uow.transaction() as conn:
         for item in command:
-            routed = item.data
-            is_open = routed.outcome is RoutingOutcome.ROUTED  # a referral is done with
-            await store.follow_request(
-                conn, routed.reference, routed.community, is_open, routed.decided_at
-            )
+            await store.follow_request(conn, *_following(item.data))
 
 
-async def follow_unroutable(
-    command: Sequence[Received[RequestUnroutable]], uow: UnitOfWork, deps: SchedulingDeps
-) -> None:
-    async with uow.transaction() as conn:
-        for item in command:
-            unroutable = item.data
-            await store.follow_request(
-                conn, unroutable.reference, unroutable.community, True, unroutable.decided_at
-            )
-
-
-async def follow_status(
-    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: SchedulingDeps
-) -> None:
-    async with uow.transaction() as conn:
-        for item in command:
-            changed = item.data
-            is_open = changed.status not in CLOSING  # a resolved request reopened counts again
-            await store.follow_request(conn, changed.reference, None, is_open, changed.changed_at)
+def _following(
+    news: RequestRouted | RequestUnroutable | StatusChanged,
+) -> tuple[str, str | None, bool, dt.datetime]:
+    """The request, its community (a status change does not say), whether it is open, and as
+    of when. A decision opens it (routed, or waiting unroutable for an operator), but for a
+    referral, which is done with; a resolved request reopened counts again."""
+    if isinstance(news, StatusChanged):
+        return news.reference, None, news.status not in CLOSING, news.changed_at
+    referred = isinstance(news, RequestRouted) and news.outcome is RoutingOutcome.REFERRED
+    return news.reference, news.community, not referred, news.decided_at

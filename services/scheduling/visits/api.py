@@ -4,7 +4,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from services.scheduling.communities.handlers import RefreshGauges, refresh_gauges
@@ -22,7 +22,7 @@ from services.scheduling.visits.schemas import Cancellation, Reschedule, VisitVi
 from shared.auth import PUBLIC, requires
 from shared.contracts.common import Area, Line
 from shared.credentials import Role
-from shared.pages import DEFAULT, Cursor, Limit, date_span, page, paged, send_next
+from shared.pages import PagingDep, date_span, page, send_next
 
 __all__ = ["router"]
 
@@ -40,40 +40,35 @@ class CancelledView(BaseModel):
 
 @router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
 async def visits(
-    request: Request,
-    response: Response,
     db: DbDep,
     deps: DepsDep,
+    paging: PagingDep,
     start: From = None,
     to: To = None,
     area: Annotated[Area | None, Query()] = None,
     community: CommunityName = None,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
 ) -> list[VisitView]:
     found = await find_visits(FindVisits(*date_span(start, to), area, community), db, deps)
-    chosen = paged(request, response, found, limit, cursor, key=_visit_key)
+    chosen = paging.of(found, key=_visit_key)
     return [VisitView.of(v) for v in chosen]
 
 
 @router.get("/visits.ics", dependencies=[PUBLIC])
 async def calendar(
-    request: Request,
     db: DbDep,
     deps: DepsDep,
+    paging: PagingDep,
     community: CommunityName = None,
     start: From = None,
     to: To = None,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
 ) -> Response:
     found = await find_visits(FindVisits(*date_span(start, to), None, community), db, deps)
-    chosen, following = page(found, _visit_key, limit, cursor)
+    chosen, following = page(found, _visit_key, paging.limit, paging.cursor)
     title = f"Mobile Office in {community}" if community else "Mobile Office visits"
     response = Response(
         to_ics(chosen, title, deps.clock()), media_type="text/calendar; charset=utf-8"
     )
-    send_next(request, response, following)
+    send_next(paging.request, response, following)
     return response
 
 

@@ -18,16 +18,6 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (VisitScheduled, VisitChanged, V
 def of(change: Change) -> tuple[BaseModel, str]:
     """The `mo.visits` event that announces `change`, and its subject (the visit's id)."""
     visit = change.visit
-    if isinstance(change, Cancelled):
-        cancelled = VisitCancelled(
-            visit_id=visit.id,
-            area=visit.area,
-            community=visit.community,
-            venue=visit.venue,
-            date=visit.date,
-            reason=change.reason,
-        )
-        return cancelled, visit.id
     scheduled = VisitScheduled(
         visit_id=visit.id,
         area=visit.area,
@@ -38,6 +28,9 @@ def of(change: Change) -> tuple[BaseModel, str]:
         ends_at=visit.ends_at,
         team=visit.team,
     )
+    if isinstance(change, Cancelled):
+        where = scheduled.model_dump(include=set(VisitCancelled.model_fields))
+        return VisitCancelled(**where, reason=change.reason), visit.id
     if isinstance(change, Moved):
         moved = VisitChanged(
             **scheduled.model_dump(), previous_date=change.previous_date, reason=change.reason

@@ -42,17 +42,7 @@ class VisitView(BaseModel):
 
     @classmethod
     def of(cls, visit: Visit) -> VisitView:
-        return cls(
-            id=visit.id,
-            area=visit.area,
-            community=visit.community,
-            venue=visit.venue,
-            date=visit.date,
-            starts_at=visit.starts_at,
-            ends_at=visit.ends_at,
-            team=visit.team,
-            status=visit.status,
-        )
+        return cls.model_validate(visit, from_attributes=True)
 
 
 def to_ics(visits: Sequence[Visit], title: str, now: dt.datetime) -> bytes:
