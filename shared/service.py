@@ -9,20 +9,22 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, TypeVar, cast
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from shared.auth import PUBLIC, TokenDirectory
+from shared.audit import Audit, audit_routes
+from shared.auth import PUBLIC, TokenDirectory, requires
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import EventConsumer, Route
 from shared.contracts.registry import spec_for_model
+from shared.credentials import Role
 from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
@@ -34,9 +36,10 @@ from shared.store import Database
 from shared.topics import DEADLETTER
 from shared.use_case import Deps
 
-__all__ = ["ErrorFormat", "Service", "Wiring", "service_app"]
+__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app"]
 
 ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +70,8 @@ class Service:
     """Parts tests and tools reach through `app.state` (the dispatcher, say)."""
     error_formats: Mapping[type[Exception], ErrorFormat] = field(default_factory=dict)
     """Refusals answered in another format than ours (Open311's), by exception type."""
+    audit: Audit | None = None
+    """Who read residents' details, why: operators read it at `/v1/audit` (shared/audit.py)."""
 
     @property
     def published_topics(self) -> list[str]:
@@ -205,6 +210,23 @@ def _add_routes(app: FastAPI, service: Service, db: Database, parts: _Parts) -> 
     )
     app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
+    if service.audit is not None:
+        app.include_router(audit_routes(service.audit, db, requires(Role.OPERATOR)))
+
+
+def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """A FastAPI dependency: the app's `app.state.<name>` (set by `service_app` from the
+    service's declaration), as a `kind`; tests may override it."""
+
+    def get(request: Request) -> T:
+        return cast(T, getattr(request.app.state, name))
+
+    get.__name__ = f"get_{name}"
+    return get
+
+
+DbDep = Annotated[Database, Depends(from_state("db", Database))]
+"""A route's database: the unit of work it passes its use case."""
 
 
 def _lifespan(

@@ -35,10 +35,9 @@ from services.routing.standards.worker import overdue_watch
 from services.routing.work import api as work_api
 from services.routing.work import bus as work_bus
 from shared.asyncapi import specification
-from shared.audit import Audit, audit_routes
-from shared.auth import TokenDirectory, requires
+from shared.audit import Audit
+from shared.auth import TokenDirectory
 from shared.consumer import Route
-from shared.credentials import Role
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
 from shared.retention import closed_request_details_rule
@@ -128,10 +127,9 @@ def create_app(
         ],
         deps=deps,
         tokens=tokens,
+        audit=audit,
     )
-    app = service_app(service, settings, db, registry, wiring)
-    app.include_router(audit_routes(audit, db, requires(Role.OPERATOR)))
-    return app
+    return service_app(service, settings, db, registry, wiring)
 
 
 def asyncapi() -> FastStream:
