@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, NamedTuple, TypeVar, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
@@ -24,11 +24,13 @@ from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import EventConsumer, Route
 from shared.contracts.registry import spec_for_model
-from shared.credentials import Role
+from shared.credentials import Role, define_credentials
 from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
+from shared.inbox import define_inbox
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
+from shared.outbox import Outbox
 from shared.relay import OutboxRelay
 from shared.retention import Purger, Rule, inbox_rule
 from shared.settings import ServiceSettings
@@ -36,10 +38,27 @@ from shared.store import Database
 from shared.topics import DEADLETTER
 from shared.use_case import Deps
 
-__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app"]
+__all__ = ["DbDep", "ErrorFormat", "Service", "Tables", "Wiring", "from_state", "service_app"]
 
 ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
 T = TypeVar("T")
+
+
+class Tables(NamedTuple):
+    """The tables every service's store keeps (its root store.py), whatever its features."""
+
+    metadata: MetaData
+    outbox: Outbox
+    inbox: Table
+    credentials: Table
+    """Who holds which token (shared/credentials.py)."""
+
+    @classmethod
+    def define(cls, service: str) -> Tables:
+        """`service`'s metadata (its migrations: shared/migrations.py), and the tables in it."""
+        metadata = MetaData(info={"service": service})
+        outbox = Outbox.define(metadata, service)
+        return cls(metadata, outbox, define_inbox(metadata), define_credentials(metadata))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,8 +68,8 @@ class Service:
     """What the service does, for people (the OpenAPI document's description)."""
     bus_description: str
     """How it uses the bus (the AsyncAPI document's description)."""
-    metadata: MetaData
-    inbox: Table
+    tables: Tables
+    """Its store's: the schema made at start, the inbox its consumers claim events in."""
     router: APIRouter
     consumes: Sequence[Route] = ()
     consumes_description: str = ""
@@ -160,7 +179,7 @@ def _parts(
         bootstrap=settings.kafka_bootstrap,
         group=settings.consumer_group or service.name,
         db=db,
-        inbox=service.inbox,
+        inbox=service.tables.inbox,
         routes=service.consumes,
         registry=registry,
         service=service.name,
@@ -173,7 +192,7 @@ def _parts(
         db,
         [
             *service.retention,
-            inbox_rule(service.inbox, dt.timedelta(days=settings.inbox_retention_days)),
+            inbox_rule(service.tables.inbox, dt.timedelta(days=settings.inbox_retention_days)),
         ],
         service.deps.clock,
         registry,
@@ -234,7 +253,7 @@ def _lifespan(
 ) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await db.create_schema(service.metadata)
+        await db.create_schema(service.tables.metadata)
         if service.startup is not None:
             await service.startup()
         relay.start()

@@ -105,8 +105,7 @@ def create_app(
         "its outbox and reads routing's decisions, departments' progress and the visits "
         "requests may be logged at. CloudEvents 1.0, structured JSON, keyed by reference "
         "number (or visit id).",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=ROUTER,
         consumes=consumes(deps),
         consumes_description="Routing's decisions, departments' progress and the visits "

@@ -124,8 +124,7 @@ def create_app(
         bus_description="Notifications reads requests and visits and tells residents by SMS "
         "or e-mail; what happened to each message goes on `mo.notifications` (no addresses "
         "or texts).",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=router,
         consumes=consumes(deps),
         consumes_description="Requests and visits residents may hear about.",

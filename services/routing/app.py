@@ -108,8 +108,7 @@ def create_app(
         "CloudEvents 1.0 event (structured JSON, header content-type "
         "application/cloudevents+json) keyed by the reference number; the payload below is "
         "its `data`. Deduplicate by the event `id`.",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=router,
         consumes=consumes(deps),
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",

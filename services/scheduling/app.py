@@ -69,8 +69,7 @@ def create_app(
         bus_description="Scheduling announces the Mobile Office's visits on `mo.visits` "
         "(CloudEvents 1.0, structured JSON, keyed by visit id) and reads routing's decisions "
         "and departments' progress to count the open requests per community.",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=ROUTES,
         consumes=communities_bus.consumes(deps),
         consumes_description="Routing's decisions and departments' progress, to count the "
