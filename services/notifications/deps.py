@@ -19,13 +19,7 @@ from shared.limits import MissLimiter
 from shared.service import DbDep, from_state
 from shared.use_case import Deps
 
-__all__ = [
-    "OPERATORS",
-    "DbDep",
-    "DepsDep",
-    "NotificationsDeps",
-    "get_deps",
-]
+__all__ = ["OPERATORS", "DbDep", "DepsDep", "NotificationsDeps", "get_deps"]
 
 
 @dataclass(frozen=True, kw_only=True)

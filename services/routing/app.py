@@ -5,7 +5,6 @@ features (rules, decisions, work, queue, standards, privacy) for `make run` and 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from datetime import UTC, datetime
 from typing import Final
 
@@ -40,14 +39,13 @@ from shared.auth import TokenDirectory
 from shared.consumer import Route
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
+from shared.migrations import load_seed
 from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
 from shared.use_case import Clock
 
 __all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
-
-log = logging.getLogger(__name__)
 
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     *decisions_bus.PUBLISHES,
@@ -91,13 +89,8 @@ def create_app(
     )
 
     async def startup() -> None:
-        try:
-            seeded = await seed_rules(SeedRules(settings.rules_seed), db, deps)
-        except RuleError as exc:
-            log.critical("routing rules are not usable: %s", exc)
-            raise SystemExit(2) from None
-        if seeded:
-            log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
+        rules = settings.rules_seed
+        await load_seed("routing rules", rules, seed_rules(SeedRules(rules), db, deps), RuleError)
         deps.metrics.unroutable.set(await unroutable_count(CountUnroutable(), db, deps))
 
     service = Service(
