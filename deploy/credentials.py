@@ -37,6 +37,7 @@ from services.scheduling import store as scheduling_store
 from services.scheduling.settings import SchedulingSettings
 from shared import credentials
 from shared.catalogue import DEPARTMENT_SLUGS
+from shared.cli import commands
 from shared.credentials import Role
 from shared.settings import ServiceSettings, load_settings
 from shared.store import Database
@@ -185,12 +186,7 @@ async def run(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m deploy.credentials",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser, sub = commands("python -m deploy.credentials", __doc__)
     roles = [r.value for r in Role]
     add_cmd = sub.add_parser("add", help="issue a token")
     add_cmd.add_argument("name")

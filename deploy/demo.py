@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from deploy.demo_departments import departments_day  # deploy/, beside this file
+from deploy.demo_departments import Demo, departments_day  # deploy/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "var" / "dev"
@@ -180,7 +180,7 @@ def main() -> int:
     print(f"4. Routed ({', '.join(sorted(outcome))}); departments acted on {acted} requests.")
     time.sleep(3)
 
-    departments_day(call, token, wait_for, {"intake": INTAKE, "routing": ROUTING}, visit)
+    departments_day(Demo(call, token, wait_for, INTAKE, ROUTING), visit)
     time.sleep(3)
 
     print("9. What each resident who asked for updates received:")

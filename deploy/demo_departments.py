@@ -5,22 +5,27 @@ a second resident to an open request instead of logging the same burst pipe twic
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 Call = Callable[..., tuple[int, Any]]
 TEAM = "water-and-sanitation"
 
 
-def departments_day(
-    call: Call,
-    token: Callable[[str], str],
-    wait_for: Callable[..., Any],
-    urls: dict[str, str],
-    visit: dict[str, Any],
-) -> None:
-    intake, routing = urls["intake"], urls["routing"]
+class Demo(NamedTuple):
+    """What demo.py lends this half: its HTTP call, a holder's token, its wait, and intake's
+    and routing's URLs."""
+
+    call: Call
+    token: Callable[[str], str]
+    wait_for: Callable[..., Any]
+    intake: str
+    routing: str
+
+
+def departments_day(demo: Demo, visit: dict[str, Any]) -> None:
+    call, token, wait_for, intake, routing = demo
     team, agent = token(TEAM), token("agent")
-    overdue_one(call, token, wait_for, urls, visit)
+    overdue_one(demo, visit)
     _, queue = call("GET", f"{routing}/v1/queue?limit=100", None, team)
     print(f"5. The water team's queue at {routing}/queue/: {len(queue)} open, soonest due first.")
     still_open = queue[-1] if len(queue) > 1 else None
@@ -87,16 +92,10 @@ def departments_day(
         )
 
 
-def overdue_one(
-    call: Call,
-    token: Callable[[str], str],
-    wait_for: Callable[..., Any],
-    urls: dict[str, str],
-    visit: dict[str, Any],
-) -> None:
+def overdue_one(demo: Demo, visit: dict[str, Any]) -> None:
     """A live wire reported on paper at the visit and typed in now: its 4-hour standard
     counts from the visit, so unless the visit was today it is overdue at once."""
-    intake, routing = urls["intake"], urls["routing"]
+    call, token, wait_for, intake, routing = demo
     body = {
         "category": "electricity",
         "description": "Live wire sparking next to the taxi rank (taken on paper)",

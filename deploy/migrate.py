@@ -25,6 +25,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection
 
+from shared.cli import commands
 from shared.migrations import UnknownRevision, bring_up_to_date, migrations_config
 from shared.settings import ServiceSettings, load_settings
 from shared.store import Database
@@ -90,12 +91,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m deploy.migrate",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser, sub = commands("python -m deploy.migrate", __doc__)
     for name in ("upgrade", "current", "check"):
         sub.add_parser(name).add_argument("service", nargs="?", choices=SERVICES)
     sub.add_parser("history").add_argument("service", choices=SERVICES)

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol
 
-__all__ = ["Background", "Worker", "every"]
+__all__ = ["Background", "Woken", "Worker", "every"]
 
 
 class Worker(Protocol):
@@ -36,6 +36,32 @@ class Background:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+
+
+class Woken:
+    """A part that runs `_run()` from `start()` until `stop()`, then lets go of what it holds
+    (`_release`); `wake()` sets `_wake`, which `_run` waits on between rounds (the outbox
+    relay, woken after a commit; the dispatcher, after a use case staged a delivery)."""
+
+    def __init__(self, name: str, woken: asyncio.Event | None = None) -> None:
+        self._wake = woken or asyncio.Event()
+        self._loop = Background(name, self._run)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+        await self._release()
+
+    async def _run(self) -> None:
+        raise NotImplementedError
+
+    async def _release(self) -> None:
+        """What it holds, let go of once stopped (a connection, say)."""
 
 
 def every(

@@ -10,11 +10,13 @@ A service brings its store up to date when it starts (`Database.create_schema`):
 - a store at a revision this code does not know (a newer version wrote it) is refused with one
   line, never half-migrated.
 `python -m deploy.migrate` (make migrate) does the same by hand, and more (current, history,
-downgrade, check, a new revision).
+downgrade, check, a new revision). Then a service may load its seed (`load_seed`).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,6 +32,7 @@ __all__ = [
     "UnknownRevision",
     "bring_up_to_date",
     "configure_environment",
+    "load_seed",
     "migrations_config",
     "version_table",
 ]
@@ -37,6 +40,7 @@ __all__ = [
 ROOT: Final = Path(__file__).resolve().parent.parent
 BASELINE: Final = "0001"
 """Every service's first revision: its schema as the stores were made before migrations."""
+log = logging.getLogger(__name__)
 _UPGRADE_LOCK: Final = 0x4D4F_4D49  # PostgreSQL advisory lock: one upgrade of a store at a time
 
 
@@ -116,3 +120,17 @@ def _known(scripts: ScriptDirectory, revision: str) -> bool:
         return scripts.get_revision(revision) is not None
     except Exception:  # alembic raises several kinds for an id it cannot resolve
         return False
+
+
+async def load_seed(
+    what: str, source: Path, load: Awaitable[int], unusable: type[Exception]
+) -> None:
+    """`load`s the seed file `source` of `what` (into an empty store; it counts what it added).
+    A seed that is not usable (`unusable`) stops the service at start, saying why: exit 2."""
+    try:
+        seeded = await load
+    except unusable as exc:
+        log.critical("%s seed is not usable: %s", what, exc)
+        raise SystemExit(2) from None
+    if seeded:
+        log.info("seeded %d %s from %s", seeded, what, source)

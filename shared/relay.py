@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.background import Background
+from shared.background import Woken
 from shared.backoff import Backoff
 from shared.kafka import Publisher
 from shared.store import Database
@@ -32,7 +32,7 @@ class _Row:
     headers: dict[str, str]
 
 
-class OutboxRelay:
+class OutboxRelay(Woken):
     """Publishes outbox rows in id order, then deletes them (their values may hold personal
     information, which has no business staying in this store once on the bus).
 
@@ -57,10 +57,9 @@ class OutboxRelay:
         self._sweep_seconds = sweep_seconds
         self._batch_size = batch_size
         self._coalesce_seconds = coalesce_seconds
-        self._wake = asyncio.Event()
+        super().__init__("outbox-relay")
         self._draining = asyncio.Lock()  # one drain at a time within a process
         self._publisher: Publisher | None = None
-        self._loop = Background("outbox-relay", self._run)
         self.published = Counter(
             f"mo_{service}_outbox_published_total", "Events relayed to Kafka.", registry=registry
         )
@@ -71,14 +70,7 @@ class OutboxRelay:
         )
         db.on_commit(self.wake)
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._loop.start()
-
-    async def stop(self) -> None:
-        await self._loop.stop()
+    async def _release(self) -> None:
         await self._disconnect()
 
     async def broker_reachable(self) -> bool:

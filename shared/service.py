@@ -9,24 +9,28 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, NamedTuple, TypeVar, cast
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from sqlalchemy import MetaData, Table
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from shared.auth import PUBLIC, TokenDirectory
+from shared.audit import Audit, audit_routes
+from shared.auth import PUBLIC, TokenDirectory, requires
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import EventConsumer, Route
 from shared.contracts.registry import spec_for_model
+from shared.credentials import Role, define_credentials
 from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
+from shared.inbox import define_inbox
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
+from shared.outbox import Outbox
 from shared.relay import OutboxRelay
 from shared.retention import Purger, Rule, inbox_rule
 from shared.settings import ServiceSettings
@@ -34,9 +38,27 @@ from shared.store import Database
 from shared.topics import DEADLETTER
 from shared.use_case import Deps
 
-__all__ = ["ErrorFormat", "Service", "Wiring", "service_app"]
+__all__ = ["DbDep", "ErrorFormat", "Service", "Tables", "Wiring", "from_state", "service_app"]
 
 ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
+T = TypeVar("T")
+
+
+class Tables(NamedTuple):
+    """The tables every service's store keeps (its root store.py), whatever its features."""
+
+    metadata: MetaData
+    outbox: Outbox
+    inbox: Table
+    credentials: Table
+    """Who holds which token (shared/credentials.py)."""
+
+    @classmethod
+    def define(cls, service: str) -> Tables:
+        """`service`'s metadata (its migrations: shared/migrations.py), and the tables in it."""
+        metadata = MetaData(info={"service": service})
+        outbox = Outbox.define(metadata, service)
+        return cls(metadata, outbox, define_inbox(metadata), define_credentials(metadata))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,8 +68,8 @@ class Service:
     """What the service does, for people (the OpenAPI document's description)."""
     bus_description: str
     """How it uses the bus (the AsyncAPI document's description)."""
-    metadata: MetaData
-    inbox: Table
+    tables: Tables
+    """Its store's: the schema made at start, the inbox its consumers claim events in."""
     router: APIRouter
     consumes: Sequence[Route] = ()
     consumes_description: str = ""
@@ -67,6 +89,8 @@ class Service:
     """Parts tests and tools reach through `app.state` (the dispatcher, say)."""
     error_formats: Mapping[type[Exception], ErrorFormat] = field(default_factory=dict)
     """Refusals answered in another format than ours (Open311's), by exception type."""
+    audit: Audit | None = None
+    """Who read residents' details, why: operators read it at `/v1/audit` (shared/audit.py)."""
 
     @property
     def published_topics(self) -> list[str]:
@@ -155,7 +179,7 @@ def _parts(
         bootstrap=settings.kafka_bootstrap,
         group=settings.consumer_group or service.name,
         db=db,
-        inbox=service.inbox,
+        inbox=service.tables.inbox,
         routes=service.consumes,
         registry=registry,
         service=service.name,
@@ -168,7 +192,7 @@ def _parts(
         db,
         [
             *service.retention,
-            inbox_rule(service.inbox, dt.timedelta(days=settings.inbox_retention_days)),
+            inbox_rule(service.tables.inbox, dt.timedelta(days=settings.inbox_retention_days)),
         ],
         service.deps.clock,
         registry,
@@ -205,6 +229,23 @@ def _add_routes(app: FastAPI, service: Service, db: Database, parts: _Parts) -> 
     )
     app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
+    if service.audit is not None:
+        app.include_router(audit_routes(service.audit, db, requires(Role.OPERATOR)))
+
+
+def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """A FastAPI dependency: the app's `app.state.<name>` (set by `service_app` from the
+    service's declaration), as a `kind`; tests may override it."""
+
+    def get(request: Request) -> T:
+        return cast(T, getattr(request.app.state, name))
+
+    get.__name__ = f"get_{name}"
+    return get
+
+
+DbDep = Annotated[Database, Depends(from_state("db", Database))]
+"""A route's database: the unit of work it passes its use case."""
 
 
 def _lifespan(
@@ -212,7 +253,7 @@ def _lifespan(
 ) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await db.create_schema(service.metadata)
+        await db.create_schema(service.tables.metadata)
         if service.startup is not None:
             await service.startup()
         relay.start()

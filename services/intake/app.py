@@ -36,10 +36,9 @@ from services.intake.settings import IntakeSettings
 from services.intake.visits import api as visits_api
 from services.intake.visits import bus as visits_bus
 from shared.asyncapi import specification
-from shared.audit import Audit, audit_routes
-from shared.auth import TokenDirectory, requires
+from shared.audit import Audit
+from shared.auth import TokenDirectory
 from shared.consumer import Route
-from shared.credentials import Role
 from shared.identifiers import settings_for_describing
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
@@ -54,7 +53,7 @@ MAX_BODY_BYTES = 64 * 1024  # a request with a 2,000-character description is ~3
 
 ROUTER: Final = APIRouter()
 """The API, residents' privacy requests, Open311, the open-data file, and the field app's
-files beside it (one origin for the app); create_app adds the audit's."""
+files beside it (one origin for the app); shared/service.py adds the audit's."""
 # nearby's /v1/requests/nearby before requests' /v1/requests/{reference}
 for _feature in (nearby_api, requests_api, reopening_api, devices_api, visits_api, privacy_api):
     ROUTER.include_router(_feature.router)
@@ -106,8 +105,7 @@ def create_app(
         "its outbox and reads routing's decisions, departments' progress and the visits "
         "requests may be logged at. CloudEvents 1.0, structured JSON, keyed by reference "
         "number (or visit id).",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=ROUTER,
         consumes=consumes(deps),
         consumes_description="Routing's decisions, departments' progress and the visits "
@@ -128,10 +126,9 @@ def create_app(
         max_body_bytes=MAX_BODY_BYTES,
         state={"lookups": lookups, "open311_reads": open311_api.ReadLimits(lookups)},
         error_formats={Open311Error: answer_refusal},
+        audit=deps.audit,
     )
-    app = service_app(service, settings, db, registry, wiring)
-    app.include_router(audit_routes(deps.audit, db, requires(Role.OPERATOR)))
-    return app
+    return service_app(service, settings, db, registry, wiring)
 
 
 def asyncapi() -> FastStream:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.intake import store
 from services.intake.metrics import IntakeMetrics
@@ -17,7 +17,7 @@ from services.intake.requests.store import RequestWriter
 from shared.audit import Audit
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
-from shared.store import Database
+from shared.service import DbDep, from_state
 from shared.use_case import Clock, Deps
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "DepsDep",
     "IntakeDeps",
     "LookupsDep",
-    "get_db",
     "get_deps",
     "get_lookups",
     "tool_deps",
@@ -43,24 +42,11 @@ class IntakeDeps(Deps):
     jurisdiction: str  # Open311's jurisdiction_id
 
 
-def get_deps(request: Request) -> IntakeDeps:
-    deps: IntakeDeps = request.app.state.deps
-    return deps
-
-
-def get_db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def get_lookups(request: Request) -> MissLimiter:
-    """One tally of a client's misses (unknown references, codes, Open311 ids and tokens)."""
-    lookups: MissLimiter = request.app.state.lookups
-    return lookups
-
+get_deps = from_state("deps", IntakeDeps)
+get_lookups = from_state("lookups", MissLimiter)
+"""One tally of a client's misses (unknown references, codes, Open311 ids and tokens)."""
 
 DepsDep = Annotated[IntakeDeps, Depends(get_deps)]
-DbDep = Annotated[Database, Depends(get_db)]
 LookupsDep = Annotated[MissLimiter, Depends(get_lookups)]
 
 

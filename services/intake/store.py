@@ -20,7 +20,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -32,22 +31,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.audit import define_audit
 from shared.contracts.common import RequestStatus
-from shared.credentials import define_credentials
-from shared.inbox import define_inbox
-from shared.outbox import Outbox
 from shared.refusals import NotFound
 from shared.retention import ResidentDetails
+from shared.service import Tables
 from shared.store import as_utc
 
 Connection = AsyncConnection
 """An open transaction (or read) of intake's store, as use cases pass it to store functions."""
 
-metadata = MetaData(info={"service": "intake"})  # its migrations: shared/migrations.py
-outbox = Outbox.define(metadata, "intake")
-inbox = define_inbox(metadata)
-
-credentials = define_credentials(metadata)
-"""Field agents' tokens: the holder is the agent's name."""
+tables = Tables.define("intake")
+metadata, outbox, inbox, credentials = tables
+"""The credentials are field agents' tokens: the holder is the agent's name."""
 audit = define_audit(metadata)
 """Operators' privacy requests, who asked and why (shared/audit.py)."""
 

@@ -23,7 +23,7 @@ from services.notifications.deliveries import api as deliveries_api
 from services.notifications.deliveries import bus as deliveries_bus
 from services.notifications.deliveries.domain import QuietHours, RetryPolicy
 from services.notifications.deliveries.worker import Dispatcher
-from services.notifications.deps import OPERATORS, NotificationsDeps
+from services.notifications.deps import NotificationsDeps
 from services.notifications.digests import bus as digests_bus
 from services.notifications.followers import bus as followers_bus
 from services.notifications.inbound import api as inbound_api
@@ -38,7 +38,7 @@ from services.notifications.subscriptions import pages
 from services.notifications.subscriptions.adapters import community_names
 from services.notifications.updates import bus as updates_bus
 from shared.asyncapi import specification
-from shared.audit import Audit, audit_routes
+from shared.audit import Audit
 from shared.auth import TokenDirectory
 from shared.consumer import Route
 from shared.identifiers import settings_for_describing
@@ -124,8 +124,7 @@ def create_app(
         bus_description="Notifications reads requests and visits and tells residents by SMS "
         "or e-mail; what happened to each message goes on `mo.notifications` (no addresses "
         "or texts).",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=router,
         consumes=consumes(deps),
         consumes_description="Requests and visits residents may hear about.",
@@ -135,10 +134,9 @@ def create_app(
         deps=deps,
         tokens=TokenDirectory(db, store.credentials),
         state={"dispatcher": dispatcher},
+        audit=deps.audit,
     )
-    app = service_app(service, settings, db, registry, wiring)
-    app.include_router(audit_routes(deps.audit, db, OPERATORS))
-    return app
+    return service_app(service, settings, db, registry, wiring)
 
 
 def asyncapi() -> FastStream:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.notifications.deliveries.domain import RetryPolicy
 from services.notifications.metrics import NotificationMetrics
@@ -16,17 +16,10 @@ from shared.auth import requires
 from shared.credentials import Role
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
-from shared.store import Database
+from shared.service import DbDep, from_state
 from shared.use_case import Deps
 
-__all__ = [
-    "OPERATORS",
-    "DbDep",
-    "DepsDep",
-    "NotificationsDeps",
-    "get_db",
-    "get_deps",
-]
+__all__ = ["OPERATORS", "DbDep", "DepsDep", "NotificationsDeps", "get_deps"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,17 +44,7 @@ class NotificationsDeps(Deps):
     """Subscriptions one client may ask for in an hour."""
 
 
-def get_deps(request: Request) -> NotificationsDeps:
-    deps: NotificationsDeps = request.app.state.deps
-    return deps
-
-
-def get_db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
+get_deps = from_state("deps", NotificationsDeps)
 DepsDep = Annotated[NotificationsDeps, Depends(get_deps)]
-DbDep = Annotated[Database, Depends(get_db)]
 OPERATORS = requires(Role.OPERATOR)
 """The door of operators' routes."""

@@ -13,7 +13,6 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -23,18 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.audit import define_audit
-from shared.credentials import define_credentials
-from shared.inbox import define_inbox
-from shared.outbox import Outbox
+from shared.service import Tables
 
 Conn: TypeAlias = AsyncConnection
 """A connection inside a unit of work's transaction, as the features' stores take it."""
 
-metadata = MetaData(info={"service": "notifications"})  # its migrations: shared/migrations.py
-outbox = Outbox.define(metadata, "notifications")
-inbox = define_inbox(metadata)
-credentials = define_credentials(metadata)
-"""Operators' tokens: their hashes only."""
+tables = Tables.define("notifications")
+metadata, outbox, inbox, credentials = tables
+"""The credentials are operators' tokens: their hashes only."""
 audit = define_audit(metadata)
 """Who read residents' details, when and why (shared/audit.py)."""
 audit_seal = metadata.tables["audit_seal"]

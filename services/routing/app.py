@@ -5,7 +5,6 @@ features (rules, decisions, work, queue, standards, privacy) for `make run` and 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from datetime import UTC, datetime
 from typing import Final
 
@@ -35,20 +34,18 @@ from services.routing.standards.worker import overdue_watch
 from services.routing.work import api as work_api
 from services.routing.work import bus as work_bus
 from shared.asyncapi import specification
-from shared.audit import Audit, audit_routes
-from shared.auth import TokenDirectory, requires
+from shared.audit import Audit
+from shared.auth import TokenDirectory
 from shared.consumer import Route
-from shared.credentials import Role
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
+from shared.migrations import load_seed
 from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
 from shared.use_case import Clock
 
 __all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
-
-log = logging.getLogger(__name__)
 
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     *decisions_bus.PUBLISHES,
@@ -92,13 +89,8 @@ def create_app(
     )
 
     async def startup() -> None:
-        try:
-            seeded = await seed_rules(SeedRules(settings.rules_seed), db, deps)
-        except RuleError as exc:
-            log.critical("routing rules are not usable: %s", exc)
-            raise SystemExit(2) from None
-        if seeded:
-            log.info("seeded %d routing rules from %s", seeded, settings.rules_seed)
+        rules = settings.rules_seed
+        await load_seed("routing rules", rules, seed_rules(SeedRules(rules), db, deps), RuleError)
         deps.metrics.unroutable.set(await unroutable_count(CountUnroutable(), db, deps))
 
     service = Service(
@@ -109,8 +101,7 @@ def create_app(
         "CloudEvents 1.0 event (structured JSON, header content-type "
         "application/cloudevents+json) keyed by the reference number; the payload below is "
         "its `data`. Deduplicate by the event `id`.",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=router,
         consumes=consumes(deps),
         consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
@@ -128,10 +119,9 @@ def create_app(
         ],
         deps=deps,
         tokens=tokens,
+        audit=audit,
     )
-    app = service_app(service, settings, db, registry, wiring)
-    app.include_router(audit_routes(audit, db, requires(Role.OPERATOR)))
-    return app
+    return service_app(service, settings, db, registry, wiring)
 
 
 def asyncapi() -> FastStream:

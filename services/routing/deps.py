@@ -6,17 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.routing.metrics import RoutingMetrics
 from services.routing.rules.store import RuleBook
 from shared.audit import Audit
 from shared.auth import TokenDirectory
 from shared.limits import MissLimiter
-from shared.store import Database
+from shared.service import DbDep, from_state
 from shared.use_case import Deps
 
-__all__ = ["DbDep", "DepsDep", "RoutingDeps", "get_db", "get_deps"]
+__all__ = ["DbDep", "DepsDep", "RoutingDeps"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,17 +31,4 @@ class RoutingDeps(Deps):
     """Wrong credentials at the pages' sign-in, by client: too many, and it waits."""
 
 
-def get_deps(request: Request) -> RoutingDeps:
-    """The service's deps (set by shared/service.py)."""
-    deps: RoutingDeps = request.app.state.deps
-    return deps
-
-
-def get_db(request: Request) -> Database:
-    """The service's database: a route passes it to a use case as the unit of work."""
-    db: Database = request.app.state.db
-    return db
-
-
-DepsDep = Annotated[RoutingDeps, Depends(get_deps)]
-DbDep = Annotated[Database, Depends(get_db)]
+DepsDep = Annotated[RoutingDeps, Depends(from_state("deps", RoutingDeps))]

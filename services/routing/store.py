@@ -16,7 +16,6 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -30,19 +29,17 @@ from services.routing.work.domain import RoutedRequest
 from shared.audit import define_audit
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
-from shared.credentials import define_credentials
-from shared.inbox import define_inbox
-from shared.outbox import Outbox
 from shared.refusals import NotFound
+from shared.service import Tables
 from shared.store import as_utc
 
 Connection = AsyncConnection
 """The connection of an open transaction, for the helpers of a feature's use cases."""
 
 
-metadata = MetaData(info={"service": "routing"})  # its migrations: shared/migrations.py
-outbox = Outbox.define(metadata, "routing")
-inbox = define_inbox(metadata)
+tables = Tables.define("routing")
+metadata, outbox, inbox, credentials = tables
+"""The credentials are teams' tokens: the holder is a department's slug, or `operators`."""
 audit = define_audit(metadata)
 """Who read residents' descriptions and exact places: work queues, triage (shared/audit.py)."""
 
@@ -83,9 +80,6 @@ status_history = Table(
     Column("note", Text),
     Index("ix_status_history_reference", "reference"),
 )
-
-credentials = define_credentials(metadata)
-"""Teams' tokens: the holder is a department's slug, or `operators`."""
 
 
 async def find_request(

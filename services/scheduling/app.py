@@ -3,7 +3,6 @@ and tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, FastAPI
@@ -28,13 +27,12 @@ from services.scheduling.visits import bus as visits_bus
 from shared.asyncapi import specification
 from shared.auth import TokenDirectory
 from shared.metrics import new_registry
+from shared.migrations import load_seed
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
 from shared.use_case import Clock
 
 __all__ = ["asyncapi", "create_app"]
-
-log = logging.getLogger(__name__)
 
 ROUTES = APIRouter()
 for feature in (communities_api, plans_api, visits_api):
@@ -54,13 +52,10 @@ def create_app(
     )
 
     async def startup() -> None:
-        try:
-            seeded = await seed_communities(SeedCommunities(settings.communities_seed), db, deps)
-        except SeedError as exc:
-            log.critical("communities seed is not usable: %s", exc)
-            raise SystemExit(2) from None
-        if seeded:
-            log.info("seeded %d communities from %s", seeded, settings.communities_seed)
+        seed = settings.communities_seed
+        await load_seed(
+            "communities", seed, seed_communities(SeedCommunities(seed), db, deps), SeedError
+        )
         await refresh_gauges(RefreshGauges(), db, deps)
 
     service = Service(
@@ -69,8 +64,7 @@ def create_app(
         bus_description="Scheduling announces the Mobile Office's visits on `mo.visits` "
         "(CloudEvents 1.0, structured JSON, keyed by visit id) and reads routing's decisions "
         "and departments' progress to count the open requests per community.",
-        metadata=store.metadata,
-        inbox=store.inbox,
+        tables=store.tables,
         router=ROUTES,
         consumes=communities_bus.consumes(deps),
         consumes_description="Routing's decisions and departments' progress, to count the "

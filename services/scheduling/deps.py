@@ -4,12 +4,12 @@ store through FastAPI's `Depends`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.scheduling.metrics import SchedulingMetrics
-from shared.store import Database
+from shared.service import DbDep, from_state
 from shared.use_case import Deps
 
 __all__ = ["DbDep", "DepsDep", "SchedulingDeps"]
@@ -20,13 +20,4 @@ class SchedulingDeps(Deps):
     metrics: SchedulingMetrics
 
 
-def _deps(request: Request) -> SchedulingDeps:
-    return cast(SchedulingDeps, request.app.state.deps)
-
-
-def _db(request: Request) -> Database:
-    return cast(Database, request.app.state.db)
-
-
-DepsDep = Annotated[SchedulingDeps, Depends(_deps)]
-DbDep = Annotated[Database, Depends(_db)]
+DepsDep = Annotated[SchedulingDeps, Depends(from_state("deps", SchedulingDeps))]

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Index,
-    MetaData,
     String,
     Table,
     Text,
@@ -19,18 +18,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.credentials import define_credentials
-from shared.inbox import define_inbox
-from shared.outbox import Outbox
+from shared.service import Tables
 
 Connection = AsyncConnection
 """What a unit of work hands a use case: the features' queries take it."""
 
-metadata = MetaData(info={"service": "scheduling"})  # its migrations: shared/migrations.py
-outbox = Outbox.define(metadata, "scheduling")
-inbox = define_inbox(metadata)
-credentials = define_credentials(metadata)
-"""Operators' tokens: their hashes only."""
+tables = Tables.define("scheduling")
+metadata, outbox, inbox, credentials = tables
+"""The credentials are operators' tokens: their hashes only."""
 
 communities = Table(
     "communities",

@@ -13,12 +13,15 @@ refuse any other (shared/consumer.py), and the ACLs let each service write only 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import EmailAddress
 
 __all__ = [
+    "ANSWER_EVENTS",
+    "REQUEST_EVENTS",
     "AccessAnswered",
     "AccessRequested",
     "CorrectionAnswered",
@@ -100,3 +103,18 @@ class ErasureAnswered(PrivacyAnswer):
 
 class CorrectionAnswered(PrivacyAnswer):
     """`mobileoffice.privacy.correction_answered.v1`."""
+
+
+REQUEST_EVENTS: Final[tuple[type[PrivacyRequest], ...]] = (
+    AccessRequested,
+    ErasureRequested,
+    CorrectionRequested,
+)
+"""A resident's privacy request, one event a kind: intake publishes them, every service takes
+them."""
+ANSWER_EVENTS: Final[tuple[type[PrivacyAnswer], ...]] = (
+    AccessAnswered,
+    ErasureAnswered,
+    CorrectionAnswered,
+)
+"""The services' answers, one event a kind: intake takes them all."""

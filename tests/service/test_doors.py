@@ -54,7 +54,7 @@ async def published(running: Running) -> int:
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_every_route_has_a_door_that_holds(service: str, tmp_path: Path) -> None:
     async with SERVICES[service](tmp_path) as running:
-        db, table = running.app.state.db, running.app.state.service.metadata.tables["credentials"]
+        db, table = running.app.state.db, running.app.state.service.tables.credentials
         tokens = {role: await issue(db, table, f"door-{role}", role) for role in Role}
         tokens[Role.DEPARTMENT] = await issue(db, table, "water-and-sanitation", Role.DEPARTMENT)
         checked = 0

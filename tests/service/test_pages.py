@@ -108,7 +108,7 @@ def lists(app: FastAPI) -> list[APIRoute]:
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_every_list_refuses_a_cursor_it_did_not_give(service: str, tmp_path: Path) -> None:
     async with SERVICES[service](tmp_path) as running:
-        db, table = running.app.state.db, running.app.state.service.metadata.tables["credentials"]
+        db, table = running.app.state.db, running.app.state.service.tables.credentials
         tokens = {role: await issue(db, table, f"door-{role}", role) for role in Role}
         tokens[Role.DEPARTMENT] = await issue(db, table, "water-and-sanitation", Role.DEPARTMENT)
         checked = 0

@@ -106,7 +106,7 @@ async def test_without_a_session_the_browser_goes_to_sign_in_and_revoking_ends_i
     assert (await routing.client.get("/queue/")).status_code == 200
     await credentials.revoke(
         routing.app.state.db,
-        routing.app.state.service.metadata.tables["credentials"],
+        routing.app.state.service.tables.credentials,
         TEAM,
         now=dt.datetime.now(dt.UTC),
     )

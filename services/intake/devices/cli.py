@@ -17,6 +17,7 @@ from services.intake.deps import tool_deps
 from services.intake.devices import handlers
 from services.intake.settings import IntakeSettings
 from shared import credentials
+from shared.cli import commands
 from shared.credentials import Role
 from shared.refusals import Refusal
 from shared.settings import load_settings
@@ -54,12 +55,7 @@ async def _run(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m services.intake.devices.cli",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser, sub = commands("python -m services.intake.devices.cli", __doc__)
     sub.add_parser("pair", help="a pairing code for a new device").add_argument("agent")
     sub.add_parser("devices", help="an agent's devices").add_argument("agent")
     sub.add_parser("revoke-device", help="refuse a device from now on").add_argument("device")

@@ -8,14 +8,7 @@ from pydantic import BaseModel
 
 from services.intake.privacy import handlers
 from shared.consumer import Route, on
-from shared.contracts.privacy import (
-    AccessAnswered,
-    AccessRequested,
-    CorrectionAnswered,
-    CorrectionRequested,
-    ErasureAnswered,
-    ErasureRequested,
-)
+from shared.contracts.privacy import ANSWER_EVENTS, REQUEST_EVENTS
 from shared.use_case import bind
 
 if TYPE_CHECKING:
@@ -23,16 +16,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PUBLISHES", "consumes"]
 
-PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
-    AccessRequested,
-    ErasureRequested,
-    CorrectionRequested,
-)
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = REQUEST_EVENTS
 
 
 def consumes(deps: IntakeDeps) -> tuple[Route, ...]:
-    return (
-        on(AccessAnswered, bind(handlers.on_answered, deps)),
-        on(ErasureAnswered, bind(handlers.on_answered, deps)),
-        on(CorrectionAnswered, bind(handlers.on_answered, deps)),
-    )
+    """Every answer, whatever its kind."""
+    return tuple(on(answer, bind(handlers.on_answered, deps)) for answer in ANSWER_EVENTS)

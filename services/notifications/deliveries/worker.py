@@ -40,7 +40,7 @@ from services.notifications.deliveries.handlers import (
 )
 from services.notifications.deps import NotificationsDeps
 from services.notifications.messages.domain import compose
-from shared.background import Background
+from shared.background import Woken
 from shared.group_commit import GroupCommit
 from shared.store import Database
 
@@ -49,7 +49,7 @@ __all__ = ["Dispatcher", "Pace", "Slots"]
 log = logging.getLogger(__name__)
 
 
-class Dispatcher:
+class Dispatcher(Woken):
     """Claims due deliveries as sending slots free up, sends each (at the gateway's pace), and
     records each outcome as it completes (shared/group_commit.py). A slot is held from the
     claim until the outcome is in the store, so after a kill -9 at most `concurrency` messages
@@ -86,18 +86,10 @@ class Dispatcher:
         self._batch_size = rounds_of * concurrency
         self._slots = Slots(concurrency)
         self._poll = poll_seconds
-        self._wake = woken  # set by deps.wake, after a use case's commit
-        self._loop = Background("dispatcher", self._run)
+        super().__init__("dispatcher", woken)  # woken by deps.wake, after a use case's commit
         self._sending = asyncio.Lock()
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._loop.start()
-
-    async def stop(self) -> None:
-        await self._loop.stop()
+    async def _release(self) -> None:
         for sender in self._senders.values():
             await sender.close()
 

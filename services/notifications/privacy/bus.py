@@ -11,22 +11,16 @@ from services.notifications.deps import NotificationsDeps
 from services.notifications.privacy import handlers
 from shared.consumer import Route, on
 from shared.contracts.privacy import (
-    AccessAnswered,
+    ANSWER_EVENTS,
     AccessRequested,
-    CorrectionAnswered,
     CorrectionRequested,
-    ErasureAnswered,
     ErasureRequested,
 )
 from shared.use_case import bind
 
 __all__ = ["PUBLISHES", "consumes"]
 
-PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
-    AccessAnswered,
-    ErasureAnswered,
-    CorrectionAnswered,
-)
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = ANSWER_EVENTS
 
 
 def consumes(deps: NotificationsDeps) -> tuple[Route, ...]:
