@@ -185,8 +185,8 @@ def audit_routes(audit: Audit, db: Database, operators: params.Depends) -> APIRo
     async def audit_list(
         request: Request,
         response: Response,
-        caller: Annotated[str | None, Query(max_length=100)] = None,
-        subject: Annotated[str | None, Query(max_length=100)] = None,
+        caller: Annotated[Line | None, Query(max_length=100)] = None,
+        subject: Annotated[Line | None, Query(max_length=100)] = None,
         limit: Limit = DEFAULT,
         cursor: Cursor = None,
     ) -> list[AuditRow]:

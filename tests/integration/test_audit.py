@@ -162,3 +162,14 @@ def without_triggers(sqlite: bool) -> list[str]:
             for when in ("update", "delete")
         ]
     return ["ALTER TABLE audit DISABLE TRIGGER USER", "ALTER TABLE audit_seal DISABLE TRIGGER USER"]
+
+
+async def test_the_audit_list_refuses_a_control_character_it_cannot_look_up(
+    database_url: str,
+) -> None:
+    # PostgreSQL cannot hold a NUL in text: looking one up was a 500 (schemathesis found it).
+    async with running_notifications(database_url, publisher=FakePublisher()) as n:
+        for name in ("caller", "subject"):
+            refused = await n.client.get("/v1/audit", params={name: "a\x00b"}, headers=n.auth)
+            assert refused.status_code == 422, refused.text
+            assert name in refused.json()["error"]["fields"]
