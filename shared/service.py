@@ -9,13 +9,12 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any, NamedTuple, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
-from sqlalchemy import MetaData, Table
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.audit import Audit, audit_routes
@@ -24,41 +23,23 @@ from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import EventConsumer, Route
 from shared.contracts.registry import spec_for_model
-from shared.credentials import Role, define_credentials
+from shared.credentials import Role
 from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
-from shared.inbox import define_inbox
 from shared.kafka import KafkaPublisher, Publisher
 from shared.metrics import instrument_http
-from shared.outbox import Outbox
 from shared.relay import OutboxRelay
 from shared.retention import Purger, Rule, inbox_rule
 from shared.settings import ServiceSettings
 from shared.store import Database
+from shared.tables import Tables
 from shared.topics import DEADLETTER
 from shared.use_case import Deps
 
-__all__ = ["DbDep", "ErrorFormat", "Service", "Tables", "Wiring", "from_state", "service_app"]
+__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app"]
 
 ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
 T = TypeVar("T")
-
-
-class Tables(NamedTuple):
-    """The tables every service's store keeps (its root store.py), whatever its features."""
-
-    metadata: MetaData
-    outbox: Outbox
-    inbox: Table
-    credentials: Table
-    """Who holds which token (shared/credentials.py)."""
-
-    @classmethod
-    def define(cls, service: str) -> Tables:
-        """`service`'s metadata (its migrations: shared/migrations.py), and the tables in it."""
-        metadata = MetaData(info={"service": service})
-        outbox = Outbox.define(metadata, service)
-        return cls(metadata, outbox, define_inbox(metadata), define_credentials(metadata))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,8 +33,8 @@ from shared.audit import define_audit
 from shared.contracts.common import RequestStatus
 from shared.refusals import NotFound
 from shared.retention import ResidentDetails
-from shared.service import Tables
 from shared.store import as_utc
+from shared.tables import Tables
 
 Connection = AsyncConnection
 """An open transaction (or read) of intake's store, as use cases pass it to store functions."""

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.audit import define_audit
-from shared.service import Tables
+from shared.tables import Tables
 
 Conn: TypeAlias = AsyncConnection
 """A connection inside a unit of work's transaction, as the features' stores take it."""

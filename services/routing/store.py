@@ -30,8 +30,8 @@ from shared.audit import define_audit
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.refusals import NotFound
-from shared.service import Tables
 from shared.store import as_utc
+from shared.tables import Tables
 
 Connection = AsyncConnection
 """The connection of an open transaction, for the helpers of a feature's use cases."""

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.service import Tables
+from shared.tables import Tables
 
 Connection = AsyncConnection
 """What a unit of work hands a use case: the features' queries take it."""
