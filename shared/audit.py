@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Query, Request, Response, params
+from fastapi import APIRouter, Query, params
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import AfterValidator, AwareDatetime, BaseModel
 from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, insert, select
@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.audit_chain import append_only, define_seal, seal
 from shared.auth import Caller
 from shared.contracts.common import Line
-from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.pages import PagingDep
 from shared.store import Database, as_utc
 
 __all__ = ["Audit", "AuditReason", "AuditRow", "Reason", "audit_routes", "define_audit"]
@@ -183,16 +183,13 @@ def audit_routes(audit: Audit, db: Database, operators: params.Depends) -> APIRo
 
     @router.get("/audit", response_model=list[AuditRow], dependencies=[operators])
     async def audit_list(
-        request: Request,
-        response: Response,
+        paging: PagingDep,
         caller: Annotated[Line | None, Query(max_length=100)] = None,
         subject: Annotated[Line | None, Query(max_length=100)] = None,
-        limit: Limit = DEFAULT,
-        cursor: Cursor = None,
     ) -> list[AuditRow]:
         async with db.reading() as conn:
             found = await audit.rows(conn, caller, subject)
         rows = [AuditRow(**{**row, "at": as_utc(row["at"])}) for row in found]
-        return paged(request, response, rows, limit, cursor, key=lambda r: [-r.id])  # newest first
+        return paging.of(rows, key=lambda r: [-r.id])  # newest first
 
     return router

@@ -17,7 +17,7 @@ from shared.catalogue import CATALOGUE_VERSION, CATEGORIES
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import client_address
-from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.pages import PagingDep
 
 __all__ = ["router"]
 
@@ -84,9 +84,7 @@ async def follow_up(
 
 
 @router.get("/categories", response_model=list[CategoryView], dependencies=[PUBLIC])
-async def categories(
-    request: Request, response: Response, limit: Limit = DEFAULT, cursor: Cursor = None
-) -> list[CategoryView]:
+async def categories(paging: PagingDep) -> list[CategoryView]:
     """The categories with their names in en, af and xh; the list's version in the
     Catalogue-Version header."""
     views = [
@@ -97,5 +95,5 @@ async def categories(
         )
         for c in CATEGORIES
     ]
-    response.headers["Catalogue-Version"] = CATALOGUE_VERSION
-    return paged(request, response, views, limit, cursor)
+    paging.response.headers["Catalogue-Version"] = CATALOGUE_VERSION
+    return paging.of(views)

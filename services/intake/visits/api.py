@@ -3,14 +3,14 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from services.intake.deps import DbDep, DepsDep
 from services.intake.visits.handlers import VisitsWanted, find_visits
 from services.intake.visits.schemas import VisitView
 from shared.auth import PUBLIC
 from shared.contracts.common import Line
-from shared.pages import DEFAULT, Cursor, Limit, date_span, paged
+from shared.pages import PagingDep, date_span
 
 __all__ = ["router"]
 
@@ -19,17 +19,14 @@ router = APIRouter(prefix="/v1")
 
 @router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
 async def visits(
-    request: Request,
-    response: Response,
     db: DbDep,
     deps: DepsDep,
+    paging: PagingDep,
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     to: Annotated[dt.date | None, Query()] = None,
     community: Annotated[Line | None, Query(max_length=100)] = None,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
 ) -> list[VisitView]:
     """The visits scheduling announced, for the field app (which talks to intake only)."""
     found = await find_visits(VisitsWanted(*date_span(start, to), community), db, deps)
-    chosen = paged(request, response, found, limit, cursor, key=lambda v: [str(v.date), v.id])
+    chosen = paging.of(found, key=lambda v: [str(v.date), v.id])
     return [VisitView.model_validate(v, from_attributes=True) for v in chosen]

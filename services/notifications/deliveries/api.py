@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from services.notifications.deliveries.handlers import ReadSent, read_sent
 from services.notifications.deliveries.schemas import SentView
@@ -11,7 +11,7 @@ from services.notifications.deps import OPERATORS, DbDep, DepsDep
 from shared.audit import Reason
 from shared.auth import Caller
 from shared.http import parse_reference
-from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.pages import PagingDep
 
 __all__ = ["router"]
 
@@ -21,19 +21,16 @@ router = APIRouter(prefix="/v1")
 @router.get("/notifications", response_model=list[SentView])
 async def sent(
     reference: Annotated[str, Query()],
-    request: Request,
-    response: Response,
     caller: Annotated[Caller, OPERATORS],
     reason: Reason,
     db: DbDep,
     deps: DepsDep,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
+    paging: PagingDep,
 ) -> list[SentView]:
     command = ReadSent(
         parse_reference(reference),
         caller,
         reason,
-        lambda views: paged(request, response, views, limit, cursor),
+        paging.of,
     )
     return await read_sent(command, db, deps)

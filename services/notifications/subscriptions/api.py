@@ -4,7 +4,7 @@ subscriptions), an operator lists them (audited) or removes one."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as FastApiPath
 
 from services.notifications.channels.domain import Channel
@@ -19,7 +19,7 @@ from shared.audit import Reason
 from shared.auth import PUBLIC, Caller
 from shared.contracts.common import Line
 from shared.limits import client_address
-from shared.pages import DEFAULT, Cursor, Limit, paged
+from shared.pages import PagingDep
 
 __all__ = ["router"]
 
@@ -42,21 +42,18 @@ async def subscribe(
 
 @router.get("/subscriptions", response_model=list[SubscriptionView])
 async def subscription_list(
-    request: Request,
-    response: Response,
     caller: Annotated[Caller, OPERATORS],
     reason: Reason,
     db: DbDep,
     deps: DepsDep,
+    paging: PagingDep,
     community: Annotated[Line | None, Query(max_length=100)] = None,
-    limit: Limit = DEFAULT,
-    cursor: Cursor = None,
 ) -> list[SubscriptionView]:
     command = handlers.Listing(
         caller,
         reason,
         community,
-        lambda found: paged(request, response, found, limit, cursor, key=lambda s: [s.id]),
+        lambda found: paging.of(found, key=lambda s: [s.id]),
     )
     return [SubscriptionView.of(s) for s in await handlers.list_subscriptions(command, db, deps)]
 
