@@ -106,6 +106,8 @@ idempotency_keys = Table(
 
 @dataclass(frozen=True, slots=True)
 class StoredRequest:
+    """What a follow-up shows of a request (requests/schemas.py RequestView, less history)."""
+
     reference: str
     category: str
     status: RequestStatus

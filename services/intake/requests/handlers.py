@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -169,15 +169,8 @@ async def get_request(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> Requ
         if found is None:
             return None
         entries = await store.request_history(conn, reference)
-    return RequestView(
-        reference=found.reference,
-        category=found.category,
-        status=found.status,
-        department=found.department,
-        created_at=found.created_at,
-        updated_at=found.updated_at,
-        history=[HistoryEntry.model_validate(entry) for entry in entries],
-    )
+    history = [HistoryEntry.model_validate(entry) for entry in entries]
+    return RequestView(**asdict(found), history=history)
 
 
 # --- keeping the follow-up current, inside the consumer's transaction ---------------------
