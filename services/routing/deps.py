@@ -11,10 +11,10 @@ from fastapi import Depends
 from services.routing.metrics import RoutingMetrics
 from services.routing.rules.store import RuleBook
 from shared.audit import Audit
-from shared.auth import TokenDirectory
+from shared.auth import Caller, TokenDirectory
 from shared.limits import MissLimiter
 from shared.service import DbDep, from_state
-from shared.use_case import Deps
+from shared.use_case import Deps, UnitOfWork
 
 __all__ = ["DbDep", "DepsDep", "RoutingDeps"]
 
@@ -29,6 +29,20 @@ class RoutingDeps(Deps):
     """Who holds which credential (people sign in to the queue's pages with one)."""
     sign_ins: MissLimiter
     """Wrong credentials at the pages' sign-in, by client: too many, and it waits."""
+
+    async def record_read(
+        self,
+        uow: UnitOfWork,
+        reader: Caller,
+        action: str,
+        rows: int,
+        subject: str | None = None,
+    ) -> None:
+        """A routine read of residents' descriptions and places, audited before the answer
+        leaves: its subject is a reference or how many requests it held (shared/audit.py)."""
+        about = subject or f"{rows} requests"
+        async with uow.transaction() as conn:
+            await self.audit.record(conn, reader, action, about, "", self.clock(), rows)
 
 
 DepsDep = Annotated[RoutingDeps, Depends(from_state("deps", RoutingDeps))]

@@ -158,11 +158,7 @@ async def triage(command: Triage, uow: UnitOfWork, deps: RoutingDeps) -> list[Ro
             conn, command.status, command.limit + 1, command.after
         )
     shown = min(len(found), command.limit)
-    async with uow.transaction() as conn:  # audited before the answer leaves
-        about = f"{shown} requests"
-        await deps.audit.record(
-            conn, command.reader, "read triage list", about, "", deps.clock(), shown
-        )
+    await deps.record_read(uow, command.reader, "read triage list", shown)
     return found
 
 

@@ -89,7 +89,7 @@ async def work_queue(
     async with uow.reading() as conn:
         found = await queue_store.queue(conn, command.chosen, command.limit + 1, command.after)
     shown = min(len(found), command.limit)
-    await _record_read(uow, deps, command.reader, "read work queue", shown)
+    await deps.record_read(uow, command.reader, "read work queue", shown)
     return found
 
 
@@ -100,7 +100,7 @@ async def queue_page(command: QueuePage, uow: UnitOfWork, deps: RoutingDeps) -> 
         if command.reader.role is Role.OPERATOR:
             triage = await requests_with_status(conn, RequestStatus.UNROUTABLE, 100)
     shown = len(found) + len(triage or [])
-    await _record_read(uow, deps, command.reader, "read work queue page", shown)
+    await deps.record_read(uow, command.reader, "read work queue page", shown)
     return QueuePageRead(found, triage)
 
 
@@ -115,23 +115,8 @@ async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -
         history = await queue_store.history_of(conn, reference)
         duplicates = await queue_store.duplicates_of(conn, reference)
         affected = await queue_store.affected(conn, [reference, *duplicates])
-    await _record_read(uow, deps, reader, "read request", 1, reference)
+    await deps.record_read(uow, reader, "read request", 1, reference)
     return RequestFile(found, history, duplicates, affected)
-
-
-async def _record_read(
-    uow: UnitOfWork,
-    deps: RoutingDeps,
-    reader: Caller,
-    action: str,
-    rows: int,
-    subject: str | None = None,
-) -> None:
-    """A routine read of residents' descriptions and places, audited before the answer
-    leaves: its subject is a reference or how many requests it held (shared/audit.py)."""
-    about = subject or f"{rows} requests"
-    async with uow.transaction() as conn:
-        await deps.audit.record(conn, reader, action, about, "", deps.clock(), rows)
 
 
 async def count_joined(
