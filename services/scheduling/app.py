@@ -1,5 +1,5 @@
-"""The composition root: `create_app(settings, **overrides)` wires scheduling for `make run`
-and tests; `asyncapi()` describes it for `make docs`."""
+"""The composition root: `create_app(settings, *, clock=None, wiring=None)` wires scheduling
+for `make run` and tests; `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
 
