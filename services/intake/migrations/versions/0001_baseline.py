@@ -1,51 +1,19 @@
-"""The schema as stores were made before migrations (the commits before issue 24).
-
-Revision ID: 0001
-Revises:
+"""Intake's schema as its stores were made before migrations (the commits before issue 24):
+requests and their history, devices and their leases, visits, privacy requests, and the
+shared audit, credentials, inbox and outbox.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from shared.schema_history import create_baseline_shared_tables, drop_baseline_shared_tables
+
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "audit",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("caller", sa.String(length=100), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("action", sa.String(length=60), nullable=False),
-        sa.Column("subject", sa.String(length=100), nullable=False),
-        sa.Column("reason", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("audit", schema=None) as batch_op:
-        batch_op.create_index("ix_audit_caller_at", ["caller", "at"], unique=False)
-    _audit_append_only()
-
-    op.create_table(
-        "credentials",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("holder", sa.String(length=100), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("token_hash"),
-    )
-    with op.batch_alter_table("credentials", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_credentials_holder"), ["holder"], unique=False)
-
+    create_baseline_shared_tables(audit=True)
     op.create_table(
         "devices",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -61,23 +29,6 @@ def upgrade() -> None:
     with op.batch_alter_table("devices", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_devices_agent"), ["agent"], unique=False)
 
-    op.create_table(
-        "inbox",
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("consumer", sa.String(length=100), nullable=False),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", "consumer"),
-    )
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("topic", sa.String(length=249), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("value", sa.LargeBinary(), nullable=False),
-        sa.Column("headers", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
     op.create_table(
         "pairing_codes",
         sa.Column("code_hash", sa.String(length=64), nullable=False),
@@ -207,40 +158,8 @@ def downgrade() -> None:
     op.drop_table("privacy_requests")
     op.drop_table("privacy_answers")
     op.drop_table("pairing_codes")
-    op.drop_table("outbox")
-    op.drop_table("inbox")
     with op.batch_alter_table("devices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_devices_agent"))
 
     op.drop_table("devices")
-    with op.batch_alter_table("credentials", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_credentials_holder"))
-
-    op.drop_table("credentials")
-    with op.batch_alter_table("audit", schema=None) as batch_op:
-        batch_op.drop_index("ix_audit_caller_at")
-
-    op.drop_table("audit")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS audit_refuse()")
-
-
-def _audit_append_only() -> None:
-    """The audit's triggers, as the stores of this revision were made: the store refuses an
-    UPDATE or DELETE of a row. (asyncpg prepares each statement: one at a time.)"""
-    refusal = "the audit is append-only"
-    if op.get_bind().dialect.name == "sqlite":
-        for when in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_no_{when.lower()} BEFORE {when} ON audit "
-                f"BEGIN SELECT RAISE(ABORT, '{refusal}'); END"
-            )
-        return
-    op.execute(
-        "CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN RAISE EXCEPTION '{refusal}'; END $$"
-    )
-    op.execute(
-        "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
-        "FOR EACH ROW EXECUTE FUNCTION audit_refuse()"
-    )
+    drop_baseline_shared_tables(audit=True)

@@ -1,18 +1,11 @@
 """A delivery's facts (what its message says, issue 24): the `params` column is named `facts`,
 as the code names them (MessageFacts)
-
-Revision ID: 0003
-Revises: 0002
 """
-
-from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "0003"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

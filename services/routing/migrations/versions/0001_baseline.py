@@ -1,43 +1,19 @@
-"""The schema as stores were made before migrations (the commits before issue 24).
-
-Revision ID: 0001
-Revises:
+"""Routing's schema as its stores were made before migrations (the commits before issue 24):
+routed requests, rules and their changes, the status history, page sessions, digests, and
+the shared credentials, inbox and outbox.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from shared.schema_history import create_baseline_shared_tables, drop_baseline_shared_tables
+
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "credentials",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("holder", sa.String(length=100), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("token_hash"),
-    )
-    with op.batch_alter_table("credentials", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_credentials_holder"), ["holder"], unique=False)
-
-    op.create_table(
-        "inbox",
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("consumer", sa.String(length=100), nullable=False),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", "consumer"),
-    )
+    create_baseline_shared_tables(audit=False)
     op.create_table(
         "joined_residents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,16 +26,6 @@ def upgrade() -> None:
             batch_op.f("ix_joined_residents_reference"), ["reference"], unique=False
         )
 
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("topic", sa.String(length=249), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("value", sa.LargeBinary(), nullable=False),
-        sa.Column("headers", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
     op.create_table(
         "overdue_digests",
         sa.Column("department", sa.String(length=60), nullable=False),
@@ -158,13 +124,8 @@ def downgrade() -> None:
     op.drop_table("routed_requests")
     op.drop_table("page_sessions")
     op.drop_table("overdue_digests")
-    op.drop_table("outbox")
     with op.batch_alter_table("joined_residents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_joined_residents_reference"))
 
     op.drop_table("joined_residents")
-    op.drop_table("inbox")
-    with op.batch_alter_table("credentials", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_credentials_holder"))
-
-    op.drop_table("credentials")
+    drop_baseline_shared_tables(audit=False)

@@ -1,66 +1,20 @@
-"""The doors round (issue 23): the audit's seals (and, in routing, its audit), the triggers that
-keep both append-only
+"""Routing's doors round (issue 23): its audit, with its seals, both append-only"""
 
-Revision ID: 0002
-Revises: 0001
-"""
-
-from collections.abc import Sequence
-
-import sqlalchemy as sa
 from alembic import op
 
-from shared.audit_chain import append_only_statements
+from shared.schema_history import append_only, create_audit, create_audit_seal, drop_audit
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "audit",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("caller", sa.String(length=100), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("action", sa.String(length=60), nullable=False),
-        sa.Column("subject", sa.String(length=100), nullable=False),
-        sa.Column("reason", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("audit", schema=None) as batch_op:
-        batch_op.create_index("ix_audit_caller_at", ["caller", "at"], unique=False)
-
-    op.create_table(
-        "audit_seal",
-        sa.Column("audit_id", sa.Integer(), nullable=False),
-        sa.Column("rows", sa.Integer(), nullable=False),
-        sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["audit_id"],
-            ["audit.id"],
-        ),
-        sa.PrimaryKeyConstraint("audit_id"),
-    )
-    _append_only("audit", "id")
-    _append_only("audit_seal", "audit_id")
+    create_audit(refusing_changes=False)
+    create_audit_seal()
+    append_only("audit", "id")
+    append_only("audit_seal", "audit_id")
 
 
 def downgrade() -> None:
     op.drop_table("audit_seal")
-    with op.batch_alter_table("audit", schema=None) as batch_op:
-        batch_op.drop_index("ix_audit_caller_at")
-
-    op.drop_table("audit")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS audit_refuse()")
-
-
-def _append_only(table: str, key: str, added: tuple[str, ...] = ()) -> None:
-    """The triggers that keep `table` append-only; `added`: only those named so (the table
-    already had the others)."""
-    for statement in append_only_statements(table, key, op.get_bind().dialect.name):
-        if not added or any(f" {table}{suffix} " in statement for suffix in added):
-            op.execute(statement)
+    drop_audit()

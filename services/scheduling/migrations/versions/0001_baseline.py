@@ -1,21 +1,19 @@
-"""The schema as stores were made before migrations (the commits before issue 24).
-
-Revision ID: 0001
-Revises:
+"""Scheduling's schema as its stores were made before migrations (the commits before issue
+24): communities, plans, teams, visits, followed requests, and the shared credentials,
+inbox and outbox.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from shared.schema_history import create_baseline_shared_tables, drop_baseline_shared_tables
+
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    create_baseline_shared_tables(audit=False)
     op.create_table(
         "communities",
         sa.Column("name", sa.String(length=100), nullable=False),
@@ -29,44 +27,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("key"),
     )
     op.create_table(
-        "credentials",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("holder", sa.String(length=100), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("token_hash"),
-    )
-    with op.batch_alter_table("credentials", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_credentials_holder"), ["holder"], unique=False)
-
-    op.create_table(
         "followed_requests",
         sa.Column("reference", sa.String(length=10), nullable=False),
         sa.Column("community_key", sa.String(length=100), nullable=True),
         sa.Column("open", sa.Boolean(), nullable=False),
         sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("reference"),
-    )
-    op.create_table(
-        "inbox",
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("consumer", sa.String(length=100), nullable=False),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", "consumer"),
-    )
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("topic", sa.String(length=249), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("value", sa.LargeBinary(), nullable=False),
-        sa.Column("headers", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "plans",
@@ -118,11 +84,6 @@ def downgrade() -> None:
     op.drop_table("visits")
     op.drop_table("teams")
     op.drop_table("plans")
-    op.drop_table("outbox")
-    op.drop_table("inbox")
     op.drop_table("followed_requests")
-    with op.batch_alter_table("credentials", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_credentials_holder"))
-
-    op.drop_table("credentials")
     op.drop_table("communities")
+    drop_baseline_shared_tables(audit=False)
