@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.store import credentials, metadata, requests
 from shared.credentials import Holder, Role
-from shared.store import as_utc, upsert_insert
+from shared.store import as_utc, find_row, upsert_insert
 
 __all__ = [
     "Device",
@@ -249,7 +249,7 @@ async def lease(
 
 
 async def lease_of(conn: AsyncConnection, reference: str) -> Lease | None:
-    row = (await conn.execute(select(leases).where(leases.c.reference == reference))).one_or_none()
+    row = await find_row(conn, leases, reference=reference)
     if row is None:
         return None
     return Lease(row.reference, row.device_id, row.used_at is not None, row.body_sha256)

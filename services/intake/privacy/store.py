@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.intake.store import RESIDENT_DETAILS, metadata, requests
 from shared.identifiers import IdentifierKey
 from shared.retention import deidentify
-from shared.store import as_utc, upsert_insert
+from shared.store import find_row, from_row, upsert_insert
 
 __all__ = [
     "Asked",
@@ -81,11 +81,10 @@ async def add_request(conn: AsyncConnection, asked: Asked, identifier_hash: str)
 
 
 async def request_of(conn: AsyncConnection, request_id: str) -> Asked | None:
-    query = select(privacy_requests).where(privacy_requests.c.id == request_id)
-    row = (await conn.execute(query)).one_or_none()
+    row = await find_row(conn, privacy_requests, id=request_id)
     if row is None:
         return None
-    return Asked(row.id, row.kind, row.reason, row.asked_by, as_utc(row.asked_at))
+    return from_row(Asked, row)
 
 
 async def add_answer(
