@@ -4,7 +4,7 @@ the reference numbers leased to each device for when it has no signal."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import (
     Column,
@@ -126,16 +126,7 @@ async def take_pairing_code(conn: AsyncConnection, code_hash: str, now: dt.datet
 
 
 async def add_device(conn: AsyncConnection, device: NewDevice) -> None:
-    await conn.execute(
-        devices.insert().values(
-            id=device.id,
-            agent=device.agent,
-            name=device.name,
-            token_hash=device.token_hash,
-            created_at=device.created_at,
-            expires_at=device.expires_at,
-        )
-    )
+    await conn.execute(devices.insert().values(asdict(device)))
 
 
 async def device_holder(conn: AsyncConnection, token_hash: str, now: dt.datetime) -> Holder | None:

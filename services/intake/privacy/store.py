@@ -7,7 +7,7 @@ request for the same person), never in clear: the identifier travels once, in th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -69,14 +69,7 @@ def identifier_hash(key: IdentifierKey, identifier: str) -> str:
 
 async def add_request(conn: AsyncConnection, asked: Asked, identifier_hash: str) -> None:
     await conn.execute(
-        insert(privacy_requests).values(
-            id=asked.id,
-            kind=asked.kind,
-            identifier_hash=identifier_hash,
-            reason=asked.reason,
-            asked_by=asked.asked_by,
-            asked_at=asked.asked_at,
-        )
+        insert(privacy_requests).values(**asdict(asked), identifier_hash=identifier_hash)
     )
 
 
