@@ -9,18 +9,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
+from dataclasses import fields
 from datetime import UTC, datetime
+from enum import EnumType
+from functools import cache
 from pathlib import Path
-from typing import Any
+from types import NoneType, UnionType
+from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from sqlalchemy import Connection, MetaData, Table, event, inspect, text
+from sqlalchemy import Connection, MetaData, Table, event, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from shared.migrations import UnknownRevision, bring_up_to_date
 
-__all__ = ["Database", "as_utc", "upsert_insert"]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = ["Database", "as_utc", "find_row", "from_row", "upsert_insert"]
+
+_Record = TypeVar("_Record", bound="DataclassInstance")
 
 
 class Database:
@@ -127,3 +136,45 @@ def as_utc(value: datetime) -> datetime:
     """A stored time as an aware UTC datetime: SQLite hands back naive ones, and everything
     the services write is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def find_row(
+    conn: AsyncConnection, table: Table, /, *, for_update: bool = False, **key: object
+) -> Any | None:
+    """The row of `table` whose columns hold `key`'s values (its key: one row at most), or
+    None; with `for_update`, locked for the transaction's change."""
+    query = select(table).where(*(table.c[name] == value for name, value in key.items()))
+    if for_update:
+        query = query.with_for_update()
+    return (await conn.execute(query)).one_or_none()
+
+
+def from_row(kind: type[_Record], row: Any, /, **given: object) -> _Record:
+    """A `kind` (a dataclass) of `row`: each field is the row's column of its name, read as
+    the field's type says (stored text as its enum, a stored time as an aware UTC one, None
+    as None where the field may be None), but for the fields `given` sets."""
+    readers = _readers(kind)
+    values = {
+        name: given[name] if name in given else read(getattr(row, name))
+        for name, read in readers.items()
+    }
+    return kind(**values)
+
+
+@cache
+def _readers(kind: type[DataclassInstance]) -> dict[str, Callable[[Any], object]]:
+    hints = get_type_hints(kind)
+    return {field.name: _reader(hints[field.name]) for field in fields(kind)}
+
+
+def _reader(hint: Any) -> Callable[[Any], object]:
+    """How a stored value becomes a field of type `hint`."""
+    kinds = [arg for arg in get_args(hint) if arg is not NoneType]
+    if get_origin(hint) in (Union, UnionType) and len(kinds) == 1:
+        read = _reader(kinds[0])
+        return lambda value: None if value is None else read(value)
+    if isinstance(hint, EnumType):
+        return hint
+    if hint is datetime:
+        return as_utc
+    return lambda value: value

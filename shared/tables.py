@@ -3,15 +3,15 @@ holds which token, in the service's own metadata (its migrations: shared/migrati
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import MetaData, Table
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text
 
 from shared.credentials import define_credentials
 from shared.inbox import define_inbox
 from shared.outbox import Outbox
 
-__all__ = ["Tables"]
+__all__ = ["Tables", "keys_seen", "logged_request_columns"]
 
 
 class Tables(NamedTuple):
@@ -29,3 +29,25 @@ class Tables(NamedTuple):
         metadata = MetaData(info={"service": service})
         outbox = Outbox.define(metadata, service)
         return cls(metadata, outbox, define_inbox(metadata), define_credentials(metadata))
+
+
+def keys_seen(metadata: MetaData, name: str, key: str, length: int, at: str) -> Table:
+    """A table of keys (a hash, a signature, a month), each with the time it was kept."""
+    return Table(
+        name,
+        metadata,
+        Column(key, String(length), primary_key=True),
+        Column(at, DateTime(timezone=True), nullable=False),
+    )
+
+
+def logged_request_columns() -> list[Column[Any]]:
+    """A request as `request.logged` tells it, as intake's requests and routing's begin: its
+    reference, category, area, community and description."""
+    return [
+        Column("reference", String(10), primary_key=True),
+        Column("category", String(40), nullable=False),
+        Column("area", String(10), nullable=False),
+        Column("community", String(100), nullable=False),
+        Column("description", Text, nullable=False),
+    ]

@@ -33,8 +33,8 @@ from shared.audit import define_audit
 from shared.contracts.common import RequestStatus
 from shared.refusals import NotFound
 from shared.retention import ResidentDetails
-from shared.store import as_utc
-from shared.tables import Tables
+from shared.store import as_utc, find_row, from_row
+from shared.tables import Tables, logged_request_columns
 
 Connection = AsyncConnection
 """An open transaction (or read) of intake's store, as use cases pass it to store functions."""
@@ -48,11 +48,7 @@ audit = define_audit(metadata)
 requests = Table(
     "requests",
     metadata,
-    Column("reference", String(10), primary_key=True),
-    Column("category", String(40), nullable=False),
-    Column("area", String(10), nullable=False),
-    Column("community", String(100), nullable=False),
-    Column("description", Text, nullable=False),
+    *logged_request_columns(),
     Column("lat", Float),  # where the device was: to find the same problem nearby
     Column("lon", Float),
     Column("visit_id", String(64)),
@@ -117,19 +113,10 @@ class StoredRequest:
 
 
 async def find_request(conn: AsyncConnection, reference: str) -> StoredRequest | None:
-    row = (
-        await conn.execute(select(requests).where(requests.c.reference == reference))
-    ).one_or_none()
+    row = await find_row(conn, requests, reference=reference)
     if row is None:
         return None
-    return StoredRequest(
-        row.reference,
-        row.category,
-        RequestStatus(row.status),
-        row.department,
-        as_utc(row.created_at),
-        as_utc(row.updated_at),
-    )
+    return from_row(StoredRequest, row)
 
 
 async def existing_request(conn: AsyncConnection, reference: str) -> StoredRequest:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.audit import define_audit
-from shared.tables import Tables
+from shared.tables import Tables, keys_seen
 
 Conn: TypeAlias = AsyncConnection
 """A connection inside a unit of work's transaction, as the features' stores take it."""
@@ -66,13 +66,8 @@ subscriptions = Table(
     UniqueConstraint("community_key", "channel", "address", name="uq_subscription"),
 )
 
-opt_outs = Table(
-    "opt_outs",
-    metadata,
-    # A STOP outlives the resident's erasure: only a keyed hash of the number is kept.
-    Column("phone_hash", String(64), primary_key=True),
-    Column("stopped_at", DateTime(timezone=True), nullable=False),
-)
+# A STOP outlives the resident's erasure: only a keyed hash of the number is kept.
+opt_outs = keys_seen(metadata, "opt_outs", "phone_hash", 64, "stopped_at")
 
 deliveries = Table(
     "deliveries",
@@ -100,15 +95,10 @@ deliveries = Table(
 )
 
 
-inbound_signatures = Table(
-    "inbound_signatures",
-    metadata,
-    # The gateway's signed replies taken while their timestamp is fresh: a replay is refused
-    # by every replica and after a restart (inbound/). Kept only as long as a replay could
-    # pass the freshness check (retention/).
-    Column("signature", String(71), primary_key=True),
-    Column("seen_at", DateTime(timezone=True), nullable=False),
-)
+# The gateway's signed replies taken while their timestamp is fresh: a replay is refused
+# by every replica and after a restart (inbound/). Kept only as long as a replay could
+# pass the freshness check (retention/).
+inbound_signatures = keys_seen(metadata, "inbound_signatures", "signature", 71, "seen_at")
 
 followers = Table(
     "followers",
@@ -121,13 +111,8 @@ followers = Table(
     Column("joined_at", DateTime(timezone=True), nullable=False),
 )
 
-erased_identifiers = Table(
-    "erased_identifiers",
-    metadata,
-    # Addresses erased at the resident's request, as keyed hashes (privacy/store.py).
-    Column("identifier_hash", String(64), primary_key=True),
-    Column("erased_at", DateTime(timezone=True), nullable=False),
-)
+# Addresses erased at the resident's request, as keyed hashes (privacy/store.py).
+erased_identifiers = keys_seen(metadata, "erased_identifiers", "identifier_hash", 64, "erased_at")
 
 
 def same_address(column: ColumnElement[str], address: str) -> ColumnElement[bool]:

@@ -20,18 +20,17 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
-    select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.work.domain import RoutedRequest
 from shared.audit import define_audit
-from shared.contracts.common import Area, RequestStatus
+from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.refusals import NotFound
-from shared.store import as_utc
-from shared.tables import Tables
+from shared.store import find_row, from_row
+from shared.tables import Tables, logged_request_columns
 
 Connection = AsyncConnection
 """The connection of an open transaction, for the helpers of a feature's use cases."""
@@ -46,11 +45,7 @@ audit = define_audit(metadata)
 requests = Table(
     "routed_requests",
     metadata,
-    Column("reference", String(10), primary_key=True),
-    Column("category", String(40), nullable=False),
-    Column("area", String(10), nullable=False),
-    Column("community", String(100), nullable=False),
-    Column("description", Text, nullable=False),
+    *logged_request_columns(),
     Column("location", JSON, nullable=False),
     Column("resident_contactable", Boolean, nullable=False),
     Column("status", String(20), nullable=False),
@@ -85,30 +80,12 @@ status_history = Table(
 async def find_request(
     conn: AsyncConnection, reference: str, for_update: bool = False
 ) -> RoutedRequest | None:
-    query = select(requests).where(requests.c.reference == reference)
-    if for_update:
-        query = query.with_for_update()
-    row = (await conn.execute(query)).one_or_none()
+    row = await find_row(conn, requests, for_update=for_update, reference=reference)
     return None if row is None else routed_request(row)
 
 
 def routed_request(row: Any) -> RoutedRequest:
-    return RoutedRequest(
-        reference=row.reference,
-        category=row.category,
-        area=Area(row.area),
-        community=row.community,
-        description=row.description,
-        location=row.location,
-        resident_contactable=row.resident_contactable,
-        status=RequestStatus(row.status),
-        department=row.department,
-        priority=Priority(row.priority) if row.priority else None,
-        due_at=as_utc(row.due_at) if row.due_at else None,
-        logged_at=as_utc(row.logged_at),
-        updated_at=as_utc(row.updated_at),
-        reopened_at=as_utc(row.reopened_at) if row.reopened_at else None,
-    )
+    return from_row(RoutedRequest, row)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ the reference numbers leased to each device for when it has no signal."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import (
     Column,
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.store import credentials, metadata, requests
 from shared.credentials import Holder, Role
-from shared.store import as_utc, upsert_insert
+from shared.store import as_utc, find_row, upsert_insert
 
 __all__ = [
     "Device",
@@ -126,16 +126,7 @@ async def take_pairing_code(conn: AsyncConnection, code_hash: str, now: dt.datet
 
 
 async def add_device(conn: AsyncConnection, device: NewDevice) -> None:
-    await conn.execute(
-        devices.insert().values(
-            id=device.id,
-            agent=device.agent,
-            name=device.name,
-            token_hash=device.token_hash,
-            created_at=device.created_at,
-            expires_at=device.expires_at,
-        )
-    )
+    await conn.execute(devices.insert().values(asdict(device)))
 
 
 async def device_holder(conn: AsyncConnection, token_hash: str, now: dt.datetime) -> Holder | None:
@@ -249,7 +240,7 @@ async def lease(
 
 
 async def lease_of(conn: AsyncConnection, reference: str) -> Lease | None:
-    row = (await conn.execute(select(leases).where(leases.c.reference == reference))).one_or_none()
+    row = await find_row(conn, leases, reference=reference)
     if row is None:
         return None
     return Lease(row.reference, row.device_id, row.used_at is not None, row.body_sha256)

@@ -7,7 +7,7 @@ request for the same person), never in clear: the identifier travels once, in th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.intake.store import RESIDENT_DETAILS, metadata, requests
 from shared.identifiers import IdentifierKey
 from shared.retention import deidentify
-from shared.store import as_utc, upsert_insert
+from shared.store import find_row, from_row, upsert_insert
 
 __all__ = [
     "Asked",
@@ -69,23 +69,15 @@ def identifier_hash(key: IdentifierKey, identifier: str) -> str:
 
 async def add_request(conn: AsyncConnection, asked: Asked, identifier_hash: str) -> None:
     await conn.execute(
-        insert(privacy_requests).values(
-            id=asked.id,
-            kind=asked.kind,
-            identifier_hash=identifier_hash,
-            reason=asked.reason,
-            asked_by=asked.asked_by,
-            asked_at=asked.asked_at,
-        )
+        insert(privacy_requests).values(**asdict(asked), identifier_hash=identifier_hash)
     )
 
 
 async def request_of(conn: AsyncConnection, request_id: str) -> Asked | None:
-    query = select(privacy_requests).where(privacy_requests.c.id == request_id)
-    row = (await conn.execute(query)).one_or_none()
+    row = await find_row(conn, privacy_requests, id=request_id)
     if row is None:
         return None
-    return Asked(row.id, row.kind, row.reason, row.asked_by, as_utc(row.asked_at))
+    return from_row(Asked, row)
 
 
 async def add_answer(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.intake.store import metadata
 from shared.clock import CAPE_TOWN
 from shared.contracts.visits import VisitCancelled, VisitScheduled, VisitStatus
-from shared.store import as_utc, upsert_insert
+from shared.store import as_utc, from_row, upsert_insert
 
 __all__ = [
     "Visit",
@@ -106,13 +106,4 @@ def _local(at: dt.datetime | None) -> dt.datetime | None:
 
 
 def _visit(row: Any) -> Visit:
-    return Visit(
-        id=row.id,
-        status=VisitStatus(row.status),
-        area=row.area,
-        community=row.community,
-        venue=row.venue,
-        date=row.date,
-        starts_at=_local(row.starts_at),
-        ends_at=_local(row.ends_at),
-    )
+    return from_row(Visit, row, starts_at=_local(row.starts_at), ends_at=_local(row.ends_at))

@@ -13,7 +13,7 @@ from services.notifications.channels.domain import Channel
 from services.notifications.store import subscriptions
 from services.notifications.subscriptions.domain import Subscription, SubscriptionStatus
 from shared.contracts.common import Language
-from shared.store import as_utc
+from shared.store import find_row, from_row
 
 __all__ = [
     "add",
@@ -33,16 +33,7 @@ __all__ = [
 
 
 def _subscription(row: Any) -> Subscription:
-    return Subscription(
-        id=row.id,
-        community=row.community,
-        channel=Channel(row.channel),
-        address=row.address,
-        language=Language(row.language),
-        status=SubscriptionStatus(row.status),
-        unsubscribe_token=row.unsubscribe_token,
-        created_at=as_utc(row.created_at),
-    )
+    return from_row(Subscription, row)
 
 
 async def by_address(
@@ -104,9 +95,7 @@ async def add(
 
 
 async def find(conn: AsyncConnection, subscription_id: int) -> Subscription | None:
-    row = (
-        await conn.execute(select(subscriptions).where(subscriptions.c.id == subscription_id))
-    ).one_or_none()
+    row = await find_row(conn, subscriptions, id=subscription_id)
     return None if row is None else _subscription(row)
 
 
@@ -188,7 +177,5 @@ async def waiting_for(conn: AsyncConnection, confirm_hash: str) -> Subscription 
 
 
 async def by_unsubscribe_token(conn: AsyncConnection, token: str) -> Subscription | None:
-    row = (
-        await conn.execute(select(subscriptions).where(subscriptions.c.unsubscribe_token == token))
-    ).one_or_none()
+    row = await find_row(conn, subscriptions, unsubscribe_token=token)
     return None if row is None else _subscription(row)

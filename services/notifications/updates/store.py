@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.channels.domain import Channel
 from services.notifications.store import contacts
 from services.notifications.updates.domain import Contact, address_for
 from shared.contracts.common import Language, UpdatesBy
-from shared.store import upsert_insert
+from shared.store import find_row, upsert_insert
 
 __all__ = ["add_contacts", "contact_for"]
 
@@ -35,9 +34,7 @@ async def add_contacts(conn: AsyncConnection, new: Sequence[Contact], at: dateti
 
 
 async def contact_for(conn: AsyncConnection, reference: str) -> Contact | None:
-    row = (
-        await conn.execute(select(contacts).where(contacts.c.reference == reference))
-    ).one_or_none()
+    row = await find_row(conn, contacts, reference=reference)
     if row is None:
         return None
     channel = Channel.of(row.updates_by)

@@ -34,7 +34,7 @@ from services.routing.store import (
 from services.routing.work.domain import OPEN, RoutedRequest
 from shared.credentials import Holder, Role, holder_of
 from shared.refusals import Invalid
-from shared.store import as_utc
+from shared.store import as_utc, find_row, from_row
 
 __all__ = [
     "SessionRow",
@@ -173,14 +173,10 @@ async def add_session(
 
 
 async def find_session(conn: AsyncConnection, token_hash: str) -> SessionRow | None:
-    row = (
-        await conn.execute(select(sessions).where(sessions.c.token_hash == token_hash))
-    ).one_or_none()
+    row = await find_row(conn, sessions, token_hash=token_hash)
     if row is None:
         return None
-    return SessionRow(
-        row.holder, Role(row.role), row.csrf, row.credential_hash, as_utc(row.expires_at)
-    )
+    return from_row(SessionRow, row, name=row.holder)
 
 
 async def credential_holder(conn: AsyncConnection, credential_hash: str) -> Holder | None:

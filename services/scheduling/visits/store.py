@@ -15,7 +15,7 @@ from services.scheduling.visits.domain import Visit
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import Area
 from shared.contracts.visits import VisitStatus
-from shared.store import as_utc, upsert_insert
+from shared.store import as_utc, find_row, from_row, upsert_insert
 
 __all__ = ["DayTaken", "find_visits", "month_visits", "save_visit", "team_busy", "visit"]
 
@@ -26,22 +26,12 @@ class DayTaken(Exception):
 
 
 def _visit(row: Any) -> Visit:
-    return Visit(
-        id=row.id,
-        month=row.month,
-        date=row.date,
-        team=row.team,
-        community=row.community,
-        area=Area(row.area),
-        venue=row.venue,
-        starts=as_utc(row.starts_at).astimezone(CAPE_TOWN).time(),
-        ends=as_utc(row.ends_at).astimezone(CAPE_TOWN).time(),
-        status=VisitStatus(row.status),
-    )
+    starts, ends = (as_utc(at).astimezone(CAPE_TOWN).time() for at in (row.starts_at, row.ends_at))
+    return from_row(Visit, row, starts=starts, ends=ends)
 
 
 async def visit(conn: AsyncConnection, visit_id: str) -> Visit | None:
-    row = (await conn.execute(select(visits).where(visits.c.id == visit_id))).one_or_none()
+    row = await find_row(conn, visits, id=visit_id)
     return None if row is None else _visit(row)
 
 
