@@ -21,7 +21,7 @@ import re
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query, params
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry
 from pydantic import AfterValidator, AwareDatetime, BaseModel
 from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.audit_chain import append_only, define_seal, seal
 from shared.auth import Caller
 from shared.contracts.common import Line
+from shared.metrics import Declare
 from shared.pages import PagingDep
 from shared.store import Database, as_utc
 
@@ -94,18 +95,17 @@ class Audit:
     def __init__(self, table: Table, registry: CollectorRegistry, service: str) -> None:
         self.table = table
         self.seals = table.metadata.tables["audit_seal"]
-        self.reads = Counter(
+        new = Declare(registry)
+        self.reads = new.counter(
             f"mo_{service}_personal_reads_total",
             "Reads of residents' personal information by people, by the caller's role.",
             ["role"],
-            registry=registry,
         )
-        self.rows_read = Counter(
+        self.rows_read = new.counter(
             f"mo_{service}_personal_rows_read_total",
             "Rows of residents' personal information (details, descriptions, exact places) "
             "returned to people, by the caller's role.",
             ["role"],
-            registry=registry,
         )
 
     async def record(

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
@@ -28,6 +28,7 @@ from shared.deadletter import dead_letter_headers, scrub
 from shared.event_routes import AfterCommit, Handler, Received, Route, on
 from shared.events import InvalidEvent, parse_event
 from shared.inbox import claim_new
+from shared.metrics import Declare
 from shared.store import Database
 from shared.topics import DEADLETTER
 
@@ -84,23 +85,19 @@ class ConsumerMetrics:
     """One set per service: dead letters, batch time and lag, labelled by consumer."""
 
     def __init__(self, registry: CollectorRegistry, service: str) -> None:
-        self.dead_letters = Counter(
-            f"mo_{service}_deadletters_total",
-            "Records sent to mo.deadletter.",
-            ["consumer"],
-            registry=registry,
+        new = Declare(registry)
+        self.dead_letters = new.counter(
+            f"mo_{service}_deadletters_total", "Records sent to mo.deadletter.", ["consumer"]
         )
-        self.batch_seconds = Histogram(
+        self.batch_seconds = new.histogram(
             f"mo_{service}_consumer_batch_seconds",
             "Time to apply one consumed batch.",
             ["consumer"],
-            registry=registry,
         )
-        self.lag = Gauge(
+        self.lag = new.gauge(
             f"mo_{service}_consumer_lag",
             "Records on the topic not yet consumed, per partition.",
             ["consumer", "topic", "partition"],
-            registry=registry,
         )
 
 

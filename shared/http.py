@@ -24,7 +24,6 @@ __all__ = [
     "ApiError",
     "BodyLimit",
     "add_health_routes",
-    "error_response",
     "install_error_handlers",
     "parse_reference",
 ]
@@ -52,6 +51,13 @@ class ApiError(Exception):
         self.fields = dict(fields or {})
         self.headers = dict(headers or {})
 
+    def response(self) -> JSONResponse:
+        """The refusal as the API answers every error: `{"error": {code, message, fields}}`
+        (a 401 says how to authenticate)."""
+        body = {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+        challenge = {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
+        return JSONResponse(body, status_code=self.status, headers={**challenge, **self.headers})
+
 
 def parse_reference(text: str) -> str:
     """The canonical reference in a path or query, or a 422 that says what to fix."""
@@ -59,17 +65,6 @@ def parse_reference(text: str) -> str:
         return parse(text)
     except InvalidReference as exc:
         raise ApiError(422, "invalid_reference", str(exc), {"reference": str(exc)}) from None
-
-
-def error_response(
-    status: int,
-    code: str,
-    message: str,
-    fields: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "fields": dict(fields or {})}}
-    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
 def _validation_fields(errors: list[Any]) -> dict[str, str]:
@@ -97,21 +92,18 @@ def _validation_fields(errors: list[Any]) -> dict[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        return error_response(
-            exc.status, exc.code, exc.message, exc.fields, {**headers, **exc.headers}
-        )
+        return exc.response()
 
     @app.exception_handler(Refusal)
     async def _refused(_: Request, exc: Refusal) -> JSONResponse:
         fields = {exc.field: str(exc)} if exc.field else None
-        return error_response(exc.status, exc.code, str(exc), fields)
+        return ApiError(exc.status, exc.code, str(exc), fields).response()
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = _validation_fields(list(exc.errors()))
         names = ", ".join(sorted(fields))
-        return error_response(422, "invalid_request", f"fix these fields: {names}", fields)
+        return ApiError(422, "invalid_request", f"fix these fields: {names}", fields).response()
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -121,14 +113,13 @@ def install_error_handlers(app: FastAPI) -> None:
             405: "method_not_allowed",
             413: "body_too_large",
         }
-        return error_response(
-            exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail)
-        )
+        code = codes.get(exc.status_code, "http_error")
+        return ApiError(exc.status_code, code, str(exc.detail)).response()
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "something went wrong on our side")
+        return ApiError(500, "internal_error", "something went wrong on our side").response()
 
 
 def add_health_routes(
@@ -199,7 +190,7 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"a request body is at most {self.max_bytes} bytes"
-        await error_response(413, "body_too_large", message)(scope, receive, send)
+        await ApiError(413, "body_too_large", message).response()(scope, receive, send)
 
 
 class _TooLarge(StarletteHTTPException):

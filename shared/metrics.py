@@ -9,20 +9,22 @@ whatever a client (or a lenient HTTP parser) sends.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final
 
 from fastapi import FastAPI, Response, params
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
+    Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["instrument_http", "new_registry", "route_templates"]
+__all__ = ["Declare", "instrument_http", "new_registry", "route_templates"]
 
 # `_created` series double every metric's size and no dashboard here reads them.
 disable_created_metrics()  # type: ignore[no-untyped-call]
@@ -34,6 +36,29 @@ OTHER: Final = "other"
 
 def new_registry() -> CollectorRegistry:
     return CollectorRegistry(auto_describe=True)
+
+
+class Declare:
+    """Declares a service's own metrics in its registry, as every service does alike: a name,
+    what it counts and its labels."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+
+    def counter(self, name: str, documentation: str, labels: Sequence[str] = ()) -> Counter:
+        return Counter(name, documentation, labels, registry=self.registry)
+
+    def gauge(self, name: str, documentation: str, labels: Sequence[str] = ()) -> Gauge:
+        return Gauge(name, documentation, labels, registry=self.registry)
+
+    def histogram(
+        self,
+        name: str,
+        documentation: str,
+        labels: Sequence[str] = (),
+        buckets: Sequence[float] = Histogram.DEFAULT_BUCKETS,
+    ) -> Histogram:
+        return Histogram(name, documentation, labels, buckets=buckets, registry=self.registry)
 
 
 def instrument_http(

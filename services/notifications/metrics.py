@@ -3,45 +3,39 @@ how long it took."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry
+
+from shared.metrics import Declare
 
 __all__ = ["NotificationMetrics"]
 
 
 class NotificationMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.sent = Counter(
+        new = Declare(registry)
+        self.sent = new.counter(
             "mo_notifications_sent_total",
             "Messages a channel accepted.",
             ["channel", "template", "language"],
-            registry=registry,
         )
-        self.failed = Counter(
-            "mo_notifications_failed_total",
-            "Messages given up on.",
-            ["channel", "reason"],
-            registry=registry,
+        self.failed = new.counter(
+            "mo_notifications_failed_total", "Messages given up on.", ["channel", "reason"]
         )
-        self.pending = Gauge(
-            "mo_notifications_pending_deliveries",
-            "Deliveries waiting to be sent.",
-            registry=registry,
+        self.pending = new.gauge(
+            "mo_notifications_pending_deliveries", "Deliveries waiting to be sent."
         )
-        self.in_flight_at_start = Gauge(
+        self.in_flight_at_start = new.gauge(
             "mo_notifications_in_flight_at_start",
             "Deliveries leased and not recorded when the dispatcher started: what a stopped "
             "dispatcher had claimed (at most its concurrency of them had been sent, which a "
             "gateway ignoring Idempotency-Key may repeat).",
-            registry=registry,
         )
-        self.late = Counter(
+        self.late = new.counter(
             "mo_notifications_late_outcomes_total",
             "Outcomes not recorded because the delivery's lease had passed to another.",
-            registry=registry,
         )
-        self.latency = Histogram(
+        self.latency = new.histogram(
             "mo_notifications_delivery_seconds",
             "From the delivery's creation to its sending.",
             buckets=(0.1, 0.5, 1, 5, 30, 60, 300, 3600, 6 * 3600, 12 * 3600),
-            registry=registry,
         )

@@ -3,28 +3,26 @@ its open requests (what the planner weighs)."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry
+
+from shared.metrics import Declare
 
 __all__ = ["SchedulingMetrics"]
 
 
 class SchedulingMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.visits = Counter(
+        new = Declare(registry)
+        self.visits = new.counter(
             "mo_scheduling_visits_total",
             "Visits announced, by area and status.",
             ["area", "status"],
-            registry=registry,
         )
-        self.days_since = Gauge(
+        self.days_since = new.gauge(
             "mo_scheduling_days_since_last_visit",
             "Days since each community's last visit.",
             ["community"],
-            registry=registry,
         )
-        self.open_requests = Gauge(
-            "mo_scheduling_open_requests",
-            "Open requests per community.",
-            ["community"],
-            registry=registry,
+        self.open_requests = new.gauge(
+            "mo_scheduling_open_requests", "Open requests per community.", ["community"]
         )
