@@ -86,7 +86,9 @@ async def test_a_quote_in_a_password_is_part_of_the_password_not_sql() -> None:
     try:
         made = await asyncio.to_thread(
             subprocess.run,
-            ["runuser", "-u", "postgres", "--", "bash", str(script)],
+            # the script on stdin: the checkout may be in a folder the postgres user cannot read
+            ["runuser", "-u", "postgres", "--", "bash", "-s"],
+            input=script.read_text(),
             env=environment,
             capture_output=True,
             text=True,
