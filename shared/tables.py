@@ -31,8 +31,9 @@ class Tables(NamedTuple):
         return cls(metadata, outbox, define_inbox(metadata), define_credentials(metadata))
 
 
-def keys_seen(metadata: MetaData, name: str, key: str, length: int, at: str) -> Table:
-    """A table of keys (a hash, a signature, a month), each with the time it was kept."""
+def keys_seen(metadata: MetaData, name: str, *, key: str, length: int, at: str) -> Table:
+    """A table of keys seen (a hash, a signature), each with the time it was kept: `key` a
+    string column of `length`, `at` the time."""
     return Table(
         name,
         metadata,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.protocol.admin import (
@@ -74,25 +74,24 @@ def bindings() -> set[Binding]:
     return found
 
 
-def _entries_request(name: str, api_key: int, struct: type[Any]) -> type[Any]:
-    """A request that carries bindings' entries as they are: CreateAcls and DeleteAcls alike.
-    (aiokafka reads the struct from the class's one generic base, so each is its own class.)"""
+class _CreateAcls(Request[CreateAclsRequest_v1]):  # type: ignore[misc]  # aiokafka is untyped
+    API_KEY = 30
 
-    class EntriesRequest(Request[struct]):  # type: ignore[misc]  # aiokafka is untyped
-        API_KEY = api_key
+    def __init__(self, entries: list[Binding]) -> None:
+        self.entries = [b.entry() for b in entries]
 
-        def __init__(self, entries: list[Binding]) -> None:
-            self.entries = [b.entry() for b in entries]
-
-        def build(self, request_struct_class: type[Any]) -> Any:
-            return request_struct_class(self.entries)
-
-    EntriesRequest.__name__ = EntriesRequest.__qualname__ = name
-    return EntriesRequest
+    def build(self, request_struct_class: type[CreateAclsRequest_v1]) -> CreateAclsRequest_v1:
+        return request_struct_class(self.entries)
 
 
-_CreateAcls = _entries_request("_CreateAcls", 30, CreateAclsRequest_v1)
-_DeleteAcls = _entries_request("_DeleteAcls", 31, DeleteAclsRequest_v1)
+class _DeleteAcls(Request[DeleteAclsRequest_v1]):  # type: ignore[misc]  # aiokafka is untyped
+    API_KEY = 31
+
+    def __init__(self, entries: list[Binding]) -> None:
+        self.entries = [b.entry() for b in entries]
+
+    def build(self, request_struct_class: type[DeleteAclsRequest_v1]) -> DeleteAclsRequest_v1:
+        return request_struct_class(self.entries)
 
 
 class _DescribeAllAcls(Request[DescribeAclsRequest_v1]):  # type: ignore[misc]  # aiokafka is untyped

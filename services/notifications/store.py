@@ -67,7 +67,7 @@ subscriptions = Table(
 )
 
 # A STOP outlives the resident's erasure: only a keyed hash of the number is kept.
-opt_outs = keys_seen(metadata, "opt_outs", "phone_hash", 64, "stopped_at")
+opt_outs = keys_seen(metadata, "opt_outs", key="phone_hash", length=64, at="stopped_at")
 
 deliveries = Table(
     "deliveries",
@@ -98,7 +98,9 @@ deliveries = Table(
 # The gateway's signed replies taken while their timestamp is fresh: a replay is refused
 # by every replica and after a restart (inbound/). Kept only as long as a replay could
 # pass the freshness check (retention/).
-inbound_signatures = keys_seen(metadata, "inbound_signatures", "signature", 71, "seen_at")
+inbound_signatures = keys_seen(
+    metadata, "inbound_signatures", key="signature", length=71, at="seen_at"
+)
 
 followers = Table(
     "followers",
@@ -112,7 +114,9 @@ followers = Table(
 )
 
 # Addresses erased at the resident's request, as keyed hashes (privacy/store.py).
-erased_identifiers = keys_seen(metadata, "erased_identifiers", "identifier_hash", 64, "erased_at")
+erased_identifiers = keys_seen(
+    metadata, "erased_identifiers", key="identifier_hash", length=64, at="erased_at"
+)
 
 
 def same_address(column: ColumnElement[str], address: str) -> ColumnElement[bool]:

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.tables import Tables, keys_seen
+from shared.tables import Tables
 
 Connection = AsyncConnection
 """What a unit of work hands a use case: the features' queries take it."""
@@ -69,7 +69,12 @@ visits = Table(
     ),
 )
 
-plans = keys_seen(metadata, "plans", "month", 7, "published_at")
+plans = Table(
+    "plans",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
 
 followed_requests = Table(
     "followed_requests",
