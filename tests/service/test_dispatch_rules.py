@@ -4,7 +4,9 @@ the delivery's lease is still the recording dispatcher's."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import itertools
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -70,6 +72,22 @@ async def test_the_pace_spaces_sends_and_a_pause_holds_them() -> None:
     paused = time.monotonic()
     await pace.wait()
     assert time.monotonic() - paused >= 0.29
+
+
+async def test_a_late_wake_up_does_not_bunch_the_sends_behind_it() -> None:
+    pace = Pace(per_second=10)
+    sent: list[float] = []
+
+    async def send() -> None:
+        await pace.wait()
+        sent.append(time.monotonic())
+
+    sends = [asyncio.create_task(send()) for _ in range(4)]
+    await asyncio.sleep(0.02)  # the first has gone, the others wait their turn
+    time.sleep(0.35)  # noqa: ASYNC251 (a busy event loop: every waiter wakes late)
+    await asyncio.gather(*sends)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    assert min(gaps) >= 0.099, gaps
 
 
 @pytest.fixture

@@ -213,14 +213,19 @@ class Slots:
 
 
 class Pace:
-    """Spaces sends `1 / per_second` apart (no limit when `per_second` is 0), and holds
-    every send back while the gateway asked us to wait (`pause`)."""
+    """Spaces sends at least `1 / per_second` apart (no limit when `per_second` is 0), and
+    holds every send back while the gateway asked us to wait (`pause`).
+
+    Sends take their turn one at a time and the next turn is counted from when this one
+    really went: slots booked in advance would bunch up behind a late wake-up (a busy
+    event loop), and the gateway would see more than its pace in that second."""
 
     def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._interval = 1.0 / per_second if per_second > 0 else 0.0
         self._clock = clock
         self._next = 0.0
         self._paused_until = 0.0
+        self._turn = asyncio.Lock()
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._clock() + seconds)
@@ -231,12 +236,8 @@ class Pace:
 
     async def wait(self) -> None:
         """Returns when this send may go."""
-        while True:
-            now = self._clock()
-            at = max(now, self._next, self._paused_until)
-            self._next = at + self._interval
-            if at <= now:
-                return
-            await asyncio.sleep(at - now)
-            if self._paused_until <= self._clock():  # no pause began while this one waited
-                return
+        async with self._turn:
+            # A pause may begin while this one sleeps: look again when it wakes.
+            while (delay := max(self._next, self._paused_until) - self._clock()) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(delay)
+            self._next = self._clock() + self._interval
