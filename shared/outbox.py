@@ -35,20 +35,17 @@ __all__ = ["Outbox"]
 
 @dataclass(frozen=True, slots=True)
 class Outbox:
-    """A service's outbox, bound to its table and its name as the events' source: the one way
-    a use case publishes. What it stages goes out only if the surrounding transaction commits."""
+    """A service's outbox, bound to its table and its service's CloudEvents `source`: the one
+    way a use case publishes. What it stages goes out only if the surrounding transaction
+    commits."""
 
     table: Table
-    service: str
+    source: str
 
     @classmethod
     def define(cls, metadata: MetaData, service: str) -> Outbox:
-        """The outbox table in `metadata`, bound to `service`."""
-        return cls(_table(metadata), service)
-
-    @property
-    def source(self) -> str:
-        return source(self.service)
+        """The outbox table in `metadata`, its events from `service`."""
+        return cls(_table(metadata), source(service))
 
     def event(self, data: BaseModel, *, subject: str, at: datetime) -> CloudEvent:
         """The event that `stage` would write, for a caller that needs its id first."""

@@ -20,10 +20,8 @@ __all__ = [
     "UNROUTABLE_NOTE",
     "IdempotencyConflict",
     "Staged",
-    "created",
     "fingerprint",
     "key_row",
-    "logged_event",
     "public_note",
     "request_row",
 ]
@@ -53,22 +51,6 @@ def fingerprint(body: BaseModel) -> str:
     return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
 
 
-def logged_event(reference: str, command: NewRequest, agent: str, at: dt.datetime) -> RequestLogged:
-    """The `request.logged` event: the one place a resident's contact details travel."""
-    resident = command.resident
-    return RequestLogged(
-        reference=reference,
-        category=command.category,
-        description=command.description,
-        location=command.location,
-        resident=None if resident is None else resident.contact(),
-        account_number=command.account_number,
-        visit_id=command.visit_id,
-        agent=agent,
-        logged_at=at,
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Staged:
     """A request checked and ready to write."""
@@ -90,17 +72,29 @@ class Staged:
 
     @property
     def event(self) -> RequestLogged:
-        return logged_event(self.reference, self.command, self.agent, self.taken_at)
+        """The `request.logged` event: the one place a resident's contact details travel."""
+        command, resident = self.command, self.command.resident
+        return RequestLogged(
+            reference=self.reference,
+            category=command.category,
+            description=command.description,
+            location=command.location,
+            resident=None if resident is None else resident.contact(),
+            account_number=command.account_number,
+            visit_id=command.visit_id,
+            agent=self.agent,
+            logged_at=self.taken_at,
+        )
 
-
-def created(staged: Staged) -> RequestCreated:
-    """The answer to a request just logged."""
-    return RequestCreated(
-        reference=staged.reference,
-        status=RequestStatus.LOGGED,
-        category=staged.command.category,
-        created_at=staged.now,
-    )
+    @property
+    def answer(self) -> RequestCreated:
+        """What the agent is told: the request's reference, logged now."""
+        return RequestCreated(
+            reference=self.reference,
+            status=RequestStatus.LOGGED,
+            category=self.command.category,
+            created_at=self.now,
+        )
 
 
 def request_row(staged: Staged) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from services.intake.requests.domain import (
     UNROUTABLE_NOTE,
     IdempotencyConflict,
     Staged,
-    created,
     fingerprint,
     public_note,
 )
@@ -159,7 +158,7 @@ def _logged(staged: Staged, deps: IntakeDeps) -> Logged:
         staged.agent,
     )
     deps.metrics.logged(command.category, area)
-    return Logged(created(staged), replayed=False)
+    return Logged(staged.answer, replayed=False)
 
 
 async def get_request(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> RequestView | None:
