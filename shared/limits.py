@@ -10,6 +10,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
@@ -22,19 +23,17 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+@dataclass(eq=False, slots=True)  # eq=False: each limiter is its own, counting its clients
 class MissLimiter:
-    def __init__(
-        self,
-        misses: int = 30,
-        per_seconds: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-        max_clients: int = 10_000,
-    ) -> None:
-        self._misses = misses
-        self._window = per_seconds
-        self._clock = clock
-        self._max_clients = max_clients
-        self._seen: dict[str, deque[tuple[float, int]]] = {}
+    """A client may miss `misses` times within `per_seconds`, then waits; at most
+    `max_clients` are remembered (the idle ones are forgotten first)."""
+
+    misses: int = 30
+    per_seconds: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    max_clients: int = 10_000
+    # The clients it counts are addresses: left out of its repr, so out of any log.
+    _seen: dict[str, deque[tuple[float, int]]] = field(default_factory=dict, init=False, repr=False)
 
     def wait_seconds(self, client: str) -> float:
         """How long `client` must wait before trying again (0: it may try now): until enough
@@ -42,11 +41,11 @@ class MissLimiter:
         recent = self._recent(client) or deque()
         total = sum(times for _, times in recent)
         for at, times in recent:
-            if total < self._misses:
+            if total < self.misses:
                 break
             total -= times
-            if total < self._misses:
-                return max(0.0, at + self._window - self._clock())
+            if total < self.misses:
+                return max(0.0, at + self.per_seconds - self.clock())
         return 0.0
 
     def refuse_if_waiting(self, client: str, code: str, what: str) -> None:
@@ -60,15 +59,15 @@ class MissLimiter:
     def missed(self, client: str, times: int = 1) -> None:
         if times <= 0:
             return
-        if client not in self._seen and len(self._seen) >= self._max_clients:
+        if client not in self._seen and len(self._seen) >= self.max_clients:
             self._forget_idle()
-        self._seen.setdefault(client, deque()).append((self._clock(), times))
+        self._seen.setdefault(client, deque()).append((self.clock(), times))
 
     def _recent(self, client: str) -> deque[tuple[float, int]] | None:
         recent = self._seen.get(client)
         if recent is None:
             return None
-        while recent and recent[0][0] <= self._clock() - self._window:
+        while recent and recent[0][0] <= self.clock() - self.per_seconds:
             recent.popleft()
         return recent
 
@@ -77,5 +76,5 @@ class MissLimiter:
             recent = self._recent(client)
             if not recent:
                 del self._seen[client]
-        if len(self._seen) >= self._max_clients:
+        if len(self._seen) >= self.max_clients:
             self._seen.clear()  # a flood of addresses: start again rather than grow

@@ -1,5 +1,6 @@
-"""The tables several services keep (audit, credentials, inbox, outbox), as the revisions that
-made them made them: what the services' migrations run.
+"""The tables several services keep (audit, credentials, inbox, outbox), and the kinds of table
+several revisions make alike (keys seen), as the revisions that made them made them: what the
+services' migrations run.
 
 A released migration runs the same statements forever, so these functions are never edited:
 a later change to one of these tables is a new function here, called by a new revision.
@@ -19,6 +20,7 @@ __all__ = [
     "create_baseline_shared_tables",
     "create_credentials",
     "create_inbox",
+    "create_keys_seen",
     "create_outbox",
     "drop_audit",
     "drop_audit_triggers_added_at_0002",
@@ -166,4 +168,16 @@ def create_outbox() -> None:
         sa.Column("headers", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def create_keys_seen(name: str, *, key: str, length: int, at: str) -> None:
+    """A table of keys seen (shared/tables.py's `keys_seen`): `key` a string of `length`, its
+    primary key, and `at` the time it was kept. Notifications' opt-outs (0001), erased
+    identifiers and inbound signatures (0002) were made so."""
+    op.create_table(
+        name,
+        sa.Column(key, sa.String(length=length), nullable=False),
+        sa.Column(at, sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(key),
     )

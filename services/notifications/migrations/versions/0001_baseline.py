@@ -6,7 +6,11 @@ credentials, inbox and outbox.
 import sqlalchemy as sa
 from alembic import op
 
-from shared.schema_history import create_baseline_shared_tables, drop_baseline_shared_tables
+from shared.schema_history import (
+    create_baseline_shared_tables,
+    create_keys_seen,
+    drop_baseline_shared_tables,
+)
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -60,12 +64,7 @@ def upgrade() -> None:
         sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("reference", "channel", "address"),
     )
-    op.create_table(
-        "opt_outs",
-        sa.Column("phone_hash", sa.String(length=64), nullable=False),
-        sa.Column("stopped_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("phone_hash"),
-    )
+    create_keys_seen("opt_outs", key="phone_hash", length=64, at="stopped_at")
     op.create_table(
         "subscriptions",
         sa.Column("id", sa.Integer(), nullable=False),

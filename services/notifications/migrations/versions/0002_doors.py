@@ -2,28 +2,22 @@
 audit and its seals append-only; erased identifiers; the inbound webhook's seen signatures
 """
 
-import sqlalchemy as sa
 from alembic import op
 
-from shared.schema_history import append_only, create_audit_seal, drop_audit_triggers_added_at_0002
+from shared.schema_history import (
+    append_only,
+    create_audit_seal,
+    create_keys_seen,
+    drop_audit_triggers_added_at_0002,
+)
 
 revision: str = "0002"
 down_revision: str | None = "0001"
 
 
 def upgrade() -> None:
-    op.create_table(
-        "erased_identifiers",
-        sa.Column("identifier_hash", sa.String(length=64), nullable=False),
-        sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("identifier_hash"),
-    )
-    op.create_table(
-        "inbound_signatures",
-        sa.Column("signature", sa.String(length=71), nullable=False),
-        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("signature"),
-    )
+    create_keys_seen("erased_identifiers", key="identifier_hash", length=64, at="erased_at")
+    create_keys_seen("inbound_signatures", key="signature", length=71, at="seen_at")
     create_audit_seal()
     append_only("audit_seal", "audit_id")
     append_only("audit", "id", added=("_no_replace", "_no_truncate"))
