@@ -34,12 +34,13 @@ from shared.settings import ServiceSettings
 from shared.store import Database
 from shared.tables import Tables
 from shared.topics import DEADLETTER
-from shared.use_case import Deps
+from shared.use_case import Deps, UseCases
 
-__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app"]
+__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app", "use_cases"]
 
 ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
 T = TypeVar("T")
+D = TypeVar("D", bound=Deps)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,6 +228,17 @@ def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
 
 DbDep = Annotated[Database, Depends(from_state("db", Database))]
 """A route's database: the unit of work it passes its use case."""
+
+
+def use_cases(kind: type[D]) -> Callable[[Request], UseCases[D]]:
+    """A FastAPI dependency: the app's database and its deps, as a `kind` (both set by
+    `service_app`), in one parameter instead of the two every route would repeat."""
+    get_db, get_deps = from_state("db", Database), from_state("deps", kind)
+
+    def get_use_cases(request: Request) -> UseCases[D]:
+        return UseCases(get_db(request), get_deps(request))
+
+    return get_use_cases
 
 
 def _lifespan(

@@ -16,10 +16,10 @@ from shared.auth import requires
 from shared.credentials import Role
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
-from shared.service import DbDep, from_state
-from shared.use_case import Deps
+from shared.service import DbDep, from_state, use_cases
+from shared.use_case import Deps, UseCases
 
-__all__ = ["OPERATORS", "DbDep", "DepsDep", "NotificationsDeps", "get_deps"]
+__all__ = ["OPERATORS", "DbDep", "DepsDep", "NotificationsDeps", "UseCasesDep", "get_deps"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,5 +46,7 @@ class NotificationsDeps(Deps):
 
 get_deps = from_state("deps", NotificationsDeps)
 DepsDep = Annotated[NotificationsDeps, Depends(get_deps)]
+UseCasesDep = Annotated[UseCases[NotificationsDeps], Depends(use_cases(NotificationsDeps))]
+"""The store and notifications' deps, which a route runs its use cases with."""
 OPERATORS = requires(Role.OPERATOR)
 """The door of operators' routes."""

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from services.routing.deps import DbDep, DepsDep
+from services.routing.deps import UseCasesDep
 from services.routing.rules import handlers
 from services.routing.rules.schemas import (
     DepartmentView,
@@ -36,18 +36,18 @@ async def departments(paging: PagingDep) -> list[DepartmentView]:
 
 
 @router.get("/rules", response_model=list[RuleView], dependencies=[operator])
-async def active_rules(db: DbDep, deps: DepsDep, paging: PagingDep) -> list[RuleView]:
-    found = await handlers.active_rules(handlers.ActiveRules(), db, deps)
+async def active_rules(use_cases: UseCasesDep, paging: PagingDep) -> list[RuleView]:
+    found = await use_cases.run(handlers.active_rules, handlers.ActiveRules())
     views = [RuleView.from_rule(r) for r in found]
     return paging.of(views, key=lambda r: [r.id])
 
 
 @router.post("/rules", status_code=201)
 async def add_rule(
-    body: NewRule, by: Annotated[Caller, operator], db: DbDep, deps: DepsDep
+    body: NewRule, by: Annotated[Caller, operator], use_cases: UseCasesDep
 ) -> dict[str, int]:
     command = handlers.AddRule(body.rule.to_rule(), by.name, body.reason)
-    return {"id": await handlers.add_rule(command, db, deps)}
+    return {"id": await use_cases.run(handlers.add_rule, command)}
 
 
 @router.post("/rules/{rule_id}/retire", status_code=204)
@@ -55,16 +55,15 @@ async def retire_rule(
     rule_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: Retirement,
     by: Annotated[Caller, operator],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
 ) -> None:
-    await handlers.retire_rule(handlers.RetireRule(rule_id, by.name, body.reason), db, deps)
+    await use_cases.run(handlers.retire_rule, handlers.RetireRule(rule_id, by.name, body.reason))
 
 
 @router.get("/rules/history", response_model=list[RuleChange])
 async def rule_history(
-    _: Annotated[Caller, operator], db: DbDep, deps: DepsDep, paging: PagingDep
+    _: Annotated[Caller, operator], use_cases: UseCasesDep, paging: PagingDep
 ) -> list[RuleChange]:
-    found = await handlers.rule_history(handlers.RuleHistory(), db, deps)
+    found = await use_cases.run(handlers.rule_history, handlers.RuleHistory())
     changes = [RuleChange.model_validate(c, from_attributes=True) for c in found]
     return paging.of(changes)
