@@ -18,12 +18,11 @@ from pydantic import BaseModel
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.audit import Audit, audit_routes
-from shared.auth import PUBLIC, TokenDirectory, requires
+from shared.auth import OPERATORS, PUBLIC, TokenDirectory
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import EventConsumer, Route
 from shared.contracts.registry import spec_for_model
-from shared.credentials import Role
 from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
@@ -212,7 +211,7 @@ def _add_routes(app: FastAPI, service: Service, db: Database, parts: _Parts) -> 
     app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
     if service.audit is not None:
-        app.include_router(audit_routes(service.audit, db, requires(Role.OPERATOR)))
+        app.include_router(audit_routes(service.audit, db, OPERATORS))
 
 
 def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:

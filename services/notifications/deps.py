@@ -12,8 +12,7 @@ from fastapi import Depends
 from services.notifications.deliveries.domain import RetryPolicy
 from services.notifications.metrics import NotificationMetrics
 from shared.audit import Audit
-from shared.auth import requires
-from shared.credentials import Role
+from shared.auth import OPERATORS  # re-exported: the door of its operators' routes
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
 from shared.service import DbDep, from_state, use_cases
@@ -48,5 +47,3 @@ get_deps = from_state("deps", NotificationsDeps)
 DepsDep = Annotated[NotificationsDeps, Depends(get_deps)]
 UseCasesDep = Annotated[UseCases[NotificationsDeps], Depends(use_cases(NotificationsDeps))]
 """The store and notifications' deps, which a route runs its use cases with."""
-OPERATORS = requires(Role.OPERATOR)
-"""The door of operators' routes."""

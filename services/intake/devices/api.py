@@ -7,8 +7,7 @@ from fastapi import APIRouter, Header, Request
 from services.intake.deps import LookupsDep, UseCasesDep
 from services.intake.devices import handlers
 from services.intake.devices.schemas import LeaseAsked, Leased, PairedDevice, Pairing
-from shared.auth import PUBLIC, Caller, bearer_token, requires
-from shared.credentials import Role
+from shared.auth import FIELD_AGENTS, PUBLIC, Caller, bearer_token
 from shared.http import ApiError
 from shared.limits import client_address
 from shared.refusals import Invalid
@@ -16,7 +15,6 @@ from shared.refusals import Invalid
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-field_agent = requires(Role.FIELD_AGENT)
 
 
 @router.post("/devices", status_code=201, response_model=PairedDevice, dependencies=[PUBLIC])
@@ -48,7 +46,7 @@ async def pair_device(
 
 @router.delete("/devices/{device_id}", status_code=204)
 async def sign_out_device(
-    device_id: str, agent: Annotated[Caller, field_agent], use_cases: UseCasesDep
+    device_id: str, agent: Annotated[Caller, FIELD_AGENTS], use_cases: UseCasesDep
 ) -> None:
     """The field app signs out: its credential stops working at once."""
     if agent.device != device_id:
@@ -60,7 +58,7 @@ async def sign_out_device(
 async def lease(
     device_id: str,
     body: LeaseAsked,
-    agent: Annotated[Caller, field_agent],
+    agent: Annotated[Caller, FIELD_AGENTS],
     use_cases: UseCasesDep,
 ) -> Leased:
     """Reference numbers for the device to hand out when it has no signal."""

@@ -7,20 +7,18 @@ from fastapi import APIRouter, Query
 from services.intake.deps import UseCasesDep
 from services.intake.nearby.handlers import Join, NearbyWanted, find_nearby, join
 from services.intake.nearby.schemas import Following, NearbyView
-from shared.auth import Caller, requires
+from shared.auth import FIELD_AGENTS, Caller
 from shared.contracts.common import Line
-from shared.credentials import Role
 from shared.http import parse_reference
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-field_agent = requires(Role.FIELD_AGENT)
 
 
 @router.get("/requests/nearby", response_model=list[NearbyView])
 async def requests_nearby(
-    agent: Annotated[Caller, field_agent],
+    agent: Annotated[Caller, FIELD_AGENTS],
     use_cases: UseCasesDep,
     category: Annotated[Line, Query(max_length=40)],  # printable: PostgreSQL refuses NUL
     community: Annotated[Line | None, Query(max_length=100)] = None,
@@ -35,7 +33,7 @@ async def requests_nearby(
 
 @router.post("/requests/{reference}/followers", status_code=202)
 async def follow(
-    reference: str, body: Following, agent: Annotated[Caller, field_agent], use_cases: UseCasesDep
+    reference: str, body: Following, agent: Annotated[Caller, FIELD_AGENTS], use_cases: UseCasesDep
 ) -> dict[str, str]:
     """Joins a resident to an open request instead of logging it again."""
     canonical = parse_reference(reference)

@@ -13,13 +13,11 @@ from services.intake.privacy import texts
 from services.intake.privacy.handlers import Ask, ReadAnswer, ask, read_answer
 from services.intake.privacy.schemas import Notice, PrivacyAsk, PrivacyAsked, PrivacyView
 from shared.audit import Reason
-from shared.auth import PUBLIC, Caller, requires
-from shared.credentials import Role
+from shared.auth import OPERATORS, PUBLIC, Caller
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-operators = requires(Role.OPERATOR)
 
 
 @router.get("/privacy/notice", response_model=Notice, dependencies=[PUBLIC])
@@ -30,7 +28,7 @@ async def privacy_notice() -> Notice:
 
 @router.post("/privacy/requests", status_code=202, response_model=PrivacyAsked)
 async def privacy_request(
-    body: PrivacyAsk, caller: Annotated[Caller, operators], use_cases: UseCasesDep
+    body: PrivacyAsk, caller: Annotated[Caller, OPERATORS], use_cases: UseCasesDep
 ) -> PrivacyAsked:
     return PrivacyAsked(id=await use_cases.run(ask, Ask(caller, body)))
 
@@ -38,7 +36,7 @@ async def privacy_request(
 @router.get("/privacy/requests/{request_id}", response_model=PrivacyView)
 async def privacy_answer(
     request_id: Annotated[str, FastApiPath(max_length=36)],
-    caller: Annotated[Caller, operators],
+    caller: Annotated[Caller, OPERATORS],
     reason: Reason,
     use_cases: UseCasesDep,
 ) -> PrivacyView:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as FastApiPath
 
 from services.notifications.channels.domain import Channel
-from services.notifications.deps import OPERATORS, UseCasesDep
+from services.notifications.deps import UseCasesDep
 from services.notifications.subscriptions import handlers
 from services.notifications.subscriptions.schemas import (
     Subscription,
@@ -16,7 +16,7 @@ from services.notifications.subscriptions.schemas import (
     SubscriptionView,
 )
 from shared.audit import Reason
-from shared.auth import PUBLIC, Caller
+from shared.auth import OPERATORS, PUBLIC, Caller
 from shared.contracts.common import Line
 from shared.limits import client_address
 from shared.pages import PagingDep

@@ -10,22 +10,20 @@ from services.routing.decisions import handlers
 from services.routing.decisions.schemas import Assignment, TriageItem
 from services.routing.decisions.store import triage_key
 from services.routing.deps import UseCasesDep
-from shared.auth import Caller, requires
+from shared.auth import OPERATORS, Caller
 from shared.catalogue import DEPARTMENT_SLUGS
 from shared.contracts.common import RequestStatus
-from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.pages import PagingDep
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-operator = requires(Role.OPERATOR)
 
 
 @router.get("/requests", response_model=list[TriageItem])
 async def requests(
-    by: Annotated[Caller, operator],
+    by: Annotated[Caller, OPERATORS],
     use_cases: UseCasesDep,
     paging: PagingDep,
     status: Annotated[RequestStatus, Query()] = RequestStatus.UNROUTABLE,
@@ -37,7 +35,7 @@ async def requests(
 
 @router.post("/requests/{reference}/assign", status_code=202)
 async def assign(
-    reference: str, body: Assignment, by: Annotated[Caller, operator], use_cases: UseCasesDep
+    reference: str, body: Assignment, by: Annotated[Caller, OPERATORS], use_cases: UseCasesDep
 ) -> dict[str, str]:
     canonical = parse_reference(reference)
     if body.department not in DEPARTMENT_SLUGS:

@@ -14,16 +14,14 @@ from services.routing.rules.schemas import (
     RuleChange,
     RuleView,
 )
-from shared.auth import PUBLIC, Caller, requires
+from shared.auth import OPERATORS, PUBLIC, Caller
 from shared.catalogue import DEPARTMENTS
-from shared.credentials import Role
 from shared.pages import PagingDep
 from shared.topics import department_topic
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-operator = requires(Role.OPERATOR)
 
 
 @router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
@@ -35,7 +33,7 @@ async def departments(paging: PagingDep) -> list[DepartmentView]:
     return paging.of(views)
 
 
-@router.get("/rules", response_model=list[RuleView], dependencies=[operator])
+@router.get("/rules", response_model=list[RuleView], dependencies=[OPERATORS])
 async def active_rules(use_cases: UseCasesDep, paging: PagingDep) -> list[RuleView]:
     found = await use_cases.run(handlers.active_rules, handlers.ActiveRules())
     views = [RuleView.from_rule(r) for r in found]
@@ -44,7 +42,7 @@ async def active_rules(use_cases: UseCasesDep, paging: PagingDep) -> list[RuleVi
 
 @router.post("/rules", status_code=201)
 async def add_rule(
-    body: NewRule, by: Annotated[Caller, operator], use_cases: UseCasesDep
+    body: NewRule, by: Annotated[Caller, OPERATORS], use_cases: UseCasesDep
 ) -> dict[str, int]:
     command = handlers.AddRule(body.rule.to_rule(), by.name, body.reason)
     return {"id": await use_cases.run(handlers.add_rule, command)}
@@ -54,7 +52,7 @@ async def add_rule(
 async def retire_rule(
     rule_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: Retirement,
-    by: Annotated[Caller, operator],
+    by: Annotated[Caller, OPERATORS],
     use_cases: UseCasesDep,
 ) -> None:
     await use_cases.run(handlers.retire_rule, handlers.RetireRule(rule_id, by.name, body.reason))
@@ -62,7 +60,7 @@ async def retire_rule(
 
 @router.get("/rules/history", response_model=list[RuleChange])
 async def rule_history(
-    _: Annotated[Caller, operator], use_cases: UseCasesDep, paging: PagingDep
+    _: Annotated[Caller, OPERATORS], use_cases: UseCasesDep, paging: PagingDep
 ) -> list[RuleChange]:
     found = await use_cases.run(handlers.rule_history, handlers.RuleHistory())
     changes = [RuleChange.model_validate(c, from_attributes=True) for c in found]

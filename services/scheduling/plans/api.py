@@ -8,8 +8,7 @@ from services.scheduling.plans.domain import PlanningError
 from services.scheduling.plans.handlers import PublishPlan, publish_plan
 from services.scheduling.plans.schemas import PlanRequest, PlanView
 from services.scheduling.visits.schemas import VisitView
-from shared.auth import requires
-from shared.credentials import Role
+from shared.auth import OPERATORS
 from shared.http import ApiError
 
 __all__ = ["router"]
@@ -17,7 +16,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1")
 
 
-@router.post("/plans", status_code=201, dependencies=[requires(Role.OPERATOR)])
+@router.post("/plans", status_code=201, dependencies=[OPERATORS])
 async def plan(body: PlanRequest, response: Response, use_cases: UseCasesDep) -> PlanView:
     year, month = body.year_and_month
     try:

@@ -1,4 +1,4 @@
-"""Visits listed and in a calendar (anyone), cancelled or moved (operators)."""
+"""Visits listed and in a calendar (anyone), cancelled or moved (OPERATORS)."""
 # No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
 
 import datetime as dt
@@ -19,15 +19,13 @@ from services.scheduling.visits.handlers import (
     reschedule,
 )
 from services.scheduling.visits.schemas import Cancellation, Reschedule, VisitView, to_ics
-from shared.auth import PUBLIC, requires
+from shared.auth import OPERATORS, PUBLIC
 from shared.contracts.common import Area, Line
-from shared.credentials import Role
 from shared.pages import PagingDep, date_span, page, send_next
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-operators = requires(Role.OPERATOR)
 From = Annotated[dt.date | None, Query(alias="from")]
 To = Annotated[dt.date | None, Query()]
 CommunityName = Annotated[Line | None, Query(max_length=100)]
@@ -70,14 +68,14 @@ async def calendar(
     return response
 
 
-@router.post("/visits/{visit_id}/cancel", dependencies=[operators])
+@router.post("/visits/{visit_id}/cancel", dependencies=[OPERATORS])
 async def cancel_visit(visit_id: str, body: Cancellation, use_cases: UseCasesDep) -> CancelledView:
     visit, unmet = await use_cases.run(cancel, CancelVisit(visit_id, body.reason))
     await use_cases.run(refresh_gauges, RefreshGauges())
     return CancelledView(visit=VisitView.of(visit), unmet_rules=unmet)
 
 
-@router.post("/visits/{visit_id}/reschedule", dependencies=[operators])
+@router.post("/visits/{visit_id}/reschedule", dependencies=[OPERATORS])
 async def reschedule_visit(visit_id: str, body: Reschedule, use_cases: UseCasesDep) -> VisitView:
     moved = await use_cases.run(reschedule, RescheduleVisit(visit_id, body.date, body.reason))
     return VisitView.of(moved)
