@@ -4,9 +4,10 @@
 
 `command` is what was asked: a frozen dataclass or pydantic model (for the bus, the run of
 received events of one type, oldest first). `uow` opens the transaction the use case owns;
-`deps` carries the service's clock, its outbox and its other ports. A route passes the
-service's `Database` as the unit of work; a consumer's use case joins the consumer's own
-transaction (the inbox claim commits with its effects, or neither does), which `bind` arranges.
+`deps` carries the service's clock, its outbox and its other ports. A route runs it with the
+service's `Database` as the unit of work (`UseCases.run`); a consumer's use case joins the
+consumer's own transaction (the inbox claim commits with its effects, or neither does), which
+`bind` arranges.
 """
 
 from __future__ import annotations
