@@ -27,6 +27,8 @@ from shared.http import ApiError
 from shared.store import Database
 
 __all__ = [
+    "FIELD_AGENTS",
+    "OPERATORS",
     "PUBLIC",
     "REMEMBER_SECONDS",
     "Caller",
@@ -147,6 +149,12 @@ def requires(*roles: Role) -> params.Depends:
 
     caller.access = frozenset(roles)  # type: ignore[attr-defined]
     return params.Depends(caller)
+
+
+OPERATORS: Final = requires(Role.OPERATOR)
+"""The door of operators' routes."""
+FIELD_AGENTS: Final = requires(Role.FIELD_AGENT)
+"""The door of the field app's routes (its agents' paired devices)."""
 
 
 def tokens_of(request: Request) -> TokenDirectory:

@@ -18,12 +18,11 @@ from pydantic import BaseModel
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.audit import Audit, audit_routes
-from shared.auth import PUBLIC, TokenDirectory, requires
+from shared.auth import OPERATORS, PUBLIC, TokenDirectory
 from shared.background import Worker
 from shared.bus import BusRunner, consume, consumed_topics, new_broker
 from shared.consumer import EventConsumer, Route
 from shared.contracts.registry import spec_for_model
-from shared.credentials import Role
 from shared.docs_page import docs_routes
 from shared.http import BodyLimit, add_health_routes, install_error_handlers
 from shared.kafka import KafkaPublisher, Publisher
@@ -34,12 +33,13 @@ from shared.settings import ServiceSettings
 from shared.store import Database
 from shared.tables import Tables
 from shared.topics import DEADLETTER
-from shared.use_case import Deps
+from shared.use_case import Deps, UseCases
 
-__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app"]
+__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app", "use_cases"]
 
 ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
 T = TypeVar("T")
+D = TypeVar("D", bound=Deps)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,7 +211,7 @@ def _add_routes(app: FastAPI, service: Service, db: Database, parts: _Parts) -> 
     app.include_router(docs_routes(app.title, PUBLIC))
     app.include_router(service.router)
     if service.audit is not None:
-        app.include_router(audit_routes(service.audit, db, requires(Role.OPERATOR)))
+        app.include_router(audit_routes(service.audit, db, OPERATORS))
 
 
 def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
@@ -227,6 +227,17 @@ def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
 
 DbDep = Annotated[Database, Depends(from_state("db", Database))]
 """A route's database: the unit of work it passes its use case."""
+
+
+def use_cases(kind: type[D]) -> Callable[[Request], UseCases[D]]:
+    """A FastAPI dependency: the app's database and its deps, as a `kind` (both set by
+    `service_app`), in one parameter instead of the two every route would repeat."""
+    get_db, get_deps = from_state("db", Database), from_state("deps", kind)
+
+    def get_use_cases(request: Request) -> UseCases[D]:
+        return UseCases(get_db(request), get_deps(request))
+
+    return get_use_cases
 
 
 def _lifespan(

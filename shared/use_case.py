@@ -4,9 +4,10 @@
 
 `command` is what was asked: a frozen dataclass or pydantic model (for the bus, the run of
 received events of one type, oldest first). `uow` opens the transaction the use case owns;
-`deps` carries the service's clock, its outbox and its other ports. A route passes the
-service's `Database` as the unit of work; a consumer's use case joins the consumer's own
-transaction (the inbox claim commits with its effects, or neither does), which `bind` arranges.
+`deps` carries the service's clock, its outbox and its other ports. A route runs it with the
+service's `Database` as the unit of work (`UseCases.run`); a consumer's use case joins the
+consumer's own transaction (the inbox claim commits with its effects, or neither does), which
+`bind` arranges.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,7 +24,7 @@ from shared.clock import Clock
 from shared.event_routes import AfterCommit, Handler, Received
 from shared.outbox import Outbox
 
-__all__ = ["BusUseCase", "Clock", "Deps", "Joined", "UnitOfWork", "bind"]
+__all__ = ["BusUseCase", "Clock", "Deps", "Joined", "UnitOfWork", "UseCases", "bind"]
 
 
 class UnitOfWork(Protocol):
@@ -60,6 +61,22 @@ class Joined:
 
 M = TypeVar("M", bound=BaseModel)
 D = TypeVar("D", bound=Deps)
+C = TypeVar("C")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class UseCases(Generic[D]):
+    """What a route runs the service's use cases with: the service's database as their unit
+    of work, and its deps (each service's `UseCasesDep` hands a route one)."""
+
+    uow: UnitOfWork
+    deps: D
+
+    async def run(self, use_case: Callable[[C, UnitOfWork, D], Awaitable[R]], command: C) -> R:
+        return await use_case(command, self.uow, self.deps)
+
+
 BusUseCase = Callable[[Sequence[Received[M]], UnitOfWork, D], Awaitable[AfterCommit | None]]
 
 

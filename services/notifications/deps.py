@@ -12,14 +12,13 @@ from fastapi import Depends
 from services.notifications.deliveries.domain import RetryPolicy
 from services.notifications.metrics import NotificationMetrics
 from shared.audit import Audit
-from shared.auth import requires
-from shared.credentials import Role
+from shared.auth import OPERATORS  # re-exported: the door of its operators' routes
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
-from shared.service import DbDep, from_state
-from shared.use_case import Deps
+from shared.service import DbDep, from_state, use_cases
+from shared.use_case import Deps, UseCases
 
-__all__ = ["OPERATORS", "DbDep", "DepsDep", "NotificationsDeps", "get_deps"]
+__all__ = ["OPERATORS", "DbDep", "DepsDep", "NotificationsDeps", "UseCasesDep", "get_deps"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,5 +45,5 @@ class NotificationsDeps(Deps):
 
 get_deps = from_state("deps", NotificationsDeps)
 DepsDep = Annotated[NotificationsDeps, Depends(get_deps)]
-OPERATORS = requires(Role.OPERATOR)
-"""The door of operators' routes."""
+UseCasesDep = Annotated[UseCases[NotificationsDeps], Depends(use_cases(NotificationsDeps))]
+"""The store and notifications' deps, which a route runs its use cases with."""

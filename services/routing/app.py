@@ -62,10 +62,10 @@ for feature in (rules_api, queue_api, standards_api, decisions_api, work_api, qu
 
 def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
     return (
-        *decisions_bus.routes(deps),
-        *work_bus.routes(deps),
-        *queue_bus.routes(deps),
-        *privacy_bus.routes(deps),
+        *decisions_bus.consumes(deps),
+        *work_bus.consumes(deps),
+        *queue_bus.consumes(deps),
+        *privacy_bus.consumes(deps),
     )
 
 

@@ -13,10 +13,10 @@ from services.routing.rules.store import RuleBook
 from shared.audit import Audit
 from shared.auth import Caller, TokenDirectory
 from shared.limits import MissLimiter
-from shared.service import DbDep, from_state
-from shared.use_case import Deps, UnitOfWork
+from shared.service import use_cases
+from shared.use_case import Deps, UnitOfWork, UseCases
 
-__all__ = ["DbDep", "DepsDep", "RoutingDeps"]
+__all__ = ["RoutingDeps", "UseCasesDep"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,4 +45,5 @@ class RoutingDeps(Deps):
             await self.audit.record(conn, reader, action, about, "", self.clock(), rows)
 
 
-DepsDep = Annotated[RoutingDeps, Depends(from_state("deps", RoutingDeps))]
+UseCasesDep = Annotated[UseCases[RoutingDeps], Depends(use_cases(RoutingDeps))]
+"""The store and routing's deps, which a route runs its use cases with."""

@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.scheduling.metrics import SchedulingMetrics
-from shared.service import DbDep, from_state
-from shared.use_case import Deps
+from shared.service import use_cases
+from shared.use_case import Deps, UseCases
 
-__all__ = ["DbDep", "DepsDep", "SchedulingDeps"]
+__all__ = ["SchedulingDeps", "UseCasesDep"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,4 +20,5 @@ class SchedulingDeps(Deps):
     metrics: SchedulingMetrics
 
 
-DepsDep = Annotated[SchedulingDeps, Depends(from_state("deps", SchedulingDeps))]
+UseCasesDep = Annotated[UseCases[SchedulingDeps], Depends(use_cases(SchedulingDeps))]
+"""The store and scheduling's deps, which a route runs its use cases with."""

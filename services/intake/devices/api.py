@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 
-from services.intake.deps import DbDep, DepsDep, LookupsDep
+from services.intake.deps import LookupsDep, UseCasesDep
 from services.intake.devices import handlers
 from services.intake.devices.schemas import LeaseAsked, Leased, PairedDevice, Pairing
-from shared.auth import PUBLIC, Caller, bearer_token, requires
-from shared.credentials import Role
+from shared.auth import FIELD_AGENTS, PUBLIC, Caller, bearer_token
 from shared.http import ApiError
 from shared.limits import client_address
 from shared.refusals import Invalid
@@ -16,15 +15,13 @@ from shared.refusals import Invalid
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-field_agent = requires(Role.FIELD_AGENT)
 
 
 @router.post("/devices", status_code=201, response_model=PairedDevice, dependencies=[PUBLIC])
 async def pair_device(
     body: Pairing,
     request: Request,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     lookups: LookupsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> PairedDevice:
@@ -35,7 +32,7 @@ async def pair_device(
     lookups.refuse_if_waiting(client, "too_many_codes", "too many wrong codes from here")
     command = handlers.PairDevice(body.code, body.name, body.device_id, bearer_token(authorization))
     try:
-        paired = await handlers.pair(command, db, deps)
+        paired = await use_cases.run(handlers.pair, command)
     except Invalid:
         lookups.missed(client)
         raise
@@ -49,25 +46,24 @@ async def pair_device(
 
 @router.delete("/devices/{device_id}", status_code=204)
 async def sign_out_device(
-    device_id: str, agent: Annotated[Caller, field_agent], db: DbDep, deps: DepsDep
+    device_id: str, agent: Annotated[Caller, FIELD_AGENTS], use_cases: UseCasesDep
 ) -> None:
     """The field app signs out: its credential stops working at once."""
     if agent.device != device_id:
         raise ApiError(403, "forbidden", "only the device itself signs itself out")
-    await handlers.revoke(device_id, db, deps)
+    await use_cases.run(handlers.revoke, device_id)
 
 
 @router.post("/devices/{device_id}/references", status_code=201, response_model=Leased)
 async def lease(
     device_id: str,
     body: LeaseAsked,
-    agent: Annotated[Caller, field_agent],
-    db: DbDep,
-    deps: DepsDep,
+    agent: Annotated[Caller, FIELD_AGENTS],
+    use_cases: UseCasesDep,
 ) -> Leased:
     """Reference numbers for the device to hand out when it has no signal."""
     if agent.device != device_id:
         raise ApiError(403, "forbidden", "only the device itself leases its numbers")
     wanted = handlers.LeaseWanted(device_id, body.count)
-    references, expires_at = await handlers.lease_references(wanted, db, deps)
+    references, expires_at = await use_cases.run(handlers.lease_references, wanted)
     return Leased(references=references, expires_at=expires_at)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from services.intake.deps import DbDep, DepsDep, IntakeDeps, get_deps
+from services.intake.deps import IntakeDeps, UseCasesDep, get_deps
 from services.intake.open311 import domain
 from services.intake.open311.adapters import (
     FORM_DOCUMENTED,
@@ -31,7 +31,7 @@ from services.intake.requests.handlers import LogRequest
 from shared.auth import PUBLIC, Caller, requires_form_key
 from shared.credentials import Role
 from shared.limits import MissLimiter, client_address
-from shared.use_case import UnitOfWork
+from shared.use_case import UseCases
 
 __all__ = ["ROWS_PER_MINUTE", "ReadLimits", "router"]
 
@@ -155,7 +155,7 @@ async def service_definition(
 
 @router.get("/requests.{fmt}", dependencies=[PUBLIC])
 async def request_list(
-    request: Request, fmt: str, ours: Ours, limits: Limits, db: DbDep, deps: DepsDep
+    request: Request, fmt: str, ours: Ours, limits: Limits, use_cases: UseCasesDep
 ) -> Response:
     """Requests by id (comma-separated), or by service code, period (at most 90 days;
     the last 90 by default) and status (open, closed); `page`, `page_size`."""
@@ -164,7 +164,7 @@ async def request_list(
 
     async def make() -> tuple[Any, str]:
         limits.refuse_if_waiting(client)
-        found = await _requests(asked, db, deps)
+        found = await _requests(asked, use_cases)
         ids = asked.get("service_request_id")
         looked_up = len({i.strip() for i in ids.split(",") if i.strip()}) if ids else 0
         limits.read(client, max(looked_up, len(found)), found)
@@ -180,8 +180,7 @@ async def request_one(
     fmt: str,
     ours: Ours,
     limits: Limits,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
 ) -> Response:
     """One request, as a list of one (as the specification says)."""
     asked = {**request.query_params, "service_request_id": service_request_id}
@@ -190,7 +189,7 @@ async def request_one(
     async def make() -> tuple[Any, str]:
         limits.refuse_if_waiting(client)
         known = domain.is_reference(service_request_id)
-        found = await _requests(asked, db, deps) if known else []
+        found = await _requests(asked, use_cases) if known else []
         limits.read(client, 1, found)
         if not found:
             raise Open311Error(404, f"no request {service_request_id!r}")
@@ -203,7 +202,7 @@ async def request_one(
     "/requests.{fmt}", dependencies=[Depends(_form_of_ours)], openapi_extra=FORM_DOCUMENTED
 )
 async def log_request(
-    request: Request, fmt: str, caller: Annotated[Caller, partner], db: DbDep, deps: DepsDep
+    request: Request, fmt: str, caller: Annotated[Caller, partner], use_cases: UseCasesDep
 ) -> Response:
     """A partner logs a resident's request, as a field agent would; the answer is its
     reference (`service_request_id`). An `Idempotency-Key` header makes a retry safe."""
@@ -212,9 +211,8 @@ async def log_request(
         if key is not None and not 1 <= len(key) <= 255:
             raise Open311Error(400, "Idempotency-Key: 1 to 255 characters")
         command = command_from(await request.form())
-        logged = await handlers.log_request(
-            LogRequest(command, caller.name, key, channel="open311"), db, deps
-        )
+        asked = LogRequest(command, caller.name, key, channel="open311")
+        logged = await use_cases.run(handlers.log_request, asked)
     except IdempotencyConflict:
         return error(400, "this Idempotency-Key was used for another request", fmt)
     except Open311Error as refused:
@@ -231,8 +229,7 @@ async def token(
     fmt: str,
     ours: Ours,
     limits: Limits,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     jurisdiction_id: str | None = None,
 ) -> Response:
     """Our POST answers with the reference at once, so a token is a reference: known,
@@ -241,7 +238,7 @@ async def token(
 
     async def make() -> tuple[Any, str]:
         limits.refuse_if_waiting(client)
-        found = await find_token(token, db, deps) if domain.is_reference(token) else None
+        found = await use_cases.run(find_token, token) if domain.is_reference(token) else None
         limits.read(client, 1, [token] if found else [])
         if found is None:
             raise Open311Error(404, f"no token {token[:40]!r}")
@@ -251,7 +248,5 @@ async def token(
     return await _answer(fmt, jurisdiction_id, ours, make)
 
 
-async def _requests(
-    asked: dict[str, str], uow: UnitOfWork, deps: IntakeDeps
-) -> list[dict[str, Any]]:
-    return await find_requests(domain.parse(asked, deps.clock()), uow, deps)
+async def _requests(asked: dict[str, str], use_cases: UseCases[IntakeDeps]) -> list[dict[str, Any]]:
+    return await use_cases.run(find_requests, domain.parse(asked, use_cases.deps.clock()))

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from services.intake.deps import DbDep, DepsDep
+from services.intake.deps import UseCasesDep
 from services.intake.open_data.domain import as_csv, period
 from services.intake.open_data.handlers import Period, open_data_rows
 from shared.auth import PUBLIC
@@ -22,15 +22,14 @@ router = APIRouter(prefix="/v1/open-data")
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def requests_csv(
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     to: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     """The requests logged from `from` to `to` (dates, UTC; the last 30 days by
     default; at most a year), de-identified, as CSV (docs/open-data.md)."""
-    first, end = period(start, to, deps.clock().date())
-    rows = await open_data_rows(Period(first, end), db, deps)
+    first, end = period(start, to, use_cases.deps.clock().date())
+    rows = await use_cases.run(open_data_rows, Period(first, end))
     name = f"requests-{first.date()}-{(end - dt.timedelta(days=1)).date()}.csv"
     return Response(
         as_csv(rows),

@@ -8,18 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi import Path as FastApiPath
 
-from services.intake.deps import DbDep, DepsDep
+from services.intake.deps import UseCasesDep
 from services.intake.privacy import texts
 from services.intake.privacy.handlers import Ask, ReadAnswer, ask, read_answer
 from services.intake.privacy.schemas import Notice, PrivacyAsk, PrivacyAsked, PrivacyView
 from shared.audit import Reason
-from shared.auth import PUBLIC, Caller, requires
-from shared.credentials import Role
+from shared.auth import OPERATORS, PUBLIC, Caller
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-operators = requires(Role.OPERATOR)
 
 
 @router.get("/privacy/notice", response_model=Notice, dependencies=[PUBLIC])
@@ -30,17 +28,16 @@ async def privacy_notice() -> Notice:
 
 @router.post("/privacy/requests", status_code=202, response_model=PrivacyAsked)
 async def privacy_request(
-    body: PrivacyAsk, caller: Annotated[Caller, operators], db: DbDep, deps: DepsDep
+    body: PrivacyAsk, caller: Annotated[Caller, OPERATORS], use_cases: UseCasesDep
 ) -> PrivacyAsked:
-    return PrivacyAsked(id=await ask(Ask(caller, body), db, deps))
+    return PrivacyAsked(id=await use_cases.run(ask, Ask(caller, body)))
 
 
 @router.get("/privacy/requests/{request_id}", response_model=PrivacyView)
 async def privacy_answer(
     request_id: Annotated[str, FastApiPath(max_length=36)],
-    caller: Annotated[Caller, operators],
+    caller: Annotated[Caller, OPERATORS],
     reason: Reason,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
 ) -> PrivacyView:
-    return await read_answer(ReadAnswer(caller, request_id, reason), db, deps)
+    return await use_cases.run(read_answer, ReadAnswer(caller, request_id, reason))

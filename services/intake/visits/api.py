@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.intake.deps import DbDep, DepsDep
+from services.intake.deps import UseCasesDep
 from services.intake.visits.handlers import VisitsWanted, find_visits
 from services.intake.visits.schemas import VisitView
 from shared.auth import PUBLIC
@@ -19,14 +19,13 @@ router = APIRouter(prefix="/v1")
 
 @router.get("/visits", response_model=list[VisitView], dependencies=[PUBLIC])
 async def visits(
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     paging: PagingDep,
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     to: Annotated[dt.date | None, Query()] = None,
     community: Annotated[Line | None, Query(max_length=100)] = None,
 ) -> list[VisitView]:
     """The visits scheduling announced, for the field app (which talks to intake only)."""
-    found = await find_visits(VisitsWanted(*date_span(start, to), community), db, deps)
+    found = await use_cases.run(find_visits, VisitsWanted(*date_span(start, to), community))
     chosen = paging.of(found, key=lambda v: [str(v.date), v.id])
     return [VisitView.model_validate(v, from_attributes=True) for v in chosen]

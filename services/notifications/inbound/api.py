@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, params
 
-from services.notifications.deps import DbDep, DepsDep, get_deps
+from services.notifications.deps import UseCasesDep, get_deps
 from services.notifications.inbound.domain import not_fresh, signature
 from services.notifications.inbound.handlers import Reply, reply
 from services.notifications.inbound.schemas import InboundSms
@@ -49,7 +49,6 @@ signed_by_gateway: params.Depends = params.Depends(_gateway)
 async def inbound(
     body: InboundSms,
     signed: Annotated[str, signed_by_gateway],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
 ) -> dict[str, str]:
-    return {"action": await reply(Reply(signed, body.sender, body.text), db, deps)}
+    return {"action": await use_cases.run(reply, Reply(signed, body.sender, body.text))}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as FastApiPath
 
 from services.notifications.channels.domain import Channel
-from services.notifications.deps import OPERATORS, DbDep, DepsDep
+from services.notifications.deps import UseCasesDep
 from services.notifications.subscriptions import handlers
 from services.notifications.subscriptions.schemas import (
     Subscription,
@@ -16,7 +16,7 @@ from services.notifications.subscriptions.schemas import (
     SubscriptionView,
 )
 from shared.audit import Reason
-from shared.auth import PUBLIC, Caller
+from shared.auth import OPERATORS, PUBLIC, Caller
 from shared.contracts.common import Line
 from shared.limits import client_address
 from shared.pages import PagingDep
@@ -28,15 +28,16 @@ router = APIRouter(prefix="/v1")
 
 @router.post("/subscriptions", status_code=202, dependencies=[PUBLIC])
 async def subscribe(
-    body: Subscription, request: Request, db: DbDep, deps: DepsDep
+    body: Subscription, request: Request, use_cases: UseCasesDep
 ) -> SubscriptionAsked:
     """The same answer whether the address is new, pending or confirmed."""
     client = client_address(request)
-    deps.asking.refuse_if_waiting(client, "too_many", "too many subscriptions from here")
-    deps.asking.missed(client)
+    asking = use_cases.deps.asking
+    asking.refuse_if_waiting(client, "too_many", "too many subscriptions from here")
+    asking.missed(client)
     channel, address = (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
     command = handlers.Subscribe(body.community, channel, address, body.language)
-    await handlers.subscribe(command, db, deps)
+    await use_cases.run(handlers.subscribe, command)
     return SubscriptionAsked()
 
 
@@ -44,8 +45,7 @@ async def subscribe(
 async def subscription_list(
     caller: Annotated[Caller, OPERATORS],
     reason: Reason,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     paging: PagingDep,
     community: Annotated[Line | None, Query(max_length=100)] = None,
 ) -> list[SubscriptionView]:
@@ -55,11 +55,12 @@ async def subscription_list(
         community,
         lambda found: paging.of(found, key=lambda s: [s.id]),
     )
-    return [SubscriptionView.of(s) for s in await handlers.list_subscriptions(command, db, deps)]
+    found = await use_cases.run(handlers.list_subscriptions, command)
+    return [SubscriptionView.of(s) for s in found]
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204, dependencies=[OPERATORS])
 async def subscription_delete(
-    subscription_id: Annotated[int, FastApiPath(ge=1, le=2**31 - 1)], db: DbDep, deps: DepsDep
+    subscription_id: Annotated[int, FastApiPath(ge=1, le=2**31 - 1)], use_cases: UseCasesDep
 ) -> None:
-    await handlers.remove(handlers.Remove(subscription_id), db, deps)
+    await use_cases.run(handlers.remove, handlers.Remove(subscription_id))

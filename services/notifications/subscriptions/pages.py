@@ -14,13 +14,13 @@ from typing import Annotated, Final, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from services.notifications.deps import DbDep, DepsDep, NotificationsDeps
+from services.notifications.deps import NotificationsDeps, UseCasesDep
 from services.notifications.subscriptions.domain import Subscription
 from services.notifications.subscriptions.handlers import Follow, follow_link
 from shared.auth import PUBLIC
 from shared.contracts.common import Language
 from shared.refusals import NotFound
-from shared.use_case import UnitOfWork
+from shared.use_case import UseCases
 
 __all__ = ["router"]
 
@@ -86,16 +86,16 @@ router = APIRouter(prefix="/v1/subscriptions")
 
 
 async def _subscription_of(
-    link: Link, token: str, act: bool, uow: UnitOfWork, deps: NotificationsDeps
+    link: Link, token: str, act: bool, use_cases: UseCases[NotificationsDeps]
 ) -> Subscription:
     if not URL_SAFE.fullmatch(token):
         raise NotFound("no subscription has this link: is it complete?")
-    return await follow_link(Follow(link, token, act), uow, deps)
+    return await use_cases.run(follow_link, Follow(link, token, act))
 
 
-async def _ask(link: Link, token: str, uow: UnitOfWork, deps: NotificationsDeps) -> HTMLResponse:
+async def _ask(link: Link, token: str, use_cases: UseCases[NotificationsDeps]) -> HTMLResponse:
     try:
-        subscription = await _subscription_of(link, token, False, uow, deps)
+        subscription = await _subscription_of(link, token, False, use_cases)
     except NotFound:
         return _gone()
     words = WORDS[subscription.language]
@@ -108,11 +108,11 @@ async def _ask(link: Link, token: str, uow: UnitOfWork, deps: NotificationsDeps)
 
 
 async def _act(
-    request: Request, link: Link, token: str, uow: UnitOfWork, deps: NotificationsDeps
+    request: Request, link: Link, token: str, use_cases: UseCases[NotificationsDeps]
 ) -> HTMLResponse | JSONResponse:
     browser = "text/html" in request.headers.get("accept", "")
     try:
-        subscription = await _subscription_of(link, token, True, uow, deps)
+        subscription = await _subscription_of(link, token, True, use_cases)
     except NotFound:
         if browser:  # a second tap, a reload, an old tab: the first press did the work
             return _gone()
@@ -127,33 +127,33 @@ async def _act(
 
 
 @router.get("/confirm", dependencies=[PUBLIC], response_class=HTMLResponse)
-async def confirm_page(token: Token, db: DbDep, deps: DepsDep) -> HTMLResponse:
+async def confirm_page(token: Token, use_cases: UseCasesDep) -> HTMLResponse:
     """The link of a confirmation e-mail: a page whose button confirms."""
-    return await _ask("confirm", token, db, deps)
+    return await _ask("confirm", token, use_cases)
 
 
 @router.post("/confirm", dependencies=[PUBLIC], response_model=None)
 async def confirm(
-    token: Token, request: Request, db: DbDep, deps: DepsDep
+    token: Token, request: Request, use_cases: UseCasesDep
 ) -> HTMLResponse | JSONResponse:
     """The confirmation page's button: it works once (404 after). Answers
     `{"status": "confirmed"}`, or a page to a browser."""
-    return await _act(request, "confirm", token, db, deps)
+    return await _act(request, "confirm", token, use_cases)
 
 
 @router.get("/unsubscribe", dependencies=[PUBLIC], response_class=HTMLResponse)
-async def unsubscribe_page(token: Token, db: DbDep, deps: DepsDep) -> HTMLResponse:
+async def unsubscribe_page(token: Token, use_cases: UseCasesDep) -> HTMLResponse:
     """The link every visit e-mail carries: a page whose button unsubscribes."""
-    return await _ask("unsubscribe", token, db, deps)
+    return await _ask("unsubscribe", token, use_cases)
 
 
 @router.post("/unsubscribe", dependencies=[PUBLIC], response_model=None)
 async def unsubscribe(
-    token: Token, request: Request, db: DbDep, deps: DepsDep
+    token: Token, request: Request, use_cases: UseCasesDep
 ) -> HTMLResponse | JSONResponse:
     """The unsubscribe page's button, and the mail client's own (RFC 8058). Answers
     `{"status": "unsubscribed"}`, or a page to a browser."""
-    return await _act(request, "unsubscribe", token, db, deps)
+    return await _act(request, "unsubscribe", token, use_cases)
 
 
 def _gone() -> HTMLResponse:

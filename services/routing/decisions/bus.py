@@ -14,7 +14,7 @@ from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import RequestAssigned, RequestRouted, RequestUnroutable
 from shared.use_case import bind
 
-__all__ = ["PUBLISHES", "routes"]
+__all__ = ["PUBLISHES", "consumes"]
 
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     RequestAssigned,
@@ -23,5 +23,5 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
 )
 
 
-def routes(deps: RoutingDeps) -> tuple[Route, ...]:
+def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
     return (on(RequestLogged, bind(decide_logged, deps)),)

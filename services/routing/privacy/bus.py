@@ -15,13 +15,13 @@ from shared.contracts.privacy import AccessAnswered, ErasureAnswered
 from shared.topics import privacy_answers
 from shared.use_case import bind
 
-__all__ = ["PUBLISHES", "routes"]
+__all__ = ["PUBLISHES", "consumes"]
 
 FROM_NOTIFICATIONS: Final = privacy_answers("notifications")
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (AccessAnswered, ErasureAnswered)
 
 
-def routes(deps: RoutingDeps) -> tuple[Route, ...]:
+def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
     return (
         on(AccessAnswered, bind(answer_access, deps), topics=[FROM_NOTIFICATIONS]),
         on(ErasureAnswered, bind(answer_erasure, deps), topics=[FROM_NOTIFICATIONS]),

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.routing.deps import DbDep, DepsDep
+from services.routing.deps import UseCasesDep
 from services.routing.queue import handlers
 from services.routing.queue.domain import QueueFilter, overdue, queue_key, scope
 from services.routing.queue.schemas import QueueItem
@@ -24,8 +24,7 @@ team = requires(Role.DEPARTMENT, Role.OPERATOR)
 @router.get("/queue", response_model=list[QueueItem])
 async def work_queue(
     by: Annotated[Caller, team],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     paging: PagingDep,
     area: Annotated[Area | None, Query()] = None,
     community: Annotated[Line | None, Query(max_length=100)] = None,
@@ -39,6 +38,6 @@ async def work_queue(
     asked = QueueFilter(department, area, community, category, status, priority)
     chosen = scope(asked, by.name, by.role)
     query = handlers.QueueQuery(chosen, paging.limit, by, paging.after((str, str)))
-    found = await handlers.work_queue(query, db, deps)
-    now = deps.clock()
+    found = await use_cases.run(handlers.work_queue, query)
+    now = use_cases.deps.clock()
     return [QueueItem.of(r, overdue(r, now)) for r in paging.keyset(found, queue_key)]

@@ -9,8 +9,8 @@ from shared.consumer import Route, on
 from shared.contracts.requests import FollowerJoined
 from shared.use_case import bind
 
-__all__ = ["routes"]
+__all__ = ["consumes"]
 
 
-def routes(deps: RoutingDeps) -> tuple[Route, ...]:
+def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
     return (on(FollowerJoined, bind(count_joined, deps)),)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from services.routing.decisions import handlers as decisions
 from services.routing.decisions.schemas import Assignment
-from services.routing.deps import DbDep, DepsDep, RoutingDeps
+from services.routing.deps import RoutingDeps, UseCasesDep
 from services.routing.queue import handlers, schemas
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
 from services.routing.queue.domain import (
@@ -36,7 +36,7 @@ from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import client_address
 from shared.refusals import Invalid, Refusal
-from shared.store import Database
+from shared.use_case import UseCases
 
 __all__ = ["router"]
 
@@ -66,19 +66,20 @@ async def sign_in_page() -> HTMLResponse:
 
 @router.post("/sign-in", dependencies=[PUBLIC])
 async def sign_in(
-    request: Request, credential: Annotated[str, Form(max_length=200)], db: DbDep, deps: DepsDep
+    request: Request, credential: Annotated[str, Form(max_length=200)], use_cases: UseCasesDep
 ) -> Response:
     """Anyone may try, from this site's own page; wrong credentials count like unknown
     references (then 429)."""
     if cross_site(request):
         return page("sign_in.html", 403, error="sign in from this site's own sign-in page")
     client = client_address(request)
-    deps.sign_ins.refuse_if_waiting(client, "too_many_sign_ins", "too many wrong credentials")
+    sign_ins = use_cases.deps.sign_ins
+    sign_ins.refuse_if_waiting(client, "too_many_sign_ins", "too many wrong credentials")
     try:
         asked = handlers.SignIn(credential.strip(), frozenset(TEAMS))
-        cookie, _ = await handlers.sign_in(asked, db, deps)
+        cookie, _ = await use_cases.run(handlers.sign_in, asked)
     except NotSignedIn as refused:
-        deps.sign_ins.missed(client)
+        sign_ins.missed(client)
         return page("sign_in.html", refused.status, error=str(refused))
     response = RedirectResponse("/queue/", status_code=303)
     keep_cookie(response, request, cookie)
@@ -88,11 +89,10 @@ async def sign_in(
 @router.post("/sign-out")
 async def sign_out(
     _: Annotated[PageSession, team_form],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     mo_session: Annotated[str | None, Cookie()] = None,
 ) -> RedirectResponse:
-    await handlers.sign_out(handlers.SignOut(mo_session), db, deps)
+    await use_cases.run(handlers.sign_out, handlers.SignOut(mo_session))
     response = RedirectResponse(SIGN_IN, status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -101,8 +101,7 @@ async def sign_out(
 @router.get("/")
 async def work_queue(
     session: Annotated[PageSession, team],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     area: Annotated[str, Query(max_length=20)] = "",
     community: Annotated[str, Query(max_length=100)] = "",
     category: Annotated[str, Query(max_length=40)] = "",
@@ -119,8 +118,8 @@ async def work_queue(
         priority or None,
     )
     chosen = scope(asked, session.name, session.role)
-    read = await handlers.queue_page(handlers.QueuePage(chosen, reader(session)), db, deps)
-    now = deps.clock()
+    read = await use_cases.run(handlers.queue_page, handlers.QueuePage(chosen, reader(session)))
+    now = use_cases.deps.clock()
     items = [schemas.row(r, now) for r in read.found]
     operator = session.role is Role.OPERATOR
     return page(
@@ -149,15 +148,15 @@ def _selects(operator: bool) -> list[tuple[str, str, list[str]]]:
 
 
 async def _show(
-    db: Database,
-    deps: RoutingDeps,
+    use_cases: UseCases[RoutingDeps],
     session: PageSession,
     reference: str,
     status: int = 200,
     **notes: str,
 ) -> HTMLResponse:
-    file = await handlers.request_file(handlers.FileQuery(reference, reader(session)), db, deps)
-    now = deps.clock()
+    asked = handlers.FileQuery(reference, reader(session))
+    file = await use_cases.run(handlers.request_file, asked)
+    now = use_cases.deps.clock()
     r = file.request
     mine = session.role is Role.DEPARTMENT and r.department == session.name
     operator = session.role is Role.OPERATOR
@@ -187,10 +186,10 @@ async def _show(
 
 @router.get("/requests/{reference}")
 async def request_page(
-    reference: str, session: Annotated[PageSession, team], db: DbDep, deps: DepsDep
+    reference: str, session: Annotated[PageSession, team], use_cases: UseCasesDep
 ) -> HTMLResponse:
     try:
-        return await _show(db, deps, session, parse_reference(reference))
+        return await _show(use_cases, session, parse_reference(reference))
     except Forbidden as refused:
         raise ApiError(403, "forbidden", str(refused)) from None
 
@@ -200,8 +199,7 @@ async def move_on(
     reference: str,
     request: Request,
     session: Annotated[PageSession, team_form],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
 ) -> Response:
     canonical = parse_reference(reference)
     form = await _filled(request)
@@ -210,10 +208,10 @@ async def move_on(
         progress = work.ProgressReport(
             canonical, session.name, report.status, report.note, report.public, report.closure
         )
-        await work.report_status(progress, db, deps)
+        await use_cases.run(work.report_status, progress)
     except (ValidationError, Refusal) as refused:
         status, why = _why(refused)
-        return await _show(db, deps, session, canonical, status, error=f"Not saved: {why}")
+        return await _show(use_cases, session, canonical, status, error=f"Not saved: {why}")
     return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
 
 
@@ -222,8 +220,7 @@ async def assign(
     reference: str,
     request: Request,
     session: Annotated[PageSession, operator_form],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
 ) -> Response:
     canonical = parse_reference(reference)
     try:
@@ -238,10 +235,10 @@ async def assign(
             chosen.note,
             session.name,
         )
-        await decisions.assign_by_hand(command, db, deps)
+        await use_cases.run(decisions.assign_by_hand, command)
     except (ValidationError, Refusal) as refused:
         status, why = _why(refused)
-        return await _show(db, deps, session, canonical, status, error=f"Not saved: {why}")
+        return await _show(use_cases, session, canonical, status, error=f"Not saved: {why}")
     return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from services.routing.deps import DbDep, DepsDep
+from services.routing.deps import UseCasesDep
 from services.routing.rules import handlers
 from services.routing.rules.schemas import (
     DepartmentView,
@@ -14,16 +14,14 @@ from services.routing.rules.schemas import (
     RuleChange,
     RuleView,
 )
-from shared.auth import PUBLIC, Caller, requires
+from shared.auth import OPERATORS, PUBLIC, Caller
 from shared.catalogue import DEPARTMENTS
-from shared.credentials import Role
 from shared.pages import PagingDep
 from shared.topics import department_topic
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
-operator = requires(Role.OPERATOR)
 
 
 @router.get("/departments", response_model=list[DepartmentView], dependencies=[PUBLIC])
@@ -35,36 +33,35 @@ async def departments(paging: PagingDep) -> list[DepartmentView]:
     return paging.of(views)
 
 
-@router.get("/rules", response_model=list[RuleView], dependencies=[operator])
-async def active_rules(db: DbDep, deps: DepsDep, paging: PagingDep) -> list[RuleView]:
-    found = await handlers.active_rules(handlers.ActiveRules(), db, deps)
+@router.get("/rules", response_model=list[RuleView], dependencies=[OPERATORS])
+async def active_rules(use_cases: UseCasesDep, paging: PagingDep) -> list[RuleView]:
+    found = await use_cases.run(handlers.active_rules, handlers.ActiveRules())
     views = [RuleView.from_rule(r) for r in found]
     return paging.of(views, key=lambda r: [r.id])
 
 
 @router.post("/rules", status_code=201)
 async def add_rule(
-    body: NewRule, by: Annotated[Caller, operator], db: DbDep, deps: DepsDep
+    body: NewRule, by: Annotated[Caller, OPERATORS], use_cases: UseCasesDep
 ) -> dict[str, int]:
     command = handlers.AddRule(body.rule.to_rule(), by.name, body.reason)
-    return {"id": await handlers.add_rule(command, db, deps)}
+    return {"id": await use_cases.run(handlers.add_rule, command)}
 
 
 @router.post("/rules/{rule_id}/retire", status_code=204)
 async def retire_rule(
     rule_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: Retirement,
-    by: Annotated[Caller, operator],
-    db: DbDep,
-    deps: DepsDep,
+    by: Annotated[Caller, OPERATORS],
+    use_cases: UseCasesDep,
 ) -> None:
-    await handlers.retire_rule(handlers.RetireRule(rule_id, by.name, body.reason), db, deps)
+    await use_cases.run(handlers.retire_rule, handlers.RetireRule(rule_id, by.name, body.reason))
 
 
 @router.get("/rules/history", response_model=list[RuleChange])
 async def rule_history(
-    _: Annotated[Caller, operator], db: DbDep, deps: DepsDep, paging: PagingDep
+    _: Annotated[Caller, OPERATORS], use_cases: UseCasesDep, paging: PagingDep
 ) -> list[RuleChange]:
-    found = await handlers.rule_history(handlers.RuleHistory(), db, deps)
+    found = await use_cases.run(handlers.rule_history, handlers.RuleHistory())
     changes = [RuleChange.model_validate(c, from_attributes=True) for c in found]
     return paging.of(changes)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.routing.deps import DbDep, DepsDep
+from services.routing.deps import UseCasesDep
 from services.routing.standards import handlers
 from services.routing.standards.schemas import StandingView
 from shared.auth import PUBLIC
@@ -18,13 +18,12 @@ router = APIRouter(prefix="/v1")
 
 @router.get("/standards", response_model=list[StandingView], dependencies=[PUBLIC])
 async def service_standards(
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     paging: PagingDep,
     month: Annotated[str, Query(pattern=r"^20\d\d-(0[1-9]|1[0-2])$", examples=["2026-11"])],
 ) -> list[StandingView]:
     """How each department kept the published service standards for requests received
     in `month` (Cape Town time): aggregates only, no request is named."""
-    found = await handlers.standings_for(handlers.MonthReport(month), db, deps)
+    found = await use_cases.run(handlers.standings_for, handlers.MonthReport(month))
     views = [StandingView.model_validate(s, from_attributes=True) for s in found]
     return paging.of(views, key=lambda v: [v.department, v.category])

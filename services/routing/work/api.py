@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from services.routing.deps import DbDep, DepsDep
+from services.routing.deps import UseCasesDep
 from services.routing.work import handlers
 from services.routing.work.schemas import StatusReport
 from shared.auth import Caller, requires
@@ -23,12 +23,11 @@ async def report_status(
     reference: str,
     body: StatusReport,
     by: Annotated[Caller, department],
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
 ) -> dict[str, str]:
     canonical = parse_reference(reference)
     report = handlers.ProgressReport(
         canonical, by.name, body.status, body.note, body.public, body.closure
     )
-    changed = await handlers.report_status(report, db, deps)
+    changed = await use_cases.run(handlers.report_status, report)
     return {"reference": canonical, "status": changed.status.value}

@@ -14,10 +14,10 @@ from shared.contracts.requests import ReopenAsked
 from shared.contracts.routing import StatusChanged
 from shared.use_case import bind
 
-__all__ = ["PUBLISHES", "routes"]
+__all__ = ["PUBLISHES", "consumes"]
 
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (StatusChanged,)
 
 
-def routes(deps: RoutingDeps) -> tuple[Route, ...]:
+def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
     return (on(ReopenAsked, bind(reopen, deps)),)

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from services.scheduling.communities.handlers import ListCommunities, list_communities
-from services.scheduling.deps import DbDep, DepsDep
+from services.scheduling.deps import UseCasesDep
 from shared.auth import PUBLIC
 from shared.contracts.common import Area
 from shared.pages import PagingDep
@@ -16,8 +16,8 @@ router = APIRouter(prefix="/v1")
 
 
 @router.get("/areas", dependencies=[PUBLIC])
-async def areas(db: DbDep, deps: DepsDep, paging: PagingDep) -> list[dict[str, Any]]:
-    known = await list_communities(ListCommunities(), db, deps)
+async def areas(use_cases: UseCasesDep, paging: PagingDep) -> list[dict[str, Any]]:
+    known = await use_cases.run(list_communities, ListCommunities())
     listed = [
         {
             "area": area.value,
