@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
@@ -35,7 +35,7 @@ from shared.tables import Tables
 from shared.topics import DEADLETTER
 from shared.use_case import Deps, UseCases
 
-__all__ = ["DbDep", "ErrorFormat", "Service", "Wiring", "from_state", "service_app", "use_cases"]
+__all__ = ["ErrorFormat", "Service", "Wiring", "from_state", "service_app", "use_cases"]
 
 ErrorFormat = Callable[[Request, Any], Awaitable[Response]]
 T = TypeVar("T")
@@ -223,10 +223,6 @@ def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
 
     get.__name__ = f"get_{name}"
     return get
-
-
-DbDep = Annotated[Database, Depends(from_state("db", Database))]
-"""A route's database: the unit of work it passes its use case."""
 
 
 def use_cases(kind: type[D]) -> Callable[[Request], UseCases[D]]:

@@ -17,12 +17,10 @@ from services.intake.requests.store import RequestWriter
 from shared.audit import Audit
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
-from shared.service import DbDep, from_state, use_cases
+from shared.service import from_state, use_cases
 from shared.use_case import Clock, Deps, UseCases
 
 __all__ = [
-    "DbDep",
-    "DepsDep",
     "IntakeDeps",
     "LookupsDep",
     "UseCasesDep",
@@ -47,7 +45,6 @@ get_deps = from_state("deps", IntakeDeps)
 get_lookups = from_state("lookups", MissLimiter)
 """One tally of a client's misses (unknown references, codes, Open311 ids and tokens)."""
 
-DepsDep = Annotated[IntakeDeps, Depends(get_deps)]
 UseCasesDep = Annotated[UseCases[IntakeDeps], Depends(use_cases(IntakeDeps))]
 """The store and intake's deps, which a route runs its use cases with."""
 LookupsDep = Annotated[MissLimiter, Depends(get_lookups)]

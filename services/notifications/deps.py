@@ -15,10 +15,10 @@ from shared.audit import Audit
 from shared.auth import OPERATORS  # re-exported: the door of its operators' routes
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
-from shared.service import DbDep, from_state, use_cases
+from shared.service import from_state, use_cases
 from shared.use_case import Deps, UseCases
 
-__all__ = ["OPERATORS", "DbDep", "DepsDep", "NotificationsDeps", "UseCasesDep", "get_deps"]
+__all__ = ["OPERATORS", "NotificationsDeps", "UseCasesDep", "get_deps"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +44,5 @@ class NotificationsDeps(Deps):
 
 
 get_deps = from_state("deps", NotificationsDeps)
-DepsDep = Annotated[NotificationsDeps, Depends(get_deps)]
 UseCasesDep = Annotated[UseCases[NotificationsDeps], Depends(use_cases(NotificationsDeps))]
 """The store and notifications' deps, which a route runs its use cases with."""

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from services.intake.deps import DbDep, DepsDep, LookupsDep
+from services.intake.deps import LookupsDep, UseCasesDep
 from services.intake.devices.handlers import still_on_a_device
 from services.intake.public.domain import block
 from services.intake.requests import handlers
@@ -30,13 +30,12 @@ async def log_request(
     agent: Annotated[Caller, field_agent],
     body: NewRequest,
     response: Response,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> RequestCreated:
     command = LogRequest(body, agent.name, idempotency_key, agent.device)
     try:
-        logged = await handlers.log_request(command, db, deps)
+        logged = await use_cases.run(handlers.log_request, command)
     except IdempotencyConflict:
         raise ApiError(
             422,
@@ -53,8 +52,7 @@ async def log_request(
 async def follow_up(
     reference: str,
     request: Request,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     lookups: LookupsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> RequestView:
@@ -68,9 +66,9 @@ async def follow_up(
             client, "too_many_unknown_references", "too many unknown reference numbers here"
         )
     canonical = parse_reference(reference)
-    view = await get_request(canonical, db, deps)
+    view = await use_cases.run(get_request, canonical)
     if view is None:
-        if await still_on_a_device(canonical, db, deps):
+        if await use_cases.run(still_on_a_device, canonical):
             raise ApiError(
                 404,
                 "not_yet_received",

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from services.notifications.deliveries.handlers import ReadSent, read_sent
 from services.notifications.deliveries.schemas import SentView
-from services.notifications.deps import OPERATORS, DbDep, DepsDep
+from services.notifications.deps import OPERATORS, UseCasesDep
 from shared.audit import Reason
 from shared.auth import Caller
 from shared.http import parse_reference
@@ -23,8 +23,7 @@ async def sent(
     reference: Annotated[str, Query()],
     caller: Annotated[Caller, OPERATORS],
     reason: Reason,
-    db: DbDep,
-    deps: DepsDep,
+    use_cases: UseCasesDep,
     paging: PagingDep,
 ) -> list[SentView]:
     command = ReadSent(
@@ -33,4 +32,4 @@ async def sent(
         reason,
         paging.of,
     )
-    return await read_sent(command, db, deps)
+    return await use_cases.run(read_sent, command)
