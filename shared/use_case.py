@@ -11,7 +11,7 @@ transaction (the inbox claim commits with its effects, or neither does), which `
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import Clock
-from shared.event_routes import AfterCommit, Handler, Received
+from shared.event_routes import AfterCommit, Batch, Handler
 from shared.outbox import Outbox
 
 __all__ = ["BusUseCase", "Clock", "Deps", "Joined", "UnitOfWork", "bind"]
@@ -60,14 +60,14 @@ class Joined:
 
 M = TypeVar("M", bound=BaseModel)
 D = TypeVar("D", bound=Deps)
-BusUseCase = Callable[[Sequence[Received[M]], UnitOfWork, D], Awaitable[AfterCommit | None]]
+BusUseCase = Callable[[Batch[M], UnitOfWork, D], Awaitable[AfterCommit | None]]
 
 
 def bind(use_case: BusUseCase[M, D], deps: D) -> Handler[M]:
     """The consumer's handler for `use_case`: each run of events is the command, the
     consumer's open transaction the unit of work. May return a callback for after the commit."""
 
-    async def handle(conn: AsyncConnection, items: Sequence[Received[M]]) -> AfterCommit | None:
+    async def handle(conn: AsyncConnection, items: Batch[M]) -> AfterCommit | None:
         return await use_case(items, Joined(conn), deps)
 
     handle.__name__ = handle.__qualname__ = use_case.__name__

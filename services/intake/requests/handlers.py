@@ -10,7 +10,6 @@ others in one transaction (requests/store.py says why and how)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -31,7 +30,7 @@ from services.intake.requests.store import Contended, idempotent_reference
 from services.intake.store import Connection
 from services.intake.visits import store as visit_store
 from services.intake.visits.domain import taken_at
-from shared.consumer import Received
+from shared.consumer import Batch, Received
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.events import InvalidEvent
@@ -176,9 +175,7 @@ async def get_request(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> Requ
 # --- keeping the follow-up current, inside the consumer's transaction ---------------------
 
 
-async def on_routed(
-    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: IntakeDeps
-) -> None:
+async def on_routed(command: Batch[RequestRouted], uow: UnitOfWork, deps: IntakeDeps) -> None:
     async with uow.transaction() as conn:
         for item in command:
             routed = item.data
@@ -188,7 +185,7 @@ async def on_routed(
 
 
 async def on_unroutable(
-    command: Sequence[Received[RequestUnroutable]], uow: UnitOfWork, deps: IntakeDeps
+    command: Batch[RequestUnroutable], uow: UnitOfWork, deps: IntakeDeps
 ) -> None:
     async with uow.transaction() as conn:
         for item in command:
@@ -198,7 +195,7 @@ async def on_unroutable(
 
 
 async def on_status_changed(
-    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: IntakeDeps
+    command: Batch[StatusChanged], uow: UnitOfWork, deps: IntakeDeps
 ) -> None:
     async with uow.transaction() as conn:
         for item in command:

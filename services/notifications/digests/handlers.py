@@ -4,7 +4,6 @@ when): one e-mail, to the address operators set for the department."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from services.notifications.channels.domain import Channel
 from services.notifications.deliveries import store as delivery_store
@@ -13,7 +12,7 @@ from services.notifications.deps import NotificationsDeps
 from services.notifications.messages.domain import MessageFacts
 from services.notifications.messages.texts import Template
 from shared.clock import CAPE_TOWN
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch
 from shared.contracts.common import Language
 from shared.contracts.routing import OverdueDigest
 from shared.reference import format_for_reading
@@ -25,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 async def on_digest(
-    command: Sequence[Received[OverdueDigest]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[OverdueDigest], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:

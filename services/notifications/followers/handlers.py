@@ -3,13 +3,11 @@ address was erased since they joined (privacy/store.py `erased_before`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from services.notifications.deps import NotificationsDeps
 from services.notifications.followers import store
 from services.notifications.privacy.store import erased_before
 from services.notifications.updates.domain import Contact
-from shared.consumer import Received
+from shared.consumer import Batch
 from shared.contracts.requests import FollowerJoined
 from shared.use_case import UnitOfWork
 
@@ -17,7 +15,7 @@ __all__ = ["on_joined"]
 
 
 async def on_joined(
-    command: Sequence[Received[FollowerJoined]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[FollowerJoined], uow: UnitOfWork, deps: NotificationsDeps
 ) -> None:
     async with uow.transaction() as conn:
         for item in command:

@@ -17,7 +17,7 @@ from services.notifications.reopening.store import note_status
 from services.notifications.store import Conn
 from services.notifications.updates import store
 from services.notifications.updates.domain import Contact, status_template
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch, Received
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
 from shared.events import CloudEvent
@@ -66,7 +66,7 @@ async def on_logged(
 
 
 async def on_routed(
-    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[RequestRouted], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:
@@ -81,7 +81,7 @@ async def on_routed(
 
 
 async def on_status_changed(
-    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[StatusChanged], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:
