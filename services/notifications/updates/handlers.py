@@ -70,14 +70,20 @@ async def on_routed(
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:
-            routed = item.data
-            if routed.outcome is RoutingOutcome.REFERRED:
-                facts = MessageFacts(reference=routed.reference, note=routed.note or "")
-                await _to_resident(conn, item.event, Template.REFERRED, facts, deps)
-            elif routed.department:
-                facts = MessageFacts(reference=routed.reference, department=routed.department)
-                await _to_resident(conn, item.event, Template.ROUTED, facts, deps)
+            if message := _routed_message(item.data):
+                await _to_resident(conn, item.event, *message, deps)
     return deps.wake
+
+
+def _routed_message(routed: RequestRouted) -> tuple[Template, MessageFacts] | None:
+    """Who now has the request, or whom a referral sends the resident to; nothing for a
+    decision without a department."""
+    if routed.outcome is RoutingOutcome.REFERRED:
+        return Template.REFERRED, MessageFacts(reference=routed.reference, note=routed.note or "")
+    if routed.department:
+        facts = MessageFacts(reference=routed.reference, department=routed.department)
+        return Template.ROUTED, facts
+    return None
 
 
 async def on_status_changed(
@@ -87,19 +93,27 @@ async def on_status_changed(
         for item in command:
             changed = item.data
             await note_status(conn, changed)
-            template = status_template(changed.status, changed.cause, changed.previous_status)
-            if template is not None:
-                facts = MessageFacts(
-                    reference=changed.reference,
-                    department=changed.department,
-                    note=changed.cause_detail,
-                    other=changed.duplicate_of,
-                )
-                await _to_resident(conn, item.event, template, facts, deps)
+            if message := _status_message(changed):
+                await _to_resident(conn, item.event, *message, deps)
             if changed.cause is Cause.DUPLICATE and changed.duplicate_of:
                 # Told just now, once, where the news comes from; from now on it comes from there.
                 await followers.move(conn, changed.reference, changed.duplicate_of, deps.clock())
     return deps.wake
+
+
+def _status_message(changed: StatusChanged) -> tuple[Template, MessageFacts] | None:
+    """What the resident hears of a department's progress, if it is worth telling
+    (`status_template` decides)."""
+    template = status_template(changed.status, changed.cause, changed.previous_status)
+    if template is None:
+        return None
+    facts = MessageFacts(
+        reference=changed.reference,
+        department=changed.department,
+        note=changed.cause_detail,
+        other=changed.duplicate_of,
+    )
+    return template, facts
 
 
 async def _to_resident(
