@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from shared.clock import Clock
 from shared.contracts.registry import spec_for_type
 from shared.deadletter import dead_letter_headers, scrub
-from shared.event_routes import AfterCommit, Handler, Received, Route, on
+from shared.event_routes import AfterCommit, Batch, Handler, Received, Route, on
 from shared.events import InvalidEvent, parse_event
 from shared.inbox import claim_new
 from shared.metrics import Declare
@@ -34,6 +34,7 @@ from shared.topics import DEADLETTER
 
 __all__ = [
     "AfterCommit",
+    "Batch",
     "ConsumerMetrics",
     "EventConsumer",
     "Handler",

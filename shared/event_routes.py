@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.contracts.registry import EventSpec, spec_for_model
 from shared.events import CloudEvent
 
-__all__ = ["AfterCommit", "Handler", "Received", "Route", "on"]
+__all__ = ["AfterCommit", "Batch", "Handler", "Received", "Route", "on"]
 
 M = TypeVar("M", bound=BaseModel)
 M_co = TypeVar("M_co", bound=BaseModel, covariant=True)
@@ -29,7 +29,10 @@ class Received(Generic[M_co]):
     data: M_co
 
 
-Handler = Callable[[AsyncConnection, Sequence[Received[M]]], Awaitable[AfterCommit | None]]
+Batch: TypeAlias = Sequence[Received[M]]
+"""A run of consumed events of one type, oldest first: what a handler is given at a time."""
+
+Handler = Callable[[AsyncConnection, Batch[M]], Awaitable[AfterCommit | None]]
 """Applies a run of new events of one type, in order, inside the consumer's transaction
 (so it can write them with a statement per table, not per event); may return a callback to
 run after the commit (metrics, wake-ups)."""

@@ -12,7 +12,7 @@ consumer's own transaction (the inbox claim commits with its effects, or neither
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import Clock
-from shared.event_routes import AfterCommit, Handler, Received
+from shared.event_routes import AfterCommit, Batch, Handler
 from shared.outbox import Outbox
 
 __all__ = ["BusUseCase", "Clock", "Deps", "Joined", "UnitOfWork", "UseCases", "bind"]
@@ -77,14 +77,14 @@ class UseCases(Generic[D]):
         return await use_case(command, self.uow, self.deps)
 
 
-BusUseCase = Callable[[Sequence[Received[M]], UnitOfWork, D], Awaitable[AfterCommit | None]]
+BusUseCase = Callable[[Batch[M], UnitOfWork, D], Awaitable[AfterCommit | None]]
 
 
 def bind(use_case: BusUseCase[M, D], deps: D) -> Handler[M]:
     """The consumer's handler for `use_case`: each run of events is the command, the
     consumer's open transaction the unit of work. May return a callback for after the commit."""
 
-    async def handle(conn: AsyncConnection, items: Sequence[Received[M]]) -> AfterCommit | None:
+    async def handle(conn: AsyncConnection, items: Batch[M]) -> AfterCommit | None:
         return await use_case(items, Joined(conn), deps)
 
     handle.__name__ = handle.__qualname__ = use_case.__name__

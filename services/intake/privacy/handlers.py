@@ -8,7 +8,6 @@ numbers and e-mail addresses)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from services.intake.privacy.domain import EXPECTED, asked_event
 from services.intake.privacy.schemas import PrivacyAsk, PrivacyView
 from services.intake.store import Connection
 from shared.auth import Caller
-from shared.consumer import Received
+from shared.consumer import Batch
 from shared.contracts.privacy import PrivacyAnswer, PrivacyKind
 from shared.refusals import NotFound
 from shared.use_case import UnitOfWork
@@ -93,9 +92,7 @@ async def _own_part(conn: Connection, kind: PrivacyKind, refs: list[str]) -> dic
     }
 
 
-async def on_answered(
-    command: Sequence[Received[PrivacyAnswer]], uow: UnitOfWork, deps: IntakeDeps
-) -> None:
+async def on_answered(command: Batch[PrivacyAnswer], uow: UnitOfWork, deps: IntakeDeps) -> None:
     async with uow.transaction() as conn:
         for item in command:
             await _answered(conn, item.data)

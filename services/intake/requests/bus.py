@@ -23,7 +23,7 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (RequestLogged,)
 
 def consumes(deps: IntakeDeps) -> tuple[Route, ...]:
     return (
-        on(RequestRouted, bind(handlers.on_routed, deps)),
-        on(RequestUnroutable, bind(handlers.on_unroutable, deps)),
-        on(StatusChanged, bind(handlers.on_status_changed, deps)),
+        on(RequestRouted, bind(handlers.on_routing_news, deps)),
+        on(RequestUnroutable, bind(handlers.on_routing_news, deps)),
+        on(StatusChanged, bind(handlers.on_routing_news, deps)),
     )

@@ -10,10 +10,9 @@ others in one transaction (requests/store.py says why and how)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from services.intake import store
 from services.intake.devices import store as device_store
@@ -30,7 +29,7 @@ from services.intake.requests.store import Contended, idempotent_reference
 from services.intake.store import Connection
 from services.intake.visits import store as visit_store
 from services.intake.visits.domain import taken_at
-from shared.consumer import Received
+from shared.consumer import Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.events import InvalidEvent
@@ -43,11 +42,10 @@ if TYPE_CHECKING:
 __all__ = [
     "LogRequest",
     "Logged",
+    "RoutingNews",
     "get_request",
     "log_request",
-    "on_routed",
-    "on_status_changed",
-    "on_unroutable",
+    "on_routing_news",
 ]
 
 log = logging.getLogger(__name__)
@@ -175,50 +173,36 @@ async def get_request(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> Requ
 # --- keeping the follow-up current, inside the consumer's transaction ---------------------
 
 
-async def on_routed(
-    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: IntakeDeps
-) -> None:
+RoutingNews: TypeAlias = RequestRouted | RequestUnroutable | StatusChanged
+"""What routing announces about a request: where it went, that no rule matched, or how a
+department's work on it moves."""
+
+
+async def on_routing_news(command: Batch[RoutingNews], uow: UnitOfWork, deps: IntakeDeps) -> None:
+    """Each piece of news becomes a step of the request's public history."""
     async with uow.transaction() as conn:
         for item in command:
-            routed = item.data
-            step = store.Step(routed.status, routed.decided_at, routed.note)
-            placed = store.Placed(routed.department, routed.due_at)
-            await _record(conn, item, routed.reference, step, placed)
+            news = item.data
+            step, placed = _step(news)
+            if not await store.apply_status(conn, news.reference, step, placed):
+                raise InvalidEvent(
+                    f"{item.event.type} for a reference intake never issued: {news.reference}"
+                )
 
 
-async def on_unroutable(
-    command: Sequence[Received[RequestUnroutable]], uow: UnitOfWork, deps: IntakeDeps
-) -> None:
-    async with uow.transaction() as conn:
-        for item in command:
-            unroutable = item.data
-            step = store.Step(unroutable.status, unroutable.decided_at, UNROUTABLE_NOTE)
-            await _record(conn, item, unroutable.reference, step)
-
-
-async def on_status_changed(
-    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: IntakeDeps
-) -> None:
-    async with uow.transaction() as conn:
-        for item in command:
-            changed = item.data
-            step = store.Step(
-                changed.status,
-                changed.changed_at,
-                public_note(changed.note, changed.note_public),
-                cause=changed.cause.value if changed.cause else None,
-                cause_detail=public_note(changed.cause_detail, marked_public=True),
-                duplicate_of=changed.duplicate_of,
-            )
-            await _record(conn, item, changed.reference, step)
-
-
-async def _record(
-    conn: Connection,
-    item: Received[RequestRouted] | Received[RequestUnroutable] | Received[StatusChanged],
-    reference: str,
-    step: store.Step,
-    placed: store.Placed | None = None,
-) -> None:
-    if not await store.apply_status(conn, reference, step, placed):
-        raise InvalidEvent(f"{item.event.type} for a reference intake never issued: {reference}")
+def _step(news: RoutingNews) -> tuple[store.Step, store.Placed | None]:
+    """The history step the news means and, for a routed request, where it was placed."""
+    if isinstance(news, RequestRouted):
+        placed = store.Placed(news.department, news.due_at)
+        return store.Step(news.status, news.decided_at, news.note), placed
+    if isinstance(news, RequestUnroutable):
+        return store.Step(news.status, news.decided_at, UNROUTABLE_NOTE), None
+    step = store.Step(
+        news.status,
+        news.changed_at,
+        public_note(news.note, news.note_public),
+        cause=news.cause.value if news.cause else None,
+        cause_detail=public_note(news.cause_detail, marked_public=True),
+        duplicate_of=news.duplicate_of,
+    )
+    return step, None

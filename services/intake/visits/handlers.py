@@ -3,12 +3,11 @@ visit a request was taken at (a request written on paper there counts from that 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from services.intake.visits import store
-from shared.consumer import Received
+from shared.consumer import Batch
 from shared.contracts.visits import VisitCancelled, VisitScheduled
 from shared.use_case import UnitOfWork
 
@@ -32,9 +31,7 @@ async def find_visits(command: VisitsWanted, uow: UnitOfWork, deps: Deps) -> lis
         return await store.find(conn, command.start, command.end, command.community)
 
 
-async def on_visit_announced(
-    command: Sequence[Received[VisitScheduled]], uow: UnitOfWork, deps: Deps
-) -> None:
+async def on_visit_announced(command: Batch[VisitScheduled], uow: UnitOfWork, deps: Deps) -> None:
     """Remember the visits scheduling announced (or moved), so a request can name the one it
     was logged at, and a typo in a visit id is refused at once."""
     async with uow.transaction() as conn:
@@ -42,9 +39,7 @@ async def on_visit_announced(
             await store.remember_scheduled(conn, item.data)
 
 
-async def on_visit_cancelled(
-    command: Sequence[Received[VisitCancelled]], uow: UnitOfWork, deps: Deps
-) -> None:
+async def on_visit_cancelled(command: Batch[VisitCancelled], uow: UnitOfWork, deps: Deps) -> None:
     async with uow.transaction() as conn:
         for item in command:
             await store.remember_cancelled(conn, item.data)

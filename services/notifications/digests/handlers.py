@@ -4,7 +4,7 @@ when): one e-mail, to the address operators set for the department."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from services.notifications.channels.domain import Channel
 from services.notifications.deliveries import store as delivery_store
@@ -13,7 +13,7 @@ from services.notifications.deps import NotificationsDeps
 from services.notifications.messages.domain import MessageFacts
 from services.notifications.messages.texts import Template
 from shared.clock import CAPE_TOWN
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch, Received
 from shared.contracts.common import Language
 from shared.contracts.routing import OverdueDigest
 from shared.reference import format_for_reading
@@ -25,31 +25,35 @@ log = logging.getLogger(__name__)
 
 
 async def on_digest(
-    command: Sequence[Received[OverdueDigest]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[OverdueDigest], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
+    emails = [_email(item, deps.supervisors) for item in command]
     async with uow.transaction() as conn:
-        for item in command:
-            digest = item.data
-            address = deps.supervisors.get(digest.department)
-            if address is None:
-                log.warning(
-                    "no supervisor address for %s: its overdue digest is not sent "
-                    "(set MO_NOTIFICATIONS_SUPERVISORS)",
-                    digest.department,
-                )
-                continue
-            delivery = NewDelivery(
-                event_id=str(item.event.id),
-                subject=f"digest:{digest.department}"[:64],
-                template=Template.DIGEST,
-                facts=_facts(digest),
-                status=DeliveryStatus.PENDING,
-                channel=Channel.EMAIL,
-                address=address,
-                language=Language.EN,
-            )
-            await delivery_store.add(conn, [delivery], deps.clock())
+        await delivery_store.add(conn, [e for e in emails if e is not None], deps.clock())
     return deps.wake
+
+
+def _email(item: Received[OverdueDigest], supervisors: Mapping[str, str]) -> NewDelivery | None:
+    """The digest's e-mail to its department's supervisor; none without their address."""
+    digest = item.data
+    address = supervisors.get(digest.department)
+    if address is None:
+        log.warning(
+            "no supervisor address for %s: its overdue digest is not sent "
+            "(set MO_NOTIFICATIONS_SUPERVISORS)",
+            digest.department,
+        )
+        return None
+    return NewDelivery(
+        event_id=str(item.event.id),
+        subject=f"digest:{digest.department}"[:64],
+        template=Template.DIGEST,
+        facts=_facts(digest),
+        status=DeliveryStatus.PENDING,
+        channel=Channel.EMAIL,
+        address=address,
+        language=Language.EN,
+    )
 
 
 def _facts(digest: OverdueDigest) -> MessageFacts:

@@ -3,14 +3,14 @@ erases or corrects): each answer goes back on the bus, in the transaction that a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
 from services.notifications.deps import NotificationsDeps
 from services.notifications.privacy import store
 from services.notifications.store import Conn
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch
 from shared.contracts.privacy import (
     AccessRequested,
     CorrectionRequested,
@@ -28,7 +28,7 @@ R = TypeVar("R", bound=PrivacyRequest)
 
 async def _answer(
     answer: Callable[[Conn, R, datetime, IdentifierKey], Awaitable[PrivacyAnswer]],
-    items: Sequence[Received[R]],
+    items: Batch[R],
     uow: UnitOfWork,
     deps: NotificationsDeps,
 ) -> AfterCommit:
@@ -41,18 +41,18 @@ async def _answer(
 
 
 async def on_access(
-    command: Sequence[Received[AccessRequested]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[AccessRequested], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     return await _answer(store.access, command, uow, deps)
 
 
 async def on_erasure(
-    command: Sequence[Received[ErasureRequested]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[ErasureRequested], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     return await _answer(store.erase, command, uow, deps)
 
 
 async def on_correction(
-    command: Sequence[Received[CorrectionRequested]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[CorrectionRequested], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     return await _answer(store.correct, command, uow, deps)

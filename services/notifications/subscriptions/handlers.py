@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,7 +24,7 @@ from services.notifications.subscriptions.domain import (
 )
 from shared.auth import Caller
 from shared.clock import CAPE_TOWN
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch
 from shared.contracts.common import Language
 from shared.contracts.visits import VisitCancelled, VisitChanged, VisitScheduled
 from shared.credentials import hash_token
@@ -171,7 +171,7 @@ async def list_subscriptions(
 
 
 async def on_visit(
-    command: Sequence[Received[VisitScheduled] | Received[VisitCancelled]],
+    command: Batch[VisitScheduled | VisitCancelled],
     uow: UnitOfWork,
     deps: NotificationsDeps,
 ) -> AfterCommit:

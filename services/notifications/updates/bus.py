@@ -3,12 +3,10 @@ moves them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from services.notifications.deps import NotificationsDeps
 from services.notifications.store import Conn
 from services.notifications.updates import handlers
-from shared.consumer import Received, Route, on
+from shared.consumer import Batch, Route, on
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.use_case import bind
@@ -16,7 +14,7 @@ from shared.use_case import bind
 __all__ = ["consumes"]
 
 
-async def _nothing(conn: Conn, items: Sequence[Received[RequestUnroutable]]) -> None:
+async def _nothing(conn: Conn, items: Batch[RequestUnroutable]) -> None:
     """Unroutable requests wait for triage; the resident hears when one is routed."""
 
 

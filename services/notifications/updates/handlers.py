@@ -4,8 +4,6 @@ delivery exists exactly when its event was processed, once per (event, channel, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from services.notifications.deliveries import store as delivery_store
 from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
 from services.notifications.deps import NotificationsDeps
@@ -17,7 +15,7 @@ from services.notifications.reopening.store import note_status
 from services.notifications.store import Conn
 from services.notifications.updates import store
 from services.notifications.updates.domain import Contact, status_template
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
 from shared.events import CloudEvent
@@ -27,7 +25,7 @@ __all__ = ["on_logged", "on_routed", "on_status_changed"]
 
 
 async def on_logged(
-    command: Sequence[Received[RequestLogged]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[RequestLogged], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     """A run of logged requests: contacts and first messages written a statement per table,
     since a field day's requests arrive together."""
@@ -66,40 +64,54 @@ async def on_logged(
 
 
 async def on_routed(
-    command: Sequence[Received[RequestRouted]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[RequestRouted], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:
-            routed = item.data
-            if routed.outcome is RoutingOutcome.REFERRED:
-                facts = MessageFacts(reference=routed.reference, note=routed.note or "")
-                await _to_resident(conn, item.event, Template.REFERRED, facts, deps)
-            elif routed.department:
-                facts = MessageFacts(reference=routed.reference, department=routed.department)
-                await _to_resident(conn, item.event, Template.ROUTED, facts, deps)
+            if message := _routed_message(item.data):
+                await _to_resident(conn, item.event, *message, deps)
     return deps.wake
 
 
+def _routed_message(routed: RequestRouted) -> tuple[Template, MessageFacts] | None:
+    """Who now has the request, or whom a referral sends the resident to; nothing for a
+    decision without a department."""
+    if routed.outcome is RoutingOutcome.REFERRED:
+        return Template.REFERRED, MessageFacts(reference=routed.reference, note=routed.note or "")
+    if routed.department:
+        facts = MessageFacts(reference=routed.reference, department=routed.department)
+        return Template.ROUTED, facts
+    return None
+
+
 async def on_status_changed(
-    command: Sequence[Received[StatusChanged]], uow: UnitOfWork, deps: NotificationsDeps
+    command: Batch[StatusChanged], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:
             changed = item.data
             await note_status(conn, changed)
-            template = status_template(changed.status, changed.cause, changed.previous_status)
-            if template is not None:
-                facts = MessageFacts(
-                    reference=changed.reference,
-                    department=changed.department,
-                    note=changed.cause_detail,
-                    other=changed.duplicate_of,
-                )
-                await _to_resident(conn, item.event, template, facts, deps)
+            if message := _status_message(changed):
+                await _to_resident(conn, item.event, *message, deps)
             if changed.cause is Cause.DUPLICATE and changed.duplicate_of:
                 # Told just now, once, where the news comes from; from now on it comes from there.
                 await followers.move(conn, changed.reference, changed.duplicate_of, deps.clock())
     return deps.wake
+
+
+def _status_message(changed: StatusChanged) -> tuple[Template, MessageFacts] | None:
+    """What the resident hears of a department's progress, if it is worth telling
+    (`status_template` decides)."""
+    template = status_template(changed.status, changed.cause, changed.previous_status)
+    if template is None:
+        return None
+    facts = MessageFacts(
+        reference=changed.reference,
+        department=changed.department,
+        note=changed.cause_detail,
+        other=changed.duplicate_of,
+    )
+    return template, facts
 
 
 async def _to_resident(

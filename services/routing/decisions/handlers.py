@@ -5,7 +5,6 @@ one transaction with its outbox rows."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +18,7 @@ from services.routing.deps import RoutingDeps
 from services.routing.rules.domain import Rule, decide
 from services.routing.work.domain import RoutedRequest
 from shared.auth import Caller
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Priority
@@ -69,7 +68,7 @@ class CountUnroutable:
 
 
 async def decide_logged(
-    command: Sequence[Received[RequestLogged]], uow: UnitOfWork, deps: RoutingDeps
+    command: Batch[RequestLogged], uow: UnitOfWork, deps: RoutingDeps
 ) -> AfterCommit:
     """Decide a run of logged requests, writing each table once for the whole run."""
     facts = [RequestFacts.from_logged(item.data) for item in command]

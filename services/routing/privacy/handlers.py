@@ -6,12 +6,11 @@ and service standards still count it. Its answer goes on `mo.privacy.answers.rou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TypeVar
 
 from services.routing.deps import RoutingDeps
 from services.routing.privacy.store import RESIDENT_DETAILS, held_count
-from shared.consumer import Received
+from shared.consumer import Batch
 from shared.contracts.privacy import AccessAnswered, ErasureAnswered
 from shared.retention import deidentify
 from shared.use_case import UnitOfWork
@@ -22,14 +21,12 @@ SERVICE = "routing"
 A = TypeVar("A", AccessAnswered, ErasureAnswered)
 
 
-def _from_notifications(items: Sequence[Received[A]]) -> list[A]:
+def _from_notifications(items: Batch[A]) -> list[A]:
     """Only notifications' answers start routing's part (not routing's own, nor intake's)."""
     return [item.data for item in items if item.data.service == "notifications"]
 
 
-async def answer_access(
-    command: Sequence[Received[AccessAnswered]], uow: UnitOfWork, deps: RoutingDeps
-) -> None:
+async def answer_access(command: Batch[AccessAnswered], uow: UnitOfWork, deps: RoutingDeps) -> None:
     async with uow.transaction() as conn:
         for answered in _from_notifications(command):
             found = await held_count(conn, answered.references)
@@ -45,7 +42,7 @@ async def answer_access(
 
 
 async def answer_erasure(
-    command: Sequence[Received[ErasureAnswered]], uow: UnitOfWork, deps: RoutingDeps
+    command: Batch[ErasureAnswered], uow: UnitOfWork, deps: RoutingDeps
 ) -> None:
     async with uow.transaction() as conn:
         for answered in _from_notifications(command):

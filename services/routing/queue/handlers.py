@@ -8,7 +8,6 @@ ends it."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,7 @@ from services.routing.queue.domain import (
 )
 from services.routing.work.domain import RoutedRequest
 from shared.auth import Caller
-from shared.consumer import Received
+from shared.consumer import Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import FollowerJoined
 from shared.credentials import Role, hash_token
@@ -119,9 +118,7 @@ async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -
     return RequestFile(found, history, duplicates, affected)
 
 
-async def count_joined(
-    command: Sequence[Received[FollowerJoined]], uow: UnitOfWork, deps: RoutingDeps
-) -> None:
+async def count_joined(command: Batch[FollowerJoined], uow: UnitOfWork, deps: RoutingDeps) -> None:
     """Counted, so the department sees how many residents a request affects."""
     async with uow.transaction() as conn:
         for item in command:

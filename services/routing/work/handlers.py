@@ -5,7 +5,6 @@ not fixed reopens it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from services.routing import store
@@ -18,7 +17,7 @@ from services.routing.work.domain import (
     transition_refusal,
 )
 from services.routing.work.store import last_resolved_at
-from shared.consumer import AfterCommit, Received
+from shared.consumer import AfterCommit, Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import ReopenAsked
 from shared.contracts.routing import Cause, StatusChanged
@@ -105,9 +104,7 @@ async def _check_closure(
         )
 
 
-async def reopen(
-    command: Sequence[Received[ReopenAsked]], uow: UnitOfWork, deps: RoutingDeps
-) -> AfterCommit:
+async def reopen(command: Batch[ReopenAsked], uow: UnitOfWork, deps: RoutingDeps) -> AfterCommit:
     """A resident says it is not fixed: back to `in_progress` with the same department, at
     the top of its queue, the resident's words kept as an internal note."""
     reopened: list[str] = []

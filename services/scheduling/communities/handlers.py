@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from services.scheduling.communities.adapters import load_seed
 from services.scheduling.communities.domain import Community
 from services.scheduling.deps import SchedulingDeps
 from shared.clock import CAPE_TOWN
-from shared.consumer import Received
+from shared.consumer import Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, RoutingOutcome, StatusChanged
 from shared.use_case import UnitOfWork
@@ -78,7 +77,7 @@ async def refresh_gauges(command: RefreshGauges, uow: UnitOfWork, deps: Scheduli
 
 
 async def follow_requests(
-    command: Sequence[Received[RequestRouted | RequestUnroutable | StatusChanged]],
+    command: Batch[RequestRouted | RequestUnroutable | StatusChanged],
     uow: UnitOfWork,
     deps: SchedulingDeps,
 ) -> None:
