@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from services.routing import store
 from shared import credentials
 from shared.events import CONTENT_TYPE
 from shared.topics import REQUESTS_LOGGED
@@ -28,9 +29,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def routing(tmp_path: Path, clock: Clock) -> AsyncIterator[Routing]:
+def bus() -> FakePublisher:
+    return FakePublisher()
+
+
+@pytest.fixture
+async def routing(tmp_path: Path, clock: Clock, bus: FakePublisher) -> AsyncIterator[Routing]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
-    async with running_routing(url, publisher=FakePublisher(), clock=clock) as running:
+    async with running_routing(url, publisher=bus, clock=clock) as running:
         yield running
 
 
@@ -41,6 +47,13 @@ async def logged(routing: Routing, category: str, description: str) -> str:
     )
     await routing.drain_outbox()
     return event.subject
+
+
+async def status_of(routing: Routing, reference: str) -> str:
+    async with routing.app.state.db.reading() as conn:
+        found = await store.find_request(conn, reference)
+    assert found is not None
+    return found.status.value
 
 
 async def signed_in(routing: Routing, team: str) -> str:
@@ -180,3 +193,29 @@ async def test_operators_see_every_departments_overdue_requests_apart(
     overdue = page.split("Overdue, every department", 1)[1].split("</ul>", 1)[0]
     assert water in overdue and bins not in overdue
     assert bins in page  # every department's queue, not only one
+
+
+async def test_no_change_is_the_default_and_a_note_alone_leaves_the_status(
+    routing: Routing, bus: FakePublisher
+) -> None:
+    """Issue 25, item 12: saving only a note on a resolved request must not reopen it (nor
+    text the resident that it is open again)."""
+    reference = await logged(routing, "water", "Leak at the clinic")
+    resolved = await routing.report(reference, TEAM, "resolved", cause="fixed")
+    assert resolved.status_code == 202, resolved.text
+    await routing.drain_outbox()
+    csrf = await signed_in(routing, TEAM)
+    page = (await routing.client.get(f"/queue/requests/{reference}")).text
+    options = re.findall(r"<option value=\"([^\"]*)\"([^>]*)>", page.split('id="status"', 1)[1])
+    assert options[0] == ("", " selected")  # "no change", chosen unless someone chooses
+    sent_before = len(bus.sent)
+    saved = await routing.client.post(
+        f"/queue/requests/{reference}/status",
+        data={"status": "", "note": "Checked the meter too", "cause": "", "csrf": csrf},
+    )
+    assert saved.status_code == 303, saved.text
+    await routing.drain_outbox()
+    assert len(bus.sent) == sent_before  # no status.changed: no message to the resident
+    assert await status_of(routing, reference) == "resolved"
+    shown = (await routing.client.get(f"/queue/requests/{reference}")).text
+    assert "resolved by water-and-sanitation: Checked the meter too" in shown

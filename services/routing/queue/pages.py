@@ -206,6 +206,9 @@ async def move_on(
     canonical = parse_reference(reference)
     form = await _filled(request)
     try:
+        if not form.get("status"):  # "no change": a note only, the status stays
+            await work.add_note(_note_only(canonical, session.name, form), db, deps)
+            return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
         report = StatusReport.model_validate({**form, "public": form.get("public") == "true"})
         progress = work.ProgressReport(
             canonical, session.name, report.status, report.note, report.public, report.closure
@@ -243,6 +246,24 @@ async def assign(
         status, why = _why(refused)
         return await _show(db, deps, session, canonical, status, error=f"Not saved: {why}")
     return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
+
+
+def _note_only(reference: str, team: str, form: dict[str, Any]) -> work.NoteReport:
+    """A save with "no change" as its status: a note for the team, nothing else."""
+    note = str(form.get("note", "")).strip()
+    if not note:
+        raise Invalid("write a note, or choose a new status", "note")
+    if len(note) > 1000:
+        raise Invalid("is longer than 1,000 characters", "note")
+    if form.get("cause"):
+        raise Invalid("a cause goes with resolving or closing: choose that status", "cause")
+    if form.get("public") == "true":
+        raise Invalid(
+            "the resident sees a note only with a new status: choose one, or untick "
+            "'Show the note to the resident'",
+            "public",
+        )
+    return work.NoteReport(reference, team, note)
 
 
 def reader(session: PageSession) -> Caller:

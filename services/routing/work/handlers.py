@@ -26,7 +26,7 @@ from shared.refusals import Conflict, Invalid
 from shared.reopening import reopen_refusal
 from shared.use_case import UnitOfWork
 
-__all__ = ["ProgressReport", "reopen", "report_status"]
+__all__ = ["NoteReport", "ProgressReport", "add_note", "reopen", "report_status"]
 
 log = logging.getLogger(__name__)
 
@@ -157,3 +157,29 @@ async def _reopen_one(conn: store.Connection, asked: ReopenAsked, deps: RoutingD
     await deps.outbox.stage(conn, changed, subject=asked.reference, at=now)
     log.info("reopened reference=%s by %s", asked.reference, asked.asked_by)
     return request.department or ""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteReport:
+    """A team's note on its request that leaves the status as it is (no event, no message)."""
+
+    reference: str
+    team: str
+    note: str
+
+
+async def add_note(command: NoteReport, uow: UnitOfWork, deps: RoutingDeps) -> None:
+    """The note goes into the request's history under its current status; nothing is
+    published, so the resident is not told anything and a resolved request stays resolved."""
+    async with uow.transaction() as conn:
+        request = await store.locked_request(conn, command.reference)
+        if request.department != command.team:
+            owner = request.department or "no department"
+            raise Conflict(
+                f"request {command.reference} is assigned to {owner}, not to {command.team}"
+            )
+        now = deps.clock()
+        await store.set_status(
+            conn, command.reference, request.status, now, command.team, command.note
+        )
+    log.info("note reference=%s by %s", command.reference, command.team)
