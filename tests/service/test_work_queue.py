@@ -217,5 +217,34 @@ async def test_no_change_is_the_default_and_a_note_alone_leaves_the_status(
     await routing.drain_outbox()
     assert len(bus.sent) == sent_before  # no status.changed: no message to the resident
     assert await status_of(routing, reference) == "resolved"
-    shown = (await routing.client.get(f"/queue/requests/{reference}")).text
+    shown = (await routing.client.get(saved.headers["location"])).text
     assert "resolved by water-and-sanitation: Checked the meter too" in shown
+    assert "Saved: your note is in the history. The status stays" in shown
+
+
+async def test_a_refused_save_keeps_what_was_typed_and_says_what_is_missing(
+    routing: Routing,
+) -> None:
+    """Issue 25, item 15: resolving without a cause used to clear the note and reset the
+    status, with a raw message; a save that works says so."""
+    reference = await logged(routing, "water", "Leak at the clinic")
+    csrf = await signed_in(routing, TEAM)
+    typed = {"status": "resolved", "note": "Replaced the washer", "public": "true", "csrf": csrf}
+    refused = await routing.client.post(f"/queue/requests/{reference}/status", data=typed)
+    assert refused.status_code == 422
+    assert "Not saved: choose a Cause: to mark it resolved, say why" in refused.text
+    assert "is required to resolved" not in refused.text  # no raw message
+    assert '<option value="resolved" selected>' in refused.text
+    assert ">Replaced the washer</textarea>" in refused.text
+    assert 'value="true" checked>' in refused.text
+    duplicate = {**typed, "cause": "duplicate", "duplicate_of": "123"}
+    refused = await routing.client.post(f"/queue/requests/{reference}/status", data=duplicate)
+    assert "give the 10-digit reference" in refused.text
+    assert '<option value="duplicate" selected>' in refused.text and 'value="123"' in refused.text
+    saved = await routing.client.post(
+        f"/queue/requests/{reference}/status", data={**typed, "cause": "fixed"}
+    )
+    assert saved.status_code == 303
+    shown = await routing.client.get(saved.headers["location"])
+    assert 'role="status">Saved: the request&#39;s status is changed' in shown.text
+    assert await status_of(routing, reference) == "resolved"

@@ -154,8 +154,12 @@ async def _show(
     session: PageSession,
     reference: str,
     status: int = 200,
+    typed: dict[str, Any] | None = None,
+    assigning: dict[str, Any] | None = None,
     **notes: str,
 ) -> HTMLResponse:
+    """The request's page; after a refused save, with what was typed in the status form
+    (`typed`) or chosen in the assign form (`assigning`) kept."""
     file = await handlers.request_file(handlers.FileQuery(reference, reader(session)), db, deps)
     now = deps.clock()
     r = file.request
@@ -181,16 +185,30 @@ async def _show(
         assignable=operator and assignable,
         departments=sorted(DEPARTMENT_SLUGS),
         priorities=[p.value for p in Priority],
+        typed=typed or {},
+        assigning=assigning or {},
         **notes,
     )
 
 
+SAVED: Final = {  # the confirmation after a save (POST, then a redirect here, then GET)
+    "note": "Saved: your note is in the history. The status stays as it was.",
+    "status": "Saved: the request's status is changed, with your note.",
+    "assigned": "Assigned: the request is with the department shown below.",
+}
+
+
 @router.get("/requests/{reference}")
 async def request_page(
-    reference: str, session: Annotated[PageSession, team], db: DbDep, deps: DepsDep
+    reference: str,
+    session: Annotated[PageSession, team],
+    db: DbDep,
+    deps: DepsDep,
+    saved: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     try:
-        return await _show(db, deps, session, parse_reference(reference))
+        done = SAVED.get(saved, "")
+        return await _show(db, deps, session, parse_reference(reference), done=done)
     except Forbidden as refused:
         raise ApiError(403, "forbidden", str(refused)) from None
 
@@ -208,16 +226,17 @@ async def move_on(
     try:
         if not form.get("status"):  # "no change": a note only, the status stays
             await work.add_note(_note_only(canonical, session.name, form), db, deps)
-            return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
+            return _saved(canonical, "note")
         report = StatusReport.model_validate({**form, "public": form.get("public") == "true"})
         progress = work.ProgressReport(
             canonical, session.name, report.status, report.note, report.public, report.closure
         )
         await work.report_status(progress, db, deps)
     except (ValidationError, Refusal) as refused:
-        status, why = _why(refused)
-        return await _show(db, deps, session, canonical, status, error=f"Not saved: {why}")
-    return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
+        status, why = _why(refused, form.get("status", ""))
+        error = f"Not saved: {why}. What you typed is still below."
+        return await _show(db, deps, session, canonical, status, typed=form, error=error)
+    return _saved(canonical, "status")
 
 
 @router.post("/requests/{reference}/assign")
@@ -229,8 +248,9 @@ async def assign(
     deps: DepsDep,
 ) -> Response:
     canonical = parse_reference(reference)
+    form = await _filled(request)
     try:
-        chosen = Assignment.model_validate(await _filled(request))
+        chosen = Assignment.model_validate(form)
         if chosen.department not in DEPARTMENT_SLUGS:
             raise Invalid("is not a department", "department")
         command = decisions.HandAssignment(
@@ -244,8 +264,9 @@ async def assign(
         await decisions.assign_by_hand(command, db, deps)
     except (ValidationError, Refusal) as refused:
         status, why = _why(refused)
-        return await _show(db, deps, session, canonical, status, error=f"Not saved: {why}")
-    return RedirectResponse(f"/queue/requests/{canonical}", status_code=303)
+        error = f"Not assigned: {why}. What you chose is still below."
+        return await _show(db, deps, session, canonical, status, assigning=form, error=error)
+    return _saved(canonical, "assigned")
 
 
 def _note_only(reference: str, team: str, form: dict[str, Any]) -> work.NoteReport:
@@ -276,8 +297,43 @@ async def _filled(request: Request) -> dict[str, Any]:
     return {k: v for k, v in (await request.form()).items() if k != "csrf" and v != ""}
 
 
-def _why(refused: ValidationError | Refusal) -> tuple[int, str]:
+def _saved(reference: str, what: str) -> RedirectResponse:
+    return RedirectResponse(f"/queue/requests/{reference}?saved={what}", status_code=303)
+
+
+LABELS: Final = {  # the forms' fields, as their labels name them
+    "status": "New status",
+    "note": "Note",
+    "public": "Show the note to the resident",
+    "cause": "Cause",
+    "reason": "Reason",
+    "responsible": "Who is responsible",
+    "duplicate_of": "Reference it repeats",
+    "department": "Department",
+    "priority": "Priority",
+    "target_hours": "Target hours",
+}
+PLAIN: Final = {  # what a refusal of these fields asks the person to do, in plain words
+    "reason": "write the reason no further action will be taken",
+    "responsible": "say who is responsible, so the resident can go there",
+    "duplicate_of": "give the 10-digit reference of another open or resolved request of the "
+    "same category, the one this request repeats",
+}
+
+
+def _why(refused: ValidationError | Refusal, status: str = "") -> tuple[int, str]:
+    """A refusal in plain words, naming the fields as the form labels them."""
     if isinstance(refused, ValidationError):
-        fields = (f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in refused.errors())
-        return 422, "; ".join(fields)
-    return refused.status, f"{refused.field}: {refused}" if refused.field else str(refused)
+        said = [
+            _plain(str(e["loc"][0]) if e["loc"] else "", e["msg"], status) for e in refused.errors()
+        ]
+        return 422, "; ".join(dict.fromkeys(said))
+    return refused.status, _plain(refused.field or "", str(refused), status)
+
+
+def _plain(field: str, why: str, status: str) -> str:
+    if field == "cause" and status in ("resolved", "closed") and "required" in why:
+        return f"choose a Cause: to mark it {status}, say why"
+    if field in PLAIN and ("required" in why or field == "duplicate_of"):
+        return PLAIN[field]
+    return f"{LABELS[field]}: {why}" if field in LABELS else why
