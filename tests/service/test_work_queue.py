@@ -190,9 +190,40 @@ async def test_operators_see_every_departments_overdue_requests_apart(
     clock.now = clock.start + dt.timedelta(hours=30)
     await signed_in(routing, "operators")
     page = (await routing.client.get("/queue/")).text
-    overdue = page.split("Overdue, every department", 1)[1].split("</ul>", 1)[0]
-    assert water in overdue and bins not in overdue
-    assert bins in page  # every department's queue, not only one
+    assert bins in page and water in page  # every department's queue, not only one
+    assert "<strong>1 overdue</strong>: show only those" in page
+    overdue = await routing.client.get("/queue/", params={"status": "overdue"})
+    assert overdue.status_code == 200
+    assert water in overdue.text and bins not in overdue.text
+    assert '<option value="overdue" selected>' in overdue.text
+
+
+async def test_a_team_filters_its_overdue_requests_and_an_unknown_status_is_refused(
+    routing: Routing, clock: Clock
+) -> None:
+    """Issue 25, item 13: `?status=overdue` silently showed nothing."""
+    urgent = await logged(routing, "water", "Burst main, water gushing")  # due in 24 h
+    normal = await logged(routing, "water", "Dripping tap")  # due in 120 h
+    theirs = await logged(routing, "sewage", "Smell from the drain")  # another department
+    clock.now = clock.start + dt.timedelta(hours=30)
+    await signed_in(routing, TEAM)
+    overdue = (await routing.client.get("/queue/", params={"status": "overdue"})).text
+    assert urgent in overdue and normal not in overdue and theirs not in overdue
+    unknown = await routing.client.get("/queue/", params={"status": "late"})
+    assert unknown.status_code == 400
+    assert "Not filtered by that: Status &#39;late&#39; is not one of the choices" in unknown.text
+    assert urgent in unknown.text and normal in unknown.text  # the rest of the filter holds
+
+
+async def test_the_operators_assign_form_preselects_the_current_routing(routing: Routing) -> None:
+    """Issue 25, item 13: the form said electricity, normal, 120 h on an urgent water request."""
+    urgent = await logged(routing, "water", "Burst main, water gushing")  # urgent, 24 h
+    await signed_in(routing, "operators")
+    page = (await routing.client.get(f"/queue/requests/{urgent}")).text
+    assert '<option value="water-and-sanitation" selected>' in page
+    assert '<option value="urgent" selected>' in page
+    assert 'name="target_hours" type="number" min="1" max="2160" value="24"' in page
+    assert page.count(" selected>") == 2  # the department and the priority, nothing else
 
 
 async def test_no_change_is_the_default_and_a_note_alone_leaves_the_status(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
 
@@ -35,6 +35,7 @@ class QueueFilter:
     category: str | None = None
     status: str | None = None  # None: the open ones
     priority: str | None = None
+    overdue: bool = False  # only the open ones past their due time
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +83,7 @@ def scope(chosen: QueueFilter, team: str, role: Role) -> QueueFilter:
     """A department's view is its own requests whatever it asks; an operator's is any."""
     if role is Role.OPERATOR:
         return chosen
-    return QueueFilter(
-        team, chosen.area, chosen.community, chosen.category, chosen.status, chosen.priority
-    )
+    return replace(chosen, department=team)
 
 
 def overdue(request: RoutedRequest, now: dt.datetime) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.routing import store
@@ -75,6 +75,7 @@ class QueuePage:
 class QueuePageRead:
     found: list[RoutedRequest]
     triage: list[RoutedRequest] | None
+    overdue: int  # how many of the open ones the filter finds (statuses aside) are overdue
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +96,17 @@ async def work_queue(
 
 async def queue_page(command: QueuePage, uow: UnitOfWork, deps: RoutingDeps) -> QueuePageRead:
     triage = None
+    now = deps.clock()
+    chosen = command.chosen
     async with uow.reading() as conn:
-        found = await queue_store.queue(conn, command.chosen, 500, reopened_first=True)
+        found = await queue_store.queue(conn, chosen, 500, reopened_first=True, now=now)
+        late = replace(chosen, status=None, overdue=True)
+        overdue = await queue_store.count(conn, late, now)
         if command.reader.role is Role.OPERATOR:
             triage = await requests_with_status(conn, RequestStatus.UNROUTABLE, 100)
     shown = len(found) + len(triage or [])
     await deps.record_read(uow, command.reader, "read work queue page", shown)
-    return QueuePageRead(found, triage)
+    return QueuePageRead(found, triage, overdue)
 
 
 async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -> RequestFile:

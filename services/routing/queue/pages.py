@@ -7,6 +7,7 @@ Every form carries the session's CSRF token, and a sign-in sent from another sit
 # No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
 
 from typing import Annotated, Any, Final
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Cookie, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -26,7 +27,7 @@ from services.routing.queue.domain import (
     scope,
 )
 from services.routing.work import handlers as work
-from services.routing.work.domain import TRANSITIONS
+from services.routing.work.domain import TRANSITIONS, RoutedRequest
 from services.routing.work.schemas import StatusReport
 from shared.auth import PUBLIC, Caller
 from shared.catalogue import CATEGORY_CODES, DEPARTMENT_SLUGS
@@ -110,42 +111,73 @@ async def work_queue(
     priority: Annotated[str, Query(max_length=10)] = "",
     department: Annotated[str, Query(max_length=60)] = "",
 ) -> HTMLResponse:
-    asked = QueueFilter(
-        department or None,
-        area or None,
-        community or None,
-        category or None,
-        status or None,
-        priority or None,
+    operator = session.role is Role.OPERATOR
+    selects = _selects(operator)
+    asked = {"area": area, "category": category, "status": status, "priority": priority}
+    asked |= {"department": department} if operator else {}
+    choices = {name: (label, dict(options)) for name, label, options in selects}
+    valid = {name: value for name, value in asked.items() if value in choices[name][1]}
+    unknown = [
+        f"{choices[name][0]} '{value}' is not one of the choices"
+        for name, value in asked.items()
+        if value and name not in valid
+    ]
+    late = valid.get("status") == OVERDUE
+    chosen = scope(
+        QueueFilter(
+            valid.get("department"),
+            valid.get("area"),
+            community or None,
+            valid.get("category"),
+            None if late else valid.get("status"),
+            valid.get("priority"),
+            overdue=late,
+        ),
+        session.name,
+        session.role,
     )
-    chosen = scope(asked, session.name, session.role)
     read = await handlers.queue_page(handlers.QueuePage(chosen, reader(session)), db, deps)
     now = deps.clock()
     items = [schemas.row(r, now) for r in read.found]
-    operator = session.role is Role.OPERATOR
+    shown = {name: getattr(chosen, name) for name in QueueFilter.__slots__}
+    shown["status"] = OVERDUE if late else chosen.status
     return page(
         "list.html",
+        400 if unknown else 200,
         session=session,
         heading="Every department" if operator else f"{session.name}: open requests",
         items=items,
-        overdue=sum(1 for i in items if i["overdue"]),
-        selects=_selects(operator),
-        chosen={name: getattr(chosen, name) for name in QueueFilter.__slots__},
+        overdue=read.overdue,
+        overdue_link=_link(shown, status=OVERDUE),
+        selects=selects,
+        chosen=shown,
         operator=operator,
         triage=read.triage,
+        error=f"Not filtered by that: {'; '.join(unknown)}." if unknown else "",
     )
 
 
-def _selects(operator: bool) -> list[tuple[str, str, list[str]]]:
+OVERDUE: Final = "overdue"  # in the status filter: the open requests past their due time
+
+
+def _selects(operator: bool) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Each filter: its name, its label and its choices (value, what the page shows)."""
+    statuses = [(s.value, s.value) for s in RequestStatus]
     selects = [
-        ("area", "Area", [a.value for a in Area]),
-        ("category", "Category", sorted(CATEGORY_CODES)),
-        ("status", "Status", [s.value for s in RequestStatus]),
-        ("priority", "Priority", [p.value for p in Priority]),
+        ("area", "Area", [(a.value, a.value) for a in Area]),
+        ("category", "Category", [(c, c) for c in sorted(CATEGORY_CODES)]),
+        ("status", "Status", [(OVERDUE, "overdue (open, past due)"), *statuses]),
+        ("priority", "Priority", [(p.value, p.value) for p in Priority]),
     ]
     if operator:
-        selects.append(("department", "Department", sorted(DEPARTMENT_SLUGS)))
+        selects.append(("department", "Department", [(d, d) for d in sorted(DEPARTMENT_SLUGS)]))
     return selects
+
+
+def _link(chosen: dict[str, Any], **changed: str) -> str:
+    """The queue's address with the filters `chosen`, some of them `changed`."""
+    values = {k: v for k, v in {**chosen, **changed}.items() if v and k != "overdue"}
+    return "/queue/?" + urlencode(values)
 
 
 async def _show(
@@ -185,6 +217,7 @@ async def _show(
         assignable=operator and assignable,
         departments=sorted(DEPARTMENT_SLUGS),
         priorities=[p.value for p in Priority],
+        target_hours=_target_hours(r),
         typed=typed or {},
         assigning=assigning or {},
         **notes,
@@ -196,6 +229,15 @@ SAVED: Final = {  # the confirmation after a save (POST, then a redirect here, t
     "status": "Saved: the request's status is changed, with your note.",
     "assigned": "Assigned: the request is with the department shown below.",
 }
+
+
+def _target_hours(request: RoutedRequest) -> int:
+    """The request's current service standard, in hours from when it was logged (120 when
+    it has none yet)."""
+    if request.due_at is None:
+        return 120
+    hours = round((request.due_at - request.logged_at).total_seconds() / 3600)
+    return min(max(hours, 1), 24 * 90)
 
 
 @router.get("/requests/{reference}")
@@ -314,6 +356,7 @@ LABELS: Final = {  # the forms' fields, as their labels name them
     "target_hours": "Target hours",
 }
 PLAIN: Final = {  # what a refusal of these fields asks the person to do, in plain words
+    "department": "choose a Department",
     "reason": "write the reason no further action will be taken",
     "responsible": "say who is responsible, so the resident can go there",
     "duplicate_of": "give the 10-digit reference of another open or resolved request of the "
@@ -334,6 +377,6 @@ def _why(refused: ValidationError | Refusal, status: str = "") -> tuple[int, str
 def _plain(field: str, why: str, status: str) -> str:
     if field == "cause" and status in ("resolved", "closed") and "required" in why:
         return f"choose a Cause: to mark it {status}, say why"
-    if field in PLAIN and ("required" in why or field == "duplicate_of"):
+    if field in PLAIN and ("required" in why or field in ("duplicate_of", "department")):
         return PLAIN[field]
     return f"{LABELS[field]}: {why}" if field in LABELS else why

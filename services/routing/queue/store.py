@@ -75,18 +75,10 @@ async def queue(
     limit: int,
     after: list[Any] | None = None,
     reopened_first: bool = False,
+    now: datetime | None = None,
 ) -> list[RoutedRequest]:
-    query = select(requests)
-    if chosen.status:
-        query = query.where(requests.c.status == chosen.status)
-    else:
-        query = query.where(requests.c.status.in_(OPEN))
-    for name in ("department", "area", "category", "priority"):
-        value = getattr(chosen, name)
-        if value:
-            query = query.where(requests.c[name] == value)
-    if chosen.community:
-        query = query.where(requests.c.community.ilike(chosen.community))
+    """`now` is needed to choose the overdue ones (`chosen.overdue`)."""
+    query = select(requests).where(*_filtered(chosen, now))
     if after is not None:
         try:
             due, reference = str(after[0]), str(after[1])
@@ -113,6 +105,33 @@ async def queue(
         order.insert(0, requests.c.reopened_at.is_(None))
     rows = await conn.execute(query.order_by(*order, requests.c.reference).limit(limit))
     return [routed_request(r) for r in rows]
+
+
+def _filtered(chosen: QueueFilter, now: datetime | None) -> list[Any]:
+    """The conditions of `chosen`; `now` is needed to choose the overdue ones."""
+    conditions: list[Any] = []
+    if chosen.overdue:
+        if now is None:
+            raise ValueError("the overdue requests need the time now")
+        conditions.append(requests.c.due_at < now)
+    if chosen.status:
+        conditions.append(requests.c.status == chosen.status)
+    else:
+        conditions.append(requests.c.status.in_(OPEN))
+    for name in ("department", "area", "category", "priority"):
+        value = getattr(chosen, name)
+        if value:
+            conditions.append(requests.c[name] == value)
+    if chosen.community:
+        conditions.append(requests.c.community.ilike(chosen.community))
+    return conditions
+
+
+async def count(conn: AsyncConnection, chosen: QueueFilter, now: datetime) -> int:
+    """How many requests `chosen` finds in all."""
+    query = select(func.count()).select_from(requests)
+    query = query.where(*_filtered(chosen, now))
+    return int(await conn.scalar(query) or 0)
 
 
 async def history_of(conn: AsyncConnection, reference: str) -> list[Step]:
