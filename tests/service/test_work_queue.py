@@ -18,6 +18,7 @@ from shared.events import CONTENT_TYPE
 from shared.topics import REQUESTS_LOGGED
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
+from tests.support.queue_seed import seed_open_requests
 from tests.support.routing import Routing, logged_event, running_routing
 
 TEAM = "water-and-sanitation"
@@ -279,3 +280,44 @@ async def test_a_refused_save_keeps_what_was_typed_and_says_what_is_missing(
     shown = await routing.client.get(saved.headers["location"])
     assert 'role="status">Saved: the request&#39;s status is changed' in shown.text
     assert await status_of(routing, reference) == "resolved"
+
+
+def rows_of(page: str) -> list[str]:
+    return re.findall(r'<tr class="[^"]*" data-reference="(\d{10})"', page)
+
+
+async def test_pages_of_fifty_with_totals_sorts_and_search_by_reference(
+    routing: Routing, clock: Clock
+) -> None:
+    """Issue 25, item 11: "500 shown" and no way further, no total, sort or search."""
+    seeded = await seed_open_requests(routing.app.state.db, 320, TEAM, clock.now)
+    await seed_open_requests(routing.app.state.db, 3, "solid-waste", clock.now, seed=7)
+    await signed_in(routing, TEAM)
+    first = (await routing.client.get("/queue/")).text
+    assert "1\u201350 of 320, soonest due first." in first
+    assert rows_of(first) == seeded[:50]  # due 120 h after logging: oldest first
+    assert 'href="/queue/?page=7"' in first and 'aria-current="page">1<' in first
+    seventh = (await routing.client.get("/queue/", params={"page": 7})).text
+    assert "301\u2013320 of 320" in seventh and rows_of(seventh) == seeded[300:]
+    newest = (await routing.client.get("/queue/", params={"sort": "newest"})).text
+    assert rows_of(newest) == seeded[::-1][:50]
+    assert 'href="/queue/?sort=newest&amp;page=2"' in newest  # the pages keep the sort
+    wanted = seeded[123]
+    grouped = (
+        wanted,
+        f"{wanted[:3]} {wanted[3:6]} {wanted[6:]}",
+        f"{wanted[:3]}-{wanted[3:6]}-{wanted[6:]}",
+    )
+    for typed in grouped:
+        found = (await routing.client.get("/queue/", params={"q": typed})).text
+        assert rows_of(found) == [wanted], typed
+        assert "1\u20131 of 1 with a reference starting" in found
+    csrf = await signed_in(routing, TEAM)
+    noted = {"status": "", "note": "Called the resident", "csrf": csrf}
+    await routing.client.post(f"/queue/requests/{seeded[5]}/status", data=noted)
+    updated = (await routing.client.get("/queue/", params={"sort": "updated"})).text
+    assert rows_of(updated)[:2] == [seeded[5], seeded[-1]]
+    typo = f"{wanted[:9]}{(int(wanted[9]) + 1) % 10}"
+    refused = await routing.client.get("/queue/", params={"q": typo})
+    assert refused.status_code == 400 and "typing error" in refused.text
+    assert rows_of(refused.text)[:50] == seeded[:50]  # the queue still shows, unsearched

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Final
 
 from services.routing.work.domain import OPEN, RoutedRequest
@@ -13,8 +14,10 @@ from shared.refusals import Refusal
 
 __all__ = [
     "LASTS",
+    "PAGE_SIZE",
     "Forbidden",
     "NotSignedIn",
+    "Order",
     "PageSession",
     "QueueFilter",
     "RequestFile",
@@ -36,6 +39,19 @@ class QueueFilter:
     status: str | None = None  # None: the open ones
     priority: str | None = None
     overdue: bool = False  # only the open ones past their due time
+    reference: str | None = None  # the references starting with these digits, any status
+
+
+class Order(StrEnum):
+    """How the queue's page sorts: soonest due (reopened ones first), newest logged, or most
+    recently updated."""
+
+    DUE = "due"
+    NEWEST = "newest"
+    UPDATED = "updated"
+
+
+PAGE_SIZE: Final = 50
 
 
 @dataclass(frozen=True, slots=True)

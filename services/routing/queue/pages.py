@@ -6,6 +6,7 @@ Every form carries the session's CSRF token, and a sign-in sent from another sit
 (queue/adapters.py)."""
 # No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
 
+import re
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
@@ -19,8 +20,10 @@ from services.routing.deps import DbDep, DepsDep, RoutingDeps
 from services.routing.queue import handlers, schemas
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
 from services.routing.queue.domain import (
+    PAGE_SIZE,
     Forbidden,
     NotSignedIn,
+    Order,
     PageSession,
     QueueFilter,
     overdue,
@@ -36,6 +39,7 @@ from shared.contracts.routing import Cause, Priority
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import client_address
+from shared.reference import InvalidReference, parse
 from shared.refusals import Invalid, Refusal
 from shared.store import Database
 
@@ -110,11 +114,14 @@ async def work_queue(
     status: Annotated[str, Query(max_length=20)] = "",
     priority: Annotated[str, Query(max_length=10)] = "",
     department: Annotated[str, Query(max_length=60)] = "",
+    q: Annotated[str, Query(max_length=40)] = "",
+    sort: Annotated[str, Query(max_length=10)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     operator = session.role is Role.OPERATOR
     selects = _selects(operator)
     asked = {"area": area, "category": category, "status": status, "priority": priority}
-    asked |= {"department": department} if operator else {}
+    asked |= {"sort": sort} | ({"department": department} if operator else {})
     choices = {name: (label, dict(options)) for name, label, options in selects}
     valid = {name: value for name, value in asked.items() if value in choices[name][1]}
     unknown = [
@@ -122,6 +129,8 @@ async def work_queue(
         for name, value in asked.items()
         if value and name not in valid
     ]
+    digits, wrong = _reference_sought(q)
+    unknown += [f"the reference '{q.strip()}': {wrong}"] if wrong else []
     late = valid.get("status") == OVERDUE
     chosen = scope(
         QueueFilter(
@@ -132,29 +141,81 @@ async def work_queue(
             None if late else valid.get("status"),
             valid.get("priority"),
             overdue=late,
+            reference=digits,
         ),
         session.name,
         session.role,
     )
-    read = await handlers.queue_page(handlers.QueuePage(chosen, reader(session)), db, deps)
+    order = Order(valid.get("sort", Order.DUE))
+    asking = handlers.QueuePage(chosen, reader(session), order, page_number)
+    read = await handlers.queue_page(asking, db, deps)
     now = deps.clock()
     items = [schemas.row(r, now) for r in read.found]
-    shown = {name: getattr(chosen, name) for name in QueueFilter.__slots__}
-    shown["status"] = OVERDUE if late else chosen.status
+    shown: dict[str, Any] = {name: getattr(chosen, name) for name in QueueFilter.__slots__}
+    shown |= {"status": OVERDUE if late else chosen.status, "sort": order.value, "q": q.strip()}
+    if not operator:
+        shown["department"] = None  # a team's own: not a filter it chose
+    first = (read.page - 1) * PAGE_SIZE + 1
     return page(
         "list.html",
         400 if unknown else 200,
         session=session,
         heading="Every department" if operator else f"{session.name}: open requests",
         items=items,
+        total=read.total,
+        first=first if items else 0,
+        last=first + len(items) - 1,
+        pages=_pages(read.page, read.total, shown),
+        sorted_by=dict(SORTS)[order.value],
         overdue=read.overdue,
-        overdue_link=_link(shown, status=OVERDUE),
+        overdue_link=_link(shown, status=OVERDUE, page=""),
         selects=selects,
         chosen=shown,
         operator=operator,
         triage=read.triage,
         error=f"Not filtered by that: {'; '.join(unknown)}." if unknown else "",
     )
+
+
+SORTS: Final = [
+    (Order.DUE.value, "soonest due first"),
+    (Order.NEWEST.value, "newest first"),
+    (Order.UPDATED.value, "recently updated first"),
+]
+
+
+def _reference_sought(text: str) -> tuple[str | None, str | None]:
+    """(the digits a reference starts with, or None; why the text is not a reference)."""
+    digits = re.sub(r"[\s\-]", "", text)
+    if not digits:
+        return None, None
+    if not digits.isascii() or not digits.isdigit():
+        return None, "a reference number has digits only (spaces and dashes allowed)"
+    if len(digits) < 10:
+        return digits, None  # the start of one: every reference that starts so
+    try:
+        return parse(digits), None
+    except InvalidReference as wrong:
+        return None, str(wrong)
+
+
+def _pages(current: int, total: int, chosen: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """The page links: (what it says, where it goes, whether it is the current page): the
+    first, the last, and the pages around the current one."""
+    count = max(1, -(-total // PAGE_SIZE))
+    if count == 1:
+        return []
+    numbers = sorted({1, count, *range(max(1, current - 3), min(count, current + 3) + 1)})
+    links: list[tuple[str, str, bool]] = []
+    if current > 1:
+        links.append(("Previous", _link(chosen, page=str(current - 1)), False))
+    for before, number in zip([0, *numbers], numbers, strict=False):
+        if number - before > 1:
+            links.append(("…", "", False))
+        links.append((str(number), _link(chosen, page=str(number)), number == current))
+    if current < count:
+        links.append(("Next", _link(chosen, page=str(current + 1)), False))
+    return links
 
 
 OVERDUE: Final = "overdue"  # in the status filter: the open requests past their due time
@@ -171,12 +232,15 @@ def _selects(operator: bool) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
     if operator:
         selects.append(("department", "Department", [(d, d) for d in sorted(DEPARTMENT_SLUGS)]))
-    return selects
+    return [*selects, ("sort", "Sort", SORTS)]
 
 
 def _link(chosen: dict[str, Any], **changed: str) -> str:
     """The queue's address with the filters `chosen`, some of them `changed`."""
-    values = {k: v for k, v in {**chosen, **changed}.items() if v and k != "overdue"}
+    skipped = ("overdue", "reference")  # in `status` and `q`
+    values = {k: v for k, v in {**chosen, **changed}.items() if v and k not in skipped}
+    if values.get("sort") == Order.DUE.value:
+        del values["sort"]
     return "/queue/?" + urlencode(values)
 
 

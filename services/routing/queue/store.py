@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.queue.domain import QueueFilter, Step
+from services.routing.queue.domain import Order, QueueFilter, Step
 from services.routing.store import (
     credentials,
     metadata,
@@ -40,12 +40,14 @@ __all__ = [
     "SessionRow",
     "add_session",
     "affected",
+    "count",
     "credential_holder",
     "duplicates_of",
     "end_session",
     "find_session",
     "history_of",
     "join",
+    "page_of",
     "queue",
     "sessions",
 ]
@@ -114,9 +116,11 @@ def _filtered(chosen: QueueFilter, now: datetime | None) -> list[Any]:
         if now is None:
             raise ValueError("the overdue requests need the time now")
         conditions.append(requests.c.due_at < now)
+    if chosen.reference:  # found by its number: whatever its status, unless one is chosen
+        conditions.append(requests.c.reference.startswith(chosen.reference, autoescape=True))
     if chosen.status:
         conditions.append(requests.c.status == chosen.status)
-    else:
+    elif not chosen.reference:
         conditions.append(requests.c.status.in_(OPEN))
     for name in ("department", "area", "category", "priority"):
         value = getattr(chosen, name)
@@ -125,6 +129,27 @@ def _filtered(chosen: QueueFilter, now: datetime | None) -> list[Any]:
     if chosen.community:
         conditions.append(requests.c.community.ilike(chosen.community))
     return conditions
+
+
+async def page_of(
+    conn: AsyncConnection, chosen: QueueFilter, order: Order, offset: int, limit: int, now: datetime
+) -> list[RoutedRequest]:
+    """`limit` requests of those `chosen`, from the `offset`th in `order`."""
+    by: list[Any]
+    if order is Order.NEWEST:
+        by = [requests.c.logged_at.desc(), requests.c.reference.desc()]
+    elif order is Order.UPDATED:
+        by = [requests.c.updated_at.desc(), requests.c.reference.desc()]
+    else:  # reopened first (a resident said the fix did not hold), then soonest due
+        by = [
+            requests.c.reopened_at.is_(None),
+            requests.c.due_at.is_(None),
+            requests.c.due_at,
+            requests.c.reference,
+        ]
+    query = select(requests).where(*_filtered(chosen, now)).order_by(*by)
+    rows = await conn.execute(query.offset(offset).limit(limit))
+    return [routed_request(r) for r in rows]
 
 
 async def count(conn: AsyncConnection, chosen: QueueFilter, now: datetime) -> int:
