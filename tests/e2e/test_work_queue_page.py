@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shutil
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,9 +25,6 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 TEAM = "water-and-sanitation"
-# Written under var/ (a test run never changes a tracked file); `make screenshots` copies them
-# to docs/screenshots/, which the docs show.
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def logged(system: System, category: str, description: str) -> str:
@@ -90,8 +86,6 @@ def test_a_team_works_its_queue_in_the_browser(system: System) -> None:
         assert [r for r in shown if r in (*mine, theirs)] == mine  # soonest due first, own only
         expect(page.locator(f"tr[data-reference='{late}']")).to_have_class("overdue")
         expect(page.locator(f"tr[data-reference='{late}'] strong.overdue")).to_have_text("overdue")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / "queue.png", full_page=True)
         problems += serious(page, "queue")
 
         page.click(f"a[href='/queue/requests/{sooner}']")
@@ -100,7 +94,6 @@ def test_a_team_works_its_queue_in_the_browser(system: System) -> None:
         page.check("#public")
         page.click("form.status button[type=submit]")
         expect(page.locator("ol.history")).to_contain_text("acknowledged by water-and-sanitation")
-        page.screenshot(path=SCREENSHOTS / "queue-request.png", full_page=True)
         problems += serious(page, "request")
 
         refused = page.goto(f"{system.url('routing')}/queue/requests/{theirs}")

@@ -8,7 +8,7 @@ Every form carries the session's CSRF token, and a sign-in sent from another sit
 
 import re
 from typing import Annotated, Any, Final
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Cookie, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -166,6 +166,9 @@ async def work_queue(
         first=first if items else 0,
         last=first + len(items) - 1,
         pages=_pages(read.page, read.total, shown),
+        page_number=read.page,
+        page_count=max(1, -(-read.total // PAGE_SIZE)),
+        jump_keep=[(k, v) for k, v in parse_qsl(_link(shown).split("?", 1)[1])],
         sorted_by=dict(SORTS)[order.value],
         overdue=read.overdue,
         overdue_link=_link(shown, status=OVERDUE, page=""),
