@@ -122,7 +122,7 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         await page.click("form.status button[type=submit]")
         await expect(page.locator("p.done")).to_contain_text("The status stays")
         await expect(page.locator("ol.history li").last).to_contain_text(
-            "resolved by water-and-sanitation: Checked the meter as well"
+            "Resolved, by Water and Sanitation: Checked the meter as well"
         )
 
         # Resolving without a cause: refused, nothing typed is lost, the page says what to do.

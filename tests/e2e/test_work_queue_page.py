@@ -78,7 +78,7 @@ def test_a_team_works_its_queue_in_the_browser(system: System) -> None:
         expect(page).to_have_url(f"{system.url('routing')}/queue/sign-in")
         page.fill("#credential", credential)
         page.click("button[type=submit]")
-        expect(page.locator("h1")).to_have_text(f"{TEAM}: open requests")
+        expect(page.locator("h1")).to_have_text("Water and Sanitation: open requests")
 
         rows = page.locator("table.queue tbody tr")
         shown = [r.get_attribute("data-reference") for r in rows.all()]
@@ -93,7 +93,7 @@ def test_a_team_works_its_queue_in_the_browser(system: System) -> None:
         page.fill("#note", "Team on the way")
         page.check("#public")
         page.click("form.status button[type=submit]")
-        expect(page.locator("ol.history")).to_contain_text("acknowledged by water-and-sanitation")
+        expect(page.locator("ol.history")).to_contain_text("Acknowledged, by Water and Sanitation")
         problems += serious(page, "request")
 
         refused = page.goto(f"{system.url('routing')}/queue/requests/{theirs}")

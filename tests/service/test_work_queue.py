@@ -100,7 +100,7 @@ async def test_forms_need_the_sessions_csrf_token(routing: Routing) -> None:
     )
     assert moved.status_code == 303
     assert (
-        "acknowledged by water-and-sanitation: On our way"
+        "Acknowledged, by Water and Sanitation: On our way"
         in (await routing.client.get(f"/queue/requests/{reference}")).text
     )
     closing = await routing.client.post(
@@ -250,7 +250,7 @@ async def test_no_change_is_the_default_and_a_note_alone_leaves_the_status(
     assert len(bus.sent) == sent_before  # no status.changed: no message to the resident
     assert await status_of(routing, reference) == "resolved"
     shown = (await routing.client.get(saved.headers["location"])).text
-    assert "resolved by water-and-sanitation: Checked the meter too" in shown
+    assert "Resolved, by Water and Sanitation: Checked the meter too" in shown
     assert "Saved: your note is in the history. The status stays" in shown
 
 
@@ -324,3 +324,29 @@ async def test_pages_of_fifty_with_totals_sorts_and_search_by_reference(
     refused = await routing.client.get("/queue/", params={"q": typo})
     assert refused.status_code == 400 and "typing error" in refused.text
     assert rows_of(refused.text)[:50] == seeded[:50]  # the queue still shows, unsearched
+
+
+async def test_rows_say_what_is_wrong_with_references_grouped_and_names_not_codes(
+    routing: Routing,
+) -> None:
+    """Issue 25, item 14: no description, `6564397117`, `in_progress`, `rule 2`."""
+    reference = await logged(routing, "water", "Burst main, water gushing into the street")
+    grouped = f"{reference[:3]} {reference[3:6]} {reference[6:]}"
+    csrf = await signed_in(routing, TEAM)
+    listed = (await routing.client.get("/queue/")).text
+    row = listed.split(f'data-reference="{reference}"', 1)[1].split("</tr>", 1)[0]
+    assert f">{grouped}</a>" in row
+    assert "Burst main, water gushing into the street" in row
+    assert "<strong>Water</strong> · Urgent" in row and "<td>New</td>" in row
+    assert '<option value="in_progress" >In progress</option>' in listed
+    page = (await routing.client.get(f"/queue/requests/{reference}")).text
+    assert f"<h1>Request {grouped}</h1>" in page
+    assert re.search(r"New, by routing rule \d+ \(automatic\)", page)
+    assert '<option value="not-responsible" >Not the City&#39;s responsibility' in page
+    await routing.client.post(
+        f"/queue/requests/{reference}/status",
+        data={"status": "in_progress", "note": "Crew out", "csrf": csrf},
+    )
+    page = (await routing.client.get(f"/queue/requests/{reference}")).text
+    assert "<dt>Status</dt><dd>In progress</dd>" in page
+    assert "In progress, by Water and Sanitation: Crew out" in page

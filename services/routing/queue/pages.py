@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from services.routing.decisions import handlers as decisions
 from services.routing.decisions.schemas import Assignment
 from services.routing.deps import DbDep, DepsDep, RoutingDeps
-from services.routing.queue import handlers, schemas
+from services.routing.queue import handlers, schemas, words
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
 from services.routing.queue.domain import (
     PAGE_SIZE,
@@ -33,7 +33,7 @@ from services.routing.work import handlers as work
 from services.routing.work.domain import TRANSITIONS, RoutedRequest
 from services.routing.work.schemas import StatusReport
 from shared.auth import PUBLIC, Caller
-from shared.catalogue import CATEGORY_CODES, DEPARTMENT_SLUGS
+from shared.catalogue import DEPARTMENT_SLUGS
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.credentials import Role
@@ -160,7 +160,9 @@ async def work_queue(
         "list.html",
         400 if unknown else 200,
         session=session,
-        heading="Every department" if operator else f"{session.name}: open requests",
+        heading="Every department"
+        if operator
+        else f"{words.department_name(session.name)}: open requests",
         items=items,
         total=read.total,
         first=first if items else 0,
@@ -226,15 +228,16 @@ OVERDUE: Final = "overdue"  # in the status filter: the open requests past their
 
 def _selects(operator: bool) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Each filter: its name, its label and its choices (value, what the page shows)."""
-    statuses = [(s.value, s.value) for s in RequestStatus]
+    statuses = [(s.value, words.status_name(s)) for s in RequestStatus]
     selects = [
         ("area", "Area", [(a.value, a.value) for a in Area]),
-        ("category", "Category", [(c, c) for c in sorted(CATEGORY_CODES)]),
-        ("status", "Status", [(OVERDUE, "overdue (open, past due)"), *statuses]),
-        ("priority", "Priority", [(p.value, p.value) for p in Priority]),
+        ("category", "Category", sorted(words.CATEGORY_NAMES.items(), key=lambda c: c[1])),
+        ("status", "Status", [(OVERDUE, "Overdue (open, past due)"), *statuses]),
+        ("priority", "Priority", list(words.PRIORITY_NAMES.items())),
     ]
     if operator:
-        selects.append(("department", "Department", [(d, d) for d in sorted(DEPARTMENT_SLUGS)]))
+        departments = sorted(words.DEPARTMENT_NAMES.items(), key=lambda d: d[1])
+        selects.append(("department", "Department", departments))
     return [*selects, ("sort", "Sort", SORTS)]
 
 
