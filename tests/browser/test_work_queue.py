@@ -60,6 +60,21 @@ async def serious(page: Page, screen: str) -> list[str]:
     ]
 
 
+async def too_wide(page: Page, url: str, paths: tuple[str, ...]) -> list[str]:
+    """The pages among `paths` that scroll sideways at 200% and 400% zoom of a 1280 px
+    screen (640 and 320 CSS px)."""
+    found = []
+    for width in (640, 320):
+        await page.set_viewport_size({"width": width, "height": 800})
+        for path in paths:
+            await page.goto(f"{url}{path}")
+            wide = await page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                found.append(f"{path} is {wide} px wide at {width}")
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    return found
+
+
 async def sign_in(page: Page, url: str, credential: str) -> None:
     await page.goto(f"{url}/queue/")
     await page.fill("#credential", credential)
@@ -136,6 +151,10 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         await expect(page.locator("#status")).to_have_value("resolved")
         await page.screenshot(path=SCREENSHOTS / "queue-request.png", full_page=True)
         problems += await serious(page, "request")
+
+        # 200% zoom on a 1280 px laptop is 640 CSS px, 400% is 320 (WCAG's reflow): nothing
+        # scrolls sideways.
+        problems += await too_wide(page, url, ("/queue/?page=2", f"/queue/requests/{other}"))
         await context.close()
 
         operator = await browser.new_context(viewport={"width": 1280, "height": 800})
@@ -145,6 +164,7 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         await expect(page.locator("#department")).to_have_value(TEAM)
         await expect(page.locator("#priority")).to_have_value("normal")
         await expect(page.locator("#target_hours")).to_have_value("120")
+        problems += await too_wide(page, url, ("/queue/?page=2", f"/queue/requests/{seeded[30]}"))
         await operator.close()
         async with routing.app.state.db.reading() as conn:
             found = await store.find_request(conn, resolved)

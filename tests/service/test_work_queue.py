@@ -337,7 +337,7 @@ async def test_rows_say_what_is_wrong_with_references_grouped_and_names_not_code
     row = listed.split(f'data-reference="{reference}"', 1)[1].split("</tr>", 1)[0]
     assert f">{grouped}</a>" in row
     assert "Burst main, water gushing into the street" in row
-    assert "<strong>Water</strong> · Urgent" in row and "<td>New</td>" in row
+    assert "<strong>Water</strong> · Urgent" in row and 'data-label="Status">New</td>' in row
     assert '<option value="in_progress" >In progress</option>' in listed
     page = (await routing.client.get(f"/queue/requests/{reference}")).text
     assert f"<h1>Request {grouped}</h1>" in page
@@ -350,3 +350,20 @@ async def test_rows_say_what_is_wrong_with_references_grouped_and_names_not_code
     page = (await routing.client.get(f"/queue/requests/{reference}")).text
     assert "<dt>Status</dt><dd>In progress</dd>" in page
     assert "In progress, by Water and Sanitation: Crew out" in page
+
+
+async def test_community_is_matched_forgivingly_and_sign_in_speaks_to_team_members(
+    routing: Routing,
+) -> None:
+    """Issue 25, item 16: "Khaye" and "Khayelitsha " found nothing; the sign-in page named
+    deploy/credentials.py and var/dev/."""
+    sign_in = (await routing.client.get("/queue/sign-in")).text
+    assert "deploy/" not in sign_in and "var/dev" not in sign_in and ".token" not in sign_in
+    assert "ask the coordinators" in sign_in
+    reference = await logged(routing, "water", "Leak at the clinic")  # in Khayelitsha
+    await signed_in(routing, TEAM)
+    for typed in ("Khaye", "Khayelitsha ", "  kHAYELITSHA", "khayelitsha"):
+        found = (await routing.client.get("/queue/", params={"community": typed})).text
+        assert rows_of(found) == [reference], typed
+    other = (await routing.client.get("/queue/", params={"community": "Gugu"})).text
+    assert rows_of(other) == []

@@ -136,7 +136,7 @@ async def work_queue(
         QueueFilter(
             valid.get("department"),
             valid.get("area"),
-            community or None,
+            " ".join(community.split()) or None,
             valid.get("category"),
             None if late else valid.get("status"),
             valid.get("priority"),

@@ -126,8 +126,10 @@ def _filtered(chosen: QueueFilter, now: datetime | None) -> list[Any]:
         value = getattr(chosen, name)
         if value:
             conditions.append(requests.c[name] == value)
-    if chosen.community:
-        conditions.append(requests.c.community.ilike(chosen.community))
+    if chosen.community:  # forgiving: any case, spaces around, the start of the name
+        sought = " ".join(chosen.community.split()).lower()
+        stored = func.lower(func.trim(requests.c.community))
+        conditions.append(stored.startswith(sought, autoescape=True))
     return conditions
 
 
