@@ -6,6 +6,7 @@ same queue as JSON for department systems, page by page."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,12 +15,14 @@ import pytest
 
 from services.routing import store
 from shared import credentials
+from shared.credentials import Role
 from shared.events import CONTENT_TYPE
 from shared.topics import REQUESTS_LOGGED
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.queue_seed import seed_open_requests
 from tests.support.routing import Routing, logged_event, running_routing
+from tests.support.tokens import issue
 
 TEAM = "water-and-sanitation"
 
@@ -367,3 +370,38 @@ async def test_community_is_matched_forgivingly_and_sign_in_speaks_to_team_membe
         assert rows_of(found) == [reference], typed
     other = (await routing.client.get("/queue/", params={"community": "Gugu"})).text
     assert rows_of(other) == []
+
+
+async def test_a_team_member_signs_in_with_their_own_credential_and_history_names_them(
+    routing: Routing, bus: FakePublisher
+) -> None:
+    """Issue 25, item 16: one shared credential per team, so history said "by
+    water-and-sanitation", not who."""
+    reference = await logged(routing, "water", "Leak at the clinic")
+    member = f"Thandeka@{TEAM}"
+    routing.tokens[TEAM] = await issue(
+        routing.app.state.db, store.credentials, member, Role.DEPARTMENT
+    )
+    csrf = await signed_in(routing, TEAM)  # with Thandeka's own credential
+    listed = (await routing.client.get("/queue/")).text
+    assert "Water and Sanitation: open requests" in listed and reference in listed
+    assert 'class="who">Thandeka (Water and Sanitation)<' in listed
+    sent = len(bus.sent)
+    moved = await routing.client.post(
+        f"/queue/requests/{reference}/status",
+        data={"status": "acknowledged", "note": "On my way", "csrf": csrf},
+    )
+    assert moved.status_code == 303, moved.text
+    await routing.client.post(
+        f"/queue/requests/{reference}/status", data={"note": "Parts ordered", "csrf": csrf}
+    )
+    page = (await routing.client.get(f"/queue/requests/{reference}")).text
+    assert "Acknowledged, by Thandeka (Water and Sanitation): On my way" in page
+    assert "Acknowledged, by Thandeka (Water and Sanitation): Parts ordered" in page
+    await routing.drain_outbox()
+    changed = json.loads(bus.sent[sent].value)
+    assert changed["data"]["department"] == TEAM  # the team is still who has the request
+    await credentials.revoke(
+        routing.app.state.db, store.credentials, member, now=dt.datetime.now(dt.UTC)
+    )
+    assert (await routing.client.get("/queue/")).status_code == 303  # her session ended

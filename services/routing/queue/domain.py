@@ -22,6 +22,7 @@ __all__ = [
     "QueueFilter",
     "RequestFile",
     "Step",
+    "member_of",
     "overdue",
     "queue_key",
     "scope",
@@ -80,11 +81,26 @@ class NotSignedIn(Refusal):
 
 @dataclass(frozen=True, slots=True)
 class PageSession:
-    """A person signed in to the queue's pages, for their team."""
+    """A person signed in to the queue's pages, for their team. `name` is the credential's
+    holder: a team's shared credential is held by the team (`water-and-sanitation`), a team
+    member's own by the person at the team (`thandeka@water-and-sanitation`)."""
 
     name: str
     role: Role
     csrf: str
+
+    @property
+    def team(self) -> str:
+        """The department (or `operators`) the session works for."""
+        return member_of(self.name)[1]
+
+
+def member_of(holder: str) -> tuple[str | None, str]:
+    """(the person, the team) a credential's holder names: `thandeka@water-and-sanitation`
+    is Thandeka at Water and Sanitation; `water-and-sanitation` alone is the team's shared
+    credential, no one in particular."""
+    person, at, team = holder.rpartition("@")
+    return (person, team) if at and person else (None, holder)
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,7 +143,7 @@ async def work_queue(
             overdue=late,
             reference=digits,
         ),
-        session.name,
+        session.team,
         session.role,
     )
     order = Order(valid.get("sort", Order.DUE))
@@ -162,7 +162,7 @@ async def work_queue(
         session=session,
         heading="Every department"
         if operator
-        else f"{words.department_name(session.name)}: open requests",
+        else f"{words.department_name(session.team)}: open requests",
         items=items,
         total=read.total,
         first=first if items else 0,
@@ -265,7 +265,7 @@ async def _show(
     file = await handlers.request_file(handlers.FileQuery(reference, reader(session)), db, deps)
     now = deps.clock()
     r = file.request
-    mine = session.role is Role.DEPARTMENT and r.department == session.name
+    mine = session.role is Role.DEPARTMENT and r.department == session.team
     operator = session.role is Role.OPERATOR
     assignable = r.status in (RequestStatus.UNROUTABLE, RequestStatus.ROUTED)
     return page(
@@ -337,11 +337,17 @@ async def move_on(
     form = await _filled(request)
     try:
         if not form.get("status"):  # "no change": a note only, the status stays
-            await work.add_note(_note_only(canonical, session.name, form), db, deps)
+            await work.add_note(_note_only(canonical, session, form), db, deps)
             return _saved(canonical, "note")
         report = StatusReport.model_validate({**form, "public": form.get("public") == "true"})
         progress = work.ProgressReport(
-            canonical, session.name, report.status, report.note, report.public, report.closure
+            canonical,
+            session.team,
+            report.status,
+            report.note,
+            report.public,
+            report.closure,
+            by=session.name,
         )
         await work.report_status(progress, db, deps)
     except (ValidationError, Refusal) as refused:
@@ -381,7 +387,7 @@ async def assign(
     return _saved(canonical, "assigned")
 
 
-def _note_only(reference: str, team: str, form: dict[str, Any]) -> work.NoteReport:
+def _note_only(reference: str, session: PageSession, form: dict[str, Any]) -> work.NoteReport:
     """A save with "no change" as its status: a note for the team, nothing else."""
     note = str(form.get("note", "")).strip()
     if not note:
@@ -396,12 +402,12 @@ def _note_only(reference: str, team: str, form: dict[str, Any]) -> work.NoteRepo
             "'Show the note to the resident'",
             "public",
         )
-    return work.NoteReport(reference, team, note)
+    return work.NoteReport(reference, session.team, note, by=session.name)
 
 
 def reader(session: PageSession) -> Caller:
-    """Who reads, as the audit names them: the session's team."""
-    return Caller(session.name, session.role)
+    """Who reads, as the audit names them and as access is decided: the session's team."""
+    return Caller(session.team, session.role)
 
 
 async def _filled(request: Request) -> dict[str, Any]:

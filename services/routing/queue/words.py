@@ -76,6 +76,9 @@ def who(by: str) -> str:
         return "routing (no rule matched)"
     if by == "operators":
         return "the operators"
+    person, _, team = by.rpartition("@")
+    if person:  # a team member's own credential
+        return f"{person} ({department_name(team)})"
     return DEPARTMENT_NAMES.get(by, by)
 
 

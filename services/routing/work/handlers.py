@@ -41,6 +41,7 @@ class ProgressReport:
     note: str | None
     public: bool = False
     closure: Closure = field(default_factory=Closure)
+    by: str | None = None  # who in the team, for the history (a member's own credential)
 
 
 async def report_status(
@@ -66,7 +67,8 @@ async def report_status(
         ending = store.Ending(
             closure.cause, closure.detail, closure.duplicate_of if repeated else None
         )
-        await store.set_status(conn, reference, status, now, team, command.note, ending=ending)
+        by = command.by or team
+        await store.set_status(conn, reference, status, now, by, command.note, ending=ending)
         changed = StatusChanged(
             reference=reference,
             status=status,
@@ -166,6 +168,7 @@ class NoteReport:
     reference: str
     team: str
     note: str
+    by: str | None = None  # who in the team, for the history (a member's own credential)
 
 
 async def add_note(command: NoteReport, uow: UnitOfWork, deps: RoutingDeps) -> None:
@@ -179,7 +182,6 @@ async def add_note(command: NoteReport, uow: UnitOfWork, deps: RoutingDeps) -> N
                 f"request {command.reference} is assigned to {owner}, not to {command.team}"
             )
         now = deps.clock()
-        await store.set_status(
-            conn, command.reference, request.status, now, command.team, command.note
-        )
+        by = command.by or command.team
+        await store.set_status(conn, command.reference, request.status, now, by, command.note)
     log.info("note reference=%s by %s", command.reference, command.team)
