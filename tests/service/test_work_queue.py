@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -38,8 +37,11 @@ def bus() -> FakePublisher:
 
 
 @pytest.fixture
-async def routing(tmp_path: Path, clock: Clock, bus: FakePublisher) -> AsyncIterator[Routing]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
+async def routing(
+    make_database: Callable[[], Awaitable[str]], clock: Clock, bus: FakePublisher
+) -> AsyncIterator[Routing]:
+    """Routing on SQLite and on PostgreSQL (the pages' counts, offsets and prefixes are SQL)."""
+    url = await make_database()
     async with running_routing(url, publisher=bus, clock=clock) as running:
         yield running
 
