@@ -122,37 +122,14 @@ async def work_queue(
     selects = _selects(operator)
     asked = {"area": area, "category": category, "status": status, "priority": priority}
     asked |= {"sort": sort} | ({"department": department} if operator else {})
-    choices = {name: (label, dict(options)) for name, label, options in selects}
-    valid = {name: value for name, value in asked.items() if value in choices[name][1]}
-    unknown = [
-        f"{choices[name][0]} '{value}' is not one of the choices"
-        for name, value in asked.items()
-        if value and name not in valid
-    ]
-    digits, wrong = _reference_sought(q)
-    unknown += [f"the reference '{q.strip()}': {wrong}"] if wrong else []
-    late = valid.get("status") == OVERDUE
-    chosen = scope(
-        QueueFilter(
-            valid.get("department"),
-            valid.get("area"),
-            " ".join(community.split()) or None,
-            valid.get("category"),
-            None if late else valid.get("status"),
-            valid.get("priority"),
-            overdue=late,
-            reference=digits,
-        ),
-        session.team,
-        session.role,
-    )
-    order = Order(valid.get("sort", Order.DUE))
+    chosen, order, unknown = _filter(session, selects, asked, community, q)
     asking = handlers.QueuePage(chosen, reader(session), order, page_number)
     read = await handlers.queue_page(asking, db, deps)
     now = deps.clock()
     items = [schemas.row(r, now) for r in read.found]
     shown: dict[str, Any] = {name: getattr(chosen, name) for name in QueueFilter.__slots__}
-    shown |= {"status": OVERDUE if late else chosen.status, "sort": order.value, "q": q.strip()}
+    status_shown = OVERDUE if chosen.overdue else chosen.status
+    shown |= {"status": status_shown, "sort": order.value, "q": q.strip()}
     if not operator:
         shown["department"] = None  # a team's own: not a filter it chose
     first = (read.page - 1) * PAGE_SIZE + 1
@@ -170,7 +147,7 @@ async def work_queue(
         pages=_pages(read.page, read.total, shown),
         page_number=read.page,
         page_count=max(1, -(-read.total // PAGE_SIZE)),
-        jump_keep=[(k, v) for k, v in parse_qsl(_link(shown).split("?", 1)[1])],
+        jump_keep=parse_qsl(_link(shown).split("?", 1)[1]),
         sorted_by=dict(SORTS)[order.value],
         overdue=read.overdue,
         overdue_link=_link(shown, status=OVERDUE, page=""),
@@ -180,6 +157,39 @@ async def work_queue(
         triage=read.triage,
         error=f"Not filtered by that: {'; '.join(unknown)}." if unknown else "",
     )
+
+
+def _filter(
+    session: PageSession,
+    selects: list[tuple[str, str, list[tuple[str, str]]]],
+    asked: dict[str, str],
+    community: str,
+    q: str,
+) -> tuple[QueueFilter, Order, list[str]]:
+    """What the list's query asks for, scoped to the session's team: (the filter, the order,
+    what was asked that is not one of the choices, in words)."""
+    choices = {name: (label, dict(options)) for name, label, options in selects}
+    valid = {name: value for name, value in asked.items() if value in choices[name][1]}
+    unknown = [
+        f"{choices[name][0]} '{value}' is not one of the choices"
+        for name, value in asked.items()
+        if value and name not in valid
+    ]
+    digits, wrong = _reference_sought(q)
+    unknown += [f"the reference '{q.strip()}': {wrong}"] if wrong else []
+    late = valid.get("status") == OVERDUE
+    chosen = QueueFilter(
+        valid.get("department"),
+        valid.get("area"),
+        " ".join(community.split()) or None,
+        valid.get("category"),
+        None if late else valid.get("status"),
+        valid.get("priority"),
+        overdue=late,
+        reference=digits,
+    )
+    order = Order(valid.get("sort", Order.DUE))
+    return scope(chosen, session.team, session.role), order, unknown
 
 
 SORTS: Final = [
