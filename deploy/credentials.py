@@ -11,9 +11,10 @@ department teams, operators and partner systems (Open311's api_key).
 A token is shown once (or written to --token-file, readable only by its owner). Its hash and
 role are kept in the store of each of the four services (each MO_<SERVICE>_DATABASE_URL), so
 one token works wherever its role may go, and a token of another role is told 403, not 401.
-A department's NAME is its slug. --rotate revokes the holder's other tokens; revoke ends every
-token of NAME in every store and every field app device paired for NAME, refused everywhere
-within seconds.
+A department's NAME is its slug; a team member's own credential for the work queue's pages is
+PERSON@slug (thandeka@water-and-sanitation), so the history names the person. --rotate revokes
+the holder's other tokens; revoke ends every token of NAME in every store and every field app
+device paired for NAME, refused everywhere within seconds.
 """
 
 from __future__ import annotations
@@ -205,9 +206,13 @@ def main(argv: list[str] | None = None) -> None:
     revoke_cmd.add_argument("name")
     args = parser.parse_args(argv)
     name = getattr(args, "name", None)
-    if getattr(args, "role", None) == Role.DEPARTMENT and name not in DEPARTMENT_SLUGS:
+    person, at, team = (name or "").rpartition("@")
+    if getattr(args, "role", None) == Role.DEPARTMENT and (
+        team not in DEPARTMENT_SLUGS or (at and not person.strip())
+    ):
         parser.error(
-            f"a department's name is its slug: one of {', '.join(sorted(DEPARTMENT_SLUGS))}"
+            "a department's name is its slug, or PERSON@slug for a team member's own: "
+            f"the slugs are {', '.join(sorted(DEPARTMENT_SLUGS))}"
         )
     print(asyncio.run(run(args)))
 

@@ -62,6 +62,10 @@ requests = Table(
     Column("logged_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_routed_requests_status", "status"),
+    # The work queue's pages: a department's requests in a status, by due, newest, updated.
+    Index("ix_routed_requests_queue_due", "department", "status", "due_at"),
+    Index("ix_routed_requests_queue_logged", "department", "status", "logged_at"),
+    Index("ix_routed_requests_queue_updated", "department", "status", "updated_at"),
 )
 
 status_history = Table(

@@ -27,6 +27,7 @@ from starlette.requests import Request
 
 from services.routing.queue.domain import LASTS, PageSession
 from services.routing.queue.handlers import FindSession, find_session
+from services.routing.queue.words import FILTERS
 from shared.credentials import Role
 from shared.http import ApiError
 
@@ -102,6 +103,7 @@ def cross_site(request: Request) -> bool:
 
 FOLDER: Final = Path(__file__).resolve().parent
 PAGES: Final = Environment(loader=FileSystemLoader(FOLDER), autoescape=select_autoescape())
+PAGES.filters.update(FILTERS)  # statuses, causes, references... as people read them
 POLICY: Final = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"

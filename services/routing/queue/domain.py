@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Final
 
 from services.routing.work.domain import OPEN, RoutedRequest
@@ -13,12 +14,15 @@ from shared.refusals import Refusal
 
 __all__ = [
     "LASTS",
+    "PAGE_SIZE",
     "Forbidden",
     "NotSignedIn",
+    "Order",
     "PageSession",
     "QueueFilter",
     "RequestFile",
     "Step",
+    "member_of",
     "overdue",
     "queue_key",
     "scope",
@@ -35,6 +39,20 @@ class QueueFilter:
     category: str | None = None
     status: str | None = None  # None: the open ones
     priority: str | None = None
+    overdue: bool = False  # only the open ones past their due time
+    reference: str | None = None  # the references starting with these digits, any status
+
+
+class Order(StrEnum):
+    """How the queue's page sorts: soonest due (reopened ones first), newest logged, or most
+    recently updated."""
+
+    DUE = "due"
+    NEWEST = "newest"
+    UPDATED = "updated"
+
+
+PAGE_SIZE: Final = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +81,26 @@ class NotSignedIn(Refusal):
 
 @dataclass(frozen=True, slots=True)
 class PageSession:
-    """A person signed in to the queue's pages, for their team."""
+    """A person signed in to the queue's pages, for their team. `name` is the credential's
+    holder: a team's shared credential is held by the team (`water-and-sanitation`), a team
+    member's own by the person at the team (`thandeka@water-and-sanitation`)."""
 
     name: str
     role: Role
     csrf: str
+
+    @property
+    def team(self) -> str:
+        """The department (or `operators`) the session works for."""
+        return member_of(self.name)[1]
+
+
+def member_of(holder: str) -> tuple[str | None, str]:
+    """(the person, the team) a credential's holder names: `thandeka@water-and-sanitation`
+    is Thandeka at Water and Sanitation; `water-and-sanitation` alone is the team's shared
+    credential, no one in particular."""
+    person, at, team = holder.rpartition("@")
+    return (person, team) if at and person else (None, holder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +115,7 @@ def scope(chosen: QueueFilter, team: str, role: Role) -> QueueFilter:
     """A department's view is its own requests whatever it asks; an operator's is any."""
     if role is Role.OPERATOR:
         return chosen
-    return QueueFilter(
-        team, chosen.area, chosen.community, chosen.category, chosen.status, chosen.priority
-    )
+    return replace(chosen, department=team)
 
 
 def overdue(request: RoutedRequest, now: dt.datetime) -> bool:

@@ -8,7 +8,7 @@ ends it."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.routing import store
@@ -17,8 +17,10 @@ from services.routing.deps import RoutingDeps
 from services.routing.queue import store as queue_store
 from services.routing.queue.domain import (
     LASTS,
+    PAGE_SIZE,
     Forbidden,
     NotSignedIn,
+    Order,
     PageSession,
     QueueFilter,
     RequestFile,
@@ -68,12 +70,17 @@ class QueuePage:
 
     chosen: QueueFilter
     reader: Caller
+    order: Order = Order.DUE
+    page: int = 1  # of PAGE_SIZE requests, from 1
 
 
 @dataclass(frozen=True, slots=True)
 class QueuePageRead:
     found: list[RoutedRequest]
     triage: list[RoutedRequest] | None
+    overdue: int  # how many of the open ones the filter finds (statuses aside) are overdue
+    total: int  # how many the filter finds, on every page
+    page: int  # the page shown: the one asked, or the last when it asked past the end
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +101,20 @@ async def work_queue(
 
 async def queue_page(command: QueuePage, uow: UnitOfWork, deps: RoutingDeps) -> QueuePageRead:
     triage = None
+    now = deps.clock()
+    chosen = command.chosen
     async with uow.reading() as conn:
-        found = await queue_store.queue(conn, command.chosen, 500, reopened_first=True)
+        total = await queue_store.count(conn, chosen, now)
+        page = max(1, min(command.page, -(-total // PAGE_SIZE)))
+        offset = (page - 1) * PAGE_SIZE
+        found = await queue_store.page_of(conn, chosen, command.order, offset, PAGE_SIZE, now)
+        late = replace(chosen, status=None, reference=None, overdue=True)
+        overdue = await queue_store.count(conn, late, now)
         if command.reader.role is Role.OPERATOR:
             triage = await requests_with_status(conn, RequestStatus.UNROUTABLE, 100)
     shown = len(found) + len(triage or [])
     await deps.record_read(uow, command.reader, "read work queue page", shown)
-    return QueuePageRead(found, triage)
+    return QueuePageRead(found, triage, overdue, total, page)
 
 
 async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -> RequestFile:

@@ -59,6 +59,7 @@ def row(request: RoutedRequest, now: dt.datetime) -> dict[str, Any]:
         "status": request.status.value,
         "priority": request.priority.value if request.priority else "",
         "category": request.category,
+        "description": request.description,
         "community": request.community,
         "area": request.area.value,
         "department": request.department or "",

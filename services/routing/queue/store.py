@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.queue.domain import QueueFilter, Step
+from services.routing.queue.domain import Order, QueueFilter, Step
 from services.routing.store import (
     credentials,
     metadata,
@@ -40,12 +40,14 @@ __all__ = [
     "SessionRow",
     "add_session",
     "affected",
+    "count",
     "credential_holder",
     "duplicates_of",
     "end_session",
     "find_session",
     "history_of",
     "join",
+    "page_of",
     "queue",
     "sessions",
 ]
@@ -75,18 +77,10 @@ async def queue(
     limit: int,
     after: list[Any] | None = None,
     reopened_first: bool = False,
+    now: datetime | None = None,
 ) -> list[RoutedRequest]:
-    query = select(requests)
-    if chosen.status:
-        query = query.where(requests.c.status == chosen.status)
-    else:
-        query = query.where(requests.c.status.in_(OPEN))
-    for name in ("department", "area", "category", "priority"):
-        value = getattr(chosen, name)
-        if value:
-            query = query.where(requests.c[name] == value)
-    if chosen.community:
-        query = query.where(requests.c.community.ilike(chosen.community))
+    """`now` is needed to choose the overdue ones (`chosen.overdue`)."""
+    query = select(requests).where(*_filtered(chosen, now))
     if after is not None:
         try:
             due, reference = str(after[0]), str(after[1])
@@ -113,6 +107,58 @@ async def queue(
         order.insert(0, requests.c.reopened_at.is_(None))
     rows = await conn.execute(query.order_by(*order, requests.c.reference).limit(limit))
     return [routed_request(r) for r in rows]
+
+
+def _filtered(chosen: QueueFilter, now: datetime | None) -> list[Any]:
+    """The conditions of `chosen`; `now` is needed to choose the overdue ones."""
+    conditions: list[Any] = []
+    if chosen.overdue:
+        if now is None:
+            raise ValueError("the overdue requests need the time now")
+        conditions.append(requests.c.due_at < now)
+    if chosen.reference:  # found by its number: whatever its status, unless one is chosen
+        conditions.append(requests.c.reference.startswith(chosen.reference, autoescape=True))
+    if chosen.status:
+        conditions.append(requests.c.status == chosen.status)
+    elif not chosen.reference:
+        conditions.append(requests.c.status.in_(OPEN))
+    for name in ("department", "area", "category", "priority"):
+        value = getattr(chosen, name)
+        if value:
+            conditions.append(requests.c[name] == value)
+    if chosen.community:  # forgiving: any case, spaces around, the start of the name
+        sought = " ".join(chosen.community.split()).lower()
+        stored = func.lower(func.trim(requests.c.community))
+        conditions.append(stored.startswith(sought, autoescape=True))
+    return conditions
+
+
+async def page_of(
+    conn: AsyncConnection, chosen: QueueFilter, order: Order, offset: int, limit: int, now: datetime
+) -> list[RoutedRequest]:
+    """`limit` requests of those `chosen`, from the `offset`th in `order`."""
+    by: list[Any]
+    if order is Order.NEWEST:
+        by = [requests.c.logged_at.desc(), requests.c.reference.desc()]
+    elif order is Order.UPDATED:
+        by = [requests.c.updated_at.desc(), requests.c.reference.desc()]
+    else:  # reopened first (a resident said the fix did not hold), then soonest due
+        by = [
+            requests.c.reopened_at.is_(None),
+            requests.c.due_at.is_(None),
+            requests.c.due_at,
+            requests.c.reference,
+        ]
+    query = select(requests).where(*_filtered(chosen, now)).order_by(*by)
+    rows = await conn.execute(query.offset(offset).limit(limit))
+    return [routed_request(r) for r in rows]
+
+
+async def count(conn: AsyncConnection, chosen: QueueFilter, now: datetime) -> int:
+    """How many requests `chosen` finds in all."""
+    query = select(func.count()).select_from(requests)
+    query = query.where(*_filtered(chosen, now))
+    return int(await conn.scalar(query) or 0)
 
 
 async def history_of(conn: AsyncConnection, reference: str) -> list[Step]:

@@ -25,7 +25,7 @@ from shared.refusals import Conflict, Invalid
 from shared.reopening import reopen_refusal
 from shared.use_case import UnitOfWork
 
-__all__ = ["ProgressReport", "reopen", "report_status"]
+__all__ = ["NoteReport", "ProgressReport", "add_note", "reopen", "report_status"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class ProgressReport:
     note: str | None
     public: bool = False
     closure: Closure = field(default_factory=Closure)
+    by: str | None = None  # who in the team, for the history (a member's own credential)
 
 
 async def report_status(
@@ -65,7 +66,8 @@ async def report_status(
         ending = store.Ending(
             closure.cause, closure.detail, closure.duplicate_of if repeated else None
         )
-        await store.set_status(conn, reference, status, now, team, command.note, ending=ending)
+        by = command.by or team
+        await store.set_status(conn, reference, status, now, by, command.note, ending=ending)
         changed = StatusChanged(
             reference=reference,
             status=status,
@@ -154,3 +156,29 @@ async def _reopen_one(conn: store.Connection, asked: ReopenAsked, deps: RoutingD
     await deps.outbox.stage(conn, changed, subject=asked.reference, at=now)
     log.info("reopened reference=%s by %s", asked.reference, asked.asked_by)
     return request.department or ""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteReport:
+    """A team's note on its request that leaves the status as it is (no event, no message)."""
+
+    reference: str
+    team: str
+    note: str
+    by: str | None = None  # who in the team, for the history (a member's own credential)
+
+
+async def add_note(command: NoteReport, uow: UnitOfWork, deps: RoutingDeps) -> None:
+    """The note goes into the request's history under its current status; nothing is
+    published, so the resident is not told anything and a resolved request stays resolved."""
+    async with uow.transaction() as conn:
+        request = await store.locked_request(conn, command.reference)
+        if request.department != command.team:
+            owner = request.department or "no department"
+            raise Conflict(
+                f"request {command.reference} is assigned to {owner}, not to {command.team}"
+            )
+        now = deps.clock()
+        by = command.by or command.team
+        await store.set_status(conn, command.reference, request.status, now, by, command.note)
+    log.info("note reference=%s by %s", command.reference, command.team)
