@@ -27,7 +27,7 @@ from starlette.requests import Request
 
 from services.routing.queue.domain import LASTS, PageSession
 from services.routing.queue.handlers import FindSession, find_session
-from services.routing.queue.words import FILTERS
+from services.routing.queue.texts import FILTERS
 from shared.credentials import Role
 from shared.http import ApiError
 

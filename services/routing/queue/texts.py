@@ -1,15 +1,19 @@
 """What the queue's pages call things: statuses, causes, priorities, departments, categories
 and who did a step, in the words team members use, and references grouped as residents read
-them. The values the forms send stay the codes."""
+them; a refused save in plain words, naming the fields as the forms label them. The values
+the forms send stay the codes."""
 
 from __future__ import annotations
 
 from typing import Final
 
+from pydantic import ValidationError
+
 from shared.catalogue import CATEGORIES, DEPARTMENTS
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.reference import format_for_reading
+from shared.refusals import Refusal
 
 __all__ = [
     "FILTERS",
@@ -21,6 +25,7 @@ __all__ = [
     "short",
     "status_name",
     "who",
+    "why_refused",
 ]
 
 _S = RequestStatus
@@ -106,3 +111,44 @@ FILTERS: Final = {
     "short": short,
 }
 """The pages' Jinja filters."""
+
+
+# --- a refused save, in plain words --------------------------------------------------------
+
+_LABELS: Final = {  # the forms' fields, as their labels name them
+    "status": "New status",
+    "note": "Note",
+    "public": "Show the note to the resident",
+    "cause": "Cause",
+    "reason": "Reason",
+    "responsible": "Who is responsible",
+    "duplicate_of": "Reference it repeats",
+    "department": "Department",
+    "priority": "Priority",
+    "target_hours": "Target hours",
+}
+_PLAIN: Final = {  # what a refusal of these fields asks the person to do, in plain words
+    "department": "choose a Department",
+    "reason": "write the reason no further action will be taken",
+    "responsible": "say who is responsible, so the resident can go there",
+    "duplicate_of": "give the 10-digit reference of another open or resolved request of the "
+    "same category, the one this request repeats",
+}
+
+
+def why_refused(refused: ValidationError | Refusal, status: str = "") -> tuple[int, str]:
+    """A refusal in plain words, naming the fields as the form labels them."""
+    if isinstance(refused, ValidationError):
+        said = [
+            _plain(str(e["loc"][0]) if e["loc"] else "", e["msg"], status) for e in refused.errors()
+        ]
+        return 422, "; ".join(dict.fromkeys(said))
+    return refused.status, _plain(refused.field or "", str(refused), status)
+
+
+def _plain(field: str, why: str, status: str) -> str:
+    if field == "cause" and status in ("resolved", "closed") and "required" in why:
+        return f"choose a Cause: to mark it {status}, say why"
+    if field in _PLAIN and ("required" in why or field in ("duplicate_of", "department")):
+        return _PLAIN[field]
+    return f"{_LABELS[field]}: {why}" if field in _LABELS else why
