@@ -108,7 +108,7 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         await expect(page.locator("#summary")).to_contain_text("1\u201350 of 3,000")
         assert await references_shown(page) == seeded[:50]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=SCREENSHOTS / "queue.png", full_page=True)
+        await page.screenshot(path=SCREENSHOTS / "queue.png")  # the first screen: what a team sees
         problems += await serious(page, "queue")
 
         wanted = seeded[2_345]
