@@ -66,6 +66,10 @@ async def test_forms_need_the_sessions_csrf_token(routing: Routing) -> None:
     form = {"status": "acknowledged", "note": "On our way", "public": "true"}
     forged = await routing.client.post(f"/queue/requests/{reference}/status", data=form)
     assert forged.status_code == 403 and "expired" in forged.text
+    assert forged.headers["content-type"].startswith("text/html")  # a page, with a way back
+    assert '<a href="/queue/">Back to the list</a>' in forged.text
+    operators_only = await routing.client.post(f"/queue/requests/{reference}/assign", data=form)
+    assert operators_only.status_code == 403 and "<h1>Not for your team</h1>" in operators_only.text
     moved = await routing.client.post(
         f"/queue/requests/{reference}/status", data={**form, "csrf": csrf}
     )
