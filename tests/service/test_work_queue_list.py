@@ -234,3 +234,5 @@ async def test_the_count_pager_and_triage_are_at_the_top_and_the_filters_read_we
     assert ">any<" not in sort and '<option value="north" >North</option>' in page
     searched = (await routing.client.get("/queue/", params={"q": "1", "sort": "newest"})).text
     assert '<a href="/queue/?sort=newest">Clear the search</a>' in searched
+    misheard = (await routing.client.get("/queue/", params={"q": "1234567890"})).text
+    assert "No search done: check the digits." in misheard and ">Department</th>" in misheard

@@ -220,7 +220,9 @@ def back_to(asked: str) -> str:
     return LIST + ("?" + urlencode(parse_qsl(parts.query)) if parts.query else "")
 
 
-def list_values(read: QueuePageRead, shown: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+def list_values(
+    read: QueuePageRead, shown: dict[str, Any], now: dt.datetime, operator: bool
+) -> dict[str, Any]:
     """What the list page shows of what the queue's read found: the rows, the count and the
     page links (above the rows and below them), and where each row's link comes back to."""
     first = (read.page - 1) * PAGE_SIZE + 1
@@ -240,7 +242,7 @@ def list_values(read: QueuePageRead, shown: dict[str, Any], now: dt.datetime) ->
         "clear_search": queue_link(shown, q="", page=""),
         "back": urlencode({"back": here}),
         "chosen": shown,
-        "operator": read.triage is not None,  # operators, and only they, see the triage list
+        "operator": operator,
         "triage": read.triage,
         "elsewhere": texts.whereabouts(read.elsewhere),
     }
