@@ -211,12 +211,11 @@ def history_lines(steps: list[Step], status: str, cause: str | None) -> list[tup
     status before it is a note (the status did not change); the request's latest resolution
     or closure shows its cause (the only one stored: an earlier one's cause is not kept); a
     hand assignment says who assigned it (which department it moved from is not stored)."""
-    last_ending = max(
-        (n for n, s in enumerate(steps) if s.status == status and status in ENDINGS),
-        default=-1,
-    )
-    while last_ending > 0 and steps[last_ending - 1].status == status:
-        last_ending -= 1  # the notes after it are not the ending itself
+    last_ending = -1  # the step that resolved or closed it the latest time, if it is so now
+    if status in ENDINGS:
+        last_ending = max((n for n, s in enumerate(steps) if s.status == status), default=-1)
+        while last_ending > 0 and steps[last_ending - 1].status == status:
+            last_ending -= 1  # the steps after it under the same status are notes
     lines: list[tuple[Step, str]] = []
     for number, step in enumerate(steps):
         if step.status == _S.ROUTED.value and step.by.rpartition("@")[2] == "operators":
@@ -226,6 +225,7 @@ def history_lines(steps: list[Step], status: str, cause: str | None) -> list[tup
         else:
             what = status_name(step.status)
             if number == last_ending and cause:
+                # The cause without the form's hint ("Fixed"; "No further action").
                 what += f" ({cause_name(cause).split(' (')[0]})"
         joined = " by" if what in ("Note", "Assigned") else ", by"
         lines.append((step, f"{what}{joined} {who(step.by)}"))
