@@ -23,6 +23,7 @@ from services.routing.privacy.store import RESIDENT_DETAILS
 from services.routing.queue import api as queue_api
 from services.routing.queue import bus as queue_bus
 from services.routing.queue import pages as queue_pages
+from services.routing.queue.adapters import PageRefused, refused_page
 from services.routing.rules import api as rules_api
 from services.routing.rules.domain import RuleError
 from services.routing.rules.handlers import SeedRules, seed_rules
@@ -121,7 +122,9 @@ def create_app(
         tokens=tokens,
         audit=audit,
     )
-    return service_app(service, settings, db, registry, wiring)
+    app = service_app(service, settings, db, registry, wiring)
+    app.add_exception_handler(PageRefused, refused_page)  # the pages' doors answer in HTML
+    return app
 
 
 def asyncapi() -> FastStream:

@@ -113,15 +113,23 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
 
         wanted = seeded[2_345]
         grouped = format_for_reading(wanted)
-        for typed in (wanted, grouped, grouped.replace(" ", "-")):
+        for typed in (wanted, grouped, grouped.replace(" ", "-")):  # the very one: opened
+            await page.goto(f"{url}/queue/")
             await page.fill("#q", typed)
             await page.click("form.search button[type=submit]")
-            await expect(page.locator("#summary")).to_contain_text("1\u20131 of 1")
-            assert await references_shown(page) == [wanted], typed
+            await expect(page.locator("h1")).to_have_text(f"Request {grouped}")
+        await page.goto(f"{url}/queue/")
+        misheard = f"{wanted[:9]}{(int(wanted[9]) + 1) % 10}"
+        await page.fill("#q", misheard)
+        await page.click("form.search button[type=submit]")
+        await expect(page.locator("#summary")).to_have_text("No search done: check the digits.")
+        await expect(page.locator("#q")).to_be_focused()  # autofocus: no script
+        await expect(page.locator("tr[data-reference]")).to_have_count(0)
+        problems += await serious(page, "misheard search")
 
         await page.goto(f"{url}/queue/")
-        await page.click("nav.pages a[href='/queue/?page=4']")
-        await page.click("nav.pages a[href='/queue/?page=7']")
+        await page.locator("nav.pages a[href='/queue/?page=4']").first.click()
+        await page.locator("nav.pages a[href='/queue/?page=7']").first.click()
         await expect(page.locator("#summary")).to_contain_text("301\u2013350 of 3,000")
         assert await references_shown(page) == seeded[300:350]
 
@@ -129,6 +137,9 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         await page.click("form.filters button[type=submit]")
         await expect(page.locator("#summary")).to_contain_text("1\u201350 of 3,000, newest first")
         assert (await references_shown(page))[:3] == seeded[::-1][:3]
+        await page.locator("table.queue a").first.click()
+        await page.click("text=Back to the list")  # to the list it came from, sorted so
+        await expect(page.locator("#summary")).to_contain_text("1\u201350 of 3,000, newest first")
 
         # A note alone on a resolved request: it stays resolved.
         await page.goto(f"{url}/queue/requests/{resolved}")
@@ -137,7 +148,7 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         await page.click("form.status button[type=submit]")
         await expect(page.locator("p.done")).to_contain_text("The status stays")
         await expect(page.locator("ol.history li").last).to_contain_text(
-            "Resolved, by Water and Sanitation: Checked the meter as well"
+            "Note by Water and Sanitation: Checked the meter as well"
         )
 
         # Resolving without a cause: refused, nothing typed is lost, the page says what to do.
@@ -149,6 +160,8 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         await expect(page.locator("p.error")).to_contain_text("choose a Cause")
         await expect(page.locator("#note")).to_have_value("Replaced the washer")
         await expect(page.locator("#status")).to_have_value("resolved")
+        await expect(page.locator("#cause")).to_be_focused()  # beside its message
+        await expect(page.locator("#cause-error")).to_contain_text("Choose a Cause")
         await page.screenshot(path=SCREENSHOTS / "queue-request.png", full_page=True)
         problems += await serious(page, "request")
 

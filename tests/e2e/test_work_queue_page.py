@@ -88,7 +88,7 @@ def test_a_team_works_its_queue_in_the_browser(system: System) -> None:
         expect(page.locator(f"tr[data-reference='{late}'] strong.overdue")).to_have_text("overdue")
         problems += serious(page, "queue")
 
-        page.click(f"a[href='/queue/requests/{sooner}']")
+        page.click(f"a[href^='/queue/requests/{sooner}?']")
         page.select_option("#status", "acknowledged")
         page.fill("#note", "Team on the way")
         page.check("#public")

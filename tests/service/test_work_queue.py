@@ -66,6 +66,10 @@ async def test_forms_need_the_sessions_csrf_token(routing: Routing) -> None:
     form = {"status": "acknowledged", "note": "On our way", "public": "true"}
     forged = await routing.client.post(f"/queue/requests/{reference}/status", data=form)
     assert forged.status_code == 403 and "expired" in forged.text
+    assert forged.headers["content-type"].startswith("text/html")  # a page, with a way back
+    assert '<a href="/queue/">Back to the list</a>' in forged.text
+    operators_only = await routing.client.post(f"/queue/requests/{reference}/assign", data=form)
+    assert operators_only.status_code == 403 and "<h1>Not for your team</h1>" in operators_only.text
     moved = await routing.client.post(
         f"/queue/requests/{reference}/status", data={**form, "csrf": csrf}
     )
@@ -149,6 +153,15 @@ async def test_the_operators_assign_form_preselects_the_current_routing(routing:
     assert '<option value="urgent" selected>' in page
     assert 'name="target_hours" type="number" min="1" max="2160" value="24"' in page
     assert page.count(" selected>") == 2  # the department and the priority, nothing else
+    csrf = re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+    same = {"department": "water-and-sanitation", "priority": "urgent", "csrf": csrf}
+    refused = await routing.client.post(f"/queue/requests/{urgent}/assign", data=same)
+    assert refused.status_code == 409  # walk item 4: said nothing, and "New, by the operators"
+    assert "Not assigned: the request is already with that department" in refused.text
+    moved = {**same, "department": "solid-waste"}
+    assert (await routing.client.post(f"/queue/requests/{urgent}/assign", data=moved)).is_redirect
+    page = (await routing.client.get(f"/queue/requests/{urgent}")).text
+    assert "Assigned by the operators" in page and "New, by the operators" not in page
 
 
 async def test_no_change_is_the_default_and_a_note_alone_leaves_the_status(
@@ -174,7 +187,7 @@ async def test_no_change_is_the_default_and_a_note_alone_leaves_the_status(
     assert len(bus.sent) == sent_before  # no status.changed: no message to the resident
     assert await status_of(routing, reference) == "resolved"
     shown = (await routing.client.get(saved.headers["location"])).text
-    assert "Resolved, by Water and Sanitation: Checked the meter too" in shown
+    assert "Note by Water and Sanitation: Checked the meter too" in shown
     assert "Saved: your note is in the history. The status stays" in shown
 
 
@@ -190,6 +203,10 @@ async def test_a_refused_save_keeps_what_was_typed_and_says_what_is_missing(
     assert refused.status_code == 422
     assert "Not saved: choose a Cause: to mark it resolved, say why" in refused.text
     assert "is required to resolved" not in refused.text  # no raw message
+    cause = refused.text.split('id="cause"', 1)[1].split(">", 1)[0]  # walk item 3: beside it
+    assert 'aria-invalid="true" aria-describedby="cause-error" autofocus' in cause
+    assert 'id="cause-error">Choose a Cause: to mark it resolved, say why.</p>' in refused.text
+    assert refused.text.count("autofocus") == 1 and refused.text.count('role="alert"') == 1
     assert '<option value="resolved" selected>' in refused.text
     assert ">Replaced the washer</textarea>" in refused.text
     assert 'value="true" checked>' in refused.text
@@ -197,12 +214,15 @@ async def test_a_refused_save_keeps_what_was_typed_and_says_what_is_missing(
     refused = await routing.client.post(f"/queue/requests/{reference}/status", data=duplicate)
     assert "give the 10-digit reference" in refused.text
     assert '<option value="duplicate" selected>' in refused.text and 'value="123"' in refused.text
+    back = {"back": "/queue/?sort=newest"}  # the list it came from, kept through the save
     saved = await routing.client.post(
-        f"/queue/requests/{reference}/status", data={**typed, "cause": "fixed"}
+        f"/queue/requests/{reference}/status", data={**typed, **back, "cause": "fixed"}
     )
     assert saved.status_code == 303
     shown = await routing.client.get(saved.headers["location"])
     assert 'role="status">Saved: the request&#39;s status is changed' in shown.text
+    assert '<a href="/queue/?sort=newest">Back to the list</a>' in shown.text
+    assert "Resolved (Fixed), by Water and Sanitation: Replaced the washer" in shown.text
     assert await status_of(routing, reference) == "resolved"
 
 
@@ -231,7 +251,7 @@ async def test_a_team_member_signs_in_with_their_own_credential_and_history_name
     )
     page = (await routing.client.get(f"/queue/requests/{reference}")).text
     assert "Acknowledged, by Thandeka (Water and Sanitation): On my way" in page
-    assert "Acknowledged, by Thandeka (Water and Sanitation): Parts ordered" in page
+    assert "Note by Thandeka (Water and Sanitation): Parts ordered" in page
     await routing.drain_outbox()
     changed = json.loads(bus.sent[sent].value)
     assert changed["data"]["department"] == TEAM  # the team is still who has the request

@@ -113,10 +113,14 @@ async def test_pages_of_fifty_with_totals_sorts_and_search_by_reference(
         f"{wanted[:3]} {wanted[3:6]} {wanted[6:]}",
         f"{wanted[:3]}-{wanted[3:6]}-{wanted[6:]}",
     )
-    for typed in grouped:
-        found = (await routing.client.get("/queue/", params={"q": typed})).text
-        assert rows_of(found) == [wanted], typed
-        assert "1\u20131 of 1 with a reference starting" in found
+    for typed in grouped:  # the very request: opened at once, with a way back to the list
+        found = await routing.client.get("/queue/", params={"q": typed, "sort": "newest"})
+        assert found.status_code == 303, typed
+        assert found.headers["location"] == (
+            f"/queue/requests/{wanted}?back=%2Fqueue%2F%3Fsort%3Dnewest"
+        )
+    started = (await routing.client.get("/queue/", params={"q": wanted[:9]})).text
+    assert rows_of(started) == [wanted] and "1\u20131 of 1 with a reference starting" in started
     csrf = await signed_in(routing, TEAM)
     noted = {"status": "", "note": "Called the resident", "csrf": csrf}
     await routing.client.post(f"/queue/requests/{seeded[5]}/status", data=noted)
@@ -125,7 +129,42 @@ async def test_pages_of_fifty_with_totals_sorts_and_search_by_reference(
     typo = f"{wanted[:9]}{(int(wanted[9]) + 1) % 10}"
     refused = await routing.client.get("/queue/", params={"q": typo})
     assert refused.status_code == 400 and "typing error" in refused.text
-    assert rows_of(refused.text)[:50] == seeded[:50]  # the queue still shows, unsearched
+
+
+async def test_a_misheard_reference_searches_nothing_and_says_so_beside_the_box(
+    routing: Routing, clock: Clock
+) -> None:
+    """Walk item 2: a wrong check digit showed the whole unfiltered list under the error."""
+    seeded = await seed_open_requests(routing.app.state.db, 3, TEAM, clock.now)
+    await signed_in(routing, TEAM)
+    typo = f"{seeded[0][:9]}{(int(seeded[0][9]) + 1) % 10}"
+    refused = await routing.client.get("/queue/", params={"q": typo})
+    assert refused.status_code == 400 and rows_of(refused.text) == []
+    assert "No search done: check the digits." in refused.text
+    assert 'id="q" name="q" value="' + typo + '"' in refused.text
+    box = refused.text.split('id="q"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true" aria-describedby="q-error" autofocus' in box
+    assert re.search(r'<p class="field-error" id="q-error">[^<]*typing error', refused.text)
+    assert "1\u20133 of 3" not in refused.text
+
+
+async def test_a_reference_with_another_department_says_whose_and_nothing_else(
+    routing: Routing,
+) -> None:
+    """Walk item 1: it looked nonexistent ("None with a reference starting"), and its link
+    answered with raw JSON 403."""
+    theirs = await logged(routing, "bins", "Bin stolen from outside the school")
+    await signed_in(routing, TEAM)
+    found = await routing.client.get("/queue/", params={"q": theirs})
+    assert found.status_code == 200 and rows_of(found.text) == []
+    assert "That request is with Solid Waste Management (New)" in found.text
+    assert "Bin stolen" not in found.text and "Khayelitsha" not in found.text
+    opened = await routing.client.get(f"/queue/requests/{theirs}", params={"back": "/queue/?q=1"})
+    assert opened.status_code == 403 and opened.headers["content-type"].startswith("text/html")
+    assert "is with another department" in opened.text and "Bin stolen" not in opened.text
+    assert '<a href="/queue/?q=1">Back to the list</a>' in opened.text
+    away = await routing.client.get(f"/queue/requests/{theirs}", params={"back": "//evil.example/"})
+    assert '<a href="/queue/">Back to the list</a>' in away.text  # never off this site
 
 
 async def test_rows_say_what_is_wrong_with_references_grouped_and_names_not_codes(
@@ -169,3 +208,31 @@ async def test_community_is_matched_forgivingly_and_sign_in_speaks_to_team_membe
         assert rows_of(found) == [reference], typed
     other = (await routing.client.get("/queue/", params={"community": "Gugu"})).text
     assert rows_of(other) == []
+
+
+async def test_the_count_pager_and_triage_are_at_the_top_and_the_filters_read_well(
+    routing: Routing, clock: Clock
+) -> None:
+    """Walk items 5, 6 and 8: the triage list and the pager only under 50 rows; Sort offered
+    "any"; areas in lower case; no way to clear a search."""
+    await seed_open_requests(routing.app.state.db, 60, TEAM, clock.now)
+    operators = await routing.auth("operators")
+    for rule in (await routing.client.get("/v1/rules", headers=operators)).json():
+        if rule["category"] == "parks":
+            retired = {"reason": "parks moved to a contractor"}
+            await routing.client.post(
+                f"/v1/rules/{rule['id']}/retire", json=retired, headers=operators
+            )
+    await logged(routing, "parks", "Swings broken")  # no rule: waits for triage
+    await signed_in(routing, "operators")
+    page = (await routing.client.get("/queue/")).text
+    table = page.index('<table class="queue">')
+    assert page.index('<a href="#triage"><strong>1 waiting for triage</strong>') < table
+    assert page.index("1\u201350 of 60") < table and page.index('aria-label="Pages (top)"') < table
+    assert page.count("1\u201350 of 60") == 2 and 'id="triage"' in page
+    sort = page.split('id="f-sort"', 1)[1].split("</select>", 1)[0]
+    assert ">any<" not in sort and '<option value="north" >North</option>' in page
+    searched = (await routing.client.get("/queue/", params={"q": "1", "sort": "newest"})).text
+    assert '<a href="/queue/?sort=newest">Clear the search</a>' in searched
+    misheard = (await routing.client.get("/queue/", params={"q": "1234567890"})).text
+    assert "No search done: check the digits." in misheard and ">Department</th>" in misheard

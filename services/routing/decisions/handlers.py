@@ -133,6 +133,10 @@ async def assign_by_hand(command: HandAssignment, uow: UnitOfWork, deps: Routing
                 f"request {reference} is {request.status.value}: only unroutable or newly "
                 "routed requests can be assigned by hand"
             )
+        if request.status is RequestStatus.ROUTED and request.department == command.department:
+            raise Conflict(
+                "the request is already with that department: choose another one", "department"
+            )
         rule = Rule(
             category=request.category,
             department=command.department,

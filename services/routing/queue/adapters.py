@@ -34,6 +34,7 @@ from shared.http import ApiError
 __all__ = [
     "COOKIE",
     "FOLDER",
+    "PageRefused",
     "cross_site",
     "door",
     "keep_cookie",
@@ -57,7 +58,7 @@ def door(*roles: Role, form: bool = False, sign_in: str = "/") -> params.Depends
                 303, "sign_in", f"sign in first: {sign_in}", headers={"Location": sign_in}
             )
         if found.role not in roles:
-            raise ApiError(403, "forbidden", "this page is not for your team")
+            raise PageRefused("Not for your team", "This page is not for your team.", found)
         return found
 
     async def session_and_form(
@@ -67,12 +68,30 @@ def door(*roles: Role, form: bool = False, sign_in: str = "/") -> params.Depends
     ) -> PageSession:
         found = await session(request, mo_session)
         if not hmac.compare_digest(csrf, found.csrf):
-            raise ApiError(403, "csrf", "this form has expired: reload the page and try again")
+            why = "This form has expired: open the page again and try again."
+            raise PageRefused("This form has expired", why, found)
         return found
 
     chosen = session_and_form if form else session
     chosen.access = ("session", frozenset(roles), form)  # type: ignore[union-attr]
     return params.Depends(chosen)
+
+
+class PageRefused(Exception):
+    """A page's door refused a signed-in person (another team's page, an expired form): a
+    403 page with words and a way back to the list, not the API's JSON (`refused_page`)."""
+
+    def __init__(self, heading: str, why: str, session: PageSession) -> None:
+        super().__init__(why)
+        self.heading, self.why, self.session = heading, why, session
+
+
+async def refused_page(_: Request, refused: Exception) -> Response:
+    """The app's handler of `PageRefused`."""
+    if not isinstance(refused, PageRefused):  # registered for PageRefused only
+        raise refused
+    values = {"heading": refused.heading, "error": refused.why, "session": refused.session}
+    return page("refused.html", 403, back="/queue/", **values)
 
 
 def keep_cookie(response: Response, request: Request, cookie: str) -> None:

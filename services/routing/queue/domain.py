@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Final
 
 from services.routing.work.domain import OPEN, RoutedRequest
+from shared.auth import Caller
+from shared.contracts.common import RequestStatus
 from shared.credentials import Role
 from shared.refusals import Refusal
 
@@ -22,6 +24,7 @@ __all__ = [
     "QueueFilter",
     "RequestFile",
     "Step",
+    "held_elsewhere",
     "member_of",
     "overdue",
     "queue_key",
@@ -94,6 +97,11 @@ class PageSession:
         """The department (or `operators`) the session works for."""
         return member_of(self.name)[1]
 
+    @property
+    def reader(self) -> Caller:
+        """Who reads, as the audit names them and as access is decided: the team."""
+        return Caller(self.team, self.role)
+
 
 def member_of(holder: str) -> tuple[str | None, str]:
     """(the person, the team) a credential's holder names: `thandeka@water-and-sanitation`
@@ -109,6 +117,7 @@ class RequestFile:
     history: list[Step]
     duplicates: list[str]
     affected: int  # residents: its own, those joined to it, and those of its duplicates
+    cause: str | None = None  # why it was resolved or closed, the latest time
 
 
 def scope(chosen: QueueFilter, team: str, role: Role) -> QueueFilter:
@@ -116,6 +125,17 @@ def scope(chosen: QueueFilter, team: str, role: Role) -> QueueFilter:
     if role is Role.OPERATOR:
         return chosen
     return replace(chosen, department=team)
+
+
+def held_elsewhere(
+    chosen: QueueFilter, sought: RoutedRequest | None
+) -> tuple[str | None, RequestStatus] | None:
+    """Who holds a whole reference a team sought and did not find among its own (its
+    department, None for the operators; its status), so the team knows it exists and whom to
+    ask rather than thinking the resident misheard it. Nothing else of it: it is not theirs."""
+    if sought is None or sought.department == chosen.department:
+        return None
+    return sought.department, sought.status
 
 
 def overdue(request: RoutedRequest, now: dt.datetime) -> bool:

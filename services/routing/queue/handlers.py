@@ -24,6 +24,7 @@ from services.routing.queue.domain import (
     PageSession,
     QueueFilter,
     RequestFile,
+    held_elsewhere,
 )
 from services.routing.work.domain import RoutedRequest
 from shared.auth import Caller
@@ -81,6 +82,9 @@ class QueuePageRead:
     overdue: int  # how many of the open ones the filter finds (statuses aside) are overdue
     total: int  # how many the filter finds, on every page
     page: int  # the page shown: the one asked, or the last when it asked past the end
+    # A full reference the team sought that another team holds: (that department, or None
+    # when the operators have it; its status). Nothing else of it: the team may not read it.
+    elsewhere: tuple[str | None, RequestStatus] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +116,12 @@ async def queue_page(command: QueuePage, uow: UnitOfWork, deps: RoutingDeps) -> 
         overdue = await queue_store.count(conn, late, now)
         if command.reader.role is Role.OPERATOR:
             triage = await requests_with_status(conn, RequestStatus.UNROUTABLE, 100)
+        # A whole reference not among the team's own: whose is it? (see `held_elsewhere`)
+        whole = chosen.reference if total == 0 and len(chosen.reference or "") == 10 else None
+        sought = await store.find_request(conn, whole) if whole else None
     shown = len(found) + len(triage or [])
     await deps.record_read(uow, command.reader, "read work queue page", shown)
-    return QueuePageRead(found, triage, overdue, total, page)
+    return QueuePageRead(found, triage, overdue, total, page, held_elsewhere(chosen, sought))
 
 
 async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -> RequestFile:
@@ -128,8 +135,9 @@ async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -
         history = await queue_store.history_of(conn, reference)
         duplicates = await queue_store.duplicates_of(conn, reference)
         affected = await queue_store.affected(conn, [reference, *duplicates])
+        cause = await queue_store.cause_of(conn, reference)
     await deps.record_read(uow, reader, "read request", 1, reference)
-    return RequestFile(found, history, duplicates, affected)
+    return RequestFile(found, history, duplicates, affected, cause)
 
 
 async def count_joined(command: Batch[FollowerJoined], uow: UnitOfWork, deps: RoutingDeps) -> None:

@@ -7,7 +7,7 @@ Every form carries the session's CSRF token, and a sign-in sent from another sit
 # No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
 
 from typing import Annotated, Any, Final
-from urllib.parse import parse_qsl
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Cookie, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -19,22 +19,20 @@ from services.routing.deps import RoutingDeps, UseCasesDep
 from services.routing.queue import handlers, schemas, texts
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
 from services.routing.queue.domain import (
-    PAGE_SIZE,
     Forbidden,
     NotSignedIn,
     PageSession,
-    QueueFilter,
     overdue,
 )
 from services.routing.work import handlers as work
 from services.routing.work.domain import TRANSITIONS
 from services.routing.work.schemas import StatusReport
-from shared.auth import PUBLIC, Caller
+from shared.auth import PUBLIC
 from shared.catalogue import DEPARTMENT_SLUGS
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.credentials import Role
-from shared.http import ApiError, parse_reference
+from shared.http import parse_reference
 from shared.limits import client_address
 from shared.refusals import Invalid, Refusal
 from shared.use_case import UseCases
@@ -112,45 +110,32 @@ async def work_queue(
     q: Annotated[str, Query(max_length=40)] = "",
     sort: Annotated[str, Query(max_length=10)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
+) -> Response:
     operator = session.role is Role.OPERATOR
     selects = schemas.filter_choices(operator)
     asked = {"area": area, "category": category, "status": status, "priority": priority}
     asked |= {"sort": sort} | ({"department": department} if operator else {})
     chosen, order, unknown = schemas.list_filter(session, selects, asked, community, q)
-    asking = handlers.QueuePage(chosen, reader(session), order, page_number)
-    read = await use_cases.run(handlers.queue_page, asking)
-    now = use_cases.deps.clock()
-    items = [schemas.row(r, now) for r in read.found]
-    shown: dict[str, Any] = {name: getattr(chosen, name) for name in QueueFilter.__slots__}
-    status_shown = schemas.OVERDUE if chosen.overdue else chosen.status
-    shown |= {"status": status_shown, "sort": order.value, "q": q.strip()}
-    if not operator:
-        shown["department"] = None  # a team's own: not a filter it chose
-    first = (read.page - 1) * PAGE_SIZE + 1
+    shown = schemas.shown_filter(chosen, order, q, session.role)
+    _, misheard = schemas.reference_sought(q)
+    if misheard:  # searching the rest would show rows the search did not find
+        read = handlers.QueuePageRead([], None, 0, 0, 1)
+    else:
+        asking = handlers.QueuePage(chosen, session.reader, order, page_number)
+        read = await use_cases.run(handlers.queue_page, asking)
+    sought = chosen.reference or ""
+    if len(sought) == 10 and read.total == 1 and not unknown:  # the very one: open it
+        back = urlencode({"back": schemas.queue_link(shown, q="")})
+        return RedirectResponse(f"/queue/requests/{sought}?{back}", status_code=303)
     return page(
         "list.html",
-        400 if unknown else 200,
+        400 if unknown or misheard else 200,
         session=session,
-        heading="Every department"
-        if operator
-        else f"{texts.department_name(session.team)}: open requests",
-        items=items,
-        total=read.total,
-        first=first if items else 0,
-        last=first + len(items) - 1,
-        pages=schemas.page_links(read.page, read.total, shown),
-        page_number=read.page,
-        page_count=max(1, -(-read.total // PAGE_SIZE)),
-        jump_keep=parse_qsl(schemas.queue_link(shown).split("?", 1)[1]),
-        sorted_by=dict(schemas.SORTS)[order.value],
-        overdue=read.overdue,
-        overdue_link=schemas.queue_link(shown, status=schemas.OVERDUE, page=""),
         selects=selects,
-        chosen=shown,
-        operator=operator,
-        triage=read.triage,
+        heading=texts.list_heading(session.team, operator),
+        misheard=f"The reference {q.strip()}: {misheard}." if misheard else "",
         error=f"Not filtered by that: {'; '.join(unknown)}." if unknown else "",
+        **schemas.list_values(read, shown, use_cases.deps.clock(), operator),
     )
 
 
@@ -165,9 +150,7 @@ async def _show(
 ) -> HTMLResponse:
     """The request's page; after a refused save, with what was typed in the status form
     (`typed`) or chosen in the assign form (`assigning`) kept."""
-    file = await use_cases.run(
-        handlers.request_file, handlers.FileQuery(reference, reader(session))
-    )
+    file = await use_cases.run(handlers.request_file, handlers.FileQuery(reference, session.reader))
     now = use_cases.deps.clock()
     r = file.request
     mine = session.role is Role.DEPARTMENT and r.department == session.team
@@ -181,7 +164,7 @@ async def _show(
         due=schemas.local(r.due_at),
         overdue=overdue(r, now),
         map_link=schemas.map_link(r),
-        history=file.history,
+        history=texts.history_lines(file.history, r.status.value, file.cause),
         duplicates=file.duplicates,
         affected=file.affected,
         next_statuses=[s.value for s in RequestStatus if s in TRANSITIONS[r.status]]
@@ -199,25 +182,22 @@ async def _show(
     )
 
 
-SAVED: Final = {  # the confirmation after a save (POST, then a redirect here, then GET)
-    "note": "Saved: your note is in the history. The status stays as it was.",
-    "status": "Saved: the request's status is changed, with your note.",
-    "assigned": "Assigned: the request is with the department shown below.",
-}
-
-
 @router.get("/requests/{reference}")
 async def request_page(
     reference: str,
     session: Annotated[PageSession, team],
     use_cases: UseCasesDep,
     saved: Annotated[str, Query(max_length=20)] = "",
+    back: Annotated[str, Query(max_length=1000)] = "",
 ) -> HTMLResponse:
+    canonical, back_link = parse_reference(reference), schemas.back_to(back)
     try:
-        done = SAVED.get(saved, "")
-        return await _show(use_cases, session, parse_reference(reference), done=done)
-    except Forbidden as refused:
-        raise ApiError(403, "forbidden", str(refused)) from None
+        done = texts.SAVED.get(saved, "")
+        return await _show(use_cases, session, canonical, done=done, back=back_link)
+    except Forbidden:
+        # A page, not the API's JSON: the person needs words and a way back.
+        error = texts.not_yours(canonical)
+        return page("refused.html", 403, session=session, error=error, back=back_link)
 
 
 @router.post("/requests/{reference}/status")
@@ -229,10 +209,11 @@ async def move_on(
 ) -> Response:
     canonical = parse_reference(reference)
     form = await _filled(request)
+    back = schemas.back_to(str(form.pop("back", "")))
     try:
         if not form.get("status"):  # "no change": a note only, the status stays
             await use_cases.run(work.add_note, schemas.note_only(canonical, session, form))
-            return _saved(canonical, "note")
+            return _saved(canonical, "note", back)
         report = StatusReport.model_validate({**form, "public": form.get("public") == "true"})
         progress = work.ProgressReport(
             canonical,
@@ -247,8 +228,19 @@ async def move_on(
     except (ValidationError, Refusal) as refused:
         status, why = texts.why_refused(refused, form.get("status", ""))
         error = f"Not saved: {why}. What you typed is still below."
-        return await _show(use_cases, session, canonical, status, typed=form, error=error)
-    return _saved(canonical, "status")
+        invalid, beside = texts.beside_field(refused, why)
+        return await _show(
+            use_cases,
+            session,
+            canonical,
+            status,
+            typed=form,
+            error=error,
+            back=back,
+            invalid=invalid,
+            field_error=beside,
+        )
+    return _saved(canonical, "status", back)
 
 
 @router.post("/requests/{reference}/assign")
@@ -260,6 +252,7 @@ async def assign(
 ) -> Response:
     canonical = parse_reference(reference)
     form = await _filled(request)
+    back = schemas.back_to(str(form.pop("back", "")))
     try:
         chosen = Assignment.model_validate(form)
         if chosen.department not in DEPARTMENT_SLUGS:
@@ -276,13 +269,19 @@ async def assign(
     except (ValidationError, Refusal) as refused:
         status, why = texts.why_refused(refused)
         error = f"Not assigned: {why}. What you chose is still below."
-        return await _show(use_cases, session, canonical, status, assigning=form, error=error)
-    return _saved(canonical, "assigned")
-
-
-def reader(session: PageSession) -> Caller:
-    """Who reads, as the audit names them and as access is decided: the session's team."""
-    return Caller(session.team, session.role)
+        invalid, beside = texts.beside_field(refused, why)
+        return await _show(
+            use_cases,
+            session,
+            canonical,
+            status,
+            assigning=form,
+            error=error,
+            back=back,
+            invalid=invalid,
+            field_error=beside,
+        )
+    return _saved(canonical, "assigned", back)
 
 
 async def _filled(request: Request) -> dict[str, Any]:
@@ -290,5 +289,6 @@ async def _filled(request: Request) -> dict[str, Any]:
     return {k: v for k, v in (await request.form()).items() if k != "csrf" and v != ""}
 
 
-def _saved(reference: str, what: str) -> RedirectResponse:
-    return RedirectResponse(f"/queue/requests/{reference}?saved={what}", status_code=303)
+def _saved(reference: str, what: str, back: str) -> RedirectResponse:
+    asked = urlencode({"saved": what, "back": back})
+    return RedirectResponse(f"/queue/requests/{reference}?{asked}", status_code=303)

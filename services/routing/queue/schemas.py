@@ -7,27 +7,32 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any, Final
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 from pydantic import AwareDatetime, Field
 
 from services.routing.decisions.schemas import TriageItem
 from services.routing.queue import texts
 from services.routing.queue.domain import PAGE_SIZE, Order, PageSession, QueueFilter, overdue, scope
+from services.routing.queue.handlers import QueuePageRead
 from services.routing.work.domain import OPEN, RoutedRequest
 from services.routing.work.handlers import NoteReport
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Priority
+from shared.credentials import Role
 from shared.reference import InvalidReference, parse
 from shared.refusals import Invalid
 
 __all__ = [
+    "LIST",
     "OVERDUE",
     "SORTS",
     "QueueItem",
+    "back_to",
     "filter_choices",
     "list_filter",
+    "list_values",
     "local",
     "map_link",
     "note_only",
@@ -35,6 +40,7 @@ __all__ = [
     "queue_link",
     "reference_sought",
     "row",
+    "shown_filter",
     "target_hours",
 ]
 
@@ -99,7 +105,8 @@ def list_filter(
     q: str,
 ) -> tuple[QueueFilter, Order, list[str]]:
     """What the list's query asks for, scoped to the session's team: (the filter, the order,
-    what was asked that is not one of the choices, in words)."""
+    what was asked that is not one of the choices, in words). A reference that is not one
+    (`reference_sought`) seeks nothing: the caller says so and searches nothing."""
     choices = {name: (label, dict(options)) for name, label, options in selects}
     valid = {name: value for name, value in asked.items() if value in choices[name][1]}
     unknown = [
@@ -107,8 +114,7 @@ def list_filter(
         for name, value in asked.items()
         if value and name not in valid
     ]
-    digits, wrong = reference_sought(q)
-    unknown += [f"the reference '{q.strip()}': {wrong}"] if wrong else []
+    digits, _ = reference_sought(q)  # a misheard one is said beside the search box
     late = valid.get("status") == OVERDUE
     chosen = QueueFilter(
         valid.get("department"),
@@ -172,7 +178,7 @@ def filter_choices(operator: bool) -> list[tuple[str, str, list[tuple[str, str]]
     """Each filter: its name, its label and its choices (value, what the page shows)."""
     statuses = [(s.value, texts.status_name(s)) for s in RequestStatus]
     selects = [
-        ("area", "Area", [(a.value, a.value) for a in Area]),
+        ("area", "Area", [(a.value, a.value.capitalize()) for a in Area]),
         ("category", "Category", sorted(texts.CATEGORY_NAMES.items(), key=lambda c: c[1])),
         ("status", "Status", [(OVERDUE, "Overdue (open, past due)"), *statuses]),
         ("priority", "Priority", list(texts.PRIORITY_NAMES.items())),
@@ -190,6 +196,56 @@ def queue_link(chosen: dict[str, Any], **changed: str) -> str:
     if values.get("sort") == Order.DUE.value:
         del values["sort"]
     return "/queue/?" + urlencode(values)
+
+
+LIST: Final = "/queue/"
+
+
+def shown_filter(chosen: QueueFilter, order: Order, q: str, role: Role) -> dict[str, Any]:
+    """The filter as the page shows it and its links keep it."""
+    shown: dict[str, Any] = {name: getattr(chosen, name) for name in QueueFilter.__slots__}
+    status_shown = OVERDUE if chosen.overdue else chosen.status
+    shown |= {"status": status_shown, "sort": order.value, "q": q.strip()}
+    if role is not Role.OPERATOR:
+        shown["department"] = None  # a team's own: not a filter it chose
+    return shown
+
+
+def back_to(asked: str) -> str:
+    """The list a request's page links back to: `asked` when it is the queue's list with its
+    query, else the list itself, so the link never leads off this site (no open redirect)."""
+    parts = urlsplit(asked)
+    if parts.scheme or parts.netloc or parts.path != LIST or parts.fragment:
+        return LIST
+    return LIST + ("?" + urlencode(parse_qsl(parts.query)) if parts.query else "")
+
+
+def list_values(
+    read: QueuePageRead, shown: dict[str, Any], now: dt.datetime, operator: bool
+) -> dict[str, Any]:
+    """What the list page shows of what the queue's read found: the rows, the count and the
+    page links (above the rows and below them), and where each row's link comes back to."""
+    first = (read.page - 1) * PAGE_SIZE + 1
+    here = queue_link(shown, page=str(read.page) if read.page > 1 else "")
+    return {
+        "items": [row(r, now) for r in read.found],
+        "total": read.total,
+        "first": first if read.found else 0,
+        "last": first + len(read.found) - 1,
+        "pages": page_links(read.page, read.total, shown),
+        "page_number": read.page,
+        "page_count": max(1, -(-read.total // PAGE_SIZE)),
+        "jump_keep": parse_qsl(queue_link(shown).split("?", 1)[1]),
+        "sorted_by": dict(SORTS)[shown["sort"]],
+        "overdue": read.overdue,
+        "overdue_link": queue_link(shown, status=OVERDUE, page=""),
+        "clear_search": queue_link(shown, q="", page=""),
+        "back": urlencode({"back": here}),
+        "chosen": shown,
+        "operator": operator,
+        "triage": read.triage,
+        "elsewhere": texts.whereabouts(read.elsewhere),
+    }
 
 
 # --- the request page's forms -------------------------------------------------------------

@@ -40,6 +40,7 @@ __all__ = [
     "SessionRow",
     "add_session",
     "affected",
+    "cause_of",
     "count",
     "credential_holder",
     "duplicates_of",
@@ -168,6 +169,12 @@ async def history_of(conn: AsyncConnection, reference: str) -> list[Step]:
         .order_by(status_history.c.at, status_history.c.id)
     )
     return [Step(r.status, as_utc(r.at), r.by, r.note) for r in rows]
+
+
+async def cause_of(conn: AsyncConnection, reference: str) -> str | None:
+    """Why the request was resolved or closed, the latest time (None while it is open)."""
+    cause = await conn.scalar(select(requests.c.cause).where(requests.c.reference == reference))
+    return str(cause) if cause else None
 
 
 async def duplicates_of(conn: AsyncConnection, reference: str) -> list[str]:

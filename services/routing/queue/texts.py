@@ -9,21 +9,28 @@ from typing import Final
 
 from pydantic import ValidationError
 
+from services.routing.queue.domain import Step
 from shared.catalogue import CATEGORIES, DEPARTMENTS
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.reference import format_for_reading
-from shared.refusals import Refusal
+from shared.refusals import Conflict, Refusal
 
 __all__ = [
     "FILTERS",
+    "SAVED",
+    "beside_field",
     "category_name",
     "cause_name",
     "department_name",
     "grouped",
+    "history_lines",
+    "list_heading",
+    "not_yours",
     "priority_name",
     "short",
     "status_name",
+    "whereabouts",
     "who",
     "why_refused",
 ]
@@ -113,6 +120,13 @@ FILTERS: Final = {
 """The pages' Jinja filters."""
 
 
+SAVED: Final = {  # the confirmation after a save (POST, then a redirect here, then GET)
+    "note": "Saved: your note is in the history. The status stays as it was.",
+    "status": "Saved: the request's status is changed, with your note.",
+    "assigned": "Assigned: the request is with the department shown below.",
+}
+
+
 # --- a refused save, in plain words --------------------------------------------------------
 
 _LABELS: Final = {  # the forms' fields, as their labels name them
@@ -143,12 +157,76 @@ def why_refused(refused: ValidationError | Refusal, status: str = "") -> tuple[i
             _plain(str(e["loc"][0]) if e["loc"] else "", e["msg"], status) for e in refused.errors()
         ]
         return 422, "; ".join(dict.fromkeys(said))
+    if isinstance(refused, Conflict):  # about the request's state, said whole already
+        return refused.status, str(refused)
     return refused.status, _plain(refused.field or "", str(refused), status)
 
 
 def _plain(field: str, why: str, status: str) -> str:
     if field == "cause" and status in ("resolved", "closed") and "required" in why:
         return f"choose a Cause: to mark it {status}, say why"
-    if field in _PLAIN and ("required" in why or field in ("duplicate_of", "department")):
+    asks_for_one = "required" in why or field == "duplicate_of" or why == "is not a department"
+    if field in _PLAIN and asks_for_one:
         return _PLAIN[field]
     return f"{_LABELS[field]}: {why}" if field in _LABELS else why
+
+
+def beside_field(refused: ValidationError | Refusal, why: str) -> tuple[str, str]:
+    """Which field a refusal is about and what to say beside it, so the page marks that
+    field, puts the words next to it and puts the cursor there ("" and "": none)."""
+    if isinstance(refused, ValidationError):
+        located = [e["loc"] for e in refused.errors() if e["loc"]]
+        field = str(located[0][0]) if located else ""
+    else:
+        field = refused.field or ""
+    return (field, why[:1].upper() + why[1:] + ".") if field else ("", "")
+
+
+def list_heading(team: str, operator: bool) -> str:
+    return "Every department" if operator else f"{department_name(team)}: open requests"
+
+
+def not_yours(reference: str) -> str:
+    return (
+        f"Request {grouped(reference)} is with another department: only that department "
+        "and the operators may open it."
+    )
+
+
+def whereabouts(held: tuple[str | None, object] | None) -> str:
+    """Where a sought reference the team may not open is, in words: its department and its
+    status, nothing more of it (the team may not read it)."""
+    if held is None:
+        return ""
+    department, status = held
+    holder = department_name(department) if department else "the operators (triage)"
+    return f"That request is with {holder} ({status_name(status)}): ask them about it."
+
+
+ENDINGS: Final = (_S.RESOLVED.value, _S.CLOSED.value)
+
+
+def history_lines(steps: list[Step], status: str, cause: str | None) -> list[tuple[Step, str]]:
+    """Each step of a request's history with what happened, in words. A step under the
+    status before it is a note (the status did not change); the request's latest resolution
+    or closure shows its cause (the only one stored: an earlier one's cause is not kept); a
+    hand assignment says who assigned it (which department it moved from is not stored)."""
+    last_ending = -1  # the step that resolved or closed it the latest time, if it is so now
+    if status in ENDINGS:
+        last_ending = max((n for n, s in enumerate(steps) if s.status == status), default=-1)
+        while last_ending > 0 and steps[last_ending - 1].status == status:
+            last_ending -= 1  # the steps after it under the same status are notes
+    lines: list[tuple[Step, str]] = []
+    for number, step in enumerate(steps):
+        if step.status == _S.ROUTED.value and step.by.rpartition("@")[2] == "operators":
+            what = "Assigned"  # also again, to another department: not a note
+        elif number and steps[number - 1].status == step.status:
+            what = "Note"
+        else:
+            what = status_name(step.status)
+            if number == last_ending and cause:
+                # The cause without the form's hint ("Fixed"; "No further action").
+                what += f" ({cause_name(cause).split(' (')[0]})"
+        joined = " by" if what in ("Note", "Assigned") else ", by"
+        lines.append((step, f"{what}{joined} {who(step.by)}"))
+    return lines
