@@ -43,7 +43,10 @@ async function loadLists() {
   const catalogue = await api.categories();
   names = Object.fromEntries(catalogue.list.map((c) => [c.code, c.name[language()] || c.name.en]));
   const chosen = $("category").value;
-  $("category").replaceChildren(...catalogue.list.map((c) => new Option(names[c.code], c.code)));
+  // No category is chosen for the agent: a forgotten choice must say "is required", not go
+  // to whichever department is first in the list.
+  const none = new Option(say("choose"), "");
+  $("category").replaceChildren(none, ...catalogue.list.map((c) => new Option(names[c.code], c.code)));
   if (chosen) $("category").value = chosen;
   $("catalogue-version").textContent = catalogue.version;
   const visits = await api.visitsToday();
@@ -54,7 +57,23 @@ async function loadLists() {
   form.useVisit(visits[0]);
 }
 
+// A second tap (or a double click) while the first is still saving would take a second
+// number for the same resident: the button is disabled until this one is done.
+let saving = false;
+
 async function log() {
+  if (saving) return;
+  saving = true;
+  $("log").disabled = true;
+  try {
+    await logOnce();
+  } finally {
+    saving = false;
+    $("log").disabled = false;
+  }
+}
+
+async function logOnce() {
   const body = form.body();
   const found = form.problems(body);
   form.showProblems(found);

