@@ -81,3 +81,24 @@ async def test_a_double_click_on_log_makes_one_request(app: FieldApp) -> None:
     await page.click("#send-all")
     await expect(page.locator("#unsent")).to_have_text("0", timeout=30_000)
     assert await received(app.db_url) == {shown}
+
+
+async def test_sign_out_is_apart_from_send_all_asks_and_says_what_it_costs(app: FieldApp) -> None:
+    page = app.page
+    await expect(page.locator("nav #sign-out")).to_have_count(0)  # not next to "Send all"
+    await log_request(page, "water", "Sent before signing out")
+    await expect(page.locator("#unsent")).to_have_text("0", timeout=30_000)
+
+    await page.click("#show-outbox")
+    await page.click("#sign-out")  # nothing unsent: it still asks
+    await expect(page.locator("#sign-out-view")).to_be_visible()
+    await expect(page.locator("#sign-out-view")).to_contain_text("new pairing code")
+    await expect(page.locator("#sign-out-unsent")).to_be_hidden()
+    await page.screenshot(path=SCREENSHOTS / "sign-out.png")
+    await page.click("#keep")
+    await expect(page.locator("#outbox-view")).to_be_visible()
+    await expect(page.locator("#today-list li")).to_have_count(1)  # today's list is kept
+
+    await page.click("#sign-out")
+    await page.click("#sign-out-anyway")
+    await expect(page.locator("#pair")).to_be_visible()

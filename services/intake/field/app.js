@@ -118,13 +118,18 @@ async function discard(item) {
   await refresh();
 }
 
-async function signOut(confirmed) {
+// Signing out unpairs the tablet (pairing again needs a code from the office) and deletes
+// what is unsent: it always asks first, saying what it costs.
+async function askToSignOut() {
   const unsent = (await store.all()).filter((item) => item.state !== "sent");
-  if (unsent.length && !confirmed) {
-    screens.unsentList(unsent); // signing out would lose these: the agent sees them first
-    show("sign-out-view");
-    return;
-  }
+  screens.unsentList(unsent);
+  $("sign-out-unsent").hidden = unsent.length === 0;
+  $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_anyway" : "sign_out_confirm");
+  show("sign-out-view");
+  $("keep").focus();
+}
+
+async function signOut() {
   const ended = await api.signOut();
   await store.forgetEverything();
   await refresh();
@@ -197,9 +202,9 @@ function wire() {
     screens.request(await api.lookUp(reference), names);
   });
   $("send-all").addEventListener("click", () => send(true));
-  $("sign-out").addEventListener("click", () => signOut(false));
+  $("sign-out").addEventListener("click", askToSignOut);
   $("keep").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
-  $("sign-out-anyway").addEventListener("click", () => signOut(true));
+  $("sign-out-anyway").addEventListener("click", signOut);
   window.addEventListener("online", () => send(true));
   setInterval(() => send(), 30_000);
   if ("serviceWorker" in navigator) {

@@ -36,7 +36,11 @@ const EN = {
   signed_out: "Signed out: this device's credential no longer works.",
   signed_out_offline: "Signed out on this device only: the City could not be reached, so its " +
     "credential still works. Ask the office to revoke this device.",
-  sign_out_title: "These requests are not sent yet",
+  sign_out_title: "Sign out of this device?",
+  sign_out_costs: "Signing out unpairs this device and clears today's list from it. To log " +
+    "requests again you need a new pairing code from the office.",
+  sign_out_unsent: "These requests are not sent yet", stay_signed_in: "Stay signed in",
+  sign_out_confirm: "Sign out",
   sign_out_warning: "Signing out deletes them from this device: they will never reach the City.",
   sign_out_anyway: "Sign out and delete them", cancel: "Keep them",
   lookup_title: "Follow up a request", reference: "Reference number", lookup: "Look up",
@@ -89,7 +93,11 @@ const AF = {
   signed_out: "Afgemeld: hierdie toestel se toegang werk nie meer nie.",
   signed_out_offline: "Net op hierdie toestel afgemeld: die Stad kon nie bereik word nie, so " +
     "sy toegang werk steeds. Vra die kantoor om hierdie toestel te herroep.",
-  sign_out_title: "Hierdie versoeke is nog nie gestuur nie",
+  sign_out_title: "Meld af op hierdie toestel?",
+  sign_out_costs: "Afmeld ontkoppel hierdie toestel en vee vandag se lys daarvan af. Om weer " +
+    "versoeke aan te teken, het u 'n nuwe koppelkode van die kantoor nodig.",
+  sign_out_unsent: "Hierdie versoeke is nog nie gestuur nie", stay_signed_in: "Bly aangemeld",
+  sign_out_confirm: "Meld af",
   sign_out_warning: "Afmeld vee hulle van hierdie toestel af: hulle sal nooit die Stad bereik nie.",
   sign_out_anyway: "Meld af en vee hulle uit", cancel: "Hou hulle",
   lookup_title: "Volg 'n versoek op", reference: "Verwysingsnommer", lookup: "Soek",
@@ -144,7 +152,11 @@ const XH = {
   signed_out: "Uphumile: imvume yesi sixhobo ayisasebenzi.",
   signed_out_offline: "Uphume kwesi sixhobo kuphela: iSixeko asifikeleleki, ngoko imvume " +
     "yaso isasebenza. Cela i-ofisi ukuba irhoxise esi sixhobo.",
-  sign_out_title: "Ezi zicelo azikathunyelwa",
+  sign_out_title: "Phuma kwesi sixhobo?",
+  sign_out_costs: "Ukuphuma kuqhawula esi sixhobo kwaye kucima uluhlu lwanamhlanje kuso. " +
+    "Ukuze ubhalise izicelo kwakhona, ufuna ikhowudi entsha yokudibanisa evela e-ofisini.",
+  sign_out_unsent: "Ezi zicelo azikathunyelwa", stay_signed_in: "Hlala ungene",
+  sign_out_confirm: "Phuma",
   sign_out_warning: "Ukuphuma kuzicima kwesi sixhobo: azisoze zifike kwiSixeko.",
   sign_out_anyway: "Phuma uzicime", cancel: "Zigcine",
   lookup_title: "Landelela isicelo", reference: "Inombolo yesalathiso", lookup: "Khangela",
