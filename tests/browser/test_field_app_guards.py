@@ -102,3 +102,39 @@ async def test_sign_out_is_apart_from_send_all_asks_and_says_what_it_costs(app: 
     await page.click("#sign-out")
     await page.click("#sign-out-anyway")
     await expect(page.locator("#pair")).to_be_visible()
+
+
+async def test_numbers_running_low_warn_and_none_left_is_said_next_to_log(app: FieldApp) -> None:
+    page = app.page
+    await page.context.set_offline(True)  # no top-up: the lease of 50 is all there is
+    for number in range(1, 45):
+        await log_request(page, "water", f"Leak {number}")
+    await expect(page.locator("#receipt-numbers")).to_be_hidden()
+    await log_request(page, "water", "Leak 45")
+    await expect(page.locator("#receipt-numbers")).to_contain_text("Only 5 reference numbers")
+    for number in range(46, 51):
+        await log_request(page, "water", f"Leak {number}")
+    await expect(page.locator("#receipt-numbers")).to_contain_text("No reference numbers left")
+
+    await page.click("#next-request")
+    await expect(page.locator("#numbers-left")).to_contain_text("No reference numbers left")
+    await page.select_option("#category", "water")
+    await page.fill("#description", "Leak 51")
+    await page.select_option("#area", "east")
+    await page.fill("#community", "Khayelitsha")
+    await page.click("#log")
+    await expect(page.locator("#receipt")).to_be_hidden()
+    await expect(page.locator("#numbers-left")).to_be_in_viewport()  # next to the button
+    await page.screenshot(path=SCREENSHOTS / "no-numbers.png")
+    assert await unsent(page) == 50
+
+
+async def test_an_unpaired_device_says_so_before_the_form(app: FieldApp) -> None:
+    page = app.page
+    await page.click("#show-outbox")
+    await page.click("#sign-out")
+    await page.click("#sign-out-anyway")
+    await expect(page.locator("#pair")).to_be_visible()
+    await page.click("#show-form")
+    await expect(page.locator("#form-view")).to_be_hidden()
+    await expect(page.locator("#notice")).to_contain_text("Pair this device")

@@ -30,7 +30,23 @@ function askToPairAgain() {
   show("pair");
 }
 
+// A lease is 50 numbers, topped up online below 20: offline, the agent is warned from the
+// 45th on, while there is still time to find signal, and never left guessing at the last.
+const FEW_NUMBERS_LEFT = 5;
+
+async function showNumbersLeft() {
+  const left = ((await store.get("leases")) || []).length;
+  let text = "";
+  if (left === 0) text = say("no_numbers");
+  else if (left <= FEW_NUMBERS_LEFT) text = say("few_numbers", { n: left });
+  for (const id of ["numbers-left", "receipt-numbers"]) {
+    $(id).hidden = !text;
+    $(id).textContent = text;
+  }
+}
+
 async function refresh() {
+  await showNumbersLeft();
   const items = await store.all();
   $("unsent").textContent = String(items.filter((i) => i.state !== "sent").length);
   screens.outbox(items, names, { fix, discard }, await store.get("draft"));
@@ -90,7 +106,7 @@ async function logOnce() {
     }));
   }
   if (!item) {
-    notice(say("no_numbers"));
+    await showNumbersLeft(); // said next to the Log button, where the agent is looking
     return;
   }
   form.clear();
@@ -135,6 +151,18 @@ async function signOut() {
   await refresh();
   notice(say(ended ? "signed_out" : "signed_out_offline"));
   show("pair");
+}
+
+// An unpaired device with no numbers cannot log anything: the agent is told before typing
+// a whole form. (A device whose pairing expired keeps its numbers, and logs offline.)
+async function showForm() {
+  const paired = Boolean(await store.get("device"));
+  if (!paired && !((await store.get("leases")) || []).length) {
+    notice(say("pair_first"));
+    show("pair");
+    return;
+  }
+  show("form-view");
 }
 
 async function start() {
@@ -193,7 +221,7 @@ function wire() {
     form.useVisit((await api.visitsToday()).find((v) => v.id === $("visit").value));
   });
   $("next-request").addEventListener("click", () => show("form-view"));
-  $("show-form").addEventListener("click", () => show("form-view"));
+  $("show-form").addEventListener("click", showForm);
   $("show-outbox").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
   $("show-lookup").addEventListener("click", () => show("lookup-view"));
   $("lookup-form").addEventListener("submit", async (event) => {

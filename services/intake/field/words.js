@@ -23,7 +23,11 @@ const EN = {
   next: "Next resident",
   kept: "Saved on this device: it is sent to the City as soon as there is signal. The " +
     "number is already the resident's.",
-  no_numbers: "No reference numbers left on this device: connect to the network to get more.",
+  no_numbers: "No reference numbers left on this device: nothing can be logged until it " +
+    "connects to the network and gets more.",
+  few_numbers: "Only {n} reference numbers left on this device: connect to the network soon " +
+    "to get more.",
+  pair_first: "Pair this device with a code from the office before taking a request.",
   pair_again: "This device's pairing has expired: ask the office for a code and pair again. " +
     "Nothing queued is lost; it is sent once the device is paired.",
   draft: "draft", queued: "queued", sending: "sending", sent: "sent at {time}",
@@ -79,7 +83,11 @@ const AF = {
   next: "Volgende inwoner",
   kept: "Op hierdie toestel gestoor: dit word na die Stad gestuur sodra daar sein is. Die " +
     "nommer behoort reeds aan die inwoner.",
-  no_numbers: "Geen verwysingsnommers oor op hierdie toestel nie: koppel aan die netwerk vir meer.",
+  no_numbers: "Geen verwysingsnommers oor op hierdie toestel nie: niks kan aangeteken word " +
+    "voordat dit aan die netwerk koppel en meer kry nie.",
+  few_numbers: "Net {n} verwysingsnommers oor op hierdie toestel: koppel binnekort aan die " +
+    "netwerk vir meer.",
+  pair_first: "Koppel hierdie toestel met 'n kode van die kantoor voordat u 'n versoek neem.",
   pair_again: "Hierdie toestel se koppeling het verval: vra die kantoor vir 'n kode en koppel " +
     "weer. Niks in die tou gaan verlore nie; dit word gestuur sodra die toestel gekoppel is.",
   draft: "konsep", queued: "in die tou", sending: "word gestuur", sent: "gestuur om {time}",
@@ -137,8 +145,11 @@ const XH = {
   next: "Umhlali olandelayo",
   kept: "Igcinwe kwesi sixhobo: iya kuthunyelwa kwiSixeko xa kukho isignali. Inombolo " +
     "sele ingeyomhlali.",
-  no_numbers: "Azisekho iinombolo zesalathiso kwesi sixhobo: qhagamshela kuthungelwano " +
-    "ukuze ufumane ezinye.",
+  no_numbers: "Azisekho iinombolo zesalathiso kwesi sixhobo: akukho nto inokubhaliswa de " +
+    "siqhagamshele kuthungelwano sifumane ezinye.",
+  few_numbers: "Zi-{n} kuphela iinombolo zesalathiso ezishiyekileyo kwesi sixhobo: " +
+    "qhagamshela kuthungelwano kungekudala ukuze ufumane ezinye.",
+  pair_first: "Dibanisa esi sixhobo ngekhowudi evela e-ofisini phambi kokuthatha isicelo.",
   pair_again: "Ukudibanisa kwesi sixhobo kuphelelwe lixesha: cela ikhowudi e-ofisini " +
     "uphinde udibanise. Akukho nto ilahlekayo; iya kuthunyelwa xa isixhobo sidibene.",
   draft: "uyilo", queued: "ilindile", sending: "iyathunyelwa", sent: "ithunyelwe ngo-{time}",
