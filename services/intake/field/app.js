@@ -7,7 +7,7 @@ import * as api from "./api.js";
 import * as form from "./form.js";
 import * as screens from "./screens.js";
 import { send as sendOutbox, nextTry } from "./sender.js";
-import { LANGUAGES, language, say, useLanguage } from "./words.js";
+import { LANGUAGES, explainField, language, refusalText, say, useLanguage } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
@@ -46,10 +46,11 @@ async function showNumbersLeft() {
 }
 
 async function refresh() {
-  await showNumbersLeft();
   const items = await store.all();
   $("unsent").textContent = String(items.filter((i) => i.state !== "sent").length);
+  await showNumbersLeft();
   screens.outbox(items, names, { fix, discard }, await store.get("draft"));
+  showOnReceipt(items.find((item) => item.id === onReceipt));
   const retry = nextTry();
   $("retry").hidden = !retry;
   if (retry) $("retry").textContent = say("retry_at", { time: screens.clockTime(retry) });
@@ -70,6 +71,7 @@ async function loadLists() {
     new Option(say("no_visit"), ""),
     ...visits.map((v) => new Option(`${v.community}, ${v.venue}`, v.id)),
   );
+  form.knowVisits(visits);
   form.useVisit(visits[0]);
 }
 
@@ -113,19 +115,47 @@ async function logOnce() {
   await store.set("draft", null);
   $("log").textContent = say("log");
   $("receipt-reference").textContent = screens.grouped(item.reference);
-  $("receipt-state").textContent = say("kept");
+  onReceipt = item.id;
+  refusalFocused = false;
+  showOnReceipt(item);
+  await refresh(); // the unsent count and numbers left are right when the receipt shows
   show("receipt");
   $("receipt-heading").focus();
-  await refresh();
   send(true);
+}
+
+// The request on the receipt as it stands: kept on the device, sent, or refused by the City
+// (sent a second after "Log", while the resident may still be at the table: the refusal is
+// said here at once, in the app's language, and the button to fix it takes the focus).
+let onReceipt = null; // the id of the request whose number the receipt shows
+let refusalFocused = false;
+
+function showOnReceipt(item) {
+  if (!item) return;
+  const refused = item.state === "attention";
+  $("receipt-state").textContent = item.state === "sent"
+    ? say("receipt_sent", { time: screens.clockTime(item.sent_at) })
+    : say(refused ? "receipt_refused" : "kept");
+  $("receipt-refusal").hidden = !refused;
+  $("receipt-fix").hidden = !refused;
+  if (!refused) return;
+  $("receipt-refusal").textContent = refusalText(item);
+  if (!refusalFocused && !$("receipt").hidden) {
+    refusalFocused = true;
+    $("receipt-fix").focus();
+  }
 }
 
 function fix(item) {
   fixing = item;
+  onReceipt = null;
   form.fill(item.body);
-  form.showProblems(Object.keys(item.fields || {}).length ? item.fields : { request: item.reason });
   $("log").textContent = say("save_fix");
-  show("form-view");
+  show("form-view"); // first: a hidden field cannot take the focus
+  const fields = Object.entries(item.fields || {});
+  form.showProblems(fields.length
+    ? Object.fromEntries(fields.map(([field, message]) => [field, explainField(field, message)]))
+    : { request: refusalText(item) });
 }
 
 async function discard(item) {
@@ -220,7 +250,11 @@ function wire() {
   $("visit").addEventListener("change", async () => {
     form.useVisit((await api.visitsToday()).find((v) => v.id === $("visit").value));
   });
-  $("next-request").addEventListener("click", () => show("form-view"));
+  $("next-request").addEventListener("click", () => { onReceipt = null; show("form-view"); });
+  $("receipt-fix").addEventListener("click", async () => {
+    const item = (await store.all()).find((one) => one.id === onReceipt);
+    if (item) fix(item);
+  });
   $("show-form").addEventListener("click", showForm);
   $("show-outbox").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
   $("show-lookup").addEventListener("click", () => show("lookup-view"));

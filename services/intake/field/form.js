@@ -2,6 +2,7 @@
 // made here first so the agent fixes a field while the resident is still at the table, and
 // the API's own field errors shown in place when it refuses a request sent later.
 import { NOTICE, NOTICE_VERSION } from "./notice.js";
+import { RULES } from "./rules.js";
 import { say } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,10 +13,46 @@ const CONTROLS = {
   "location.community": "community", "location.address": "address", visit_id: "visit",
   "resident.name": "name", "resident.phone": "phone", "resident.email": "email",
   "resident.privacy_notice_given": "notice-given", resident: "updates-by",
-  "resident.updates_by": "updates-by",
+  "resident.updates_by": "updates-by", reported_at: "visit",
 };
-const MOBILE = /^(?:0|\+?27)[6-8]\d{8}$/; // South African cellphones, as intake's check
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Intake's own rules (rules.js is made from services/intake/requests/rules.py), so what the
+// app lets through is what the City takes.
+const rule = (source) => new RegExp(source, "u");
+const EMAIL = rule(RULES.email);
+const PHONE_TEXT = rule(RULES.phone_text);
+const MOBILE = rule(`^(?:${RULES.mobile.pattern})$`);
+const CONTROL = rule(RULES.control_characters);
+const LINE_BREAK = rule(RULES.line_break);
+let visitDays = {}; // visit id -> its day (YYYY-MM-DD), as the City's visits list says
+
+// A South African mobile, read as the phone-number library intake uses reads it: 0XX..,
+// +27XX.. or 0027XX.., with spaces, dashes and brackets, the national 0 allowed after +27.
+function isMobile(text) {
+  if (!PHONE_TEXT.test(text)) return false;
+  const { country_code: country, national_prefix: prefix, lengths } = RULES.mobile;
+  const digits = text.replace(/[ ()-]/g, "").replace(/^00/, "+");
+  if (digits.startsWith("+") && !digits.startsWith(`+${country}`)) return false;
+  const national = digits.startsWith("+") ? digits.slice(1 + country.length) : digits;
+  const candidates = national.startsWith(prefix) ? [national, national.slice(prefix.length)] : [national];
+  return candidates.some((number) => lengths.includes(number.length) && MOBILE.test(number));
+}
+
+// The day a moment falls on in Cape Town, as intake counts a visit's day.
+const cityDay = (when) => new Intl.DateTimeFormat("en-CA", { timeZone: RULES.time_zone }).format(when);
+
+export function knowVisits(visits) {
+  visitDays = Object.fromEntries(visits.map((visit) => [visit.id, visit.date]));
+}
+
+// A text field's problem by intake's rules: too long, or holding what intake refuses.
+function textProblem(field, text, oneLine) {
+  if (!text) return null;
+  if (text.length > (RULES.max_length[field] ?? Infinity)) {
+    return say("e_too_long", { n: RULES.max_length[field] });
+  }
+  if (CONTROL.test(text) || (oneLine && LINE_BREAK.test(text))) return say(oneLine ? "e_line" : "e_text");
+  return null;
+}
 
 let position = null; // the device's last fix: { lat, lon, accuracy_m }
 
@@ -42,22 +79,39 @@ export function body() {
   return request;
 }
 
-// The API's checks, in the agent's language; the server still has the last word.
+// Intake's checks, by intake's rules, in the agent's language: what is refused here is
+// fixed while the resident is still at the table. The server still has the last word.
 export function problems(request) {
   const found = {};
+  const texts = {
+    description: [request.description, false],
+    "location.community": [request.location.community, true],
+    "location.address": [request.location.address, true],
+    "resident.name": [request.resident?.name, true],
+  };
+  for (const [field, [text, oneLine]] of Object.entries(texts)) {
+    const problem = textProblem(field, text, oneLine);
+    if (problem) found[field] = problem;
+  }
   if (!request.category) found.category = say("e_required");
   if (!request.description) found.description = say("e_required");
   if (!request.location.area) found["location.area"] = say("e_required");
   if (!request.location.community) found["location.community"] = say("e_required");
+  const visitDay = visitDays[request.visit_id]; // intake refuses a time off the visit's day
+  if (request.reported_at && visitDay && cityDay(new Date(request.reported_at)) !== visitDay) {
+    found.reported_at = say("e_reported_at");
+  }
   const resident = request.resident;
   const typed = $("phone").value.trim() || $("email").value.trim();
   if (typed && !$("notice-given").checked) found["resident.privacy_notice_given"] = say("e_notice");
   if (!resident) return found;
-  const phone = resident.phone?.replace(/[\s()-]/g, "");
-  if (phone && !MOBILE.test(phone)) found["resident.phone"] = say("e_phone");
-  if (resident.email && !EMAIL.test(resident.email)) found["resident.email"] = say("e_email");
-  if (resident.updates_by === "sms" && !phone) found.resident = say("e_needs_phone");
-  if (resident.updates_by === "email" && !resident.email) found.resident = say("e_needs_email");
+  if (resident.phone && !isMobile(resident.phone)) found["resident.phone"] = say("e_phone");
+  const email = resident.email;
+  if (email && (!EMAIL.test(email) || email.length > RULES.max_length["resident.email"])) {
+    found["resident.email"] = say("e_email");
+  }
+  if (resident.updates_by === "sms" && !resident.phone) found.resident = say("e_needs_phone");
+  if (resident.updates_by === "email" && !email) found.resident = say("e_needs_email");
   return found;
 }
 

@@ -1,7 +1,7 @@
 // What the agent reads: today's requests with their states, the ones needing attention with
 // the server's reason and what to do, a request's public status and history, and the list
 // shown before signing out.
-import { say } from "./words.js";
+import { refusalText, say } from "./words.js";
 import { localDate } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
@@ -33,7 +33,7 @@ function line(item, names, actions) {
   const state = element("p", stateText(item), `state ${item.state}`);
   row.append(title, state);
   if (item.state === "attention") {
-    row.append(element("p", item.reason, "error reason"));
+    row.append(element("p", refusalText(item), "error reason"));
     const fix = element("button", say("fix"));
     fix.type = "button";
     fix.addEventListener("click", () => actions.fix(item));

@@ -57,7 +57,30 @@ const EN = {
   "c_not-responsible": "not the City's responsibility", c_duplicate: "same as another request",
   c_referred: "passed to another body",
   e_required: "is required", e_phone: "must be a South African cellphone number: 0XXXXXXXXX",
-  e_email: "must be an e-mail address", e_needs_phone: "SMS updates need a cellphone number",
+  e_email: "must be an e-mail address like name@example.org, with no dot next to the @",
+  e_too_long: "is too long: at most {n} characters",
+  e_text: "must not hold invisible control characters (pasted text can bring them)",
+  e_line: "must be one line, without invisible control characters",
+  e_reported_at: "is not on the day of the visit chosen: check the visit and this device's date",
+  e_visit: "is not a visit the City knows: choose the visit again",
+  e_category: "is not a category the City uses now: choose another",
+  e_reference: "was not given to this device: ask the office",
+  e_notice_version: "The privacy notice has changed: reload the app and read the new one",
+  e_code: "is unknown, used or more than 10 minutes old: ask the office for a new one",
+  receipt_sent: "Sent to the City at {time}.",
+  receipt_refused: "The City refused this request. Fix it now, while the resident is here: " +
+    "the number stays theirs.",
+  fix_now: "Fix it now",
+  r_revoked: "The office revoked this device: the City takes nothing from it. Ask the office.",
+  r_not_found: "No request has this number: check each digit.",
+  r_not_yet_received: "This request was logged on a device that has not sent it yet: it " +
+    "reaches the City when that device has signal.",
+  r_invalid_reference: "This reference number has a typing error: check each digit.",
+  r_too_many_codes: "Too many wrong codes from here: wait a few minutes.",
+  r_too_many_unknown_references: "Too many unknown numbers from here: wait a few minutes.",
+  r_conflict: "This reference number was already used for another request.",
+  r_forbidden: "This device may not do that.",
+  e_needs_phone: "SMS updates need a cellphone number",
   e_needs_email: "E-mail updates need an e-mail address",
   e_notice: "Read the privacy notice to the resident before taking contact details",
 };
@@ -118,7 +141,32 @@ const AF = {
   "c_not-responsible": "nie die Stad se verantwoordelikheid nie",
   c_duplicate: "dieselfde as 'n ander versoek", c_referred: "na 'n ander instansie verwys",
   e_required: "is nodig", e_phone: "moet 'n Suid-Afrikaanse selfoonnommer wees: 0XXXXXXXXX",
-  e_email: "moet 'n e-posadres wees", e_needs_phone: "SMS-nuus het 'n selfoonnommer nodig",
+  e_email: "moet 'n e-posadres wees soos naam@voorbeeld.org, met geen punt langs die @ nie",
+  e_too_long: "is te lank: hoogstens {n} karakters",
+  e_text: "mag nie onsigbare beheerkarakters bevat nie (geplakte teks kan dit saambring)",
+  e_line: "moet een reël wees, sonder onsigbare beheerkarakters",
+  e_reported_at: "is nie op die dag van die gekose besoek nie: kontroleer die besoek en hierdie " +
+    "toestel se datum",
+  e_visit: "is nie 'n besoek wat die Stad ken nie: kies die besoek weer",
+  e_category: "is nie 'n kategorie wat die Stad nou gebruik nie: kies 'n ander",
+  e_reference: "is nie aan hierdie toestel gegee nie: vra die kantoor",
+  e_notice_version: "Die privaatheidskennisgewing het verander: laai die toep weer en lees die nuwe een",
+  e_code: "is onbekend, gebruik of ouer as 10 minute: vra die kantoor vir 'n nuwe een",
+  receipt_sent: "Om {time} na die Stad gestuur.",
+  receipt_refused: "Die Stad het hierdie versoek geweier. Herstel dit nou, terwyl die inwoner " +
+    "hier is: die nommer bly syne of hare.",
+  fix_now: "Herstel dit nou",
+  r_revoked: "Die kantoor het hierdie toestel herroep: die Stad neem niks daarvan aan nie. " +
+    "Vra die kantoor.",
+  r_not_found: "Geen versoek het hierdie nommer nie: kontroleer elke syfer.",
+  r_not_yet_received: "Hierdie versoek is aangeteken op 'n toestel wat dit nog nie gestuur het " +
+    "nie: dit bereik die Stad sodra daardie toestel sein het.",
+  r_invalid_reference: "Hierdie verwysingsnommer het 'n tikfout: kontroleer elke syfer.",
+  r_too_many_codes: "Te veel verkeerde kodes van hier af: wag 'n paar minute.",
+  r_too_many_unknown_references: "Te veel onbekende nommers van hier af: wag 'n paar minute.",
+  r_conflict: "Hierdie verwysingsnommer is reeds vir 'n ander versoek gebruik.",
+  r_forbidden: "Hierdie toestel mag dit nie doen nie.",
+  e_needs_phone: "SMS-nuus het 'n selfoonnommer nodig",
   e_needs_email: "E-posnuus het 'n e-posadres nodig",
   e_notice: "Lees die privaatheidskennisgewing vir die inwoner voordat u kontakbesonderhede neem",
 };
@@ -180,7 +228,32 @@ const XH = {
   "c_not-responsible": "ayingoxanduva lweSixeko", c_duplicate: "iyafana nesinye isicelo",
   c_referred: "idluliselwe kwelinye iziko",
   e_required: "iyafuneka", e_phone: "mayibe yinombolo yeselfowuni yaseMzantsi Afrika: 0XXXXXXXXX",
-  e_email: "mayibe yidilesi ye-imeyile", e_needs_phone: "Iindaba nge-SMS zifuna inombolo yeselfowuni",
+  e_email: "mayibe yidilesi ye-imeyile efana negama@umzekelo.org, ingabi nachaphaza ecaleni kwe-@",
+  e_too_long: "inde kakhulu: ubuninzi boonobumba ngu-{n}",
+  e_text: "mayingabi noonobumba abalawulayo abangabonakaliyo (isicatshulwa esincanyathiselweyo " +
+    "singabazisa)",
+  e_line: "mayibe ngumgca omnye, ngaphandle koonobumba abalawulayo abangabonakaliyo",
+  e_reported_at: "ayikho ngosuku lotyelelo olukhethiweyo: jonga utyelelo nomhla wesi sixhobo",
+  e_visit: "ayilotyelelo iSixeko esilwaziyo: khetha utyelelo kwakhona",
+  e_category: "ayilodidi iSixeko esilusebenzisayo ngoku: khetha olunye",
+  e_reference: "ayinikwanga esi sixhobo: buza e-ofisini",
+  e_notice_version: "Uxwebhu lwabucala lutshintshile: layisha kwakhona i-app ufunde olutsha",
+  e_code: "ayaziwa, isetyenzisiwe okanye indala ngaphezu kwemizuzu eli-10: cela entsha e-ofisini",
+  receipt_sent: "Ithunyelwe kwiSixeko ngo-{time}.",
+  receipt_refused: "ISixeko sisigatyile esi sicelo. Silungise ngoku, umhlali esekhona: " +
+    "inombolo ihlala ingeyakhe.",
+  fix_now: "Silungise ngoku",
+  r_revoked: "I-ofisi isirhoxisile esi sixhobo: iSixeko asamkeli nto kuso. Buza e-ofisini.",
+  r_not_found: "Akukho sicelo sinale nombolo: jonga inani ngalinye.",
+  r_not_yet_received: "Esi sicelo sibhaliswe kwisixhobo esingekasithumeli: siya kufika " +
+    "kwiSixeko xa eso sixhobo sinesignali.",
+  r_invalid_reference: "Le nombolo yesalathiso inempazamo yokuchwetheza: jonga inani ngalinye.",
+  r_too_many_codes: "Zininzi kakhulu iikhowudi ezingalunganga ezivela apha: linda imizuzu embalwa.",
+  r_too_many_unknown_references: "Zininzi kakhulu iinombolo ezingaziwayo ezivela apha: linda " +
+    "imizuzu embalwa.",
+  r_conflict: "Le nombolo yesalathiso sele isetyenziselwe esinye isicelo.",
+  r_forbidden: "Esi sixhobo asivumelekanga ukwenza oko.",
+  e_needs_phone: "Iindaba nge-SMS zifuna inombolo yeselfowuni",
   e_needs_email: "Iindaba nge-imeyile zifuna idilesi ye-imeyile",
   e_notice: "Funda uxwebhu lwabucala kumhlali phambi kokuthatha iinkcukacha zoqhagamshelwano",
 };
@@ -198,6 +271,46 @@ export function useLanguage(language) {
 export function language() {
   return chosen;
 }
+
+// The City's refusals in the app's language. intake's messages are English: a field's refusal
+// is said by what the field is and the refusal's kind, a refusal of the whole request by its
+// code; anything the app has no words for is shown as the City sent it.
+const FIELD_PROBLEMS = {
+  "resident.email": "e_email", "resident.phone": "e_phone", description: "e_text",
+  "location.community": "e_line", "location.address": "e_line", "resident.name": "e_line",
+  reported_at: "e_reported_at", visit_id: "e_visit", category: "e_category",
+  reference: "e_reference", "resident.privacy_notice_given": "e_notice",
+  "resident.privacy_notice_version": "e_notice_version", code: "e_code",
+};
+// Each field's name as the form labels it.
+const FIELD_LABELS = {
+  "resident.email": "email", "resident.phone": "phone", description: "description",
+  "location.community": "community", "location.address": "address", "location.area": "area",
+  "resident.name": "name", reported_at: "visit", visit_id: "visit", category: "category",
+  reference: "reference", resident: "updates_by", "resident.updates_by": "updates_by",
+  "resident.privacy_notice_given": "notice_heading",
+};
+
+export function explainField(field, message = "") {
+  if (message === "is required") return say("e_required");
+  const longest = /at most (\d+) characters/.exec(message);
+  if (longest) return say("e_too_long", { n: longest[1] });
+  if (field === "resident") return say(message.includes("sms") ? "e_needs_phone" : "e_needs_email");
+  return FIELD_PROBLEMS[field] ? say(FIELD_PROBLEMS[field]) : message;
+}
+
+export function explain(error) {
+  const fields = Object.entries(error.fields || {});
+  if (EN[`r_${error.code}`]) return say(`r_${error.code}`);
+  if (!fields.length) return error.message;
+  return fields.map(([field, message]) => {
+    const label = FIELD_LABELS[field] ? say(FIELD_LABELS[field]) : field;
+    return `${label}: ${explainField(field, message)}`;
+  }).join("; ");
+}
+
+// Why the City refused a request kept in the outbox.
+export const refusalText = (item) => explain({ code: item.code, message: item.reason, fields: item.fields });
 
 // The word for `key` in the chosen language, with {names} filled in.
 export function say(key, values = {}) {

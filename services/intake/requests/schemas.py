@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -18,6 +19,7 @@ from pydantic import (
 )
 
 from services.intake.privacy import texts as notice
+from services.intake.requests import rules
 from shared.catalogue import CATEGORY_CODES
 from shared.contracts.common import (
     Email,
@@ -46,7 +48,8 @@ class Resident(BaseModel):
 
     name: Line | None = Field(None, min_length=1, max_length=120)
     phone: Phone | None = Field(None, description="0XXXXXXXXX or +27XXXXXXXXX; stored as E.164.")
-    email: Email | None = Field(None, max_length=254)
+    # The e-mail validator's check, and the app's own (rules.py), so both refuse the same.
+    email: Annotated[Email, AfterValidator(rules.check_email)] | None = Field(None, max_length=254)
     language: Language = Language.EN
     updates_by: UpdatesBy = UpdatesBy.NONE
     privacy_notice_given: bool = Field(
