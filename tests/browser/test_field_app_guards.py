@@ -138,3 +138,28 @@ async def test_an_unpaired_device_says_so_before_the_form(app: FieldApp) -> None
     await page.click("#show-form")
     await expect(page.locator("#form-view")).to_be_hidden()
     await expect(page.locator("#notice")).to_contain_text("Pair this device")
+
+
+async def test_contact_fields_waiting_for_the_notice_look_so_and_say_why(app: FieldApp) -> None:
+    page = app.page
+    phone = page.locator("#phone")
+    await expect(phone).to_be_disabled()
+    locked_look = await phone.evaluate("(e) => getComputedStyle(e).backgroundColor")
+    assert locked_look != "rgb(255, 255, 255)"  # not the look of a field that takes typing
+    await phone.scroll_into_view_if_needed()
+    box = await phone.bounding_box()
+    assert box is not None
+    await page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    await expect(page.locator("#contact-locked")).to_be_visible()
+    await expect(page.locator("#contact-locked")).to_contain_text("privacy notice")
+    await expect(page.locator("#contact-locked")).to_have_class("error")
+    await expect(page.locator("#notice-given")).to_be_focused()
+    await page.screenshot(path=SCREENSHOTS / "contact-locked.png")
+
+    await page.check("#notice-given")
+    await expect(page.locator("#contact-locked")).to_be_hidden()
+    await page.click("#phone")
+    await expect(page.locator("#phone")).to_be_focused()
+    assert (
+        await phone.evaluate("(e) => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"
+    )

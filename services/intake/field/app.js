@@ -244,7 +244,8 @@ function wire() {
     event.preventDefault();
     log();
   });
-  $("notice-given").addEventListener("change", (event) => { $("contact").disabled = !event.target.checked; });
+  $("notice-given").addEventListener("change", (event) => form.lockContact(!event.target.checked));
+  $("contact-why").addEventListener("click", form.explainLockedContact);
   $("language").addEventListener("change", form.showNotice);
   $("locate").addEventListener("click", form.locate);
   $("visit").addEventListener("change", async () => {

@@ -153,7 +153,7 @@ export function fill(request) {
   const resident = request.resident;
   if (resident) {
     $("notice-given").checked = Boolean(resident.privacy_notice_given);
-    $("contact").disabled = !$("notice-given").checked;
+    lockContact(!$("notice-given").checked);
     $("language").value = resident.language;
     $("updates-by").value = resident.updates_by;
     for (const key of ["name", "phone", "email"]) $(key).value = resident[key] || "";
@@ -172,11 +172,26 @@ export function clear() {
   const keep = atVisit ? { visit: atVisit, area: $("area").value, community: $("community").value } : {};
   $("request-form").reset();
   Object.entries(keep).forEach(([id, value]) => { $(id).value = value; });
-  $("contact").disabled = true;
+  lockContact(true);
   $("location-state").textContent = "";
   position = null;
   showProblems();
   showNotice();
+}
+
+// Contact details wait for the privacy notice (POPIA s18). Disabled fields take no tap, so a
+// tap on them lands on a cover that says why and takes the agent to the notice's box.
+export function lockContact(locked) {
+  $("contact").disabled = locked;
+  $("contact-locked").hidden = !locked;
+  $("contact-locked").className = "hint";
+  $("contact-why").hidden = !locked;
+}
+
+export function explainLockedContact() {
+  $("contact-locked").className = "error";
+  $("notice-given").focus();
+  $("notice-given").scrollIntoView({ block: "center" });
 }
 
 // The notice is read in the resident's language, whatever the app's language is.

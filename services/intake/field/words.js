@@ -4,7 +4,8 @@
 export const LANGUAGES = { en: "English", af: "Afrikaans", xh: "isiXhosa" };
 
 const EN = {
-  title: "Mobile Office", unsent: "Unsent", new: "New request", outbox: "Today",
+  title: "Mobile Office", page_title: "Mobile Office field app", unsent: "Unsent",
+  contact_locked: "Read the privacy notice above to the resident and tick the box first.", new: "New request", outbox: "Today",
   send_all: "Send all", follow_up: "Follow up", sign_out: "Sign out",
   interface_language: "App language",
   pair_title: "Pair this device", pair_code: "Pairing code from the office", pair: "Pair",
@@ -86,7 +87,8 @@ const EN = {
 };
 
 const AF = {
-  title: "Mobiele Kantoor", unsent: "Nie gestuur", new: "Nuwe versoek", outbox: "Vandag",
+  title: "Mobiele Kantoor", page_title: "Mobiele Kantoor veldtoep", unsent: "Nie gestuur",
+  contact_locked: "Lees eers die privaatheidskennisgewing hierbo vir die inwoner en merk die blokkie.", new: "Nuwe versoek", outbox: "Vandag",
   send_all: "Stuur alles", follow_up: "Volg op", sign_out: "Meld af",
   interface_language: "Taal van die toep",
   pair_title: "Koppel hierdie toestel", pair_code: "Koppelkode van die kantoor", pair: "Koppel",
@@ -172,7 +174,9 @@ const AF = {
 };
 
 const XH = {
-  title: "IOfisi eHambayo", unsent: "Ezingathunyelwanga", new: "Isicelo esitsha",
+  title: "IOfisi eHambayo", page_title: "I-app yasendle yeOfisi eHambayo",
+  unsent: "Ezingathunyelwanga",
+  contact_locked: "Funda uxwebhu lwabucala olungentla kumhlali uze uphawule ibhokisi kuqala.", new: "Isicelo esitsha",
   outbox: "Namhlanje", send_all: "Thumela zonke", follow_up: "Landelela",
   sign_out: "Phuma", interface_language: "Ulwimi lwe-app",
   pair_title: "Dibanisa esi sixhobo", pair_code: "Ikhowudi yokudibanisa evela e-ofisini",
@@ -265,7 +269,12 @@ let chosen = "en";
 export function useLanguage(language) {
   chosen = ALL[language] ? language : "en";
   document.documentElement.lang = chosen;
+  document.title = say("page_title");
   for (const node of document.querySelectorAll("[data-word]")) node.textContent = say(node.dataset.word);
+  // What a screen reader says for a control with no text of its own.
+  for (const node of document.querySelectorAll("[data-label]")) {
+    node.setAttribute("aria-label", say(node.dataset.label));
+  }
 }
 
 export function language() {
