@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from services.intake.field.pages import FILES, FOLDER, MADE, POLICY
+from services.notifications.messages.texts import department_name
+from shared.catalogue import DEPARTMENTS
 
 SHELL_FILE = FOLDER / "sw.js"
 
@@ -58,3 +60,12 @@ def test_the_app_shell_stays_under_80_kb() -> None:
         for name in shell() | {"sw.js"}
     }
     assert sum(sizes.values()) < 80 * 1024, sorted(sizes.items(), key=lambda s: -s[1])
+
+
+def test_the_app_names_departments_as_the_residents_sms_does() -> None:
+    table = re.search(
+        r"export const DEPARTMENTS = \{(.*?)\};", (FOLDER / "words.js").read_text(), re.S
+    )
+    assert table is not None
+    named = dict(re.findall(r'"?([a-z-]+)"?: "([^"]+)"', table[1]))
+    assert named == {d.slug: department_name(d.slug) for d in DEPARTMENTS}

@@ -13,6 +13,7 @@ const $ = (id) => document.getElementById(id);
 const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
 let names = {}; // category code -> name in the app's language
 let fixing = null; // the outbox item being fixed, if any
+let lookedUp = null; // the last follow-up's answer
 
 function show(view) {
   for (const id of VIEWS) $(id).hidden = id !== view;
@@ -69,7 +70,7 @@ async function loadLists() {
   const visits = await api.visitsToday();
   $("visit").replaceChildren(
     new Option(say("no_visit"), ""),
-    ...visits.map((v) => new Option(`${v.community}, ${v.venue}`, v.id)),
+    ...visits.map((v) => Object.assign(new Option(`${v.community}, ${v.venue}`, v.id), { translate: false })),
   );
   form.knowVisits(visits);
   form.useVisit(visits[0]);
@@ -223,10 +224,11 @@ function wire() {
   $("ui-language").replaceChildren(...languages);
   $("language").replaceChildren(...languages.map((o) => new Option(o.text, o.value)));
   $("ui-language").addEventListener("change", async (event) => {
-    await store.set("language", event.target.value);
     useLanguage(event.target.value);
+    await store.set("language", event.target.value);
     await loadLists();
     await refresh();
+    if (lookedUp) screens.request(lookedUp, names); // said again in the new language
   });
   $("pair-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -262,7 +264,9 @@ function wire() {
   $("lookup-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const reference = $("lookup-reference").value.replace(/\D/g, "");
-    screens.request(await api.lookUp(reference), names);
+    $("lookup-result").replaceChildren(); // never the last answer under this number
+    lookedUp = await api.lookUp(reference);
+    screens.request(lookedUp, names);
   });
   $("send-all").addEventListener("click", () => send(true));
   $("sign-out").addEventListener("click", askToSignOut);

@@ -3,8 +3,17 @@
 // the SMS texts, first-language speakers at the City should read these before going live.
 export const LANGUAGES = { en: "English", af: "Afrikaans", xh: "isiXhosa" };
 
+// The departments as the resident's SMS names them, in every language (notifications'
+// messages/texts.py; tests/unit/test_field_files.py keeps the two the same).
+export const DEPARTMENTS = {
+  "water-and-sanitation": "Water & Sanitation", electricity: "Electricity",
+  "solid-waste": "Solid Waste", revenue: "Revenue", valuations: "Valuations",
+  "recreation-and-parks": "Recreation & Parks", "roads-and-stormwater": "Roads & Stormwater",
+};
+
 const EN = {
   title: "Mobile Office", page_title: "Mobile Office field app", unsent: "Unsent",
+  screens: "Screens", months: "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
   contact_locked: "Read the privacy notice above to the resident and tick the box first.", new: "New request", outbox: "Today",
   send_all: "Send all", follow_up: "Follow up", sign_out: "Sign out",
   interface_language: "App language",
@@ -88,6 +97,7 @@ const EN = {
 
 const AF = {
   title: "Mobiele Kantoor", page_title: "Mobiele Kantoor veldtoep", unsent: "Nie gestuur",
+  screens: "Skerms", months: "Jan Feb Mrt Apr Mei Jun Jul Aug Sep Okt Nov Des",
   contact_locked: "Lees eers die privaatheidskennisgewing hierbo vir die inwoner en merk die blokkie.", new: "Nuwe versoek", outbox: "Vandag",
   send_all: "Stuur alles", follow_up: "Volg op", sign_out: "Meld af",
   interface_language: "Taal van die toep",
@@ -175,6 +185,7 @@ const AF = {
 
 const XH = {
   title: "IOfisi eHambayo", page_title: "I-app yasendle yeOfisi eHambayo",
+  screens: "Izikrini", months: "Jan Feb Mat Epr Mey Jun Jul Aga Sep Okt Nov Dis",
   unsent: "Ezingathunyelwanga",
   contact_locked: "Funda uxwebhu lwabucala olungentla kumhlali uze uphawule ibhokisi kuqala.", new: "Isicelo esitsha",
   outbox: "Namhlanje", send_all: "Thumela zonke", follow_up: "Landelela",
