@@ -5,6 +5,7 @@ what it costs, and reference numbers that never run out silently."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,3 +164,51 @@ async def test_contact_fields_waiting_for_the_notice_look_so_and_say_why(app: Fi
     assert (
         await phone.evaluate("(e) => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"
     )
+
+
+async def test_the_receipt_says_what_was_logged_what_follows_and_when_it_was_sent(
+    app: FieldApp,
+) -> None:
+    page = app.page
+    await log_request(page, "water", "Burst pipe at the clinic", phone="0825550199")
+    await expect(page.locator("#receipt-what")).to_have_text(
+        "Water · Khayelitsha · Burst pipe at the clinic"
+    )
+    await expect(page.locator("#receipt-updates")).to_contain_text("An SMS follows")
+    await expect(page.locator("#receipt-state")).to_contain_text("Sent to the City at")
+    await expect(page.locator("#receipt-state")).not_to_contain_text("Saved on this device")
+    await page.screenshot(path=SCREENSHOTS / "receipt-sent.png")
+
+
+async def test_today_says_when_and_where_and_finds_a_residents_number(app: FieldApp) -> None:
+    page = app.page
+    await page.context.set_offline(True)
+    shown = [await log_request(page, "water", f"Leak number {n}") for n in range(3)]
+    await page.click("#show-outbox")
+    rows = page.locator("#today-list li")
+    await expect(rows).to_have_count(3)
+    await expect(rows.nth(0).locator(".hint")).to_contain_text("Khayelitsha · Leak number 0")
+    await expect(rows.nth(0).locator(".hint")).to_have_text(re.compile(r"^\d\d:\d\d · "))
+    wanted = shown[1]
+    for typed in (f"{wanted[:3]} {wanted[3:6]} {wanted[6:]}", wanted[3:], "number 1"):
+        await page.fill("#today-filter", typed)
+        await expect(page.locator("#today-list li:visible")).to_have_count(1)
+        await expect(page.locator("#today-list li:visible")).to_have_attribute(
+            "data-reference", wanted
+        )
+    await page.screenshot(path=SCREENSHOTS / "today-found.png")
+    await page.fill("#today-filter", "")
+    await expect(page.locator("#today-list li:visible")).to_have_count(3)
+
+
+@pytest.mark.parametrize("language", ["en", "xh"])
+async def test_the_header_is_small_and_unsent_stays_in_sight(app: FieldApp, language: str) -> None:
+    page = app.page
+    await page.select_option("#ui-language", language)
+    await expect(page.locator("html")).to_have_attribute("lang", language)
+    header = await page.locator("header").bounding_box()
+    assert header is not None
+    assert header["height"] <= 0.2 * PHONE["height"], header
+    await page.locator("#log").scroll_into_view_if_needed()  # the bottom of a long form
+    await expect(page.locator("#unsent")).to_be_in_viewport()
+    await page.screenshot(path=SCREENSHOTS / f"form-bottom-{language}.png")

@@ -133,6 +133,10 @@ let refusalFocused = false;
 
 function showOnReceipt(item) {
   if (!item) return;
+  // What was logged and what the resident can expect: read back before they leave.
+  const { category, location, description, resident } = item.body;
+  $("receipt-what").textContent = `${names[category] || category} · ${location.community} · ${description.slice(0, 60)}`;
+  $("receipt-updates").textContent = say(`follows_${resident?.updates_by || "none"}`);
   const refused = item.state === "attention";
   $("receipt-state").textContent = item.state === "sent"
     ? say("receipt_sent", { time: screens.clockTime(item.sent_at) })
@@ -269,6 +273,7 @@ function wire() {
     screens.request(lookedUp, names);
   });
   $("send-all").addEventListener("click", () => send(true));
+  $("today-filter").addEventListener("input", () => screens.filter());
   $("sign-out").addEventListener("click", askToSignOut);
   $("keep").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
   $("sign-out-anyway").addEventListener("click", signOut);

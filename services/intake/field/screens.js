@@ -36,8 +36,12 @@ function line(item, names, actions) {
   row.dataset.state = item.state;
   row.dataset.reference = item.reference;
   const title = element("p", `${grouped(item.reference)} · ${names[item.body.category] || item.body.category}`, "ref");
+  // When and where, to find a resident's number again (nothing the device does not hold).
+  const { community } = item.body.location;
+  const what = element("p", `${clockTime(item.created)} · ${community} · ${item.body.description.slice(0, 40)}`, "hint");
   const state = element("p", stateText(item), `state ${item.state}`);
-  row.append(title, state);
+  row.append(title, what, state);
+  row.dataset.search = `${item.reference} ${title.textContent} ${what.textContent}`.toLowerCase();
   if (item.state === "attention") {
     row.append(element("p", refusalText(item), "error reason"));
     const fix = element("button", say("fix"));
@@ -70,6 +74,18 @@ export function outbox(items, names, actions, draft) {
   $("today-list").replaceChildren(...(lines.length ? lines : [element("li", say("nothing"))]));
   $("earlier-list").replaceChildren(...earlier.map((item) => line(item, names, actions)));
   $("earlier-heading").hidden = earlier.length === 0;
+  filter();
+}
+
+// Today's list narrowed to what the agent typed: part of a number (any grouping), a
+// category, a community or words of the description.
+export function filter(query = $("today-filter").value) {
+  const words = query.toLowerCase().replace(/\s+/g, " ").trim();
+  const digits = /\p{L}/u.test(query) ? "" : query.replace(/\D/g, ""); // a number, any grouping
+  for (const row of document.querySelectorAll("li[data-search]")) {
+    const found = row.dataset.search.includes(words) || (digits && row.dataset.reference.includes(digits));
+    row.hidden = Boolean(words) && !found;
+  }
 }
 
 export function unsentList(items) {

@@ -13,6 +13,10 @@ export const DEPARTMENTS = {
 
 const EN = {
   title: "Mobile Office", page_title: "Mobile Office field app", unsent: "Unsent",
+  filter: "Find by number, category, community or words",
+  follows_sms: "An SMS follows to the resident's cellphone at each step.",
+  follows_email: "An e-mail follows to the resident at each step.",
+  follows_none: "No SMS or e-mail follows: the resident follows up with this number.",
   screens: "Screens", months: "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
   contact_locked: "Read the privacy notice above to the resident and tick the box first.", new: "New request", outbox: "Today",
   send_all: "Send all", follow_up: "Follow up", sign_out: "Sign out",
@@ -97,6 +101,10 @@ const EN = {
 
 const AF = {
   title: "Mobiele Kantoor", page_title: "Mobiele Kantoor veldtoep", unsent: "Nie gestuur",
+  filter: "Soek op nommer, kategorie, gemeenskap of woorde",
+  follows_sms: "'n SMS volg by elke stap na die inwoner se selfoon.",
+  follows_email: "'n E-pos volg by elke stap na die inwoner.",
+  follows_none: "Geen SMS of e-pos volg nie: die inwoner volg op met hierdie nommer.",
   screens: "Skerms", months: "Jan Feb Mrt Apr Mei Jun Jul Aug Sep Okt Nov Des",
   contact_locked: "Lees eers die privaatheidskennisgewing hierbo vir die inwoner en merk die blokkie.", new: "Nuwe versoek", outbox: "Vandag",
   send_all: "Stuur alles", follow_up: "Volg op", sign_out: "Meld af",
@@ -185,6 +193,10 @@ const AF = {
 
 const XH = {
   title: "IOfisi eHambayo", page_title: "I-app yasendle yeOfisi eHambayo",
+  filter: "Khangela ngenombolo, udidi, uluntu okanye amagama",
+  follows_sms: "I-SMS iya kulandela kwiselfowuni yomhlali kwinyathelo ngalinye.",
+  follows_email: "I-imeyile iya kulandela kumhlali kwinyathelo ngalinye.",
+  follows_none: "Akukho SMS okanye imeyile iza kulandela: umhlali ulandelela ngale nombolo.",
   screens: "Izikrini", months: "Jan Feb Mat Epr Mey Jun Jul Aga Sep Okt Nov Dis",
   unsent: "Ezingathunyelwanga",
   contact_locked: "Funda uxwebhu lwabucala olungentla kumhlali uze uphawule ibhokisi kuqala.", new: "Isicelo esitsha",

@@ -89,5 +89,5 @@ def as_javascript() -> str:
     """The field app's module `rules.js`."""
     return (
         "// Made by intake from services/intake/requests/rules.py: change the rules there.\n"
-        f"export const RULES = {json.dumps(rules(), indent=1)};\n"
+        f"export const RULES = {json.dumps(rules(), separators=(',', ':'))};\n"
     )
