@@ -1,5 +1,5 @@
-"""The field app checks what intake checks, by intake's own rules (rules.js, made from
-services/intake/requests/rules.py), in a real browser against the real intake: a value intake
+"""The field app checks what intake checks, by intake's own rules (rules.js, made by
+services/intake/field/domain.py), in a real browser against the real intake: a value intake
 refuses is refused before "Log" in each of the app's languages, while the resident is still at
 the table; and a refusal that still comes from the City is said on the receipt at once, in the
 app's language, the way to fix it taking the focus."""

@@ -10,8 +10,8 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from services.intake.requests.rules import EMAIL, rules
-from services.intake.requests.schemas import NewRequest, Resident
+from services.intake.field.domain import rules
+from services.intake.requests.schemas import EMAIL, NewRequest, Resident
 from shared.contracts.common import normalise_phone
 
 RULES = rules()

@@ -15,7 +15,7 @@ const CONTROLS = {
   "resident.privacy_notice_given": "notice-given", resident: "updates-by",
   "resident.updates_by": "updates-by", reported_at: "visit",
 };
-// Intake's own rules (rules.js is made from services/intake/requests/rules.py), so what the
+// Intake's own rules (rules.js is made by services/intake/field/domain.py), so what the
 // app lets through is what the City takes.
 const rule = (source) => new RegExp(source, "u");
 const EMAIL = rule(RULES.email);

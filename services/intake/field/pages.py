@@ -10,8 +10,8 @@ from typing import Final, TypeVar
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from services.intake.field.domain import as_javascript as rules_module
 from services.intake.privacy.texts import as_javascript as notice_module
-from services.intake.requests.rules import as_javascript as rules_module
 from shared.auth import PUBLIC
 from shared.http import ApiError
 
@@ -28,7 +28,7 @@ TYPES: Final = {
     ".svg": "image/svg+xml",
 }
 NOTICE: Final = "notice.js"  # made from privacy/texts.py, the one text
-RULES: Final = "rules.js"  # made from requests/rules.py, the rules intake checks too
+RULES: Final = "rules.js"  # made by domain.py from the rules intake checks
 MADE: Final = {NOTICE: notice_module, RULES: rules_module}
 FILES: Final = frozenset(p.name for p in FOLDER.iterdir() if p.suffix in TYPES) | set(MADE)
 POLICY: Final = (

@@ -1,52 +1,36 @@
-"""The rules a new request must meet, in the one place both sides read them: intake's models
-(schemas.py) check them, and the field app gets them as its module `rules.js`, so it refuses
-before "Log" what intake would refuse after the resident has left.
+"""The rules a new request must meet, as the field app gets them (its module `rules.js`), read
+from where intake keeps them, so the app refuses before "Log" what intake would refuse after
+the resident has left.
 
-The limits come from the models' own JSON schema; the e-mail pattern is checked by intake as
-well as by the app; the mobile pattern is the one the phone-number library itself uses for
-South African mobiles (shared/contracts/common.py validates with that library); text may not
-hold the characters shared/contracts/common.py refuses; a time reported at a visit must fall
+The limits come from intake's models' own JSON schema; the e-mail pattern is the one intake
+checks (requests/schemas.py, besides the e-mail validator); the mobile pattern is the one the
+phone-number library itself uses for South African mobiles (shared/contracts/common.py
+validates with that library); text may not hold the characters shared/contracts/common.py
+refuses; a time reported at a visit must fall
 on the visit's day in Cape Town, and not ahead of the City's clock by more than the skew
 allowed (services/intake/visits/domain.py)."""
 
 from __future__ import annotations
 
 import json
-import re
-from typing import Any, Final
+from typing import Any
 
 import phonenumbers
 
+from services.intake.requests.schemas import EMAIL, NewRequest
 from services.intake.visits.domain import CLOCK_SKEW
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import CONTROL_CHARACTERS, LINE_BREAK, PHONE_TEXT
 
-__all__ = ["EMAIL", "as_javascript", "check_email", "rules"]
-
-# A dot-atom local part and a dotted domain: no empty part, so no leading, trailing or double
-# dot (`nomsa.@gmail.com`). Letters of any script pass, as the e-mail validator lets them.
-# (Written so that JavaScript compiles it with the `u` flag too: no needless escapes.)
-_ATOM = r'[^\s@"(),:;<>\[\]\\.]+'
-_TOP_LEVEL = r'[^\s@"(),:;<>\[\]\\.0-9]{2,}'
-EMAIL: Final = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*\.{_TOP_LEVEL}$")
-_SAY_EMAIL = "must be an e-mail address like name@example.org, with no dot next to the @"
+__all__ = ["as_javascript", "rules"]
 
 _ZA_OR_NONE = phonenumbers.PhoneMetadata.metadata_for_region("ZA")
 assert _ZA_OR_NONE is not None  # the library ships every region's metadata
 _ZA = _ZA_OR_NONE
 
 
-def check_email(address: str) -> str:
-    """Intake's half of the e-mail rule the app checks too (on top of the e-mail validator)."""
-    if not EMAIL.match(address):
-        raise ValueError(_SAY_EMAIL)
-    return address
-
-
 def _max_lengths() -> dict[str, int]:
     """Each text field's longest value, by the API's field name, from the models."""
-    from services.intake.requests.schemas import NewRequest  # schemas imports this module
-
     schema = NewRequest.model_json_schema()
     models: dict[str, Any] = schema["$defs"]
     found: dict[str, int] = {}
@@ -88,6 +72,6 @@ def rules() -> dict[str, Any]:
 def as_javascript() -> str:
     """The field app's module `rules.js`."""
     return (
-        "// Made by intake from services/intake/requests/rules.py: change the rules there.\n"
+        "// Made by intake (services/intake/field/domain.py) from the rules intake checks.\n"
         f"export const RULES = {json.dumps(rules(), separators=(',', ':'))};\n"
     )
