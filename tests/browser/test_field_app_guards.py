@@ -212,3 +212,20 @@ async def test_the_header_is_small_and_unsent_stays_in_sight(app: FieldApp, lang
     await page.locator("#log").scroll_into_view_if_needed()  # the bottom of a long form
     await expect(page.locator("#unsent")).to_be_in_viewport()
     await page.screenshot(path=SCREENSHOTS / f"form-bottom-{language}.png")
+
+
+async def test_an_account_number_is_checked_by_intakes_rule_and_sent(app: FieldApp) -> None:
+    page = app.page
+    await page.select_option("#category", "accounts")
+    await page.fill("#description", "Bill too high")
+    await page.select_option("#area", "east")
+    await page.fill("#community", "Khayelitsha")
+    await page.fill("#account", "12345")
+    await page.click("#log")
+    await expect(page.locator("#err-account")).to_have_text("must be 6 to 12 digits")
+    await page.fill("#account", "1234 5678")  # as printed on the bill
+    async with page.expect_request(lambda r: r.url.endswith("/v1/requests")) as sent:
+        await page.click("#log")
+    assert (await sent.value).post_data_json["account_number"] == "12345678"
+    await expect(page.locator("#unsent")).to_have_text("0", timeout=30_000)
+    assert len(await received(app.db_url)) == 1

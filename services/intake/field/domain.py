@@ -54,6 +54,9 @@ def rules() -> dict[str, Any]:
     assert mobile is not None and mobile.national_number_pattern is not None
     return {
         "max_length": _max_lengths(),
+        "account_number": NewRequest.model_json_schema()["properties"]["account_number"]["anyOf"][
+            0
+        ]["pattern"],
         "email": EMAIL.pattern,
         "phone_text": PHONE_TEXT.pattern,
         "mobile": {

@@ -13,7 +13,7 @@ const CONTROLS = {
   "location.community": "community", "location.address": "address", visit_id: "visit",
   "resident.name": "name", "resident.phone": "phone", "resident.email": "email",
   "resident.privacy_notice_given": "notice-given", resident: "updates-by",
-  "resident.updates_by": "updates-by", reported_at: "visit",
+  "resident.updates_by": "updates-by", reported_at: "visit", account_number: "account",
 };
 // Intake's own rules (rules.js is made by services/intake/field/domain.py), so what the
 // app lets through is what the City takes.
@@ -62,6 +62,8 @@ export function body() {
   if (value("address")) location.address = value("address");
   if (position) Object.assign(location, position);
   const request = { category: value("category"), description: value("description"), location };
+  const account = value("account").replace(/[\s-]/g, ""); // as printed on the bill: 1234 5678
+  if (account) request.account_number = account;
   if (value("visit")) {
     request.visit_id = value("visit");
     // Taken at the table now, sent perhaps hours later: the service standard counts from now.
@@ -94,6 +96,9 @@ export function problems(request) {
     if (problem) found[field] = problem;
   }
   if (!request.category) found.category = say("e_required");
+  if (request.account_number && !rule(RULES.account_number).test(request.account_number)) {
+    found.account_number = say("e_account");
+  }
   if (!request.description) found.description = say("e_required");
   if (!request.location.area) found["location.area"] = say("e_required");
   if (!request.location.community) found["location.community"] = say("e_required");
@@ -146,6 +151,7 @@ export function fill(request) {
   clear();
   $("category").value = request.category;
   $("description").value = request.description;
+  $("account").value = request.account_number || "";
   $("area").value = request.location.area;
   $("community").value = request.location.community;
   $("address").value = request.location.address || "";

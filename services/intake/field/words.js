@@ -14,6 +14,7 @@ export const DEPARTMENTS = {
 const EN = {
   title: "Mobile Office", page_title: "Mobile Office field app", unsent: "Unsent",
   filter: "Find by number, category, community or words",
+  account: "Municipal account number (optional)", e_account: "must be 6 to 12 digits",
   follows_sms: "An SMS follows to the resident's cellphone at each step.",
   follows_email: "An e-mail follows to the resident at each step.",
   follows_none: "No SMS or e-mail follows: the resident follows up with this number.",
@@ -102,6 +103,7 @@ const EN = {
 const AF = {
   title: "Mobiele Kantoor", page_title: "Mobiele Kantoor veldtoep", unsent: "Nie gestuur",
   filter: "Soek op nommer, kategorie, gemeenskap of woorde",
+  account: "Munisipale rekeningnommer (opsioneel)", e_account: "moet 6 tot 12 syfers wees",
   follows_sms: "'n SMS volg by elke stap na die inwoner se selfoon.",
   follows_email: "'n E-pos volg by elke stap na die inwoner.",
   follows_none: "Geen SMS of e-pos volg nie: die inwoner volg op met hierdie nommer.",
@@ -194,6 +196,8 @@ const AF = {
 const XH = {
   title: "IOfisi eHambayo", page_title: "I-app yasendle yeOfisi eHambayo",
   filter: "Khangela ngenombolo, udidi, uluntu okanye amagama",
+  account: "Inombolo ye-akhawunti kamasipala (ukuba ikhona)",
+  e_account: "mayibe ngamanani aphakathi kwama-6 nama-12",
   follows_sms: "I-SMS iya kulandela kwiselfowuni yomhlali kwinyathelo ngalinye.",
   follows_email: "I-imeyile iya kulandela kumhlali kwinyathelo ngalinye.",
   follows_none: "Akukho SMS okanye imeyile iza kulandela: umhlali ulandelela ngale nombolo.",
@@ -311,7 +315,7 @@ const FIELD_PROBLEMS = {
   "resident.email": "e_email", "resident.phone": "e_phone", description: "e_text",
   "location.community": "e_line", "location.address": "e_line", "resident.name": "e_line",
   reported_at: "e_reported_at", visit_id: "e_visit", category: "e_category",
-  reference: "e_reference", "resident.privacy_notice_given": "e_notice",
+  reference: "e_reference", "resident.privacy_notice_given": "e_notice", account_number: "e_account",
   "resident.privacy_notice_version": "e_notice_version", code: "e_code",
 };
 // Each field's name as the form labels it.
@@ -319,7 +323,7 @@ const FIELD_LABELS = {
   "resident.email": "email", "resident.phone": "phone", description: "description",
   "location.community": "community", "location.address": "address", "location.area": "area",
   "resident.name": "name", reported_at: "visit", visit_id: "visit", category: "category",
-  reference: "reference", resident: "updates_by", "resident.updates_by": "updates_by",
+  reference: "reference", account_number: "account", resident: "updates_by", "resident.updates_by": "updates_by",
   "resident.privacy_notice_given": "notice_heading",
 };
 
