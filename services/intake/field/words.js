@@ -57,7 +57,7 @@ const EN = {
     "credential still works. Ask the office to revoke this device.",
   sign_out_title: "Sign out of this device?",
   sign_out_costs: "Signing out unpairs this device and clears today's list from it. To log " +
-    "requests again you need a new pairing code from the office.",
+    "requests again you need a new pairing code, from the office or made with your own credential.",
   sign_out_unsent: "These requests are not sent yet", stay_signed_in: "Stay signed in",
   sign_out_confirm: "Sign out",
   sign_out_warning: "Signing out deletes them from this device: they will never reach the City.",
@@ -148,7 +148,8 @@ const AF = {
     "sy toegang werk steeds. Vra die kantoor om hierdie toestel te herroep.",
   sign_out_title: "Meld af op hierdie toestel?",
   sign_out_costs: "Afmeld ontkoppel hierdie toestel en vee vandag se lys daarvan af. Om weer " +
-    "versoeke aan te teken, het u 'n nuwe koppelkode van die kantoor nodig.",
+    "versoeke aan te teken, het u 'n nuwe koppelkode nodig, van die kantoor of met u eie " +
+    "toegangsbewys gemaak.",
   sign_out_unsent: "Hierdie versoeke is nog nie gestuur nie", stay_signed_in: "Bly aangemeld",
   sign_out_confirm: "Meld af",
   sign_out_warning: "Afmeld vee hulle van hierdie toestel af: hulle sal nooit die Stad bereik nie.",
@@ -244,7 +245,8 @@ const XH = {
     "yaso isasebenza. Cela i-ofisi ukuba irhoxise esi sixhobo.",
   sign_out_title: "Phuma kwesi sixhobo?",
   sign_out_costs: "Ukuphuma kuqhawula esi sixhobo kwaye kucima uluhlu lwanamhlanje kuso. " +
-    "Ukuze ubhalise izicelo kwakhona, ufuna ikhowudi entsha yokudibanisa evela e-ofisini.",
+    "Ukuze ubhalise izicelo kwakhona, ufuna ikhowudi entsha yokudibanisa, evela e-ofisini " +
+    "okanye eyenziwe ngemvume yakho.",
   sign_out_unsent: "Ezi zicelo azikathunyelwa", stay_signed_in: "Hlala ungene",
   sign_out_confirm: "Phuma",
   sign_out_warning: "Ukuphuma kuzicima kwesi sixhobo: azisoze zifike kwiSixeko.",
