@@ -82,6 +82,10 @@ async def test_what_intake_refuses_is_refused_before_log_in_every_language(
             await refused_at_the_field(page, "description", "e_text")
             if language == "xh":
                 await page.screenshot(path=SCREENSHOTS / "refused-before-log.png")
+                await page.select_option("#ui-language", "en")  # what is shown is said again
+                await expect(page.locator("#err-description")).to_have_text(english["e_text"])
+                await page.select_option("#ui-language", "xh")
+                await expect(page.locator("#err-description")).not_to_have_text(english["e_text"])
             for key in ("e_email", "e_phone", "e_text", "e_reported_at"):
                 said = await word(page, key)
                 if language == "en":

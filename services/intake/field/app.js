@@ -233,6 +233,10 @@ function wire() {
     await loadLists();
     await refresh();
     if (lookedUp) screens.request(lookedUp, names); // said again in the new language
+    // The app's own findings, too (the City's, while fixing, stay as they were shown).
+    if (!fixing && document.querySelector("#request-form [aria-invalid]")) {
+      form.showProblems(form.problems(form.body()), false);
+    }
   });
   $("pair-form").addEventListener("submit", async (event) => {
     event.preventDefault();

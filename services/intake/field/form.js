@@ -121,7 +121,7 @@ export function problems(request) {
 }
 
 // Marks each field with its problem (the API's names), or clears every mark.
-export function showProblems(found = {}) {
+export function showProblems(found = {}, focus = true) {
   for (const node of document.querySelectorAll("#request-form [aria-invalid]")) {
     node.removeAttribute("aria-invalid");
   }
@@ -142,8 +142,7 @@ export function showProblems(found = {}) {
   }
   $("err-form").textContent = general.join("; ");
   $("err-form").hidden = general.length === 0;
-  const first = document.querySelector("#request-form [aria-invalid]");
-  first?.focus();
+  if (focus) document.querySelector("#request-form [aria-invalid]")?.focus();
 }
 
 // Puts a queued request back into the form, to fix what the server refused.
