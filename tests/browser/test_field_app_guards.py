@@ -226,6 +226,7 @@ async def test_an_account_number_is_checked_by_intakes_rule_and_sent(app: FieldA
     await page.fill("#account", "1234 5678")  # as printed on the bill
     async with page.expect_request(lambda r: r.url.endswith("/v1/requests")) as sent:
         await page.click("#log")
-    assert (await sent.value).post_data_json["account_number"] == "12345678"
+    body = (await sent.value).post_data_json
+    assert body is not None and body["account_number"] == "12345678"
     await expect(page.locator("#unsent")).to_have_text("0", timeout=30_000)
     assert len(await received(app.db_url)) == 1
