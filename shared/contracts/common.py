@@ -11,6 +11,9 @@ from phonenumbers import PhoneNumberType
 from pydantic import AfterValidator, EmailStr
 
 __all__ = [
+    "CONTROL_CHARACTERS",
+    "LINE_BREAK",
+    "PHONE_TEXT",
     "Area",
     "Email",
     "EmailAddress",
@@ -135,3 +138,8 @@ Text = Annotated[str, AfterValidator(_printable_text)]
 
 Line = Annotated[str, AfterValidator(_single_line)]
 """A name or an address: one line of printable text."""
+
+# The same checks, for the field app's copy of the rules (services/intake/requests/rules.py).
+CONTROL_CHARACTERS = _CONTROL
+LINE_BREAK = _LINE_BREAK
+PHONE_TEXT = _PHONE_TEXT

@@ -164,7 +164,7 @@ async def log_request(
     """Fills the form as an agent does and logs it: the number shown, without spaces."""
     await page.click("#show-form")
     if isinstance(category, int):
-        await page.select_option("#category", index=category)
+        await page.select_option("#category", index=category + 1)  # the first: "Choose one"
     else:
         await page.select_option("#category", category)
     await page.fill("#description", description)

@@ -126,7 +126,7 @@ async def test_a_refused_request_needs_attention_and_is_sent_once_fixed(app: Fie
     assert await unsent(page) == 1
 
     await row.get_by_role("button", name="Fix").click()
-    await expect(page.locator("#err-category")).to_contain_text("unknown category")
+    await expect(page.locator("#err-category")).to_contain_text("not a category the City uses")
     await page.select_option("#category", "parks")
     await page.click("#log")
     await expect(page.locator("#receipt-reference")).to_have_text(

@@ -104,6 +104,7 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         # Signing out with something unsent shows it first, and keeps it unless confirmed.
         await context.set_offline(True)
         waiting = await log_request(page, "sewage", "Blocked drain")
+        await page.click("#show-outbox")
         await page.click("#sign-out")
         await expect(page.locator("#sign-out-view")).to_be_visible()
         await expect(page.locator("#unsent-list")).to_contain_text(waiting[:3])
@@ -119,7 +120,9 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         # Online, signing out ends the device's credential on the server too.
         await context.set_offline(False)
         await pair(page, await pairing_code(db_url), intake.url)
+        await page.click("#show-outbox")
         await page.click("#sign-out")
+        await page.click("#sign-out-anyway")
         await expect(page.locator("#notice")).to_contain_text("no longer works")
         assert await working_devices(db_url) == 1  # only the one left offline
     finally:

@@ -250,3 +250,21 @@ async def device_rows(intake: Intake, agent: str) -> list[Any]:
     async with intake.app.state.db.reading() as conn:
         rows = await conn.execute(device_table.select().where(device_table.c.agent == agent))
         return list(rows)
+
+
+async def test_an_agents_own_credential_makes_a_code_to_pair_again_a_devices_does_not(
+    intake: Intake, clock: Clock
+) -> None:
+    """Signed out in a far hall, the agent pairs the tablet again with no office visit."""
+    own = await issue(intake.app.state.db, store.credentials, "sipho", Role.FIELD_AGENT)
+    made = await intake.client.post("/v1/pairing-codes", headers=bearer(own))
+    assert made.status_code == 201, made.text
+    code = made.json()["code"]
+    response = await intake.client.post("/v1/devices", json={"code": code})
+    assert response.status_code == 201, response.text
+    device = response.json()
+    assert device["agent"] == "sipho"
+
+    refused = await intake.client.post("/v1/pairing-codes", headers=bearer(device["token"]))
+    assert refused.status_code == 403
+    assert (await intake.client.post("/v1/pairing-codes")).status_code == 401

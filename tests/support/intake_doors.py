@@ -42,6 +42,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
             PairDevice(await devices.new_pairing_code("a", db, deps)), db, deps
         )
         code = await devices.new_pairing_code("a", db, deps)
+        own = await issue(db, store_i.credentials, "b", Role.FIELD_AGENT)  # an agent's own
         await resolved(i.app, reference, now)
         ops = {
             "Authorization": f"Bearer {await issue(db, store_i.credentials, 'o', Role.OPERATOR)}"
@@ -56,6 +57,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
                 ("GET", "/v1/categories"): Example("/v1/categories"),
                 ("POST", "/v1/devices"): Example("/v1/devices", {"code": code}),
+                ("POST", "/v1/pairing-codes"): Example("/v1/pairing-codes", token=own),
                 ("GET", "/field"): Example("/field"),
                 ("GET", "/field/"): Example("/field/"),
                 ("GET", "/field/{name}"): Example("/field/app.js"),

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
-from services.intake.field.pages import FILES, FOLDER, POLICY
+from services.intake.field.pages import FILES, FOLDER, MADE, POLICY
+from services.notifications.messages.texts import department_name
+from shared.catalogue import DEPARTMENTS
 
 SHELL_FILE = FOLDER / "sw.js"
 
@@ -49,3 +51,21 @@ def test_every_field_the_api_names_has_a_control_and_a_place_for_its_error() -> 
     assert len(controls) >= 10
     assert controls - ids == set()
     assert {f"err-{c}" for c in controls} - ids == set()
+
+
+def test_the_app_shell_stays_under_80_kb() -> None:
+    """A tablet loads it once over a weak signal, and then keeps it for offline use."""
+    sizes = {
+        name: len(MADE[name]().encode()) if name in MADE else (FOLDER / name).stat().st_size
+        for name in shell() | {"sw.js"}
+    }
+    assert sum(sizes.values()) < 80 * 1024, sorted(sizes.items(), key=lambda s: -s[1])
+
+
+def test_the_app_names_departments_as_the_residents_sms_does() -> None:
+    table = re.search(
+        r"export const DEPARTMENTS = \{(.*?)\};", (FOLDER / "words.js").read_text(), re.S
+    )
+    assert table is not None
+    named = dict(re.findall(r'"?([a-z-]+)"?: "([^"]+)"', table[1]))
+    assert named == {d.slug: department_name(d.slug) for d in DEPARTMENTS}

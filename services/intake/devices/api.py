@@ -6,7 +6,14 @@ from fastapi import APIRouter, Header, Request
 
 from services.intake.deps import LookupsDep, UseCasesDep
 from services.intake.devices import handlers
-from services.intake.devices.schemas import LeaseAsked, Leased, PairedDevice, Pairing
+from services.intake.devices.domain import CODE_VALID
+from services.intake.devices.schemas import (
+    LeaseAsked,
+    Leased,
+    NewPairingCode,
+    PairedDevice,
+    Pairing,
+)
 from shared.auth import FIELD_AGENTS, PUBLIC, Caller, bearer_token
 from shared.http import ApiError
 from shared.limits import client_address
@@ -42,6 +49,19 @@ async def pair_device(
         token=paired.token,
         expires_at=paired.expires_at,
     )
+
+
+@router.post("/pairing-codes", status_code=201, response_model=NewPairingCode)
+async def own_pairing_code(
+    agent: Annotated[Caller, FIELD_AGENTS], use_cases: UseCasesDep
+) -> NewPairingCode:
+    """A pairing code for the calling agent's own device, made with the agent's own credential
+    (not a device's): a tablet signed out in the field pairs again with no office visit. A
+    device's credential makes none, or a tablet left behind could pair others."""
+    if agent.device is not None:
+        raise ApiError(403, "forbidden", "a device's credential makes no pairing codes")
+    code = await use_cases.run(handlers.new_pairing_code, agent.name)
+    return NewPairingCode(code=code, expires_at=use_cases.deps.clock() + CODE_VALID)
 
 
 @router.delete("/devices/{device_id}", status_code=204)

@@ -6,7 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Line
 
-__all__ = ["LeaseAsked", "Leased", "PairedDevice", "Pairing"]
+__all__ = ["LeaseAsked", "Leased", "NewPairingCode", "PairedDevice", "Pairing"]
 
 
 class Pairing(BaseModel):
@@ -20,6 +20,11 @@ class Pairing(BaseModel):
         description="The device this app was paired as before (its pairing expired): the same "
         "agent's device keeps its id and its leased numbers.",
     )
+
+
+class NewPairingCode(BaseModel):
+    code: str = Field(description="Type it into the field app on the device to pair, once.")
+    expires_at: AwareDatetime
 
 
 class PairedDevice(BaseModel):

@@ -2,6 +2,7 @@
 // what the app needs offline (categories, today's visits, reference numbers) kept on the
 // device whenever there is a network.
 import * as store from "./outbox.js";
+import { explain } from "./words.js";
 
 const LEASE_LOW = 20;
 const LEASE_SIZE = 50;
@@ -23,7 +24,7 @@ export async function pair(code) {
     body: JSON.stringify({ code: code.trim().toUpperCase(), device_id: before || null }),
   });
   const answer = await response.json().catch(() => ({}));
-  if (response.status !== 201) return answer.error?.message || response.statusText;
+  if (response.status !== 201) return explain(answer.error || { message: response.statusText });
   if (before && before !== answer.device_id) await store.set("leases", []); // not ours now
   await store.set("device", answer);
   await store.set("previous_device", answer.device_id);
@@ -105,7 +106,7 @@ export async function lookUp(reference) {
   }
   const answer = await response.json().catch(() => ({}));
   if (response.ok) return { request: answer };
-  return { refused: answer.error?.message || response.statusText };
+  return { refused: explain(answer.error || { message: response.statusText }) };
 }
 
 export function localDate(when = new Date()) {

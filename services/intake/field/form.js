@@ -2,6 +2,7 @@
 // made here first so the agent fixes a field while the resident is still at the table, and
 // the API's own field errors shown in place when it refuses a request sent later.
 import { NOTICE, NOTICE_VERSION } from "./notice.js";
+import { RULES } from "./rules.js";
 import { say } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,10 +13,46 @@ const CONTROLS = {
   "location.community": "community", "location.address": "address", visit_id: "visit",
   "resident.name": "name", "resident.phone": "phone", "resident.email": "email",
   "resident.privacy_notice_given": "notice-given", resident: "updates-by",
-  "resident.updates_by": "updates-by",
+  "resident.updates_by": "updates-by", reported_at: "visit", account_number: "account",
 };
-const MOBILE = /^(?:0|\+?27)[6-8]\d{8}$/; // South African cellphones, as intake's check
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Intake's own rules (rules.js is made by services/intake/field/domain.py), so what the
+// app lets through is what the City takes.
+const rule = (source) => new RegExp(source, "u");
+const EMAIL = rule(RULES.email);
+const PHONE_TEXT = rule(RULES.phone_text);
+const MOBILE = rule(`^(?:${RULES.mobile.pattern})$`);
+const CONTROL = rule(RULES.control_characters);
+const LINE_BREAK = rule(RULES.line_break);
+let visitDays = {}; // visit id -> its day (YYYY-MM-DD), as the City's visits list says
+
+// A South African mobile, read as the phone-number library intake uses reads it: 0XX..,
+// +27XX.. or 0027XX.., with spaces, dashes and brackets, the national 0 allowed after +27.
+function isMobile(text) {
+  if (!PHONE_TEXT.test(text)) return false;
+  const { country_code: country, national_prefix: prefix, lengths } = RULES.mobile;
+  const digits = text.replace(/[ ()-]/g, "").replace(/^00/, "+");
+  if (digits.startsWith("+") && !digits.startsWith(`+${country}`)) return false;
+  const national = digits.startsWith("+") ? digits.slice(1 + country.length) : digits;
+  const candidates = national.startsWith(prefix) ? [national, national.slice(prefix.length)] : [national];
+  return candidates.some((number) => lengths.includes(number.length) && MOBILE.test(number));
+}
+
+// The day a moment falls on in Cape Town, as intake counts a visit's day.
+const cityDay = (when) => new Intl.DateTimeFormat("en-CA", { timeZone: RULES.time_zone }).format(when);
+
+export function knowVisits(visits) {
+  visitDays = Object.fromEntries(visits.map((visit) => [visit.id, visit.date]));
+}
+
+// A text field's problem by intake's rules: too long, or holding what intake refuses.
+function textProblem(field, text, oneLine) {
+  if (!text) return null;
+  if (text.length > (RULES.max_length[field] ?? Infinity)) {
+    return say("e_too_long", { n: RULES.max_length[field] });
+  }
+  if (CONTROL.test(text) || (oneLine && LINE_BREAK.test(text))) return say(oneLine ? "e_line" : "e_text");
+  return null;
+}
 
 let position = null; // the device's last fix: { lat, lon, accuracy_m }
 
@@ -25,6 +62,8 @@ export function body() {
   if (value("address")) location.address = value("address");
   if (position) Object.assign(location, position);
   const request = { category: value("category"), description: value("description"), location };
+  const account = value("account").replace(/[\s-]/g, ""); // as printed on the bill: 1234 5678
+  if (account) request.account_number = account;
   if (value("visit")) {
     request.visit_id = value("visit");
     // Taken at the table now, sent perhaps hours later: the service standard counts from now.
@@ -42,26 +81,47 @@ export function body() {
   return request;
 }
 
-// The API's checks, in the agent's language; the server still has the last word.
+// Intake's checks, by intake's rules, in the agent's language: what is refused here is
+// fixed while the resident is still at the table. The server still has the last word.
 export function problems(request) {
   const found = {};
+  const texts = {
+    description: [request.description, false],
+    "location.community": [request.location.community, true],
+    "location.address": [request.location.address, true],
+    "resident.name": [request.resident?.name, true],
+  };
+  for (const [field, [text, oneLine]] of Object.entries(texts)) {
+    const problem = textProblem(field, text, oneLine);
+    if (problem) found[field] = problem;
+  }
   if (!request.category) found.category = say("e_required");
+  if (request.account_number && !rule(RULES.account_number).test(request.account_number)) {
+    found.account_number = say("e_account");
+  }
   if (!request.description) found.description = say("e_required");
+  if (!request.location.area) found["location.area"] = say("e_required");
   if (!request.location.community) found["location.community"] = say("e_required");
+  const visitDay = visitDays[request.visit_id]; // intake refuses a time off the visit's day
+  if (request.reported_at && visitDay && cityDay(new Date(request.reported_at)) !== visitDay) {
+    found.reported_at = say("e_reported_at");
+  }
   const resident = request.resident;
   const typed = $("phone").value.trim() || $("email").value.trim();
   if (typed && !$("notice-given").checked) found["resident.privacy_notice_given"] = say("e_notice");
   if (!resident) return found;
-  const phone = resident.phone?.replace(/[\s()-]/g, "");
-  if (phone && !MOBILE.test(phone)) found["resident.phone"] = say("e_phone");
-  if (resident.email && !EMAIL.test(resident.email)) found["resident.email"] = say("e_email");
-  if (resident.updates_by === "sms" && !phone) found.resident = say("e_needs_phone");
-  if (resident.updates_by === "email" && !resident.email) found.resident = say("e_needs_email");
+  if (resident.phone && !isMobile(resident.phone)) found["resident.phone"] = say("e_phone");
+  const email = resident.email;
+  if (email && (!EMAIL.test(email) || email.length > RULES.max_length["resident.email"])) {
+    found["resident.email"] = say("e_email");
+  }
+  if (resident.updates_by === "sms" && !resident.phone) found.resident = say("e_needs_phone");
+  if (resident.updates_by === "email" && !email) found.resident = say("e_needs_email");
   return found;
 }
 
 // Marks each field with its problem (the API's names), or clears every mark.
-export function showProblems(found = {}) {
+export function showProblems(found = {}, focus = true) {
   for (const node of document.querySelectorAll("#request-form [aria-invalid]")) {
     node.removeAttribute("aria-invalid");
   }
@@ -82,8 +142,7 @@ export function showProblems(found = {}) {
   }
   $("err-form").textContent = general.join("; ");
   $("err-form").hidden = general.length === 0;
-  const first = document.querySelector("#request-form [aria-invalid]");
-  first?.focus();
+  if (focus) document.querySelector("#request-form [aria-invalid]")?.focus();
 }
 
 // Puts a queued request back into the form, to fix what the server refused.
@@ -91,6 +150,7 @@ export function fill(request) {
   clear();
   $("category").value = request.category;
   $("description").value = request.description;
+  $("account").value = request.account_number || "";
   $("area").value = request.location.area;
   $("community").value = request.location.community;
   $("address").value = request.location.address || "";
@@ -98,7 +158,7 @@ export function fill(request) {
   const resident = request.resident;
   if (resident) {
     $("notice-given").checked = Boolean(resident.privacy_notice_given);
-    $("contact").disabled = !$("notice-given").checked;
+    lockContact(!$("notice-given").checked);
     $("language").value = resident.language;
     $("updates-by").value = resident.updates_by;
     for (const key of ["name", "phone", "email"]) $(key).value = resident[key] || "";
@@ -111,14 +171,32 @@ export function fill(request) {
 }
 
 export function clear() {
-  const keep = { visit: $("visit").value, area: $("area").value, community: $("community").value };
+  // The next resident is at the same visit: its place stays. Nothing else is carried over
+  // (a category or area left from the last resident would be a silent wrong answer).
+  const atVisit = $("visit").value;
+  const keep = atVisit ? { visit: atVisit, area: $("area").value, community: $("community").value } : {};
   $("request-form").reset();
   Object.entries(keep).forEach(([id, value]) => { $(id).value = value; });
-  $("contact").disabled = true;
+  lockContact(true);
   $("location-state").textContent = "";
   position = null;
   showProblems();
   showNotice();
+}
+
+// Contact details wait for the privacy notice (POPIA s18). Disabled fields take no tap, so a
+// tap on them lands on a cover that says why and takes the agent to the notice's box.
+export function lockContact(locked) {
+  $("contact").disabled = locked;
+  $("contact-locked").hidden = !locked;
+  $("contact-locked").className = "hint";
+  $("contact-why").hidden = !locked;
+}
+
+export function explainLockedContact() {
+  $("contact-locked").className = "error";
+  $("notice-given").focus();
+  $("notice-given").scrollIntoView({ block: "center" });
 }
 
 // The notice is read in the resident's language, whatever the app's language is.

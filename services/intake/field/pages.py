@@ -10,7 +10,8 @@ from typing import Final, TypeVar
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from services.intake.privacy.texts import as_javascript
+from services.intake.field.domain import as_javascript as rules_module
+from services.intake.privacy.texts import as_javascript as notice_module
 from shared.auth import PUBLIC
 from shared.http import ApiError
 
@@ -27,7 +28,9 @@ TYPES: Final = {
     ".svg": "image/svg+xml",
 }
 NOTICE: Final = "notice.js"  # made from privacy/texts.py, the one text
-FILES: Final = frozenset(p.name for p in FOLDER.iterdir() if p.suffix in TYPES) | {NOTICE}
+RULES: Final = "rules.js"  # made by domain.py from the rules intake checks
+MADE: Final = {NOTICE: notice_module, RULES: rules_module}
+FILES: Final = frozenset(p.name for p in FOLDER.iterdir() if p.suffix in TYPES) | set(MADE)
 POLICY: Final = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
@@ -51,8 +54,8 @@ async def field_app() -> FileResponse:
 
 @router.get("/field/{name}", include_in_schema=False, dependencies=[PUBLIC])
 async def field_file(name: str) -> Response:
-    if name == NOTICE:
-        return _headers(Response(as_javascript(), media_type=TYPES[".js"]), name)
+    if name in MADE:
+        return _headers(Response(MADE[name](), media_type=TYPES[".js"]), name)
     if name not in FILES:
         raise ApiError(404, "not_found", f"the field app has no file {name}")
     return _file(name)

@@ -1,7 +1,7 @@
 // What the agent reads: today's requests with their states, the ones needing attention with
 // the server's reason and what to do, a request's public status and history, and the list
 // shown before signing out.
-import { say } from "./words.js";
+import { DEPARTMENTS, refusalText, say } from "./words.js";
 import { localDate } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +12,12 @@ export const grouped = (ref) => `${ref.slice(0, 3)} ${ref.slice(3, 6)} ${ref.sli
 // 24-hour time, as South Africa writes it, in every language.
 export const clockTime = (when) =>
   new Date(when).toLocaleTimeString("en-ZA", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+// "6 Dec 2026" with the month as the app's language writes it (as the SMS texts do).
+function day(when) {
+  const date = new Date(when);
+  return `${date.getDate()} ${say("months").split(" ")[date.getMonth()]} ${date.getFullYear()}`;
+}
 
 export function stateText(item) {
   return item.state === "sent" ? say("sent", { time: clockTime(item.sent_at) }) : say(item.state);
@@ -30,10 +36,14 @@ function line(item, names, actions) {
   row.dataset.state = item.state;
   row.dataset.reference = item.reference;
   const title = element("p", `${grouped(item.reference)} · ${names[item.body.category] || item.body.category}`, "ref");
+  // When and where, to find a resident's number again (nothing the device does not hold).
+  const { community } = item.body.location;
+  const what = element("p", `${clockTime(item.created)} · ${community} · ${item.body.description.slice(0, 40)}`, "hint");
   const state = element("p", stateText(item), `state ${item.state}`);
-  row.append(title, state);
+  row.append(title, what, state);
+  row.dataset.search = `${item.reference} ${title.textContent} ${what.textContent}`.toLowerCase();
   if (item.state === "attention") {
-    row.append(element("p", item.reason, "error reason"));
+    row.append(element("p", refusalText(item), "error reason"));
     const fix = element("button", say("fix"));
     fix.type = "button";
     fix.addEventListener("click", () => actions.fix(item));
@@ -64,6 +74,18 @@ export function outbox(items, names, actions, draft) {
   $("today-list").replaceChildren(...(lines.length ? lines : [element("li", say("nothing"))]));
   $("earlier-list").replaceChildren(...earlier.map((item) => line(item, names, actions)));
   $("earlier-heading").hidden = earlier.length === 0;
+  filter();
+}
+
+// Today's list narrowed to what the agent typed: part of a number (any grouping), a
+// category, a community or words of the description.
+export function filter(query = $("today-filter").value) {
+  const words = query.toLowerCase().replace(/\s+/g, " ").trim();
+  const digits = /\p{L}/u.test(query) ? "" : query.replace(/\D/g, ""); // a number, any grouping
+  for (const row of document.querySelectorAll("li[data-search]")) {
+    const found = row.dataset.search.includes(words) || (digits && row.dataset.reference.includes(digits));
+    row.hidden = Boolean(words) && !found;
+  }
 }
 
 export function unsentList(items) {
@@ -89,10 +111,10 @@ export function request(found, names) {
   add(say("reference"), grouped(view.reference));
   add(say("category"), names[view.category] || view.category);
   add(say("status"), say(`s_${view.status}`));
-  if (view.department) add(say("department"), view.department);
+  if (view.department) add(say("department"), DEPARTMENTS[view.department] || view.department);
   const history = element("ol", undefined, "history");
   for (const entry of view.history) {
-    const when = new Date(entry.at).toLocaleString("en-ZA", { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
+    const when = `${day(entry.at)}, ${clockTime(entry.at)}`;
     const why = entry.cause ? `, ${say(`c_${entry.cause}`)}${entry.cause_detail ? `: ${entry.cause_detail}` : ""}` : "";
     history.append(element("li", `${when}: ${say(`s_${entry.status}`)}${why}${entry.note ? ` (${entry.note})` : ""}`));
   }

@@ -81,7 +81,8 @@ async function sendOne(item) {
   }
   const error = (await response.json().catch(() => ({}))).error || {};
   const reason = error.message || `${response.status} ${response.statusText}`;
-  await store.put({ ...item, state: "attention", reason, fields: error.fields || {} });
+  // The code and fields let the app say the refusal in the agent's language (words.js).
+  await store.put({ ...item, state: "attention", reason, code: error.code, fields: error.fields || {} });
   return "refused";
 }
 
