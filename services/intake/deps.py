@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.intake import store
+from services.intake.attachments.adapters import ObjectStore
 from services.intake.metrics import IntakeMetrics
 from services.intake.requests.store import RequestWriter
 from shared.audit import Audit
@@ -39,6 +40,7 @@ class IntakeDeps(Deps):
     audit: Audit  # reads of residents' descriptions and places, privacy requests
     identifiers: IdentifierKey  # residents' numbers as keyed hashes (privacy requests)
     jurisdiction: str  # Open311's jurisdiction_id
+    attachments: ObjectStore  # photos' and documents' bytes, apart from the database
 
 
 get_deps = from_state("deps", IntakeDeps)

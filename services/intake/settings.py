@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -20,4 +22,9 @@ class IntakeSettings(KeyedIdentifierSettings):
         min_length=1,
         max_length=100,
         description="Open311's jurisdiction_id for this City; any other is answered 404.",
+    )
+    attachments_folder: Path = Field(
+        Path("var/attachments"),
+        description="The folder that keeps attachments' bytes (photos, documents) when no "
+        "object store is set.",
     )

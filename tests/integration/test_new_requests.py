@@ -69,6 +69,7 @@ async def log_request(
         audit=cast(Any, None),
         identifiers=cast(Any, None),
         jurisdiction="",
+        attachments=cast(Any, None),
     )
     return await handlers.log_request(LogRequest(body, agent, key, device), writer.db, deps)
 
