@@ -21,6 +21,7 @@ from shared.topics import REQUESTS_ROUTED, source
 
 __all__ = [
     "CAMERA",
+    "XMP",
     "bomb_png",
     "heic",
     "keep_attachments_in",
