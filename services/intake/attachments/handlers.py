@@ -116,7 +116,7 @@ async def attach(command: Attach, uow: UnitOfWork, deps: IntakeDeps) -> Attached
             seen = await _seen(conn, command)
             assert seen is not None  # the key's row, written concurrently
             return Attached(seen, replayed=True)
-        if prepared.position is not None:
+        if prepared.position is not None and command.kind is Kind.PHOTO:
             await store.fill_position(conn, row.reference, prepared.position)
         await deps.outbox.stage(conn, _event(row), subject=row.reference, at=row.added_at)
     log.info("attachment added reference=%s kind=%s by %s", row.reference, row.kind, row.added_by)
