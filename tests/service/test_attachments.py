@@ -9,16 +9,14 @@ import io
 import json
 import zipfile
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from services.intake import store
-from services.intake.attachments.adapters import FolderObjects, object_key
+from services.intake.attachments.adapters import object_key
 from services.intake.devices import handlers as devices
 from services.intake.devices.handlers import LeaseWanted, PairDevice
 from shared.credentials import Role
@@ -27,73 +25,22 @@ from shared.reference import new_reference
 from shared.topics import EventType
 from tests.support.attachments import (
     CAMERA,
+    Office,
     heic,
-    keep_attachments_in,
     pdf,
     phone_jpeg,
     picture,
-    routed,
+    running_office,
 )
-from tests.support.clock import NOON
-from tests.support.fakes import FakePublisher
-from tests.support.intake import Intake, request_body, running_intake
 from tests.support.tokens import issue
 
 DEPARTMENT = "water-and-sanitation"
 
 
-@dataclass
-class Office:
-    intake: Intake
-    publisher: FakePublisher
-    objects: FolderObjects
-    reference: str
-    tokens: dict[str, str]
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self.intake.client
-
-    def path(self, reference: str | None = None) -> str:
-        return f"/v1/requests/{reference or self.reference}/attachments"
-
-    async def attach(
-        self,
-        data: bytes,
-        kind: str = "photo",
-        name: str = "photo.jpg",
-        declared: str = "image/jpeg",
-        reference: str | None = None,
-        **headers: str,
-    ) -> httpx.Response:
-        return await self.client.post(
-            self.path(reference),
-            files={"file": (name, data, declared)},
-            data={"kind": kind},
-            headers={**self.intake.auth, **headers},
-        )
-
-    async def read(self, url: str, who: str = "department") -> httpx.Response:
-        auth = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        return await self.client.get(url, headers=auth)
-
-
 @pytest.fixture
 async def office(tmp_path: Path) -> AsyncIterator[Office]:
-    publisher = FakePublisher()
-    async with running_intake(f"sqlite+aiosqlite:///{tmp_path / 'i.db'}", publisher=publisher) as i:
-        objects = keep_attachments_in(i.app, tmp_path / "attachments")
-        reference = (await i.post(request_body())).json()["reference"]
-        await routed(i.app, reference, DEPARTMENT, NOON)
-        db = i.app.state.db
-        tokens = {
-            "department": await issue(db, store.credentials, DEPARTMENT, Role.DEPARTMENT),
-            "other": await issue(db, store.credentials, "electricity", Role.DEPARTMENT),
-            "operator": await issue(db, store.credentials, "ops", Role.OPERATOR),
-            "partner": await issue(db, store.credentials, "call-centre", Role.PARTNER),
-            "agent": i.token,
-        }
-        yield Office(i, publisher, objects, reference, tokens)
+    async with running_office(tmp_path) as running:
+        yield running
 
 
 def bare(data: bytes) -> Image.Image:
@@ -273,38 +220,3 @@ async def test_a_request_still_on_a_device_is_404_not_yet_received(office: Offic
     answer = await office.attach(picture(), reference=leased[0])
     assert answer.status_code == 404, answer.text
     assert answer.json()["error"]["code"] == "not_yet_received"
-
-
-async def test_who_sees_what(office: Office) -> None:
-    photo = (await office.attach(picture("PNG"))).json()["id"]
-    paper = (await office.attach(pdf(), kind="document")).json()["id"]
-    photo_url, paper_url = f"{office.path()}/{photo}", f"{office.path()}/{paper}"
-    for url in (office.path(), photo_url, f"{photo_url}?size=thumb"):
-        for who in ("department", "operator"):
-            assert (await office.read(url, who)).status_code == 200, (url, who)
-        for who in ("other", "partner", "agent"):
-            assert (await office.read(url, who)).status_code == 403, (url, who)
-        assert (await office.read(url, "")).status_code == 401
-    listed = (await office.read(office.path())).json()
-    assert [a["kind"] for a in listed] == ["photo", "document"]
-    unexplained = await office.read(paper_url)
-    assert unexplained.status_code == 422
-    assert "reason" in unexplained.json()["error"]["fields"]
-    assert (
-        await office.read(f"{paper_url}?reason=checking+the+affidavit", "other")
-    ).status_code == 403
-    explained = await office.read(f"{paper_url}?reason=checking+the+affidavit")
-    assert explained.status_code == 200 and explained.content == pdf()
-    assert explained.headers["content-disposition"].startswith("attachment")
-    audit = await office.read("/v1/audit", "operator")
-    rows = [r for r in audit.json() if r["action"] == "read document"]
-    assert len(rows) == 1
-    assert rows[0]["caller"] == DEPARTMENT and rows[0]["reason"] == "checking the affidavit"
-    assert rows[0]["subject"] == f"{office.reference}/{paper}"
-
-
-async def test_a_request_not_yet_routed_is_seen_by_operators_only(office: Office) -> None:
-    reference = (await office.intake.post(request_body())).json()["reference"]
-    assert (await office.attach(picture(), reference=reference)).status_code == 201
-    assert (await office.read(office.path(reference), "operator")).status_code == 200
-    assert (await office.read(office.path(reference), "department")).status_code == 403

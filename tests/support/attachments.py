@@ -8,20 +8,32 @@ import datetime as dt
 import io
 import struct
 import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from PIL import Image, ImageCms
 
+from services.intake import store
 from services.intake.attachments.adapters import FolderObjects
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import RequestRouted, RoutingOutcome
+from shared.credentials import Role
 from shared.events import CONTENT_TYPE, new_event
 from shared.topics import REQUESTS_ROUTED, source
+from tests.support.clock import NOON
+from tests.support.fakes import FakePublisher
+from tests.support.intake import Intake, request_body, running_intake
+from tests.support.tokens import issue
 
 __all__ = [
     "CAMERA",
+    "DEPARTMENT",
     "XMP",
+    "Office",
     "bomb_png",
     "heic",
     "keep_attachments_in",
@@ -29,6 +41,7 @@ __all__ = [
     "phone_jpeg",
     "picture",
     "routed",
+    "running_office",
 ]
 
 CAMERA = "TestCam Model-X9"
@@ -37,6 +50,65 @@ XMP = (
     b'-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
     b'xmp:CreatorTool="SecretEditor"/></rdf:RDF></x:xmpmeta>'
 )
+
+
+DEPARTMENT = "water-and-sanitation"
+
+
+@dataclass
+class Office:
+    intake: Intake
+    publisher: FakePublisher
+    objects: FolderObjects
+    reference: str
+    tokens: dict[str, str]
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self.intake.client
+
+    def path(self, reference: str | None = None) -> str:
+        return f"/v1/requests/{reference or self.reference}/attachments"
+
+    async def attach(
+        self,
+        data: bytes,
+        kind: str = "photo",
+        name: str = "photo.jpg",
+        declared: str = "image/jpeg",
+        reference: str | None = None,
+        **headers: str,
+    ) -> httpx.Response:
+        return await self.client.post(
+            self.path(reference),
+            files={"file": (name, data, declared)},
+            data={"kind": kind},
+            headers={**self.intake.auth, **headers},
+        )
+
+    async def read(self, url: str, who: str = "department") -> httpx.Response:
+        auth = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        return await self.client.get(url, headers=auth)
+
+
+@asynccontextmanager
+async def running_office(tmp_path: Path) -> AsyncIterator[Office]:
+    """Intake with a request routed to DEPARTMENT, its attachments in `tmp_path`, and a
+    token of each kind of reader."""
+    publisher = FakePublisher()
+    async with running_intake(f"sqlite+aiosqlite:///{tmp_path / 'i.db'}", publisher=publisher) as i:
+        objects = keep_attachments_in(i.app, tmp_path / "attachments")
+        reference = (await i.post(request_body())).json()["reference"]
+        await routed(i.app, reference, DEPARTMENT, NOON)
+        db = i.app.state.db
+        tokens = {
+            "department": await issue(db, store.credentials, DEPARTMENT, Role.DEPARTMENT),
+            "other": await issue(db, store.credentials, "electricity", Role.DEPARTMENT),
+            "operator": await issue(db, store.credentials, "ops", Role.OPERATOR),
+            "partner": await issue(db, store.credentials, "call-centre", Role.PARTNER),
+            "agent": i.token,
+        }
+        yield Office(i, publisher, objects, reference, tokens)
 
 
 def keep_attachments_in(app: FastAPI, folder: Path) -> FolderObjects:
