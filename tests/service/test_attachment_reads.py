@@ -4,6 +4,7 @@ with a reason, which the audit keeps."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -52,3 +53,21 @@ async def test_a_request_not_yet_routed_is_seen_by_operators_only(office: Office
     assert (await office.attach(picture(), reference=reference)).status_code == 201
     assert (await office.read(office.path(reference), "operator")).status_code == 200
     assert (await office.read(office.path(reference), "department")).status_code == 403
+
+
+async def test_a_reason_is_no_place_for_a_number_and_a_photo_needs_none(office: Office) -> None:
+    photo = (await office.attach(picture("PNG"))).json()["id"]
+    paper = (await office.attach(pdf(), kind="document")).json()["id"]
+    numbered = await office.read(f"{office.path()}/{paper}?reason=called+0825550199", "operator")
+    assert numbered.status_code == 422 and "reason" in numbered.json()["error"]["fields"]
+    assert (
+        await office.read(f"{office.path()}/{paper}?size=thumb&reason=checking")
+    ).status_code == 404
+    assert (await office.read(f"{office.path()}/{photo}", "operator")).status_code == 200
+    assert (await office.read(f"{office.path()}/{new_id()}", "operator")).status_code == 404
+    audit = (await office.read("/v1/audit", "operator")).json()
+    assert not [r for r in audit if r["action"] == "read document"]  # nothing was read
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
