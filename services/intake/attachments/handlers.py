@@ -12,6 +12,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from services.intake import store as requests_store
@@ -45,6 +46,7 @@ __all__ = [
     "Look",
     "attach",
     "attachable",
+    "fingerprint",
     "list_attachments",
     "read_attachment",
 ]
@@ -61,12 +63,12 @@ class Attach:
     data: bytes
     idempotency_key: str | None = None
 
-    @property
-    def body_sha256(self) -> str:
-        """What was sent, so a retry with the same key is told from another upload."""
-        sent = hashlib.sha256(f"{self.kind}\n{self.document or ''}\n".encode())
-        sent.update(self.data)
-        return sent.hexdigest()
+
+def fingerprint(command: Attach) -> str:
+    """What was sent, so a retry with the same key is told from another upload."""
+    sent = hashlib.sha256(f"{command.kind}\n{command.document or ''}\n".encode())
+    sent.update(command.data)
+    return sent.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,25 +97,26 @@ async def attachable(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> None:
 async def attach(command: Attach, uow: UnitOfWork, deps: IntakeDeps) -> Attached:
     """Checks, strips and keeps the attachment; a retry with the same Idempotency-Key and
     the same upload gets the first answer again, with another upload IdempotencyConflict."""
+    sent = fingerprint(command)  # once: it reads every byte
     async with uow.reading() as conn:
         await _existing(conn, command.reference)
-        seen = await _seen(conn, command)
+        seen = await _seen(conn, command, sent)
         if seen is not None:
             return Attached(seen, replayed=True)
         await _room_for(conn, command)
     prepared = await asyncio.to_thread(prepare, command.kind, command.data)
-    row = _row(command, prepared, deps)
+    row = _row(command, prepared, sent, deps.clock())
     await deps.attachments.put(object_key(row.reference, row.id, "original"), prepared.original)
     if prepared.thumb is not None:
         await deps.attachments.put(object_key(row.reference, row.id, "thumb"), prepared.thumb)
     async with uow.transaction() as conn:
         await store.lock_request(conn, row.reference)
-        seen = await _seen(conn, command)
+        seen = await _seen(conn, command, sent)
         if seen is not None:  # the same upload, retried while this one was decoded
             return Attached(seen, replayed=True)
         await _room_for(conn, command)
         if not await store.add_attachment(conn, row, command.idempotency_key):
-            seen = await _seen(conn, command)
+            seen = await _seen(conn, command, sent)
             assert seen is not None  # the key's row, written concurrently
             return Attached(seen, replayed=True)
         if prepared.position is not None and command.kind is Kind.PHOTO:
@@ -123,7 +126,7 @@ async def attach(command: Attach, uow: UnitOfWork, deps: IntakeDeps) -> Attached
     return Attached(row, replayed=False)
 
 
-def _row(command: Attach, prepared: Prepared, deps: IntakeDeps) -> StoredAttachment:
+def _row(command: Attach, prepared: Prepared, sent: str, now: datetime) -> StoredAttachment:
     return StoredAttachment(
         id=str(uuid.uuid4()),
         reference=command.reference,
@@ -136,8 +139,8 @@ def _row(command: Attach, prepared: Prepared, deps: IntakeDeps) -> StoredAttachm
         height=prepared.height,
         public=False,
         added_by=command.caller.name,
-        added_at=deps.clock(),
-        body_sha256=command.body_sha256,
+        added_at=now,
+        body_sha256=sent,
     )
 
 
@@ -166,14 +169,14 @@ async def _existing(conn: Connection, reference: str) -> requests_store.StoredRe
     raise NotFound(f"no request has reference {reference}")
 
 
-async def _seen(conn: Connection, command: Attach) -> StoredAttachment | None:
+async def _seen(conn: Connection, command: Attach, sent: str) -> StoredAttachment | None:
     key = command.idempotency_key
     if key is None:
         return None
     seen = await store.keyed_attachment(conn, command.caller.name, key)
     if seen is None:
         return None
-    if seen.body_sha256 != command.body_sha256 or seen.reference != command.reference:
+    if seen.body_sha256 != sent or seen.reference != command.reference:
         raise IdempotencyConflict
     return seen
 
