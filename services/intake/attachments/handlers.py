@@ -46,7 +46,6 @@ __all__ = [
     "Look",
     "attach",
     "attachable",
-    "fingerprint",
     "list_attachments",
     "read_attachment",
 ]
@@ -64,7 +63,7 @@ class Attach:
     idempotency_key: str | None = None
 
 
-def fingerprint(command: Attach) -> str:
+def _fingerprint(command: Attach) -> str:
     """What was sent, so a retry with the same key is told from another upload."""
     sent = hashlib.sha256(f"{command.kind}\n{command.document or ''}\n".encode())
     sent.update(command.data)
@@ -97,7 +96,7 @@ async def attachable(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> None:
 async def attach(command: Attach, uow: UnitOfWork, deps: IntakeDeps) -> Attached:
     """Checks, strips and keeps the attachment; a retry with the same Idempotency-Key and
     the same upload gets the first answer again, with another upload IdempotencyConflict."""
-    sent = fingerprint(command)  # once: it reads every byte
+    sent = _fingerprint(command)  # once: it reads every byte
     async with uow.reading() as conn:
         await _existing(conn, command.reference)
         seen = await _seen(conn, command, sent)
