@@ -92,11 +92,12 @@ class Office:
 
 
 @asynccontextmanager
-async def running_office(tmp_path: Path) -> AsyncIterator[Office]:
-    """Intake with a request routed to DEPARTMENT, its attachments in `tmp_path`, and a
-    token of each kind of reader."""
+async def running_office(tmp_path: Path, database_url: str | None = None) -> AsyncIterator[Office]:
+    """Intake (on SQLite in `tmp_path`, or on `database_url`) with a request routed to
+    DEPARTMENT, its attachments in `tmp_path`, and a token of each kind of reader."""
     publisher = FakePublisher()
-    async with running_intake(f"sqlite+aiosqlite:///{tmp_path / 'i.db'}", publisher=publisher) as i:
+    url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'i.db'}"
+    async with running_intake(url, publisher=publisher) as i:
         objects = keep_attachments_in(i.app, tmp_path / "attachments")
         reference = (await i.post(request_body())).json()["reference"]
         await routed(i.app, reference, DEPARTMENT, NOON)
