@@ -8,6 +8,7 @@ and an unexpected failure is a logged 500 with a generic message, never a stack 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -153,17 +154,29 @@ class BodyLimit:
     after reading at most the limit and one chunk. A Content-Length that is not a number or
     is too large is refused before a byte is read."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
+        """`larger`: the few routes allowed more, as `"POST /v1/things/{id}/files"` to their
+        limit (an upload's route)."""
         self.app = app
         self.max_bytes = max_bytes
+        self._larger = [(_route_pattern(route), most) for route, most in (larger or {}).items()]
+
+    def _limit(self, scope: Scope) -> int:
+        called = f"{scope.get('method', '')} {scope.get('path', '')}"
+        return next(
+            (most for route, most in self._larger if route.fullmatch(called)), self.max_bytes
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         length = dict(scope["headers"]).get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if not length.isdigit() or int(length) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         received = 0
         started = False
@@ -173,8 +186,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge(self.max_bytes)
+                if received > limit:
+                    raise _TooLarge(limit)
             return message
 
         async def watched(message: Message) -> None:
@@ -186,11 +199,17 @@ class BodyLimit:
             await self.app(scope, counted, watched)
         except _TooLarge:
             if not started:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"a request body is at most {self.max_bytes} bytes"
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        message = f"a request body is at most {limit} bytes"
         await ApiError(413, "body_too_large", message).response()(scope, receive, send)
+
+
+def _route_pattern(route: str) -> re.Pattern[str]:
+    """`"POST /v1/requests/{reference}/files"` as a pattern of `"<method> <path>"`."""
+    parts = re.split(r"(\{[^}]+\})", route)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
 
 
 class _TooLarge(StarletteHTTPException):

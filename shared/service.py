@@ -60,6 +60,8 @@ class Service:
     startup: Callable[[], Awaitable[None]] | None = None
     """Runs once the schema exists, before any background part starts (seeding, say)."""
     max_body_bytes: int = 16 * 1024
+    larger_bodies: Mapping[str, int] = field(default_factory=dict)
+    """The routes allowed a larger body, `"POST /v1/path/{param}"` to their limit (uploads)."""
     retention: Sequence[Rule] = ()
     """What it purges of personal information, and when (with its processed event ids)."""
     deps: Deps
@@ -191,7 +193,7 @@ def _serve_http(
     for kind, answer in service.error_formats.items():
         app.add_exception_handler(kind, answer)
     instrument_http(app, registry, service.name, PUBLIC)
-    app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes, larger=service.larger_bodies)
     # Outermost, so the client's address and scheme are set before anything reads them
     # (cookies' Secure, rate limits); with no trusted proxy, forwarded headers count for nothing.
     if settings.trusted_proxy_list:

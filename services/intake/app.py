@@ -14,6 +14,8 @@ from faststream import FastStream
 from pydantic import BaseModel
 
 from services.intake import store
+from services.intake.attachments import api as attachments_api
+from services.intake.attachments import bus as attachments_bus
 from services.intake.attachments.adapters import FolderObjects
 from services.intake.deps import IntakeDeps, wall_clock
 from services.intake.devices import api as devices_api
@@ -56,7 +58,15 @@ ROUTER: Final = APIRouter()
 """The API, residents' privacy requests, Open311, the open-data file, and the field app's
 files beside it (one origin for the app); shared/service.py adds the audit's."""
 # nearby's /v1/requests/nearby before requests' /v1/requests/{reference}
-for _feature in (nearby_api, requests_api, reopening_api, devices_api, visits_api, privacy_api):
+for _feature in (
+    nearby_api,
+    requests_api,
+    reopening_api,
+    attachments_api,
+    devices_api,
+    visits_api,
+    privacy_api,
+):
     ROUTER.include_router(_feature.router)
 ROUTER.include_router(open311_api.router)
 ROUTER.include_router(open_data_api.router)
@@ -67,6 +77,7 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     *reopening_bus.PUBLISHES,
     *nearby_bus.PUBLISHES,
     *privacy_bus.PUBLISHES,
+    *attachments_bus.PUBLISHES,
 )
 
 
@@ -126,6 +137,7 @@ def create_app(
             db, store.credentials, also=lambda conn, token: device_holder(conn, token, now())
         ),
         max_body_bytes=MAX_BODY_BYTES,
+        larger_bodies={f"POST {attachments_api.UPLOAD_PATH}": attachments_api.UPLOAD_LIMIT},
         state={"lookups": lookups, "open311_reads": open311_api.ReadLimits(lookups)},
         error_formats={Open311Error: answer_refusal},
         audit=deps.audit,

@@ -38,6 +38,9 @@ PUBLIC_FIELDS: Final[dict[type[BaseModel], frozenset[str]]] = {
     ),
     requests.FollowerJoined: frozenset({"reference", "agent", "joined_at", *_CONTACT_CHOICES}),
     requests.ReopenAsked: frozenset({"reference", "asked_by", "asked_at"}),
+    requests.AttachmentAdded: frozenset(
+        {"reference", "attachment_id", "kind", "content_type", "bytes", "sha256", "added_at"}
+    ),
     routing.RequestAssigned: frozenset(
         {
             "reference",

@@ -79,6 +79,7 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
     EventSpec(EventType.REQUEST_OVERDUE, routing.RequestOverdue, (topics.REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_REOPEN_ASKED, requests.ReopenAsked, (topics.REQUESTS_REOPEN,)),
     EventSpec(EventType.FOLLOWER_JOINED, requests.FollowerJoined, (topics.REQUESTS_LOGGED,)),
+    EventSpec(EventType.ATTACHMENT_ADDED, requests.AttachmentAdded, (topics.REQUESTS_LOGGED,)),
     EventSpec(EventType.OVERDUE_DIGEST, routing.OverdueDigest, (topics.REQUESTS_STATUS,)),
     EventSpec(EventType.VISIT_SCHEDULED, visits.VisitScheduled, (topics.VISITS,)),
     EventSpec(EventType.VISIT_CHANGED, visits.VisitChanged, (topics.VISITS,)),

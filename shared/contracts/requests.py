@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Area, EmailAddress, Language, Line, UpdatesBy
 
-__all__ = ["FollowerJoined", "Location", "ReopenAsked", "RequestLogged", "ResidentContact"]
+__all__ = [
+    "AttachmentAdded",
+    "FollowerJoined",
+    "Location",
+    "ReopenAsked",
+    "RequestLogged",
+    "ResidentContact",
+]
 
 
 class Location(BaseModel):
@@ -86,3 +95,20 @@ class FollowerJoined(BaseModel):
     resident: ResidentContact = Field(description="Personal information: how to reach them.")
     agent: str = Field(description="The field agent who joined them.")
     joined_at: AwareDatetime = Field(description="When.")
+
+
+class AttachmentAdded(BaseModel):
+    """`mobileoffice.request.attachment_added.v1` on `mo.requests.logged` (after the request
+    it belongs to, keyed by its reference): a photo or a document was attached. Only what the
+    attachment is: never its bytes (they stay in intake's object store), its name or anything
+    it shows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The request it is attached to.")
+    attachment_id: str = Field(description="The attachment's id (intake's GET route reads it).")
+    kind: Literal["photo", "document"] = Field(description="A photo of the fault, or a paper.")
+    content_type: str = Field(description="Its type, as judged from its bytes.")
+    bytes: int = Field(description="Its size as kept, in bytes.")
+    sha256: str = Field(description="The SHA-256 of the bytes kept, in hex.")
+    added_at: AwareDatetime = Field(description="When it was attached.")

@@ -35,6 +35,10 @@ def doors(app: FastAPI) -> list[tuple[APIRoute, object | None]]:
 async def call(
     client: httpx.AsyncClient, method: str, example: Example, headers: dict[str, str]
 ) -> httpx.Response:
+    if example.files is not None:
+        return await client.request(
+            method, example.path, data=example.body, files=example.files, headers=headers
+        )
     if example.form:
         return await client.request(method, example.path, data=example.body, headers=headers)
     content = json.dumps(example.body).encode() if example.body is not None else None

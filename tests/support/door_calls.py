@@ -21,6 +21,7 @@ class Example:
     body: dict[str, Any] | None = None
     token: str | None = None  # the right caller's, where a role's token is not enough
     form: bool = False  # a web page's form (application/x-www-form-urlencoded)
+    files: dict[str, tuple[str, bytes, str]] | None = None  # an upload: multipart/form-data
 
 
 @dataclass

@@ -10,6 +10,7 @@ from services.intake import store as store_i
 from services.intake.devices import handlers as devices
 from services.intake.devices.handlers import PairDevice
 from shared.credentials import Role
+from tests.support.attachments import keep_attachments_in, picture, routed
 from tests.support.door_calls import Example, Running
 from tests.support.fakes import FakePublisher
 from tests.support.intake import request_body, resolved, running_intake
@@ -18,6 +19,7 @@ from tests.support.tokens import issue
 __all__ = ["intake"]
 
 PRIVACY_ASK = {"kind": "access", "phone": "0825550111", "reason": "asked at the table"}
+PHOTO = {"kind": "photo"}
 OPEN311_REPORT = {  # the doors test adds the api_key
     "service_code": "water",
     "address_string": "12 Mew Way",
@@ -48,6 +50,11 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
             "Authorization": f"Bearer {await issue(db, store_i.credentials, 'o', Role.OPERATOR)}"
         }
         asked = await i.client.post("/v1/privacy/requests", json=PRIVACY_ASK, headers=ops)
+        keep_attachments_in(i.app, tmp / "attachments")
+        await routed(i.app, open_reference, "water-and-sanitation", now)
+        attachments = f"/v1/requests/{open_reference}/attachments"
+        photo = {"file": ("photo.png", picture(), "image/png")}
+        attached = await i.client.post(attachments, files=photo, data=PHOTO, headers=i.auth)
         yield Running(
             i.app,
             i.client,
@@ -83,6 +90,13 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ),
                 ("POST", "/v1/requests/{reference}/reopen"): Example(
                     f"/v1/requests/{reference}/reopen", {"reason": "still leaking"}
+                ),
+                ("POST", "/v1/requests/{reference}/attachments"): Example(
+                    attachments, PHOTO, files=photo
+                ),
+                ("GET", "/v1/requests/{reference}/attachments"): Example(attachments),
+                ("GET", "/v1/requests/{reference}/attachments/{attachment_id}"): Example(
+                    f"{attachments}/{attached.json()['id']}"
                 ),
                 ("GET", "/v1/privacy/notice"): Example("/v1/privacy/notice"),
                 ("GET", "/open311/v2/requests.{fmt}"): Example("/open311/v2/requests.json"),
