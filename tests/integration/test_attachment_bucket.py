@@ -7,8 +7,8 @@ import uuid
 
 import obstore
 import pytest
-from pydantic import SecretStr
 from obstore.store import S3Store
+from pydantic import SecretStr
 
 from services.intake.attachments.adapters import (
     ObjectMissing,

@@ -86,7 +86,7 @@ async def test_objects_sealed_with_an_old_key_open_after_a_new_current_key(
 
 
 async def test_an_unknown_key_id_is_refused(tmp_path: Path) -> None:
-    dropped, folder = sealed_folder(tmp_path, new_key_line("gone"))
+    dropped, _ = sealed_folder(tmp_path, new_key_line("gone"))
     await dropped.put(KEY, PHOTO)
     without, _ = sealed_folder(tmp_path, new_key_line("kept"))
     with pytest.raises(UnknownSealingKey, match="'gone'"):
