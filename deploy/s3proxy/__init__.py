@@ -121,6 +121,8 @@ class S3Proxy:
     def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         """Start in the background (unless running) and return once it answers HTTP."""
         if self.running_pid() is None:
+            if answers(self.endpoint):
+                raise SystemExit(f"s3proxy: {self.endpoint} is another server's; stop it first")
             install()
             self.data_dir.mkdir(parents=True, exist_ok=True)
             command = [
