@@ -25,6 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,12 +138,15 @@ class S3Proxy:
                 )
             self.pid_file.write_text(str(process.pid))
             _log(f"starting on {self.endpoint} (pid {process.pid})")
-        self._wait_ready(timeout)
+            self._wait_ready(timeout, process.poll)
+        else:
+            self._wait_ready(timeout, lambda: None)
 
-    def _wait_ready(self, timeout: float) -> None:
+    def _wait_ready(self, timeout: float, exited: Callable[[], int | None]) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.running_pid() is None:
+            if exited() is not None or self.running_pid() is None:
+                self.pid_file.unlink(missing_ok=True)
                 raise SystemExit(f"s3proxy: exited at start; see {self.data_dir}/s3proxy.log")
             if answers(self.endpoint):
                 return
