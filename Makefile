@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: help install kafka-test kafka-bench postgres browser run up down open-data migrate screenshots walkthrough test test-cluster lint deploy-check unit integration bench docs demo clean
+.PHONY: help install kafka-test kafka-bench s3-test postgres browser run up down open-data migrate screenshots walkthrough test test-cluster lint deploy-check unit integration bench docs demo clean
 
 help:
 	@echo "make run    the whole system in the foreground (Kafka + services, SQLite under var/)"
@@ -32,6 +32,12 @@ BENCH_KAFKA := --port 29092 --data var/kafka-bench
 
 kafka-test: install
 	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) -m deploy.kafka.broker start $(TEST_KAFKA); fi
+
+# The S3-compatible server (S3Proxy) of intake's attachments' tests, its data in var/s3-test.
+TEST_S3 := --port 19000 --data var/s3-test
+
+s3-test: install
+	$(PY) -m deploy.s3proxy start $(TEST_S3)
 
 kafka-bench: install
 	@if [ -z "$$MO_KAFKA_BOOTSTRAP" ]; then $(PY) -m deploy.kafka.broker start $(BENCH_KAFKA); fi
@@ -66,7 +72,7 @@ lint: install
 deploy-check:
 	@bash deploy/prometheus/check.sh
 
-test: install kafka-test postgres browser lint deploy-check
+test: install kafka-test s3-test postgres browser lint deploy-check
 	MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 unit: install
@@ -94,6 +100,7 @@ docs: install
 clean: down
 	-$(PY) -m deploy.kafka.broker stop $(TEST_KAFKA)
 	-$(PY) -m deploy.kafka.broker stop $(BENCH_KAFKA)
+	-$(PY) -m deploy.s3proxy stop $(TEST_S3)
 	-$(PY) -m deploy.kafka.cluster stop --data var/kafka-cluster-test
 	-$(PY) -m deploy.kafka.cluster stop --port 49092 --data var/kafka-cluster-bench
 	rm -rf var

@@ -18,7 +18,7 @@ from deploy.bus_setup import ensure_topics
 from deploy.kafka.bus_access import SERVICES
 from deploy.probe import wait_until_ok
 from shared.kafka_security import options
-from tests.support.processes import identifier_key, own_principal
+from tests.support.processes import attachment_keys, identifier_key, own_principal
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -67,7 +67,11 @@ def serve(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
     """Start `command`; a service (`-m services.<name>`) connects as its own principal, as
     under `make run`."""
     service = command[2].removeprefix("services.") if command[1:2] == ["-m"] else ""
-    principal = {**own_principal(service), **identifier_key(service)} if service in SERVICES else {}
+    principal = (
+        {**own_principal(service), **identifier_key(service), **attachment_keys(service)}
+        if service in SERVICES
+        else {}
+    )
     with log.open("wb") as out:
         return subprocess.Popen(
             command,

@@ -28,6 +28,7 @@ from deploy.kafka.principals import client_env
 from deploy.probe import wait_until_ok
 from shared.catalogue import DEPARTMENT_SLUGS
 from shared.credentials import write_secret
+from shared.sealing import new_key_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,6 +118,18 @@ def _dev_secret(setting: str, file_name: str) -> dict[str, str]:
     return {setting: path.read_text().strip()}
 
 
+def _dev_attachment_keys() -> dict[str, str]:
+    """The operator's master keys of attachments, else a file of one kept in var/dev/
+    (losing it loses every attachment kept under var/attachments/)."""
+    setting = "MO_INTAKE_ATTACHMENTS_KEYS"
+    if os.environ.get(setting) or os.environ.get(f"{setting}_FILE"):
+        return {}
+    path = DEV_DIR / "attachments.keys"
+    if not path.is_file():
+        write_secret(path, new_key_line("dev-1"))
+    return {f"{setting}_FILE": str(path)}
+
+
 def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
     return lambda: process.poll() is None
 
@@ -130,6 +143,7 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
         **_dev_secret("MO_NOTIFICATIONS_INBOUND_SECRET", "sms-inbound.secret"),
         **_dev_secret("MO_INTAKE_IDENTIFIER_KEY", "intake-identifier.key"),
         **_dev_secret("MO_NOTIFICATIONS_IDENTIFIER_KEY", "notifications-identifier.key"),
+        **_dev_attachment_keys(),
     }
     # Development supervisors (example.org is reserved): digests land in var/outbox/.
     supervisors = {slug: f"{slug}.supervisor@example.org" for slug in sorted(DEPARTMENT_SLUGS)}

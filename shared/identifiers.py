@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import Field, SecretStr, model_validator
 
+from shared.sealing import new_key_line
 from shared.settings import ServiceSettings
 
 __all__ = [
@@ -90,10 +91,13 @@ class KeyedIdentifierSettings(ServiceSettings):
 
 def settings_for_describing(settings_class: type[S], **values: Any) -> S:
     """Settings for an app made only to describe its interface (its OpenAPI and AsyncAPI
-    documents, tests of its routes): it never serves, so neither its identifiers' key nor
-    its development outbox (notifications' messages as files) is ever used."""
+    documents, tests of its routes): it never serves, so neither its identifiers' key, nor
+    its attachments' master key (a random one), nor its development outbox (notifications'
+    messages as files) is ever used."""
     if issubclass(settings_class, KeyedIdentifierSettings):
         values.setdefault("identifier_key", _DESCRIBING_ONLY)
+    if "attachments_keys" in settings_class.model_fields:
+        values.setdefault("attachments_keys", new_key_line("describing-only"))
     if "outbox_dir" in settings_class.model_fields:
         values.setdefault("outbox_dir", Path("var/outbox"))
     return settings_class(**values)

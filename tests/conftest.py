@@ -6,7 +6,9 @@ here if `make test` has not already). Its clients authenticate as in production:
 themselves as `admin`, each service started as a process as its own principal, under the ACLs
 of deploy/kafka/bus_access.py, which the session applies with the topics before any test runs.
 PostgreSQL: MO_TEST_POSTGRES_URL (set by `make test` after deploy/postgres/setup.sh), else
-var/dev/postgres.url; each test gets a database of its own.
+var/dev/postgres.url; each test gets a database of its own. The S3-compatible server of
+intake's attachments: the tests' own S3Proxy on 127.0.0.1:19000, data under var/s3-test
+(deploy/s3proxy; started here if `make test` has not already).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 from deploy.bus_setup import set_up_bus
 from deploy.kafka.broker import Broker
 from deploy.kafka.principals import client_env
+from deploy.s3proxy import S3Proxy
 from tests.support.buses import Bus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +48,14 @@ def kafka_bootstrap() -> Iterator[str]:
 def own_broker() -> Broker:
     """The tests' own local broker, apart from `make run`'s, so neither sees the other's data."""
     return Broker(ROOT / "var" / "kafka-test", port=19092, controller_port=19093)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> dict[str, str]:
+    """The endpoint, bucket, access key id and secret of the tests' S3-compatible server."""
+    server = S3Proxy(ROOT / "var" / "s3-test", port=19000)
+    server.start()
+    return server.settings()
 
 
 def _postgres_url() -> str | None:

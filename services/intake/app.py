@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from services.intake import store
 from services.intake.attachments import api as attachments_api
 from services.intake.attachments import bus as attachments_bus
-from services.intake.attachments.adapters import FolderObjects
+from services.intake.attachments.adapters import open_attachments
 from services.intake.deps import IntakeDeps, wall_clock
 from services.intake.devices import api as devices_api
 from services.intake.devices.store import device_holder
@@ -108,7 +108,7 @@ def create_app(
         audit=Audit(store.audit, registry, "intake"),
         identifiers=settings.identifiers(),
         jurisdiction=settings.jurisdiction_id,
-        attachments=FolderObjects(settings.attachments_folder),
+        attachments=open_attachments(settings),
     )
     lookups = MissLimiter()
     service = Service(

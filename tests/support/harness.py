@@ -19,7 +19,7 @@ from shared.service import Wiring
 from tests.support.buses import Bus
 from tests.support.fakes import FakePublisher
 from tests.support.kafka import start_at_end
-from tests.support.processes import IDENTIFIER_KEY
+from tests.support.processes import ATTACHMENT_KEYS, IDENTIFIER_KEY
 
 
 @asynccontextmanager
@@ -42,6 +42,8 @@ async def running_app(
         consumer_group = f"test-{uuid.uuid4().hex[:10]}"
     if "identifier_key" in settings_class.model_fields:
         settings = {"identifier_key": IDENTIFIER_KEY, **(settings or {})}
+    if "attachments_keys" in settings_class.model_fields:
+        settings = {"attachments_keys": ATTACHMENT_KEYS, **(settings or {})}
     config = settings_class(
         database_url=database_url,
         kafka_bootstrap=kafka_bootstrap or "127.0.0.1:9",  # nothing listens: no broker

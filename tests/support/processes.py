@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import socket
@@ -40,6 +41,14 @@ def identifier_key(name: str) -> dict[str, str]:
     return {f"MO_{name.upper()}_IDENTIFIER_KEY": IDENTIFIER_KEY}
 
 
+ATTACHMENT_KEYS = "tests-1:" + base64.b64encode(b"the master key of tests, only...").decode()
+
+
+def attachment_keys(name: str) -> dict[str, str]:
+    """The master key intake seals attachments with (ignored by the other services)."""
+    return {f"MO_{name.upper()}_ATTACHMENTS_KEYS": ATTACHMENT_KEYS}
+
+
 class ServiceProcess:
     """`python -m services.<name>` with its own environment, as its own Kafka principal, and a
     log file to inspect."""
@@ -51,6 +60,7 @@ class ServiceProcess:
             **os.environ,
             **own_principal(name),
             **identifier_key(name),
+            **attachment_keys(name),
             **env,
             f"MO_{name.upper()}_PORT": str(self.port),
         }

@@ -18,7 +18,7 @@ from services.routing.app import create_app as routing_app
 from services.routing.settings import RoutingSettings
 from services.scheduling.app import create_app as scheduling_app
 from services.scheduling.settings import SchedulingSettings
-from tests.support.processes import IDENTIFIER_KEY
+from tests.support.processes import ATTACHMENT_KEYS, IDENTIFIER_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "routing", "notifications", "scheduling")
@@ -28,7 +28,7 @@ def exported_metric_names() -> set[str]:
     """Every series name the four services' registries can export (built with no I/O)."""
     names: set[str] = set()
     apps = (
-        intake_app(IntakeSettings(identifier_key=IDENTIFIER_KEY)),
+        intake_app(IntakeSettings(identifier_key=IDENTIFIER_KEY, attachments_keys=ATTACHMENT_KEYS)),
         routing_app(RoutingSettings()),
         notifications_app(
             NotificationsSettings(identifier_key=IDENTIFIER_KEY, outbox_dir=ROOT / "var" / "outbox")
