@@ -72,6 +72,7 @@ class EventType:
     REQUEST_REOPEN_ASKED: Final = "mobileoffice.request.reopen_asked.v1"
     FOLLOWER_JOINED: Final = "mobileoffice.request.follower_joined.v1"
     ATTACHMENT_ADDED: Final = "mobileoffice.request.attachment_added.v1"
+    PHOTO_MADE_PUBLIC: Final = "mobileoffice.request.photo_made_public.v1"
     OVERDUE_DIGEST: Final = "mobileoffice.department.overdue_digest.v1"
     VISIT_SCHEDULED: Final = "mobileoffice.visit.scheduled.v1"
     VISIT_CHANGED: Final = "mobileoffice.visit.changed.v1"

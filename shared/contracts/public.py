@@ -67,6 +67,9 @@ PUBLIC_FIELDS: Final[dict[type[BaseModel], frozenset[str]]] = {
         }
     ),
     routing.RequestUnroutable: frozenset({"reference", "category", "area", "status", "decided_at"}),
+    routing.PhotoMadePublic: frozenset(
+        {"reference", "attachment_id", "department", "made_public_at"}
+    ),
     routing.StatusChanged: frozenset(
         {
             "reference",

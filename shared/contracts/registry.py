@@ -76,6 +76,7 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
         route=_department,
     ),
     EventSpec(EventType.REQUEST_STATUS_CHANGED, routing.StatusChanged, (topics.REQUESTS_STATUS,)),
+    EventSpec(EventType.PHOTO_MADE_PUBLIC, routing.PhotoMadePublic, (topics.REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_OVERDUE, routing.RequestOverdue, (topics.REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_REOPEN_ASKED, requests.ReopenAsked, (topics.REQUESTS_REOPEN,)),
     EventSpec(EventType.FOLLOWER_JOINED, requests.FollowerJoined, (topics.REQUESTS_LOGGED,)),

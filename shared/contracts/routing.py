@@ -15,6 +15,7 @@ __all__ = [
     "Cause",
     "DigestLine",
     "OverdueDigest",
+    "PhotoMadePublic",
     "Priority",
     "RequestAssigned",
     "RequestOverdue",
@@ -163,3 +164,17 @@ class OverdueDigest(BaseModel):
     day: dt.date = Field(description="The day of the digest (Cape Town).")
     requests: list[DigestLine]
     sent_at: AwareDatetime
+
+
+class PhotoMadePublic(BaseModel):
+    """`mobileoffice.request.photo_made_public.v1` on `mo.requests.status`: the request's
+    department looked at a photo of the fault (no face, number plate or paper in it) and
+    lets the public see it; intake then shows it on the request's public view and in
+    Open311's `media_url`. Documents are never made public."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str = Field(description="The request the photo is attached to.")
+    attachment_id: str = Field(description="The photo's id (intake's attachment id).")
+    department: str = Field(description="The department that looked at it.")
+    made_public_at: AwareDatetime = Field(description="When.")
