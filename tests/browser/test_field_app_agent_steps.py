@@ -80,12 +80,13 @@ async def test_a_resident_joins_a_similar_request_nearby_and_nothing_is_logged_t
     await expect(offered).to_have_count(1)
     await expect(offered).to_contain_text(grouped(first))
     await expect(offered).to_contain_text("Burst pipe at the clinic")
+    await page.locator("#nearby").scroll_into_view_if_needed()
+    await page.screenshot(path=SCREENSHOTS / "nearby.png")
     await offered.locator("button").click()  # no contact details yet: it says what is missing
     await expect(page.locator("#err-notice-given")).to_contain_text("To join")
     await page.check("#notice-given")
     await page.select_option("#updates-by", "sms")
     await page.fill("#phone", "0825550111")
-    await page.screenshot(path=SCREENSHOTS / "nearby.png", full_page=True)
 
     async with TopicTail(app.kafka, REQUESTS_LOGGED) as tail:
         await offered.locator("button").dblclick()  # a double tap is one join
@@ -123,7 +124,8 @@ async def test_not_fixed_for_a_resident_reaches_the_city_from_the_follow_up(app:
         await expect(page.locator("#reopen-state")).to_contain_text("Reported not fixed")
         asks = await tail.collect(lambda r: reference.encode() in r.value, 1)
     assert json.loads(asks[0].value)["data"]["reason"] == "The pipe leaks again"
-    await page.screenshot(path=SCREENSHOTS / "not-fixed.png", full_page=True)
+    await page.locator("#reopen-form").scroll_into_view_if_needed()
+    await page.screenshot(path=SCREENSHOTS / "not-fixed.png")
 
     await page.context.set_offline(True)
     await page.fill("#reopen-reason", "Still leaking")

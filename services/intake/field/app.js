@@ -246,6 +246,7 @@ async function pair(code, token) {
   $("own-token").value = ""; // not even the page keeps it
   notice(refused);
   if (refused) return;
+  $("pair-code").value = "";
   await api.topUp().catch(() => {});
   await start();
   send(true); // paired (again): what waited goes now, whatever the backoff said
