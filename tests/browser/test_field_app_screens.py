@@ -92,7 +92,6 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await expect(page.locator("#nearby-list li")).to_have_count(1)
         problems += await accessibility_problems(page, "nearby")
 
-
         await page.click("#show-lookup")
         await page.fill("#lookup-reference", f"{reference[:3]} {reference[3:6]} {reference[6:]}")
         await page.click("#lookup-form button[type=submit]")
