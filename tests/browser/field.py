@@ -20,7 +20,7 @@ from services.intake.devices.store import devices as device_table
 from services.intake.devices.store import leases
 from services.intake.visits import store as visit_store
 from shared.clock import CAPE_TOWN
-from shared.contracts.common import Area
+from shared.contracts.common import Area, RequestStatus
 from shared.contracts.visits import VisitScheduled
 from shared.credentials import Role
 from shared.store import Database
@@ -117,6 +117,19 @@ async def received(db_url: str) -> set[str]:
     async with opened(db_url) as db, db.reading() as conn:
         column = store.requests.c.reference
         return set(await conn.scalars(store.requests.select().with_only_columns(column)))
+
+
+async def agent_token(db_url: str) -> str:
+    """The agent's own credential (not a device's), as deploy.credentials prints it."""
+    async with opened(db_url) as db:
+        return await issue(db, store.credentials, AGENT, Role.FIELD_AGENT)
+
+
+async def resolve(db_url: str, reference: str) -> None:
+    """The request resolved, as intake records it when routing says so."""
+    async with opened(db_url) as db, db.transaction() as conn:
+        step = store.Step(RequestStatus.RESOLVED, dt.datetime.now(dt.UTC), cause="fixed")
+        assert await store.apply_status(conn, reference, step)
 
 
 async def intake_process(tmp_path: Path, kafka_bootstrap: str, db_url: str) -> ServiceProcess:

@@ -86,6 +86,9 @@ async def screens(page: Page, reference: str) -> dict[str, set[str]]:
     await page.click("#log")  # an empty form: every "is required"
     await expect(page.locator("#err-description")).to_be_visible()
     seen["form"] = await shown(page)
+    await page.select_option("#category", "water")  # offline: no search of requests nearby
+    await expect(page.locator("#nearby-state")).to_be_visible()
+    seen["nearby"] = await shown(page)
     await page.mouse.click(180, 10)
     await log_request(page, "water", "Burst pipe at the clinic")
     seen["receipt"] = await shown(page)
@@ -104,6 +107,7 @@ async def screens(page: Page, reference: str) -> dict[str, set[str]]:
     await page.fill("#lookup-reference", reference)
     await page.click("#lookup-form button[type=submit]")
     await expect(page.locator("#lookup-result dl")).to_be_visible()
+    await expect(page.locator("#reopen-form")).to_be_visible()
     seen["follow-up"] = await shown(page)
     await page.context.set_offline(True)
     return seen
@@ -127,9 +131,11 @@ async def test_every_screen_is_translated(
             await route.continue_()
 
     async def with_a_department(route: Route) -> None:
-        # Routing is not running here: the request is shown as routed to a department.
+        # Routing is not running here: the request is shown as resolved by a department (so
+        # "not fixed" is offered too).
         response = await route.fetch()
-        answer = {**(await response.json()), "department": "water-and-sanitation"}
+        resolved = {"department": "water-and-sanitation", "status": "resolved"}
+        answer = {**(await response.json()), **resolved}
         await route.fulfill(response=response, body=json.dumps(answer))
 
     try:
@@ -141,7 +147,7 @@ async def test_every_screen_is_translated(
         await page.select_option("#ui-language", "en")
         await pair(page, await pairing_code(db_url))
         await page.route("**/v1/requests", refusing_one)
-        await page.route("**/v1/requests/*", with_a_department)
+        await page.route(re.compile(r"/v1/requests/\d+$"), with_a_department)
         reference = await log_request(page, "water", "Burst pipe at the clinic")
         await expect(page.locator("#unsent")).to_have_text("0", timeout=30_000)
         await log_request(page, "water", "Refused on the way")

@@ -19,6 +19,7 @@ from tests.browser.field import (
     pair,
     pairing_code,
     prepared,
+    resolve,
     working_devices,
 )
 
@@ -86,12 +87,21 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await expect(row).to_have_attribute("data-state", "sent")
         problems += await accessibility_problems(page, "outbox")
 
+        await page.click("#show-form")  # the request just logged is offered nearby
+        await page.select_option("#category", "water")
+        await expect(page.locator("#nearby-list li")).to_have_count(1)
+        problems += await accessibility_problems(page, "nearby")
+
         await page.click("#show-lookup")
         await page.fill("#lookup-reference", f"{reference[:3]} {reference[3:6]} {reference[6:]}")
         await page.click("#lookup-form button[type=submit]")
         await expect(page.locator("#lookup-result dd").nth(2)).to_have_text("logged")
         await expect(page.locator("#lookup-result .history li")).to_have_count(1)
         problems += await accessibility_problems(page, "follow-up")
+        await resolve(db_url, reference)  # "not fixed" is offered for a resolved request
+        await page.click("#lookup-form button[type=submit]")
+        await expect(page.locator("#reopen-form")).to_be_visible()
+        problems += await accessibility_problems(page, "not fixed")
 
         # A half-typed request outlives the app closing, and is listed as a draft.
         await page.click("#show-form")
@@ -124,6 +134,7 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await page.click("#sign-out")
         await page.click("#sign-out-anyway")
         await expect(page.locator("#notice")).to_contain_text("no longer works")
+        problems += await accessibility_problems(page, "pair")
         assert await working_devices(db_url) == 1  # only the one left offline
     finally:
         await context.close()

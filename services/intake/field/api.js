@@ -1,48 +1,58 @@
-// Intake's API as the app uses it: one origin, the device's credential on every call, and
-// what the app needs offline (categories, today's visits, reference numbers) kept on the
-// device whenever there is a network.
+// Intake's API as the app uses it: the device's credential on every call, and what the app
+// needs offline (categories, today's visits, reference numbers) kept whenever there is signal.
 import * as store from "./outbox.js";
-import { explain } from "./words.js";
+import { explain, say } from "./words.js";
 
 const LEASE_LOW = 20;
 const LEASE_SIZE = 50;
 
 export async function call(path, options = {}) {
   const device = await store.get("device");
-  const headers = { "Content-Type": "application/json", ...(options.headers || {}) };
+  const headers = { "Content-Type": "application/json" };
   if (device) headers.Authorization = `Bearer ${device.token}`;
-  return fetch(path, { ...options, headers });
+  return fetch(path, { ...options, headers: { ...headers, ...options.headers } });
 }
 
-// Exchanges the office's code for this device's credential. A device whose pairing expired
+// A call that needs the network: its status and answer, or `offline`.
+export async function online(path, options) {
+  try {
+    const response = await call(path, options);
+    return { status: response.status, answer: await response.json().catch(() => ({})) };
+  } catch {
+    return { offline: true };
+  }
+}
+
+// Why the City (or no network) refused a call, in the app's language.
+export const refusal = (made) => (made.offline ? say("offline") : explain(made.answer.error || { message: `${made.status}` }));
+
+// Exchanges the office's code, or one the agent's own credential makes (`token`, used for this
+// one call and never kept), for this device's credential. A device whose pairing expired
 // names itself, so it stays the same device and the numbers it handed out stay valid.
-export async function pair(code) {
+export async function pair(code, token) {
+  if (token) {
+    const made = await online("/v1/pairing-codes", { method: "POST", headers: { Authorization: `Bearer ${token.trim()}` } });
+    if (made.status !== 201) return refusal(made);
+    code = made.answer.code;
+  }
   const before = await store.get("previous_device");
-  const response = await fetch("/v1/devices", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ code: code.trim().toUpperCase(), device_id: before || null }),
-  });
-  const answer = await response.json().catch(() => ({}));
-  if (response.status !== 201) return explain(answer.error || { message: response.statusText });
+  const body = JSON.stringify({ code: code.trim().toUpperCase(), device_id: before || null });
+  const made = await online("/v1/devices", { method: "POST", body });
+  if (made.status !== 201) return refusal(made);
+  const answer = made.answer;
   if (before && before !== answer.device_id) await store.set("leases", []); // not ours now
   await store.set("device", answer);
   await store.set("previous_device", answer.device_id);
   return null;
 }
 
-// Signing out ends the device's credential on the City's side too, so a tablet left behind
-// holds nothing that works. False when the City could not be reached: the credential still
-// works until the office revokes the device, and the agent is told so.
+// Signing out ends the device's credential on the City's side too. False when the City could
+// not be reached: it works until the office revokes the device (the agent is told so).
 export async function signOut() {
   const device = await store.get("device");
   if (!device) return true;
-  try {
-    const response = await call(`/v1/devices/${device.device_id}`, { method: "DELETE" });
-    return [204, 401, 403].includes(response.status); // 401/403: it no longer works anyway
-  } catch {
-    return false;
-  }
+  const made = await online(`/v1/devices/${device.device_id}`, { method: "DELETE" });
+  return [204, 401, 403].includes(made.status); // 401/403: it no longer works anyway
 }
 
 // The device's credential expired: keep its id for pairing again, drop the credential.
@@ -55,17 +65,12 @@ export async function topUp() {
   const device = await store.get("device");
   const leases = (await store.get("leases")) || [];
   if (!device || leases.length >= LEASE_LOW) return;
-  const response = await call(`/v1/devices/${device.device_id}/references`, {
-    method: "POST",
-    body: JSON.stringify({ count: LEASE_SIZE }),
-  });
-  if (response.status !== 201) return;
-  const fresh = (await response.json()).references;
-  await store.addLeases(fresh);
+  const body = JSON.stringify({ count: LEASE_SIZE });
+  const made = await online(`/v1/devices/${device.device_id}/references`, { method: "POST", body });
+  if (made.status === 201) await store.addLeases(made.answer.references);
 }
 
-// The categories (names in three languages) and the list's version; the last list seen
-// serves offline.
+// The categories and the list's version; the last list seen serves offline.
 export async function categories() {
   try {
     const response = await fetch("/v1/categories?limit=100");
@@ -76,13 +81,12 @@ export async function categories() {
       });
     }
   } catch {
-    // offline: the cached list serves
+    // offline
   }
   return (await store.get("categories")) || { version: "?", list: [] };
 }
 
-// Today's visits of the Mobile Office (scheduled or moved), to preselect the one the agent
-// is at; the last list seen serves offline.
+// Today's visits (scheduled or moved), to preselect the agent's; the last list serves offline.
 export async function visitsToday() {
   const today = localDate();
   try {
@@ -96,17 +100,11 @@ export async function visitsToday() {
   return known.list.filter((visit) => visit.status !== "cancelled");
 }
 
-// A request's public status and history; null offline, a message when it is refused.
+// A request's public status and history; `offline`, or a message when it is refused.
 export async function lookUp(reference) {
-  let response;
-  try {
-    response = await call(`/v1/requests/${encodeURIComponent(reference)}`);
-  } catch {
-    return { offline: true };
-  }
-  const answer = await response.json().catch(() => ({}));
-  if (response.ok) return { request: answer };
-  return { refused: explain(answer.error || { message: response.statusText }) };
+  const made = await online(`/v1/requests/${encodeURIComponent(reference)}`);
+  if (made.status === 200) return { request: made.answer };
+  return made.offline ? made : { refused: refusal(made) };
 }
 
 export function localDate(when = new Date()) {

@@ -1,15 +1,12 @@
-// The field app: pairs the device, keeps a lease of reference numbers, logs each request
-// into the device's outbox first and shows its number at once, and sends the outbox whenever
-// there is a network (start, `online`, every 30 s, "Send all", Background Sync), each request
-// with its own Idempotency-Key and number, so a resend is never a second request.
+// The field app: pairs the device, keeps a lease of reference numbers, logs each request into
+// the outbox and shows its number at once, and sends the outbox whenever there is signal.
 import * as store from "./outbox.js";
 import * as api from "./api.js";
 import * as form from "./form.js";
 import * as screens from "./screens.js";
 import { send as sendOutbox, nextTry } from "./sender.js";
-import { LANGUAGES, explainField, language, refusalText, say, useLanguage } from "./words.js";
+import { $, LANGUAGES, explainField, language, refusalText, say, useLanguage } from "./words.js";
 
-const $ = (id) => document.getElementById(id);
 const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
 let names = {}; // category code -> name in the app's language
 let fixing = null; // the outbox item being fixed, if any
@@ -31,8 +28,7 @@ function askToPairAgain() {
   show("pair");
 }
 
-// A lease is 50 numbers, topped up online below 20: offline, the agent is warned from the
-// 45th on, while there is still time to find signal, and never left guessing at the last.
+// A lease is 50 numbers, topped up online below 20: offline, the agent is warned from the 45th.
 const FEW_NUMBERS_LEFT = 5;
 
 async function showNumbersLeft() {
@@ -61,8 +57,7 @@ async function loadLists() {
   const catalogue = await api.categories();
   names = Object.fromEntries(catalogue.list.map((c) => [c.code, c.name[language()] || c.name.en]));
   const chosen = $("category").value;
-  // No category is chosen for the agent: a forgotten choice must say "is required", not go
-  // to whichever department is first in the list.
+  // None chosen for the agent: a forgotten choice says "is required".
   const none = new Option(say("choose"), "");
   $("category").replaceChildren(none, ...catalogue.list.map((c) => new Option(names[c.code], c.code)));
   if (chosen) $("category").value = chosen;
@@ -76,23 +71,21 @@ async function loadLists() {
   form.useVisit(visits[0]);
 }
 
-// A second tap (or a double click) while the first is still saving would take a second
-// number for the same resident: the button is disabled until this one is done.
-let saving = false;
-
-async function log() {
-  if (saving) return;
-  saving = true;
-  $("log").disabled = true;
+// The buttons of `selector` wait while `work` runs: a double tap is not a second request,
+// number, join or pairing.
+async function busy(selector, work) {
+  const buttons = [...document.querySelectorAll(selector)];
+  if (buttons.some((button) => button.disabled)) return;
+  const hold = (held) => buttons.forEach((button) => { button.disabled = held; });
+  hold(true);
   try {
-    await logOnce();
+    await work();
   } finally {
-    saving = false;
-    $("log").disabled = false;
+    hold(false);
   }
 }
 
-async function logOnce() {
+async function log() {
   const body = form.body();
   const found = form.problems(body);
   form.showProblems(found);
@@ -109,38 +102,43 @@ async function logOnce() {
     }));
   }
   if (!item) {
-    await showNumbersLeft(); // said next to the Log button, where the agent is looking
+    await showNumbersLeft(); // said next to the Log button
     return;
   }
-  form.clear();
-  await store.set("draft", null);
   $("log").textContent = say("log");
-  $("receipt-reference").textContent = screens.grouped(item.reference);
   onReceipt = item.id;
   refusalFocused = false;
-  showOnReceipt(item);
-  await refresh(); // the unsent count and numbers left are right when the receipt shows
-  show("receipt");
-  $("receipt-heading").focus();
+  await showReceipt(item);
   send(true);
 }
 
-// The request on the receipt as it stands: kept on the device, sent, or refused by the City
-// (sent a second after "Log", while the resident may still be at the table: the refusal is
-// said here at once, in the app's language, and the button to fix it takes the focus).
+// The receipt for a request logged or joined.
+async function showReceipt(item) {
+  form.clear();
+  await store.set("draft", null);
+  nearby();
+  showOnReceipt(item);
+  await refresh(); // the unsent count and numbers left are right on the receipt
+  show("receipt");
+  $("receipt-heading").focus();
+}
+
+// The request on the receipt as it stands: kept, sent, or refused by the City (said at once,
+// while the resident may still be at the table, the button to fix it focused).
 let onReceipt = null; // the id of the request whose number the receipt shows
 let refusalFocused = false;
 
 function showOnReceipt(item) {
   if (!item) return;
-  // What was logged and what the resident can expect: read back before they leave.
+  // What was logged and what follows, read back before the resident leaves.
   const { category, location, description, resident } = item.body;
+  $("receipt-reference").textContent = screens.grouped(item.reference);
   $("receipt-what").textContent = `${names[category] || category} · ${location.community} · ${description.slice(0, 60)}`;
   $("receipt-updates").textContent = say(`follows_${resident?.updates_by || "none"}`);
   const refused = item.state === "attention";
   $("receipt-state").textContent = item.state === "sent"
     ? say("receipt_sent", { time: screens.clockTime(item.sent_at) })
-    : say(refused ? "receipt_refused" : "kept");
+    : say(refused ? "receipt_refused" : item.state === "joined" ? "joined" : "kept");
   $("receipt-refusal").hidden = !refused;
   $("receipt-fix").hidden = !refused;
   if (!refused) return;
@@ -155,6 +153,7 @@ function fix(item) {
   fixing = item;
   onReceipt = null;
   form.fill(item.body);
+  nearby(); // hidden: the request has its number already
   $("log").textContent = say("save_fix");
   show("form-view"); // first: a hidden field cannot take the focus
   const fields = Object.entries(item.fields || {});
@@ -163,19 +162,61 @@ function fix(item) {
     : { request: refusalText(item) });
 }
 
+// Open requests of the category nearby: the resident may join one instead (online only).
+let asked = ""; // the search shown or under way (a late answer to an older one is dropped)
+
+async function nearby(again) {
+  const { category, location } = form.body();
+  const query = new URLSearchParams({ category });
+  for (const key of ["community", "lat", "lon"]) if (location[key]) query.set(key, location[key]);
+  const wanted = !fixing && category && (location.community || location.lat) ? `${query}` : "";
+  if (wanted === asked && !again) return;
+  asked = wanted;
+  $("nearby").hidden = !wanted;
+  $("nearby-state").textContent = "";
+  screens.nearby([], join);
+  if (!wanted) return;
+  const made = await api.online(`/v1/requests/nearby?${wanted}`);
+  if (wanted !== asked) return;
+  const ok = made.status === 200;
+  if (!ok) asked = ""; // tried again at the next change
+  $("nearby").hidden = ok && !made.answer.length;
+  $("nearby-state").textContent = ok ? "" : made.offline ? say("nearby_offline") : api.refusal(made);
+  screens.nearby(ok ? made.answer : [], join);
+}
+
+const join = (open) => busy("#nearby-list button", () => joinOnce(open));
+
+async function joinOnce(open) {
+  const body = form.body();
+  // The resident must hear its updates: SMS or e-mail, after the privacy notice.
+  const found = Object.fromEntries(Object.entries(form.problems(body)).filter(([field]) => field.startsWith("resident")));
+  if (!$("notice-given").checked) found["resident.privacy_notice_given"] = say("join_contact");
+  else if (!["sms", "email"].includes(body.resident?.updates_by)) found.resident = say("join_contact");
+  form.showProblems(found);
+  if (Object.keys(found).length) return;
+  const made = await post(`${open.reference}/followers`, { resident: body.resident });
+  if (made.status !== 202) {
+    $("nearby-state").textContent = made.status === 409 ? say("join_closed") : api.refusal(made);
+    return;
+  }
+  onReceipt = null;
+  const { reference, category, community, description } = open;
+  await showReceipt({ reference, state: "joined", body: { category, description, location: { community }, resident: body.resident } });
+}
+
 async function discard(item) {
   if (!window.confirm(say("discard_confirm", { ref: screens.grouped(item.reference) }))) return;
   await store.remove(item.id);
   await refresh();
 }
 
-// Signing out unpairs the tablet (pairing again needs a code from the office) and deletes
-// what is unsent: it always asks first, saying what it costs.
+// Signing out unpairs the tablet and deletes what is unsent: it asks first, saying so.
 async function askToSignOut() {
   const unsent = (await store.all()).filter((item) => item.state !== "sent");
   screens.unsentList(unsent);
   $("sign-out-unsent").hidden = unsent.length === 0;
-  $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_anyway" : "sign_out_confirm");
+  $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_anyway" : "sign_out");
   show("sign-out-view");
   $("keep").focus();
 }
@@ -188,8 +229,7 @@ async function signOut() {
   show("pair");
 }
 
-// An unpaired device with no numbers cannot log anything: the agent is told before typing
-// a whole form. (A device whose pairing expired keeps its numbers, and logs offline.)
+// Unpaired with no numbers: said before a whole form is typed (an expired pairing logs offline).
 async function showForm() {
   const paired = Boolean(await store.get("device"));
   if (!paired && !((await store.get("leases")) || []).length) {
@@ -199,6 +239,29 @@ async function showForm() {
   }
   show("form-view");
 }
+
+// Pairs with the office's code, or the agent's own credential (`token`, sent once, never stored).
+async function pair(code, token) {
+  const refused = await api.pair(code, token);
+  $("own-token").value = ""; // not even the page keeps it
+  notice(refused);
+  if (refused) return;
+  $("pair-code").value = "";
+  await api.topUp().catch(() => {});
+  await start();
+  send(true); // paired (again): what waited goes now, whatever the backoff said
+}
+
+// "Not fixed": the resident's words, for the resolved request looked up.
+async function reopen() {
+  const made = await post(`${lookedUp.request.reference}/reopen`, { reason: $("reopen-reason").value });
+  const done = made.status === 202;
+  if (done) $("reopen-reason").value = "";
+  $("reopen-state").className = done ? "" : "error";
+  $("reopen-state").textContent = done ? say("reopened") : made.status === 409 ? say("reopen_refused") : api.refusal(made);
+}
+
+const post = (path, body) => api.online(`/v1/requests/${path}`, { method: "POST", body: JSON.stringify(body) });
 
 async function start() {
   const chosen = (await store.get("language")) || "en";
@@ -217,70 +280,74 @@ async function start() {
   send();
 }
 
+// Else a browser short of space may clear the queue: the agent must know.
 async function keepStorage() {
-  // Without this a browser short of space may clear the queue; the agent must know.
   const kept = await navigator.storage?.persist?.().catch(() => false);
   $("storage").hidden = Boolean(kept);
 }
 
+const on = (id, type, handler) => $(id).addEventListener(type, handler);
+const submit = (id, buttons, work) => on(id, "submit", (event) => {
+  event.preventDefault();
+  busy(buttons, work);
+});
+
 function wire() {
+  useLanguage("en"); // the page holds no words of its own
   const languages = Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code));
   $("ui-language").replaceChildren(...languages);
   $("language").replaceChildren(...languages.map((o) => new Option(o.text, o.value)));
-  $("ui-language").addEventListener("change", async (event) => {
+  on("ui-language", "change", async (event) => {
     useLanguage(event.target.value);
     await store.set("language", event.target.value);
     await loadLists();
     await refresh();
     if (lookedUp) screens.request(lookedUp, names); // said again in the new language
-    // The app's own findings, too (the City's, while fixing, stay as they were shown).
+    nearby(true);
+    // The app's own findings too (the City's, while fixing, stay as shown).
     if (!fixing && document.querySelector("#request-form [aria-invalid]")) {
       form.showProblems(form.problems(form.body()), false);
     }
   });
-  $("pair-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const refused = await api.pair($("pair-code").value);
-    notice(refused);
-    if (refused) return;
-    await api.topUp().catch(() => {});
-    await start();
-    send(true); // paired (again): what waited goes now, whatever the backoff said
+  submit("pair-form", "#pair button", () => pair($("pair-code").value));
+  submit("own-form", "#pair button", () => pair("", $("own-token").value));
+  on("request-form", "change", (event) => {
+    if (["category", "community"].includes(event.target.id)) nearby();
   });
-  $("request-form").addEventListener("input", () => {
+  on("request-form", "input", () => {
     if (!fixing) store.set("draft", form.body()); // a closed app loses no half-typed request
   });
-  $("request-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    log();
-  });
-  $("notice-given").addEventListener("change", (event) => form.lockContact(!event.target.checked));
-  $("contact-why").addEventListener("click", form.explainLockedContact);
-  $("language").addEventListener("change", form.showNotice);
-  $("locate").addEventListener("click", form.locate);
-  $("visit").addEventListener("change", async () => {
+  submit("request-form", "#log", log);
+  on("notice-given", "change", (event) => form.lockContact(!event.target.checked));
+  on("contact-why", "click", form.explainLockedContact);
+  on("language", "change", form.showNotice);
+  on("locate", "click", () => form.locate(nearby));
+  on("visit", "change", async () => {
     form.useVisit((await api.visitsToday()).find((v) => v.id === $("visit").value));
+    nearby();
   });
-  $("next-request").addEventListener("click", () => { onReceipt = null; show("form-view"); });
-  $("receipt-fix").addEventListener("click", async () => {
+  on("next-request", "click", () => { onReceipt = null; show("form-view"); });
+  on("receipt-fix", "click", async () => {
     const item = (await store.all()).find((one) => one.id === onReceipt);
     if (item) fix(item);
   });
-  $("show-form").addEventListener("click", showForm);
-  $("show-outbox").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
-  $("show-lookup").addEventListener("click", () => show("lookup-view"));
-  $("lookup-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
+  on("show-form", "click", showForm);
+  const today = async () => { await refresh(); show("outbox-view"); };
+  on("show-outbox", "click", today);
+  on("show-lookup", "click", () => show("lookup-view"));
+  submit("lookup-form", "#lookup-form button", async () => {
     const reference = $("lookup-reference").value.replace(/\D/g, "");
     $("lookup-result").replaceChildren(); // never the last answer under this number
+    $("reopen-state").textContent = "";
     lookedUp = await api.lookUp(reference);
     screens.request(lookedUp, names);
   });
-  $("send-all").addEventListener("click", () => send(true));
-  $("today-filter").addEventListener("input", () => screens.filter());
-  $("sign-out").addEventListener("click", askToSignOut);
-  $("keep").addEventListener("click", async () => { await refresh(); show("outbox-view"); });
-  $("sign-out-anyway").addEventListener("click", signOut);
+  submit("reopen-form", "#reopen", reopen);
+  on("send-all", "click", () => send(true));
+  on("today-filter", "input", () => screens.filter());
+  on("sign-out", "click", askToSignOut);
+  on("keep", "click", today);
+  on("sign-out-anyway", "click", signOut);
   window.addEventListener("online", () => send(true));
   setInterval(() => send(), 30_000);
   if ("serviceWorker" in navigator) {

@@ -1,13 +1,10 @@
-// The request form: what it sends (the body of POST /v1/requests), the checks the API makes,
-// made here first so the agent fixes a field while the resident is still at the table, and
-// the API's own field errors shown in place when it refuses a request sent later.
+// The request form: its body, intake's checks made first, and the API's errors shown in place.
 import { NOTICE, NOTICE_VERSION } from "./notice.js";
 import { RULES } from "./rules.js";
-import { say } from "./words.js";
+import { $, say } from "./words.js";
 
-const $ = (id) => document.getElementById(id);
 
-// The API's field names (see docs/interface.md) and the control each belongs to.
+// The API's field names and the control each belongs to.
 const CONTROLS = {
   category: "category", description: "description", "location.area": "area",
   "location.community": "community", "location.address": "address", visit_id: "visit",
@@ -15,8 +12,7 @@ const CONTROLS = {
   "resident.privacy_notice_given": "notice-given", resident: "updates-by",
   "resident.updates_by": "updates-by", reported_at: "visit", account_number: "account",
 };
-// Intake's own rules (rules.js is made by services/intake/field/domain.py), so what the
-// app lets through is what the City takes.
+// Intake's own rules (rules.js, made by domain.py): what the app lets through, the City takes.
 const rule = (source) => new RegExp(source, "u");
 const EMAIL = rule(RULES.email);
 const PHONE_TEXT = rule(RULES.phone_text);
@@ -25,8 +21,7 @@ const CONTROL = rule(RULES.control_characters);
 const LINE_BREAK = rule(RULES.line_break);
 let visitDays = {}; // visit id -> its day (YYYY-MM-DD), as the City's visits list says
 
-// A South African mobile, read as the phone-number library intake uses reads it: 0XX..,
-// +27XX.. or 0027XX.., with spaces, dashes and brackets, the national 0 allowed after +27.
+// A South African mobile as intake's phone-number library reads it (0XX.., +27XX.., 0027XX..).
 function isMobile(text) {
   if (!PHONE_TEXT.test(text)) return false;
   const { country_code: country, national_prefix: prefix, lengths } = RULES.mobile;
@@ -66,7 +61,7 @@ export function body() {
   if (account) request.account_number = account;
   if (value("visit")) {
     request.visit_id = value("visit");
-    // Taken at the table now, sent perhaps hours later: the service standard counts from now.
+    // Sent perhaps hours later: the service standard counts from now.
     request.reported_at = new Date().toISOString();
   }
   const contact = { name: value("name"), phone: value("phone"), email: value("email") };
@@ -81,8 +76,7 @@ export function body() {
   return request;
 }
 
-// Intake's checks, by intake's rules, in the agent's language: what is refused here is
-// fixed while the resident is still at the table. The server still has the last word.
+// Intake's checks in the agent's language (the server still has the last word).
 export function problems(request) {
   const found = {};
   const texts = {
@@ -171,8 +165,8 @@ export function fill(request) {
 }
 
 export function clear() {
-  // The next resident is at the same visit: its place stays. Nothing else is carried over
-  // (a category or area left from the last resident would be a silent wrong answer).
+  // The next resident is at the same visit: its place stays, nothing else (a category or area
+  // left from the last resident would be a silent wrong answer).
   const atVisit = $("visit").value;
   const keep = atVisit ? { visit: atVisit, area: $("area").value, community: $("community").value } : {};
   $("request-form").reset();
@@ -184,8 +178,7 @@ export function clear() {
   showNotice();
 }
 
-// Contact details wait for the privacy notice (POPIA s18). Disabled fields take no tap, so a
-// tap on them lands on a cover that says why and takes the agent to the notice's box.
+// Contact details wait for the privacy notice (POPIA s18); a tap on them says why.
 export function lockContact(locked) {
   $("contact").disabled = locked;
   $("contact-locked").hidden = !locked;
@@ -199,7 +192,7 @@ export function explainLockedContact() {
   $("notice-given").scrollIntoView({ block: "center" });
 }
 
-// The notice is read in the resident's language, whatever the app's language is.
+// The notice is read in the resident's language.
 export function showNotice() {
   const language = $("language").value || "en";
   $("notice-text").textContent = NOTICE[language];
@@ -214,7 +207,7 @@ export function useVisit(visit) {
   $("community").value = visit.community;
 }
 
-export function locate() {
+export function locate(located) {
   if (!navigator.geolocation) {
     $("location-state").textContent = say("locate_failed");
     return;
@@ -222,9 +215,9 @@ export function locate() {
   navigator.geolocation.getCurrentPosition(
     (fix) => {
       const { latitude, longitude, accuracy } = fix.coords;
-      // intake takes at most 100 km: a fix worse than that says nothing useful anyway
-      position = { lat: latitude, lon: longitude, accuracy_m: Math.min(Math.round(accuracy), 100_000) };
+      position = { lat: latitude, lon: longitude, accuracy_m: Math.min(Math.round(accuracy), 100_000) }; // at most 100 km
       $("location-state").textContent = say("located", { m: position.accuracy_m });
+      located();
     },
     () => { $("location-state").textContent = say("locate_failed"); },
     { enableHighAccuracy: true, timeout: 20_000, maximumAge: 60_000 },

@@ -1,5 +1,5 @@
-// The device's own store (IndexedDB): its pairing, its leased reference numbers and every
-// request it logged, each written before anything is sent, so nothing is lost offline.
+// The device's store (IndexedDB): its pairing, its leased numbers and every request it logged,
+// written before anything is sent.
 const NAME = "mobile-office";
 
 function open() {
@@ -34,7 +34,7 @@ export async function get(key) {
   return result(db.transaction("kv").objectStore("kv").get(key));
 }
 
-// One read-write transaction on `stores`, its writes made by `write`: resolves once it commits.
+// A read-write transaction on `stores`: resolves once `write`'s writes commit.
 async function writing(stores, write) {
   const db = await open();
   const transaction = db.transaction(stores, "readwrite");
@@ -56,8 +56,8 @@ export function put(item) {
   return writing("outbox", (transaction) => transaction.objectStore("outbox").put(item));
 }
 
-// Takes the next leased number and queues the request under it in one transaction: a number
-// is never given to two residents, nor lost between the two writes.
+// The next leased number and the request queued under it, in one transaction: a number is
+// never given twice, nor lost.
 export async function queueWithNextNumber(makeItem) {
   const db = await open();
   const transaction = db.transaction(["kv", "outbox"], "readwrite");
@@ -78,8 +78,7 @@ export function remove(id) {
   return writing("outbox", (transaction) => transaction.objectStore("outbox").delete(id));
 }
 
-// Adds fresh numbers to the lease, in the same transaction that reads it, so a number
-// taken meanwhile is never put back.
+// Fresh numbers added in the transaction that reads the lease: one taken meanwhile stays taken.
 export async function addLeases(fresh) {
   const db = await open();
   const transaction = db.transaction("kv", "readwrite");

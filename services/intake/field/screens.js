@@ -1,10 +1,8 @@
-// What the agent reads: today's requests with their states, the ones needing attention with
-// the server's reason and what to do, a request's public status and history, and the list
-// shown before signing out.
-import { DEPARTMENTS, refusalText, say } from "./words.js";
+// What the agent reads: today's requests and their states (refusals with the reason and what to
+// do), requests nearby, a request's public status and history, the list before signing out.
+import { $, DEPARTMENTS, refusalText, say } from "./words.js";
 import { localDate } from "./api.js";
 
-const $ = (id) => document.getElementById(id);
 
 // 8123456789 as "812 345 6789": the way it is read aloud and written down.
 export const grouped = (ref) => `${ref.slice(0, 3)} ${ref.slice(3, 6)} ${ref.slice(6)}`;
@@ -30,29 +28,31 @@ function element(tag, text, className) {
   return node;
 }
 
+function button(text, className, label, click) {
+  const node = element("button", text, className);
+  node.type = "button";
+  node.setAttribute("aria-label", label);
+  node.addEventListener("click", click);
+  return node;
+}
+
 // One line of the outbox; a request needing attention has its reason and two buttons.
 function line(item, names, actions) {
   const row = element("li");
   row.dataset.state = item.state;
   row.dataset.reference = item.reference;
   const title = element("p", `${grouped(item.reference)} · ${names[item.body.category] || item.body.category}`, "ref");
-  // When and where, to find a resident's number again (nothing the device does not hold).
+  // When and where, to find a resident's number again.
   const { community } = item.body.location;
   const what = element("p", `${clockTime(item.created)} · ${community} · ${item.body.description.slice(0, 40)}`, "hint");
   const state = element("p", stateText(item), `state ${item.state}`);
   row.append(title, what, state);
   row.dataset.search = `${item.reference} ${title.textContent} ${what.textContent}`.toLowerCase();
   if (item.state === "attention") {
-    row.append(element("p", refusalText(item), "error reason"));
-    const fix = element("button", say("fix"));
-    fix.type = "button";
-    fix.addEventListener("click", () => actions.fix(item));
-    const discard = element("button", say("discard"), "danger");
-    discard.type = "button";
-    discard.addEventListener("click", () => actions.discard(item));
-    fix.setAttribute("aria-label", `${say("fix")} ${grouped(item.reference)}`);
-    discard.setAttribute("aria-label", `${say("discard")} ${grouped(item.reference)}`);
-    row.append(fix, discard);
+    const ref = grouped(item.reference);
+    row.append(element("p", refusalText(item), "error reason"),
+      button(say("fix"), "", `${say("fix")} ${ref}`, () => actions.fix(item)),
+      button(say("discard"), "danger", `${say("discard")} ${ref}`, () => actions.discard(item)));
   }
   return row;
 }
@@ -64,7 +64,7 @@ export function outbox(items, names, actions, draft) {
   const earlier = items.filter((item) => localDate(new Date(item.created)) !== today && item.state !== "sent");
   const lines = ofToday.map((item) => line(item, names, actions));
   if (draft?.description) {
-    // Being typed: it has no number yet (a number is given when the request is logged).
+    // Being typed: it has no number until it is logged.
     const row = element("li");
     row.dataset.state = "draft";
     row.append(element("p", `${names[draft.category] || ""} · ${draft.description.slice(0, 40)}`, "ref"),
@@ -77,8 +77,7 @@ export function outbox(items, names, actions, draft) {
   filter();
 }
 
-// Today's list narrowed to what the agent typed: part of a number (any grouping), a
-// category, a community or words of the description.
+// Today's list narrowed to part of a number (any grouping), a category, a community or words.
 export function filter(query = $("today-filter").value) {
   const words = query.toLowerCase().replace(/\s+/g, " ").trim();
   const digits = /\p{L}/u.test(query) ? "" : query.replace(/\D/g, ""); // a number, any grouping
@@ -86,6 +85,18 @@ export function filter(query = $("today-filter").value) {
     const found = row.dataset.search.includes(words) || (digits && row.dataset.reference.includes(digits));
     row.hidden = Boolean(words) && !found;
   }
+}
+
+// Requests nearby, each with a button to join the resident to it.
+export function nearby(found, join) {
+  $("nearby-list").replaceChildren(...found.map((one) => {
+    const row = element("li");
+    const where = one.distance_m === null ? "" : ` · ${Math.round(one.distance_m)} m`;
+    row.append(element("p", `${grouped(one.reference)} · ${say(`s_${one.status}`)}`, "ref"),
+      element("p", `${day(one.created_at)} · ${one.community}${where} · ${one.description.slice(0, 60)}`, "hint"),
+      button(say("join"), "", `${say("join")}: ${grouped(one.reference)}`, () => join(one)));
+    return row;
+  }));
 }
 
 export function unsentList(items) {
@@ -97,8 +108,9 @@ export function unsentList(items) {
 // A request's public view: status, department and history with the public notes.
 export function request(found, names) {
   const box = $("lookup-result");
+  $("reopen-form").hidden = found.request?.status !== "resolved"; // "not fixed" is for these
   if (found.offline) {
-    box.replaceChildren(element("p", say("lookup_offline"), "warning"));
+    box.replaceChildren(element("p", say("offline"), "warning"));
     return;
   }
   if (found.refused) {

@@ -1,21 +1,18 @@
-// Sends the outbox: each queued request once, oldest first, with its own
-// Idempotency-Key and number, so a resend after a lost answer is the same request. A network
-// error, 5xx, 408 or 429 stops the round and backs off (Retry-After when the server gives
-// it); an expired pairing stops it until the device is paired again; any other refusal
-// marks that request as needing the agent's attention and goes on with the next.
+// Sends the outbox, each request with its own Idempotency-Key and number (a resend is the same
+// request). A network error, 5xx, 408 or 429 backs off (Retry-After when given); an expired
+// pairing stops until paired again; any other refusal needs the agent's attention.
 import * as store from "./outbox.js";
 import { call, forgetExpiredCredential, topUp } from "./api.js";
 
 const RETRY = new Set([408, 429]);
-// A few requests in flight at once: on a link with 400 ms of latency, one at a time would
-// make 50 requests wait 20 s; each has its own number and key, so their order is free.
+// A few at once: one at a time, 50 requests at 400 ms latency would wait 20 s.
 const AT_ONCE = 4;
 const LONGEST_WAIT_S = 300;
 let running = false;
 let failures = 0;
 let waitUntil = 0;
 
-// `manual`: the agent pressed "Send all" or the network came back: no waiting for backoff.
+// `manual`: "Send all", or the network came back: no waiting for backoff.
 export async function send({ manual = false, changed = () => {}, expired = () => {} } = {}) {
   if (running || (!manual && Date.now() < waitUntil)) return;
   running = true;
@@ -39,7 +36,7 @@ export async function send({ manual = false, changed = () => {}, expired = () =>
       expired();
     }
     if (stopped === "later") {
-      // Try again by itself when the wait is over, not only at the next 30 s tick.
+      // Again when the wait is over, not only at the next 30 s tick.
       setTimeout(() => send({ changed, expired }), Math.max(0, waitUntil - Date.now()) + 50);
     }
     if (await store.get("device")) await topUp().catch(() => {});
@@ -81,7 +78,7 @@ async function sendOne(item) {
   }
   const error = (await response.json().catch(() => ({}))).error || {};
   const reason = error.message || `${response.status} ${response.statusText}`;
-  // The code and fields let the app say the refusal in the agent's language (words.js).
+  // The code and fields let the app say it in the agent's language.
   await store.put({ ...item, state: "attention", reason, code: error.code, fields: error.fields || {} });
   return "refused";
 }
