@@ -156,31 +156,35 @@ def prepare(kind: Kind, data: bytes) -> Prepared:
 
 
 def _image(found: str, data: bytes) -> Prepared:
-    with Image.open(io.BytesIO(data), formats=[_PILLOW[found]]) as opened:
-        width, height = opened.size
+    """At most two decoded pictures at once (the one read and the one kept): a 2048 px photo
+    is 9 MB of pixels, and a copy of it per step would be several more per upload."""
+    with Image.open(io.BytesIO(data), formats=[_PILLOW[found]]) as read:
+        width, height = read.size
         if width * height > MAX_PIXELS:
             raise TooManyPixels(f"{width}x{height}")
-        position = _position(opened.getexif())
-        if opened.format == "JPEG":  # decode at a fraction of the size when it is that large
-            opened.draft("RGB", (LONGEST_SIDE, LONGEST_SIDE))
-        upright = ImageOps.exif_transpose(opened)
-        upright.load()
-    stored = _STORED[found]
-    upright.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
-    bare = _bare(upright, stored)
-    thumb = bare.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+        position = _position(read.getexif())
+        if read.format == "JPEG":  # decode at a fraction of the size when it is that large
+            read.draft("RGB", (LONGEST_SIDE, LONGEST_SIDE))
+        stored = _STORED[found]
+        bare = _bare(read, stored)
+    bare.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
+    thumb = ImageOps.contain(bare, (THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
     return Prepared(
         stored, _encode(bare, stored), _encode(thumb, stored), bare.width, bare.height, position
     )
 
 
 def _bare(image: Image.Image, stored: str) -> Image.Image:
-    """The pixels alone, in a new image: no info, EXIF, XMP, ICC profile or comment."""
+    """The pixels alone, turned the right way up (as the metadata said, before it goes): a
+    new image whose info (EXIF, XMP, ICC profile, comment) is emptied before it is saved."""
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     mode = "RGBA" if alpha and stored != JPEG else "RGB"
-    pixels = image.convert(mode)
-    return Image.frombytes(mode, pixels.size, pixels.tobytes())
+    image.load()
+    turned = image.getexif().get(ExifTags.Base.Orientation, 1) != 1
+    upright = ImageOps.exif_transpose(image) if turned else image  # (it copies either way)
+    pixels = upright if upright.mode == mode else upright.convert(mode)
+    pixels.info = {}
+    return pixels
 
 
 def _encode(image: Image.Image, stored: str) -> bytes:
