@@ -7,7 +7,7 @@ import asyncio
 import os
 import sys
 
-from bench import field_app, intake, notifications, report, routing, scheduling, system
+from bench import attachments, field_app, intake, notifications, report, routing, scheduling, system
 from deploy.bus_setup import set_up_bus
 from tests.support.processes import client_env
 
@@ -19,6 +19,7 @@ BENCHMARKS = {
     "system": system.run,
     "system_cluster": system.run_on_cluster,
     "field_app": field_app.run,
+    "attachments": attachments.run,
 }
 
 

@@ -105,6 +105,7 @@ async def start_intake(
         "MO_INTAKE_DATABASE_URL": url_db,
         "MO_INTAKE_CONSUMER_GROUP": group,
         "MO_INTAKE_PORT": str(port),
+        "MO_INTAKE_ATTACHMENTS_FOLDER": str(workdir / "attachments"),
         "MO_KAFKA_BOOTSTRAP": bootstrap,  # and make run's log level (INFO: a line a request)
     }
     log = workdir / ("intake.log" if fresh else "intake-again.log")

@@ -40,6 +40,7 @@ WHOLE_PATH = (
 )
 IN_PROCESS = "the planner in one process, no I/O"
 THROUGH_API = "POST to scheduling's API: plan, store, outbox"
+UPLOADS = "8 clients POST multipart photos to one intake: checked, stripped, sealed, stored"
 BROWSER = "Debian's Chromium (Playwright), 400 kbit/s each way, 400 ms latency, one intake"
 
 
@@ -151,7 +152,23 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ]
     if kind in ("system", "system_cluster"):
         return _system_rows(result)
+    if kind == "attachments":
+        return _attachment_rows(result)
     return []
+
+
+def _attachment_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    size = f"{result['photos']} photos of {result['photo_bytes_mean'] / 1e6:.1f} MB"
+    return [
+        (f"{size}: throughput", UPLOADS, f"{result['photos_per_s']} photos/s", ""),
+        (
+            "photo upload latency p50 / p99",
+            UPLOADS,
+            f"{result['latency_p50_ms']} / {result['latency_p99_ms']} ms",
+            "",
+        ),
+        ("intake's peak memory growth", UPLOADS, f"{result['peak_growth_mb']} MB", "< 60 MB"),
+    ]
 
 
 def _system_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
