@@ -63,7 +63,7 @@ async def read_public_photo(
     the same for a private photo, a document, an unknown id or an unknown request."""
     async with uow.reading() as conn:
         found = await store.public_photo(conn, command.reference, command.photo_id)
-    missing = NotFound(f"request {command.reference} has no public photo {command.photo_id}")
+    missing = NotFound(f"request {command.reference} has no public photo of that id")
     if found is None:
         raise missing
     variant = "thumb" if command.thumb else "original"
