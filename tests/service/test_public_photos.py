@@ -61,8 +61,11 @@ async def test_a_photo_is_private_until_its_department_makes_it_public(office: O
     assert await media_url(office) is None
     assert await photos_shown(office) == []
 
+    assert [a["public"] for a in (await office.read(office.path())).json()] == [False]
+
     await made_public(office.intake.app, office.reference, photo, NOON)
     await made_public(office.intake.app, office.reference, photo, NOON)  # again: no change
+    assert [a["public"] for a in (await office.read(office.path())).json()] == [True]
 
     shown = await office.client.get(public(office, photo))  # no token
     assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
