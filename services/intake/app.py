@@ -17,6 +17,7 @@ from services.intake import store
 from services.intake.attachments import api as attachments_api
 from services.intake.attachments import bus as attachments_bus
 from services.intake.attachments.adapters import open_attachments
+from services.intake.attachments.worker import retention_rules as attachment_rules
 from services.intake.deps import IntakeDeps, wall_clock
 from services.intake.devices import api as devices_api
 from services.intake.devices.store import device_holder
@@ -27,6 +28,8 @@ from services.intake.nearby import bus as nearby_bus
 from services.intake.open311 import api as open311_api
 from services.intake.open311.schemas import Open311Error, answer_refusal
 from services.intake.open_data import api as open_data_api
+from services.intake.photos import api as photos_api
+from services.intake.photos import bus as photos_bus
 from services.intake.privacy import api as privacy_api
 from services.intake.privacy import bus as privacy_bus
 from services.intake.reopening import api as reopening_api
@@ -63,6 +66,7 @@ for _feature in (
     requests_api,
     reopening_api,
     attachments_api,
+    photos_api,
     devices_api,
     visits_api,
     privacy_api,
@@ -82,8 +86,14 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
 
 
 def consumes(deps: IntakeDeps) -> tuple[Route, ...]:
-    """Routing's decisions, departments' progress, the visits, privacy answers."""
-    return (*requests_bus.consumes(deps), *visits_bus.consumes(deps), *privacy_bus.consumes(deps))
+    """Routing's decisions, departments' progress and public photos, the visits, privacy
+    answers."""
+    return (
+        *requests_bus.consumes(deps),
+        *photos_bus.consumes(deps),
+        *visits_bus.consumes(deps),
+        *privacy_bus.consumes(deps),
+    )
 
 
 def create_app(
@@ -124,14 +134,7 @@ def create_app(
         consumes_description="Routing's decisions, departments' progress and the visits "
         "requests may be logged at.",
         publishes=PUBLISHES,
-        retention=[
-            Rule("idempotency_keys", IDEMPOTENCY_TTL, forget_idempotency_keys),
-            closed_request_details_rule(
-                store.RESIDENT_DETAILS,
-                dt.timedelta(days=settings.details_retention_days),
-                "updated_at",
-            ),
-        ],
+        retention=_retention(settings, deps),
         deps=deps,
         tokens=TokenDirectory(
             db, store.credentials, also=lambda conn, token: device_holder(conn, token, now())
@@ -143,6 +146,21 @@ def create_app(
         audit=deps.audit,
     )
     return service_app(service, settings, db, registry, wiring)
+
+
+def _retention(settings: IntakeSettings, deps: IntakeDeps) -> list[Rule]:
+    """Idempotency keys after a day; a finished request's description and place, and its
+    photos, after `details_retention_days`; its documents after `documents_retention_days`."""
+    details = dt.timedelta(days=settings.details_retention_days)
+    return [
+        Rule("idempotency_keys", IDEMPOTENCY_TTL, forget_idempotency_keys),
+        closed_request_details_rule(store.RESIDENT_DETAILS, details, "updated_at"),
+        *attachment_rules(
+            deps.attachments,
+            documents=dt.timedelta(days=settings.documents_retention_days),
+            photos=details,
+        ),
+    ]
 
 
 def asyncapi() -> FastStream:

@@ -27,6 +27,14 @@ class IntakeSettings(KeyedIdentifierSettings):
         max_length=100,
         description="Open311's jurisdiction_id for this City; any other is answered 404.",
     )
+    documents_retention_days: int = Field(
+        180,
+        ge=31,
+        description="Days after a request is resolved, closed or referred until its "
+        "documents (rows and objects) are deleted: the City's decision can be appealed and "
+        "then taken on review for 180 days (PAJA s7(1)); at least 31, the 30 days a resident "
+        "may say a resolved request is not fixed (docs/attachments.md).",
+    )
     attachments_folder: Path = Field(
         Path("var/attachments"),
         description="The folder that keeps attachments' bytes (photos, documents) when no "

@@ -20,10 +20,10 @@ from PIL import Image, ImageCms
 from services.intake import store
 from services.intake.attachments.adapters import FolderObjects
 from shared.contracts.common import Area, RequestStatus
-from shared.contracts.routing import RequestRouted, RoutingOutcome
+from shared.contracts.routing import PhotoMadePublic, RequestRouted, RoutingOutcome
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE, new_event
-from shared.topics import REQUESTS_ROUTED, source
+from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS, source
 from tests.support.clock import NOON
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
@@ -37,6 +37,7 @@ __all__ = [
     "bomb_png",
     "heic",
     "keep_attachments_in",
+    "made_public",
     "pdf",
     "phone_jpeg",
     "picture",
@@ -188,4 +189,17 @@ async def routed(app: FastAPI, reference: str, department: str, at: dt.datetime)
     event = new_event(news, source("routing"), reference, at)
     await app.state.broker.publish(
         event.to_bytes(), REQUESTS_ROUTED, key=event.key, headers={"content-type": CONTENT_TYPE}
+    )
+
+
+async def made_public(
+    app: FastAPI, reference: str, attachment_id: str, at: dt.datetime, department: str = DEPARTMENT
+) -> None:
+    """Tells intake, as routing would for a department, that it may show this photo."""
+    news = PhotoMadePublic(
+        reference=reference, attachment_id=attachment_id, department=department, made_public_at=at
+    )
+    event = new_event(news, source("routing"), reference, at)
+    await app.state.broker.publish(
+        event.to_bytes(), REQUESTS_STATUS, key=event.key, headers={"content-type": CONTENT_TYPE}
     )

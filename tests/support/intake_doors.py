@@ -10,7 +10,7 @@ from services.intake import store as store_i
 from services.intake.devices import handlers as devices
 from services.intake.devices.handlers import PairDevice
 from shared.credentials import Role
-from tests.support.attachments import keep_attachments_in, picture, routed
+from tests.support.attachments import keep_attachments_in, made_public, picture, routed
 from tests.support.door_calls import Example, Running
 from tests.support.fakes import FakePublisher
 from tests.support.intake import request_body, resolved, running_intake
@@ -55,6 +55,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
         attachments = f"/v1/requests/{open_reference}/attachments"
         photo = {"file": ("photo.png", picture(), "image/png")}
         attached = await i.client.post(attachments, files=photo, data=PHOTO, headers=i.auth)
+        await made_public(i.app, open_reference, attached.json()["id"], now)
         yield Running(
             i.app,
             i.client,
@@ -97,6 +98,9 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("GET", "/v1/requests/{reference}/attachments"): Example(attachments),
                 ("GET", "/v1/requests/{reference}/attachments/{attachment_id}"): Example(
                     f"{attachments}/{attached.json()['id']}"
+                ),
+                ("GET", "/v1/requests/{reference}/photos/{photo_id}"): Example(
+                    f"/v1/requests/{open_reference}/photos/{attached.json()['id']}?size=thumb"
                 ),
                 ("GET", "/v1/privacy/notice"): Example("/v1/privacy/notice"),
                 ("GET", "/open311/v2/requests.{fmt}"): Example("/open311/v2/requests.json"),

@@ -85,7 +85,13 @@ async def list_attachments(
     look = Look(parse_reference(reference), caller)
     found = await use_cases.run(handlers.list_attachments, look)
     return [
-        AttachmentListed(**_view(a), document=a.document, added_by=a.added_by, added_at=a.added_at)
+        AttachmentListed(
+            **_view(a),
+            document=a.document,
+            added_by=a.added_by,
+            added_at=a.added_at,
+            public=a.public,
+        )
         for a in found
     ]
 

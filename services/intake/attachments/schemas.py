@@ -40,6 +40,11 @@ class AttachmentListed(AttachmentView):
     document: str | None = Field(description="The checklist item a document answers.")
     added_by: str
     added_at: datetime
+    public: bool = Field(
+        False,
+        description="A photo its department made public: anyone reads it at "
+        "/v1/requests/{reference}/photos/{id}. A document never is.",
+    )
 
 
 OptionalReason = Annotated[

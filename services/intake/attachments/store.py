@@ -3,6 +3,7 @@ with which Idempotency-Key. Their bytes are in the object store (adapters.py), n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,10 +17,12 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    delete,
     false,
     func,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -29,16 +32,27 @@ from services.intake.store import metadata, requests
 from shared.store import find_row, from_row
 
 __all__ = [
+    "FINISHED",
     "StoredAttachment",
     "add_attachment",
     "attachment",
     "attachments",
     "attachments_of",
     "count_of_kind",
+    "delete_attachments",
+    "delete_attachments_of",
     "fill_position",
+    "finished_attachments",
     "keyed_attachment",
+    "kinds_held",
     "lock_request",
+    "make_public",
+    "public_photo",
+    "public_photos",
 ]
+
+FINISHED = ("resolved", "closed", "referred")
+"""A request the City's work on is over (routing's news sets `status` and `updated_at`)."""
 
 attachments = Table(
     "attachments",
@@ -137,3 +151,93 @@ async def fill_position(
         .where(r.reference == reference, r.lat.is_(None), r.lon.is_(None))
         .values(lat=position[0], lon=position[1])
     )
+
+
+async def finished_attachments(
+    conn: AsyncConnection, kind: str, cutoff: datetime, batch: int
+) -> list[tuple[str, str]]:
+    """(id, reference) of up to `batch` attachments of `kind` whose request has been
+    finished since before `cutoff`."""
+    a, r = attachments.c, requests.c
+    query = (
+        select(a.id, a.reference)
+        .join(requests, r.reference == a.reference)
+        .where(a.kind == kind, r.status.in_(FINISHED), r.updated_at < cutoff)
+        .order_by(a.id)
+        .limit(batch)
+    )
+    return [(row.id, row.reference) for row in await conn.execute(query)]
+
+
+async def delete_attachments(conn: AsyncConnection, ids: Sequence[str]) -> int:
+    if not ids:
+        return 0
+    result = await conn.execute(delete(attachments).where(attachments.c.id.in_(ids)))
+    return int(result.rowcount)
+
+
+async def delete_attachments_of(conn: AsyncConnection, references: Sequence[str]) -> int:
+    """Every attachment's row of these requests; how many there were."""
+    if not references:
+        return 0
+    result = await conn.execute(delete(attachments).where(attachments.c.reference.in_(references)))
+    return int(result.rowcount)
+
+
+async def kinds_held(conn: AsyncConnection, references: Sequence[str]) -> dict[str, dict[str, int]]:
+    """How many attachments of each kind each of these requests has (those with any)."""
+    a = attachments.c
+    query = (
+        select(a.reference, a.kind, func.count())
+        .where(a.reference.in_(references))
+        .group_by(a.reference, a.kind)
+        .order_by(a.reference, a.kind)
+    )
+    held: dict[str, dict[str, int]] = {}
+    for reference, kind, count in await conn.execute(query):
+        held.setdefault(reference, {})[kind] = int(count)
+    return held
+
+
+async def make_public(conn: AsyncConnection, reference: str, attachment_id: str) -> str | None:
+    """Marks the request's photo `attachment_id` public; answers the kind found (a document
+    is left as it is), None when the request has no such attachment."""
+    a = attachments.c
+    kind = await conn.scalar(select(a.kind).where(a.id == attachment_id, a.reference == reference))
+    if kind == "photo":
+        await conn.execute(update(attachments).where(a.id == attachment_id).values(public=True))
+    return None if kind is None else str(kind)
+
+
+async def public_photo(
+    conn: AsyncConnection, reference: str, attachment_id: str
+) -> StoredAttachment | None:
+    """The request's photo `attachment_id` if a department made it public; else None."""
+    a = attachments.c
+    row = (
+        await conn.execute(
+            select(attachments).where(
+                a.id == attachment_id,
+                a.reference == reference,
+                a.kind == "photo",
+                a.public == true(),
+            )
+        )
+    ).first()
+    return None if row is None else from_row(StoredAttachment, row)
+
+
+async def public_photos(conn: AsyncConnection, references: Sequence[str]) -> dict[str, list[str]]:
+    """The ids of each request's public photos, in the order they came."""
+    if not references:
+        return {}
+    a = attachments.c
+    query = (
+        select(a.reference, a.id)
+        .where(a.reference.in_(references), a.kind == "photo", a.public == true())
+        .order_by(a.added_at, a.id)
+    )
+    found: dict[str, list[str]] = {}
+    for reference, photo in await conn.execute(query):
+        found.setdefault(reference, []).append(photo)
+    return found

@@ -23,7 +23,7 @@ from services.intake.open311.adapters import (
     command_from,
     service_notice,
 )
-from services.intake.open311.handlers import find_requests, find_token
+from services.intake.open311.handlers import FindRequests, find_requests, find_token
 from services.intake.open311.schemas import FORMATS, Open311Error, error, refusal, render
 from services.intake.requests import handlers
 from services.intake.requests.domain import IdempotencyConflict
@@ -164,7 +164,7 @@ async def request_list(
 
     async def make() -> tuple[Any, str]:
         limits.refuse_if_waiting(client)
-        found = await _requests(asked, use_cases)
+        found = await _requests(asked, use_cases, request)
         ids = asked.get("service_request_id")
         looked_up = len({i.strip() for i in ids.split(",") if i.strip()}) if ids else 0
         limits.read(client, max(looked_up, len(found)), found)
@@ -189,7 +189,7 @@ async def request_one(
     async def make() -> tuple[Any, str]:
         limits.refuse_if_waiting(client)
         known = domain.is_reference(service_request_id)
-        found = await _requests(asked, use_cases) if known else []
+        found = await _requests(asked, use_cases, request) if known else []
         limits.read(client, 1, found)
         if not found:
             raise Open311Error(404, f"no request {service_request_id!r}")
@@ -248,5 +248,9 @@ async def token(
     return await _answer(fmt, jurisdiction_id, ours, make)
 
 
-async def _requests(asked: dict[str, str], use_cases: UseCases[IntakeDeps]) -> list[dict[str, Any]]:
-    return await use_cases.run(find_requests, domain.parse(asked, use_cases.deps.clock()))
+async def _requests(
+    asked: dict[str, str], use_cases: UseCases[IntakeDeps], request: Request
+) -> list[dict[str, Any]]:
+    query = domain.parse(asked, use_cases.deps.clock())
+    base = str(request.base_url).rstrip("/")
+    return await use_cases.run(find_requests, FindRequests(query, base))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from services.intake.open311.schemas import Open311Error
-from services.intake.public.domain import CLOSED, PublicRequest
+from services.intake.public.domain import CLOSED, PublicRequest, photo_url
 from shared.catalogue import CATEGORIES, CATEGORY_CODES, DEPARTMENTS, Category
 from shared.contracts.common import Area, Language
 
@@ -245,8 +245,9 @@ def parse(asked: dict[str, str], now: dt.datetime) -> RequestsQuery:
     )
 
 
-def view(shown: PublicRequest, extensions: bool) -> dict[str, Any]:
-    """One request in GeoReport's fields (and, with `extensions`, ours)."""
+def view(shown: PublicRequest, extensions: bool, base_url: str) -> dict[str, Any]:
+    """One request in GeoReport's fields (and, with `extensions`, ours); `media_url` is its
+    first public photo's address (under `base_url`, the service's own), if it has one."""
     notes = shown.public_notes
     found: dict[str, Any] = {
         "service_request_id": shown.reference,
@@ -263,7 +264,9 @@ def view(shown: PublicRequest, extensions: bool) -> dict[str, Any]:
         "address": shown.suburb,
         "lat": shown.place.lat if shown.place else None,
         "long": shown.place.lon if shown.place else None,
-        "media_url": None,
+        "media_url": photo_url(base_url, shown.reference, shown.photos[0])
+        if shown.photos
+        else None,
     }
     if extensions:
         found["extended_attributes"] = {

@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from services.intake.attachments import store as attachment_store
+from services.intake.attachments.worker import erase_attachments
 from services.intake.privacy import store
 from services.intake.privacy.domain import EXPECTED, asked_event
 from services.intake.privacy.schemas import PrivacyAsk, PrivacyView
@@ -80,25 +82,33 @@ async def read_answer(command: ReadAnswer, uow: UnitOfWork, deps: IntakeDeps) ->
     return found
 
 
-async def _own_part(conn: Connection, kind: PrivacyKind, refs: list[str]) -> dict[str, Any]:
-    """What intake holds of the resident's requests: their descriptions and exact places."""
+async def _own_part(
+    conn: Connection, kind: PrivacyKind, refs: list[str], deps: IntakeDeps
+) -> dict[str, Any]:
+    """What intake holds of the resident's requests: their descriptions and exact places,
+    and their attachments (an erasure deletes the objects themselves, then the rows; an
+    access answer counts them by kind, request by request, never their bytes)."""
     if kind is PrivacyKind.ERASURE:
         changed = await store.erase_details(conn, refs)
-        return {"references": refs, "held": {"descriptions and places removed": changed}}
+        removed = await erase_attachments(conn, deps.attachments, refs)
+        held = {"descriptions and places removed": changed, "attachments removed": removed}
+        return {"references": refs, "held": held}
     found = await store.count_requests(conn, refs)
-    return {
-        "references": refs,
-        "held": {"requests with description and place": found} if found else {},
-    }
+    kept = await attachment_store.kinds_held(conn, refs)
+    held = {"requests with description and place": found} if found else {}
+    for kind_of in ("photo", "document"):
+        if count := sum(kinds.get(kind_of, 0) for kinds in kept.values()):
+            held[f"{kind_of}s"] = count
+    return {"references": refs, "held": held, "attachments": kept}
 
 
 async def on_answered(command: Batch[PrivacyAnswer], uow: UnitOfWork, deps: IntakeDeps) -> None:
     async with uow.transaction() as conn:
         for item in command:
-            await _answered(conn, item.data)
+            await _answered(conn, item.data, deps)
 
 
-async def _answered(conn: Connection, answer: PrivacyAnswer) -> None:
+async def _answered(conn: Connection, answer: PrivacyAnswer, deps: IntakeDeps) -> None:
     asked = await store.request_of(conn, answer.request_id)
     if asked is None or answer.service == "intake":
         return  # another intake's, or an echo of ours
@@ -106,6 +116,6 @@ async def _answered(conn: Connection, answer: PrivacyAnswer) -> None:
     await store.add_answer(conn, answer.request_id, answer.service, body, answer.answered_at)
     kind = PrivacyKind(asked.kind)
     if answer.service == "notifications" and "intake" in EXPECTED[kind]:
-        own = await _own_part(conn, kind, answer.references)
+        own = await _own_part(conn, kind, answer.references, deps)
         at = answer.answered_at
         await store.add_answer(conn, answer.request_id, "intake", own, at)

@@ -11,7 +11,11 @@ that joining the two on `service_request_id` shows nothing that either hides
   every file and every Open311 answer: a per-period count lets two overlapping files
   disagree, and joining them on the id would undo the merge;
 - a text holding a run of 5 or more digits (a phone, an account or an ID number, however
-  separated) or an e-mail address (`@`, `(at)`, `[at]`) is not published at all.
+  separated) or an e-mail address (`@`, `(at)`, `[at]`) is not published at all;
+- a photo is shown only once its department made it public (it looked: no face, number
+  plate or paper in it), by its address alone (`photo_url`): its bytes were stripped of every
+  metadata block (GPS, camera, times) when it was attached, and who added it and when are
+  not shown. A document is never shown.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ __all__ = [
     "StoredStep",
     "block",
     "blocks_from",
+    "photo_url",
     "place",
     "public_request",
     "public_text",
@@ -138,6 +143,7 @@ class PublicRequest:
     cause: str | None  # why, then
     within_standard: bool | None  # closed by its due time (on the exact times), if both
     steps: tuple[PublicStep, ...]
+    photos: tuple[str, ...] = ()  # the ids of its public photos, in the order they came
 
     @property
     def public_notes(self) -> list[str]:
@@ -182,9 +188,18 @@ class StoredStep(Protocol):
     def cause(self) -> str | None: ...
 
 
-def public_request(row: StoredRequest, steps: Sequence[StoredStep], suburb: str) -> PublicRequest:
+def photo_url(base_url: str, reference: str, photo_id: str, thumb: bool = False) -> str:
+    """Where anyone reads a public photo (`base_url`: the service's own, without a final /)."""
+    url = f"{base_url}/v1/requests/{reference}/photos/{photo_id}"
+    return f"{url}?size=thumb" if thumb else url
+
+
+def public_request(
+    row: StoredRequest, steps: Sequence[StoredStep], suburb: str, photos: Sequence[str] = ()
+) -> PublicRequest:
     """A stored request (a row of `requests`), its history (rows with status, at, note and
-    cause, oldest first) and its suburb (from public/store.py, `suburbs`), as anyone may see it."""
+    cause, oldest first), its suburb (from public/store.py, `suburbs`) and the ids of its
+    public photos, as anyone may see it."""
     status = RequestStatus(row.status)
     closing = [as_utc(s.at) for s in steps if s.status in CLOSED] if status in CLOSED else []
     causes = [s.cause for s in steps if s.cause] if status in CLOSED else []
@@ -207,4 +222,5 @@ def public_request(row: StoredRequest, steps: Sequence[StoredStep], suburb: str)
         steps=tuple(
             PublicStep(s.status, str(w3c(s.at)), public_text(s.note), s.cause) for s in steps
         ),
+        photos=tuple(photos),
     )

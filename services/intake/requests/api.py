@@ -10,7 +10,7 @@ from services.intake.devices.handlers import still_on_a_device
 from services.intake.public.domain import block
 from services.intake.requests import handlers
 from services.intake.requests.domain import IdempotencyConflict
-from services.intake.requests.handlers import LogRequest, get_request
+from services.intake.requests.handlers import FollowUp, LogRequest, get_request
 from services.intake.requests.schemas import CategoryView, NewRequest, RequestCreated, RequestView
 from shared.auth import PUBLIC, Caller, known_caller, requires
 from shared.catalogue import CATALOGUE_VERSION, CATEGORIES
@@ -66,7 +66,8 @@ async def follow_up(
             client, "too_many_unknown_references", "too many unknown reference numbers here"
         )
     canonical = parse_reference(reference)
-    view = await use_cases.run(get_request, canonical)
+    base = str(request.base_url).rstrip("/")
+    view = await use_cases.run(get_request, FollowUp(canonical, base))
     if view is None:
         if await use_cases.run(still_on_a_device, canonical):
             raise ApiError(

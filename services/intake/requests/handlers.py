@@ -15,8 +15,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeAlias
 
 from services.intake import store
+from services.intake.attachments.store import public_photos
 from services.intake.devices import store as device_store
 from services.intake.devices.domain import used_before
+from services.intake.public.domain import photo_url
 from services.intake.requests.domain import (
     UNROUTABLE_NOTE,
     IdempotencyConflict,
@@ -24,7 +26,13 @@ from services.intake.requests.domain import (
     fingerprint,
     public_note,
 )
-from services.intake.requests.schemas import HistoryEntry, NewRequest, RequestCreated, RequestView
+from services.intake.requests.schemas import (
+    HistoryEntry,
+    NewRequest,
+    PhotoLink,
+    RequestCreated,
+    RequestView,
+)
 from services.intake.requests.store import Contended, idempotent_reference
 from services.intake.store import Connection
 from services.intake.visits import store as visit_store
@@ -40,6 +48,7 @@ if TYPE_CHECKING:
     from services.intake.deps import IntakeDeps
 
 __all__ = [
+    "FollowUp",
     "LogRequest",
     "Logged",
     "RoutingNews",
@@ -159,15 +168,30 @@ def _logged(staged: Staged, deps: IntakeDeps) -> Logged:
     return Logged(staged.answer, replayed=False)
 
 
-async def get_request(reference: str, uow: UnitOfWork, deps: IntakeDeps) -> RequestView | None:
-    """A request's follow-up: its status and public history."""
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    reference: str
+    base_url: str  # the service's own address, for the public photos' links
+
+
+async def get_request(command: FollowUp, uow: UnitOfWork, deps: IntakeDeps) -> RequestView | None:
+    """A request's follow-up: its status, public history and public photos."""
+    reference = command.reference
     async with uow.reading() as conn:
         found = await store.find_request(conn, reference)
         if found is None:
             return None
         entries = await store.request_history(conn, reference)
+        shown = (await public_photos(conn, [reference])).get(reference, [])
     history = [HistoryEntry.model_validate(entry) for entry in entries]
-    return RequestView(**asdict(found), history=history)
+    photos = [
+        PhotoLink(
+            url=photo_url(command.base_url, reference, photo),
+            thumbnail_url=photo_url(command.base_url, reference, photo, thumb=True),
+        )
+        for photo in shown
+    ]
+    return RequestView(**asdict(found), history=history, photos=photos)
 
 
 # --- keeping the follow-up current, inside the consumer's transaction ---------------------

@@ -185,6 +185,13 @@ class HistoryEntry(BaseModel):
     duplicate_of: str | None = Field(None, description="The request this one repeats.")
 
 
+class PhotoLink(BaseModel):
+    """A photo of the fault its department made public: where anyone reads it."""
+
+    url: str = Field(description="The photo, at most 2048 px on its longest side.")
+    thumbnail_url: str = Field(description="Its 320 px thumbnail.")
+
+
 class RequestView(BaseModel):
     """The public view of a request: no personal information."""
 
@@ -195,6 +202,10 @@ class RequestView(BaseModel):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     history: list[HistoryEntry]
+    photos: list[PhotoLink] = Field(
+        default_factory=list,
+        description="Photos of the fault its department made public, in the order they came.",
+    )
 
     def in_blocks(self, block: Callable[[dt.datetime], dt.datetime]) -> RequestView:
         """The view with every time cut by `block` (the open-data file's 6-hour blocks): what
