@@ -35,7 +35,7 @@ async def attachment(
     session: Annotated[PageSession, team],
     use_cases: UseCasesDep,
     size: Annotated[Literal["original", "thumb"], Query()] = "original",
-    reason: Annotated[str, Query(max_length=300)] = "",
+    reason: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     canonical = parse_reference(reference)
     look = handlers.Look(canonical, attachment_id, session.reader, size, reason)
