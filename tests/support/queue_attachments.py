@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from shared.contracts.requests import AttachmentAdded
 from shared.events import CONTENT_TYPE, new_event
@@ -39,8 +39,14 @@ def use_store(app: FastAPI, objects: ObjectStore) -> ObjectStore:
 
 
 def png(color: str, size: tuple[int, int] = (320, 240)) -> bytes:
+    """A fault as a picture: a `color` puddle on a grey road under a pale sky."""
+    image = Image.new("RGB", size, (176, 196, 222))
+    width, height = size
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, height * 2 // 5, width, height), fill=(110, 110, 110))
+    draw.ellipse((width // 5, height // 2, width * 4 // 5, height * 9 // 10), fill=color)
     out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG")
+    image.save(out, "PNG")
     return out.getvalue()
 
 
