@@ -109,6 +109,10 @@ async def test_a_document_is_read_only_with_a_reason_which_the_audit_keeps(
     await signed_in(routing, TEAM)
     bare = await routing.client.get(f"{base(reference)}{paper}")
     assert bare.status_code == 422 and "reason" in bare.text
+    personal = await routing.client.get(
+        f"{base(reference)}{paper}", params={"reason": "resident 0825550199 asked"}
+    )
+    assert personal.status_code == 422 and "phone, ID and account numbers" in personal.text
     assert (await routing.client.get(f"{base(reference)}{paper}?size=thumb")).status_code == 404
     read = await routing.client.get(
         f"{base(reference)}{paper}", params={"reason": "checking the rebate affidavit"}

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from typing import Annotated, Final
+
+from pydantic import Field, TypeAdapter, ValidationError
 
 from services.routing import store
 from services.routing.attachments import store as attachments_store
@@ -18,6 +21,7 @@ from services.routing.attachments.domain import (
 )
 from services.routing.deps import RoutingDeps
 from services.routing.work.domain import RoutedRequest
+from shared.audit import REASON_MAX, AuditReason
 from shared.auth import Caller
 from shared.consumer import Batch
 from shared.contracts.requests import AttachmentAdded
@@ -88,9 +92,7 @@ async def read_attachment(command: Look, uow: UnitOfWork, deps: RoutingDeps) -> 
     if command.variant == "thumb" and found.pdf:
         raise NotFound("a PDF has no thumbnail: read it whole")
     if not found.photo:
-        reason = command.reason.strip()
-        if not reason:
-            raise Invalid("a document is read only with a reason, which the audit keeps", "reason")
+        reason = _reason(command.reason)
         async with uow.transaction() as conn:
             about = f"{reference} document {found.attachment_id}"
             await deps.audit.record(conn, reader, "read document", about, reason, deps.clock())
@@ -100,6 +102,20 @@ async def read_attachment(command: Look, uow: UnitOfWork, deps: RoutingDeps) -> 
     except ObjectMissing:
         raise NotFound(f"attachment {found.attachment_id} is no longer kept") from None
     return Read(found, data)
+
+
+_REASON: Final = TypeAdapter(Annotated[AuditReason, Field(min_length=5, max_length=REASON_MAX)])
+
+
+def _reason(typed: str) -> str:
+    """Why a document is read, as the audit keeps it (as intake's route asks it)."""
+    if not typed.strip():
+        raise Invalid("a document is read only with a reason, which the audit keeps", "reason")
+    try:
+        return str(_REASON.validate_python(typed))
+    except ValidationError as refused:
+        why = str(refused.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise Invalid(f"the reason: {why}", "reason") from None
 
 
 @dataclass(frozen=True, slots=True)
