@@ -177,8 +177,12 @@ async def test_the_page_makes_a_photo_public_after_the_confirmation_only(
 async def test_an_attachment_told_twice_is_kept_once(
     routing: Routing, objects: ObjectStore
 ) -> None:
+    """The same event again (the inbox), and a new event of the same attachment (the row's
+    key): one row, and nothing dead-lettered."""
     reference = await logged(routing, "water", "Burst pipe in the yard")
     await attach(routing, objects, reference, times=3)
     async with routing.app.state.db.reading() as conn:
         one = await conn.scalar(select(func.count()).select_from(attachments))
     assert one == 1
+    registry = routing.app.state.registry
+    assert not registry.get_sample_value("mo_routing_deadletters_total", {"consumer": "routing"})
