@@ -5,6 +5,7 @@ MO_INTAKE_ATTACHMENTS_* setting, unless routing's own is set."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from shared.sealing import new_key_line
 @pytest.fixture(autouse=True)
 def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(run, "DEV_DIR", tmp_path)
-    for name in [*run.os.environ]:
+    for name in [*os.environ]:
         if "_ATTACHMENTS_" in name:
             monkeypatch.delenv(name)
     return tmp_path
