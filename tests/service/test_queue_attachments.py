@@ -166,6 +166,7 @@ async def test_the_page_makes_a_photo_public_after_the_confirmation_only(
     csrf = await signed_in(routing, TEAM)
     unsure = await routing.client.post(action, data={"csrf": csrf})
     assert unsure.status_code == 422 and "number plate" in unsure.text
+    assert f'<a href="/queue/requests/{reference}">Back to the request</a>' in unsure.text
     assert await made_public(routing, bus) == []
     done = await routing.client.post(action, data={"csrf": csrf, "confirm": "yes"})
     assert done.status_code == 303

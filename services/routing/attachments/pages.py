@@ -88,6 +88,7 @@ def _refused(
         heading=headings.get(answer, "Not shown"),
         error=str(refused),
         back=f"/queue/requests/{reference}",
+        back_text="Back to the request",
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
