@@ -16,6 +16,7 @@ from services.routing import store
 from services.routing.attachments import api as attachments_api
 from services.routing.attachments import bus as attachments_bus
 from services.routing.attachments import pages as attachments_pages
+from services.routing.attachments.adapters import NoStore
 from services.routing.decisions import api as decisions_api
 from services.routing.decisions import bus as decisions_bus
 from services.routing.decisions.handlers import CountUnroutable, unroutable_count
@@ -142,6 +143,7 @@ def create_app(
     )
     app = service_app(service, settings, db, registry, wiring)
     app.add_exception_handler(PageRefused, refused_page)  # the pages' doors answer in HTML
+    app.add_middleware(NoStore)  # attachments' answers, refusals too, are never cached
     return app
 
 

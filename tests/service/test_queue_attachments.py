@@ -79,6 +79,7 @@ async def test_the_department_and_operators_see_the_photos_another_team_does_not
     routing.client.cookies.clear()
     away = await routing.client.get(thumb)
     assert away.status_code == 303 and away.headers["location"] == "/queue/sign-in"
+    assert away.headers["cache-control"] == "private, no-store"  # refusals too
 
 
 async def test_the_request_page_shows_thumbnails_linked_to_full_size_and_documents_to_read(

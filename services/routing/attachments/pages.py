@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.routing.attachments import handlers
+from services.routing.attachments.adapters import NO_STORE
 from services.routing.attachments.domain import CONFIRM
 from services.routing.deps import UseCasesDep
 from services.routing.queue.adapters import door, page
@@ -44,7 +45,7 @@ async def attachment(
     except Refusal as refused:
         return _refused(session, canonical, refused)
     headers = {
-        "Cache-Control": "private, no-store",  # documents and photos stay off every disk
+        "Cache-Control": NO_STORE,  # documents and photos stay off every disk
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": "inline",
     }
@@ -90,5 +91,5 @@ def _refused(
         back=f"/queue/requests/{reference}",
         back_text="Back to the request",
     )
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
