@@ -9,7 +9,8 @@ COPY shared ./shared
 COPY services ./services
 COPY deploy/__init__.py deploy/routing-rules.yaml deploy/communities.yaml deploy/credentials.py deploy/bus_setup.py ./deploy/
 COPY deploy/kafka/__init__.py deploy/kafka/acls.py deploy/kafka/bus_access.py deploy/kafka/topic_policy.py ./deploy/kafka/
-RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 mobileoffice
+RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 mobileoffice \
+    && mkdir -p var/attachments && chown mobileoffice var/attachments
 USER mobileoffice
 
 ENTRYPOINT ["python", "-m"]

@@ -120,14 +120,23 @@ def _dev_secret(setting: str, file_name: str) -> dict[str, str]:
 
 def _dev_attachment_keys() -> dict[str, str]:
     """The operator's master keys of attachments, else a file of one kept in var/dev/
-    (losing it loses every attachment kept under var/attachments/)."""
-    setting = "MO_INTAKE_ATTACHMENTS_KEYS"
-    if os.environ.get(setting) or os.environ.get(f"{setting}_FILE"):
-        return {}
-    path = DEV_DIR / "attachments.keys"
-    if not path.is_file():
-        write_secret(path, new_key_line("dev-1"))
-    return {f"{setting}_FILE": str(path)}
+    (losing it loses every attachment kept under var/attachments/); routing reads what
+    intake keeps, so it gets the same keys (and the same folder or bucket) unless told."""
+    intake = "MO_INTAKE_ATTACHMENTS_"
+    chosen = {
+        name: value
+        for name, value in os.environ.items()
+        if name.startswith(intake) and name.removeprefix(intake).startswith("KEYS")
+    }
+    if not chosen:
+        path = DEV_DIR / "attachments.keys"
+        if not path.is_file():
+            write_secret(path, new_key_line("dev-1"))
+        chosen = {f"{intake}KEYS_FILE": str(path)}
+    # Every MO_INTAKE_ATTACHMENTS_* (keys, folder, bucket...) also routing's, unless set.
+    shared = {**{k: v for k, v in os.environ.items() if k.startswith(intake)}, **chosen}
+    routing = {k.replace("MO_INTAKE_", "MO_ROUTING_", 1): v for k, v in shared.items()}
+    return chosen | {k: v for k, v in routing.items() if k not in os.environ}
 
 
 def _running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:

@@ -16,7 +16,6 @@ from pydantic import BaseModel
 from services.intake import store
 from services.intake.attachments import api as attachments_api
 from services.intake.attachments import bus as attachments_bus
-from services.intake.attachments.adapters import open_attachments
 from services.intake.attachments.worker import retention_rules as attachment_rules
 from services.intake.deps import IntakeDeps, wall_clock
 from services.intake.devices import api as devices_api
@@ -48,6 +47,7 @@ from shared.consumer import Route
 from shared.identifiers import settings_for_describing
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
+from shared.objects import open_attachments
 from shared.reference import new_reference
 from shared.retention import Rule, closed_request_details_rule
 from shared.service import Service, Wiring, service_app

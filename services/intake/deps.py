@@ -12,12 +12,12 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.intake import store
-from services.intake.attachments.adapters import ObjectStore
 from services.intake.metrics import IntakeMetrics
 from services.intake.requests.store import RequestWriter
 from shared.audit import Audit
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
+from shared.objects import ObjectStore
 from shared.service import from_state, use_cases
 from shared.use_case import Clock, Deps, UseCases
 

@@ -1,5 +1,5 @@
 """The composition root: `create_app(settings, clock=..., wiring=...)` wires routing's
-features (rules, decisions, work, queue, standards, privacy) for `make run` and tests;
+features (rules, decisions, work, queue, standards, privacy, attachments) for `make run` and tests;
 `asyncapi()` describes it for `make docs`."""
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ from faststream import FastStream
 from pydantic import BaseModel
 
 from services.routing import store
+from services.routing.attachments import api as attachments_api
+from services.routing.attachments import bus as attachments_bus
+from services.routing.attachments import pages as attachments_pages
+from services.routing.attachments.adapters import NoStore
 from services.routing.decisions import api as decisions_api
 from services.routing.decisions import bus as decisions_bus
 from services.routing.decisions.handlers import CountUnroutable, unroutable_count
@@ -38,9 +42,11 @@ from shared.asyncapi import specification
 from shared.audit import Audit
 from shared.auth import TokenDirectory
 from shared.consumer import Route
+from shared.identifiers import settings_for_describing
 from shared.limits import MissLimiter
 from shared.metrics import new_registry
 from shared.migrations import load_seed
+from shared.objects import open_attachments
 from shared.retention import closed_request_details_rule
 from shared.service import Service, Wiring, service_app
 from shared.store import Database
@@ -53,11 +59,21 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     *work_bus.PUBLISHES,
     *standards_bus.PUBLISHES,
     *privacy_bus.PUBLISHES,
+    *attachments_bus.PUBLISHES,
 )
 
 router = APIRouter()
 """The API for machines and the work queue's pages for people, on one port."""
-for feature in (rules_api, queue_api, standards_api, decisions_api, work_api, queue_pages):
+for feature in (
+    rules_api,
+    queue_api,
+    standards_api,
+    decisions_api,
+    work_api,
+    attachments_api,
+    queue_pages,
+    attachments_pages,
+):
     router.include_router(feature.router)
 
 
@@ -67,6 +83,7 @@ def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
         *work_bus.consumes(deps),
         *queue_bus.consumes(deps),
         *privacy_bus.consumes(deps),
+        *attachments_bus.consumes(deps),
     )
 
 
@@ -87,6 +104,7 @@ def create_app(
         audit=audit,
         tokens=tokens,
         sign_ins=MissLimiter(),
+        attachments=open_attachments(settings),
     )
 
     async def startup() -> None:
@@ -105,7 +123,8 @@ def create_app(
         tables=store.tables,
         router=router,
         consumes=consumes(deps),
-        consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1).",
+        consumes_description="Requests logged by field agents (mobileoffice.request.logged.v1) "
+        "and what is attached to them (mobileoffice.request.attachment_added.v1).",
         publishes=PUBLISHES,
         startup=startup,
         workers=[
@@ -124,8 +143,9 @@ def create_app(
     )
     app = service_app(service, settings, db, registry, wiring)
     app.add_exception_handler(PageRefused, refused_page)  # the pages' doors answer in HTML
+    app.add_middleware(NoStore)  # attachments' answers, refusals too, are never cached
     return app
 
 
 def asyncapi() -> FastStream:
-    return specification(create_app(RoutingSettings()))
+    return specification(create_app(settings_for_describing(RoutingSettings)))

@@ -13,6 +13,7 @@ from services.routing.rules.store import RuleBook
 from shared.audit import Audit
 from shared.auth import Caller, TokenDirectory
 from shared.limits import MissLimiter
+from shared.objects import ObjectStore
 from shared.service import use_cases
 from shared.use_case import Deps, UnitOfWork, UseCases
 
@@ -29,6 +30,8 @@ class RoutingDeps(Deps):
     """Who holds which credential (people sign in to the queue's pages with one)."""
     sign_ins: MissLimiter
     """Wrong credentials at the pages' sign-in, by client: too many, and it waits."""
+    attachments: ObjectStore
+    """Requests' photos and documents, sealed, as intake keeps them (shared/objects.py)."""
 
     async def record_read(
         self,

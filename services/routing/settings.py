@@ -5,15 +5,17 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.objects import AttachmentStoreSettings
 
 __all__ = ["RoutingSettings"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class RoutingSettings(ServiceSettings):
-    """Routing's settings, from `MO_ROUTING_*` (and `MO_KAFKA_BOOTSTRAP`)."""
+class RoutingSettings(AttachmentStoreSettings):
+    """Routing's settings, from `MO_ROUTING_*` (and `MO_KAFKA_BOOTSTRAP`); its
+    `MO_ROUTING_ATTACHMENTS_*` name the same store and keys as intake's, which routing reads
+    for the work queue (docs/attachments.md)."""
 
     model_config = SettingsConfigDict(env_prefix="MO_ROUTING_", extra="ignore", frozen=True)
 

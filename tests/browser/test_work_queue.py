@@ -2,8 +2,9 @@
 requests for one team, inserted straight into routing's store: a team finds a request by its
 reference however it is grouped, reaches page 7, sorts newest first, saves a note that leaves
 the status as it was, and a resolve without a cause keeps what was typed and says what is
-missing; an operator's Assign shows the request's current department. axe-core finds nothing
-serious on the list or a request, and the screenshots for the docs are written."""
+missing; an operator's Assign shows the request's current department; a request with two
+photos shows both thumbnails, full size a click away. axe-core finds nothing serious on the
+list or a request, and the screenshots for the docs are written."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from services.routing import store
 from shared.reference import format_for_reading
 from tests.support.fakes import FakePublisher
 from tests.support.processes import free_port
+from tests.support.queue_attachments import attach, sealed_store, use_store
 from tests.support.queue_seed import seed_open_requests
 from tests.support.routing import Routing, running_routing
 from tests.support.waiting import eventually_async
+from tests.support.work_queue import logged
 
 pytestmark = pytest.mark.e2e
 TEAM = "water-and-sanitation"
@@ -182,4 +185,36 @@ async def test_a_team_works_three_thousand_open_requests(browser: Browser, tmp_p
         async with routing.app.state.db.reading() as conn:
             found = await store.find_request(conn, resolved)
         assert found is not None and found.status.value == "resolved"
+        assert problems == []
+
+
+async def test_a_request_shows_its_two_photos_as_thumbnails(
+    browser: Browser, tmp_path: Path
+) -> None:
+    async with served(tmp_path) as (routing, url):
+        objects = use_store(routing.app, sealed_store(tmp_path / "attachments"))
+        reference = await logged(routing, "water", "Burst pipe flooding the yard at No. 12")
+        for color in ("saddlebrown", "steelblue"):
+            await attach(routing, objects, reference, color=color)
+        context = await browser.new_context(
+            viewport={"width": 900, "height": 640},
+            timezone_id="Africa/Johannesburg",
+            bypass_csp=True,  # for axe-core's script only
+        )
+        page = await context.new_page()
+        await sign_in(page, url, await routing.token(TEAM))
+        await page.goto(f"{url}/queue/requests/{reference}")
+        thumbnails = page.locator("ul.photos img")
+        await expect(thumbnails).to_have_count(2)
+        loaded = await thumbnails.evaluate_all("all => all.map(i => i.complete && i.naturalWidth)")
+        assert loaded == [320, 320]  # each thumbnail's bytes, from the sealed store
+        # The photos, "Make public" under each, and the request's last facts above them.
+        await page.evaluate("scrollTo(0, document.querySelector('ul.photos').offsetTop - 200)")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=SCREENSHOTS / "queue-photos.png")  # the viewport only
+        problems = await serious(page, "photos")
+        async with page.expect_navigation():
+            await thumbnails.first.click()
+        assert "size=thumb" not in page.url and reference in page.url  # full size
+        await context.close()
         assert problems == []

@@ -10,7 +10,8 @@ import pytest
 from obstore.store import S3Store
 from pydantic import SecretStr
 
-from services.intake.attachments.adapters import (
+from services.intake.settings import IntakeSettings
+from shared.objects import (
     ObjectMissing,
     S3Objects,
     SealBroken,
@@ -18,7 +19,6 @@ from services.intake.attachments.adapters import (
     open_attachments,
     request_prefix,
 )
-from services.intake.settings import IntakeSettings
 from shared.sealing import new_key_line
 
 pytestmark = pytest.mark.integration

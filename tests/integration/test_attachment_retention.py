@@ -20,11 +20,11 @@ from fastapi import FastAPI
 
 from services.intake import store
 from services.intake.app import create_app
-from services.intake.attachments.adapters import request_prefix
 from services.intake.settings import IntakeSettings
 from shared.contracts.privacy import AccessAnswered, ErasureAnswered, PrivacyAnswer
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE, new_event
+from shared.objects import request_prefix
 from shared.retention import Purger
 from shared.topics import privacy_answers, source
 from tests.integration.test_attachment_bucket import bucket, listed

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from services.intake.attachments.adapters import FolderObjects
 from services.intake.attachments.api import UPLOAD_LIMIT
+from shared.objects import FolderObjects
 from tests.support.attachments import bomb_png, keep_attachments_in, picture
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake

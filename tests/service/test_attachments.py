@@ -16,11 +16,11 @@ from PIL import Image
 from sqlalchemy import select
 
 from services.intake import store
-from services.intake.attachments.adapters import object_key
 from services.intake.devices import handlers as devices
 from services.intake.devices.handlers import LeaseWanted, PairDevice
 from shared.credentials import Role
 from shared.events import parse_event
+from shared.objects import object_key
 from shared.reference import new_reference
 from shared.topics import EventType
 from tests.support.attachments import (

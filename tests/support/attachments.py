@@ -18,11 +18,11 @@ from fastapi import FastAPI
 from PIL import Image, ImageCms
 
 from services.intake import store
-from services.intake.attachments.adapters import FolderObjects
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import PhotoMadePublic, RequestRouted, RoutingOutcome
 from shared.credentials import Role
 from shared.events import CONTENT_TYPE, new_event
+from shared.objects import FolderObjects
 from shared.topics import REQUESTS_ROUTED, REQUESTS_STATUS, source
 from tests.support.clock import NOON
 from tests.support.fakes import FakePublisher

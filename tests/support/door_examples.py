@@ -22,6 +22,7 @@ from tests.support.door_calls import Example, Running
 from tests.support.fakes import FakePublisher
 from tests.support.intake_doors import intake
 from tests.support.notifications import Notifications, running_notifications
+from tests.support.queue_attachments import attach, sealed_store, use_store
 from tests.support.routing import logged_event, running_routing
 from tests.support.scheduling import running_scheduling
 from tests.support.tokens import issue
@@ -42,6 +43,9 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
         rule = {"category": "parks", "area": "south", "department": "solid-waste"}
         team = await issue(r.app.state.db, store.credentials, "door-sign-in", Role.OPERATOR)
         page = f"/queue/requests/{on_page.subject}"
+        objects = use_store(r.app, sealed_store(tmp / "attachments"))
+        seen, shown, published = [await attach(r, objects, on_page.subject) for _ in range(3)]
+        attachments = f"/v1/requests/{on_page.subject}/attachments"
         yield Running(
             r.app,
             r.client,
@@ -80,6 +84,15 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
                     f"/queue/requests/{assign_on_page.subject}/assign",
                     {"department": "revenue"},
                     form=True,
+                ),
+                ("GET", "/queue/requests/{reference}/attachments/{attachment_id}"): Example(
+                    f"{page}/attachments/{seen}?size=thumb"
+                ),
+                ("POST", "/queue/requests/{reference}/attachments/{attachment_id}/public"): (
+                    Example(f"{page}/attachments/{shown}/public", {"confirm": "yes"}, form=True)
+                ),
+                ("POST", "/v1/requests/{reference}/attachments/{attachment_id}/public"): Example(
+                    f"{attachments}/{published}/public"
                 ),
             },
         )

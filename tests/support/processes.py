@@ -45,7 +45,8 @@ ATTACHMENT_KEYS = "tests-1:" + base64.b64encode(b"the master key of tests, only.
 
 
 def attachment_keys(name: str) -> dict[str, str]:
-    """The master key intake seals attachments with (ignored by the other services)."""
+    """The master key intake seals attachments with and routing opens them with (ignored by
+    the other services)."""
     return {f"MO_{name.upper()}_ATTACHMENTS_KEYS": ATTACHMENT_KEYS}
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.attachments.adapters import (
+from services.intake.settings import IntakeSettings
+from shared.objects import (
     FolderObjects,
     ObjectMissing,
     S3Objects,
@@ -15,7 +16,6 @@ from services.intake.attachments.adapters import (
     open_attachments,
     request_prefix,
 )
-from services.intake.settings import IntakeSettings
 from shared.sealing import new_key_line
 
 

@@ -29,7 +29,7 @@ def exported_metric_names() -> set[str]:
     names: set[str] = set()
     apps = (
         intake_app(IntakeSettings(identifier_key=IDENTIFIER_KEY, attachments_keys=ATTACHMENT_KEYS)),
-        routing_app(RoutingSettings()),
+        routing_app(RoutingSettings(attachments_keys=ATTACHMENT_KEYS)),
         notifications_app(
             NotificationsSettings(identifier_key=IDENTIFIER_KEY, outbox_dir=ROOT / "var" / "outbox")
         ),

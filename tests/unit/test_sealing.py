@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.attachments.adapters import FolderObjects, SealedObjects, object_key
+from shared.objects import FolderObjects, SealedObjects, object_key
 from shared.sealing import SealBroken, SealingKeys, UnknownSealingKey, new_key_line
 
 PHOTO = b"\xff\xd8\xff\xe0 a photo of a burst pipe next to the clinic " * 50

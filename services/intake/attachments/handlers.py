@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Final
 
 from services.intake import store as requests_store
 from services.intake.attachments import store
-from services.intake.attachments.adapters import ObjectMissing, object_key
 from services.intake.attachments.domain import (
     LIMITS,
     Kind,
@@ -35,6 +34,7 @@ from services.intake.store import Connection
 from shared.auth import Caller
 from shared.contracts.requests import AttachmentAdded
 from shared.credentials import Role
+from shared.objects import ObjectMissing, object_key
 from shared.refusals import Invalid, NotFound
 from shared.use_case import UnitOfWork
 

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from services.intake.attachments import store
-from services.intake.attachments.adapters import ObjectStore, request_prefix
 from services.intake.attachments.domain import Kind
 from services.intake.store import Connection
+from shared.objects import ObjectStore, request_prefix
 from shared.retention import Rule
 
 __all__ = ["erase_attachments", "remove_objects", "retention_rules"]

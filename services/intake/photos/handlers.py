@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from services.intake.attachments import store
-from services.intake.attachments.adapters import ObjectMissing, object_key
 from services.intake.attachments.store import StoredAttachment
 from shared.consumer import Batch
 from shared.contracts.routing import PhotoMadePublic
 from shared.events import InvalidEvent
+from shared.objects import ObjectMissing, object_key
 from shared.refusals import NotFound
 from shared.use_case import UnitOfWork
 

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Cookie, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from services.routing.attachments import handlers as attachments
+from services.routing.attachments.schemas import on_page
 from services.routing.decisions import handlers as decisions
 from services.routing.decisions.schemas import Assignment
 from services.routing.deps import RoutingDeps, UseCasesDep
@@ -151,6 +153,7 @@ async def _show(
     """The request's page; after a refused save, with what was typed in the status form
     (`typed`) or chosen in the assign form (`assigning`) kept."""
     file = await use_cases.run(handlers.request_file, handlers.FileQuery(reference, session.reader))
+    attached = await use_cases.run(attachments.attachments_of, reference)
     now = use_cases.deps.clock()
     r = file.request
     mine = session.role is Role.DEPARTMENT and r.department == session.team
@@ -178,6 +181,7 @@ async def _show(
         target_hours=schemas.target_hours(r),
         typed=typed or {},
         assigning=assigning or {},
+        **on_page(attached, publishes=mine),
         **notes,
     )
 

@@ -124,6 +124,7 @@ SAVED: Final = {  # the confirmation after a save (POST, then a redirect here, t
     "note": "Saved: your note is in the history. The status stays as it was.",
     "status": "Saved: the request's status is changed, with your note.",
     "assigned": "Assigned: the request is with the department shown below.",
+    "public": "Made public: residents and Open311 will see this photo.",
 }
 
 

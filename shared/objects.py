@@ -1,14 +1,16 @@
-"""Where intake keeps attachments' bytes, apart from its database and from the bus (events
+"""Where attachments' bytes are kept, apart from the databases and from the bus (events
 carry an attachment's id, kind, type, size and hash, never its bytes): the port
-(`ObjectStore`) and its adapters.
+(`ObjectStore`), its adapters and the settings that choose them. Intake writes the objects;
+routing reads them for the work queue (its thumbnails, and documents read with a reason).
 
 Keys are `requests/<reference>/<attachment id>/<variant>` (`variant` = `original` or
 `thumb`), so a resident's erasure or the retention job removes one request's objects by
 listing its prefix. Adapters: a folder of this machine (`FolderObjects`, `make run`'s
 default, `var/attachments/`) and any S3-compatible object store (`S3Objects`, production);
 either is wrapped in `SealedObjects`, so every object is encrypted at rest under the master
-keys of `MO_INTAKE_ATTACHMENTS_KEYS` (shared/sealing.py). `open_attachments(settings)`
-chooses (docs/attachments.md).
+keys of `MO_<SERVICE>_ATTACHMENTS_KEYS` (shared/sealing.py). `AttachmentStoreSettings` is
+the settings of a service that reaches the store (intake, routing: the same folder or bucket
+and the same keys); `open_attachments(settings)` chooses (docs/attachments.md).
 """
 
 from __future__ import annotations
@@ -17,18 +19,20 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import obstore
 from obstore.store import S3Store
+from pydantic import Field, SecretStr, model_validator
 
-from services.intake.settings import IntakeSettings
 from shared.sealing import SealBroken, SealingKeys
+from shared.settings import ServiceSettings
 
 if TYPE_CHECKING:
     from obstore.store import S3Config
 
 __all__ = [
+    "AttachmentStoreSettings",
     "FolderObjects",
     "ObjectMissing",
     "ObjectStore",
@@ -39,6 +43,71 @@ __all__ = [
     "open_attachments",
     "request_prefix",
 ]
+
+
+SECRET_FILES: Final = ("attachments_keys", "attachments_secret_access_key")
+"""Settings that may instead be read from a file named by `..._FILE`."""
+
+
+class AttachmentStoreSettings(ServiceSettings):
+    """Where attachments' bytes are kept and the master keys that seal them: the settings of
+    every service that reaches the store, under its own prefix (`MO_INTAKE_ATTACHMENTS_*`,
+    `MO_ROUTING_ATTACHMENTS_*`), which must name the same folder or bucket and keys."""
+
+    attachments_folder: Path = Field(
+        Path("var/attachments"),
+        description="The folder that keeps attachments' bytes (photos, documents) when no "
+        "object store is set.",
+    )
+    attachments_keys: SecretStr | None = Field(
+        None,
+        description="The master keys attachments are encrypted with, `id:base64key` lines "
+        "(32-byte keys), the last one sealing new objects and all of them opening; or "
+        "`..._KEYS_FILE`, a file holding them (`make run` keeps one in var/dev/). Required "
+        "to serve; no default (docs/attachments.md).",
+    )
+    attachments_keys_file: Path | None = Field(None, description="A file of the master keys.")
+    attachments_bucket: str | None = Field(
+        None,
+        min_length=3,
+        max_length=63,
+        description="The S3-compatible object store's bucket for attachments; when unset, "
+        "they are kept in the attachments folder.",
+    )
+    attachments_endpoint: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="The object store's URL (e.g. https://s3.example.org); AWS S3 when unset.",
+    )
+    attachments_region: str = Field("us-east-1", description="The object store's region.")
+    attachments_access_key_id: str | None = Field(
+        None, description="The object store's access key id; the AWS_* environment when unset."
+    )
+    attachments_secret_access_key: SecretStr | None = Field(
+        None, description="Its secret (or `..._SECRET_ACCESS_KEY_FILE`, a file holding it)."
+    )
+    attachments_secret_access_key_file: Path | None = Field(
+        None, description="A file holding the object store's secret access key."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secrets_from_files(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for name in SECRET_FILES:
+            if data.get(name) or (path := data.get(f"{name}_file")) is None:
+                continue
+            try:
+                data = {**data, name: Path(path).read_text().strip()}
+            except OSError as exc:
+                setting = f"{_prefix(cls)}{name.upper()}_FILE"
+                raise ValueError(f"{setting}: {path} cannot be read ({exc.strerror})") from None
+        return data
+
+
+def _prefix(settings_class: type[ServiceSettings]) -> str:
+    return str(settings_class.model_config.get("env_prefix", "")).upper()
 
 
 class ObjectMissing(LookupError):
@@ -118,7 +187,7 @@ class S3Objects:
         self._store = store
 
     @classmethod
-    def connect(cls, settings: IntakeSettings) -> S3Objects:
+    def connect(cls, settings: AttachmentStoreSettings) -> S3Objects:
         bucket = settings.attachments_bucket
         config: S3Config = {"region": settings.attachments_region}
         if endpoint := settings.attachments_endpoint:
@@ -184,9 +253,9 @@ class SealedObjects:
         return await self._inner.keys(prefix)
 
 
-def open_attachments(settings: IntakeSettings) -> ObjectStore:
+def open_attachments(settings: AttachmentStoreSettings) -> ObjectStore:
     """The bucket when one is set, else the folder; sealed under the configured master
-    keys, without which intake does not start (one clear line, as `load_settings` says)."""
+    keys, without which the service does not start (one clear line, as `load_settings` says)."""
     inner: ObjectStore = (
         S3Objects.connect(settings)
         if settings.attachments_bucket
@@ -195,12 +264,13 @@ def open_attachments(settings: IntakeSettings) -> ObjectStore:
     return SealedObjects(inner, _master_keys(settings))
 
 
-def _master_keys(settings: IntakeSettings) -> SealingKeys:
-    problem = "required (or MO_INTAKE_ATTACHMENTS_KEYS_FILE): id:base64key lines"
+def _master_keys(settings: AttachmentStoreSettings) -> SealingKeys:
+    setting = f"{_prefix(type(settings))}ATTACHMENTS_KEYS"
+    problem = f"required (or {setting}_FILE): id:base64key lines"
     if settings.attachments_keys is not None:
         try:
             return SealingKeys.parse(settings.attachments_keys.get_secret_value())
         except ValueError as exc:
             problem = str(exc)
-    print(f"configuration error: MO_INTAKE_ATTACHMENTS_KEYS: {problem}", file=sys.stderr)
+    print(f"configuration error: {setting}: {problem}", file=sys.stderr)
     raise SystemExit(2)
