@@ -103,8 +103,22 @@ async def _drop(base: str, urls: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def system(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    with running_system(kafka_bootstrap, tmp_path_factory.mktemp("e2e")) as system:
+def system(
+    kafka_bootstrap: str, s3_server: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[System]:
+    """As in production: attachments in the S3-compatible store, intake writing, routing
+    reading, with the same master keys (tests/support/processes.py gives both)."""
+    store = {
+        f"MO_{service}_ATTACHMENTS_{name}": s3_server[key]
+        for service in ("INTAKE", "ROUTING")
+        for name, key in (
+            ("BUCKET", "bucket"),
+            ("ENDPOINT", "endpoint"),
+            ("ACCESS_KEY_ID", "access_key_id"),
+            ("SECRET_ACCESS_KEY", "secret_access_key"),
+        )
+    }
+    with running_system(kafka_bootstrap, tmp_path_factory.mktemp("e2e"), store) as system:
         yield system
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import System
+from tests.support.attachments import picture
 from tests.support.intake import request_body
 from tests.support.waiting import eventually
 
@@ -143,6 +144,42 @@ def test_revoking_an_agent_stops_their_paired_tablet_within_5_seconds(system: Sy
     )
     assert time.monotonic() - started < 5, "the tablet worked for 5 s after its agent left"
     assert "revoked" in refused.json()["error"]["message"]
+
+
+def test_a_photo_reaches_the_department_and_once_made_public_the_follow_up(
+    system: System,
+) -> None:
+    """Through the real broker and bucket: intake keeps the photo and says so on the bus,
+    routing learns of it and lets the department make it public, intake hears that and
+    shows it to anyone following the request."""
+    intake, routing = system.url("intake"), system.url("routing")
+    agent = {"Authorization": f"Bearer {system.agent_token}"}
+    body = request_body(category="water", description="Burst pipe at the taxi rank")
+    logged = httpx.post(f"{intake}/v1/requests", json=body, headers=agent, timeout=10)
+    assert logged.status_code == 201, logged.text
+    reference = logged.json()["reference"]
+    photo = picture("JPEG", (1600, 1200), "teal")
+    uploaded = httpx.post(
+        f"{intake}/v1/requests/{reference}/attachments",
+        files={"file": ("leak.jpg", photo, "image/jpeg")},
+        data={"kind": "photo"},
+        headers={**agent, "Idempotency-Key": f"e2e-{reference}"},
+        timeout=10,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    photo_id = uploaded.json()["id"]
+    assert httpx.get(f"{intake}/v1/requests/{reference}").json()["photos"] == []
+
+    department = {"Authorization": f"Bearer {system.team('water-and-sanitation')}"}
+    made_public = f"{routing}/v1/requests/{reference}/attachments/{photo_id}/public"
+    eventually(  # once routing has both the request and the photo from the bus
+        lambda: httpx.post(made_public, headers=department, timeout=10).status_code == 200
+    )
+    shown = eventually(lambda: httpx.get(f"{intake}/v1/requests/{reference}").json()["photos"])
+    public = httpx.get(shown[0]["url"], timeout=10)
+    assert public.status_code == 200 and public.content.startswith(b"\xff\xd8")
+    thumb = httpx.get(shown[0]["thumbnail_url"], timeout=10)
+    assert thumb.status_code == 200 and thumb.content.startswith(b"\xff\xd8")
 
 
 def database_settings(system: System) -> dict[str, str]:
