@@ -48,10 +48,10 @@ export async function pair(code, token) {
 
 // Signing out ends the device's credential on the City's side too. False when the City could
 // not be reached: it works until the office revokes the device (the agent is told so).
-export async function signOut() {
-  const device = await store.get("device");
+export async function signOut(device) {
   if (!device) return true;
-  const made = await online(`/v1/devices/${device.device_id}`, { method: "DELETE" });
+  const headers = { Authorization: `Bearer ${device.token}` }; // forgotten here already
+  const made = await online(`/v1/devices/${device.device_id}`, { method: "DELETE", headers });
   return [204, 401, 403].includes(made.status); // 401/403: it no longer works anyway
 }
 

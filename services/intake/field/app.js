@@ -11,6 +11,7 @@ const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "si
 let names = {}; // category code -> name in the app's language
 let fixing = null; // the outbox item being fixed, if any
 let lookedUp = null; // the last follow-up's answer
+let kept = false; // the browser promised to keep the storage
 
 function show(view) {
   for (const id of VIEWS) $(id).hidden = id !== view;
@@ -44,7 +45,13 @@ async function showNumbersLeft() {
 
 async function refresh() {
   const items = await store.all();
-  $("unsent").textContent = String(items.filter((i) => i.state !== "sent").length);
+  const unsent = items.filter((i) => i.state !== "sent").length;
+  $("unsent").textContent = String(unsent);
+  $("storage").hidden = kept || !unsent;
+  if (await store.get("leaving")) {
+    if (!unsent) return signOut();
+    notice(say("leaving"));
+  }
   await showNumbersLeft();
   screens.outbox(items, names, { fix, discard }, await store.get("draft"));
   showOnReceipt(items.find((item) => item.id === onReceipt));
@@ -131,10 +138,12 @@ let refusalFocused = false;
 function showOnReceipt(item) {
   if (!item) return;
   // What was logged and what follows, read back before the resident leaves.
-  const { category, location, description, resident } = item.body;
+  const { category, location, description, resident: r = {} } = item.body;
   $("receipt-reference").textContent = screens.grouped(item.reference);
   $("receipt-what").textContent = `${names[category] || category} · ${location.community} · ${description.slice(0, 60)}`;
-  $("receipt-updates").textContent = say(`follows_${resident?.updates_by || "none"}`);
+  // Where updates go, to read back while the resident is here (a mobile's last 9 digits: 0XX XXX XXXX).
+  const to = r.updates_by === "email" ? r.email : r.phone && screens.grouped(`0${r.phone.replace(/\D/g, "").slice(-9)}`);
+  $("receipt-updates").textContent = say(`follows_${r.updates_by || "none"}`, { to });
   const refused = item.state === "attention";
   $("receipt-state").textContent = item.state === "sent"
     ? say("receipt_sent", { time: screens.clockTime(item.sent_at) })
@@ -211,19 +220,21 @@ async function discard(item) {
   await refresh();
 }
 
-// Signing out unpairs the tablet and deletes what is unsent: it asks first, saying so.
+// Signing out unpairs the tablet: it asks first, and deletes nothing unsent (a resident holds
+// its number): with anything unsent it signs out once all is sent (refresh does).
 async function askToSignOut() {
   const unsent = (await store.all()).filter((item) => item.state !== "sent");
   screens.unsentList(unsent);
   $("sign-out-unsent").hidden = unsent.length === 0;
-  $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_anyway" : "sign_out");
+  $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_sent" : "sign_out");
   show("sign-out-view");
-  $("keep").focus();
+  $("sign-out-heading").focus(); // the question first, not scrolled under the header
 }
 
 async function signOut() {
-  const ended = await api.signOut();
-  await store.forgetEverything();
+  const device = await store.get("device");
+  if (!(await store.forgetEverything())) return; // logged meanwhile: once that is sent
+  const ended = await api.signOut(device);
   await refresh();
   notice(say(ended ? "signed_out" : "signed_out_offline"));
   show("pair");
@@ -244,8 +255,10 @@ async function showForm() {
 async function pair(code, token) {
   const refused = await api.pair(code, token);
   $("own-token").value = ""; // not even the page keeps it
-  notice(refused);
-  if (refused) return;
+  notice();
+  const field = token ? "own-token" : "pair-code"; // the refusal is said under it
+  for (const id of ["pair-code", "own-token"]) form.mark(id, id === field && refused);
+  if (refused) return $(field).focus();
   $("pair-code").value = "";
   await api.topUp().catch(() => {});
   await start();
@@ -282,8 +295,8 @@ async function start() {
 
 // Else a browser short of space may clear the queue: the agent must know.
 async function keepStorage() {
-  const kept = await navigator.storage?.persist?.().catch(() => false);
-  $("storage").hidden = Boolean(kept);
+  kept = Boolean(await navigator.storage?.persist?.().catch(() => false));
+  refresh();
 }
 
 const on = (id, type, handler) => $(id).addEventListener(type, handler);
@@ -296,12 +309,13 @@ function wire() {
   useLanguage("en"); // the page holds no words of its own
   const languages = Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code));
   $("ui-language").replaceChildren(...languages);
-  $("language").replaceChildren(...languages.map((o) => new Option(o.text, o.value)));
+  $("language").append(...languages.map((o) => new Option(o.text, o.value))); // after "Choose one"
   on("ui-language", "change", async (event) => {
     useLanguage(event.target.value);
     await store.set("language", event.target.value);
     await loadLists();
     await refresh();
+    form.showNotice();
     if (lookedUp) screens.request(lookedUp, names); // said again in the new language
     nearby(true);
     // The app's own findings too (the City's, while fixing, stay as shown).
@@ -346,8 +360,13 @@ function wire() {
   on("send-all", "click", () => send(true));
   on("today-filter", "input", () => screens.filter());
   on("sign-out", "click", askToSignOut);
-  on("keep", "click", today);
-  on("sign-out-anyway", "click", signOut);
+  on("keep", "click", async () => { await store.set("leaving", false); notice(); today(); });
+  on("sign-out-anyway", "click", async () => {
+    await store.set("leaving", true);
+    show("outbox-view");
+    await refresh(); // signs out now if nothing is unsent
+    send(true);
+  });
   window.addEventListener("online", () => send(true));
   setInterval(() => send(), 30_000);
   if ("serviceWorker" in navigator) {

@@ -11,6 +11,7 @@ const CONTROLS = {
   "resident.name": "name", "resident.phone": "phone", "resident.email": "email",
   "resident.privacy_notice_given": "notice-given", resident: "updates-by",
   "resident.updates_by": "updates-by", reported_at: "visit", account_number: "account",
+  "resident.language": "language",
 };
 // Intake's own rules (rules.js, made by domain.py): what the app lets through, the City takes.
 const rule = (source) => new RegExp(source, "u");
@@ -21,15 +22,18 @@ const CONTROL = rule(RULES.control_characters);
 const LINE_BREAK = rule(RULES.line_break);
 let visitDays = {}; // visit id -> its day (YYYY-MM-DD), as the City's visits list says
 
-// A South African mobile as intake's phone-number library reads it (0XX.., +27XX.., 0027XX..).
+// A South African mobile as intake's phone-number library reads it (0XX.., +27XX.., 0027XX..,
+// and 27XX.. as WhatsApp copies it).
 function isMobile(text) {
   if (!PHONE_TEXT.test(text)) return false;
   const { country_code: country, national_prefix: prefix, lengths } = RULES.mobile;
   const digits = text.replace(/[ ()-]/g, "").replace(/^00/, "+");
-  if (digits.startsWith("+") && !digits.startsWith(`+${country}`)) return false;
-  const national = digits.startsWith("+") ? digits.slice(1 + country.length) : digits;
-  const candidates = national.startsWith(prefix) ? [national, national.slice(prefix.length)] : [national];
-  return candidates.some((number) => lengths.includes(number.length) && MOBILE.test(number));
+  const plus = digits.startsWith("+");
+  if (plus && !digits.startsWith(`+${country}`)) return false;
+  const numbers = [plus ? digits.slice(1 + country.length) : digits];
+  if (!plus && digits.startsWith(country)) numbers.push(digits.slice(country.length));
+  return numbers.flatMap((n) => (n.startsWith(prefix) ? [n, n.slice(prefix.length)] : [n]))
+    .some((number) => lengths.includes(number.length) && MOBILE.test(number));
 }
 
 // The day a moment falls on in Cape Town, as intake counts a visit's day.
@@ -103,6 +107,8 @@ export function problems(request) {
   const resident = request.resident;
   const typed = $("phone").value.trim() || $("email").value.trim();
   if (typed && !$("notice-given").checked) found["resident.privacy_notice_given"] = say("e_notice");
+  // The notice was read, and SMS go, in the language chosen for this resident: never a default.
+  if ($("notice-given").checked && !$("language").value) found["resident.language"] = say("e_required");
   if (!resident) return found;
   if (resident.phone && !isMobile(resident.phone)) found["resident.phone"] = say("e_phone");
   const email = resident.email;
@@ -130,13 +136,19 @@ export function showProblems(found = {}, focus = true) {
       general.push(`${field}: ${message}`);
       continue;
     }
-    $(control).setAttribute("aria-invalid", "true");
-    $(`err-${control}`).textContent = message;
-    $(`err-${control}`).hidden = false;
+    mark(control, message);
   }
   $("err-form").textContent = general.join("; ");
   $("err-form").hidden = general.length === 0;
   if (focus) document.querySelector("#request-form [aria-invalid]")?.focus();
+}
+
+// A control's problem said under it (none: cleared).
+export function mark(control, message) {
+  if (message) $(control).setAttribute("aria-invalid", "true");
+  else $(control).removeAttribute("aria-invalid");
+  $(`err-${control}`).textContent = message || "";
+  $(`err-${control}`).hidden = !message;
 }
 
 // Puts a queued request back into the form, to fix what the server refused.
@@ -192,11 +204,11 @@ export function explainLockedContact() {
   $("notice-given").scrollIntoView({ block: "center" });
 }
 
-// The notice is read in the resident's language.
+// The notice is read in the resident's language, once it is chosen.
 export function showNotice() {
-  const language = $("language").value || "en";
-  $("notice-text").textContent = NOTICE[language];
-  $("notice-text").lang = language;
+  const language = $("language").value;
+  $("notice-text").textContent = language ? NOTICE[language] : say("notice_language");
+  $("notice-text").lang = language || document.documentElement.lang;
 }
 
 // Today's visit chosen: its area and community fill the form.

@@ -88,10 +88,11 @@ export async function addLeases(fresh) {
   return done(transaction);
 }
 
-// Signing out: the credential, the numbers and the queue leave the device together.
-export function forgetEverything() {
-  return writing(["kv", "outbox"], (transaction) => {
-    transaction.objectStore("kv").clear();
-    transaction.objectStore("outbox").clear();
-  });
-}
+// Signing out: the credential, the numbers and the queue leave the device together, and only
+// with nothing unsent (false then): a request whose number a resident holds is never deleted.
+export const forgetEverything = () => writing(["kv", "outbox"], async (transaction) => {
+  const outbox = transaction.objectStore("outbox");
+  if ((await result(outbox.getAll())).some((item) => item.state !== "sent")) return transaction.abort();
+  outbox.clear();
+  transaction.objectStore("kv").clear();
+}).then(() => true, () => false);

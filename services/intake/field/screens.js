@@ -81,10 +81,14 @@ export function outbox(items, names, actions, draft) {
 export function filter(query = $("today-filter").value) {
   const words = query.toLowerCase().replace(/\s+/g, " ").trim();
   const digits = /\p{L}/u.test(query) ? "" : query.replace(/\D/g, ""); // a number, any grouping
+  let shown = 0;
   for (const row of document.querySelectorAll("li[data-search]")) {
     const found = row.dataset.search.includes(words) || (digits && row.dataset.reference.includes(digits));
     row.hidden = Boolean(words) && !found;
+    shown += !row.hidden;
   }
+  $("no-match").hidden = !words || shown > 0;
+  $("no-match").textContent = say("no_match", { q: query.trim() });
 }
 
 // Requests nearby, each with a button to join the resident to it.

@@ -26,12 +26,6 @@ const WORDS = {
   e_account: ["must be 6 to 12 digits",
     "moet 6 tot 12 syfers wees",
     "mayibe ngamanani aphakathi kwama-6 nama-12"],
-  follows_sms: ["An SMS follows to the resident's cellphone at each step.",
-    "'n SMS volg by elke stap na die inwoner se selfoon.",
-    "I-SMS iya kulandela kwiselfowuni yomhlali kwinyathelo ngalinye."],
-  follows_email: ["An e-mail follows to the resident at each step.",
-    "'n E-pos volg by elke stap na die inwoner.",
-    "I-imeyile iya kulandela kumhlali kwinyathelo ngalinye."],
   follows_none: ["No SMS or e-mail follows: the resident follows up with this number.",
     "Geen SMS of e-pos volg nie: die inwoner volg op met hierdie nommer.",
     "Akukho SMS okanye imeyile iza kulandela: umhlali ulandelela ngale nombolo."],
@@ -120,7 +114,6 @@ const WORDS = {
     "Hierdie toestel se koppeling het verval: koppel hieronder weer. Niks in die tou gaan verlore nie; dit word gestuur sodra die toestel gekoppel is.",
     "Ukudibanisa kwesi sixhobo kuphelelwe lixesha: phinda udibanise ngezantsi. Akukho nto ilahlekayo; iya kuthunyelwa xa isixhobo sidibene."],
   draft: ["draft", "konsep", "uyilo"],
-  queued: ["queued", "in die tou", "ilindile"],
   sending: ["sending", "word gestuur", "iyathunyelwa"],
   sent: ["sent at {time}", "gestuur om {time}", "ithunyelwe ngo-{time}"],
   attention: ["needs attention", "het aandag nodig", "ifuna ingqalelo"],
@@ -156,10 +149,6 @@ const WORDS = {
     "Hierdie versoeke is nog nie gestuur nie",
     "Ezi zicelo azikathunyelwa"],
   stay_signed_in: ["Stay signed in", "Bly aangemeld", "Hlala ungene"],
-  sign_out_warning: ["Signing out deletes them from this device: they will never reach the City.",
-    "Afmeld vee hulle van hierdie toestel af: hulle sal nooit die Stad bereik nie.",
-    "Ukuphuma kuzicima kwesi sixhobo: azisoze zifike kwiSixeko."],
-  sign_out_anyway: ["Sign out and delete them", "Meld af en vee hulle uit", "Phuma uzicime"],
   lookup_title: ["Follow up a request", "Volg 'n versoek op", "Landelela isicelo"],
   reference: ["Reference number", "Verwysingsnommer", "Inombolo yesalathiso"],
   lookup: ["Look up", "Soek", "Khangela"],
@@ -296,6 +285,25 @@ const WORDS = {
   reopen_refused: ["Only a request resolved in the last 30 days can be reopened: log a new one and mention this number.",
     "Net 'n versoek wat die afgelope 30 dae opgelos is, kan heropen word: teken 'n nuwe een aan en noem hierdie nommer.",
     "Sisicelo esisonjululwe kwiintsuku ezingama-30 ezidlulileyo kuphela esinokuvulwa kwakhona: bhalisa esitsha ukhankanye le nombolo."],
+  // The usability walk's fixes: af and xh await first-language review.
+  follows_sms: ["An SMS follows at each step to {to}: read the number back to the resident.",
+    "'n SMS volg by elke stap na {to}: lees die nommer terug vir die inwoner.",
+    "I-SMS iya kulandela kwinyathelo ngalinye ku-{to}: funda inombolo kumhlali."],
+  follows_email: ["An e-mail follows at each step to {to}: read the address back to the resident.",
+    "'n E-pos volg by elke stap na {to}: lees die adres terug vir die inwoner.",
+    "I-imeyile iya kulandela kwinyathelo ngalinye ku-{to}: funda idilesi kumhlali."],
+  notice_language: ["Choose the resident's language first: the notice shows in it.",
+    "Kies eers die inwoner se taal: die kennisgewing verskyn daarin.",
+    "Khetha ulwimi lomhlali kuqala: uxwebhu luya kuvela ngalo."],
+  queued: ["waiting for signal", "wag vir sein", "ilinde isignali"],
+  no_match: ["Nothing matches “{q}”.", "Niks pas by “{q}” nie.", "Akukho nto ihambelana no-“{q}”."],
+  sign_out_later: ["Signing out now would lose them. “Sign out once sent” keeps them here, sends them when there is signal, and then signs out.",
+    "Nou afmeld sou hulle verloor. “Meld af sodra gestuur” hou hulle hier, stuur hulle sodra daar sein is, en meld dan af.",
+    "Ukuphuma ngoku kungazilahla. “Phuma xa zithunyelwe” iyazigcina apha, izithumele xa kukho isignali, emva koko iphume."],
+  sign_out_sent: ["Sign out once sent", "Meld af sodra gestuur", "Phuma xa zithunyelwe"],
+  leaving: ["Signing out once everything is sent.",
+    "Meld af sodra alles gestuur is.",
+    "Iza kuphuma xa yonke into ithunyelwe."],
 };
 const ORDER = Object.keys(LANGUAGES);
 let chosen = "en";
@@ -344,8 +352,7 @@ export function explain(error) {
   if (!fields.length) return error.message;
   return fields.map(([field, message]) => {
     const key = FIELD_LABELS[field] || field.split(".").pop();
-    const label = WORDS[key] ? say(key) : field;
-    return `${label}: ${explainField(field, message)}`;
+    return `${WORDS[key] ? `${say(key)}: ` : ""}${explainField(field, message)}`; // no raw names
   }).join("; ");
 }
 
