@@ -213,7 +213,7 @@ async def test_each_residents_language_is_chosen_and_the_receipt_reads_back_the_
     for _ in range(2):  # a fresh form, and the form after "Next resident"
         await expect(page.locator("#language")).to_have_value("")
         await expect(page.locator("#notice-text")).to_have_text(
-            "Choose the resident's language first: the notice shows in it."
+            "Choose the resident's language first."
         )
         await page.check("#notice-given")
         await page.click("#log")
@@ -221,7 +221,7 @@ async def test_each_residents_language_is_chosen_and_the_receipt_reads_back_the_
         await expect(page.locator("#receipt")).to_be_hidden()
         await page.uncheck("#notice-given")
         await log_request(page, "water", "Burst pipe", language="xh", phone="27825550199")
-        await expect(page.locator("#receipt-updates")).to_contain_text("to 082 555 0199:")
+        await expect(page.locator("#receipt-updates")).to_contain_text("to 082 555 0199.")
         await page.click("#next-request")
 
 

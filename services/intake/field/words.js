@@ -1,10 +1,10 @@
-// What the app says, in English, Afrikaans and isiXhosa (the agent picks; the privacy notice is
-// read in the resident's language). First-language speakers should read these before going live.
+// What the app says in English, Afrikaans and isiXhosa (first-language review before going live).
 export const $ = (id) => document.getElementById(id);
+// `text` in the element `id`, shown only when there is something to say.
+export const tell = (id, text) => Object.assign($(id), { textContent: text || "", hidden: !text });
 export const LANGUAGES = { en: "English", af: "Afrikaans", xh: "isiXhosa" };
 
-// The departments as the resident's SMS names them, in every language (notifications'
-// messages/texts.py; tests/unit/test_field_files.py keeps the two the same).
+// Departments as the resident's SMS names them (notifications' messages/texts.py; tested).
 export const DEPARTMENTS = {
   "water-and-sanitation": "Water & Sanitation", electricity: "Electricity",
   "solid-waste": "Solid Waste", revenue: "Revenue", valuations: "Valuations",
@@ -286,20 +286,20 @@ const WORDS = {
     "Net 'n versoek wat die afgelope 30 dae opgelos is, kan heropen word: teken 'n nuwe een aan en noem hierdie nommer.",
     "Sisicelo esisonjululwe kwiintsuku ezingama-30 ezidlulileyo kuphela esinokuvulwa kwakhona: bhalisa esitsha ukhankanye le nombolo."],
   // The usability walk's fixes: af and xh await first-language review.
-  follows_sms: ["An SMS follows at each step to {to}: read the number back to the resident.",
-    "'n SMS volg by elke stap na {to}: lees die nommer terug vir die inwoner.",
-    "I-SMS iya kulandela kwinyathelo ngalinye ku-{to}: funda inombolo kumhlali."],
-  follows_email: ["An e-mail follows at each step to {to}: read the address back to the resident.",
-    "'n E-pos volg by elke stap na {to}: lees die adres terug vir die inwoner.",
-    "I-imeyile iya kulandela kwinyathelo ngalinye ku-{to}: funda idilesi kumhlali."],
-  notice_language: ["Choose the resident's language first: the notice shows in it.",
-    "Kies eers die inwoner se taal: die kennisgewing verskyn daarin.",
-    "Khetha ulwimi lomhlali kuqala: uxwebhu luya kuvela ngalo."],
+  follows_sms: ["An SMS follows at each step, to {to}.",
+    "'n SMS volg by elke stap, na {to}.",
+    "I-SMS iya kulandela kwinyathelo ngalinye, ku-{to}."],
+  follows_email: ["An e-mail follows at each step, to {to}.",
+    "'n E-pos volg by elke stap, na {to}.",
+    "I-imeyile iya kulandela kwinyathelo ngalinye, ku-{to}."],
+  notice_language: ["Choose the resident's language first.",
+    "Kies eers die inwoner se taal.",
+    "Khetha ulwimi lomhlali kuqala."],
   queued: ["waiting for signal", "wag vir sein", "ilinde isignali"],
   no_match: ["Nothing matches “{q}”.", "Niks pas by “{q}” nie.", "Akukho nto ihambelana no-“{q}”."],
-  sign_out_later: ["Signing out now would lose them. “Sign out once sent” keeps them here, sends them when there is signal, and then signs out.",
-    "Nou afmeld sou hulle verloor. “Meld af sodra gestuur” hou hulle hier, stuur hulle sodra daar sein is, en meld dan af.",
-    "Ukuphuma ngoku kungazilahla. “Phuma xa zithunyelwe” iyazigcina apha, izithumele xa kukho isignali, emva koko iphume."],
+  sign_out_later: ["Signing out now would lose them: it waits until they are sent.",
+    "Afmeld nou sou hulle verloor: dit wag totdat hulle gestuur is.",
+    "Ukuphuma ngoku kungazilahla: kulinda zide zithunyelwe."],
   sign_out_sent: ["Sign out once sent", "Meld af sodra gestuur", "Phuma xa zithunyelwe"],
   leaving: ["Signing out once everything is sent.",
     "Meld af sodra alles gestuur is.",
@@ -323,8 +323,7 @@ export function language() {
   return chosen;
 }
 
-// The City's refusals (in English) in the app's language: by field and kind, or by code; what
-// the app has no words for is shown as the City sent it.
+// The City's refusals in the app's language, by field or code; else as the City sent them.
 const FIELD_PROBLEMS = {
   "resident.email": "e_email", "resident.phone": "e_phone", description: "e_text",
   "location.community": "e_line", "location.address": "e_line", "resident.name": "e_line",
