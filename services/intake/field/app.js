@@ -128,8 +128,8 @@ function showOnReceipt(item) {
   const { category, location, description, resident: r = {} } = item.body;
   $("receipt-reference").textContent = screens.grouped(item.reference);
   $("receipt-what").textContent = `${names[category] || category} · ${location.community} · ${description.slice(0, 60)}`;
-  // Read back with the resident here: what was logged and where updates go (0XX XXX XXXX).
-  const to = r.updates_by === "email" ? r.email : r.phone && screens.grouped(`0${r.phone.replace(/\D/g, "").slice(-9)}`);
+  // Read back with the resident here: what was logged and where updates go (0XX XXX XXXX, unbroken).
+  const to = r.updates_by === "email" ? r.email : r.phone && screens.grouped(`0${r.phone.replace(/\D/g, "").slice(-9)}`).replace(/ /g, "\u00a0");
   $("receipt-updates").textContent = say(`follows_${r.updates_by || "none"}`, { to });
   const refused = item.state === "attention";
   $("receipt-state").textContent = item.state === "sent"
