@@ -6,6 +6,7 @@ own credential, which the app never keeps. Each needs signal, and says so withou
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,7 @@ async def test_a_resident_joins_a_similar_request_nearby_and_nothing_is_logged_t
     await offered.locator("button").click()  # no contact details yet: it says what is missing
     await expect(page.locator("#err-notice-given")).to_contain_text("To join")
     await page.check("#notice-given")
+    await page.select_option("#language", "af")
     await page.select_option("#updates-by", "sms")
     await page.fill("#phone", "0825550111")
 
@@ -143,9 +145,17 @@ async def test_the_agent_pairs_again_with_their_own_credential_which_is_not_kept
     await page.click("#sign-out-anyway")
     await expect(page.locator("#pair")).to_be_visible()
 
+    # A refusal is said under the field used, in words, the field focused.
+    await page.fill("#pair-code", "ABCD1234")
+    await page.click("#pair-form button[type=submit]")
+    await expect(page.locator("#err-pair-code")).to_have_text(re.compile(r"^is unknown, used"))
+    await expect(page.locator("#pair-code")).to_be_focused()
+    await expect(page.locator("#notice")).to_be_hidden()
     await page.fill("#own-token", "not-a-credential")
     await page.click("#own-form button[type=submit]")
-    await expect(page.locator("#notice")).to_contain_text("not known")
+    await expect(page.locator("#err-own-token")).to_contain_text("not known")
+    await expect(page.locator("#err-pair-code")).to_be_hidden()
+    await expect(page.locator("#own-token")).to_be_focused()
     await expect(page.locator("#own-token")).to_have_value("")
 
     token = await agent_token(app.db_url)

@@ -197,8 +197,32 @@ async def test_today_says_when_and_where_and_finds_a_residents_number(app: Field
             "data-reference", wanted
         )
     await page.screenshot(path=SCREENSHOTS / "today-found.png")
+    await page.fill("#today-filter", "no such leak")
+    await expect(page.locator("#no-match")).to_have_text("Nothing matches “no such leak”.")
     await page.fill("#today-filter", "")
+    await expect(page.locator("#no-match")).to_be_hidden()
     await expect(page.locator("#today-list li:visible")).to_have_count(3)
+
+
+async def test_each_residents_language_is_chosen_and_the_receipt_reads_back_the_number(
+    app: FieldApp,
+) -> None:
+    """Never English by default (the notice read and every SMS in it), and the number the SMS
+    go to read back from the receipt, typed as WhatsApp copies it."""
+    page = app.page
+    for _ in range(2):  # a fresh form, and the form after "Next resident"
+        await expect(page.locator("#language")).to_have_value("")
+        await expect(page.locator("#notice-text")).to_have_text(
+            "Choose the resident's language first."
+        )
+        await page.check("#notice-given")
+        await page.click("#log")
+        await expect(page.locator("#err-language")).to_have_text("is required")
+        await expect(page.locator("#receipt")).to_be_hidden()
+        await page.uncheck("#notice-given")
+        await log_request(page, "water", "Burst pipe", language="xh", phone="27825550199")
+        await expect(page.locator("#receipt-updates")).to_contain_text("to 082 555 0199.")
+        await page.click("#next-request")
 
 
 @pytest.mark.parametrize("language", ["en", "xh"])

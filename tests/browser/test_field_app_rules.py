@@ -45,6 +45,7 @@ async def fill_valid_request(page: Page) -> None:
     await page.fill("#description", "Burst pipe at the clinic")
     await page.select_option("#area", "east")
     await page.fill("#community", "Khayelitsha")
+    await page.select_option("#language", "en")
 
 
 async def refused_at_the_field(page: Page, control: str, key: str) -> None:

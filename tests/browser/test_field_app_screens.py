@@ -19,6 +19,7 @@ from tests.browser.field import (
     pair,
     pairing_code,
     prepared,
+    received,
     resolve,
     working_devices,
 )
@@ -111,31 +112,40 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await page.reload()
         await expect(page.locator("#description")).to_have_value("Half typed when the battery died")
 
-        # Signing out with something unsent shows it first, and keeps it unless confirmed.
+        # Signing out with something unsent shows it first, opened at its question, offers no
+        # deletion, and signs out once it is sent: a resident holds its number.
         await context.set_offline(True)
         waiting = await log_request(page, "sewage", "Blocked drain")
         await page.click("#show-outbox")
         await page.click("#sign-out")
-        await expect(page.locator("#sign-out-view")).to_be_visible()
+        await expect(page.locator("#sign-out-heading")).to_be_focused()
+        header, heading = [await page.locator(s).bounding_box() for s in ("header", "h2:visible")]
+        assert header and heading and heading["y"] >= header["y"] + header["height"], heading
         await expect(page.locator("#unsent-list")).to_contain_text(waiting[:3])
-        await page.click("#keep")
+        await expect(page.locator("#sign-out-view")).not_to_contain_text("delete")
+        await page.click("#sign-out-anyway")  # "Sign out once sent"
+        await expect(page.locator("#notice")).to_contain_text("once everything is sent")
+        await expect(page.locator("#outbox-view")).to_be_visible()
         await expect(page.locator("#unsent")).to_have_text("1")
-        await page.click("#sign-out")
-        await page.click("#sign-out-anyway")
-        await expect(page.locator("#pair")).to_be_visible()
-        await expect(page.locator("#unsent")).to_have_text("0")
-        # Offline, the agent is told the credential still works on the City's side.
-        await expect(page.locator("#notice")).to_contain_text("revoke this device")
-
-        # Online, signing out ends the device's credential on the server too.
+        await page.reload()  # it still waits after the app closes
+        await expect(page.locator("#unsent")).to_have_text("1")
         await context.set_offline(False)
+        await page.click("#send-all")
+        await expect(page.locator("#pair")).to_be_visible(timeout=30_000)
+        assert waiting in await received(db_url)
+        await expect(page.locator("#unsent")).to_have_text("0")
+        # Online, signing out ends the device's credential on the server too.
+        await expect(page.locator("#notice")).to_contain_text("no longer works")
+        problems += await accessibility_problems(page, "pair")
+
+        # Offline with nothing unsent, the agent is told the credential still works.
         await pair(page, await pairing_code(db_url), intake.url)
+        await context.set_offline(True)
         await page.click("#show-outbox")
         await page.click("#sign-out")
         await page.click("#sign-out-anyway")
-        await expect(page.locator("#notice")).to_contain_text("no longer works")
-        problems += await accessibility_problems(page, "pair")
-        assert await working_devices(db_url) == 1  # only the one left offline
+        await expect(page.locator("#notice")).to_contain_text("revoke this device")
+        assert await working_devices(db_url) == 1  # only the one signed out offline
     finally:
         await context.close()
         intake.stop()

@@ -24,10 +24,15 @@ def app_takes_mobile(text: str) -> bool:
     if not re.match(RULES["phone_text"], text):
         return False
     digits = re.sub(r"^00", "+", re.sub(r"[ ()-]", "", text))
-    if digits.startswith("+") and not digits.startswith(f"+{country}"):
+    plus = digits.startswith("+")
+    if plus and not digits.startswith(f"+{country}"):
         return False
-    national = digits[1 + len(country) :] if digits.startswith("+") else digits
-    candidates = [national, national[len(prefix) :]] if national.startswith(prefix) else [national]
+    numbers = [digits[1 + len(country) :] if plus else digits]
+    if not plus and digits.startswith(country):  # 27XX.., as WhatsApp copies it
+        numbers.append(digits[len(country) :])
+    candidates = [
+        c for n in numbers for c in ([n, n[len(prefix) :]] if n.startswith(prefix) else [n])
+    ]
     pattern = re.compile(f"^(?:{mobile['pattern']})$")
     return any(len(n) in mobile["lengths"] and pattern.match(n) for n in candidates)
 
@@ -44,7 +49,7 @@ def test_the_app_and_intake_take_the_same_phone_numbers() -> None:
     """Every two-digit start of a number, each length near a mobile's, as agents type them."""
     draw = random.Random(25)
     differ = []
-    for start in ("0", "+27", "0027", "+27 (0)", "+44"):
+    for start in ("0", "+27", "0027", "+27 (0)", "27", "+44"):
         for first_two in range(100):
             for length in (8, 9, 10):
                 rest = "".join(draw.choice("0123456789") for _ in range(length - 2))
@@ -53,6 +58,15 @@ def test_the_app_and_intake_take_the_same_phone_numbers() -> None:
                     if app_takes_mobile(typed) != intake_takes_mobile(typed):
                         differ.append(typed)
     assert differ == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["27825551234", "27 82 555 1234", "+27 82 555 1234", "82 555 1234", "082-555-1234"]
+)
+def test_a_number_as_whatsapp_copies_it_is_taken_and_stored_as_the_others(typed: str) -> None:
+    assert app_takes_mobile(typed)
+    resident = Resident(phone=typed, updates_by="sms", privacy_notice_given=True)
+    assert resident.phone == "+27825551234"
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,4 @@
-// Intake's API as the app uses it: the device's credential on every call, and what the app
-// needs offline (categories, today's visits, reference numbers) kept whenever there is signal.
+// Intake's API: the device's credential on every call; what offline needs kept when online.
 import * as store from "./outbox.js";
 import { explain, say } from "./words.js";
 
@@ -26,9 +25,8 @@ export async function online(path, options) {
 // Why the City (or no network) refused a call, in the app's language.
 export const refusal = (made) => (made.offline ? say("offline") : explain(made.answer.error || { message: `${made.status}` }));
 
-// Exchanges the office's code, or one the agent's own credential makes (`token`, used for this
-// one call and never kept), for this device's credential. A device whose pairing expired
-// names itself, so it stays the same device and the numbers it handed out stay valid.
+// The office's code, or one the agent's own `token` makes (never kept), for a device credential.
+// An expired device names itself: it stays the same device, its numbers valid.
 export async function pair(code, token) {
   if (token) {
     const made = await online("/v1/pairing-codes", { method: "POST", headers: { Authorization: `Bearer ${token.trim()}` } });
@@ -46,21 +44,20 @@ export async function pair(code, token) {
   return null;
 }
 
-// Signing out ends the device's credential on the City's side too. False when the City could
-// not be reached: it works until the office revokes the device (the agent is told so).
-export async function signOut() {
-  const device = await store.get("device");
+// Ends the credential on the City's side too; false offline (it works until the office revokes it).
+export async function signOut(device) {
   if (!device) return true;
-  const made = await online(`/v1/devices/${device.device_id}`, { method: "DELETE" });
+  const headers = { Authorization: `Bearer ${device.token}` }; // forgotten here already
+  const made = await online(`/v1/devices/${device.device_id}`, { method: "DELETE", headers });
   return [204, 401, 403].includes(made.status); // 401/403: it no longer works anyway
 }
 
-// The device's credential expired: keep its id for pairing again, drop the credential.
+// Expired: the id is kept for pairing again.
 export async function forgetExpiredCredential() {
   await store.set("device", null);
 }
 
-// Keeps at least LEASE_LOW unused numbers on the device while there is a network.
+// At least LEASE_LOW unused numbers, while online.
 export async function topUp() {
   const device = await store.get("device");
   const leases = (await store.get("leases")) || [];
@@ -86,7 +83,7 @@ export async function categories() {
   return (await store.get("categories")) || { version: "?", list: [] };
 }
 
-// Today's visits (scheduled or moved), to preselect the agent's; the last list serves offline.
+// Today's visits, to preselect the agent's; the last list serves offline.
 export async function visitsToday() {
   const today = localDate();
   try {
@@ -100,7 +97,7 @@ export async function visitsToday() {
   return known.list.filter((visit) => visit.status !== "cancelled");
 }
 
-// A request's public status and history; `offline`, or a message when it is refused.
+// A request's public view; `offline`, or why it is refused.
 export async function lookUp(reference) {
   const made = await online(`/v1/requests/${encodeURIComponent(reference)}`);
   if (made.status === 200) return { request: made.answer };

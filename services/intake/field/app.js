@@ -1,25 +1,22 @@
-// The field app: pairs the device, keeps a lease of reference numbers, logs each request into
-// the outbox and shows its number at once, and sends the outbox whenever there is signal.
+// The field app: pairs, leases numbers, logs into the outbox with a number at once, sends it.
 import * as store from "./outbox.js";
 import * as api from "./api.js";
 import * as form from "./form.js";
 import * as screens from "./screens.js";
 import { send as sendOutbox, nextTry } from "./sender.js";
-import { $, LANGUAGES, explainField, language, refusalText, say, useLanguage } from "./words.js";
+import { $, LANGUAGES, explainField, language, refusalText, say, tell, useLanguage } from "./words.js";
 
 const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
 let names = {}; // category code -> name in the app's language
 let fixing = null; // the outbox item being fixed, if any
 let lookedUp = null; // the last follow-up's answer
+let kept = false; // the browser promised to keep the storage
 
 function show(view) {
   for (const id of VIEWS) $(id).hidden = id !== view;
 }
 
-function notice(text) {
-  $("notice").hidden = !text;
-  $("notice").textContent = text || "";
-}
+const notice = (text) => tell("notice", text);
 
 const send = (manual = false) => sendOutbox({ manual, changed: refresh, expired: askToPairAgain });
 
@@ -28,29 +25,29 @@ function askToPairAgain() {
   show("pair");
 }
 
-// A lease is 50 numbers, topped up online below 20: offline, the agent is warned from the 45th.
+// A lease of 50 is topped up online below 20: offline, a warning from the 45th.
 const FEW_NUMBERS_LEFT = 5;
 
 async function showNumbersLeft() {
   const left = ((await store.get("leases")) || []).length;
-  let text = "";
-  if (left === 0) text = say("no_numbers");
-  else if (left <= FEW_NUMBERS_LEFT) text = say("few_numbers", { n: left });
-  for (const id of ["numbers-left", "receipt-numbers"]) {
-    $(id).hidden = !text;
-    $(id).textContent = text;
-  }
+  const text = left ? left <= FEW_NUMBERS_LEFT && say("few_numbers", { n: left }) : say("no_numbers");
+  for (const id of ["numbers-left", "receipt-numbers"]) tell(id, text);
 }
 
 async function refresh() {
   const items = await store.all();
-  $("unsent").textContent = String(items.filter((i) => i.state !== "sent").length);
+  const unsent = items.filter((i) => i.state !== "sent").length;
+  $("unsent").textContent = String(unsent);
+  $("storage").hidden = kept || !unsent;
+  if (await store.get("leaving")) {
+    if (!unsent) return signOut();
+    notice(say("leaving"));
+  }
   await showNumbersLeft();
   screens.outbox(items, names, { fix, discard }, await store.get("draft"));
   showOnReceipt(items.find((item) => item.id === onReceipt));
   const retry = nextTry();
-  $("retry").hidden = !retry;
-  if (retry) $("retry").textContent = say("retry_at", { time: screens.clockTime(retry) });
+  tell("retry", retry && say("retry_at", { time: screens.clockTime(retry) }));
 }
 
 async function loadLists() {
@@ -71,8 +68,7 @@ async function loadLists() {
   form.useVisit(visits[0]);
 }
 
-// The buttons of `selector` wait while `work` runs: a double tap is not a second request,
-// number, join or pairing.
+// The buttons of `selector` wait while `work` runs: a double tap is done once.
 async function busy(selector, work) {
   const buttons = [...document.querySelectorAll(selector)];
   if (buttons.some((button) => button.disabled)) return;
@@ -92,7 +88,7 @@ async function log() {
   if (Object.keys(found).length) return;
   let item;
   if (fixing) {
-    // A new key: the body changed, and the server refused the old one without keeping it.
+    // A new key: the body changed (the refused one was not kept).
     item = { ...fixing, body, key: crypto.randomUUID(), state: "queued", reason: null, fields: null };
     await store.put(item);
     fixing = null;
@@ -118,32 +114,30 @@ async function showReceipt(item) {
   await store.set("draft", null);
   nearby();
   showOnReceipt(item);
-  await refresh(); // the unsent count and numbers left are right on the receipt
+  await refresh(); // its counts right
   show("receipt");
   $("receipt-heading").focus();
 }
 
-// The request on the receipt as it stands: kept, sent, or refused by the City (said at once,
-// while the resident may still be at the table, the button to fix it focused).
+// The receipt's request as it stands; a refusal is said at once, "Fix it now" focused.
 let onReceipt = null; // the id of the request whose number the receipt shows
 let refusalFocused = false;
 
 function showOnReceipt(item) {
   if (!item) return;
-  // What was logged and what follows, read back before the resident leaves.
-  const { category, location, description, resident } = item.body;
+  const { category, location, description, resident: r = {} } = item.body;
   $("receipt-reference").textContent = screens.grouped(item.reference);
   $("receipt-what").textContent = `${names[category] || category} · ${location.community} · ${description.slice(0, 60)}`;
-  $("receipt-updates").textContent = say(`follows_${resident?.updates_by || "none"}`);
+  // Read back with the resident here: what was logged and where updates go (0XX XXX XXXX, unbroken).
+  const to = r.updates_by === "email" ? r.email : r.phone && screens.grouped(`0${r.phone.replace(/\D/g, "").slice(-9)}`).replace(/ /g, "\u00a0");
+  $("receipt-updates").textContent = say(`follows_${r.updates_by || "none"}`, { to });
   const refused = item.state === "attention";
   $("receipt-state").textContent = item.state === "sent"
     ? say("receipt_sent", { time: screens.clockTime(item.sent_at) })
     : say(refused ? "receipt_refused" : item.state === "joined" ? "joined" : "kept");
-  $("receipt-refusal").hidden = !refused;
+  tell("receipt-refusal", refused && refusalText(item));
   $("receipt-fix").hidden = !refused;
-  if (!refused) return;
-  $("receipt-refusal").textContent = refusalText(item);
-  if (!refusalFocused && !$("receipt").hidden) {
+  if (refused && !refusalFocused && !$("receipt").hidden) {
     refusalFocused = true;
     $("receipt-fix").focus();
   }
@@ -162,8 +156,8 @@ function fix(item) {
     : { request: refusalText(item) });
 }
 
-// Open requests of the category nearby: the resident may join one instead (online only).
-let asked = ""; // the search shown or under way (a late answer to an older one is dropped)
+// Open requests of the category nearby, to join instead (online only).
+let asked = ""; // the search under way (an older one's late answer is dropped)
 
 async function nearby(again) {
   const { category, location } = form.body();
@@ -189,7 +183,7 @@ const join = (open) => busy("#nearby-list button", () => joinOnce(open));
 
 async function joinOnce(open) {
   const body = form.body();
-  // The resident must hear its updates: SMS or e-mail, after the privacy notice.
+  // Joining needs the notice and SMS or e-mail updates.
   const found = Object.fromEntries(Object.entries(form.problems(body)).filter(([field]) => field.startsWith("resident")));
   if (!$("notice-given").checked) found["resident.privacy_notice_given"] = say("join_contact");
   else if (!["sms", "email"].includes(body.resident?.updates_by)) found.resident = say("join_contact");
@@ -211,25 +205,26 @@ async function discard(item) {
   await refresh();
 }
 
-// Signing out unpairs the tablet and deletes what is unsent: it asks first, saying so.
+// Signing out asks first, and deletes nothing unsent: it waits until all is sent (refresh).
 async function askToSignOut() {
   const unsent = (await store.all()).filter((item) => item.state !== "sent");
   screens.unsentList(unsent);
   $("sign-out-unsent").hidden = unsent.length === 0;
-  $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_anyway" : "sign_out");
+  $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_sent" : "sign_out");
   show("sign-out-view");
-  $("keep").focus();
+  $("sign-out-heading").focus(); // the question, not "Stay signed in" under the header
 }
 
 async function signOut() {
-  const ended = await api.signOut();
-  await store.forgetEverything();
+  const device = await store.get("device");
+  if (!(await store.forgetEverything())) return; // logged meanwhile
+  const ended = await api.signOut(device);
   await refresh();
   notice(say(ended ? "signed_out" : "signed_out_offline"));
   show("pair");
 }
 
-// Unpaired with no numbers: said before a whole form is typed (an expired pairing logs offline).
+// Unpaired with no numbers: said before a form is typed.
 async function showForm() {
   const paired = Boolean(await store.get("device"));
   if (!paired && !((await store.get("leases")) || []).length) {
@@ -240,16 +235,18 @@ async function showForm() {
   show("form-view");
 }
 
-// Pairs with the office's code, or the agent's own credential (`token`, sent once, never stored).
+// Pairs with the office's code, or the agent's own `token` (sent once, never stored).
 async function pair(code, token) {
   const refused = await api.pair(code, token);
   $("own-token").value = ""; // not even the page keeps it
-  notice(refused);
-  if (refused) return;
+  notice();
+  const field = token ? "own-token" : "pair-code"; // the refusal is said under it
+  for (const id of ["pair-code", "own-token"]) form.mark(id, id === field && refused);
+  if (refused) return $(field).focus();
   $("pair-code").value = "";
   await api.topUp().catch(() => {});
   await start();
-  send(true); // paired (again): what waited goes now, whatever the backoff said
+  send(true); // what waited goes now, backoff or not
 }
 
 // "Not fixed": the resident's words, for the resolved request looked up.
@@ -282,8 +279,8 @@ async function start() {
 
 // Else a browser short of space may clear the queue: the agent must know.
 async function keepStorage() {
-  const kept = await navigator.storage?.persist?.().catch(() => false);
-  $("storage").hidden = Boolean(kept);
+  kept = Boolean(await navigator.storage?.persist?.().catch(() => false));
+  refresh();
 }
 
 const on = (id, type, handler) => $(id).addEventListener(type, handler);
@@ -296,15 +293,16 @@ function wire() {
   useLanguage("en"); // the page holds no words of its own
   const languages = Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code));
   $("ui-language").replaceChildren(...languages);
-  $("language").replaceChildren(...languages.map((o) => new Option(o.text, o.value)));
+  $("language").append(...languages.map((o) => new Option(o.text, o.value)));
   on("ui-language", "change", async (event) => {
     useLanguage(event.target.value);
     await store.set("language", event.target.value);
     await loadLists();
     await refresh();
+    form.showNotice();
     if (lookedUp) screens.request(lookedUp, names); // said again in the new language
     nearby(true);
-    // The app's own findings too (the City's, while fixing, stay as shown).
+    // The app's findings too (the City's stay as shown).
     if (!fixing && document.querySelector("#request-form [aria-invalid]")) {
       form.showProblems(form.problems(form.body()), false);
     }
@@ -346,8 +344,13 @@ function wire() {
   on("send-all", "click", () => send(true));
   on("today-filter", "input", () => screens.filter());
   on("sign-out", "click", askToSignOut);
-  on("keep", "click", today);
-  on("sign-out-anyway", "click", signOut);
+  on("keep", "click", async () => { await store.set("leaving", false); notice(); today(); });
+  on("sign-out-anyway", "click", async () => {
+    await store.set("leaving", true);
+    show("outbox-view");
+    await refresh(); // signs out now if nothing is unsent
+    send(true);
+  });
   window.addEventListener("online", () => send(true));
   setInterval(() => send(), 30_000);
   if ("serviceWorker" in navigator) {

@@ -6,9 +6,8 @@ The limits come from intake's models' own JSON schema; the e-mail pattern is the
 checks (requests/schemas.py, besides the e-mail validator); the mobile pattern is the one the
 phone-number library itself uses for South African mobiles (shared/contracts/common.py
 validates with that library); text may not hold the characters shared/contracts/common.py
-refuses; a time reported at a visit must fall
-on the visit's day in Cape Town, and not ahead of the City's clock by more than the skew
-allowed (services/intake/visits/domain.py)."""
+refuses; a time reported at a visit must fall on the visit's day in Cape Town
+(services/intake/visits/domain.py; the app leaves the clock's skew to intake)."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ from typing import Any
 import phonenumbers
 
 from services.intake.requests.schemas import EMAIL, NewRequest
-from services.intake.visits.domain import CLOCK_SKEW
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import CONTROL_CHARACTERS, LINE_BREAK, PHONE_TEXT
 
@@ -68,7 +66,6 @@ def rules() -> dict[str, Any]:
         "control_characters": CONTROL_CHARACTERS.pattern,
         "line_break": LINE_BREAK.pattern,
         "time_zone": CAPE_TOWN.key,
-        "clock_skew_s": int(CLOCK_SKEW.total_seconds()),
     }
 
 

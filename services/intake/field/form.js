@@ -1,7 +1,7 @@
-// The request form: its body, intake's checks made first, and the API's errors shown in place.
+// The request form: its body, intake's checks first, errors shown at the field.
 import { NOTICE, NOTICE_VERSION } from "./notice.js";
 import { RULES } from "./rules.js";
-import { $, say } from "./words.js";
+import { $, say, tell } from "./words.js";
 
 
 // The API's field names and the control each belongs to.
@@ -11,25 +11,28 @@ const CONTROLS = {
   "resident.name": "name", "resident.phone": "phone", "resident.email": "email",
   "resident.privacy_notice_given": "notice-given", resident: "updates-by",
   "resident.updates_by": "updates-by", reported_at: "visit", account_number: "account",
+  "resident.language": "language",
 };
-// Intake's own rules (rules.js, made by domain.py): what the app lets through, the City takes.
+// Intake's own rules (rules.js, made by domain.py).
 const rule = (source) => new RegExp(source, "u");
 const EMAIL = rule(RULES.email);
 const PHONE_TEXT = rule(RULES.phone_text);
 const MOBILE = rule(`^(?:${RULES.mobile.pattern})$`);
 const CONTROL = rule(RULES.control_characters);
 const LINE_BREAK = rule(RULES.line_break);
-let visitDays = {}; // visit id -> its day (YYYY-MM-DD), as the City's visits list says
+let visitDays = {}; // visit id -> its day (YYYY-MM-DD)
 
-// A South African mobile as intake's phone-number library reads it (0XX.., +27XX.., 0027XX..).
+// A mobile as intake's phone library reads it (0XX.., +27XX.., 0027XX.., WhatsApp's 27XX..).
 function isMobile(text) {
   if (!PHONE_TEXT.test(text)) return false;
   const { country_code: country, national_prefix: prefix, lengths } = RULES.mobile;
   const digits = text.replace(/[ ()-]/g, "").replace(/^00/, "+");
-  if (digits.startsWith("+") && !digits.startsWith(`+${country}`)) return false;
-  const national = digits.startsWith("+") ? digits.slice(1 + country.length) : digits;
-  const candidates = national.startsWith(prefix) ? [national, national.slice(prefix.length)] : [national];
-  return candidates.some((number) => lengths.includes(number.length) && MOBILE.test(number));
+  const plus = digits.startsWith("+");
+  if (plus && !digits.startsWith(`+${country}`)) return false;
+  const numbers = [plus ? digits.slice(1 + country.length) : digits];
+  if (!plus && digits.startsWith(country)) numbers.push(digits.slice(country.length));
+  return numbers.flatMap((n) => (n.startsWith(prefix) ? [n, n.slice(prefix.length)] : [n]))
+    .some((number) => lengths.includes(number.length) && MOBILE.test(number));
 }
 
 // The day a moment falls on in Cape Town, as intake counts a visit's day.
@@ -39,7 +42,7 @@ export function knowVisits(visits) {
   visitDays = Object.fromEntries(visits.map((visit) => [visit.id, visit.date]));
 }
 
-// A text field's problem by intake's rules: too long, or holding what intake refuses.
+// Too long, or holding what intake refuses.
 function textProblem(field, text, oneLine) {
   if (!text) return null;
   if (text.length > (RULES.max_length[field] ?? Infinity)) {
@@ -76,7 +79,7 @@ export function body() {
   return request;
 }
 
-// Intake's checks in the agent's language (the server still has the last word).
+// Intake's checks in the agent's language (the server has the last word).
 export function problems(request) {
   const found = {};
   const texts = {
@@ -103,6 +106,8 @@ export function problems(request) {
   const resident = request.resident;
   const typed = $("phone").value.trim() || $("email").value.trim();
   if (typed && !$("notice-given").checked) found["resident.privacy_notice_given"] = say("e_notice");
+  // The notice and SMS in the language chosen for this resident, never a default.
+  if ($("notice-given").checked && !$("language").value) found["resident.language"] = say("e_required");
   if (!resident) return found;
   if (resident.phone && !isMobile(resident.phone)) found["resident.phone"] = say("e_phone");
   const email = resident.email;
@@ -114,15 +119,12 @@ export function problems(request) {
   return found;
 }
 
-// Marks each field with its problem (the API's names), or clears every mark.
+// Marks each field with its problem (by the API's names), or clears every mark.
 export function showProblems(found = {}, focus = true) {
   for (const node of document.querySelectorAll("#request-form [aria-invalid]")) {
     node.removeAttribute("aria-invalid");
   }
-  for (const node of document.querySelectorAll("#request-form p.error")) {
-    node.hidden = true;
-    node.textContent = "";
-  }
+  for (const node of document.querySelectorAll("#request-form p.error")) tell(node.id);
   const general = [];
   for (const [field, message] of Object.entries(found)) {
     const control = CONTROLS[field];
@@ -130,16 +132,19 @@ export function showProblems(found = {}, focus = true) {
       general.push(`${field}: ${message}`);
       continue;
     }
-    $(control).setAttribute("aria-invalid", "true");
-    $(`err-${control}`).textContent = message;
-    $(`err-${control}`).hidden = false;
+    mark(control, message);
   }
-  $("err-form").textContent = general.join("; ");
-  $("err-form").hidden = general.length === 0;
+  tell("err-form", general.join("; "));
   if (focus) document.querySelector("#request-form [aria-invalid]")?.focus();
 }
 
-// Puts a queued request back into the form, to fix what the server refused.
+export function mark(control, message) {
+  if (message) $(control).setAttribute("aria-invalid", "true");
+  else $(control).removeAttribute("aria-invalid");
+  tell(`err-${control}`, message);
+}
+
+// A refused request back in the form, to fix.
 export function fill(request) {
   clear();
   $("category").value = request.category;
@@ -165,8 +170,7 @@ export function fill(request) {
 }
 
 export function clear() {
-  // The next resident is at the same visit: its place stays, nothing else (a category or area
-  // left from the last resident would be a silent wrong answer).
+  // The visit's place stays; any other answer left would be a silent wrong one.
   const atVisit = $("visit").value;
   const keep = atVisit ? { visit: atVisit, area: $("area").value, community: $("community").value } : {};
   $("request-form").reset();
@@ -192,11 +196,11 @@ export function explainLockedContact() {
   $("notice-given").scrollIntoView({ block: "center" });
 }
 
-// The notice is read in the resident's language.
+// The notice is read in the resident's language, once it is chosen.
 export function showNotice() {
-  const language = $("language").value || "en";
-  $("notice-text").textContent = NOTICE[language];
-  $("notice-text").lang = language;
+  const language = $("language").value;
+  $("notice-text").textContent = language ? NOTICE[language] : say("notice_language");
+  $("notice-text").lang = language || document.documentElement.lang;
 }
 
 // Today's visit chosen: its area and community fill the form.

@@ -1,5 +1,4 @@
-// The device's store (IndexedDB): its pairing, its leased numbers and every request it logged,
-// written before anything is sent.
+// The device's store (IndexedDB): pairing, leased numbers, every request (before it is sent).
 const NAME = "mobile-office";
 
 function open() {
@@ -56,8 +55,7 @@ export function put(item) {
   return writing("outbox", (transaction) => transaction.objectStore("outbox").put(item));
 }
 
-// The next leased number and the request queued under it, in one transaction: a number is
-// never given twice, nor lost.
+// The next number and its request in one transaction: never given twice, nor lost.
 export async function queueWithNextNumber(makeItem) {
   const db = await open();
   const transaction = db.transaction(["kv", "outbox"], "readwrite");
@@ -78,7 +76,7 @@ export function remove(id) {
   return writing("outbox", (transaction) => transaction.objectStore("outbox").delete(id));
 }
 
-// Fresh numbers added in the transaction that reads the lease: one taken meanwhile stays taken.
+// Added where the lease is read: one taken meanwhile stays taken.
 export async function addLeases(fresh) {
   const db = await open();
   const transaction = db.transaction("kv", "readwrite");
@@ -88,10 +86,10 @@ export async function addLeases(fresh) {
   return done(transaction);
 }
 
-// Signing out: the credential, the numbers and the queue leave the device together.
-export function forgetEverything() {
-  return writing(["kv", "outbox"], (transaction) => {
-    transaction.objectStore("kv").clear();
-    transaction.objectStore("outbox").clear();
-  });
-}
+// Signing out: all leaves together, only with nothing unsent (false then): a number is a resident's.
+export const forgetEverything = () => writing(["kv", "outbox"], async (transaction) => {
+  const outbox = transaction.objectStore("outbox");
+  if ((await result(outbox.getAll())).some((item) => item.state !== "sent")) return transaction.abort();
+  outbox.clear();
+  transaction.objectStore("kv").clear();
+}).then(() => true, () => false);

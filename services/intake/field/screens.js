@@ -1,6 +1,5 @@
-// What the agent reads: today's requests and their states (refusals with the reason and what to
-// do), requests nearby, a request's public status and history, the list before signing out.
-import { $, DEPARTMENTS, refusalText, say } from "./words.js";
+// What the agent reads: today's requests, requests nearby, a request's history, what is unsent.
+import { $, DEPARTMENTS, refusalText, say, tell } from "./words.js";
 import { localDate } from "./api.js";
 
 
@@ -36,7 +35,7 @@ function button(text, className, label, click) {
   return node;
 }
 
-// One line of the outbox; a request needing attention has its reason and two buttons.
+// One request; one needing attention has its reason, "Fix" and "Discard".
 function line(item, names, actions) {
   const row = element("li");
   row.dataset.state = item.state;
@@ -57,7 +56,7 @@ function line(item, names, actions) {
   return row;
 }
 
-// Today's requests, and older ones still unsent (sent ones from earlier days are history).
+// Today's requests, and older ones still unsent.
 export function outbox(items, names, actions, draft) {
   const today = localDate();
   const ofToday = items.filter((item) => localDate(new Date(item.created)) === today);
@@ -77,14 +76,17 @@ export function outbox(items, names, actions, draft) {
   filter();
 }
 
-// Today's list narrowed to part of a number (any grouping), a category, a community or words.
+// Today's list narrowed to part of a number (any grouping) or words.
 export function filter(query = $("today-filter").value) {
   const words = query.toLowerCase().replace(/\s+/g, " ").trim();
   const digits = /\p{L}/u.test(query) ? "" : query.replace(/\D/g, ""); // a number, any grouping
+  let shown = 0;
   for (const row of document.querySelectorAll("li[data-search]")) {
     const found = row.dataset.search.includes(words) || (digits && row.dataset.reference.includes(digits));
     row.hidden = Boolean(words) && !found;
+    shown += !row.hidden;
   }
+  tell("no-match", words && !shown && say("no_match", { q: query.trim() }));
 }
 
 // Requests nearby, each with a button to join the resident to it.
@@ -105,7 +107,7 @@ export function unsentList(items) {
   );
 }
 
-// A request's public view: status, department and history with the public notes.
+// A request's public view: status, department, history.
 export function request(found, names) {
   const box = $("lookup-result");
   $("reopen-form").hidden = found.request?.status !== "resolved"; // "not fixed" is for these

@@ -1,6 +1,5 @@
-// Sends the outbox, each request with its own Idempotency-Key and number (a resend is the same
-// request). A network error, 5xx, 408 or 429 backs off (Retry-After when given); an expired
-// pairing stops until paired again; any other refusal needs the agent's attention.
+// Sends the outbox, each with its Idempotency-Key and number. Network errors, 5xx, 408, 429 back
+// off (or as Retry-After says); an expired pairing waits; other refusals need the agent.
 import * as store from "./outbox.js";
 import { call, forgetExpiredCredential, topUp } from "./api.js";
 
@@ -47,33 +46,24 @@ export async function send({ manual = false, changed = () => {}, expired = () =>
 }
 
 async function sendOne(item) {
-  let response;
-  try {
-    response = await call("/v1/requests", {
-      method: "POST",
-      headers: { "Idempotency-Key": item.key },
-      body: JSON.stringify({ ...item.body, reference: item.reference }),
-    });
-  } catch {
-    await store.put({ ...item, state: "queued" });
-    backOff(null);
-    return "later";
-  }
-  if (response.status === 201) {
-    failures = 0;
+  const response = await call("/v1/requests", {
+    method: "POST",
+    headers: { "Idempotency-Key": item.key },
+    body: JSON.stringify({ ...item.body, reference: item.reference }),
+  }).catch(() => null); // no network
+  const status = response?.status;
+  if (status === 201 || status === 401) {
+    failures = 0; // the City answered: the network is fine (with 401, the pairing is not)
     waitUntil = 0;
+  }
+  if (status === 201) {
     await store.put({ ...item, state: "sent", sent_at: Date.now(), reason: null, fields: null });
     return "sent";
   }
-  if (response.status === 401) {
-    failures = 0; // the City answered: the network is fine, the pairing is not
-    waitUntil = 0;
+  if (!response || status === 401 || status >= 500 || RETRY.has(status)) {
     await store.put({ ...item, state: "queued" });
-    return "expired";
-  }
-  if (response.status >= 500 || RETRY.has(response.status)) {
-    await store.put({ ...item, state: "queued" });
-    backOff(response.headers.get("Retry-After"));
+    if (status === 401) return "expired";
+    backOff(response?.headers.get("Retry-After"));
     return "later";
   }
   const error = (await response.json().catch(() => ({}))).error || {};

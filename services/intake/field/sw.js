@@ -1,6 +1,5 @@
-// The app shell, cached at install: the app opens with no network after its first load.
-// A new VERSION replaces the cache. Requests to the API are never cached.
-const VERSION = "field-v18";
+// The app shell, cached at install (opens offline); a new VERSION replaces it. The API is not cached.
+const VERSION = "field-v19";
 const SHELL = [
   "/field/", "/field/app.js", "/field/api.js", "/field/form.js", "/field/outbox.js",
   "/field/screens.js", "/field/sender.js", "/field/words.js", "/field/notice.js", "/field/rules.js",

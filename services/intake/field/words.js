@@ -1,10 +1,10 @@
-// What the app says, in English, Afrikaans and isiXhosa (the agent picks; the privacy notice is
-// read in the resident's language). First-language speakers should read these before going live.
+// What the app says in English, Afrikaans and isiXhosa (first-language review before going live).
 export const $ = (id) => document.getElementById(id);
+// `text` in the element `id`, shown only when there is something to say.
+export const tell = (id, text) => Object.assign($(id), { textContent: text || "", hidden: !text });
 export const LANGUAGES = { en: "English", af: "Afrikaans", xh: "isiXhosa" };
 
-// The departments as the resident's SMS names them, in every language (notifications'
-// messages/texts.py; tests/unit/test_field_files.py keeps the two the same).
+// Departments as the resident's SMS names them (notifications' messages/texts.py; tested).
 export const DEPARTMENTS = {
   "water-and-sanitation": "Water & Sanitation", electricity: "Electricity",
   "solid-waste": "Solid Waste", revenue: "Revenue", valuations: "Valuations",
@@ -26,12 +26,6 @@ const WORDS = {
   e_account: ["must be 6 to 12 digits",
     "moet 6 tot 12 syfers wees",
     "mayibe ngamanani aphakathi kwama-6 nama-12"],
-  follows_sms: ["An SMS follows to the resident's cellphone at each step.",
-    "'n SMS volg by elke stap na die inwoner se selfoon.",
-    "I-SMS iya kulandela kwiselfowuni yomhlali kwinyathelo ngalinye."],
-  follows_email: ["An e-mail follows to the resident at each step.",
-    "'n E-pos volg by elke stap na die inwoner.",
-    "I-imeyile iya kulandela kumhlali kwinyathelo ngalinye."],
   follows_none: ["No SMS or e-mail follows: the resident follows up with this number.",
     "Geen SMS of e-pos volg nie: die inwoner volg op met hierdie nommer.",
     "Akukho SMS okanye imeyile iza kulandela: umhlali ulandelela ngale nombolo."],
@@ -120,7 +114,6 @@ const WORDS = {
     "Hierdie toestel se koppeling het verval: koppel hieronder weer. Niks in die tou gaan verlore nie; dit word gestuur sodra die toestel gekoppel is.",
     "Ukudibanisa kwesi sixhobo kuphelelwe lixesha: phinda udibanise ngezantsi. Akukho nto ilahlekayo; iya kuthunyelwa xa isixhobo sidibene."],
   draft: ["draft", "konsep", "uyilo"],
-  queued: ["queued", "in die tou", "ilindile"],
   sending: ["sending", "word gestuur", "iyathunyelwa"],
   sent: ["sent at {time}", "gestuur om {time}", "ithunyelwe ngo-{time}"],
   attention: ["needs attention", "het aandag nodig", "ifuna ingqalelo"],
@@ -156,10 +149,6 @@ const WORDS = {
     "Hierdie versoeke is nog nie gestuur nie",
     "Ezi zicelo azikathunyelwa"],
   stay_signed_in: ["Stay signed in", "Bly aangemeld", "Hlala ungene"],
-  sign_out_warning: ["Signing out deletes them from this device: they will never reach the City.",
-    "Afmeld vee hulle van hierdie toestel af: hulle sal nooit die Stad bereik nie.",
-    "Ukuphuma kuzicima kwesi sixhobo: azisoze zifike kwiSixeko."],
-  sign_out_anyway: ["Sign out and delete them", "Meld af en vee hulle uit", "Phuma uzicime"],
   lookup_title: ["Follow up a request", "Volg 'n versoek op", "Landelela isicelo"],
   reference: ["Reference number", "Verwysingsnommer", "Inombolo yesalathiso"],
   lookup: ["Look up", "Soek", "Khangela"],
@@ -296,6 +285,25 @@ const WORDS = {
   reopen_refused: ["Only a request resolved in the last 30 days can be reopened: log a new one and mention this number.",
     "Net 'n versoek wat die afgelope 30 dae opgelos is, kan heropen word: teken 'n nuwe een aan en noem hierdie nommer.",
     "Sisicelo esisonjululwe kwiintsuku ezingama-30 ezidlulileyo kuphela esinokuvulwa kwakhona: bhalisa esitsha ukhankanye le nombolo."],
+  // The usability walk's fixes: af and xh await first-language review.
+  follows_sms: ["An SMS follows at each step, to {to}.",
+    "'n SMS volg by elke stap, na {to}.",
+    "I-SMS iya kulandela kwinyathelo ngalinye, ku-{to}."],
+  follows_email: ["An e-mail follows at each step, to {to}.",
+    "'n E-pos volg by elke stap, na {to}.",
+    "I-imeyile iya kulandela kwinyathelo ngalinye, ku-{to}."],
+  notice_language: ["Choose the resident's language first.",
+    "Kies eers die inwoner se taal.",
+    "Khetha ulwimi lomhlali kuqala."],
+  queued: ["waiting for signal", "wag vir sein", "ilinde isignali"],
+  no_match: ["Nothing matches “{q}”.", "Niks pas by “{q}” nie.", "Akukho nto ihambelana no-“{q}”."],
+  sign_out_later: ["Signing out now would lose them: it waits until they are sent.",
+    "Afmeld nou sou hulle verloor: dit wag totdat hulle gestuur is.",
+    "Ukuphuma ngoku kungazilahla: kulinda zide zithunyelwe."],
+  sign_out_sent: ["Sign out once sent", "Meld af sodra gestuur", "Phuma xa zithunyelwe"],
+  leaving: ["Signing out once everything is sent.",
+    "Meld af sodra alles gestuur is.",
+    "Iza kuphuma xa yonke into ithunyelwe."],
 };
 const ORDER = Object.keys(LANGUAGES);
 let chosen = "en";
@@ -315,8 +323,7 @@ export function language() {
   return chosen;
 }
 
-// The City's refusals (in English) in the app's language: by field and kind, or by code; what
-// the app has no words for is shown as the City sent it.
+// The City's refusals in the app's language, by field or code; else as the City sent them.
 const FIELD_PROBLEMS = {
   "resident.email": "e_email", "resident.phone": "e_phone", description: "e_text",
   "location.community": "e_line", "location.address": "e_line", "resident.name": "e_line",
@@ -344,8 +351,7 @@ export function explain(error) {
   if (!fields.length) return error.message;
   return fields.map(([field, message]) => {
     const key = FIELD_LABELS[field] || field.split(".").pop();
-    const label = WORDS[key] ? say(key) : field;
-    return `${label}: ${explainField(field, message)}`;
+    return `${WORDS[key] ? `${say(key)}: ` : ""}${explainField(field, message)}`; // no raw names
   }).join("; ");
 }
 
