@@ -18,7 +18,10 @@ from sqlalchemy import func, select
 
 from services.routing import store
 from services.routing.attachments.store import attachments
+from shared.contracts.privacy import ErasureAnswered
+from shared.events import CONTENT_TYPE, new_event
 from shared.objects import ObjectStore, object_key
+from shared.topics import privacy_answers, source
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.queue_attachments import attach, sealed_store, use_store
@@ -188,3 +191,30 @@ async def test_an_attachment_told_twice_is_kept_once(
     assert one == 1
     registry = routing.app.state.registry
     assert not registry.get_sample_value("mo_routing_deadletters_total", {"consumer": "routing"})
+
+
+async def test_an_erasure_forgets_the_residents_attachments(
+    routing: Routing, objects: ObjectStore
+) -> None:
+    """Intake deletes the objects; routing forgets them, so the page shows no photo that is
+    gone. Another request's photo stays."""
+    erased = await logged(routing, "water", "Leak at the gate")
+    kept = await logged(routing, "water", "Leak at the school")
+    for reference in (erased, kept):
+        await attach(routing, objects, reference)
+    answer = ErasureAnswered(
+        request_id="privacy-1",
+        service="notifications",
+        references=[erased],
+        answered_at=dt.datetime.now(dt.UTC),
+    )
+    event = new_event(answer, source("notifications"), answer.request_id, answer.answered_at)
+    await routing.app.state.broker.publish(
+        event.to_bytes(),
+        privacy_answers("notifications"),
+        key=event.key,
+        headers={"content-type": CONTENT_TYPE},
+    )
+    await signed_in(routing, TEAM)
+    assert "size=thumb" not in (await routing.client.get(f"/queue/requests/{erased}")).text
+    assert "size=thumb" in (await routing.client.get(f"/queue/requests/{kept}")).text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, select, update
+from sqlalchemy import Column, DateTime, Index, Integer, String, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.attachments.domain import Attachment
@@ -14,7 +14,7 @@ from services.routing.store import metadata
 from shared.contracts.requests import AttachmentAdded
 from shared.store import from_row, upsert_insert
 
-__all__ = ["attachments", "attachments_of", "find_attachment", "keep", "make_public"]
+__all__ = ["attachments", "attachments_of", "find_attachment", "forget", "keep", "make_public"]
 
 attachments = Table(
     "request_attachments",
@@ -66,3 +66,10 @@ async def make_public(conn: AsyncConnection, attachment_id: str, at: datetime, b
         .where(attachments.c.attachment_id == attachment_id)
         .values(public_at=at, public_by=by)
     )
+
+
+async def forget(conn: AsyncConnection, references: list[str]) -> int:
+    """A resident's erasure: intake deletes the objects, routing what it knew of them (the
+    page would otherwise show photos that are gone). How many it forgot."""
+    gone = await conn.execute(delete(attachments).where(attachments.c.reference.in_(references)))
+    return gone.rowcount or 0

@@ -1,6 +1,7 @@
 """Routing's part of a resident's privacy request (services/intake/privacy.py): once
 notifications has answered with the resident's references, routing says what it holds of
-them (access) or removes their descriptions, exact places and notes (erasure), keeping that each
+them (access) or removes their descriptions, exact places, notes and what it knew of their
+attachments (erasure; intake deletes the objects), keeping that each
 request existed, its category, area, community, department and times, so the City's figures
 and service standards still count it. Its answer goes on `mo.privacy.answers.routing`."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from services.routing.attachments import store as attachments
 from services.routing.deps import RoutingDeps
 from services.routing.privacy.store import RESIDENT_DETAILS, held_count
 from shared.consumer import Batch
@@ -47,11 +49,15 @@ async def answer_erasure(
     async with uow.transaction() as conn:
         for answered in _from_notifications(command):
             changed = await deidentify(conn, RESIDENT_DETAILS, answered.references)
+            forgotten = await attachments.forget(conn, answered.references)
             mine = ErasureAnswered(
                 request_id=answered.request_id,
                 service=SERVICE,
                 references=answered.references,
-                held={"descriptions and places removed": changed},
+                held={
+                    "descriptions and places removed": changed,
+                    "attachments forgotten": forgotten,
+                },
                 answered_at=answered.answered_at,
             )
             await deps.outbox.stage(conn, mine, subject=mine.request_id, at=mine.answered_at)
