@@ -35,7 +35,7 @@ RULES: Final = "rules.js"  # made by domain.py from the rules intake checks
 MADE: Final = {NOTICE: notice_module, RULES: rules_module}
 FILES: Final = frozenset(p.name for p in FOLDER.iterdir() if p.suffix in TYPES) | set(MADE)
 POLICY: Final = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
