@@ -28,7 +28,7 @@ export async function send({ manual = false, changed = () => {}, expired = () =>
           await store.put({ ...item, state: "sending" });
           changed();
           outcome = await sendOne(item);
-          item = (await store.all()).find((one) => one.id === item.id);
+          item = { ...item, state: outcome }; // its photos unchanged meanwhile (none refused yet)
         }
         if (outcome === "sent" && photosWaiting(item)) outcome = await sendPhotos(item, changed);
         if (outcome === "later" || outcome === "expired") stopped ??= outcome;
