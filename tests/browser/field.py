@@ -142,6 +142,7 @@ async def intake_process(tmp_path: Path, kafka_bootstrap: str, db_url: str) -> S
             "MO_INTAKE_DATABASE_URL": db_url,
             "MO_KAFKA_BOOTSTRAP": kafka_bootstrap,
             "MO_INTAKE_CONSUMER_GROUP": group,
+            "MO_INTAKE_ATTACHMENTS_FOLDER": str(tmp_path / "attachments"),  # photos' bytes
         },
         tmp_path / "intake.log",
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.field.pages import FILES
+from services.intake.field.pages import FILES, served
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, running_intake
 
@@ -65,3 +65,16 @@ async def test_every_field_app_file_sends_its_policy(intake: Intake, name: str) 
     policy = directives(answer.headers["content-security-policy"])
     assert policy["default-src"] == ["'self'"] and policy["script-src"] == ["'self'"]
     assert policy["frame-ancestors"] == ["'none'"] and policy["object-src"] == ["'none'"]
+
+
+@pytest.mark.parametrize("name", ["", "app.js", "styles.css", "icon.svg"])
+async def test_the_field_app_is_served_trimmed_and_unchanged_files_cost_a_304(
+    intake: Intake, name: str
+) -> None:
+    answer = await intake.client.get(f"/field/{name}")
+    assert answer.content == served(name or "index.html")
+    again = await intake.client.get(
+        f"/field/{name}", headers={"If-None-Match": answer.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.content == b""
+    assert "content-security-policy" in again.headers

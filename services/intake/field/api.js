@@ -7,7 +7,8 @@ const LEASE_SIZE = 50;
 
 export async function call(path, options = {}) {
   const device = await store.get("device");
-  const headers = { "Content-Type": "application/json" };
+  // A FormData body (a photo) sets its own multipart type.
+  const headers = options.body instanceof FormData ? {} : { "Content-Type": "application/json" };
   if (device) headers.Authorization = `Bearer ${device.token}`;
   return fetch(path, { ...options, headers: { ...headers, ...options.headers } });
 }

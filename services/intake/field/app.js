@@ -2,6 +2,7 @@
 import * as store from "./outbox.js";
 import * as api from "./api.js";
 import * as form from "./form.js";
+import * as photos from "./photos.js";
 import * as screens from "./screens.js";
 import { send as sendOutbox, nextTry } from "./sender.js";
 import { $, LANGUAGES, explainField, language, refusalText, say, tell, useLanguage } from "./words.js";
@@ -36,7 +37,7 @@ async function showNumbersLeft() {
 
 async function refresh() {
   const items = await store.all();
-  const unsent = items.filter((i) => i.state !== "sent").length;
+  const unsent = items.reduce((sum, item) => sum + store.unsent(item), 0); // photos too
   $("unsent").textContent = String(unsent);
   $("storage").hidden = kept || !unsent;
   if (await store.get("leaving")) {
@@ -44,7 +45,7 @@ async function refresh() {
     notice(say("leaving"));
   }
   await showNumbersLeft();
-  screens.outbox(items, names, { fix, discard }, await store.get("draft"));
+  screens.outbox(items, names, { fix, discard, retryPhoto, dropPhoto }, await store.get("draft"));
   showOnReceipt(items.find((item) => item.id === onReceipt));
   const retry = nextTry();
   tell("retry", retry && say("retry_at", { time: screens.clockTime(retry) }));
@@ -87,14 +88,16 @@ async function log() {
   form.showProblems(found);
   if (Object.keys(found).length) return;
   let item;
+  const taken = photos.forRequest();
   if (fixing) {
     // A new key: the body changed (the refused one was not kept).
-    item = { ...fixing, body, key: crypto.randomUUID(), state: "queued", reason: null, fields: null };
+    const all = [...(fixing.photos || []), ...taken].slice(0, photos.MOST);
+    item = { ...fixing, body, photos: all, key: crypto.randomUUID(), state: "queued", reason: null, fields: null };
     await store.put(item);
     fixing = null;
   } else {
     item = await store.queueWithNextNumber((reference) => ({
-      id: crypto.randomUUID(), key: crypto.randomUUID(), reference, body, state: "queued", created: Date.now(),
+      id: crypto.randomUUID(), key: crypto.randomUUID(), reference, body, photos: taken, state: "queued", created: Date.now(),
     }));
   }
   if (!item) {
@@ -111,6 +114,7 @@ async function log() {
 // The receipt for a request logged or joined.
 async function showReceipt(item) {
   form.clear();
+  photos.clear(); // the next resident's form starts with none
   await store.set("draft", null);
   nearby();
   showOnReceipt(item);
@@ -136,6 +140,8 @@ function showOnReceipt(item) {
     ? say("receipt_sent", { time: screens.clockTime(item.sent_at) })
     : say(refused ? "receipt_refused" : item.state === "joined" ? "joined" : "kept");
   tell("receipt-refusal", refused && refusalText(item));
+  tell("receipt-photos", item.photos?.length && screens.photosText(item));
+  $("receipt-photo-problems").replaceChildren(...(item.photos ? screens.photoProblems(item, { retryPhoto, dropPhoto }) : []));
   $("receipt-fix").hidden = !refused;
   if (refused && !refusalFocused && !$("receipt").hidden) {
     refusalFocused = true;
@@ -199,6 +205,18 @@ async function joinOnce(open) {
   await showReceipt({ reference, state: "joined", body: { category, description, location: { community }, resident: body.resident } });
 }
 
+// A refused photo sent again (a new key: the last answer was final), or dropped.
+const retryPhoto = (item, photo) => changePhoto(item, photo, { ...photo, key: crypto.randomUUID(), state: "queued" });
+const dropPhoto = (item, photo) => changePhoto(item, photo, null);
+
+async function changePhoto(item, photo, changed) {
+  await store.update(item.id, (now) => ({
+    ...now, photos: now.photos.flatMap((p) => (p.id !== photo.id ? [p] : changed ? [changed] : [])),
+  }));
+  await refresh();
+  if (changed) send(true);
+}
+
 async function discard(item) {
   if (!window.confirm(say("discard_confirm", { ref: screens.grouped(item.reference) }))) return;
   await store.remove(item.id);
@@ -207,7 +225,7 @@ async function discard(item) {
 
 // Signing out asks first, and deletes nothing unsent: it waits until all is sent (refresh).
 async function askToSignOut() {
-  const unsent = (await store.all()).filter((item) => item.state !== "sent");
+  const unsent = (await store.all()).filter(store.unsent);
   screens.unsentList(unsent);
   $("sign-out-unsent").hidden = unsent.length === 0;
   $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_sent" : "sign_out");
@@ -273,6 +291,7 @@ async function start() {
   await loadLists();
   const draft = await store.get("draft");
   if (draft) form.fill(draft); // what the agent was typing when the app closed
+  await photos.restore();
   show("form-view");
   send();
 }
@@ -300,6 +319,7 @@ function wire() {
     await loadLists();
     await refresh();
     form.showNotice();
+    photos.show();
     if (lookedUp) screens.request(lookedUp, names); // said again in the new language
     nearby(true);
     // The app's findings too (the City's stay as shown).
@@ -316,6 +336,7 @@ function wire() {
     if (!fixing) store.set("draft", form.body()); // a closed app loses no half-typed request
   });
   submit("request-form", "#log", log);
+  on("photo", "change", (event) => photos.add([...event.target.files]));
   on("notice-given", "change", (event) => form.lockContact(!event.target.checked));
   on("contact-why", "click", form.explainLockedContact);
   on("language", "change", form.showNotice);

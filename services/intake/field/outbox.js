@@ -72,6 +72,13 @@ export async function queueWithNextNumber(makeItem) {
   return item;
 }
 
+// The item as `change` makes it from what is stored now (read and written in one transaction).
+export const update = (id, change) => writing("outbox", async (transaction) => {
+  const outbox = transaction.objectStore("outbox");
+  const now = await result(outbox.get(id));
+  if (now) outbox.put(change(now));
+});
+
 export function remove(id) {
   return writing("outbox", (transaction) => transaction.objectStore("outbox").delete(id));
 }
@@ -86,10 +93,13 @@ export async function addLeases(fresh) {
   return done(transaction);
 }
 
+// What is not yet with the City: the request, and each photo not yet sent.
+export const unsent = (item) => (item.state !== "sent") + (item.photos || []).filter((p) => p.state !== "sent").length;
+
 // Signing out: all leaves together, only with nothing unsent (false then): a number is a resident's.
 export const forgetEverything = () => writing(["kv", "outbox"], async (transaction) => {
   const outbox = transaction.objectStore("outbox");
-  if ((await result(outbox.getAll())).some((item) => item.state !== "sent")) return transaction.abort();
+  if ((await result(outbox.getAll())).some(unsent)) return transaction.abort();
   outbox.clear();
   transaction.objectStore("kv").clear();
 }).then(() => true, () => false);

@@ -1,5 +1,5 @@
 // What the agent reads: today's requests, requests nearby, a request's history, what is unsent.
-import { $, DEPARTMENTS, refusalText, say, tell } from "./words.js";
+import { $, DEPARTMENTS, explain, refusalText, say, tell } from "./words.js";
 import { localDate } from "./api.js";
 
 
@@ -46,6 +46,7 @@ function line(item, names, actions) {
   const what = element("p", `${clockTime(item.created)} · ${community} · ${item.body.description.slice(0, 40)}`, "hint");
   const state = element("p", stateText(item), `state ${item.state}`);
   row.append(title, what, state);
+  if (item.photos?.length) row.append(element("p", photosText(item), "hint"), ...photoProblems(item, actions));
   row.dataset.search = `${item.reference} ${title.textContent} ${what.textContent}`.toLowerCase();
   if (item.state === "attention") {
     const ref = grouped(item.reference);
@@ -54,6 +55,22 @@ function line(item, names, actions) {
       button(say("discard"), "danger", `${say("discard")} ${ref}`, () => actions.discard(item)));
   }
   return row;
+}
+
+export const photosText = (item) =>
+  say("receipt_photos", { n: item.photos.length, sent: item.photos.filter((p) => p.state === "sent").length });
+
+// Each photo the City refused: why, and buttons to try it again or drop it.
+export function photoProblems(item, actions) {
+  const ref = grouped(item.reference);
+  return item.photos.flatMap((photo, i) => {
+    if (photo.state !== "attention") return [];
+    const why = explain({ code: photo.code, message: photo.reason });
+    const name = `${say("photo_n", { n: i + 1 })}, ${ref}`;
+    return [element("p", say("photo_failed", { n: i + 1, why }), "error reason"),
+      button(say("try_again"), "", `${say("try_again")}: ${name}`, () => actions.retryPhoto(item, photo)),
+      button(say("drop_photo"), "danger", `${say("drop_photo")}: ${name}`, () => actions.dropPhoto(item, photo))];
+  });
 }
 
 // Today's requests, and older ones still unsent.
@@ -103,7 +120,7 @@ export function nearby(found, join) {
 
 export function unsentList(items) {
   $("unsent-list").replaceChildren(
-    ...items.map((item) => element("li", `${grouped(item.reference)}: ${stateText(item)}`)),
+    ...items.map((item) => element("li", `${grouped(item.reference)}: ${stateText(item)}${item.photos?.length ? ` · ${photosText(item)}` : ""}`)),
   );
 }
 

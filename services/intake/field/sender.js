@@ -17,14 +17,20 @@ export async function send({ manual = false, changed = () => {}, expired = () =>
   running = true;
   try {
     if (!(await store.get("device"))) return;
-    const waiting = (await store.all()).filter((i) => i.state === "queued" || i.state === "sending");
+    // Requests not yet sent, and sent ones whose photos wait.
+    const waiting = (await store.all()).filter((i) => i.state === "queued" || i.state === "sending" || photosWaiting(i));
     let stopped = null; // "later" or "expired": the rest of this round waits
     const worker = async () => {
       while (!stopped && waiting.length) {
-        const item = waiting.shift();
-        await store.put({ ...item, state: "sending" });
-        changed();
-        const outcome = await sendOne(item);
+        let item = waiting.shift();
+        let outcome = "sent";
+        if (item.state !== "sent") {
+          await store.put({ ...item, state: "sending" });
+          changed();
+          outcome = await sendOne(item);
+          item = { ...item, state: outcome }; // its photos unchanged meanwhile (none refused yet)
+        }
+        if (outcome === "sent" && photosWaiting(item)) outcome = await sendPhotos(item, changed);
         if (outcome === "later" || outcome === "expired") stopped ??= outcome;
         changed();
       }
@@ -71,6 +77,37 @@ async function sendOne(item) {
   // The code and fields let the app say it in the agent's language.
   await store.put({ ...item, state: "attention", reason, code: error.code, fields: error.fields || {} });
   return "refused";
+}
+
+const photosWaiting = (item) => item?.state === "sent" && (item.photos || []).some((p) => p.state === "queued");
+
+// Its queued photos, one at a time, each with its own key; the item kept after each answer.
+async function sendPhotos(item, changed) {
+  for (const photo of item.photos.filter((p) => p.state === "queued")) {
+    const form = new FormData();
+    form.append("kind", "photo");
+    form.append("file", photo.blob, `${photo.id}.jpg`);
+    const response = await call(`/v1/requests/${item.reference}/attachments`, {
+      method: "POST", headers: { "Idempotency-Key": photo.key }, body: form,
+    }).catch(() => null);
+    const status = response?.status;
+    const error = response && status !== 201 ? (await response.json().catch(() => ({}))).error || {} : {};
+    // Not yet received: intake has not stored the request yet; it will.
+    const later = !response || status === 401 || status >= 500 || RETRY.has(status) || error.code === "not_yet_received";
+    if (status === 201) Object.assign(photo, { state: "sent", reason: null, code: null });
+    else if (!later) Object.assign(photo, { state: "attention", reason: error.message || `${status}`, code: error.code });
+    // The stored item may have changed meanwhile (a photo dropped): only this photo is written.
+    await store.update(item.id, (now) => ({ ...now, photos: now.photos.map((p) => (p.id === photo.id ? { ...p, ...photo } : p)) }));
+    changed();
+    if (later) {
+      if (status === 401) return "expired";
+      backOff(response?.headers.get("Retry-After"));
+      return "later";
+    }
+    failures = 0;
+    waitUntil = 0;
+  }
+  return "sent";
 }
 
 function backOff(retryAfter) {
