@@ -114,7 +114,7 @@ def inbox_rule(inbox: Table, keep: dt.timedelta) -> Rule:
     return Rule("processed_event_ids", keep, purge)
 
 
-FINISHED = ("resolved", "closed")
+FINISHED = ("resolved", "closed", "referred")  # referred: passed to another body, done here
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ class ResidentDetails:
 def closed_request_details_rule(
     details: ResidentDetails, keep: dt.timedelta, finished_at: str
 ) -> Rule:
-    """What residents said and exactly where, for requests resolved or closed (their
+    """What residents said and exactly where, for requests resolved, closed or referred (their
     `finished_at` column) longer than `keep` ago: the description becomes "<category> in
     <community>", the exact place goes and every note of the request and its history is
     cleared (`deidentify`). That the request existed, its category, area, community,

@@ -92,7 +92,12 @@ async def test_details_of_a_finished_request_go_after_two_years(
     try:
         async with db.transaction() as conn:
             await conn.execute(
-                insert(requests), [row("5000000001", "closed"), row("5000000002", "in_progress")]
+                insert(requests),
+                [
+                    row("5000000001", "closed"),
+                    row("5000000002", "in_progress"),
+                    row("5000000003", "referred"),  # passed to another body: done here too
+                ],
             )
             await conn.execute(
                 insert(details.history), history(notes("5000000001") + notes("5000000002"))
@@ -100,7 +105,7 @@ async def test_details_of_a_finished_request_go_after_two_years(
         now = T0 + 729 * DAY
         assert await purger.run_once() == {"request_details": 0}
         now = T0 + 731 * DAY
-        assert await purger.run_once() == {"request_details": 1}
+        assert await purger.run_once() == {"request_details": 2}
         assert await purger.run_once() == {"request_details": 0}  # nothing twice
         async with db.reading() as conn:
             found = {r.reference: r for r in await conn.execute(select(requests))}
@@ -108,7 +113,7 @@ async def test_details_of_a_finished_request_go_after_two_years(
     finally:
         await db.dispose()
     closed, open_ = found["5000000001"], found["5000000002"]
-    assert closed.description == "water in Wupperthal"
+    assert closed.description == found["5000000003"].description == "water in Wupperthal"
     assert (closed.category, closed.area, closed.community, closed.status) == (
         "water",
         "north",
