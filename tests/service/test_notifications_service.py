@@ -66,6 +66,19 @@ async def test_updates_by_none_means_nothing_is_ever_sent(
     assert row.phone is None and row.email is None  # nothing kept that is not needed
 
 
+async def test_a_referral_starts_the_contact_details_retention(service: Notifications) -> None:
+    """Another body has the request: the City's work on it ended, so the resident's contact
+    details are kept for the retention period from then, not for ever."""
+    event = logged()
+    await service.deliver(event, REQUESTS_LOGGED)
+    await service.deliver(routed(event.subject, outcome="referred"), REQUESTS_ROUTED)
+    async with service.app.state.db.reading() as conn:
+        from services.notifications.store import contacts
+
+        [row] = (await conn.execute(contacts.select())).all()
+    assert row.closed_at is not None
+
+
 async def test_an_update_that_arrives_before_the_logged_event_waits_for_it(
     service: Notifications, gateway: SmsGatewayServer
 ) -> None:

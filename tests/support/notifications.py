@@ -115,15 +115,17 @@ def logged(updates_by: str = "sms", language: str = "xh", **kwargs):
     return event.model_copy(update={"data": data})
 
 
-def routed(reference: str, department: str = "water-and-sanitation"):
+def routed(reference: str, department: str = "water-and-sanitation", outcome: str = "routed"):
+    referred = outcome == RoutingOutcome.REFERRED
     data = RequestRouted(
         reference=reference,
         category="water",
         area="east",
         community="Khayelitsha",
-        outcome=RoutingOutcome.ROUTED,
-        status="routed",
-        department=department,
+        outcome=RoutingOutcome(outcome),
+        status="referred" if referred else "routed",
+        department=None if referred else department,
+        note="Call Eskom on 0860 037 566." if referred else None,
         decided_at=dt.datetime.now(dt.UTC),
     )
     return new_event(data, source("routing"), reference, data.decided_at)

@@ -38,6 +38,16 @@ async def note_status(conn: AsyncConnection, changed: StatusChanged) -> None:
         )
 
 
+async def note_referred(conn: AsyncConnection, reference: str, at: datetime) -> None:
+    """A referral ends the City's work on the request (another body has it): the contact
+    details' retention runs from then, as from a closing."""
+    await conn.execute(
+        update(contacts)
+        .where(contacts.c.reference == reference, contacts.c.closed_at.is_(None))
+        .values(closed_at=at)
+    )
+
+
 async def resolved_at(
     conn: AsyncConnection, reference: str, phone: str
 ) -> tuple[bool, datetime | None]:

@@ -11,7 +11,7 @@ from services.notifications.followers import store as followers
 from services.notifications.messages.domain import MessageFacts
 from services.notifications.messages.texts import Template
 from services.notifications.privacy.store import erased_before
-from services.notifications.reopening.store import note_status
+from services.notifications.reopening.store import note_referred, note_status
 from services.notifications.store import Conn
 from services.notifications.updates import store
 from services.notifications.updates.domain import Contact, status_template
@@ -70,6 +70,8 @@ async def on_routed(
         for item in command:
             if message := _routed_message(item.data):
                 await _to_resident(conn, item.event, *message, deps)
+            if item.data.outcome is RoutingOutcome.REFERRED:
+                await note_referred(conn, item.data.reference, item.data.decided_at)
     return deps.wake
 
 
