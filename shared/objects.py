@@ -172,12 +172,14 @@ class FolderObjects:
         return await asyncio.to_thread(self._list, prefix)
 
     def _list(self, prefix: str) -> list[str]:
-        if not self._root.is_dir():
+        # Only the folder the prefix names is walked (`requests/<reference>/`), not every
+        # request's: an erasure or a purge lists one request among many thousands.
+        folder = self._path(prefix.rpartition("/")[0]) if "/" in prefix else self._root
+        if not folder.is_dir():
             return []
-        files = (p for p in self._root.rglob("*") if p.is_file() and not p.name.startswith("."))
-        return sorted(
-            k for p in files if (k := p.relative_to(self._root).as_posix()).startswith(prefix)
-        )
+        root = self._root.resolve()
+        files = (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+        return sorted(k for p in files if (k := p.relative_to(root).as_posix()).startswith(prefix))
 
 
 class S3Objects:
