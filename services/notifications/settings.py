@@ -64,7 +64,8 @@ class NotificationsSettings(KeyedIdentifierSettings):
     contact_retention_days: int = Field(
         90,
         ge=31,  # past the 30 days a resident may still say NOT FIXED
-        description="Days a request's contact details are kept after it is resolved, closed or referred.",
+        description="Days a request's contact details are kept after it is resolved, closed "
+        "or referred.",
     )
     pending_subscription_days: int = Field(
         7, ge=1, description="Days an unconfirmed subscription is kept."
