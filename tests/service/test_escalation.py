@@ -40,8 +40,13 @@ async def test_a_request_escalates_into_one_digest_a_day_after_the_digest_hour(
         )
         await routing.drain_outbox()
         db, deps = routing.app.state.db, routing.app.state.deps
-        # Past due, but not yet past due by the rule's 24 escalation hours.
-        clock.now = at_local_hour(clock.start + dt.timedelta(hours=40), 9)
+        # Past due, after the digest hour, but not yet past due by the rule's 24 escalation
+        # hours: the first 09:00 after it fell due (a fixed +40 h made this 24 h past due when
+        # the test started between 08:00 and 09:00 in Cape Town).
+        due = clock.start + dt.timedelta(hours=24)
+        clock.now = at_local_hour(due, 9)
+        if clock.now <= due:
+            clock.now += dt.timedelta(days=1)
         assert await send_digests(SendDigests(hour=7), db, deps) == 0
         # Two days later, before the digest hour: nothing; after it: one digest, once.
         clock.now = at_local_hour(clock.start + dt.timedelta(days=3), 6)
