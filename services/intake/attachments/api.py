@@ -18,10 +18,9 @@ from services.intake.attachments.schemas import (
 )
 from services.intake.attachments.store import StoredAttachment
 from services.intake.deps import UseCasesDep
-from services.intake.requests.domain import IdempotencyConflict
 from shared.auth import Caller, requires
 from shared.credentials import Role
-from shared.http import ApiError, parse_reference
+from shared.http import parse_reference
 
 __all__ = ["UPLOAD_LIMIT", "UPLOAD_PATH", "router"]
 
@@ -63,15 +62,7 @@ async def attach(
     command = Attach(
         canonical, agent, upload.kind, upload.fields.get("document"), data, idempotency_key
     )
-    try:
-        attached = await use_cases.run(handlers.attach, command)
-    except IdempotencyConflict:
-        raise ApiError(
-            422,
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used with a different upload: use a new key",
-            {"Idempotency-Key": "already used with a different upload"},
-        ) from None
+    attached = await use_cases.run(handlers.attach, command)  # IdempotencyConflict: 422
     if attached.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return AttachmentView(**_view(attached.attachment))

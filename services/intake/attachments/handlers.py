@@ -186,7 +186,7 @@ async def _seen(conn: Connection, command: Attach, sent: str) -> StoredAttachmen
     if seen is None:
         return None
     if seen.body_sha256 != sent or seen.reference != command.reference:
-        raise IdempotencyConflict
+        raise IdempotencyConflict("upload")
     return seen
 
 

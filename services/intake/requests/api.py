@@ -9,7 +9,6 @@ from services.intake.deps import LookupsDep, UseCasesDep
 from services.intake.devices.handlers import still_on_a_device
 from services.intake.public.domain import block
 from services.intake.requests import handlers
-from services.intake.requests.domain import IdempotencyConflict
 from services.intake.requests.handlers import FollowUp, LogRequest, get_request
 from services.intake.requests.schemas import CategoryView, NewRequest, RequestCreated, RequestView
 from shared.auth import PUBLIC, Caller, known_caller, requires
@@ -34,15 +33,7 @@ async def log_request(
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> RequestCreated:
     command = LogRequest(body, agent.name, idempotency_key, agent.device)
-    try:
-        logged = await use_cases.run(handlers.log_request, command)
-    except IdempotencyConflict:
-        raise ApiError(
-            422,
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used with a different body: use a new key",
-            {"Idempotency-Key": "already used with a different body"},
-        ) from None
+    logged = await use_cases.run(handlers.log_request, command)  # IdempotencyConflict: 422
     if logged.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return logged.response

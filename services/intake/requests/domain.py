@@ -14,6 +14,7 @@ from services.intake.public.domain import public_text
 from services.intake.requests.schemas import NewRequest, RequestCreated
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
+from shared.refusals import Refusal
 
 __all__ = [
     "IDEMPOTENCY_TTL",
@@ -33,8 +34,15 @@ of every body kept for ever serves no one (POPIA s14)."""
 UNROUTABLE_NOTE: Final = "waiting for the Mobile Office team to choose the right department"
 
 
-class IdempotencyConflict(Exception):
-    """The Idempotency-Key was already used for a different body."""
+class IdempotencyConflict(Refusal):
+    """The Idempotency-Key was already used for a different body (or upload): a 422."""
+
+    status = 422
+    code = "idempotency_key_reused"
+
+    def __init__(self, sent: str = "body") -> None:
+        message = f"this Idempotency-Key was already used with a different {sent}: use a new key"
+        super().__init__(message, "Idempotency-Key")
 
 
 def public_note(note: str | None, marked_public: bool) -> str | None:
