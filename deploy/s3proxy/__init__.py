@@ -14,11 +14,9 @@ bucket, in `<data>/server.json` (readable by its owner only), which the tests re
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from deploy.maven import fetch_jars
 from shared.credentials import write_secret
 
 __all__ = ["S3Proxy", "install"]
@@ -47,18 +46,7 @@ def _log(message: str) -> None:
 
 def install() -> None:
     """Fetch S3Proxy's jars with Maven unless the cache already matches the pom."""
-    stamp = LIBS.parent / "pom.sha256"
-    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
-    if LIBS.is_dir() and stamp.is_file() and stamp.read_text().strip() == digest:
-        return
-    if shutil.which("mvn") is None or shutil.which("java") is None:
-        raise SystemExit("s3proxy: Maven (mvn) and Java 17+ are needed; apt-get install maven")
-    _log("fetching S3Proxy's jars with Maven (first run only)")
-    shutil.rmtree(LIBS, ignore_errors=True)
-    command = ["mvn", "-q", "-B", "-f", str(POM), "package"]
-    if subprocess.run(command, cwd=ROOT).returncode != 0:
-        raise SystemExit(f"s3proxy: `{' '.join(command)}` failed; see its output above")
-    stamp.write_text(digest)
+    fetch_jars(POM, LIBS, "s3proxy")
 
 
 @dataclass
