@@ -42,7 +42,7 @@ BACKGROUND = re.compile(
     r"retention|Purger|_measure_backlog|count_pending|_count_in_flight|every\.<locals>\.run|"
     r"\._run$|purge|_record_lag|Pending|standards|DailyDigests|MonthReport|NoticeOverdue"
 )
-PORTS = ("Deps", "Ports", "Metrics", "Outbox")  # what a use case reaches, not its data
+PORTS = ("Deps", "Ports", "Metrics", "Outbox", "UseCases")  # what a use case reaches, not data
 HEADERS = {"content-type": "application/cloudevents+json"}
 T = TypeVar("T")
 
@@ -67,8 +67,8 @@ class Trace:
             return
         if code.co_name.startswith("<"):  # comprehensions and lambdas are a function's own
             return
-        name = f"{Path(code.co_filename).relative_to(ROOT)}:{code.co_qualname}"
-        if BACKGROUND.search(name):
+        name = _name(frame)
+        if BACKGROUND.search(name) or _in_background(frame):
             return
         values = list(frame.f_locals.values())[: code.co_argcount] if event == "call" else [arg]
         if event == "call":
@@ -76,6 +76,22 @@ class Trace:
         for value in values:
             if (form := _form(value)) is not None:
                 self.forms.setdefault(form, name)
+
+
+def _name(frame: FrameType) -> str:
+    code = frame.f_code
+    return f"{Path(code.co_filename).relative_to(ROOT)}:{code.co_qualname}"
+
+
+def _in_background(frame: FrameType) -> bool:
+    """Whether a loop that runs whether or not a request passes made this call (a retention
+    purge's queries are the purge's, not the request's)."""
+    caller = frame.f_back
+    while caller is not None:
+        if caller.f_code.co_filename.startswith(PROJECT) and BACKGROUND.search(_name(caller)):
+            return True
+        caller = caller.f_back
+    return False
 
 
 def _form(value: object) -> str | None:
