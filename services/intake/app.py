@@ -17,6 +17,8 @@ from services.intake import store
 from services.intake.attachments import api as attachments_api
 from services.intake.attachments import bus as attachments_bus
 from services.intake.attachments.worker import retention_rules as attachment_rules
+from services.intake.catalogue import api as catalogue_api
+from services.intake.catalogue.adapters import load_catalogue
 from services.intake.deps import IntakeDeps, wall_clock
 from services.intake.devices import api as devices_api
 from services.intake.devices.store import device_holder
@@ -64,6 +66,7 @@ files beside it (one origin for the app); shared/service.py adds the audit's."""
 for _feature in (
     nearby_api,
     requests_api,
+    catalogue_api,
     reopening_api,
     attachments_api,
     photos_api,
@@ -119,6 +122,7 @@ def create_app(
         identifiers=settings.identifiers(),
         jurisdiction=settings.jurisdiction_id,
         attachments=open_attachments(settings),
+        catalogue=load_catalogue(settings.catalogue_file),
     )
     lookups = MissLimiter()
     service = Service(

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.intake import store
+from services.intake.catalogue.domain import Catalogue
 from services.intake.metrics import IntakeMetrics
 from services.intake.requests.store import RequestWriter
 from shared.audit import Audit
@@ -41,6 +42,7 @@ class IntakeDeps(Deps):
     identifiers: IdentifierKey  # residents' numbers as keyed hashes (privacy requests)
     jurisdiction: str  # Open311's jurisdiction_id
     attachments: ObjectStore  # photos' and documents' bytes, apart from the database
+    catalogue: Catalogue  # the services residents can ask for, and applications' rules
 
 
 get_deps = from_state("deps", IntakeDeps)

@@ -55,6 +55,8 @@ requests = Table(
     Column("agent", String(100), nullable=False),  # or the partner system, through Open311
     Column("channel", String(20), nullable=False, default="mobile-office"),  # or open311
     Column("privacy_notice_version", String(20)),  # what the resident heard, if they gave details
+    Column("service", String(60)),  # an application's service code (GET /v1/services)
+    # (its answers are personal: they go to routing in request.logged, as contact details do)
     Column("status", String(20), nullable=False),
     Column("department", String(60)),
     Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed

@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Table, func, select
 
 from services.intake import store
+from services.intake.catalogue.adapters import load_catalogue
 from services.intake.deps import IntakeDeps
 from services.intake.devices import store as device_store
 from services.intake.metrics import IntakeMetrics
@@ -24,6 +25,7 @@ from services.intake.requests.domain import IdempotencyConflict
 from services.intake.requests.handlers import Logged, LogRequest
 from services.intake.requests.schemas import NewRequest
 from services.intake.requests.store import RequestWriter
+from services.intake.settings import IntakeSettings
 from shared.reference import new_reference
 from shared.store import Database
 from tests.support.intake import request_body
@@ -49,6 +51,7 @@ class Ports:
 
 
 METRICS = IntakeMetrics.register(CollectorRegistry())
+CATALOGUE = load_catalogue(IntakeSettings().catalogue_file)
 
 
 async def log_request(
@@ -70,6 +73,7 @@ async def log_request(
         identifiers=cast(Any, None),
         jurisdiction="",
         attachments=cast(Any, None),
+        catalogue=CATALOGUE,
     )
     return await handlers.log_request(LogRequest(body, agent, key, device), writer.db, deps)
 

@@ -64,6 +64,8 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/requests"): Example("/v1/requests", request_body()),
                 ("GET", "/v1/requests/{reference}"): Example(f"/v1/requests/{reference}"),
                 ("GET", "/v1/categories"): Example("/v1/categories"),
+                ("GET", "/v1/services"): Example("/v1/services"),
+                ("GET", "/v1/services/{code}"): Example("/v1/services/indigent-support"),
                 ("POST", "/v1/devices"): Example("/v1/devices", {"code": code}),
                 ("POST", "/v1/pairing-codes"): Example("/v1/pairing-codes", token=own),
                 ("GET", "/field"): Example("/field"),

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
+from services.intake.catalogue.api import CatalogueDep
 from services.intake.deps import LookupsDep, UseCasesDep
 from services.intake.devices.handlers import still_on_a_device
 from services.intake.public.domain import block
@@ -12,7 +13,7 @@ from services.intake.requests import handlers
 from services.intake.requests.handlers import FollowUp, LogRequest, get_request
 from services.intake.requests.schemas import CategoryView, NewRequest, RequestCreated, RequestView
 from shared.auth import PUBLIC, Caller, known_caller, requires
-from shared.catalogue import CATALOGUE_VERSION, CATEGORIES
+from shared.catalogue import CATEGORIES
 from shared.credentials import Role
 from shared.http import ApiError, parse_reference
 from shared.limits import client_address
@@ -74,9 +75,9 @@ async def follow_up(
 
 
 @router.get("/categories", response_model=list[CategoryView], dependencies=[PUBLIC])
-async def categories(paging: PagingDep) -> list[CategoryView]:
-    """The categories with their names in en, af and xh; the list's version in the
-    Catalogue-Version header."""
+async def categories(paging: PagingDep, catalogue: CatalogueDep) -> list[CategoryView]:
+    """The categories with their names in en, af and xh; the catalogue's version in the
+    Catalogue-Version header (the same as GET /v1/services')."""
     views = [
         CategoryView(
             code=c.code,
@@ -85,5 +86,5 @@ async def categories(paging: PagingDep) -> list[CategoryView]:
         )
         for c in CATEGORIES
     ]
-    paging.response.headers["Catalogue-Version"] = CATALOGUE_VERSION
+    paging.response.headers["Catalogue-Version"] = catalogue.digest
     return paging.of(views)

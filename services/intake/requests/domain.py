@@ -10,8 +10,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from services.intake.catalogue.domain import Answers, Kind, Service, warnings_for
 from services.intake.public.domain import public_text
-from services.intake.requests.schemas import NewRequest, RequestCreated
+from services.intake.requests.schemas import EligibilityWarning, NewRequest, RequestCreated
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
 from shared.refusals import Refusal
@@ -21,6 +22,7 @@ __all__ = [
     "UNROUTABLE_NOTE",
     "IdempotencyConflict",
     "Staged",
+    "eligibility_warnings",
     "fingerprint",
     "key_row",
     "public_note",
@@ -65,6 +67,8 @@ class Staged:
 
     reference: str
     command: NewRequest
+    service: Service  # the catalogue's, which the category follows from
+    answers: Answers  # as checked: an application's, none for a fault report
     agent: str
     key: str | None
     body_sha256: str
@@ -72,6 +76,10 @@ class Staged:
     taken_at: dt.datetime
     now: dt.datetime
     channel: str
+
+    @property
+    def category(self) -> str:
+        return self.service.category
 
     @property
     def leased(self) -> bool:
@@ -84,7 +92,7 @@ class Staged:
         command, resident = self.command, self.command.resident
         return RequestLogged(
             reference=self.reference,
-            category=command.category,
+            category=self.category,
             description=command.description,
             location=command.location,
             resident=None if resident is None else resident.contact(),
@@ -100,9 +108,17 @@ class Staged:
         return RequestCreated(
             reference=self.reference,
             status=RequestStatus.LOGGED,
-            category=self.command.category,
+            category=self.category,
+            service=self.service.code,
             created_at=self.now,
+            warnings=eligibility_warnings(self.service, self.answers),
         )
+
+
+def eligibility_warnings(service: Service, answers: Answers) -> list[EligibilityWarning]:
+    """What the agent is told of answers that make the resident ineligible."""
+    found = warnings_for(service, answers)
+    return [EligibilityWarning(code=w.code, message=w.message) for w in found]
 
 
 def request_row(staged: Staged) -> dict[str, Any]:
@@ -111,7 +127,8 @@ def request_row(staged: Staged) -> dict[str, Any]:
     return {
         "channel": staged.channel,
         "reference": staged.reference,
-        "category": command.category,
+        "category": staged.category,
+        "service": staged.service.code if staged.service.kind is Kind.APPLICATION else None,
         "area": command.location.area.value,
         "community": command.location.community,
         "description": command.description,

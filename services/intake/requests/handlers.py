@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from services.intake import store
 from services.intake.attachments.store import public_photos
+from services.intake.catalogue.domain import Answers, Catalogue, Service, check_answers
 from services.intake.devices import store as device_store
 from services.intake.devices.domain import used_before
 from services.intake.public.domain import photo_url
@@ -23,6 +24,7 @@ from services.intake.requests.domain import (
     UNROUTABLE_NOTE,
     IdempotencyConflict,
     Staged,
+    eligibility_warnings,
     fingerprint,
     public_note,
 )
@@ -83,15 +85,19 @@ async def log_request(command: LogRequest, uow: UnitOfWork, deps: IntakeDeps) ->
     be leased to its `device` (devices/domain.py, used_before)."""
     body = command.body
     body_sha256 = fingerprint(body)
+    service, answers = _asked(body, deps.catalogue)
     async with uow.reading() as conn:
         seen = await _seen(conn, command, body_sha256)
         if seen is not None:
-            return Logged(await _replay(conn, seen, body_sha256), replayed=True)
+            first = await _replay(conn, seen, body_sha256)
+            return Logged(_with(first, service, answers), replayed=True)
         now = deps.clock()
         at = await _taken_at(conn, body, now)
     staged = Staged(
         reference=body.reference or deps.new_reference(),
         command=body,
+        service=service,
+        answers=answers,
         agent=command.agent,
         key=command.idempotency_key,
         body_sha256=body_sha256,
@@ -107,6 +113,21 @@ async def log_request(command: LogRequest, uow: UnitOfWork, deps: IntakeDeps) ->
         if answer is not None:
             return Logged(answer, replayed=True)
     return _logged(staged, deps)
+
+
+def _asked(body: NewRequest, catalogue: Catalogue) -> tuple[Service, Answers]:
+    """The service the body asks for and its answers as checked: a 422 naming the field
+    (`service`, `category`, `account_number` or `answers.<code>`) for what cannot be used."""
+    service = catalogue.resolve(body.service, body.category)
+    if service.account_number_required and body.account_number is None:
+        raise Invalid(f"is needed for {service.name.en.lower()}", "account_number")
+    return service, check_answers(service, body.answers)
+
+
+def _with(first: RequestCreated, service: Service, answers: Answers) -> RequestCreated:
+    """The first answer of a repeated body: the same service, the same warnings."""
+    warnings = eligibility_warnings(service, answers)
+    return first.model_copy(update={"service": service.code, "warnings": warnings})
 
 
 async def _taken_at(conn: Connection, body: NewRequest, now: datetime) -> datetime:
@@ -137,7 +158,10 @@ async def _replay_of(conn: Connection, staged: Staged) -> RequestCreated | None:
     """Inside a request's own transaction: the first answer again, if it came before."""
     command = LogRequest(staged.command, staged.agent, staged.key, staged.device)
     seen = await _seen(conn, command, staged.body_sha256)
-    return None if seen is None else await _replay(conn, seen, staged.body_sha256)
+    if seen is None:
+        return None
+    first = await _replay(conn, seen, staged.body_sha256)
+    return _with(first, staged.service, staged.answers)
 
 
 async def _replay(conn: Connection, seen: tuple[str, str], body_sha256: str) -> RequestCreated:
@@ -150,6 +174,7 @@ async def _replay(conn: Connection, seen: tuple[str, str], body_sha256: str) -> 
         reference=found.reference,
         status=RequestStatus.LOGGED,
         category=found.category,
+        service=found.category,  # the service and its warnings: `_with`
         created_at=found.created_at,
     )
 
@@ -160,11 +185,11 @@ def _logged(staged: Staged, deps: IntakeDeps) -> Logged:
     log.info(
         "request logged reference=%s category=%s area=%s agent=%s",
         staged.reference,
-        command.category,
+        staged.category,
         area,
         staged.agent,
     )
-    deps.metrics.logged(command.category, area)
+    deps.metrics.logged(staged.category, area)
     return Logged(staged.answer, replayed=False)
 
 

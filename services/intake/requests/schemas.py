@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from services.intake.catalogue.domain import Answer, Words
 from services.intake.privacy import texts as notice
 from shared.catalogue import CATEGORY_CODES
 from shared.contracts.common import (
@@ -36,6 +37,7 @@ from shared.contracts.routing import Cause
 __all__ = [
     "EMAIL",
     "CategoryView",
+    "EligibilityWarning",
     "HistoryEntry",
     "NewRequest",
     "RequestCreated",
@@ -130,7 +132,23 @@ class NewRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    category: str = Field(description="A code from GET /v1/categories.")
+    service: str | None = Field(
+        None,
+        max_length=60,
+        description="A code from GET /v1/services: a fault report or an application.",
+    )
+    category: str | None = Field(
+        None,
+        validate_default=True,
+        description="A code from GET /v1/categories: that category's fault report. May be "
+        "left out when `service` is sent (it follows from the service).",
+    )
+    answers: dict[Annotated[str, Field(max_length=60)], Answer] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="An application's answers, by question code (GET /v1/services): personal "
+        "information, kept for the deciding department only.",
+    )
     description: Text = Field(min_length=1, max_length=2000)
     location: Location
     resident: Resident | None = None
@@ -157,17 +175,31 @@ class NewRequest(BaseModel):
 
     @field_validator("category")
     @classmethod
-    def _known_category(cls, value: str) -> str:
-        if value not in CATEGORY_CODES:
+    def _known_category(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("service") is None:
+            raise ValueError("send a category (GET /v1/categories) or a service (/v1/services)")
+        if value is not None and value not in CATEGORY_CODES:
             raise ValueError("unknown category: use a code from GET /v1/categories")
         return value
+
+
+class EligibilityWarning(BaseModel):
+    """An answer that makes the resident ineligible: the agent says so; the City decides."""
+
+    code: str
+    message: Words
 
 
 class RequestCreated(BaseModel):
     reference: str
     status: RequestStatus
     category: str
+    service: str = Field(description="The service logged: an application's, or the category.")
     created_at: AwareDatetime
+    warnings: list[EligibilityWarning] = Field(
+        default_factory=list,
+        description="For an application, the answers that make the resident ineligible.",
+    )
 
 
 class HistoryEntry(BaseModel):
