@@ -7,16 +7,16 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi import Path as FastApiPath
 
 from services.intake.attachments import handlers
-from services.intake.attachments.domain import MAX_BYTES, Kind
+from services.intake.attachments.domain import MAX_BYTES
 from services.intake.attachments.handlers import Attach, Look
 from services.intake.attachments.schemas import (
     UPLOAD_BODY,
     AttachmentListed,
     AttachmentView,
     OptionalReason,
+    file_response,
     read_upload,
 )
-from services.intake.attachments.store import StoredAttachment
 from services.intake.deps import UseCasesDep
 from shared.auth import Caller, requires
 from shared.credentials import Role
@@ -65,7 +65,7 @@ async def attach(
     attached = await use_cases.run(handlers.attach, command)  # IdempotencyConflict: 422
     if attached.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return AttachmentView(**_view(attached.attachment))
+    return AttachmentView.model_validate(attached.attachment)
 
 
 @router.get("/requests/{reference}/attachments", response_model=list[AttachmentListed])
@@ -75,16 +75,7 @@ async def list_attachments(
     """The request's attachments, without their bytes: its department and operators."""
     look = Look(parse_reference(reference), caller)
     found = await use_cases.run(handlers.list_attachments, look)
-    return [
-        AttachmentListed(
-            **_view(a),
-            document=a.document,
-            added_by=a.added_by,
-            added_at=a.added_at,
-            public=a.public,
-        )
-        for a in found
-    ]
+    return [AttachmentListed.model_validate(a) for a in found]
 
 
 @router.get(
@@ -104,26 +95,4 @@ async def read_attachment(
     operators; a document only with a `reason`, kept in the audit."""
     look = Look(parse_reference(reference), caller, attachment_id, size == "thumb", reason)
     found, data = await use_cases.run(handlers.read_attachment, look)
-    disposition = "inline" if found.kind == Kind.PHOTO else "attachment"
-    extension = found.content_type.rsplit("/", 1)[-1]
-    return Response(
-        data,
-        media_type=found.content_type,
-        headers={
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'{disposition}; filename="{found.id}.{extension}"',
-        },
-    )
-
-
-def _view(found: StoredAttachment) -> dict[str, object]:
-    return {
-        "id": found.id,
-        "kind": found.kind,
-        "content_type": found.content_type,
-        "bytes": found.bytes,
-        "sha256": found.sha256,
-        "width": found.width,
-        "height": found.height,
-    }
+    return file_response(found, data, "private, no-store")

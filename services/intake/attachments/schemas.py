@@ -8,23 +8,34 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Final
 
-from fastapi import Query, Request
-from pydantic import BaseModel, Field
+from fastapi import Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 
 from services.intake.attachments.domain import MAX_BYTES, Kind
+from services.intake.attachments.store import StoredAttachment
 from shared.audit import REASON_MAX, AuditReason
 from shared.http import ApiError
 
-__all__ = ["UPLOAD_BODY", "AttachmentListed", "AttachmentView", "OptionalReason", "read_upload"]
+__all__ = [
+    "UPLOAD_BODY",
+    "AttachmentListed",
+    "AttachmentView",
+    "OptionalReason",
+    "file_response",
+    "read_upload",
+]
 
 _FIELD_MAX: Final = 60  # kind and document are short codes
 _PARTS_MAX: Final = 8
 
 
 class AttachmentView(BaseModel):
+    # Made from the stored row by name: AttachmentView.model_validate(a StoredAttachment).
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     kind: Kind
     content_type: str = Field(
@@ -44,6 +55,22 @@ class AttachmentListed(AttachmentView):
         False,
         description="A photo its department made public: anyone reads it at "
         "/v1/requests/{reference}/photos/{id}. A document never is.",
+    )
+
+
+def file_response(found: StoredAttachment, data: bytes, cache_control: str) -> Response:
+    """An attachment's bytes, of the type judged from them (nosniff: the browser guesses
+    none), named by its id: a photo is shown in the page, a document saved."""
+    disposition = "inline" if found.kind == Kind.PHOTO else "attachment"
+    extension = found.content_type.rsplit("/", 1)[-1]
+    return Response(
+        data,
+        media_type=found.content_type,
+        headers={
+            "Cache-Control": cache_control,
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'{disposition}; filename="{found.id}.{extension}"',
+        },
     )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi import Path as FastApiPath
 
+from services.intake.attachments.schemas import file_response
 from services.intake.deps import UseCasesDep
 from services.intake.photos import handlers
 from services.intake.photos.handlers import PublicPhoto
@@ -35,13 +36,4 @@ async def public_photo(
     metadata; `size=thumb`: its 320 px thumbnail). Anything not public is a 404."""
     look = PublicPhoto(parse_reference(reference), photo_id, size == "thumb")
     found, data = await use_cases.run(handlers.read_public_photo, look)
-    extension = found.content_type.rsplit("/", 1)[-1]
-    return Response(
-        data,
-        media_type=found.content_type,
-        headers={
-            "Cache-Control": "public, max-age=300",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'inline; filename="{found.id}.{extension}"',
-        },
-    )
+    return file_response(found, data, "public, max-age=300")
