@@ -45,15 +45,34 @@ async def test_each_answer_meets_the_specification_in_both_formats(
     assert from_xml(as_xml.content, root) == xml_shaped(as_json.json(), root)
 
 
-async def test_the_services_are_the_categories_grouped_by_department(tmp_path: Path) -> None:
+async def test_the_services_are_the_catalogue_grouped_by_department(tmp_path: Path) -> None:
     as_json, _ = await both(tmp_path, "services")
     services = {s["service_code"]: s for s in as_json.json()}
-    assert set(services) == {c.code for c in CATEGORIES}
+    async with running_intake(f"sqlite+aiosqlite:///{tmp_path / 'catalogue.db'}") as intake:
+        catalogue = (await intake.client.get("/v1/services", params={"limit": 200})).json()
+    assert set(services) == {s["code"] for s in catalogue}
+    assert {c.code for c in CATEGORIES} < set(services)  # each category's report, and more
     assert services["water"]["group"] == "Water and Sanitation"
     assert "Amanzi" in services["water"]["keywords"]
+    assert services["indigent-support"]["group"] == "Revenue"
     definition, _ = await both(tmp_path, "services/accounts")
     codes = [a["code"] for a in definition.json()["attributes"]]
     assert codes == ["area", "community", "language", "account_number"]
+
+
+async def test_an_applications_questions_are_its_attributes(tmp_path: Path) -> None:
+    as_json, as_xml = await both(tmp_path, "services/indigent-support")
+    jsonschema.validate(as_json.json(), SCHEMAS["service_definition"])
+    assert from_xml(as_xml.content, "service_definition") == xml_shaped(
+        as_json.json(), "service_definition"
+    )
+    attributes = {a["code"]: a for a in as_json.json()["attributes"]}
+    assert attributes["household_income"]["datatype"] == "number"
+    assert attributes["household_income"]["required"] is True
+    keys = [v["key"] for v in attributes["employment"]["values"]]
+    assert keys == ["employed", "self-employed", "unemployed", "pensioner"]
+    orders = [a["order"] for a in as_json.json()["attributes"]]
+    assert orders == list(range(1, len(orders) + 1))
 
 
 @pytest.mark.parametrize(

@@ -189,3 +189,41 @@ async def test_a_token_is_a_reference_known_or_still_on_a_device(partner: Partne
     unknown = await partner.intake.client.get(f"{BASE}/tokens/0000000000.json")
     assert unknown.status_code == 404
     jsonschema.validate(unknown.json(), SCHEMAS["errors"])
+
+
+def bin_application(partner: Partner, **overrides: str) -> dict[str, str]:
+    """A damaged bin's application, its list answer as repeated `attribute[damage][]`."""
+    form = partner.form(
+        service_code="bin-damaged",
+        **{"attribute[owner_or_tenant]": "tenant", "attribute[account_number]": "123456789"},
+    )
+    return {**form, **overrides}
+
+
+async def test_a_partner_applies_with_the_questions_as_attributes(partner: Partner) -> None:
+    form: list[tuple[str, str | int | float | bool | None]] = list(bin_application(partner).items())
+    form += [("attribute[damage][]", "lid"), ("attribute[damage][]", "wheels")]
+    # a dict holds a repeated key once: the list goes as the form's pairs
+    encoded = httpx.QueryParams(form)
+    response = await partner.intake.client.post(
+        f"{BASE}/requests.json",
+        content=str(encoded),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200, response.text
+    await partner.intake.drain_outbox()
+    assert [m["category"] for m in logged(partner)] == ["bins"]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [("attribute[owner_or_tenant]", "landlord"), ("attribute[account_number]", "")],
+)
+async def test_a_wrong_answer_is_a_400_naming_the_attribute(
+    partner: Partner, attribute: str, value: str
+) -> None:
+    form = bin_application(partner, **{attribute: value, "attribute[damage][]": "lid"})
+    response = await partner.post({k: v for k, v in form.items() if v})
+    assert response.status_code == 400, response.text
+    assert attribute in response.json()[0]["description"]
+    assert partner.publisher.sent == []

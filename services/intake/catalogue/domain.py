@@ -145,6 +145,7 @@ class Service(_Data):
     kind: Kind
     name: Words
     department: str
+    description: str | None = Field(None, max_length=300)  # what it is for, in English
     questions: tuple[Question, ...] = ()
     documents: tuple[Document, ...] = ()
     decision_days: int = Field(ge=1, le=365)

@@ -13,15 +13,16 @@ give a phone number or an e-mail address, so contact details come with the notic
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any, Final
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from services.intake.catalogue.domain import Catalogue, Datatype, Service
 from services.intake.open311.schemas import Open311Error
 from services.intake.requests.schemas import NewRequest
-from shared.catalogue import CATEGORIES, CATEGORY_CODES
 from shared.contracts.common import UpdatesBy
 
 __all__ = ["FORM_DOCUMENTED", "FORM_TYPES", "command_from", "service_notice"]
@@ -60,12 +61,12 @@ FORM_DOCUMENTED: Final = {  # for the OpenAPI document: the route reads the form
         },
     }
 }
-_ATTRIBUTE: Final = re.compile(r"^attribute\[([A-Za-z0-9_.-]{1,64})\]$")
-_NAMES: Final = {c.code: c.name_en for c in CATEGORIES}
+_ATTRIBUTE: Final = re.compile(r"^attribute\[([A-Za-z0-9_.-]{1,64})\](\[\])?$")
 
 # Where NewRequest's fields come from in the form: its errors name the form's field.
 _FORM_NAME: Final = {
     ("category",): "service_code",
+    ("service",): "service_code",
     ("description",): "description",
     ("account_number",): "attribute[account_number]",
     ("location", "area"): "attribute[area]",
@@ -81,14 +82,18 @@ _FORM_NAME: Final = {
 }
 
 
-def _fields(form: FormData) -> tuple[dict[str, str], dict[str, str]]:
-    """The form's kept fields and its attributes, each given once and as text."""
+def _fields(form: FormData) -> tuple[dict[str, str], dict[str, Any]]:
+    """The form's kept fields and its attributes, each given once and as text; a
+    multivaluelist's attribute (`attribute[code][]`) as the list of its values."""
     fields: dict[str, str] = {}
-    attributes: dict[str, str] = {}
+    attributes: dict[str, Any] = {}
     for key, value in form.multi_items():
         if not isinstance(value, str):
             raise Open311Error(400, f"{key[:64]}: files are not taken")
         found = _ATTRIBUTE.match(key)
+        if found and found.group(2):
+            attributes.setdefault(found.group(1), []).append(value)
+            continue
         into, name = (attributes, found.group(1)) if found else (fields, key)
         if not found and key not in _KEPT:
             continue  # api_key, jurisdiction_id, or a field the City does not keep
@@ -96,6 +101,30 @@ def _fields(form: FormData) -> tuple[dict[str, str], dict[str, str]]:
             raise Open311Error(400, f"{key} is given twice")
         into[name] = value
     return fields, attributes
+
+
+def _answers(service: Service, attributes: dict[str, Any]) -> dict[str, Any]:
+    """An application's questions answered in the form, from text to their datatypes
+    (what cannot be read is passed on as sent, for the use case to refuse by name)."""
+    answers: dict[str, Any] = {}
+    for question in service.questions:
+        text = attributes.get(question.code)
+        if text is None or text == "":
+            continue
+        if question.datatype is Datatype.BOOLEAN and str(text).lower() in ("true", "false"):
+            text = str(text).lower() == "true"
+        elif question.datatype is Datatype.NUMBER:
+            with contextlib.suppress(ValueError):
+                text = float(str(text)[:40])
+        answers[question.code] = text
+    return answers
+
+
+def form_name(field: str | None) -> str:
+    """The form's name of a field a refusal names (an answer is an attribute)."""
+    if field is not None and field.startswith("answers."):
+        return f"attribute[{field.removeprefix('answers.')}]"
+    return _FORM_NAME.get(tuple((field or "").split(".")), field or "the request")
 
 
 def _point(fields: dict[str, str]) -> tuple[float | None, float | None]:
@@ -125,18 +154,20 @@ def _resident(fields: dict[str, str], attributes: dict[str, str]) -> dict[str, A
     return {k: v for k, v in resident.items() if v is not None}
 
 
-def command_from(form: FormData) -> NewRequest:
+def command_from(form: FormData, catalogue: Catalogue) -> NewRequest:
     """The field agent's command this form asks for, or an Open311Error (400)."""
     fields, attributes = _fields(form)
     code = fields.get("service_code")
     if not code:
         raise Open311Error(400, "service_code is required: services.json lists ours")
-    if code not in CATEGORY_CODES:
+    service = catalogue.find(code)
+    if service is None:
         raise Open311Error(400, f"service_code {code[:20]!r} is not one of ours: see services")
     lat, lon = _point(fields)
     asked: dict[str, Any] = {
-        "category": code,
-        "description": fields.get("description") or _NAMES[code],
+        "service": code,
+        "answers": _answers(service, attributes),
+        "description": fields.get("description") or service.name.en,
         "location": {
             "area": attributes.get("area"),
             "community": attributes.get("community"),

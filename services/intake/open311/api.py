@@ -15,12 +15,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from services.intake.catalogue.api import CatalogueDep
 from services.intake.deps import IntakeDeps, UseCasesDep, get_deps
 from services.intake.open311 import domain
 from services.intake.open311.adapters import (
     FORM_DOCUMENTED,
     FORM_TYPES,
     command_from,
+    form_name,
     service_notice,
 )
 from services.intake.open311.handlers import FindRequests, find_requests, find_token
@@ -31,6 +33,7 @@ from services.intake.requests.handlers import LogRequest
 from shared.auth import PUBLIC, Caller, requires_form_key
 from shared.credentials import Role
 from shared.limits import MissLimiter, client_address
+from shared.refusals import Invalid
 from shared.use_case import UseCases
 
 __all__ = ["ROWS_PER_MINUTE", "ReadLimits", "router"]
@@ -129,23 +132,30 @@ async def discovery(request: Request, fmt: str, ours: Ours) -> Response:
 
 
 @router.get("/services.{fmt}", dependencies=[PUBLIC])
-async def service_list(fmt: str, ours: Ours, jurisdiction_id: str | None = None) -> Response:
-    """The 11 categories, each with its department as `group`."""
+async def service_list(
+    fmt: str, ours: Ours, catalogue: CatalogueDep, jurisdiction_id: str | None = None
+) -> Response:
+    """The catalogue's services (GET /v1/services): each category's report and the
+    applications, each with its department as `group`."""
 
     async def make() -> tuple[Any, str]:
-        return domain.services(), "services"
+        return domain.services(catalogue), "services"
 
     return await _answer(fmt, jurisdiction_id, ours, make)
 
 
 @router.get("/services/{service_code}.{fmt}", dependencies=[PUBLIC])
 async def service_definition(
-    service_code: str, fmt: str, ours: Ours, jurisdiction_id: str | None = None
+    service_code: str,
+    fmt: str,
+    ours: Ours,
+    catalogue: CatalogueDep,
+    jurisdiction_id: str | None = None,
 ) -> Response:
-    """The attributes a request for this service takes."""
+    """The attributes a request for this service takes: an application's questions too."""
 
     async def make() -> tuple[Any, str]:
-        found = domain.definition(service_code)
+        found = domain.definition(catalogue, service_code)
         if found is None:
             raise Open311Error(404, f"no service {service_code[:20]!r}: services lists ours")
         return found, "service_definition"
@@ -210,13 +220,15 @@ async def log_request(
     try:
         if key is not None and not 1 <= len(key) <= 255:
             raise Open311Error(400, "Idempotency-Key: 1 to 255 characters")
-        command = command_from(await request.form())
+        command = command_from(await request.form(), use_cases.deps.catalogue)
         asked = LogRequest(command, caller.name, key, channel="open311")
         logged = await use_cases.run(handlers.log_request, asked)
     except IdempotencyConflict:
         return error(400, "this Idempotency-Key was used for another request", fmt)
     except Open311Error as refused:
         return error(refused.status, refused.description, fmt)
+    except Invalid as refused:  # an application's answer: named as the form's attribute
+        return error(400, f"{form_name(refused.field)}: {refused}", fmt)
     reference = logged.response.reference
     answer = {"service_request_id": reference, "service_notice": service_notice(reference)}
     return render([{**answer, "account_id": None}], "service_requests", fmt)

@@ -1,18 +1,14 @@
 """Open311 GeoReport v2 in intake's terms, as plain data (api.py renders it as JSON or XML):
-the discovery document, the list of services (our 11 categories, grouped by department) and
-each service's definition; the query of `GET requests`, every parameter checked so a wrong one
-is the specification's 400 with what to fix (periods at most 90 days, the last 90 by
-default; pages are the common `page` and `page_size` extension); and a request as GeoReport
-shows it to anyone (`view`): what was reported, where in the city, when, and what became of
-it, but nothing of the person, and no more than the open-data file shows of the same request
-(public/domain.py de-identifies both): `description` is the category and the suburb as the
-file publishes it, never the resident's words; `address` is that suburb; `lat` and `long`
-the centre of the H3 cell; every time its 6-hour block; status notes the departments' public
-notes that name no one.
-
-Every service asks for the same attributes a field agent's form asks for: the area and the
-community (the City routes by them; a point alone does not say which), the language the
-resident wants updates in, and for accounts the account number."""
+the discovery document, the services (the catalogue of GET /v1/services, grouped by
+department) and each one's definition (the area and community the City routes by, the
+language of updates, an account number where one is needed, an application's questions);
+the query of `GET requests`, every parameter checked so a wrong one is the specification's
+400 with what to fix (periods at most 90 days, the last 90 by default; pages are the common
+`page` and `page_size` extension); and a request as GeoReport shows it to anyone (`view`):
+nothing of the person, and no more than the open-data file shows of the same request
+(public/domain.py de-identifies both): `description` is the category and the suburb,
+never the resident's words; `address` is that suburb; `lat` and `long` the centre of the
+H3 cell; every time its 6-hour block; status notes the departments' public notes."""
 
 from __future__ import annotations
 
@@ -22,14 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from services.intake.catalogue.domain import Catalogue, Datatype, Question, Service
 from services.intake.open311.schemas import Open311Error
 from services.intake.public.domain import CLOSED, PublicRequest, photo_url
-from shared.catalogue import CATEGORIES, CATEGORY_CODES, DEPARTMENTS, Category
+from shared.catalogue import CATEGORY_CODES, DEPARTMENTS
 from shared.contracts.common import Area, Language
 
 __all__ = [
     "CHANGESET",
-    "DESCRIPTIONS",
     "RequestsQuery",
     "definition",
     "discovery",
@@ -59,91 +55,104 @@ SPECIFICATION: Final = "http://wiki.open311.org/GeoReport_v2"
 _DEPARTMENT_NAMES: Final = {d.slug: d.name for d in DEPARTMENTS}
 LANGUAGE_NAMES: Final = {Language.EN: "English", Language.AF: "Afrikaans", Language.XH: "isiXhosa"}
 
-DESCRIPTIONS: Final = {
-    "accounts": "Questions about a municipal account: a wrong bill, a payment not shown.",
-    "water": "No water, low pressure, a burst pipe or a leaking meter.",
-    "electricity": "No power, a street light out, a damaged box or a dangerous wire.",
-    "sewage": "A blocked or overflowing sewer, a smell, a missing manhole cover.",
-    "refuse-collection": "Refuse not collected on the collection day.",
-    "bins": "A City wheelie bin stolen or damaged.",
-    "pensioner-rebates": "Applying for, or asking about, a pensioner's rates rebate.",
-    "parks": "Grass, trees, play equipment and toilets in a park.",
-    "illegal-dumping": "Rubble, refuse or garden waste dumped on public land.",
-    "valuations": "Questions about or objections to a property's valuation.",
-    "roads-stormwater": "Potholes, damaged kerbs, blocked stormwater drains, flooding.",
-}
 
-
-def _service(category: Category) -> dict[str, Any]:
+def _service(service: Service) -> dict[str, Any]:
     return {
-        "service_code": category.code,
-        "service_name": category.name_en,
-        "description": DESCRIPTIONS[category.code],
+        "service_code": service.code,
+        "service_name": service.name.en,
+        "description": service.description
+        or f"An application, decided within {service.decision_days} days.",
         "metadata": True,  # every service asks for area and community: see definition()
         "type": "realtime",
-        "keywords": ", ".join(
-            dict.fromkeys([category.name_en, category.name_af, category.name_xh])
-        ),
-        "group": _DEPARTMENT_NAMES[category.department],
+        "keywords": ", ".join(dict.fromkeys([service.name.en, service.name.af, service.name.xh])),
+        "group": _DEPARTMENT_NAMES[service.department],
     }
 
 
-def services() -> list[dict[str, Any]]:
-    return [_service(c) for c in CATEGORIES]
+def services(catalogue: Catalogue) -> list[dict[str, Any]]:
+    """Every service of the catalogue (GET /v1/services): the reports and the applications."""
+    return [_service(s) for s in catalogue.services]
 
 
 def _choices(values: dict[str, str]) -> list[dict[str, str]]:
     return [{"key": key, "name": name} for key, name in values.items()]
 
 
-def definition(code: str) -> dict[str, Any] | None:
-    """The service definition of `code`, or None for a code that is not ours."""
-    if not any(c.code == code for c in CATEGORIES):
+_WHERE_AND_WHO: Final[tuple[dict[str, Any], ...]] = (
+    {
+        "variable": True,
+        "code": "area",
+        "datatype": "singlevaluelist",
+        "required": True,
+        "datatype_description": "The City's service-delivery area.",
+        "description": "Area",
+        "values": _choices({a.value: a.value.title() for a in Area}),
+    },
+    {
+        "variable": True,
+        "code": "community",
+        "datatype": "string",
+        "required": True,
+        "datatype_description": "The community or suburb, up to 100 characters.",
+        "description": "Community or suburb",
+    },
+    {
+        "variable": True,
+        "code": "language",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": "The language of the updates the resident receives.",
+        "description": "Language for updates",
+        "values": _choices({lang.value: LANGUAGE_NAMES[lang] for lang in Language}),
+    },
+)
+
+_ACCOUNT_NUMBER: Final = {
+    "variable": True,
+    "code": "account_number",
+    "datatype": "string",
+    "datatype_description": "6 to 12 digits, as printed on the account.",
+    "description": "Account number",
+}
+
+
+def definition(catalogue: Catalogue, code: str) -> dict[str, Any] | None:
+    """The service definition of `code` (an application's questions are attributes too), or
+    None for a code that is not ours."""
+    service = catalogue.find(code)
+    if service is None:
         return None
-    attributes: list[dict[str, Any]] = [
-        {
-            "variable": True,
-            "code": "area",
-            "datatype": "singlevaluelist",
-            "required": True,
-            "datatype_description": "The City's service-delivery area.",
-            "order": 1,
-            "description": "Area",
-            "values": _choices({a.value: a.value.title() for a in Area}),
-        },
-        {
-            "variable": True,
-            "code": "community",
-            "datatype": "string",
-            "required": True,
-            "datatype_description": "The community or suburb, up to 100 characters.",
-            "order": 2,
-            "description": "Community or suburb",
-        },
-        {
-            "variable": True,
-            "code": "language",
-            "datatype": "singlevaluelist",
-            "required": False,
-            "datatype_description": "The language of the updates the resident receives.",
-            "order": 3,
-            "description": "Language for updates",
-            "values": _choices({lang.value: LANGUAGE_NAMES[lang] for lang in Language}),
-        },
-    ]
-    if code == "accounts":
-        attributes.append(
-            {
-                "variable": True,
-                "code": "account_number",
-                "datatype": "string",
-                "required": False,
-                "datatype_description": "6 to 12 digits, as printed on the account.",
-                "order": 4,
-                "description": "Account number",
-            }
-        )
+    attributes = [dict(a) for a in _WHERE_AND_WHO]
+    if code == "accounts" or service.account_number_required:
+        attributes.append({**_ACCOUNT_NUMBER, "required": service.account_number_required})
+    attributes += [_attribute(q) for q in service.questions]
+    for order, attribute in enumerate(attributes, start=1):
+        attribute["order"] = order
     return {"service_code": code, "attributes": attributes}
+
+
+_YES_NO: Final = [{"key": "true", "name": "Yes"}, {"key": "false", "name": "No"}]
+
+
+def _attribute(question: Question) -> dict[str, Any]:
+    """A question as GeoReport v2 has it, which knows no boolean or date: a yes/no list, and
+    a string of the form YYYY-MM-DD."""
+    explained = question.help.en if question.help else question.label.en
+    attribute: dict[str, Any] = {
+        "variable": True,
+        "code": question.code,
+        "datatype": question.datatype.value,
+        "required": question.required,
+        "datatype_description": explained,
+        "description": question.label.en,
+    }
+    if question.values:
+        attribute["values"] = [{"key": v.key, "name": v.name.en} for v in question.values]
+    if question.datatype is Datatype.BOOLEAN:
+        attribute.update(datatype="singlevaluelist", values=_YES_NO)
+    elif question.datatype is Datatype.DATE:
+        attribute.update(datatype="string", datatype_description=f"{explained} (YYYY-MM-DD)")
+    return attribute
 
 
 def discovery(base_url: str) -> dict[str, Any]:
