@@ -21,13 +21,12 @@ from services.routing.deps import RoutingDeps, UseCasesDep
 from services.routing.queue import handlers, schemas, texts
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
 from services.routing.queue.domain import (
-    Forbidden,
     NotSignedIn,
     PageSession,
     overdue,
 )
 from services.routing.work import handlers as work
-from services.routing.work.domain import TRANSITIONS
+from services.routing.work.domain import TRANSITIONS, NotTheirs
 from services.routing.work.schemas import StatusReport
 from shared.auth import PUBLIC
 from shared.catalogue import DEPARTMENT_SLUGS
@@ -198,7 +197,7 @@ async def request_page(
     try:
         done = texts.SAVED.get(saved, "")
         return await _show(use_cases, session, canonical, done=done, back=back_link)
-    except Forbidden:
+    except NotTheirs:
         # A page, not the API's JSON: the person needs words and a way back.
         error = texts.not_yours(canonical)
         return page("refused.html", 403, session=session, error=error, back=back_link)
