@@ -11,7 +11,6 @@ import io
 import json
 import os
 import random
-import shutil
 import time
 import uuid
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import aiohttp
 from PIL import Image, ImageDraw, ImageFilter
 
-from bench.common import OUT, percentile, stop, write
+from bench.common import percentile, scratch, stop, write
 from bench.intake import start_intake
 from tests.support.intake import request_body
 
@@ -121,12 +120,8 @@ async def _measure(workdir: Path, bootstrap: str) -> dict[str, Any]:
 
 
 async def run(bootstrap: str) -> dict[str, Any]:
-    workdir = OUT / f"attachments-{uuid.uuid4().hex[:6]}"
-    workdir.mkdir(parents=True)
-    try:
+    with scratch("attachments") as workdir:
         measured = await _measure(workdir, bootstrap)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     figures = {
         **measured,
         "clients": CLIENTS,

@@ -1,4 +1,5 @@
-"""What every benchmark shares: percentiles, the machine's description, writing results."""
+"""What every benchmark shares: percentiles, the machine's description, a scratch folder,
+writing results."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import subprocess
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +61,18 @@ def write(name: str, figures: dict[str, Any]) -> Path:
     path = OUT / f"{name}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     return path
+
+
+@contextmanager
+def scratch(name: str) -> Iterator[Path]:
+    """A fresh folder under var/bench for one run's stores and logs, removed afterwards
+    however the run ends."""
+    workdir = OUT / f"{name}-{uuid.uuid4().hex[:6]}"
+    workdir.mkdir(parents=True)
+    try:
+        yield workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def wait_http(url: str, timeout: float = 30.0) -> None:

@@ -7,15 +7,13 @@ queued offline to be accepted once the network returns."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from playwright.async_api import CDPSession, Page, expect
 
-from bench.common import OUT, stop, write
+from bench.common import scratch, stop, write
 from bench.intake import start_intake
 from services.intake.deps import tool_deps
 from services.intake.devices import handlers as devices
@@ -121,12 +119,8 @@ async def _restart(workdir: Path, bootstrap: str, url: str) -> Any:
 
 
 async def run(bootstrap: str) -> dict[str, Any]:
-    workdir = OUT / f"field-{uuid.uuid4().hex[:6]}"
-    workdir.mkdir(parents=True)
-    try:
+    with scratch("field") as workdir:
         measured = await _measure(workdir, bootstrap)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     figures = {
         **measured,
         "network": "400 kbit/s each way, 400 ms latency (Chrome's network conditions)",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.common import OUT, ArrivalClock, percentile, serve, stop, wait_http, write
+from bench.common import ArrivalClock, percentile, scratch, serve, stop, wait_http, write
 from shared.credentials import Role
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS
 from tests.support.intake import request_body
@@ -171,13 +170,9 @@ async def _bench_baseline(workdir: Path) -> dict[str, Any]:
 
 
 async def run(bootstrap: str) -> dict[str, Any]:
-    workdir = OUT / f"intake-{uuid.uuid4().hex[:6]}"
-    workdir.mkdir(parents=True)
-    try:
+    with scratch("intake") as workdir:
         intake = await _bench_intake(workdir, bootstrap)
         baseline = await _bench_baseline(workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     figures = {
         "requests": REQUESTS,
         "concurrency": CONCURRENCY,

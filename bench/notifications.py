@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.common import OUT, serve, stop, wait_http, write
+from bench.common import scratch, serve, stop, wait_http, write
 from services.notifications.messages.domain import render
 from services.notifications.messages.texts import Template
 from shared.contracts.common import Language
@@ -100,19 +100,13 @@ async def _bare(gateway: Any) -> dict[str, Any]:
 
 
 async def run(bootstrap: str) -> dict[str, Any]:
-    workdir = OUT / f"notifications-{uuid.uuid4().hex[:6]}"
-    workdir.mkdir(parents=True)
-    try:
+    with scratch("notifications") as workdir:
         async with sms_gateway() as gateway:
             service = await _service(workdir, bootstrap, gateway)
             print(f"notifications: {service}", flush=True)
             gateway.accepted.clear()
             bare = await _bare(gateway)
             print(f"bare loop: {bare}", flush=True)
-    finally:
-        import shutil
-
-        shutil.rmtree(workdir, ignore_errors=True)
     figures = {
         "notifications": service,
         "bare": bare,

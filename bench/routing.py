@@ -8,17 +8,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from bench.common import OUT, ArrivalClock, percentile, serve, stop, wait_http, write
+from bench.common import ArrivalClock, percentile, scratch, serve, stop, wait_http, write
 from bench.intake import start_intake
 from deploy.bus_setup import ensure_topics
 from shared.catalogue import CATEGORIES, DEPARTMENTS
@@ -163,27 +161,25 @@ async def _end_to_end(workdir: Path, bootstrap: str) -> dict[str, Any]:
 
 
 async def run(bootstrap: str) -> dict[str, Any]:
-    workdir = OUT / f"routing-{uuid.uuid4().hex[:6]}"
-    workdir.mkdir(parents=True)
     await ensure_topics(bootstrap, [REQUESTS_LOGGED, *DEPT_TOPICS])
     # Two groups of the benchmark's own, both starting where the pre-load begins.
     routing_group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="routing")
     bare_group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="bare")
     routing_process = None
-    try:
-        print(f"routing: pre-loading {EVENTS} logged events", flush=True)
-        messages = await _preload(bootstrap)
-        keys = {k.decode() for k, _ in messages}
-        routing, routing_process = await _routing(workdir, bootstrap, routing_group, keys)
-        print(f"routing: {routing}", flush=True)
-        bare = await _bare(bootstrap, bare_group)
-        print(f"bare loop: {bare}", flush=True)
-        e2e = await _end_to_end(workdir, bootstrap)
-        print(f"end to end: {e2e}", flush=True)
-    finally:
-        if routing_process is not None:
-            stop(routing_process)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with scratch("routing") as workdir:
+        try:
+            print(f"routing: pre-loading {EVENTS} logged events", flush=True)
+            messages = await _preload(bootstrap)
+            keys = {k.decode() for k, _ in messages}
+            routing, routing_process = await _routing(workdir, bootstrap, routing_group, keys)
+            print(f"routing: {routing}", flush=True)
+            bare = await _bare(bootstrap, bare_group)
+            print(f"bare loop: {bare}", flush=True)
+            e2e = await _end_to_end(workdir, bootstrap)
+            print(f"end to end: {e2e}", flush=True)
+        finally:
+            if routing_process is not None:
+                stop(routing_process)
     figures = {
         "routing": routing,
         "bare": bare,

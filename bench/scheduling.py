@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bench.common import OUT, percentile, write
+from bench.common import percentile, scratch, write
 from services.scheduling.communities.domain import Community
 from services.scheduling.plans.domain import plan_month
 from shared.contracts.common import Area
@@ -59,14 +58,8 @@ async def run(bootstrap: str) -> dict[str, Any]:
     communities = _communities()
     month = _time(lambda: plan_month(2027, 3, communities, TEAMS), 20)
     year = _time(lambda: [plan_month(2027, m, communities, TEAMS) for m in range(1, 13)], 5)
-    workdir = OUT / f"scheduling-{uuid.uuid4().hex[:6]}"
-    workdir.mkdir(parents=True)
-    try:
+    with scratch("scheduling") as workdir:
         api_ms = await _through_api(workdir)
-    finally:
-        import shutil
-
-        shutil.rmtree(workdir, ignore_errors=True)
     figures = {
         "communities": COMMUNITIES,
         "teams": len(TEAMS),

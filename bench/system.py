@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import sys
 import time
 import uuid
@@ -21,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.common import OUT, ROOT, ArrivalClock, percentile, serve, stop, wait_http, write
+from bench.common import ROOT, ArrivalClock, percentile, scratch, serve, stop, wait_http, write
 from bench.intake import start_intake
 from deploy.bus_setup import set_up_bus
 from shared.catalogue import DEPARTMENTS
@@ -69,28 +68,28 @@ async def _running(
     bootstrap: str,
 ) -> AsyncIterator[tuple[aiohttp.ClientSession, SmsGatewayServer]]:
     """The three services on `bootstrap` and a gateway; a field app's session with intake."""
-    workdir = OUT / f"system-{uuid.uuid4().hex[:6]}"
-    workdir.mkdir(parents=True)
     processes = []
-    try:
-        async with sms_gateway() as gateway:
-            notifications_env = {
-                "MO_NOTIFICATIONS_SMS_URL": gateway.url,
-                "MO_NOTIFICATIONS_OUTBOX_DIR": str(workdir / "outbox"),  # e-mails: no server
-                "MO_NOTIFICATIONS_QUIET_HOURS": "off",
-                "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",  # the system's ceiling, not the pace
-            }
-            processes.append(await _start(workdir, bootstrap, "routing", {}))
-            processes.append(await _start(workdir, bootstrap, "notifications", notifications_env))
-            intake, url, token = await start_intake(workdir, bootstrap)
-            processes.append(intake)
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            async with aiohttp.ClientSession(url, headers=headers) as session:
-                yield session, gateway
-    finally:
-        for process in processes:
-            stop(process)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with scratch("system") as workdir:
+        try:
+            async with sms_gateway() as gateway:
+                notifications_env = {
+                    "MO_NOTIFICATIONS_SMS_URL": gateway.url,
+                    "MO_NOTIFICATIONS_OUTBOX_DIR": str(workdir / "outbox"),  # e-mails: no server
+                    "MO_NOTIFICATIONS_QUIET_HOURS": "off",
+                    "MO_NOTIFICATIONS_SMS_PER_SECOND": "0",  # the system's ceiling, not the pace
+                }
+                processes.append(await _start(workdir, bootstrap, "routing", {}))
+                processes.append(
+                    await _start(workdir, bootstrap, "notifications", notifications_env)
+                )
+                intake, url, token = await start_intake(workdir, bootstrap)
+                processes.append(intake)
+                headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+                async with aiohttp.ClientSession(url, headers=headers) as session:
+                    yield session, gateway
+        finally:
+            for process in processes:
+                stop(process)
 
 
 async def _post(session: aiohttp.ClientSession, clock: ArrivalClock) -> None:

@@ -11,7 +11,6 @@ connects to the local broker as its own principal (passwords in var/dev/kafka/).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
@@ -26,6 +25,7 @@ from pathlib import Path
 from deploy.kafka.broker import Broker
 from deploy.kafka.principals import client_env
 from deploy.probe import wait_until_ok
+from deploy.processes import stop_pid
 from shared.catalogue import DEPARTMENT_SLUGS
 from shared.credentials import write_secret
 from shared.sealing import new_key_line
@@ -37,6 +37,7 @@ RUN_DIR = VAR / "run"
 LOG_DIR = VAR / "log"
 DEV_DIR = VAR / "dev"
 READY_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -185,23 +186,6 @@ def _summary() -> None:
     )
 
 
-def _stop_pid(pid: int, timeout: float = 15.0) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reap it if it is our child, or it lingers as a zombie
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.2)
-    os.kill(pid, signal.SIGKILL)
-
-
 def up(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     if not _external_broker():
         Broker().start()
@@ -212,7 +196,7 @@ def up(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
         _wait_ready(processes)
     except BaseException:
         for process in processes.values():
-            _stop_pid(process.pid)
+            stop_pid(process.pid, STOP_TIMEOUT_SECONDS)
         raise
     _summary()
     return processes
@@ -224,7 +208,7 @@ def down() -> None:
             pid = int(service.pid_file.read_text())
         except (FileNotFoundError, ValueError):
             continue
-        _stop_pid(pid)
+        stop_pid(pid, STOP_TIMEOUT_SECONDS)
         service.pid_file.unlink(missing_ok=True)
         _log(f"stopped {service.name}")
     if not _external_broker():

@@ -14,8 +14,6 @@ The tests use `Broker` directly to run throwaway brokers they can stop and resta
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import os
 import signal
 import subprocess
@@ -23,12 +21,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from deploy.kafka import sasl
 from deploy.kafka.jars import ROOT, install, java
 from deploy.kafka.principals import passwords
 from deploy.kafka.readiness import port_open, serves_metadata
 from deploy.kafka.storage import format_once
+from deploy.processes import PidFileServer, server_command_line, status_exit
 
 HERE = Path(__file__).resolve().parent
 START_TIMEOUT_SECONDS = 90.0
@@ -40,8 +40,10 @@ def _log(message: str) -> None:
 
 
 @dataclass
-class Broker:
+class Broker(PidFileServer):
     """One KRaft node whose data lives in `data_dir`, listening on loopback only."""
+
+    name: ClassVar[str] = "broker"
 
     data_dir: Path = ROOT / "var" / "kafka"
     port: int = 9092
@@ -56,14 +58,6 @@ class Broker:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
-
-    @property
-    def pid_file(self) -> Path:
-        return self.data_dir / "broker.pid"
-
-    @property
-    def log_file(self) -> Path:
-        return self.data_dir / "broker.log"
 
     @property
     def admin_password(self) -> str:
@@ -90,14 +84,6 @@ class Broker:
             f.write(self._properties())
         return path
 
-    def running_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError):
-            return None
-
     def _prepare(self) -> list[str]:
         install()
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -119,12 +105,7 @@ class Broker:
         starting before any can answer); None when it is already running."""
         if self.running_pid() is not None or port_open(self.port):
             return None
-        command = self._prepare()
-        with self.log_file.open("ab") as log:
-            process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        self.pid_file.write_text(str(process.pid))
+        process = self._spawn(self._prepare())
         _log(f"starting on {self.bootstrap} (pid {process.pid}, log {self.log_file})")
         return process
 
@@ -154,40 +135,18 @@ class Broker:
         )
 
     def stop(self, kill: bool = False) -> None:
-        pid = self.running_pid()
-        if pid is None:
-            return
-        os.kill(pid, signal.SIGKILL if kill else signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            _reap(pid)
-            time.sleep(0.2)
-        else:
-            os.kill(pid, signal.SIGKILL)
-        _reap(pid)
-        self.pid_file.unlink(missing_ok=True)
+        if not self._stop_running(STOP_TIMEOUT_SECONDS, signal.SIGKILL if kill else signal.SIGTERM):
+            return
         # A controlled shutdown can leave the port in use for a moment.
         while port_open(self.port) and time.monotonic() < deadline + 5:
             time.sleep(0.2)
 
 
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("action", choices=["install", "start", "run", "stop", "status"])
-    parser.add_argument("--port", type=int, default=9092)
+    actions = ["install", "start", "run", "stop", "status"]
+    parser = server_command_line(__doc__, actions, port=9092, data=ROOT / "var" / "kafka")
     parser.add_argument("--controller-port", type=int, default=None)
-    parser.add_argument("--data", type=Path, default=ROOT / "var" / "kafka")
     args = parser.parse_args(argv)
     broker = Broker(args.data.resolve(), args.port, args.controller_port)
     if args.action == "install":
@@ -200,9 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.action == "stop":
         broker.stop()
     else:
-        up = port_open(broker.port)
-        print(f"kafka on {broker.bootstrap}: {'up' if up else 'down'}")
-        return 0 if up else 1
+        return status_exit("kafka", broker.bootstrap, port_open(broker.port))
     return 0
 
 

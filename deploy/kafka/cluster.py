@@ -14,7 +14,6 @@ MO_KAFKA_REPLICATION_FACTOR=3), so a producer's `acks=all` survives one node los
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from deploy.kafka.broker import START_TIMEOUT_SECONDS, Broker
 from deploy.kafka.jars import ROOT
 from deploy.kafka.readiness import brokers_known
 from deploy.kafka.storage import new_cluster_id
+from deploy.processes import server_command_line
 
 SIZE = 3
 # The cluster's own topics (group offsets, transactions, share groups) kept as the
@@ -111,12 +111,8 @@ class Cluster:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("action", choices=["start", "stop", "status"])
-    parser.add_argument("--port", type=int, default=39092)
-    parser.add_argument("--data", type=Path, default=ROOT / "var" / "kafka-cluster")
+    actions = ["start", "stop", "status"]
+    parser = server_command_line(__doc__, actions, port=39092, data=ROOT / "var" / "kafka-cluster")
     args = parser.parse_args(argv)
     cluster = Cluster(args.data.resolve(), args.port)
     if args.action == "start":

@@ -13,12 +13,8 @@ bucket, in `<data>/server.json` (readable by its owner only), which the tests re
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import secrets
-import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -26,8 +22,10 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from deploy.maven import fetch_jars
+from deploy.processes import PidFileServer
 from shared.credentials import write_secret
 
 __all__ = ["S3Proxy", "install"]
@@ -37,6 +35,7 @@ ROOT = HERE.parent.parent
 LIBS = ROOT / ".cache" / "s3proxy" / "libs"
 POM = HERE / "pom.xml"
 START_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 10.0
 BUCKET = "attachments"
 
 
@@ -50,8 +49,10 @@ def install() -> None:
 
 
 @dataclass
-class S3Proxy:
+class S3Proxy(PidFileServer):
     """One S3Proxy on loopback whose objects live under `data_dir`/objects."""
+
+    name: ClassVar[str] = "s3proxy"
 
     data_dir: Path = ROOT / "var" / "s3-test"
     port: int = 19000
@@ -61,10 +62,6 @@ class S3Proxy:
         return f"http://127.0.0.1:{self.port}"
 
     @property
-    def pid_file(self) -> Path:
-        return self.data_dir / "s3proxy.pid"
-
-    @property
     def server_file(self) -> Path:
         return self.data_dir / "server.json"
 
@@ -72,14 +69,6 @@ class S3Proxy:
         """The endpoint, bucket, access key id and secret of the running server."""
         server: dict[str, str] = json.loads(self.server_file.read_text())
         return server
-
-    def running_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError):
-            return None
 
     def _prepare(self) -> Path:
         """The server's properties, its credentials made once, and its bucket (a folder)."""
@@ -120,11 +109,7 @@ class S3Proxy:
                 *("-cp", f"{LIBS}/*", "org.gaul.s3proxy.Main"),
                 *("--properties", str(self._prepare())),
             ]
-            with (self.data_dir / "s3proxy.log").open("ab") as log:
-                process = subprocess.Popen(
-                    command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-                )
-            self.pid_file.write_text(str(process.pid))
+            process = self._spawn(command)
             _log(f"starting on {self.endpoint} (pid {process.pid})")
             self._wait_ready(timeout, process.poll)
         else:
@@ -143,17 +128,7 @@ class S3Proxy:
         raise SystemExit(f"s3proxy: no answer on {self.endpoint} after {timeout:.0f}s")
 
     def stop(self) -> None:
-        if (pid := self.running_pid()) is None:
-            return
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and self.running_pid() is not None:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-            time.sleep(0.1)
-        if self.running_pid() is not None:
-            os.kill(pid, signal.SIGKILL)
-        self.pid_file.unlink(missing_ok=True)
+        self._stop_running(STOP_TIMEOUT_SECONDS)
 
 
 def answers(endpoint: str) -> bool:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
+from deploy.processes import server_command_line, status_exit
 from deploy.s3proxy import ROOT, S3Proxy, __doc__, answers, install
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("action", choices=["install", "start", "stop", "status"])
-    parser.add_argument("--port", type=int, default=19000)
-    parser.add_argument("--data", type=Path, default=ROOT / "var" / "s3-test")
+    actions = ["install", "start", "stop", "status"]
+    parser = server_command_line(__doc__, actions, port=19000, data=ROOT / "var" / "s3-test")
     args = parser.parse_args(argv)
     server = S3Proxy(args.data.resolve(), args.port)
     if args.action == "install":
@@ -26,9 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.action == "stop":
         server.stop()
     else:
-        up = answers(server.endpoint)
-        print(f"s3proxy on {server.endpoint}: {'up' if up else 'down'}")
-        return 0 if up else 1
+        return status_exit("s3proxy", server.endpoint, answers(server.endpoint))
     return 0
 
 

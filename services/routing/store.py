@@ -24,8 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.work.domain import RoutedRequest
+from services.routing.work.domain import RoutedRequest, check_reader
 from shared.audit import define_audit
+from shared.auth import Caller
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.refusals import NotFound
@@ -154,4 +155,14 @@ async def locked_request(conn: AsyncConnection, reference: str) -> RoutedRequest
     request = await find_request(conn, reference, for_update=True)
     if request is None:
         raise NotFound(f"routing has no request {reference}")
+    return request
+
+
+async def request_for(conn: AsyncConnection, reference: str, reader: Caller) -> RoutedRequest:
+    """The request as `reader` may read it: NotFound when routing has none by that reference,
+    NotTheirs (a 403) when `reader` is neither its department nor an operator."""
+    request = await find_request(conn, reference)
+    if request is None:
+        raise NotFound(f"no request has reference {reference}")
+    check_reader(request, reader)
     return request

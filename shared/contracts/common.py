@@ -8,13 +8,14 @@ from typing import Annotated
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
-from pydantic import AfterValidator, EmailStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr
 
 __all__ = [
     "CONTROL_CHARACTERS",
     "LINE_BREAK",
     "PHONE_TEXT",
     "Area",
+    "Contract",
     "Email",
     "EmailAddress",
     "Language",
@@ -26,6 +27,13 @@ __all__ = [
     "normalise_email",
     "normalise_phone",
 ]
+
+
+class Contract(BaseModel):
+    """What one service tells the others (an event, or a part of one): frozen once built, as
+    what was said does not change."""
+
+    model_config = ConfigDict(frozen=True)
 
 
 class Area(StrEnum):

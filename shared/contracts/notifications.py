@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.common import Contract
 
 __all__ = ["NotificationDelivered", "NotificationFailed"]
 
 
-class NotificationDelivered(BaseModel):
+class NotificationDelivered(Contract):
     """`mobileoffice.notification.delivered.v1`: the channel accepted the message."""
-
-    model_config = ConfigDict(frozen=True)
 
     delivery_id: str = Field(description="The delivery (and its idempotency key).")
     subject: str = Field(description="The reference number or visit id it was about.")
@@ -21,10 +21,8 @@ class NotificationDelivered(BaseModel):
     sent_at: AwareDatetime = Field(description="When the channel accepted it.")
 
 
-class NotificationFailed(BaseModel):
+class NotificationFailed(Contract):
     """`mobileoffice.notification.failed.v1`: the message could not be sent; given up."""
-
-    model_config = ConfigDict(frozen=True)
 
     delivery_id: str = Field(description="The delivery that failed.")
     subject: str = Field(description="The reference number or visit id it was about.")

@@ -15,9 +15,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from shared.contracts.common import EmailAddress
+from shared.contracts.common import Contract, EmailAddress
 
 __all__ = [
     "ANSWER_EVENTS",
@@ -40,10 +40,8 @@ class PrivacyKind(StrEnum):
     CORRECTION = "correction"
 
 
-class PrivacyRequest(BaseModel):
+class PrivacyRequest(Contract):
     """What every privacy request carries. Personal information: the identifier."""
-
-    model_config = ConfigDict(frozen=True)
 
     request_id: str = Field(description="The privacy request's id (intake's).")
     phone: str | None = Field(None, description="The resident's number, E.164.")
@@ -68,10 +66,8 @@ class CorrectionRequested(PrivacyRequest):
     new_email: EmailAddress | None = Field(None, description="The new e-mail address.")
 
 
-class PrivacyAnswer(BaseModel):
+class PrivacyAnswer(Contract):
     """One service's answer to a privacy request: no identifier, only what was found or done."""
-
-    model_config = ConfigDict(frozen=True)
 
     request_id: str = Field(description="The privacy request answered.")
     service: str = Field(

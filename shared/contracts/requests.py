@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from shared.contracts.common import Area, EmailAddress, Language, Line, UpdatesBy
+from shared.contracts.common import Area, Contract, EmailAddress, Language, Line, UpdatesBy
 
 __all__ = [
     "AttachmentAdded",
@@ -18,10 +18,8 @@ __all__ = [
 ]
 
 
-class Location(BaseModel):
+class Location(Contract):
     """Where the problem is."""
-
-    model_config = ConfigDict(frozen=True)
 
     area: Area = Field(description="Service-delivery area: north, south, east or central.")
     community: Line = Field(min_length=1, max_length=100, description="Community or suburb name.")
@@ -37,11 +35,9 @@ class Location(BaseModel):
     )
 
 
-class ResidentContact(BaseModel):
+class ResidentContact(Contract):
     """The resident and how they want updates. Personal information: only
     `mo.requests.logged` carries it, and only routing and notifications read that topic."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str | None = Field(None, max_length=120, description="Resident's name.")
     phone: str | None = Field(None, description="Mobile number in E.164 (+27XXXXXXXXX).")
@@ -55,10 +51,8 @@ class ResidentContact(BaseModel):
     )
 
 
-class RequestLogged(BaseModel):
+class RequestLogged(Contract):
     """`mobileoffice.request.logged.v1`: a field agent logged a resident's request."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The 10-digit reference number given to the resident.")
     category: str = Field(description="Category code, e.g. water or bins.")
@@ -71,12 +65,10 @@ class RequestLogged(BaseModel):
     logged_at: AwareDatetime = Field(description="When it was logged.")
 
 
-class ReopenAsked(BaseModel):
+class ReopenAsked(Contract):
     """`mobileoffice.request.reopen_asked.v1` on `mo.requests.reopen`: a resident says a
     resolved request is not fixed, through a field agent (intake) or by replying NOT FIXED
     (notifications). Routing decides, by shared/reopening.py's rule."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The resident's reference number.")
     reason: str = Field(description="The resident's words: what is still wrong.")
@@ -84,12 +76,10 @@ class ReopenAsked(BaseModel):
     asked_at: AwareDatetime = Field(description="When it was asked.")
 
 
-class FollowerJoined(BaseModel):
+class FollowerJoined(Contract):
     """`mobileoffice.request.follower_joined.v1` on `mo.requests.logged` (it carries contact
     details, so only that topic): a resident with the same problem is joined to an open
     request instead of logging it again, and hears its updates from now on."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The request the resident joins.")
     resident: ResidentContact = Field(description="Personal information: how to reach them.")
@@ -97,13 +87,11 @@ class FollowerJoined(BaseModel):
     joined_at: AwareDatetime = Field(description="When.")
 
 
-class AttachmentAdded(BaseModel):
+class AttachmentAdded(Contract):
     """`mobileoffice.request.attachment_added.v1` on `mo.requests.logged` (after the request
     it belongs to, keyed by its reference): a photo or a document was attached. Only what the
     attachment is: never its bytes (they stay in intake's object store), its name or anything
     it shows."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The request it is attached to.")
     attachment_id: str = Field(description="The attachment's id (intake's GET route reads it).")

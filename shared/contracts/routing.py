@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from shared.contracts.common import Area, RequestStatus
+from shared.contracts.common import Area, Contract, RequestStatus
 from shared.contracts.requests import Location
 
 __all__ = [
     "Cause",
+    "DecidedRequest",
     "DigestLine",
     "OverdueDigest",
     "PhotoMadePublic",
@@ -49,10 +50,8 @@ class RoutingOutcome(StrEnum):
     REFERRED = "referred"
 
 
-class RequestAssigned(BaseModel):
+class RequestAssigned(Contract):
     """`mobileoffice.request.assigned.v1` on `mo.dept.<department>`: a department's work."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The resident's reference number.")
     category: str = Field(description="Category code.")
@@ -68,15 +67,19 @@ class RequestAssigned(BaseModel):
     note: str | None = Field(None, description="The operator's note, for a hand assignment.")
 
 
-class RequestRouted(BaseModel):
-    """`mobileoffice.request.routed.v1`: routing decided who handles the request."""
-
-    model_config = ConfigDict(frozen=True)
+class DecidedRequest(Contract):
+    """What both of routing's decisions (routed, unroutable) first say: which request, of what
+    category, where."""
 
     reference: str = Field(description="The resident's reference number.")
     category: str = Field(description="Category code.")
     area: Area = Field(description="Service-delivery area.")
     community: str = Field(description="Community name.")
+
+
+class RequestRouted(DecidedRequest):
+    """`mobileoffice.request.routed.v1`: routing decided who handles the request."""
+
     outcome: RoutingOutcome = Field(description="routed to a city department, or referred away.")
     status: RequestStatus = Field(description="The request's new status: routed or referred.")
     department: str | None = Field(description="Department slug, when routed.")
@@ -86,24 +89,16 @@ class RequestRouted(BaseModel):
     decided_at: AwareDatetime = Field(description="When the decision was made.")
 
 
-class RequestUnroutable(BaseModel):
+class RequestUnroutable(DecidedRequest):
     """`mobileoffice.request.unroutable.v1`: no rule matched; waiting for an operator's triage."""
 
-    model_config = ConfigDict(frozen=True)
-
-    reference: str = Field(description="The resident's reference number.")
-    category: str = Field(description="Category code.")
-    area: Area = Field(description="Service-delivery area.")
-    community: str = Field(description="Community name.")
     status: RequestStatus = Field(RequestStatus.UNROUTABLE, description="Always unroutable.")
     reason: str = Field(description="Why no department could be chosen.")
     decided_at: AwareDatetime = Field(description="When the decision was made.")
 
 
-class StatusChanged(BaseModel):
+class StatusChanged(Contract):
     """`mobileoffice.request.status_changed.v1`: a department reported progress."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The resident's reference number.")
     status: RequestStatus = Field(description="The new status.")
@@ -127,12 +122,10 @@ class StatusChanged(BaseModel):
     changed_at: AwareDatetime = Field(description="When it changed.")
 
 
-class RequestOverdue(BaseModel):
+class RequestOverdue(Contract):
     """`mobileoffice.request.overdue.v1` on `mo.requests.status`: a request passed its due
     time (its category's published service standard) without being resolved. Published once
     per request."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The resident's reference number.")
     category: str = Field(description="Category code.")
@@ -143,9 +136,7 @@ class RequestOverdue(BaseModel):
     noticed_at: AwareDatetime = Field(description="When routing noticed it was overdue.")
 
 
-class DigestLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class DigestLine(Contract):
     reference: str
     category: str
     priority: Priority
@@ -153,12 +144,10 @@ class DigestLine(BaseModel):
     due_at: AwareDatetime
 
 
-class OverdueDigest(BaseModel):
+class OverdueDigest(Contract):
     """`mobileoffice.department.overdue_digest.v1` on `mo.requests.status` (keyed by the
     department): once a day, the department's requests past due by more than their rule's
     `escalate_after_hours`, for its supervisor. No personal information."""
-
-    model_config = ConfigDict(frozen=True)
 
     department: str
     day: dt.date = Field(description="The day of the digest (Cape Town).")
@@ -166,13 +155,11 @@ class OverdueDigest(BaseModel):
     sent_at: AwareDatetime
 
 
-class PhotoMadePublic(BaseModel):
+class PhotoMadePublic(Contract):
     """`mobileoffice.request.photo_made_public.v1` on `mo.requests.status`: the request's
     department looked at a photo of the fault (no face, number plate or paper in it) and
     lets the public see it; intake then shows it on the request's public view and in
     Open311's `media_url`. Documents are never made public."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str = Field(description="The request the photo is attached to.")
     attachment_id: str = Field(description="The photo's id (intake's attachment id).")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from shared.contracts.common import Area
+from shared.contracts.common import Area, Contract
 
 __all__ = ["VisitCancelled", "VisitChanged", "VisitScheduled", "VisitStatus"]
 
@@ -19,10 +19,8 @@ class VisitStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class VisitScheduled(BaseModel):
+class VisitScheduled(Contract):
     """`mobileoffice.visit.scheduled.v1`: the office will be at a venue on a day."""
-
-    model_config = ConfigDict(frozen=True)
 
     visit_id: str = Field(description="Stable id of the visit.")
     area: Area = Field(description="Service-delivery area.")
@@ -41,10 +39,8 @@ class VisitChanged(VisitScheduled):
     reason: str | None = Field(None, description="Why it moved.")
 
 
-class VisitCancelled(BaseModel):
+class VisitCancelled(Contract):
     """`mobileoffice.visit.cancelled.v1`: a visit will not happen."""
-
-    model_config = ConfigDict(frozen=True)
 
     visit_id: str = Field(description="Id of the cancelled visit.")
     area: Area = Field(description="Service-delivery area.")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
-from shared.refusals import Conflict, Refusal
+from shared.refusals import Conflict
 
-__all__ = ["CONFIRM", "Attachment", "NeverPublic", "NotTheirs", "Variant"]
+__all__ = ["CONFIRM", "Attachment", "NeverPublic", "Variant"]
 
 Variant = Literal["original", "thumb"]
 
@@ -46,9 +46,3 @@ class Attachment:
 
 class NeverPublic(Conflict):
     """A document (or anything but a photo) asked to be made public: a 409."""
-
-
-class NotTheirs(Refusal):
-    """A team that is neither the request's department nor the operators: a 403."""
-
-    status, code = 403, "forbidden"

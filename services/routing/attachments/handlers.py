@@ -16,17 +16,15 @@ from services.routing.attachments import store as attachments_store
 from services.routing.attachments.domain import (
     Attachment,
     NeverPublic,
-    NotTheirs,
     Variant,
 )
 from services.routing.deps import RoutingDeps
-from services.routing.work.domain import RoutedRequest
+from services.routing.work.domain import NotTheirs
 from shared.audit import REASON_MAX, AuditReason
 from shared.auth import Caller
 from shared.consumer import Batch
 from shared.contracts.requests import AttachmentAdded
 from shared.contracts.routing import PhotoMadePublic
-from shared.credentials import Role
 from shared.objects import ObjectMissing, object_key
 from shared.refusals import Invalid, NotFound
 from shared.use_case import UnitOfWork
@@ -53,11 +51,6 @@ async def keep_attachments(
             await attachments_store.keep(conn, item.data)
 
 
-def _may_see(request: RoutedRequest, reader: Caller) -> None:
-    if reader.role is not Role.OPERATOR and request.department != reader.name:
-        raise NotTheirs(f"request {request.reference} belongs to another department")
-
-
 async def attachments_of(reference: str, uow: UnitOfWork, deps: RoutingDeps) -> list[Attachment]:
     """The request's attachments, oldest first (the request page has checked its reader)."""
     async with uow.reading() as conn:
@@ -82,10 +75,7 @@ class Read:
 async def read_attachment(command: Look, uow: UnitOfWork, deps: RoutingDeps) -> Read:
     reference, reader = command.reference, command.reader
     async with uow.reading() as conn:
-        request = await store.find_request(conn, reference)
-        if request is None:
-            raise NotFound(f"no request has reference {reference}")
-        _may_see(request, reader)
+        await store.request_for(conn, reference, reader)
         found = await attachments_store.find_attachment(conn, reference, command.attachment_id)
     if found is None:
         raise NotFound(f"request {reference} has no attachment {command.attachment_id}")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.routing.attachments.domain import Attachment
 from services.routing.store import metadata
 from shared.contracts.requests import AttachmentAdded
-from shared.store import from_row, upsert_insert
+from shared.store import find_row, from_row, upsert_insert
 
 __all__ = ["attachments", "attachments_of", "find_attachment", "forget", "keep", "make_public"]
 
@@ -51,12 +51,7 @@ async def attachments_of(conn: AsyncConnection, reference: str) -> list[Attachme
 async def find_attachment(
     conn: AsyncConnection, reference: str, attachment_id: str
 ) -> Attachment | None:
-    found = await conn.execute(
-        select(attachments).where(
-            attachments.c.reference == reference, attachments.c.attachment_id == attachment_id
-        )
-    )
-    row = found.first()
+    row = await find_row(conn, attachments, reference=reference, attachment_id=attachment_id)
     return None if row is None else from_row(Attachment, row)
 
 

@@ -17,7 +17,6 @@ from shared.refusals import Refusal
 __all__ = [
     "LASTS",
     "PAGE_SIZE",
-    "Forbidden",
     "NotSignedIn",
     "Order",
     "PageSession",
@@ -70,10 +69,6 @@ def queue_key(request: RoutedRequest) -> list[str]:
     """Where a request stands in the queue: soonest due first, then by reference."""
     due = request.due_at.isoformat() if request.due_at else "9999"
     return [due, request.reference]
-
-
-class Forbidden(Refusal):
-    status, code = 403, "forbidden"
 
 
 class NotSignedIn(Refusal):

@@ -18,7 +18,6 @@ from services.routing.queue import store as queue_store
 from services.routing.queue.domain import (
     LASTS,
     PAGE_SIZE,
-    Forbidden,
     NotSignedIn,
     Order,
     PageSession,
@@ -32,7 +31,6 @@ from shared.consumer import Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import FollowerJoined
 from shared.credentials import Role, hash_token
-from shared.refusals import NotFound
 from shared.use_case import UnitOfWork
 
 __all__ = [
@@ -127,11 +125,7 @@ async def queue_page(command: QueuePage, uow: UnitOfWork, deps: RoutingDeps) -> 
 async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -> RequestFile:
     reference, reader = command.reference, command.reader
     async with uow.reading() as conn:
-        found = await store.find_request(conn, reference)
-        if found is None:
-            raise NotFound(f"no request has reference {reference}")
-        if reader.role is not Role.OPERATOR and found.department != reader.name:
-            raise Forbidden(f"request {reference} belongs to another department")
+        found = await store.request_for(conn, reference, reader)
         history = await queue_store.history_of(conn, reference)
         duplicates = await queue_store.duplicates_of(conn, reference)
         affected = await queue_store.affected(conn, [reference, *duplicates])

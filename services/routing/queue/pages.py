@@ -21,13 +21,12 @@ from services.routing.deps import RoutingDeps, UseCasesDep
 from services.routing.queue import handlers, schemas, texts
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
 from services.routing.queue.domain import (
-    Forbidden,
     NotSignedIn,
     PageSession,
     overdue,
 )
 from services.routing.work import handlers as work
-from services.routing.work.domain import TRANSITIONS
+from services.routing.work.domain import TRANSITIONS, NotTheirs
 from services.routing.work.schemas import StatusReport
 from shared.auth import PUBLIC
 from shared.catalogue import DEPARTMENT_SLUGS
@@ -198,7 +197,7 @@ async def request_page(
     try:
         done = texts.SAVED.get(saved, "")
         return await _show(use_cases, session, canonical, done=done, back=back_link)
-    except Forbidden:
+    except NotTheirs:
         # A page, not the API's JSON: the person needs words and a way back.
         error = texts.not_yours(canonical)
         return page("refused.html", 403, session=session, error=error, back=back_link)
@@ -230,19 +229,10 @@ async def move_on(
         )
         await use_cases.run(work.report_status, progress)
     except (ValidationError, Refusal) as refused:
-        status, why = texts.why_refused(refused, form.get("status", ""))
-        error = f"Not saved: {why}. What you typed is still below."
-        invalid, beside = texts.beside_field(refused, why)
-        return await _show(
-            use_cases,
-            session,
-            canonical,
-            status,
-            typed=form,
-            error=error,
-            back=back,
-            invalid=invalid,
-            field_error=beside,
+        said = "Not saved: {why}. What you typed is still below."
+        asked = form.get("status", "")
+        return await _show_refused(
+            use_cases, session, canonical, refused, said, back, status_asked=asked, typed=form
         )
     return _saved(canonical, "status", back)
 
@@ -271,21 +261,32 @@ async def assign(
         )
         await use_cases.run(decisions.assign_by_hand, command)
     except (ValidationError, Refusal) as refused:
-        status, why = texts.why_refused(refused)
-        error = f"Not assigned: {why}. What you chose is still below."
-        invalid, beside = texts.beside_field(refused, why)
-        return await _show(
-            use_cases,
-            session,
-            canonical,
-            status,
-            assigning=form,
-            error=error,
-            back=back,
-            invalid=invalid,
-            field_error=beside,
+        said = "Not assigned: {why}. What you chose is still below."
+        return await _show_refused(
+            use_cases, session, canonical, refused, said, back, assigning=form
         )
     return _saved(canonical, "assigned", back)
+
+
+async def _show_refused(
+    use_cases: UseCases[RoutingDeps],
+    session: PageSession,
+    reference: str,
+    refused: ValidationError | Refusal,
+    said: str,
+    back: str,
+    *,
+    status_asked: str = "",
+    typed: dict[str, Any] | None = None,
+    assigning: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """The request's page again after a refused save: `said` at the top with the reason in
+    place of `{why}`, the reason again beside the field at fault, and what was typed in the
+    status form (`typed`) or chosen in the assign form (`assigning`) kept."""
+    status, why = texts.why_refused(refused, status_asked)
+    invalid, beside = texts.beside_field(refused, why)
+    notes = {"error": said.format(why=why), "invalid": invalid, "field_error": beside}
+    return await _show(use_cases, session, reference, status, typed, assigning, back=back, **notes)
 
 
 async def _filled(request: Request) -> dict[str, Any]:

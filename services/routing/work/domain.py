@@ -1,5 +1,5 @@
-"""A routed request and its progress, as pure rules: which status changes are legal, and
-what resolving or closing needs (a cause, and what that cause needs)."""
+"""A routed request and its progress, as pure rules: who may read it, which status changes are
+legal, and what resolving or closing needs (a cause, and what that cause needs)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared.auth import Caller
 from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
+from shared.credentials import Role
+from shared.refusals import Refusal
 
 __all__ = [
     "DONE",
     "OPEN",
     "TRANSITIONS",
     "Closure",
+    "NotTheirs",
     "RoutedRequest",
+    "check_reader",
     "closure_refusal",
     "transition_refusal",
 ]
@@ -42,6 +47,19 @@ class RoutedRequest:
     logged_at: datetime
     updated_at: datetime
     reopened_at: datetime | None = None
+
+
+class NotTheirs(Refusal):
+    """A team that is neither the request's department nor the operators: a 403."""
+
+    status, code = 403, "forbidden"
+
+
+def check_reader(request: RoutedRequest, reader: Caller) -> None:
+    """Only the request's department and the operators read a request (its file, its
+    attachments): NotTheirs for any other team."""
+    if reader.role is not Role.OPERATOR and request.department != reader.name:
+        raise NotTheirs(f"request {request.reference} belongs to another department")
 
 
 TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {

@@ -14,8 +14,6 @@ __all__ = ["consumes"]
 
 
 def consumes(deps: SchedulingDeps) -> tuple[Route, ...]:
-    return (
-        on(RequestRouted, bind(handlers.follow_requests, deps)),
-        on(RequestUnroutable, bind(handlers.follow_requests, deps)),
-        on(StatusChanged, bind(handlers.follow_requests, deps)),
-    )
+    # Each of the three says whether a request is open: one use case follows them all.
+    follow = bind(handlers.follow_requests, deps)
+    return (on(RequestRouted, follow), on(RequestUnroutable, follow), on(StatusChanged, follow))
