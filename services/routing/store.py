@@ -60,6 +60,8 @@ requests = Table(
     Column("cause_detail", Text),
     Column("duplicate_of", String(10)),
     Column("reopened_at", DateTime(timezone=True)),  # a resident said "not fixed"
+    Column("service", String(60)),  # an application's (intake's catalogue); none for a report
+    Column("answers", JSON(none_as_null=True)),  # an application's answers: personal
     Column("logged_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_routed_requests_status", "status"),

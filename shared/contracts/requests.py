@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeAlias
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from shared.contracts.common import Area, Contract, EmailAddress, Language, Line, UpdatesBy
 
 __all__ = [
+    "Answer",
     "AttachmentAdded",
     "FollowerJoined",
     "Location",
@@ -51,6 +52,10 @@ class ResidentContact(Contract):
     )
 
 
+Answer: TypeAlias = StrictBool | StrictInt | StrictFloat | StrictStr | list[StrictStr]
+"""One answer of an application: true/false, a number, a text or a date, or list keys."""
+
+
 class RequestLogged(Contract):
     """`mobileoffice.request.logged.v1`: a field agent logged a resident's request."""
 
@@ -63,6 +68,14 @@ class RequestLogged(Contract):
     visit_id: str | None = Field(None, description="The Mobile Office visit it was logged at.")
     agent: str = Field(description="The field agent who logged it (agent name, not a person's).")
     logged_at: AwareDatetime = Field(description="When it was logged.")
+    service: str | None = Field(
+        None, description="An application's service code (intake's GET /v1/services)."
+    )
+    answers: dict[str, Answer] | None = Field(
+        None,
+        description="Personal information: an application's answers by question code, for "
+        "the department that decides it.",
+    )
 
 
 class ReopenAsked(Contract):

@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 
 from services.intake.store import metadata
+from shared.contracts.requests import RequestLogged
+from shared.events import parse_event
+from shared.topics import REQUESTS_LOGGED
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, running_intake
 
@@ -25,9 +28,14 @@ INDIGENT: dict[str, Any] = {
 
 
 @pytest.fixture
-async def intake(tmp_path: Path) -> AsyncIterator[Intake]:
+def publisher() -> FakePublisher:
+    return FakePublisher()
+
+
+@pytest.fixture
+async def intake(tmp_path: Path, publisher: FakePublisher) -> AsyncIterator[Intake]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}"
-    async with running_intake(url, publisher=FakePublisher()) as running:
+    async with running_intake(url, publisher=publisher) as running:
         yield running
 
 
@@ -189,9 +197,14 @@ async def test_neither_category_nor_service_is_a_422(intake: Intake) -> None:
     assert "GET /v1/services" in response.text or "/v1/services" in response.text
 
 
-async def test_intake_keeps_the_service_but_not_the_answers(intake: Intake) -> None:
+async def test_intake_hands_the_answers_on_and_keeps_only_the_service(
+    intake: Intake, publisher: FakePublisher
+) -> None:
     logged = await intake.post(application())
     await intake.drain_outbox()
+    [message] = [m for m in publisher.sent if m.topic == REQUESTS_LOGGED]
+    event = parse_event(message.value).data_as(RequestLogged)
+    assert (event.service, event.answers) == ("indigent-support", INDIGENT)
     async with intake.app.state.db.reading() as conn:
         for table in metadata.sorted_tables:
             dump = repr((await conn.execute(table.select())).all())

@@ -31,6 +31,8 @@ def logged_event(
     area: str = "east",
     description: str = "Leaking tap at the communal standpipe",
     reference: str | None = None,
+    service: str | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> CloudEvent:
     reference = reference or new_reference()
     now = datetime.now(UTC)
@@ -49,6 +51,8 @@ def logged_event(
         account_number="123456789",
         agent="agent-x",
         logged_at=now,
+        service=service,
+        answers=answers,
     )
     return new_event(data, source("intake"), reference, now)
 

@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Final, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Language
+from shared.contracts.requests import Answer
 from shared.refusals import Invalid
 
 __all__ = [
@@ -38,8 +39,6 @@ __all__ = [
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
 
-Answer: TypeAlias = StrictBool | StrictInt | StrictFloat | StrictStr | list[StrictStr]
-"""One answer as the agent sends it: true/false, a number, a text or date, or list keys."""
 Answers: TypeAlias = dict[str, Answer]
 
 MAX_TEXT: Final = 200  # a string answer: an Erf number, an ID number, a name

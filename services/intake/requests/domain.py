@@ -82,6 +82,10 @@ class Staged:
         return self.service.category
 
     @property
+    def is_application(self) -> bool:
+        return self.service.kind is Kind.APPLICATION
+
+    @property
     def leased(self) -> bool:
         """The reference is the device's leased number (the app sent it), to be marked used."""
         return self.command.reference is not None
@@ -100,6 +104,8 @@ class Staged:
             visit_id=command.visit_id,
             agent=self.agent,
             logged_at=self.taken_at,
+            service=self.service.code if self.is_application else None,
+            answers=self.answers or None,
         )
 
     @property
@@ -128,7 +134,7 @@ def request_row(staged: Staged) -> dict[str, Any]:
         "channel": staged.channel,
         "reference": staged.reference,
         "category": staged.category,
-        "service": staged.service.code if staged.service.kind is Kind.APPLICATION else None,
+        "service": staged.service.code if staged.is_application else None,
         "area": command.location.area.value,
         "community": command.location.community,
         "description": command.description,

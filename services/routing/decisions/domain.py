@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from services.routing.rules.domain import Rule, due_at
 from services.routing.work.domain import RoutedRequest
 from shared.contracts.common import Area, RequestStatus, UpdatesBy
-from shared.contracts.requests import Location, RequestLogged
+from shared.contracts.requests import Answer, Location, RequestLogged
 from shared.contracts.routing import (
     Priority,
     RequestAssigned,
@@ -38,6 +38,8 @@ class RequestFacts:
     location: Location
     resident_contactable: bool
     logged_at: datetime
+    service: str | None = None  # an application's: its answers are for the deciding department
+    answers: dict[str, Answer] | None = None
 
     @classmethod
     def from_logged(cls, logged: RequestLogged) -> RequestFacts:
@@ -51,6 +53,8 @@ class RequestFacts:
             location=logged.location,
             resident_contactable=resident is not None and resident.updates_by is not UpdatesBy.NONE,
             logged_at=logged.logged_at,
+            service=logged.service,
+            answers=logged.answers,
         )
 
     @classmethod
@@ -64,6 +68,8 @@ class RequestFacts:
             location=Location.model_validate(request.location),
             resident_contactable=request.resident_contactable,
             logged_at=request.logged_at,
+            service=request.service,
+            answers=request.answers,
         )
 
 

@@ -51,6 +51,8 @@ def decided_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, 
         "note": made.note,
         "logged_at": fact.logged_at,
         "updated_at": now,
+        "service": fact.service,
+        "answers": fact.answers,
     }
 
 

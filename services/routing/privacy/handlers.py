@@ -31,8 +31,10 @@ def _from_notifications(items: Batch[A]) -> list[A]:
 async def answer_access(command: Batch[AccessAnswered], uow: UnitOfWork, deps: RoutingDeps) -> None:
     async with uow.transaction() as conn:
         for answered in _from_notifications(command):
-            found = await held_count(conn, answered.references)
+            found, applications = await held_count(conn, answered.references)
             held = {"requests with description and place": found} if found else {}
+            if applications:
+                held["applications with the resident's answers"] = applications
             mine = AccessAnswered(
                 request_id=answered.request_id,
                 service=SERVICE,

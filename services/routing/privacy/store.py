@@ -20,13 +20,17 @@ def without_exact_place(row: Any) -> dict[str, Any]:
 
 
 RESIDENT_DETAILS = ResidentDetails(
-    requests, without_exact_place, status_history, own_words=("cause_detail",)
+    requests, without_exact_place, status_history, own_words=("cause_detail", "answers")
 )
 """What erasure and the details' retention clear: descriptions, places, the cause's detail,
-and every note of the history (teams' notes, triage reasons, residents' reopen reasons)."""
+applications' answers, and every note of the history (teams' notes, triage reasons,
+residents' reopen reasons)."""
 
 
-async def held_count(conn: AsyncConnection, references: list[str]) -> int:
-    """How many of `references` routing holds (with their descriptions and places)."""
-    query = select(func.count()).where(requests.c.reference.in_(references))
-    return int((await conn.execute(query)).scalar_one())
+async def held_count(conn: AsyncConnection, references: list[str]) -> tuple[int, int]:
+    """How many of `references` routing holds (with their descriptions and places), and how
+    many of them are applications with their answers."""
+    c = requests.c
+    query = select(func.count(), func.count(c.answers)).where(c.reference.in_(references))
+    held, answered = (await conn.execute(query)).one()
+    return int(held), int(answered)

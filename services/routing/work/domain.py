@@ -47,6 +47,8 @@ class RoutedRequest:
     logged_at: datetime
     updated_at: datetime
     reopened_at: datetime | None = None
+    service: str | None = None  # an application's (intake's catalogue)
+    answers: dict[str, Any] | None = None  # its answers: personal, for its department
 
 
 class NotTheirs(Refusal):
