@@ -73,6 +73,12 @@ def rows_of(conn: Connection, tables: list[str]) -> Rows:
     }
 
 
+def as_before(rows: Rows, before: Rows) -> Rows:
+    """`rows` in the columns the store had before: a revision may add columns at the end
+    (empty in the rows that were there), but every value that was there is kept."""
+    return {name: [row[: len(before[name][0])] for row in found] for name, found in rows.items()}
+
+
 async def before_migrations(db: Database, service: str) -> Rows:
     """The store as the last commit before migrations made it, one row in every table."""
     dialect = "sqlite" if db.is_sqlite else "postgresql"
@@ -103,7 +109,7 @@ async def test_a_store_from_before_migrations_upgrades_with_every_row(
             after = await conn.run_sync(rows_of, list(before))
             tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
         head = migrations_head(service)
-        assert after == before
+        assert as_before(after, before) == before
         assert set(metadata_of(service).tables) <= tables
         assert await revision(db, service) == head
 
@@ -112,7 +118,7 @@ async def test_a_store_from_before_migrations_upgrades_with_every_row(
             await conn.run_sync(lambda sync: command.downgrade(config(sync, service), BASELINE))
             await conn.run_sync(lambda sync: command.upgrade(config(sync, service), "head"))
             again = await conn.run_sync(rows_of, list(before))
-        assert again == before
+        assert as_before(again, before) == before
     finally:
         await db.dispose()
 

@@ -9,11 +9,13 @@ revision: str = "0004"
 down_revision: str | None = "0003"
 
 
+# Plain ALTER TABLE, not a batch: SQLite (3.35 and later) adds and drops a column in place,
+# where a batch would copy `requests` and drop it under the tables that refer to it.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("requests", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("service", sa.String(length=60), nullable=True))
+    op.add_column("requests", sa.Column("service", sa.String(length=60), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("requests", schema=None) as batch_op:
-        batch_op.drop_column("service")
+    op.drop_column("requests", "service")

@@ -9,13 +9,14 @@ revision: str = "0005"
 down_revision: str | None = "0004"
 
 
+# Plain ALTER TABLE, not a batch: SQLite (3.35 and later) adds and drops a column in place.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("routed_requests", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("service", sa.String(length=60), nullable=True))
-        batch_op.add_column(sa.Column("answers", sa.JSON(none_as_null=True), nullable=True))
+    op.add_column("routed_requests", sa.Column("service", sa.String(length=60), nullable=True))
+    op.add_column("routed_requests", sa.Column("answers", sa.JSON(none_as_null=True)))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("routed_requests", schema=None) as batch_op:
-        batch_op.drop_column("answers")
-        batch_op.drop_column("service")
+    op.drop_column("routed_requests", "answers")
+    op.drop_column("routed_requests", "service")
