@@ -18,7 +18,6 @@ from services.intake.attachments import api as attachments_api
 from services.intake.attachments import bus as attachments_bus
 from services.intake.attachments.worker import retention_rules as attachment_rules
 from services.intake.catalogue import api as catalogue_api
-from services.intake.catalogue.adapters import load_catalogue
 from services.intake.deps import IntakeDeps, wall_clock
 from services.intake.devices import api as devices_api
 from services.intake.devices.store import device_holder
@@ -122,7 +121,7 @@ def create_app(
         identifiers=settings.identifiers(),
         jurisdiction=settings.jurisdiction_id,
         attachments=open_attachments(settings),
-        catalogue=load_catalogue(settings.catalogue_file),
+        catalogue=settings.catalogue(),
     )
     lookups = MissLimiter()
     service = Service(

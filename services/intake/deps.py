@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.intake import store
-from services.intake.catalogue.domain import Catalogue
 from services.intake.metrics import IntakeMetrics
 from services.intake.requests.store import RequestWriter
 from shared.audit import Audit
@@ -20,6 +19,7 @@ from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
 from shared.objects import ObjectStore
 from shared.service import from_state, use_cases
+from shared.service_catalogue import Catalogue
 from shared.use_case import Clock, Deps, UseCases
 
 __all__ = [

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from shared.catalogue_file import CatalogueSettings
 from shared.identifiers import KeyedIdentifierSettings
 from shared.objects import AttachmentStoreSettings
 
 __all__ = ["IntakeSettings"]
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-class IntakeSettings(KeyedIdentifierSettings, AttachmentStoreSettings):
+class IntakeSettings(KeyedIdentifierSettings, AttachmentStoreSettings, CatalogueSettings):
     """Intake's settings, from `MO_INTAKE_*` (and `MO_KAFKA_BOOTSTRAP`)."""
 
     model_config = SettingsConfigDict(env_prefix="MO_INTAKE_", extra="ignore", frozen=True)
@@ -25,11 +22,6 @@ class IntakeSettings(KeyedIdentifierSettings, AttachmentStoreSettings):
         min_length=1,
         max_length=100,
         description="Open311's jurisdiction_id for this City; any other is answered 404.",
-    )
-    catalogue_file: Path = Field(
-        ROOT / "deploy" / "catalogue.yaml",
-        description="The services residents can ask for (GET /v1/services): the City's "
-        "file of reports and applications, read at start.",
     )
     documents_retention_days: int = Field(
         180,

@@ -16,7 +16,6 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Table, func, select
 
 from services.intake import store
-from services.intake.catalogue.adapters import load_catalogue
 from services.intake.deps import IntakeDeps
 from services.intake.devices import store as device_store
 from services.intake.metrics import IntakeMetrics
@@ -51,7 +50,7 @@ class Ports:
 
 
 METRICS = IntakeMetrics.register(CollectorRegistry())
-CATALOGUE = load_catalogue(IntakeSettings().catalogue_file)
+CATALOGUE = IntakeSettings().catalogue()
 
 
 async def log_request(

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
-from services.intake.catalogue.adapters import CatalogueError, load_catalogue
 from services.intake.settings import IntakeSettings
+from shared.catalogue_file import CatalogueError, load_catalogue
 
 FILE = IntakeSettings().catalogue_file
 

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from services.intake.catalogue.domain import Catalogue, Service
 from services.intake.deps import IntakeDeps, get_deps
 from shared.auth import PUBLIC
 from shared.http import ApiError
 from shared.pages import PagingDep
+from shared.service_catalogue import Catalogue, Service
 
 __all__ = ["CatalogueDep", "router"]
 

@@ -20,10 +20,10 @@ from typing import Any, Final
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from services.intake.catalogue.domain import Catalogue, Datatype, Service
 from services.intake.open311.schemas import Open311Error
 from services.intake.requests.schemas import NewRequest
 from shared.contracts.common import UpdatesBy
+from shared.service_catalogue import Catalogue, Datatype, Service
 
 __all__ = ["FORM_DOCUMENTED", "FORM_TYPES", "command_from", "service_notice"]
 

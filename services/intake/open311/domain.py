@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from services.intake.catalogue.domain import Catalogue, Datatype, Question, Service
 from services.intake.open311.schemas import Open311Error
 from services.intake.public.domain import CLOSED, PublicRequest, photo_url
 from shared.catalogue import CATEGORY_CODES, DEPARTMENTS
 from shared.contracts.common import Area, Language
+from shared.service_catalogue import Catalogue, Datatype, Question, Service
 
 __all__ = [
     "CHANGESET",

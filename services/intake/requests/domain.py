@@ -10,12 +10,12 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
-from services.intake.catalogue.domain import Answers, Kind, Service, warnings_for
 from services.intake.public.domain import public_text
 from services.intake.requests.schemas import EligibilityWarning, NewRequest, RequestCreated
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
 from shared.refusals import Refusal
+from shared.service_catalogue import Answers, Kind, Service, warnings_for
 
 __all__ = [
     "IDEMPOTENCY_TTL",

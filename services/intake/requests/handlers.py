@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from services.intake import store
 from services.intake.attachments.store import public_photos
-from services.intake.catalogue.domain import Answers, Catalogue, Service, check_answers
 from services.intake.devices import store as device_store
 from services.intake.devices.domain import used_before
 from services.intake.public.domain import photo_url
@@ -44,6 +43,7 @@ from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.events import InvalidEvent
 from shared.refusals import Invalid
+from shared.service_catalogue import Answers, Catalogue, Service, check_answers
 from shared.use_case import UnitOfWork
 
 if TYPE_CHECKING:

@@ -19,7 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-from services.intake.catalogue.domain import Answer, Words
 from services.intake.privacy import texts as notice
 from shared.catalogue import CATEGORY_CODES
 from shared.contracts.common import (
@@ -33,6 +32,7 @@ from shared.contracts.common import (
 )
 from shared.contracts.requests import Location, ResidentContact
 from shared.contracts.routing import Cause
+from shared.service_catalogue import Answer, Words
 
 __all__ = [
     "EMAIL",

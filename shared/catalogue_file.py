@@ -1,6 +1,8 @@
 """The City's catalogue file (deploy/catalogue.yaml) read into a `Catalogue`: questions,
 papers and reasons named once and referred to by code, each entry checked, so a typo stops
-intake at start instead of refusing residents' applications in the field."""
+a service at start instead of refusing residents' applications in the field. Intake offers
+the catalogue; routing decides applications by it; notifications names papers and reasons
+from it: each reads the same file (`MO_<SERVICE>_CATALOGUE_FILE`)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,28 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
-from services.intake.catalogue.domain import Catalogue, Datatype, Kind, Service
 from shared.catalogue import CATEGORIES
+from shared.service_catalogue import Catalogue, Datatype, Kind, Service
+from shared.settings import ServiceSettings
 
-__all__ = ["CatalogueError", "load_catalogue"]
+__all__ = ["CatalogueError", "CatalogueSettings", "load_catalogue"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class CatalogueSettings(ServiceSettings):
+    """Where a service reads the catalogue of services (under its own prefix)."""
+
+    catalogue_file: Path = Field(
+        ROOT / "deploy" / "catalogue.yaml",
+        description="The services residents can ask for (intake's GET /v1/services): the "
+        "City's file of reports and applications, read at start.",
+    )
+
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(self.catalogue_file)
 
 
 class CatalogueError(ValueError):
