@@ -48,7 +48,11 @@ def load_catalogue(path: Path) -> Catalogue:
         raise CatalogueError(f"{path}: expected a mapping with version, reports, applications")
     try:
         services = [*_reports(document), *_applications(document)]
-        catalogue = Catalogue(version=str(document["version"]), services=tuple(services))
+        catalogue = Catalogue(
+            version=str(document["version"]),
+            services=tuple(services),
+            appeal_days=document.get("appeal_days", 30),
+        )
     except (KeyError, TypeError, ValidationError) as exc:
         raise CatalogueError(f"{path}: {_say(exc)}") from None
     _check(catalogue)

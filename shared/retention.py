@@ -18,6 +18,7 @@ from sqlalchemy import Table, delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.background import every
+from shared.contracts.common import FINISHED
 from shared.store import Database
 
 __all__ = [
@@ -114,9 +115,6 @@ def inbox_rule(inbox: Table, keep: dt.timedelta) -> Rule:
     return Rule("processed_event_ids", keep, purge)
 
 
-FINISHED = ("resolved", "closed", "referred")  # referred: passed to another body, done here
-
-
 @dataclass(frozen=True, slots=True)
 class ResidentDetails:
     """Where a service keeps what residents said and exactly where, request by request: the
@@ -158,7 +156,7 @@ def closed_request_details_rule(
         due = (
             select(c.reference)
             .where(
-                c.status.in_(FINISHED),
+                c.status.in_(sorted(FINISHED)),
                 c[finished_at] < cutoff,
                 or_(c.description != c.category + " in " + c.community, details.words_left()),
             )

@@ -162,6 +162,7 @@ class Catalogue(_Data):
 
     version: str
     services: tuple[Service, ...]
+    appeal_days: int = Field(30, ge=1, le=365)  # a decline may be appealed within these
 
     @property
     def digest(self) -> str:

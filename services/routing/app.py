@@ -105,6 +105,7 @@ def create_app(
         tokens=tokens,
         sign_ins=MissLimiter(),
         attachments=open_attachments(settings),
+        catalogue=settings.catalogue(),
     )
 
     async def startup() -> None:

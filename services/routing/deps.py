@@ -15,6 +15,7 @@ from shared.auth import Caller, TokenDirectory
 from shared.limits import MissLimiter
 from shared.objects import ObjectStore
 from shared.service import use_cases
+from shared.service_catalogue import Catalogue
 from shared.use_case import Deps, UnitOfWork, UseCases
 
 __all__ = ["RoutingDeps", "UseCasesDep"]
@@ -32,6 +33,8 @@ class RoutingDeps(Deps):
     """Wrong credentials at the pages' sign-in, by client: too many, and it waits."""
     attachments: ObjectStore
     """Requests' photos and documents, sealed, as intake keeps them (shared/objects.py)."""
+    catalogue: Catalogue
+    """The services residents ask for: what deciding an application may say."""
 
     async def record_read(
         self,

@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from shared.catalogue_file import CatalogueSettings
 from shared.objects import AttachmentStoreSettings
 
 __all__ = ["RoutingSettings"]
@@ -12,7 +13,7 @@ __all__ = ["RoutingSettings"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class RoutingSettings(AttachmentStoreSettings):
+class RoutingSettings(AttachmentStoreSettings, CatalogueSettings):
     """Routing's settings, from `MO_ROUTING_*` (and `MO_KAFKA_BOOTSTRAP`); its
     `MO_ROUTING_ATTACHMENTS_*` name the same store and keys as intake's, which routing reads
     for the work queue (docs/attachments.md)."""

@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Index,
     Integer,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.routing.work.domain import RoutedRequest, check_reader
+from services.routing.work.domain import RoutedRequest, Verdict, check_reader
 from shared.audit import define_audit
 from shared.auth import Caller
 from shared.contracts.common import RequestStatus
@@ -62,6 +63,12 @@ requests = Table(
     Column("reopened_at", DateTime(timezone=True)),  # a resident said "not fixed"
     Column("service", String(60)),  # an application's (intake's catalogue); none for a report
     Column("answers", JSON(none_as_null=True)),  # an application's answers: personal
+    # An application's verdict: what the resident must still bring, why it was declined and
+    # until when it may be appealed, until when an approval holds.
+    Column("missing", JSON(none_as_null=True)),
+    Column("decline_reason", String(60)),
+    Column("appeal_by", Date),
+    Column("valid_until", Date),
     Column("logged_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_routed_requests_status", "status"),
@@ -124,10 +131,11 @@ async def set_status(
     *,
     routing: Routing | None = None,
     ending: Ending | None = None,
+    verdict: Verdict | None = None,
     reopened_at: datetime | None = None,
 ) -> None:
-    """The request's new status (with its new routing, ending or reopening, when given), and
-    the history's entry for it."""
+    """The request's new status (with its new routing, ending, an application's verdict or
+    reopening, when given), and the history's entry for it."""
     values: dict[str, object] = {"status": status.value, "updated_at": at}
     if routing is not None:
         values |= {
@@ -141,6 +149,13 @@ async def set_status(
             "cause": ending.cause.value if ending.cause else None,
             "cause_detail": ending.cause_detail,
             "duplicate_of": ending.duplicate_of,
+        }
+    if verdict is not None:
+        values |= {
+            "missing": list(verdict.missing) or None,
+            "decline_reason": verdict.decline_reason,
+            "valid_until": verdict.valid_until,
+            "appeal_by": verdict.appeal_by,
         }
     if reopened_at is not None:
         values["reopened_at"] = reopened_at

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr
 
 __all__ = [
     "CONTROL_CHARACTERS",
+    "FINISHED",
     "LINE_BREAK",
     "PHONE_TEXT",
     "Area",
@@ -62,7 +63,8 @@ class UpdatesBy(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    """A request's lifecycle, in order, then the two side states (referred, unroutable)."""
+    """A request's lifecycle, in order, then the two side states (referred, unroutable), then
+    an application's: papers asked for, and the decision (or the resident's withdrawal)."""
 
     LOGGED = "logged"
     ROUTED = "routed"
@@ -72,6 +74,24 @@ class RequestStatus(StrEnum):
     CLOSED = "closed"
     REFERRED = "referred"
     UNROUTABLE = "unroutable"
+    MORE_INFORMATION_NEEDED = "more_information_needed"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+FINISHED: frozenset[RequestStatus] = frozenset(
+    {
+        RequestStatus.RESOLVED,
+        RequestStatus.CLOSED,
+        RequestStatus.REFERRED,  # passed to another body: done here
+        RequestStatus.APPROVED,
+        RequestStatus.DECLINED,
+        RequestStatus.WITHDRAWN,
+    }
+)
+"""The statuses in which the City's work on a request is done (Open311 says `closed`; the
+retention of residents' words counts from them)."""
 
 
 _PHONE_TEXT = re.compile(r"^\+?[0-9 ()-]+$")

@@ -120,6 +120,21 @@ class StatusChanged(Contract):
     )
     duplicate_of: str | None = Field(None, description="The request this one repeats.")
     changed_at: AwareDatetime = Field(description="When it changed.")
+    service: str | None = Field(
+        None, description="An application's service code (intake's GET /v1/services)."
+    )
+    missing: list[str] | None = Field(
+        None,
+        description="For more_information_needed: the codes of the service's papers or "
+        "questions the resident must still bring.",
+    )
+    decline_reason: str | None = Field(
+        None, description="For declined: the code of one of the service's decline reasons."
+    )
+    appeal_by: dt.date | None = Field(None, description="For declined: the last day to appeal.")
+    valid_until: dt.date | None = Field(
+        None, description="For approved: until when the approval holds, if it ends."
+    )
 
 
 class RequestOverdue(Contract):

@@ -140,11 +140,24 @@ LEGAL = {
 }
 
 
+# An application's: the same, less resolving, plus papers asked for and the decision.
+DECIDING = (S.MORE_INFORMATION_NEEDED, S.APPROVED, S.DECLINED, S.WITHDRAWN)
+APPLICATION_LEGAL = {(a, b) for a, b in LEGAL if S.RESOLVED not in (a, b)} | {
+    *((s, d) for s in (S.ROUTED, S.ACKNOWLEDGED, S.IN_PROGRESS) for d in DECIDING),
+    *((S.MORE_INFORMATION_NEEDED, d) for d in DECIDING),  # asked again, or decided
+    (S.MORE_INFORMATION_NEEDED, S.IN_PROGRESS),  # the papers came
+    (S.MORE_INFORMATION_NEEDED, S.CLOSED),
+}
+
+
 @pytest.mark.parametrize("current", list(S))
 @pytest.mark.parametrize("new", list(S))
-def test_every_transition_is_legal_or_refused_with_a_reason(current: S, new: S) -> None:
-    refusal = transition_refusal(current, new)
-    if (current, new) in LEGAL:
+@pytest.mark.parametrize("application", [False, True])
+def test_every_transition_is_legal_or_refused_with_a_reason(
+    current: S, new: S, application: bool
+) -> None:
+    refusal = transition_refusal(current, new, application)
+    if (current, new) in (APPLICATION_LEGAL if application else LEGAL):
         assert refusal is None
     else:
         assert refusal is not None and len(refusal) > 10

@@ -29,10 +29,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.store import metadata, requests
+from shared.contracts.common import FINISHED
 from shared.store import find_row, from_row
 
 __all__ = [
-    "FINISHED",
     "StoredAttachment",
     "add_attachment",
     "attachment",
@@ -51,7 +51,6 @@ __all__ = [
     "public_photos",
 ]
 
-FINISHED = ("resolved", "closed", "referred")
 """A request the City's work on is over (routing's news sets `status` and `updated_at`)."""
 
 attachments = Table(
@@ -162,7 +161,7 @@ async def finished_attachments(
     query = (
         select(a.id, a.reference)
         .join(requests, r.reference == a.reference)
-        .where(a.kind == kind, r.status.in_(FINISHED), r.updated_at < cutoff)
+        .where(a.kind == kind, r.status.in_(sorted(FINISHED)), r.updated_at < cutoff)
         .order_by(a.id)
         .limit(batch)
     )

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from services.intake.open311.schemas import Open311Error
-from services.intake.public.domain import CLOSED, PublicRequest, photo_url
+from services.intake.public.domain import PublicRequest, photo_url
 from shared.catalogue import CATEGORY_CODES, DEPARTMENTS
-from shared.contracts.common import Area, Language
+from shared.contracts.common import FINISHED, Area, Language
 from shared.service_catalogue import Catalogue, Datatype, Question, Service
 
 __all__ = [
@@ -260,7 +260,7 @@ def view(shown: PublicRequest, extensions: bool, base_url: str) -> dict[str, Any
     notes = shown.public_notes
     found: dict[str, Any] = {
         "service_request_id": shown.reference,
-        "status": "closed" if shown.status in CLOSED else "open",
+        "status": "closed" if shown.status in FINISHED else "open",
         "status_notes": notes[-1] if notes else None,
         "service_name": shown.name,
         "service_code": shown.category,

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.open311.domain import RequestsQuery
-from services.intake.public.domain import CLOSED, blocks_from
+from services.intake.public.domain import blocks_from
 from services.intake.store import history, requests
+from shared.contracts.common import FINISHED
 
 __all__ = ["exists", "find"]
 
@@ -44,7 +45,7 @@ async def find(
         query = query.where(c.created_at >= first, c.created_at < after)
         if asked.codes:
             query = query.where(c.category.in_(asked.codes))
-        closed = [s.value for s in CLOSED]
+        closed = [s.value for s in FINISHED]
         if asked.statuses and set(asked.statuses) == {"closed"}:
             query = query.where(c.status.in_(closed))
         elif asked.statuses and set(asked.statuses) == {"open"}:

@@ -29,12 +29,11 @@ from typing import Final, Protocol
 import h3
 
 from shared.catalogue import CATEGORIES, DEPARTMENTS, Department
-from shared.contracts.common import RequestStatus
+from shared.contracts.common import FINISHED, RequestStatus
 from shared.store import as_utc
 
 __all__ = [
     "BLOCK_HOURS",
-    "CLOSED",
     "H3_LEVEL",
     "SMALL_COMMUNITY",
     "Place",
@@ -55,7 +54,7 @@ __all__ = [
 H3_LEVEL: Final = 8
 SMALL_COMMUNITY: Final = 5
 BLOCK_HOURS: Final = 6
-CLOSED: Final = frozenset({RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.REFERRED})
+
 _BLOCK: Final = dt.timedelta(hours=BLOCK_HOURS)
 # Whatever people put between digits (`082,555,0199`, `082|555|0199`): everything but letters
 # and digits is taken out before looking for a run of digits.
@@ -201,8 +200,8 @@ def public_request(
     cause, oldest first), its suburb (from public/store.py, `suburbs`) and the ids of its
     public photos, as anyone may see it."""
     status = RequestStatus(row.status)
-    closing = [as_utc(s.at) for s in steps if s.status in CLOSED] if status in CLOSED else []
-    causes = [s.cause for s in steps if s.cause] if status in CLOSED else []
+    closing = [as_utc(s.at) for s in steps if s.status in FINISHED] if status in FINISHED else []
+    causes = [s.cause for s in steps if s.cause] if status in FINISHED else []
     due = as_utc(row.due_at) if row.due_at else None
     return PublicRequest(
         reference=row.reference,

@@ -4,7 +4,7 @@ same events the same way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
@@ -22,8 +22,9 @@ from shared.contracts.routing import (
     RequestUnroutable,
     RoutingOutcome,
 )
+from shared.service_catalogue import Service
 
-__all__ = ["Decision", "DecisionKind", "RequestFacts", "decision"]
+__all__ = ["Decision", "DecisionKind", "RequestFacts", "decision", "with_decision_days"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,3 +207,11 @@ def _unroutable(facts: RequestFacts, now: datetime) -> Decision:
         note=reason,
         announcements=[unroutable],
     )
+
+
+def with_decision_days(rule: Rule | None, service: Service | None) -> Rule | None:
+    """The rule an application is placed by: its category's department and priority, and as
+    its standard the days to a decision its service promises, not the hours to fix a fault."""
+    if rule is None or service is None or rule.department is None:
+        return rule
+    return replace(rule, target_hours=service.decision_days * 24)

@@ -13,7 +13,13 @@ from pydantic import BaseModel
 
 from services.routing import store
 from services.routing.decisions import store as decided
-from services.routing.decisions.domain import Decision, DecisionKind, RequestFacts, decision
+from services.routing.decisions.domain import (
+    Decision,
+    DecisionKind,
+    RequestFacts,
+    decision,
+    with_decision_days,
+)
 from services.routing.deps import RoutingDeps
 from services.routing.rules.domain import Rule, decide
 from services.routing.work.domain import RoutedRequest
@@ -84,13 +90,14 @@ async def decide_logged(
             if fact.reference in known:
                 continue  # the same request under another event id: decided already
             known.add(fact.reference)
-            rule = decide(
+            matched = decide(
                 by_category.get(fact.category, ()),
                 fact.category,
                 fact.area,
                 fact.community,
                 fact.description,
             )
+            rule = with_decision_days(matched, deps.catalogue.find(fact.service or ""))
             made = decision(fact, rule, now)
             rows.append(decided.decided_row(fact, made, now))
             history.append(_first_step(fact, made, rule, now))

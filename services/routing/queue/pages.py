@@ -226,6 +226,7 @@ async def move_on(
             report.public,
             report.closure,
             by=session.name,
+            verdict=report.verdict,
         )
         await use_cases.run(work.report_status, progress)
     except (ValidationError, Refusal) as refused:

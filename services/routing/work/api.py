@@ -27,7 +27,7 @@ async def report_status(
 ) -> dict[str, str]:
     canonical = parse_reference(reference)
     report = handlers.ProgressReport(
-        canonical, by.name, body.status, body.note, body.public, body.closure
+        canonical, by.name, body.status, body.note, body.public, body.closure, verdict=body.verdict
     )
     changed = await use_cases.run(handlers.report_status, report)
     return {"reference": canonical, "status": changed.status.value}

@@ -3,8 +3,9 @@ legal, and what resolving or closing needs (a cause, and what that cause needs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.auth import Caller
@@ -12,23 +13,41 @@ from shared.contracts.common import Area, RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.credentials import Role
 from shared.refusals import Refusal
+from shared.service_catalogue import Service
 
 __all__ = [
+    "DECISIONS",
     "DONE",
     "OPEN",
     "TRANSITIONS",
     "Closure",
     "NotTheirs",
     "RoutedRequest",
+    "Verdict",
     "check_reader",
     "closure_refusal",
+    "decided",
+    "months_after",
     "transition_refusal",
+    "verdict_refusal",
 ]
 
 _S = RequestStatus
-OPEN: tuple[str, ...] = (_S.ROUTED.value, _S.ACKNOWLEDGED.value, _S.IN_PROGRESS.value)
+OPEN: tuple[str, ...] = (
+    _S.ROUTED.value,
+    _S.ACKNOWLEDGED.value,
+    _S.IN_PROGRESS.value,
+    _S.MORE_INFORMATION_NEEDED.value,
+)
 """The statuses of a request a department is still working on."""
-DONE: tuple[str, ...] = (_S.RESOLVED.value, _S.CLOSED.value)
+DECISIONS: frozenset[RequestStatus] = frozenset(
+    {_S.MORE_INFORMATION_NEEDED, _S.APPROVED, _S.DECLINED, _S.WITHDRAWN}
+)
+"""What only an application becomes: papers asked for, then the City's decision."""
+DONE: tuple[str, ...] = tuple(
+    s.value for s in (_S.RESOLVED, _S.CLOSED, *sorted(DECISIONS - {_S.MORE_INFORMATION_NEEDED}))
+)
+"""The statuses that end the work a service standard measures: resolving, closing, deciding."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +68,10 @@ class RoutedRequest:
     reopened_at: datetime | None = None
     service: str | None = None  # an application's (intake's catalogue)
     answers: dict[str, Any] | None = None  # its answers: personal, for its department
+    missing: list[str] | None = None  # its verdict so far (Verdict)
+    decline_reason: str | None = None
+    appeal_by: date | None = None
+    valid_until: date | None = None
 
 
 class NotTheirs(Refusal):
@@ -67,20 +90,35 @@ def check_reader(request: RoutedRequest, reader: Caller) -> None:
 TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     # Closing at once, with its cause, is for what will not be worked on (a duplicate, not
     # the City's, no further action); work that was done is resolved first.
-    _S.ROUTED: frozenset({_S.ACKNOWLEDGED, _S.IN_PROGRESS, _S.RESOLVED, _S.CLOSED, _S.REFERRED}),
-    _S.ACKNOWLEDGED: frozenset({_S.IN_PROGRESS, _S.RESOLVED, _S.CLOSED, _S.REFERRED}),
-    _S.IN_PROGRESS: frozenset({_S.RESOLVED, _S.CLOSED, _S.REFERRED}),
+    _S.ROUTED: frozenset(
+        {_S.ACKNOWLEDGED, _S.IN_PROGRESS, _S.RESOLVED, _S.CLOSED, _S.REFERRED, *DECISIONS}
+    ),
+    _S.ACKNOWLEDGED: frozenset({_S.IN_PROGRESS, _S.RESOLVED, _S.CLOSED, _S.REFERRED, *DECISIONS}),
+    _S.IN_PROGRESS: frozenset({_S.RESOLVED, _S.CLOSED, _S.REFERRED, *DECISIONS}),
     _S.RESOLVED: frozenset({_S.CLOSED, _S.IN_PROGRESS}),  # a resident may say it is not fixed
     _S.CLOSED: frozenset(),
     _S.REFERRED: frozenset(),
     _S.LOGGED: frozenset(),
     _S.UNROUTABLE: frozenset(),
+    # The resident brings the papers (in progress again), or more are asked for, or it is
+    # decided; a decision is final here (an appeal goes to the City's appeal process).
+    _S.MORE_INFORMATION_NEEDED: frozenset({_S.IN_PROGRESS, _S.CLOSED, *DECISIONS}),
+    _S.APPROVED: frozenset(),
+    _S.DECLINED: frozenset(),
+    _S.WITHDRAWN: frozenset(),
 }
 """What a department may report next. Reaching `routed` is routing's own doing."""
 
 
-def transition_refusal(current: RequestStatus, new: RequestStatus) -> str | None:
-    """Why `current` cannot become `new`, or None when it can."""
+def transition_refusal(
+    current: RequestStatus, new: RequestStatus, application: bool = False
+) -> str | None:
+    """Why `current` cannot become `new`, or None when it can (for an application, or a
+    fault report)."""
+    if not application and (new in DECISIONS or current in DECISIONS):
+        return f"only an application can become {new.value}: a fault report is resolved or closed"
+    if application and RequestStatus.RESOLVED in (current, new):
+        return "an application is decided (approved, declined or withdrawn), not resolved"
     if new in TRANSITIONS[current]:
         return None
     if current is RequestStatus.UNROUTABLE:
@@ -125,3 +163,55 @@ def closure_refusal(status: RequestStatus, closure: Closure) -> tuple[str, str] 
     if needed is not None and not getattr(closure, needed[0]):
         return needed[0], f"is required for {closure.cause.value}: {needed[1]}"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What deciding an application says beyond its status: the papers or answers still
+    missing, why it was declined and until when it may be appealed, until when an approval
+    holds."""
+
+    missing: tuple[str, ...] = ()
+    decline_reason: str | None = None
+    valid_until: date | None = None
+    appeal_by: date | None = None
+
+
+def verdict_refusal(
+    status: RequestStatus, service: Service, verdict: Verdict
+) -> tuple[str, str] | None:
+    """(field, why) when what is said does not fit the status or the service, or None."""
+    papers = {d.code for d in service.documents} | {q.code for q in service.questions}
+    papers |= {a.code for d in service.documents for a in d.alternatives}
+    reasons = [r.code for r in service.decline_reasons]
+    if status is _S.MORE_INFORMATION_NEEDED:
+        if not verdict.missing:
+            return "missing", "is required: the papers or answers the resident must still bring"
+        if unknown := sorted(set(verdict.missing) - papers):
+            return "missing", f"{', '.join(unknown)} is not a paper or question of {service.code}"
+    elif verdict.missing:
+        return "missing", "only more_information_needed takes what is missing"
+    if status is _S.DECLINED and verdict.decline_reason not in reasons:
+        return "reason", f"is required to decline: one of {', '.join(reasons)}"
+    if status is not _S.APPROVED and verdict.valid_until is not None:
+        return "valid_until", "only an approval holds until a date"
+    return None
+
+
+def decided(
+    status: RequestStatus, service: Service, verdict: Verdict, today: date, appeal_days: int
+) -> Verdict:
+    """The verdict as recorded: an approval holds for the service's months unless the team
+    says until when; a decline may be appealed for `appeal_days`."""
+    if status is _S.APPROVED and verdict.valid_until is None and service.valid_for_months:
+        return replace(verdict, valid_until=months_after(today, service.valid_for_months))
+    if status is _S.DECLINED:
+        return replace(verdict, appeal_by=today + timedelta(days=appeal_days))
+    return verdict
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where that month is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

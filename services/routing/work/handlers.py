@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from services.routing import store
 from services.routing.deps import RoutingDeps
@@ -13,10 +14,14 @@ from services.routing.work.domain import (
     OPEN,
     Closure,
     RoutedRequest,
+    Verdict,
     closure_refusal,
+    decided,
     transition_refusal,
+    verdict_refusal,
 )
 from services.routing.work.store import last_resolved_at
+from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import ReopenAsked
@@ -41,6 +46,7 @@ class ProgressReport:
     public: bool = False
     closure: Closure = field(default_factory=Closure)
     by: str | None = None  # who in the team, for the history (a member's own credential)
+    verdict: Verdict = field(default_factory=Verdict)  # an application's decision
 
 
 async def report_status(
@@ -57,17 +63,21 @@ async def report_status(
         if request.department != team:
             owner = request.department or "no department"
             raise Conflict(f"request {reference} is assigned to {owner}, not to {team}")
-        refusal = transition_refusal(request.status, status)
+        refusal = transition_refusal(request.status, status, request.service is not None)
         if refusal is not None:
             raise Conflict(refusal)
         await _check_closure(conn, request, status, closure)
         now = deps.clock()
+        verdict = _verdict(request, status, command.verdict, now, deps)
+        said = verdict or Verdict()
         repeated = closure.cause is Cause.DUPLICATE
         ending = store.Ending(
             closure.cause, closure.detail, closure.duplicate_of if repeated else None
         )
         by = command.by or team
-        await store.set_status(conn, reference, status, now, by, command.note, ending=ending)
+        await store.set_status(
+            conn, reference, status, now, by, command.note, ending=ending, verdict=verdict
+        )
         changed = StatusChanged(
             reference=reference,
             status=status,
@@ -79,10 +89,38 @@ async def report_status(
             cause=ending.cause,
             cause_detail=ending.cause_detail,
             duplicate_of=ending.duplicate_of,
+            service=request.service,
+            missing=list(said.missing) or None,
+            decline_reason=said.decline_reason,
+            appeal_by=said.appeal_by,
+            valid_until=said.valid_until,
         )
         await deps.outbox.stage(conn, changed, subject=reference, at=now)
     log.info("status reference=%s %s -> %s by %s", reference, request.status, status, team)
     return changed
+
+
+def _verdict(
+    request: RoutedRequest,
+    status: RequestStatus,
+    asked: Verdict,
+    now: datetime,
+    deps: RoutingDeps,
+) -> Verdict | None:
+    """An application's verdict as recorded (None for a fault report, which has none): what
+    is missing, why declined and until when to appeal, until when approved."""
+    if request.service is None:
+        if asked != Verdict():
+            raise Invalid("only an application is decided with these", "status")
+        return None
+    service = deps.catalogue.find(request.service)
+    if service is None:
+        raise Conflict(f"{request.service} is no longer in the catalogue: ask the operators")
+    refusal = verdict_refusal(status, service, asked)
+    if refusal is not None:
+        raise Invalid(refusal[1], refusal[0])
+    today = now.astimezone(CAPE_TOWN).date()
+    return decided(status, service, asked, today, deps.catalogue.appeal_days)
 
 
 async def _check_closure(

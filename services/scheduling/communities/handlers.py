@@ -14,7 +14,7 @@ from services.scheduling.communities.domain import Community
 from services.scheduling.deps import SchedulingDeps
 from shared.clock import CAPE_TOWN
 from shared.consumer import Batch
-from shared.contracts.common import RequestStatus
+from shared.contracts.common import FINISHED
 from shared.contracts.routing import RequestRouted, RequestUnroutable, RoutingOutcome, StatusChanged
 from shared.use_case import UnitOfWork
 
@@ -29,7 +29,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-CLOSING = frozenset({RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.REFERRED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +93,6 @@ def _following(
     of when. A decision opens it (routed, or waiting unroutable for an operator), but for a
     referral, which is done with; a resolved request reopened counts again."""
     if isinstance(news, StatusChanged):
-        return news.reference, None, news.status not in CLOSING, news.changed_at
+        return news.reference, None, news.status not in FINISHED, news.changed_at
     referred = isinstance(news, RequestRouted) and news.outcome is RoutingOutcome.REFERRED
     return news.reference, news.community, not referred, news.decided_at

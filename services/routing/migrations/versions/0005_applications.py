@@ -1,6 +1,7 @@
 """Applications (issue 27): a routed request keeps its catalogue service and the resident's
 answers for the department that decides it (personal: erasure and the details' retention
-clear them with the description)."""
+clear them with the description), and its verdict: what is missing, why it was declined and
+until when it may be appealed, until when an approval holds."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,8 +16,14 @@ down_revision: str | None = "0004"
 def upgrade() -> None:
     op.add_column("routed_requests", sa.Column("service", sa.String(length=60), nullable=True))
     op.add_column("routed_requests", sa.Column("answers", sa.JSON(none_as_null=True)))
+    op.add_column("routed_requests", sa.Column("missing", sa.JSON(none_as_null=True)))
+    op.add_column("routed_requests", sa.Column("decline_reason", sa.String(length=60)))
+    op.add_column("routed_requests", sa.Column("appeal_by", sa.Date()))
+    op.add_column("routed_requests", sa.Column("valid_until", sa.Date()))
 
 
 def downgrade() -> None:
+    for column in ("valid_until", "appeal_by", "decline_reason", "missing"):
+        op.drop_column("routed_requests", column)
     op.drop_column("routed_requests", "answers")
     op.drop_column("routed_requests", "service")
