@@ -17,16 +17,17 @@ from shared.catalogue import CATEGORIES
 from shared.service_catalogue import Catalogue, Datatype, Kind, Service
 from shared.settings import ServiceSettings
 
-__all__ = ["CatalogueError", "CatalogueSettings", "load_catalogue"]
+__all__ = ["CATALOGUE_FILE", "CatalogueError", "CatalogueSettings", "load_catalogue"]
 
-ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE_FILE = Path(__file__).resolve().parents[1] / "deploy" / "catalogue.yaml"
+"""The City's file, as the repository keeps it: every service's default."""
 
 
 class CatalogueSettings(ServiceSettings):
     """Where a service reads the catalogue of services (under its own prefix)."""
 
     catalogue_file: Path = Field(
-        ROOT / "deploy" / "catalogue.yaml",
+        CATALOGUE_FILE,
         description="The services residents can ask for (intake's GET /v1/services): the "
         "City's file of reports and applications, read at start.",
     )
@@ -52,6 +53,7 @@ def load_catalogue(path: Path) -> Catalogue:
             version=str(document["version"]),
             services=tuple(services),
             appeal_days=document.get("appeal_days", 30),
+            renewal_notice_days=document.get("renewal_notice_days", 30),
         )
     except (KeyError, TypeError, ValidationError) as exc:
         raise CatalogueError(f"{path}: {_say(exc)}") from None

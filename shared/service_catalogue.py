@@ -156,6 +156,13 @@ class Service(_Data):
     def question(self, code: str) -> Question | None:
         return next((q for q in self.questions if q.code == code), None)
 
+    def words_for(self, code: str) -> Words | None:
+        """A paper's name (a document or one accepted instead) or a question's label."""
+        papers = [*self.documents, *(a for d in self.documents for a in d.alternatives)]
+        found = next((p.name for p in papers if p.code == code), None)
+        question = self.question(code)
+        return found or (question.label if question else None)
+
 
 class Catalogue(_Data):
     """Every service, reports and applications, as one version of the City's file."""
@@ -163,6 +170,7 @@ class Catalogue(_Data):
     version: str
     services: tuple[Service, ...]
     appeal_days: int = Field(30, ge=1, le=365)  # a decline may be appealed within these
+    renewal_notice_days: int = Field(30, ge=1, le=365)  # residents are told before an end
 
     @property
     def digest(self) -> str:

@@ -78,6 +78,7 @@ def _deps(
         identifiers=settings.identifiers(),
         metrics=NotificationMetrics(registry),
         audit=Audit(store.audit, registry, "notifications"),
+        catalogue=settings.catalogue(),
         retry=RetryPolicy(
             timedelta(hours=settings.retry_budget_hours),
             settings.retry_cap_seconds,

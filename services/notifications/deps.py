@@ -16,6 +16,7 @@ from shared.auth import OPERATORS  # re-exported: the door of its operators' rou
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
 from shared.service import from_state, use_cases
+from shared.service_catalogue import Catalogue
 from shared.use_case import Deps, UseCases
 
 __all__ = ["OPERATORS", "NotificationsDeps", "UseCasesDep", "get_deps"]
@@ -32,6 +33,8 @@ class NotificationsDeps(Deps):
     metrics: NotificationMetrics
     audit: Audit
     """Who read residents' details, when and why."""
+    catalogue: Catalogue
+    """The services residents ask for: an application's service, papers and reasons by name."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     supervisors: Mapping[str, str] = field(default_factory=dict)
     """Department slug to its supervisor's e-mail: the daily digest of escalated requests."""

@@ -7,6 +7,7 @@ from pydantic import EmailStr, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications.deliveries.domain import QuietHours
+from shared.catalogue_file import CatalogueSettings
 from shared.identifiers import KeyedIdentifierSettings
 
 __all__ = ["NotificationsSettings"]
@@ -14,7 +15,7 @@ __all__ = ["NotificationsSettings"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class NotificationsSettings(KeyedIdentifierSettings):
+class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
     """Notifications' settings, from `MO_NOTIFICATIONS_*` (and `MO_KAFKA_BOOTSTRAP`). A channel
     with no SMS gateway or SMTP host needs `outbox_dir` (development only: messages become
     files there); without it notifications refuses to start. An empty value is an unset one

@@ -10,12 +10,14 @@ from sqlalchemy import (
     JSON,
     Column,
     ColumnElement,
+    Date,
     DateTime,
     Index,
     Integer,
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     func,
 )
@@ -44,10 +46,26 @@ contacts = Table(
     Column("language", String(2), nullable=False),
     Column("updates_by", String(5), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("community", String(100)),  # where the request is: its next visit, for papers
     Column("resolved_at", DateTime(timezone=True)),  # while resolved: NOT FIXED may reopen it
     # While resolved or closed: the retention period of the details runs from here.
     Column("closed_at", DateTime(timezone=True)),
 )
+
+visits = Table(
+    "visits",
+    metadata,
+    Column("visit_id", String(64), primary_key=True),
+    Column("community_key", String(100), nullable=False),  # case-folded community name
+    Column("community", String(100), nullable=False),
+    Column("venue", String(200), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("starts", Time, nullable=False),  # local time of day
+    Column("ends", Time, nullable=False),
+    Index("ix_visits_community", "community_key", "date"),
+)
+"""The visits scheduling announced and has not cancelled: where an application's resident
+can bring the papers asked for."""
 
 subscriptions = Table(
     "subscriptions",

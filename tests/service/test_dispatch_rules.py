@@ -145,6 +145,7 @@ async def test_a_late_outcome_changes_nothing_and_publishes_nothing(db: Database
         identifiers=cast(Any, None),
         metrics=metrics,
         audit=cast(Any, None),
+        catalogue=cast(Any, None),
     )
     late = [Outcome(slow, Send()), Outcome(slow, Send(), SendError("503"))]
     await record_outcomes(RecordOutcomes(late, "replica-a", lock=False), db, deps)

@@ -7,9 +7,11 @@ import pytest
 from services.notifications.messages.domain import SEGMENT, gsm_length, is_gsm7, render, to_gsm7
 from services.notifications.messages.texts import SMS, Template, department_name, visit_day
 from shared.catalogue import DEPARTMENTS
+from shared.catalogue_file import CATALOGUE_FILE, load_catalogue
 from shared.contracts.common import Language
 from shared.reference import format_for_reading, new_reference
 
+CATALOGUE = load_catalogue(CATALOGUE_FILE)
 LONGEST_DEPARTMENT = max((department_name(d.slug) for d in DEPARTMENTS), key=len)
 LONGEST_DAY = {
     lang: max((visit_day(dt.date(2026, 9, d), lang) for d in range(21, 28)), key=len)
@@ -23,6 +25,9 @@ WORST = {
     "note": "Electricity here is supplied by Eskom, not the City. " + "Call Eskom. " * 20,
     "hours": "09:30-13:30",
     "other": format_for_reading("7" * 9 + "0"),
+    "service": max(
+        (s.name.in_language(lang) for s in CATALOGUE.services for lang in Language), key=len
+    ),
 }
 
 
@@ -31,7 +36,7 @@ WORST = {
 def test_every_sms_fits_one_gsm7_segment_at_its_worst(
     template: Template, language: Language
 ) -> None:
-    params = {**WORST, "date": LONGEST_DAY[language]}
+    params = {**WORST, "date": LONGEST_DAY[language], "until": LONGEST_DAY[language]}
     sms = render(template, language, params).sms
     assert gsm_length(sms) <= SEGMENT, sms
     assert is_gsm7(sms), sms
@@ -52,10 +57,12 @@ def test_short_names_are_not_shortened(template: Template, language: Language) -
         "date": visit_day(dt.date(2026, 12, 8), language),
         "hours": "09:30-13:30",
         "other": format_for_reading(new_reference()),
+        "service": "Indigent support",
+        "until": visit_day(dt.date(2027, 12, 8), language),
     }
     sms = render(template, language, params).sms
     assert ".." not in sms
-    for name in ("reference", "department", "community", "venue", "note", "other"):
+    for name in ("reference", "department", "community", "venue", "note", "other", "service"):
         if "{" + name + "}" in _pattern(template, language):
             assert params[name] in sms
 

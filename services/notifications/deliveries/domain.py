@@ -173,6 +173,7 @@ class NewDelivery:
     channel: Channel | None = None  # None until the resident's contact details are known
     address: str | None = None
     language: Language | None = None
+    not_before: dt.datetime | None = None  # a reminder waits for its day
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ async def add(conn: AsyncConnection, new: Sequence[NewDelivery], at: datetime) -
             "language": d.language.value if d.language else None,
             "status": d.status.value,
             "attempts": 0,
-            "next_attempt_at": at,
+            "next_attempt_at": d.not_before or at,
             "created_at": at,
         }
         for d in new

@@ -162,7 +162,8 @@ class Dispatcher(Woken):
     async def _send(self, due: Due, action: Send | Suppress | Hold) -> Outcome:
         if not isinstance(action, Send):
             return Outcome(due, action)
-        message = compose(due.template, due.language, due.facts)
+        service = self._deps.catalogue.find(due.facts.service) if due.facts.service else None
+        message = compose(due.template, due.language, due.facts, service)
         outgoing = Outgoing(
             delivery_id=due.id,
             channel=due.channel,

@@ -25,6 +25,7 @@ from services.notifications.messages.texts import (
 )
 from shared.contracts.common import Language
 from shared.reference import format_for_reading
+from shared.service_catalogue import Service
 
 __all__ = [
     "SEGMENT",
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-SHORTENABLE: Final = ("note", "venue", "community", "department")
+SHORTENABLE: Final = ("note", "venue", "community", "department", "service")
 """Parameters that may be shortened so an SMS fits one segment, longest first."""
 
 
@@ -69,15 +70,25 @@ class MessageFacts(BaseModel):
     ends: dt.time | None = None
     confirm_url: str | None = None  # a new e-mail subscription's single-use link
     unsubscribe_url: str | None = None  # every visit e-mail carries one
+    # An application's decision, as codes of its catalogue service (named at send time):
+    service: str | None = None
+    papers: list[str] | None = None  # what the resident must still bring
+    reason: str | None = None  # why it was declined
+    until: dt.date | None = None  # the approval's end, or the last day to appeal
 
 
-def compose(template: Template, language: Language, facts: MessageFacts) -> Message:
-    """The message a resident receives: the one place facts become text."""
+def compose(
+    template: Template, language: Language, facts: MessageFacts, service: Service | None = None
+) -> Message:
+    """The message a resident receives: the one place facts become text (an application's
+    service, papers and reasons named from its catalogue `service`)."""
     hours = f"{facts.starts:%H:%M}-{facts.ends:%H:%M}" if facts.starts and facts.ends else None
     params = {
         "reference": format_for_reading(facts.reference) if facts.reference else None,
         "department": department_name(facts.department) if facts.department else None,
-        "note": facts.note,
+        "note": _application_words(facts, service, language) or facts.note,
+        "service": service.name.in_language(language) if service else None,
+        "until": visit_day(facts.until, language) if facts.until else None,
         "other": format_for_reading(facts.other) if facts.other else None,
         "community": facts.community,
         "venue": facts.venue,
@@ -95,6 +106,19 @@ def compose(template: Template, language: Language, facts: MessageFacts) -> Mess
         return message
     body = message.body.replace("\n\n", "\n\n" + "\n".join(links) + "\n\n", 1)
     return Message(message.sms, message.email_subject, body, facts.unsubscribe_url)
+
+
+def _application_words(
+    facts: MessageFacts, service: Service | None, language: Language
+) -> str | None:
+    """The papers still to bring, or why it was declined, in the resident's language."""
+    if service is None:
+        return None
+    if facts.papers:
+        names = [service.words_for(code) for code in facts.papers]
+        return ", ".join(w.in_language(language) for w in names if w is not None)
+    reason = next((r.name for r in service.decline_reasons if r.code == facts.reason), None)
+    return reason.in_language(language) if reason else None
 
 
 def render(template: Template, language: Language, params: Mapping[str, str]) -> Message:

@@ -36,6 +36,14 @@ class Template(StrEnum):
     VISIT_CANCELLED = "visit_cancelled"
     CONFIRM_BY_SMS = "confirm_by_sms"  # a new visit subscription, by SMS: reply YES
     CONFIRM_BY_EMAIL = "confirm_by_email"  # by e-mail: open the link
+    # An application's decision (the catalogue names the service, papers and reasons):
+    MORE_INFO = "more_info"  # papers to bring, at the next visit to the community
+    MORE_INFO_ANY = "more_info_any"  # papers to bring, no visit announced yet
+    APPROVED = "approved"
+    APPROVED_UNTIL = "approved_until"  # an approval that ends: a reminder comes before
+    DECLINED = "declined"  # why, and until when to appeal
+    WITHDRAWN = "withdrawn"
+    RENEW = "renew"  # 30 days before an approval ends
 
 
 CALL_CENTRE: Final = "0860 103 089"
@@ -75,6 +83,19 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "{community}. Reply STOP VISITS to stop them.",
         Template.CONFIRM_BY_EMAIL: "Mobile Office: open the link below to get e-mails about "
         "visits to {community}.",
+        Template.MORE_INFO: "Ref {reference}: please bring {note} to the Mobile Office, "
+        "{community} {date} {hours}, {venue}.",
+        Template.MORE_INFO_ANY: "Ref {reference}: please bring {note} to the Mobile Office "
+        "when it next visits your area.",
+        Template.APPROVED: "Ref {reference}: your application for {service} is approved from "
+        "{date}.",
+        Template.APPROVED_UNTIL: "Ref {reference}: your {service} is approved from {date} "
+        "until {until}. We will SMS before it ends.",
+        Template.DECLINED: "Ref {reference}: {service} declined. You may appeal by {until} at "
+        "the Mobile Office. Why: {note}",
+        Template.WITHDRAWN: "Ref {reference}: your application is withdrawn, as you asked.",
+        Template.RENEW: "Ref {reference}: your {service} ends on {until}. Renew it at the "
+        "Mobile Office in {community} before then.",
     },
     Language.AF: {
         Template.LOGGED: "Kaapstad Mobiele Kantoor: u versoek is aangeteken. Verw {reference}. "
@@ -110,6 +131,18 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "{community}. Antwoord STOP VISITS om dit te stop.",
         Template.CONFIRM_BY_EMAIL: "Mobiele Kantoor: open die skakel hieronder vir e-posse oor "
         "besoeke aan {community}.",
+        Template.MORE_INFO: "Verw {reference}: bring asseblief {note} na die Mobiele Kantoor, "
+        "{community} {date} {hours}, {venue}.",
+        Template.MORE_INFO_ANY: "Verw {reference}: bring asseblief {note} na die Mobiele "
+        "Kantoor se volgende besoek aan u area.",
+        Template.APPROVED: "Verw {reference}: u aansoek vir {service} is goedgekeur vanaf {date}.",
+        Template.APPROVED_UNTIL: "Verw {reference}: u {service} is goedgekeur van {date} tot "
+        "{until}. Ons SMS voor dit verval.",
+        Template.DECLINED: "Verw {reference}: {service} afgekeur. Appelleer voor {until} by "
+        "die Mobiele Kantoor. Rede: {note}",
+        Template.WITHDRAWN: "Verw {reference}: u aansoek is teruggetrek, soos u gevra het.",
+        Template.RENEW: "Verw {reference}: u {service} verval op {until}. Hernu dit by die "
+        "Mobiele Kantoor in {community} voor dan.",
     },
     Language.XH: {
         Template.LOGGED: "I-Ofisi eHambayo yaseKapa: isicelo sakho sibhalisiwe. Inombolo "
@@ -145,6 +178,19 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "e-{community}. Phendula STOP VISITS ukuziyeka.",
         Template.CONFIRM_BY_EMAIL: "I-Ofisi eHambayo: vula ikhonkco elingezantsi ufumane "
         "ii-imeyile ngotyelelo e-{community}.",
+        Template.MORE_INFO: "Inombolo {reference}: nceda uzise {note} kwi-Ofisi eHambayo, "
+        "{community} {date} {hours}, {venue}.",
+        Template.MORE_INFO_ANY: "Inombolo {reference}: nceda uzise {note} kwi-Ofisi eHambayo "
+        "xa ityelela indawo yakho.",
+        Template.APPROVED: "Inombolo {reference}: isicelo sakho se-{service} samkelwe ukusukela "
+        "nge-{date}.",
+        Template.APPROVED_UNTIL: "Inombolo {reference}: i-{service} yamkelwe ukusuka nge-{date} "
+        "ukuya nge-{until}. Siza kuthumela i-SMS.",
+        Template.DECLINED: "Inombolo {reference}: i-{service} ayamkelwanga. Bhena ngaphambi "
+        "kwe-{until} e-Ofisini eHambayo. Isizathu: {note}",
+        Template.WITHDRAWN: "Inombolo {reference}: isicelo sakho sirhoxisiwe, njengoko ucelile.",
+        Template.RENEW: "Inombolo {reference}: i-{service} yakho iphela nge-{until}. "
+        "Yihlaziye kwi-Ofisi eHambayo e-{community}.",
     },
 }
 

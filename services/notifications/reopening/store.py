@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.store import contacts
-from shared.contracts.common import RequestStatus
+from shared.contracts.common import FINISHED, RequestStatus
 from shared.contracts.routing import StatusChanged
 from shared.store import as_utc
 
@@ -18,10 +18,10 @@ __all__ = ["note_status", "resolved_at"]
 
 async def note_status(conn: AsyncConnection, changed: StatusChanged) -> None:
     """Remember when a request was resolved, for as long as it stays resolved, and when its
-    work ended (resolved or closed), for as long as it stays so: a reopened request is open
-    again and its contact details are kept."""
+    work ended (resolved, closed or an application decided), for as long as it stays so: a
+    reopened request is open again and its contact details are kept."""
     resolved = changed.status is RequestStatus.RESOLVED
-    ended = changed.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+    ended = changed.status in FINISHED
     reference = contacts.c.reference == changed.reference
     await conn.execute(
         update(contacts)

@@ -22,6 +22,7 @@ from services.notifications.subscriptions.domain import (
     Subscription,
     with_links,
 )
+from services.notifications.updates.store import note_visit
 from shared.auth import Caller
 from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Batch
@@ -180,6 +181,7 @@ async def on_visit(
     async with uow.transaction() as conn:
         for item in command:
             visit = item.data
+            await note_visit(conn, visit)  # where residents bring papers asked for
             subscribers = await store.confirmed_in(conn, visit.community)
             template, facts = _visit_news(visit)
             await delivery_store.add(

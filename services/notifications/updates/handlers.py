@@ -4,6 +4,9 @@ delivery exists exactly when its event was processed, once per (event, channel, 
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from services.notifications.deliveries import store as delivery_store
 from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
 from services.notifications.deps import NotificationsDeps
@@ -14,7 +17,14 @@ from services.notifications.privacy.store import erased_before
 from services.notifications.reopening.store import note_referred, note_status
 from services.notifications.store import Conn
 from services.notifications.updates import store
-from services.notifications.updates.domain import Contact, status_template
+from services.notifications.updates.domain import (
+    DECIDING,
+    Contact,
+    decision_message,
+    renewal_reminder,
+    status_template,
+)
+from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Batch
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
@@ -30,7 +40,9 @@ async def on_logged(
     """A run of logged requests: contacts and first messages written a statement per table,
     since a field day's requests arrive together."""
     now = deps.clock()
-    contacts = [Contact.of(i.data.reference, i.data.resident) for i in command]
+    contacts = [
+        Contact.of(i.data.reference, i.data.resident, i.data.location.community) for i in command
+    ]
     named = [(c.address, i.data.logged_at) for c, i in zip(contacts, command, strict=True)]
     async with uow.transaction() as conn:
         refused = await erased_before(
@@ -39,7 +51,7 @@ async def on_logged(
         first_messages = []
         for n, item in enumerate(command):
             if named[n] in refused:  # erased since it was logged: the request stays, without them
-                contacts[n] = Contact.of(item.data.reference, None)
+                contacts[n] = Contact.of(item.data.reference, None, contacts[n].community)
             contact = contacts[n]
             if contact.channel is not None:
                 first_messages.append(
@@ -93,7 +105,9 @@ async def on_status_changed(
         for item in command:
             changed = item.data
             await note_status(conn, changed)
-            if message := _status_message(changed):
+            if changed.status in DECIDING and changed.service is not None:
+                await _decision_to_resident(conn, item.event, changed, deps)
+            elif message := _status_message(changed):
                 await _to_resident(conn, item.event, *message, deps)
             if changed.cause is Cause.DUPLICATE and changed.duplicate_of:
                 # Told just now, once, where the news comes from; from now on it comes from there.
@@ -116,13 +130,35 @@ def _status_message(changed: StatusChanged) -> tuple[Template, MessageFacts] | N
     return template, facts
 
 
+async def _decision_to_resident(
+    conn: Conn, event: CloudEvent, changed: StatusChanged, deps: NotificationsDeps
+) -> None:
+    """An application's decision: told now, and for an approval that ends, a reminder to
+    renew it before then (a delivery of its own, due on that day)."""
+    contact = await store.contact_for(conn, changed.reference)
+    community = contact.community if contact else None
+    today = changed.changed_at.astimezone(CAPE_TOWN).date()
+    visit = await store.next_visit(conn, community, today) if community else None
+    if message := decision_message(changed, visit):
+        await _to_resident(conn, event, *message, deps)
+    notice = deps.catalogue.renewal_notice_days
+    if reminder := renewal_reminder(changed, community, notice):
+        facts, due = reminder
+        renewal = str(uuid.uuid5(event.id, "renew"))  # once, however often the event comes
+        await _to_resident(conn, event, Template.RENEW, facts, deps, due, renewal)
+
+
 async def _to_resident(
     conn: Conn,
     event: CloudEvent,
     template: Template,
     facts: MessageFacts,
     deps: NotificationsDeps,
+    not_before: datetime | None = None,
+    event_id: str | None = None,
 ) -> None:
+    """A message to the request's resident (and its followers), or none for a resident who
+    wants no updates; sent from `not_before` on, if given."""
     assert facts.reference is not None
     contact = await store.contact_for(conn, facts.reference)
     if contact is not None and contact.channel is None:
@@ -130,7 +166,7 @@ async def _to_resident(
     # Without a contact, the request.logged event (on another topic) is still to come: the
     # message waits for it.
     delivery = NewDelivery(
-        event_id=str(event.id),
+        event_id=event_id or str(event.id),
         subject=facts.reference,
         template=template,
         facts=facts,
@@ -138,6 +174,7 @@ async def _to_resident(
         channel=None if contact is None else contact.channel,
         address=None if contact is None else contact.address,
         language=None if contact is None else contact.language,
+        not_before=not_before,
     )
     also = await followers.deliveries_like(conn, delivery)
     await delivery_store.add(conn, [delivery, *also], deps.clock())
