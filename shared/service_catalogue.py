@@ -34,6 +34,7 @@ __all__ = [
     "Warning",
     "Words",
     "check_answers",
+    "check_papers",
     "warnings_for",
 ]
 
@@ -255,6 +256,15 @@ _SAY: Final = {
     Datatype.SINGLE: "key from the question's values",
     Datatype.MULTI: "list of keys from the question's values",
 }
+
+
+def check_papers(service: Service, papers: Mapping[str, str]) -> dict[str, str]:
+    """The papers the agent noted, each one of the service's (or one accepted instead); a
+    422 naming `papers.<code>` for one that is not."""
+    for code in papers:
+        if service.words_for(code) is None or service.question(code) is not None:
+            raise Invalid(f"is not a paper of {service.code}", f"papers.{code[:60]}")
+    return dict(papers)
 
 
 def warnings_for(service: Service, answers: Mapping[str, Answer]) -> Sequence[Warning]:

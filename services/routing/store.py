@@ -63,6 +63,7 @@ requests = Table(
     Column("reopened_at", DateTime(timezone=True)),  # a resident said "not fixed"
     Column("service", String(60)),  # an application's (intake's catalogue); none for a report
     Column("answers", JSON(none_as_null=True)),  # an application's answers: personal
+    Column("papers", JSON(none_as_null=True)),  # its papers seen in person or to be brought
     # An application's verdict: what the resident must still bring, why it was declined and
     # until when it may be appealed, until when an approval holds.
     Column("missing", JSON(none_as_null=True)),

@@ -13,6 +13,7 @@ __all__ = [
     "AttachmentAdded",
     "FollowerJoined",
     "Location",
+    "PaperSeen",
     "ReopenAsked",
     "RequestLogged",
     "ResidentContact",
@@ -54,6 +55,9 @@ class ResidentContact(Contract):
 
 Answer: TypeAlias = StrictBool | StrictInt | StrictFloat | StrictStr | list[StrictStr]
 """One answer of an application: true/false, a number, a text or a date, or list keys."""
+PaperSeen: TypeAlias = Literal["seen", "will_bring"]
+"""What the agent noted of one of an application's papers: seen in person, or to be brought
+(a photo of it is an attachment of its own, naming the paper)."""
 
 
 class RequestLogged(Contract):
@@ -75,6 +79,11 @@ class RequestLogged(Contract):
         None,
         description="Personal information: an application's answers by question code, for "
         "the department that decides it.",
+    )
+    papers: dict[str, PaperSeen] | None = Field(
+        None,
+        description="An application's papers the agent noted, by paper code: seen in person "
+        "or to be brought.",
     )
 
 
@@ -113,3 +122,6 @@ class AttachmentAdded(Contract):
     bytes: int = Field(description="Its size as kept, in bytes.")
     sha256: str = Field(description="The SHA-256 of the bytes kept, in hex.")
     added_at: AwareDatetime = Field(description="When it was attached.")
+    document: str | None = Field(
+        None, description="For a document: the code of the application's paper it shows."
+    )

@@ -200,11 +200,12 @@ async def test_neither_category_nor_service_is_a_422(intake: Intake) -> None:
 async def test_intake_hands_the_answers_on_and_keeps_only_the_service(
     intake: Intake, publisher: FakePublisher
 ) -> None:
-    logged = await intake.post(application())
+    papers = {"id_document": "seen", "affidavit_no_bank_account": "will_bring"}
+    logged = await intake.post({**application(), "papers": papers})
     await intake.drain_outbox()
     [message] = [m for m in publisher.sent if m.topic == REQUESTS_LOGGED]
     event = parse_event(message.value).data_as(RequestLogged)
-    assert (event.service, event.answers) == ("indigent-support", INDIGENT)
+    assert (event.service, event.answers, event.papers) == ("indigent-support", INDIGENT, papers)
     async with intake.app.state.db.reading() as conn:
         for table in metadata.sorted_tables:
             dump = repr((await conn.execute(table.select())).all())
@@ -213,3 +214,19 @@ async def test_intake_hands_the_answers_on_and_keeps_only_the_service(
     assert [(r.reference, r.service) for r in rows] == [
         (logged.json()["reference"], "indigent-support")
     ]
+
+
+@pytest.mark.parametrize(
+    ("papers", "field"),
+    [
+        ({"birth_certificate": "seen"}, "papers.birth_certificate"),
+        ({"household_income": "seen"}, "papers.household_income"),  # a question, not a paper
+        ({"id_document": "lost"}, "papers.id_document"),
+    ],
+)
+async def test_a_paper_the_service_does_not_ask_for_is_a_422(
+    intake: Intake, papers: dict[str, str], field: str
+) -> None:
+    response = await intake.post({**application(), "papers": papers})
+    assert response.status_code == 422, response.text
+    assert field in response.text

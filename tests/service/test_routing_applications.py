@@ -11,13 +11,21 @@ import pytest
 from sqlalchemy import select
 
 from services.routing import store
+from services.routing.attachments.store import attachments_of
 from services.routing.privacy.store import RESIDENT_DETAILS
 from services.routing.work.domain import months_after
 from shared.clock import CAPE_TOWN
+from shared.contracts.requests import AttachmentAdded
 from shared.contracts.routing import StatusChanged
-from shared.events import CONTENT_TYPE, parse_event
+from shared.events import CONTENT_TYPE, new_event, parse_event
 from shared.retention import deidentify
-from shared.topics import REQUESTS_LOGGED, REQUESTS_STATUS, EventType, department_topic
+from shared.topics import (
+    REQUESTS_LOGGED,
+    REQUESTS_STATUS,
+    EventType,
+    department_topic,
+    source,
+)
 from tests.support.fakes import FakePublisher
 from tests.support.routing import Routing, logged_event, running_routing
 
@@ -58,10 +66,13 @@ async def test_the_answers_reach_routing_and_no_event_it_publishes(
         assert (await conn.execute(select(rows.answers))).scalar_one() is None
 
 
+PAPERS = {"id_document": "seen", "bank_statements": "will_bring"}
+
+
 async def logged_application(
     routing: Routing, service: str = "indigent-support", category: str = "accounts"
 ) -> str:
-    event = logged_event(category=category, service=service, answers=ANSWERS)
+    event = logged_event(category=category, service=service, answers=ANSWERS, papers=PAPERS)
     await routing.app.state.broker.publish(
         event.to_bytes(), REQUESTS_LOGGED, key=event.key, headers={"content-type": CONTENT_TYPE}
     )
@@ -166,3 +177,28 @@ async def test_only_an_application_is_decided_and_an_application_is_not_resolved
     application = await logged_application(routing)
     resolved = await decide(routing, application, status="resolved", cause="fixed")
     assert resolved.status_code == 409 and "not resolved" in resolved.text
+
+
+async def test_the_papers_noted_and_photographed_are_kept_for_the_checklist(
+    routing: Routing,
+) -> None:
+    reference = await logged_application(routing)
+    photo = AttachmentAdded(
+        reference=reference,
+        attachment_id="a" * 36,
+        kind="document",
+        content_type="image/jpeg",
+        bytes=1000,
+        sha256="0" * 64,
+        added_at=dt.datetime.now(dt.UTC),
+        document="bank_statements",
+    )
+    event = new_event(photo, source("intake"), reference, photo.added_at)
+    await routing.app.state.broker.publish(
+        event.to_bytes(), REQUESTS_LOGGED, key=event.key, headers={"content-type": CONTENT_TYPE}
+    )
+    async with routing.app.state.db.reading() as conn:
+        found = await store.find_request(conn, reference)
+        [kept] = await attachments_of(conn, reference)
+    assert found is not None and found.papers == PAPERS
+    assert (kept.kind, kept.document) == ("document", "bank_statements")

@@ -33,6 +33,7 @@ def logged_event(
     reference: str | None = None,
     service: str | None = None,
     answers: dict[str, Any] | None = None,
+    papers: dict[str, Any] | None = None,
 ) -> CloudEvent:
     reference = reference or new_reference()
     now = datetime.now(UTC)
@@ -53,6 +54,7 @@ def logged_event(
         logged_at=now,
         service=service,
         answers=answers,
+        papers=papers,
     )
     return new_event(data, source("intake"), reference, now)
 

@@ -162,6 +162,7 @@ def _event(row: StoredAttachment) -> AttachmentAdded:
         bytes=row.bytes,
         sha256=row.sha256,
         added_at=row.added_at,
+        document=row.document,
     )
 
 

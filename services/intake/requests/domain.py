@@ -106,6 +106,7 @@ class Staged:
             logged_at=self.taken_at,
             service=self.service.code if self.is_application else None,
             answers=self.answers or None,
+            papers=command.papers or None,
         )
 
     @property

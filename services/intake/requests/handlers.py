@@ -43,7 +43,7 @@ from shared.contracts.common import RequestStatus
 from shared.contracts.routing import RequestRouted, RequestUnroutable, StatusChanged
 from shared.events import InvalidEvent
 from shared.refusals import Invalid
-from shared.service_catalogue import Answers, Catalogue, Service, check_answers
+from shared.service_catalogue import Answers, Catalogue, Service, check_answers, check_papers
 from shared.use_case import UnitOfWork
 
 if TYPE_CHECKING:
@@ -117,10 +117,12 @@ async def log_request(command: LogRequest, uow: UnitOfWork, deps: IntakeDeps) ->
 
 def _asked(body: NewRequest, catalogue: Catalogue) -> tuple[Service, Answers]:
     """The service the body asks for and its answers as checked: a 422 naming the field
-    (`service`, `category`, `account_number` or `answers.<code>`) for what cannot be used."""
+    (`service`, `category`, `account_number`, `answers.<code>` or `papers.<code>`) for what
+    cannot be used."""
     service = catalogue.resolve(body.service, body.category)
     if service.account_number_required and body.account_number is None:
         raise Invalid(f"is needed for {service.name.en.lower()}", "account_number")
+    check_papers(service, body.papers)
     return service, check_answers(service, body.answers)
 
 

@@ -30,7 +30,7 @@ from shared.contracts.common import (
     Text,
     UpdatesBy,
 )
-from shared.contracts.requests import Location, ResidentContact
+from shared.contracts.requests import Location, PaperSeen, ResidentContact
 from shared.contracts.routing import Cause
 from shared.service_catalogue import Answer, Words
 
@@ -148,6 +148,12 @@ class NewRequest(BaseModel):
         max_length=50,
         description="An application's answers, by question code (GET /v1/services): personal "
         "information, kept for the deciding department only.",
+    )
+    papers: dict[Annotated[str, Field(max_length=60)], PaperSeen] = Field(
+        default_factory=dict,
+        max_length=30,
+        description="An application's papers, by document code (or one accepted instead): "
+        "`seen` by the agent in person, or `will_bring`. A photo of one is an attachment.",
     )
     description: Text = Field(min_length=1, max_length=2000)
     location: Location

@@ -30,6 +30,7 @@ class Attachment:
     added_at: datetime
     public_at: datetime | None = None
     public_by: str | None = None
+    document: str | None = None  # the application's paper a document shows
 
     @property
     def photo(self) -> bool:

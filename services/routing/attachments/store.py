@@ -22,6 +22,7 @@ attachments = Table(
     Column("attachment_id", String(36), primary_key=True),
     Column("reference", String(10), nullable=False),
     Column("kind", String(10), nullable=False),  # photo or document
+    Column("document", String(60)),  # the application's paper a document shows
     Column("content_type", String(40), nullable=False),
     Column("bytes", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),

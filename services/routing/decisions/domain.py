@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from services.routing.rules.domain import Rule, due_at
 from services.routing.work.domain import RoutedRequest
 from shared.contracts.common import Area, RequestStatus, UpdatesBy
-from shared.contracts.requests import Answer, Location, RequestLogged
+from shared.contracts.requests import Answer, Location, PaperSeen, RequestLogged
 from shared.contracts.routing import (
     Priority,
     RequestAssigned,
@@ -41,6 +41,7 @@ class RequestFacts:
     logged_at: datetime
     service: str | None = None  # an application's: its answers are for the deciding department
     answers: dict[str, Answer] | None = None
+    papers: dict[str, PaperSeen] | None = None
 
     @classmethod
     def from_logged(cls, logged: RequestLogged) -> RequestFacts:
@@ -56,6 +57,7 @@ class RequestFacts:
             logged_at=logged.logged_at,
             service=logged.service,
             answers=logged.answers,
+            papers=logged.papers,
         )
 
     @classmethod
@@ -71,6 +73,7 @@ class RequestFacts:
             logged_at=request.logged_at,
             service=request.service,
             answers=request.answers,
+            papers=request.papers,
         )
 
 

@@ -53,6 +53,7 @@ def decided_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, 
         "updated_at": now,
         "service": fact.service,
         "answers": fact.answers,
+        "papers": fact.papers,
     }
 
 

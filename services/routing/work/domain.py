@@ -10,6 +10,7 @@ from typing import Any
 
 from shared.auth import Caller
 from shared.contracts.common import Area, RequestStatus
+from shared.contracts.requests import PaperSeen
 from shared.contracts.routing import Cause, Priority
 from shared.credentials import Role
 from shared.refusals import Refusal
@@ -68,6 +69,7 @@ class RoutedRequest:
     reopened_at: datetime | None = None
     service: str | None = None  # an application's (intake's catalogue)
     answers: dict[str, Any] | None = None  # its answers: personal, for its department
+    papers: dict[str, PaperSeen] | None = None  # its papers seen in person or to be brought
     missing: list[str] | None = None  # its verdict so far (Verdict)
     decline_reason: str | None = None
     appeal_by: date | None = None

@@ -16,14 +16,17 @@ down_revision: str | None = "0004"
 def upgrade() -> None:
     op.add_column("routed_requests", sa.Column("service", sa.String(length=60), nullable=True))
     op.add_column("routed_requests", sa.Column("answers", sa.JSON(none_as_null=True)))
+    op.add_column("routed_requests", sa.Column("papers", sa.JSON(none_as_null=True)))
     op.add_column("routed_requests", sa.Column("missing", sa.JSON(none_as_null=True)))
+    op.add_column("request_attachments", sa.Column("document", sa.String(length=60)))
     op.add_column("routed_requests", sa.Column("decline_reason", sa.String(length=60)))
     op.add_column("routed_requests", sa.Column("appeal_by", sa.Date()))
     op.add_column("routed_requests", sa.Column("valid_until", sa.Date()))
 
 
 def downgrade() -> None:
-    for column in ("valid_until", "appeal_by", "decline_reason", "missing"):
+    op.drop_column("request_attachments", "document")
+    for column in ("valid_until", "appeal_by", "decline_reason", "missing", "papers"):
         op.drop_column("routed_requests", column)
     op.drop_column("routed_requests", "answers")
     op.drop_column("routed_requests", "service")
