@@ -57,7 +57,7 @@ requests = Table(
     Column("privacy_notice_version", String(20)),  # what the resident heard, if they gave details
     Column("service", String(60)),  # an application's service code (GET /v1/services)
     # (its answers are personal: they go to routing in request.logged, as contact details do)
-    Column("status", String(20), nullable=False),
+    Column("status", String(30), nullable=False),
     Column("department", String(60)),
     Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -77,7 +77,7 @@ history = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("reference", String(10), ForeignKey("requests.reference"), nullable=False),
-    Column("status", String(20), nullable=False),
+    Column("status", String(30), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
     Column("cause", String(20)),  # why it was resolved or closed (public)

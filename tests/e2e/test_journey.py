@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import re
@@ -9,14 +10,17 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 
 import httpx
 import pytest
+from aiokafka import ConsumerRecord
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import System
 from tests.support.attachments import picture
 from tests.support.intake import request_body
+from tests.support.kafka import TopicTail
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -180,6 +184,95 @@ def test_a_photo_reaches_the_department_and_once_made_public_the_follow_up(
     assert public.status_code == 200 and public.content.startswith(b"\xff\xd8")
     thumb = httpx.get(shown[0]["thumbnail_url"], timeout=10)
     assert thumb.status_code == 200 and thumb.content.startswith(b"\xff\xd8")
+
+
+ID_NUMBER = "4801015009087"
+
+
+def test_applications_are_decided_and_told_and_their_answers_stay_private(
+    system: System,
+) -> None:
+    """A pensioner's rates rebate through every service on the real broker: papers asked
+    for, then approved; an indigent application declined with its reason; the resident hears
+    each in one SMS, and the answers reach the deciding department and nothing public."""
+    intake, routing = system.url("intake"), system.url("routing")
+    agent = {"Authorization": f"Bearer {system.agent_token}"}
+    revenue = {"Authorization": f"Bearer {system.team('revenue')}"}
+    rebate = _apply(intake, agent, "rates-rebate-seniors", household_income=25000)
+    assert [w["code"] for w in rebate.json()["warnings"]] == ["income_over_limit"]
+    indigent = _apply(intake, agent, "indigent-support", household_income=3000)
+    decisions = (
+        (rebate, {"status": "more_information_needed", "missing": ["bank_statements"]}),
+        (rebate, {"status": "approved", "note": "Backdated to 1 July"}),
+        (indigent, {"status": "declined", "reason": "more_than_one_property"}),
+    )
+    for logged, decision in decisions:
+        reference = logged.json()["reference"]
+        _decide(f"{routing}/v1/requests/{reference}/status", decision, revenue)
+
+    def texts(reference: str, count: int) -> list[str]:
+        said = [m["text"] for m in system.sms() if m["reference"] == reference]
+        return said if len(said) >= count else []
+
+    asked, approved = eventually(lambda: texts(rebate.json()["reference"], 4))[2:]
+    assert "Bank statements" in asked, asked
+    assert "Rates rebate" in approved and "approved from" in approved, approved
+    declined = eventually(lambda: texts(indigent.json()["reference"], 3))[2]
+    assert "owns more than one property" in declined and "Appeal by" in declined, declined
+
+    for logged in (rebate, indigent):
+        reference = logged.json()["reference"]
+        public = httpx.get(f"{intake}/v1/requests/{reference}").text
+        open311 = httpx.get(f"{intake}/open311/v2/requests/{reference}.json").text
+        assert ID_NUMBER not in public + open311 and "household_income" not in public + open311
+    on_the_bus = asyncio.run(_records(system.kafka, "mo.dept.revenue", "mo.requests.status"))
+    mine = [r for r in on_the_bus if r.key in {rebate.json()["reference"].encode()}]
+    assert mine and not any(ID_NUMBER.encode() in r.value for r in on_the_bus)
+    assert not any(b"household_income" in r.value for r in on_the_bus)
+
+
+def _decide(url: str, decision: Mapping[str, object], team: dict[str, str]) -> None:
+    """Once routing has the request from the bus (until then, 404)."""
+    response = eventually(
+        lambda: (r := httpx.post(url, json=decision, headers=team)).status_code != 404 and r
+    )
+    assert response.status_code == 202, response.text
+
+
+def _apply(intake: str, agent: dict[str, str], service: str, **answers: object) -> httpx.Response:
+    body = request_body(description="Applies at the Mobile Office")
+    del body["category"]
+    body["resident"] = {**body["resident"], "language": "en"}
+    body |= {
+        "service": service,
+        "answers": {
+            "erf_number": "4411",
+            "applicant_is_owner": True,
+            "owns_one_property": False,
+            "lives_in_property": True,
+            "age": 71,
+            "grant_holder": True,
+            "household_size": 2,
+            "employment": "pensioner",
+            "id_number": ID_NUMBER,
+            **answers,
+        },
+        "papers": {"id_document": "seen", "bank_statements": "will_bring"},
+    }
+    wanted = {q["code"] for q in httpx.get(f"{intake}/v1/services/{service}").json()["questions"]}
+    body["answers"] = {k: v for k, v in body["answers"].items() if k in wanted}
+    logged = httpx.post(f"{intake}/v1/requests", json=body, headers=agent, timeout=10)
+    assert logged.status_code == 201, logged.text
+    return logged
+
+
+async def _records(bootstrap: str, *topics: str) -> list[ConsumerRecord]:
+    """Everything on `topics` so far."""
+    async with TopicTail(bootstrap, *topics, from_beginning=True) as tail:
+        found: list[ConsumerRecord] = []
+        while batch := await tail.poll(timeout_ms=1000):
+            found += batch
+        return found
 
 
 def database_settings(system: System) -> dict[str, str]:

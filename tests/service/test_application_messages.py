@@ -136,4 +136,4 @@ async def test_a_decline_gives_the_reason_and_the_last_day_to_appeal_in_isixhosa
     )
     await service.deliver(declined, REQUESTS_STATUS)
     [sms] = await texts(service, gateway)
-    assert "Ingeniso yekhaya" in sms and "7 Jan" in sms and "ayamkelwanga" in sms, sms
+    assert "Ingeniso yekhaya" in sms and "7 Jan" in sms and "asamkelwanga" in sms, sms

@@ -91,8 +91,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "{date}.",
         Template.APPROVED_UNTIL: "Ref {reference}: your {service} is approved from {date} "
         "until {until}. We will SMS before it ends.",
-        Template.DECLINED: "Ref {reference}: {service} declined. You may appeal by {until} at "
-        "the Mobile Office. Why: {note}",
+        Template.DECLINED: "Ref {reference}: your application is declined. Appeal by {until} "
+        "at the Mobile Office. Why: {note}",
         Template.WITHDRAWN: "Ref {reference}: your application is withdrawn, as you asked.",
         Template.RENEW: "Ref {reference}: your {service} ends on {until}. Renew it at the "
         "Mobile Office in {community} before then.",
@@ -138,7 +138,7 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         Template.APPROVED: "Verw {reference}: u aansoek vir {service} is goedgekeur vanaf {date}.",
         Template.APPROVED_UNTIL: "Verw {reference}: u {service} is goedgekeur van {date} tot "
         "{until}. Ons SMS voor dit verval.",
-        Template.DECLINED: "Verw {reference}: {service} afgekeur. Appelleer voor {until} by "
+        Template.DECLINED: "Verw {reference}: u aansoek is afgekeur. Appelleer voor {until} by "
         "die Mobiele Kantoor. Rede: {note}",
         Template.WITHDRAWN: "Verw {reference}: u aansoek is teruggetrek, soos u gevra het.",
         Template.RENEW: "Verw {reference}: u {service} verval op {until}. Hernu dit by die "
@@ -186,7 +186,7 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "nge-{date}.",
         Template.APPROVED_UNTIL: "Inombolo {reference}: i-{service} yamkelwe ukusuka nge-{date} "
         "ukuya nge-{until}. Siza kuthumela i-SMS.",
-        Template.DECLINED: "Inombolo {reference}: i-{service} ayamkelwanga. Bhena ngaphambi "
+        Template.DECLINED: "Inombolo {reference}: isicelo asamkelwanga. Bhena ngaphambi "
         "kwe-{until} e-Ofisini eHambayo. Isizathu: {note}",
         Template.WITHDRAWN: "Inombolo {reference}: isicelo sakho sirhoxisiwe, njengoko ucelile.",
         Template.RENEW: "Inombolo {reference}: i-{service} yakho iphela nge-{until}. "
