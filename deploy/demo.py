@@ -3,9 +3,9 @@
 The month's plan; the first visit; 50 requests logged there across every category (some
 residents asking for SMS or e-mail, in English, Afrikaans and isiXhosa); departments
 acknowledging and resolving some; the water team clearing its queue, a reopening and a
-resident joined to a request instead of logging it twice (demo_departments.py); then what
-each resident received. Run the system with
-MO_NOTIFICATIONS_QUIET_HOURS=off to see the SMS at night too.
+resident joined to a request instead of logging it twice (demo_departments.py); two
+applications decided both ways (demo_applications.py); then what each resident received.
+Run the system with MO_NOTIFICATIONS_QUIET_HOURS=off to see the SMS at night too.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from deploy.demo_departments import Demo, departments_day  # deploy/, beside this file
+from deploy.demo_applications import applications  # deploy/, beside this file
+from deploy.demo_departments import Demo, departments_day
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "var" / "dev"
@@ -180,10 +181,13 @@ def main() -> int:
     print(f"4. Routed ({', '.join(sorted(outcome))}); departments acted on {acted} requests.")
     time.sleep(3)
 
-    departments_day(Demo(call, token, wait_for, INTAKE, ROUTING), visit)
+    demo = Demo(call, token, wait_for, INTAKE, ROUTING)
+    departments_day(demo, visit)
+    print("9. Two applications at the visit, decided by Revenue:")
+    logged += applications(demo, visit, f"08{rng.choice('234')}{rng.randint(1000000, 9999999)}")
     time.sleep(3)
 
-    print("9. What each resident who asked for updates received:")
+    print("10. What each resident who asked for updates received:")
     for item in logged:
         if item["updates_by"] == "none":
             continue
