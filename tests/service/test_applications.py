@@ -1,6 +1,8 @@
 """Applications through intake's API: the catalogue it offers (GET /v1/services), the
 answers it checks (a 422 naming `answers.<code>`), the warnings it gives and what it keeps."""
 
+import csv
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -230,3 +232,14 @@ async def test_a_paper_the_service_does_not_ask_for_is_a_422(
     response = await intake.post({**application(), "papers": papers})
     assert response.status_code == 422, response.text
     assert field in response.text
+
+
+async def test_the_open_data_file_names_an_applications_type_and_never_its_answers(
+    intake: Intake,
+) -> None:
+    await intake.post(application())
+    await intake.post(request_body(category="water"))
+    answer = await intake.client.get("/v1/open-data/requests.csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert sorted(r["service_subtype"] for r in rows) == ["", "indigent-support"]
+    assert ID_NUMBER not in answer.text and "3200" not in answer.text

@@ -202,3 +202,23 @@ async def test_the_papers_noted_and_photographed_are_kept_for_the_checklist(
         [kept] = await attachments_of(conn, reference)
     assert found is not None and found.papers == PAPERS
     assert (kept.kind, kept.document) == ("document", "bank_statements")
+
+
+async def test_the_standards_count_applications_apart_by_outcome(routing: Routing) -> None:
+    report = logged_event(category="accounts")
+    await routing.app.state.broker.publish(
+        report.to_bytes(), REQUESTS_LOGGED, key=report.key, headers={"content-type": CONTENT_TYPE}
+    )
+    approved, declined = await logged_application(routing), await logged_application(routing)
+    assert (await decide(routing, approved, status="approved")).status_code == 202
+    refused = await decide(routing, declined, status="declined", reason="papers_missing")
+    assert refused.status_code == 202
+    month = dt.datetime.now(CAPE_TOWN).strftime("%Y-%m")
+    rows = (await routing.client.get("/v1/standards", params={"month": month})).json()
+    mine = {(r["category"], r["service"]): r for r in rows if r["department"] == "revenue"}
+    assert mine[("accounts", None)]["received"] == 1
+    assert mine[("accounts", None)]["outcomes"] == {}
+    applications = mine[("accounts", "indigent-support")]
+    assert applications["received"] == 2
+    assert applications["outcomes"] == {"approved": 1, "declined": 1, "withdrawn": 0}
+    assert applications["resolved_within"] == 2  # decided well within 30 days

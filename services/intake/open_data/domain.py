@@ -79,7 +79,7 @@ def row(request: StoredRequest, steps: Sequence[StoredStep], suburb: str) -> lis
         "",  # status_notes: teams' words may name people; left out
         SOURCES.get(shown.channel, shown.channel),
         shown.name,
-        "",  # service_subtype: the City's categories have none
+        request.service or "",  # service_subtype: an application's service (its type)
         shown.name,  # description: the category, never the resident's words
         department.name if department else "",
         shown.suburb,  # address: no street, no house; the suburb as published

@@ -26,4 +26,4 @@ async def service_standards(
     in `month` (Cape Town time): aggregates only, no request is named."""
     found = await use_cases.run(handlers.standings_for, handlers.MonthReport(month))
     views = [StandingView.model_validate(s, from_attributes=True) for s in found]
-    return paging.of(views, key=lambda v: [v.department, v.category])
+    return paging.of(views, key=lambda v: [v.department, v.category, v.service or ""])

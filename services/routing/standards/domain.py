@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from statistics import median
@@ -45,8 +45,9 @@ class Due:
     status: RequestStatus
     logged_at: dt.datetime
     due_at: dt.datetime
-    resolved_at: dt.datetime | None  # the first time it was resolved (or closed)
+    resolved_at: dt.datetime | None  # the first time it was resolved, closed or decided
     reopened: bool = False  # a resident said it was not fixed: not within the standard
+    service: str | None = None  # an application's: counted apart from the category's faults
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +56,14 @@ class Standing:
 
     department: str
     category: str
+    service: str | None  # an application's service; None for the category's fault reports
     received: int
     resolved_within: int
     share_within: float | None  # of those received; None when none were
     median_hours: float | None  # time to (first) resolution, of those resolved
     p90_hours: float | None
     open_past_due: int
+    outcomes: dict[str, int]  # an application's decisions so far: approved, declined, ...
 
 
 def month_span(month: str) -> tuple[dt.datetime, dt.datetime]:
@@ -72,13 +75,14 @@ def month_span(month: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 def standings(received: Iterable[Due], now: dt.datetime) -> list[Standing]:
-    """Per department and category: received, resolved within the standard (count and
-    share), median and 90th percentile hours to resolution, still open past due."""
-    groups: dict[tuple[str, str], list[Due]] = defaultdict(list)
+    """Per department, category and application service (fault reports apart): received,
+    resolved (or decided) within the standard (count and share), median and 90th percentile
+    hours to that, still open past due, and an application's decisions by outcome."""
+    groups: dict[tuple[str, str, str], list[Due]] = defaultdict(list)
     for due in received:
-        groups[(due.department, due.category)].append(due)
+        groups[(due.department, due.category, due.service or "")].append(due)
     report = []
-    for (department, category), items in sorted(groups.items()):
+    for (department, category, service), items in sorted(groups.items()):
         hours = sorted(
             (d.resolved_at - d.logged_at).total_seconds() / 3600
             for d in items
@@ -94,15 +98,23 @@ def standings(received: Iterable[Due], now: dt.datetime) -> list[Standing]:
             Standing(
                 department=department,
                 category=category,
+                service=service or None,
                 received=len(items),
                 resolved_within=within,
                 share_within=round(within / len(items), 3) if items else None,
                 median_hours=round(median(hours), 1) if hours else None,
                 p90_hours=round(_percentile(hours, 0.9), 1) if hours else None,
                 open_past_due=past_due,
+                outcomes=_outcomes(items) if service else {},
             )
         )
     return report
+
+
+def _outcomes(items: Iterable[Due]) -> dict[str, int]:
+    decided = (RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
+    counted = Counter(d.status.value for d in items if d.status in decided)
+    return {status.value: counted[status.value] for status in decided}
 
 
 def _open(status: RequestStatus) -> bool:

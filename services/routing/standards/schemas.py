@@ -12,9 +12,17 @@ class StandingView(BaseModel):
 
     department: str
     category: str
+    service: str | None = Field(
+        description="An application's service (intake's GET /v1/services), counted apart "
+        "from its category's fault reports (none); its standard is the days to a decision."
+    )
     received: int = Field(description="Requests of the month routed to the department.")
     resolved_within: int = Field(description="Of those, resolved by their due time.")
     share_within: float | None = Field(description="resolved_within / received (0 to 1).")
     median_hours: float | None = Field(description="Median hours to the first resolution.")
     p90_hours: float | None = Field(description="90th percentile hours to resolution.")
     open_past_due: int = Field(description="Still open and past their due time.")
+    outcomes: dict[str, int] = Field(
+        description="For an application's service: how many were approved, declined and "
+        "withdrawn (the rest are still being decided)."
+    )

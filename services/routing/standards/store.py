@@ -109,6 +109,7 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             requests.c.due_at,
             first_done.c.at,
             requests.c.reopened_at,
+            requests.c.service,
         )
         .outerjoin(first_done, first_done.c.reference == requests.c.reference)
         .where(
@@ -127,6 +128,7 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             as_utc(r.due_at),
             as_utc(r.at) if r.at is not None else None,
             r.reopened_at is not None,
+            r.service,
         )
         for r in rows
     ]
