@@ -68,21 +68,21 @@ export async function topUp() {
   if (made.status === 201) await store.addLeases(made.answer.references);
 }
 
-// The categories and the list's version; the last list seen serves offline.
-export async function categories() {
+// The categories, and the services (applications' questions and papers), each with the
+// catalogue's version; the last seen serves offline.
+async function kept(key, path) {
   try {
-    const response = await fetch("/v1/categories?limit=100");
+    const response = await fetch(path);
     if (response.ok) {
-      await store.set("categories", {
-        version: response.headers.get("Catalogue-Version") || "?",
-        list: await response.json(),
-      });
+      await store.set(key, { version: response.headers.get("Catalogue-Version") || "?", list: await response.json() });
     }
   } catch {
     // offline
   }
-  return (await store.get("categories")) || { version: "?", list: [] };
+  return (await store.get(key)) || { version: "?", list: [] };
 }
+export const categories = () => kept("categories", "/v1/categories?limit=100");
+export const services = () => kept("services", "/v1/services?limit=200");
 
 // Today's visits, to preselect the agent's; the last list serves offline.
 export async function visitsToday() {

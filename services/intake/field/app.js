@@ -1,14 +1,15 @@
 // The field app: pairs, leases numbers, logs into the outbox with a number at once, sends it.
 import * as store from "./outbox.js";
 import * as api from "./api.js";
+import * as applications from "./applications.js";
 import * as form from "./form.js";
 import * as photos from "./photos.js";
 import * as screens from "./screens.js";
 import { send as sendOutbox, nextTry } from "./sender.js";
-import { $, LANGUAGES, explainField, language, refusalText, say, tell, useLanguage } from "./words.js";
+import { $, LANGUAGES, explainField, refusalText, say, tell, useLanguage } from "./words.js";
 
 const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
-let names = {}; // category code -> name in the app's language
+let names = {}; // category or application code -> name in the app's language
 let fixing = null; // the outbox item being fixed, if any
 let lookedUp = null; // the last follow-up's answer
 let kept = false; // the browser promised to keep the storage
@@ -53,11 +54,14 @@ async function refresh() {
 
 async function loadLists() {
   const catalogue = await api.categories();
-  names = Object.fromEntries(catalogue.list.map((c) => [c.code, c.name[language()] || c.name.en]));
+  const apps = applications.know((await api.services()).list);
+  names = Object.fromEntries([...catalogue.list, ...apps].map((c) => [c.code, applications.words(c.name)]));
   const chosen = $("category").value;
-  // None chosen for the agent: a forgotten choice says "is required".
+  // None chosen for the agent: a forgotten choice says "is required". Applications after the reports.
   const none = new Option(say("choose"), "");
-  $("category").replaceChildren(none, ...catalogue.list.map((c) => new Option(names[c.code], c.code)));
+  const options = (list) => list.map((c) => new Option(names[c.code], c.code));
+  const group = (word, list) => applications.make("optgroup", { label: say(word) }, ...options(list));
+  $("category").replaceChildren(none, ...(apps.length ? [group("reports", catalogue.list), group("applications", apps)] : options(catalogue.list)));
   if (chosen) $("category").value = chosen;
   $("catalogue-version").textContent = catalogue.version;
   const visits = await api.visitsToday();
@@ -131,7 +135,7 @@ function showOnReceipt(item) {
   if (!item) return;
   const { category, location, description, resident: r = {} } = item.body;
   $("receipt-reference").textContent = screens.grouped(item.reference);
-  $("receipt-what").textContent = `${names[category] || category} · ${location.community} · ${description.slice(0, 60)}`;
+  $("receipt-what").textContent = `${names[item.body.service || category] || category} · ${location.community} · ${description.slice(0, 60)}`;
   // Read back with the resident here: what was logged and where updates go (0XX XXX XXXX, unbroken).
   const to = r.updates_by === "email" ? r.email : r.phone && screens.grouped(`0${r.phone.replace(/\D/g, "").slice(-9)}`).replace(/ /g, "\u00a0");
   $("receipt-updates").textContent = say(`follows_${r.updates_by || "none"}`, { to });
@@ -140,6 +144,7 @@ function showOnReceipt(item) {
     ? say("receipt_sent", { time: screens.clockTime(item.sent_at) })
     : say(refused ? "receipt_refused" : item.state === "joined" ? "joined" : "kept");
   tell("receipt-refusal", refused && refusalText(item));
+  applications.receipt(item);
   tell("receipt-photos", item.photos?.length && screens.photosText(item));
   $("receipt-photo-problems").replaceChildren(...(item.photos ? screens.photoProblems(item, { retryPhoto, dropPhoto }) : []));
   $("receipt-fix").hidden = !refused;
@@ -166,10 +171,11 @@ function fix(item) {
 let asked = ""; // the search under way (an older one's late answer is dropped)
 
 async function nearby(again) {
-  const { category, location } = form.body();
+  const { category, location, service } = form.body();
   const query = new URLSearchParams({ category });
   for (const key of ["community", "lat", "lon"]) if (location[key]) query.set(key, location[key]);
-  const wanted = !fixing && category && (location.community || location.lat) ? `${query}` : "";
+  // An application is the resident's own: nothing nearby to join.
+  const wanted = !fixing && !service && category && (location.community || location.lat) ? `${query}` : "";
   if (wanted === asked && !again) return;
   asked = wanted;
   $("nearby").hidden = !wanted;
@@ -317,6 +323,7 @@ function wire() {
     useLanguage(event.target.value);
     await store.set("language", event.target.value);
     await loadLists();
+    applications.show($("category").value);
     await refresh();
     form.showNotice();
     photos.show();
@@ -330,16 +337,21 @@ function wire() {
   submit("pair-form", "#pair button", () => pair($("pair-code").value));
   submit("own-form", "#pair button", () => pair("", $("own-token").value));
   on("request-form", "change", (event) => {
+    if (event.target.id === "category") applications.show(event.target.value);
     if (["category", "community"].includes(event.target.id)) nearby();
   });
   on("request-form", "input", () => {
+    applications.warn();
     if (!fixing) store.set("draft", form.body()); // a closed app loses no half-typed request
   });
   submit("request-form", "#log", log);
   on("photo", "change", (event) => photos.add([...event.target.files]));
   on("notice-given", "change", (event) => form.lockContact(!event.target.checked));
   on("contact-why", "click", form.explainLockedContact);
-  on("language", "change", form.showNotice);
+  on("language", "change", () => {
+    form.showNotice();
+    applications.show($("category").value); // the help in the resident's language
+  });
   on("locate", "click", () => form.locate(nearby));
   on("visit", "change", async () => {
     form.useVisit((await api.visitsToday()).find((v) => v.id === $("visit").value));

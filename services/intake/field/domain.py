@@ -19,6 +19,7 @@ import phonenumbers
 from services.intake.requests.schemas import EMAIL, NewRequest
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import CONTROL_CHARACTERS, LINE_BREAK, PHONE_TEXT
+from shared.service_catalogue import MAX_TEXT
 
 __all__ = ["as_javascript", "rules"]
 
@@ -66,6 +67,7 @@ def rules() -> dict[str, Any]:
         "control_characters": CONTROL_CHARACTERS.pattern,
         "line_break": LINE_BREAK.pattern,
         "time_zone": CAPE_TOWN.key,
+        "answer_length": MAX_TEXT,  # an application's text answer (service_catalogue.py)
     }
 
 

@@ -1,4 +1,5 @@
 // The request form: its body, intake's checks first, errors shown at the field.
+import * as applications from "./applications.js";
 import { NOTICE, NOTICE_VERSION } from "./notice.js";
 import { RULES } from "./rules.js";
 import { $, say, tell } from "./words.js";
@@ -59,7 +60,10 @@ export function body() {
   const location = { area: value("area"), community: value("community") };
   if (value("address")) location.address = value("address");
   if (position) Object.assign(location, position);
-  const request = { category: value("category"), description: value("description"), location };
+  // An application is its service, in its category; its notes are optional (the name instead).
+  const app = applications.find(value("category"));
+  const request = { category: app?.category || value("category"), description: value("description") || app?.name.en || "", location };
+  if (app) Object.assign(request, { service: app.code }, applications.read());
   const account = value("account").replace(/[\s-]/g, ""); // as printed on the bill: 1234 5678
   if (account) request.account_number = account;
   if (value("visit")) {
@@ -93,6 +97,7 @@ export function problems(request) {
     if (problem) found[field] = problem;
   }
   if (!request.category) found.category = say("e_required");
+  applications.check(request, found);
   if (request.account_number && !rule(RULES.account_number).test(request.account_number)) {
     found.account_number = say("e_account");
   }
@@ -127,7 +132,9 @@ export function showProblems(found = {}, focus = true) {
   for (const node of document.querySelectorAll("#request-form p.error")) tell(node.id);
   const general = [];
   for (const [field, message] of Object.entries(found)) {
-    const control = CONTROLS[field];
+    // An application's answer: its control made from the catalogue (q-<code>).
+    const made = field.replace("answers.", "q-");
+    const control = CONTROLS[field] || ($(made) && made);
     if (!control) {
       general.push(`${field}: ${message}`);
       continue;
@@ -147,7 +154,7 @@ export function mark(control, message) {
 // A refused request back in the form, to fix.
 export function fill(request) {
   clear();
-  $("category").value = request.category;
+  $("category").value = request.service || request.category;
   $("description").value = request.description;
   $("account").value = request.account_number || "";
   $("area").value = request.location.area;
@@ -166,6 +173,7 @@ export function fill(request) {
     const { lat, lon, accuracy_m } = request.location;
     position = { lat, lon, accuracy_m };
   }
+  applications.show(request.service, request.answers, request.papers); // help in the resident's language
   showNotice();
 }
 
@@ -175,6 +183,7 @@ export function clear() {
   const keep = atVisit ? { visit: atVisit, area: $("area").value, community: $("community").value } : {};
   $("request-form").reset();
   Object.entries(keep).forEach(([id, value]) => { $(id).value = value; });
+  applications.show("", {});
   lockContact(true);
   $("location-state").textContent = "";
   position = null;

@@ -40,7 +40,7 @@ function line(item, names, actions) {
   const row = element("li");
   row.dataset.state = item.state;
   row.dataset.reference = item.reference;
-  const title = element("p", `${grouped(item.reference)} · ${names[item.body.category] || item.body.category}`, "ref");
+  const title = element("p", `${grouped(item.reference)} · ${names[item.body.service || item.body.category] || item.body.category}`, "ref");
   // When and where, to find a resident's number again.
   const { community } = item.body.location;
   const what = element("p", `${clockTime(item.created)} · ${community} · ${item.body.description.slice(0, 40)}`, "hint");
@@ -83,7 +83,7 @@ export function outbox(items, names, actions, draft) {
     // Being typed: it has no number until it is logged.
     const row = element("li");
     row.dataset.state = "draft";
-    row.append(element("p", `${names[draft.category] || ""} · ${draft.description.slice(0, 40)}`, "ref"),
+    row.append(element("p", `${names[draft.service || draft.category] || ""} · ${draft.description.slice(0, 40)}`, "ref"),
       element("p", say("draft"), "state draft"));
     lines.unshift(row);
   }

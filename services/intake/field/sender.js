@@ -63,7 +63,8 @@ async function sendOne(item) {
     waitUntil = 0;
   }
   if (status === 201) {
-    await store.put({ ...item, state: "sent", sent_at: Date.now(), reason: null, fields: null });
+    const { warnings } = await response.json().catch(() => ({})); // an application's, for the receipt
+    await store.put({ ...item, state: "sent", sent_at: Date.now(), reason: null, fields: null, warnings });
     return "sent";
   }
   if (!response || status === 401 || status >= 500 || RETRY.has(status)) {

@@ -50,9 +50,7 @@ const WORDS = {
   visit: ["Visit", "Besoek", "Utyelelo"],
   no_visit: ["No visit today", "Geen besoek vandag", "Akukho tyelelo namhlanje"],
   category: ["Category", "Kategorie", "Udidi"],
-  catalogue_version: ["Category list version",
-    "Weergawe van die kategorielys",
-    "Uguqulelo loluhlu lweendidi"],
+  catalogue_version: ["Catalogue version", "Katalogusweergawe", "Uguqulelo lwekhathalogu"],
   description: ["What is wrong", "Wat is fout", "Yintoni engalunganga"],
   area: ["Area", "Gebied", "Ummandla"],
   community: ["Community", "Gemeenskap", "Uluntu"],
@@ -327,6 +325,24 @@ const WORDS = {
   r_undecodable: ["The City could not read this photo.",
     "Die Stad kon hierdie foto nie lees nie.",
     "ISixeko asikwazanga ukufunda le foto."],
+  // Applications (issue 27): af and xh await first-language review.
+  asks_for: ["What the resident asks for", "Wat die inwoner vra", "Oko umhlali akucelayo"],
+  reports: ["Fault reports", "Foutberigte", "Iingxelo zeengxaki"],
+  applications: ["Applications", "Aansoeke", "Izicelo zeenkonzo"],
+  notes: ["Notes (optional)", "Notas (opsioneel)", "Amanqaku (ukuba akhona)"],
+  required: [" (required)", " (verpligtend)", " (iyafuneka)"],
+  yes: ["Yes", "Ja", "Ewe"],
+  no: ["No", "Nee", "Hayi"],
+  papers: ["Papers", "Dokumente", "Amaphepha"],
+  seen: ["Seen", "Gesien", "Ndilibonile"],
+  will_bring: ["Will bring", "Bring later", "Uza kulizisa"],
+  or: ["or", "of", "okanye"],
+  may_decline: ["The City may decline: {w}", "Die Stad kan dit weier: {w}", "ISixeko singasala: {w}"],
+  to_bring: ["Still to bring: {p}", "Nog om te bring: {p}", "Okusafuneka kuziswe: {p}"],
+  e_min: ["must be at least {n}", "moet ten minste {n} wees", "mayibe ubuncinane ngu-{n}"],
+  e_max: ["must be at most {n}", "moet hoogstens {n} wees", "mayibe ubuninzi ngu-{n}"],
+  e_number: ["must be a number", "moet 'n getal wees", "mayibe linani"],
+  e_pattern: ["is not in the expected form", "is nie in die verwagte vorm nie", "ayikho ngendlela elindelekileyo"],
 };
 const ORDER = Object.keys(LANGUAGES);
 let chosen = "en";
@@ -361,7 +377,7 @@ const FIELD_LABELS = {
 };
 
 export function explainField(field, message = "") {
-  if (message === "is required") return say("e_required");
+  if (message.startsWith("is required")) return say("e_required"); // an answer's names its question
   const longest = /at most (\d+) characters/.exec(message);
   if (longest) return say("e_too_long", { n: longest[1] });
   if (field === "resident") return say(message.includes("sms") ? "e_needs_phone" : "e_needs_email");
