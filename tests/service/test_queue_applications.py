@@ -107,6 +107,12 @@ async def test_the_page_shows_answers_warnings_and_the_papers_checklist(
         "Proof of all household income (payslips, pension or grant letters) (required): "
         "will bring (as Sworn affidavit of income (self-employed or unemployed))"
     ) in words
+    # The answers are read with the rest of the request: the same audited read.
+    operators = await routing.auth("operators")
+    audit = (await routing.client.get("/v1/audit", headers=operators)).json()
+    read = {(r["caller"], r["action"], r["subject"]) for r in audit}
+    assert ("revenue", "read request", reference) in read
+    assert "9,000" not in str(audit) and "pensioner" not in str(audit)
     statuses = options(page.text, "status")
     assert {"more_information_needed", "approved", "declined", "withdrawn"} <= set(statuses)
     assert "resolved" not in statuses
@@ -189,3 +195,11 @@ async def test_another_department_may_not_open_it_and_a_report_is_not_decided(
     assert "resolved" in statuses
     assert not {"more_information_needed", "approved", "declined", "withdrawn"} & set(statuses)
     assert 'name="missing"' not in page.text and 'id="decline_reason"' not in page.text
+
+
+async def test_the_list_marks_an_application_with_its_service(routing: Routing) -> None:
+    reference = await application(routing)
+    await signed_in(routing, "revenue")
+    rows = (await routing.client.get("/queue/")).text.split(f'data-reference="{reference}"')[1]
+    row = text_of(rows.split("</tr>", 1)[0])
+    assert "Application: Indigent support (free basic services)" in row

@@ -133,6 +133,7 @@ async def work_queue(
         heading=texts.list_heading(session.team, operator),
         misheard=f"The reference {q.strip()}: {misheard}." if misheard else "",
         error=f"Not filtered by that: {'; '.join(unknown)}." if unknown else "",
+        services={s.code: s.name.en for s in use_cases.deps.catalogue.services},
         **schemas.list_values(read, shown, use_cases.deps.clock(), operator),
     )
 

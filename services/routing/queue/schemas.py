@@ -90,6 +90,7 @@ def row(request: RoutedRequest, now: dt.datetime) -> dict[str, Any]:
         "community": request.community,
         "area": request.area.value,
         "department": request.department or "",
+        "service": request.service,  # an application's
         "reopened": request.reopened_at is not None and request.status.value in OPEN,
     }
 
