@@ -181,6 +181,17 @@ async def test_a_decision_field_with_another_status_is_refused_and_kept(routing:
     ticked = re.search(r'value="id_document"([^>]*)>', refused.text)
     assert ticked is not None and "checked" in ticked[1] and 'aria-invalid="true"' in ticked[1]
     assert 'id="missing-error">What to ask for goes with More information needed' in refused.text
+    typed = {"csrf": csrf, "status": "approved", "decline_reason": "papers_missing"}
+    refused = await routing.client.post(f"/queue/requests/{reference}/status", data=typed)
+    assert refused.status_code == 422
+    assert 'id="decline_reason-error">Decline reason: goes with Declined' in refused.text
+    assert '<option value="papers_missing" selected>' in refused.text
+    asked = {"csrf": csrf, "status": "more_information_needed", "missing": "affidavit_of_income"}
+    saved = await routing.client.post(f"/queue/requests/{reference}/status", data=asked)
+    assert saved.status_code == 303, saved.text  # one box ticked: a list of one
+    words = text_of((await routing.client.get(saved.headers["location"])).text)
+    assert "Asked for Sworn affidavit of income (self-employed or unemployed)" in words
+    assert "(as Sworn affidavit of income (self-employed or unemployed)) · asked for" in words
 
 
 async def test_another_department_may_not_open_it_and_a_report_is_not_decided(

@@ -255,13 +255,20 @@ def application(found: RequestFile, attached: list[Attachment], today: dt.date) 
         "answers": answer_lines(service, answers),
         "warnings": [w.message.en for w in warnings_for(service, answers)] if service else [],
         "papers": checklist(service, r.papers or {}, shown, asking) if service else [],
-        "asked": [name for code, name in askable if code in asking],
+        "asked": [name for code, name in askable if code in asking]
+        + [_named(service, code) for code in asking if code not in dict(askable)],
         "askable": askable,
         "reasons": list(reasons.items()),
         "reason": reasons.get(r.decline_reason or "", r.decline_reason),
         "lasts": _lasts(months, until),
         "paper_names": {c: w.en for c in shown if service and (w := service.words_for(c))},
     }
+
+
+def _named(service: Service | None, code: str) -> str:
+    """A paper's (or one accepted instead) or a question's English words, else its code."""
+    words = service.words_for(code) if service else None
+    return words.en if words else code
 
 
 def _lasts(months: int | None, until: str) -> str:

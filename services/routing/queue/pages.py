@@ -216,7 +216,7 @@ async def move_on(
             return _saved(canonical, "note", back)
         body = {**form, "public": form.get("public") == "true"}
         if (decline := body.pop("decline_reason", None)) and form["status"] != "declined":
-            raise Invalid("goes with Declined: choose that status, or none", "decline_reason")
+            raise Invalid("goes with Declined: choose it, or (not declining)", "decline_reason")
         report = StatusReport.model_validate(body | ({"reason": decline} if decline else {}))
         progress = work.ProgressReport(
             canonical,
