@@ -1,6 +1,7 @@
 """An application on the work queue in a real browser (Debian's Chromium, driven by
 Playwright): the department reads the answers and the warning they raise, checks the papers,
-asks for a missing one, then approves it, with no script on the page. axe-core finds no
+asks for a missing one, is told beside the select that declining needs a reason, then
+approves it, with no script on the page. axe-core finds no
 violations, nothing scrolls sideways on a laptop or a 360 px phone, and the screenshot for
 the docs is written (queue-application.png)."""
 
@@ -120,7 +121,18 @@ async def test_a_team_member_asks_for_a_paper_then_approves(
         problems += await violations(page, "application at 360 px")
         await page.set_viewport_size({"width": 1280, "height": 800})
 
+        # Declining without a reason: refused beside the select, the note kept.
+        await page.select_option("#status", "declined")
+        await page.fill("#note", "Income above the limit")
+        await page.click("form.status button[type=submit]")
+        await expect(page.locator("#decline_reason-error")).to_contain_text("Choose a Decline")
+        await expect(page.locator("#decline_reason")).to_be_focused()
+        await expect(page.locator("#note")).to_have_value("Income above the limit")
+        await expect(page.locator("#status")).to_have_value("declined")
+        problems += await violations(page, "a refused decline")
+
         await page.select_option("#status", "approved")
+        await page.fill("#note", "")
         await page.click("form.status button[type=submit]")
         await expect(page.locator("p.done")).to_contain_text("status is changed")
         await expect(page.locator("dl.facts").first).to_contain_text("Approved until")
