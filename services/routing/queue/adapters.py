@@ -37,6 +37,7 @@ __all__ = [
     "PageRefused",
     "cross_site",
     "door",
+    "filled",
     "keep_cookie",
     "page",
 ]
@@ -135,3 +136,20 @@ def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
     response.headers["Cache-Control"] = "no-store"  # requests' details stay off shared disks
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+LISTS: Final = frozenset({"missing"})
+"""The forms' fields that are lists: a box ticked for each value, all of them sent."""
+
+
+async def filled(request: Request) -> dict[str, Any]:
+    """The form's filled fields (an empty field is an absent one), without the CSRF token; a
+    field of LISTS as the list of its values."""
+    form = await request.form()
+    found: dict[str, Any] = {
+        k: v for k, v in form.items() if k != "csrf" and k not in LISTS and v != ""
+    }
+    for name in LISTS:
+        if values := [v for v in form.getlist(name) if v != ""]:
+            found[name] = values
+    return found

@@ -130,8 +130,10 @@ async def request_file(command: FileQuery, uow: UnitOfWork, deps: RoutingDeps) -
         duplicates = await queue_store.duplicates_of(conn, reference)
         affected = await queue_store.affected(conn, [reference, *duplicates])
         cause = await queue_store.cause_of(conn, reference)
+    # An application's answers are read here too, with the rest of it: the same audited read.
     await deps.record_read(uow, reader, "read request", 1, reference)
-    return RequestFile(found, history, duplicates, affected, cause)
+    service = deps.catalogue.find(found.service) if found.service else None
+    return RequestFile(found, history, duplicates, affected, cause, service)
 
 
 async def count_joined(command: Batch[FollowerJoined], uow: UnitOfWork, deps: RoutingDeps) -> None:

@@ -18,18 +18,15 @@ from services.routing.attachments.schemas import on_page
 from services.routing.decisions import handlers as decisions
 from services.routing.decisions.schemas import Assignment
 from services.routing.deps import RoutingDeps, UseCasesDep
-from services.routing.queue import handlers, schemas, texts
+from services.routing.queue import adapters, domain, handlers, schemas, texts
 from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
-from services.routing.queue.domain import (
-    NotSignedIn,
-    PageSession,
-    overdue,
-)
+from services.routing.queue.domain import NotSignedIn, PageSession
 from services.routing.work import handlers as work
-from services.routing.work.domain import TRANSITIONS, NotTheirs
+from services.routing.work.domain import NotTheirs
 from services.routing.work.schemas import StatusReport
 from shared.auth import PUBLIC
 from shared.catalogue import DEPARTMENT_SLUGS
+from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.credentials import Role
@@ -136,6 +133,7 @@ async def work_queue(
         heading=texts.list_heading(session.team, operator),
         misheard=f"The reference {q.strip()}: {misheard}." if misheard else "",
         error=f"Not filtered by that: {'; '.join(unknown)}." if unknown else "",
+        services={s.code: s.name.en for s in use_cases.deps.catalogue.services},
         **schemas.list_values(read, shown, use_cases.deps.clock(), operator),
     )
 
@@ -164,14 +162,13 @@ async def _show(
         session=session,
         r=r,
         due=schemas.local(r.due_at),
-        overdue=overdue(r, now),
+        overdue=domain.overdue(r, now),
         map_link=schemas.map_link(r),
         history=texts.history_lines(file.history, r.status.value, file.cause),
         duplicates=file.duplicates,
         affected=file.affected,
-        next_statuses=[s.value for s in RequestStatus if s in TRANSITIONS[r.status]]
-        if mine
-        else [],
+        next_statuses=[s.value for s in domain.next_statuses(r)] if mine else [],
+        app=domain.application(file, attached, now.astimezone(CAPE_TOWN).date()),
         local=schemas.local,
         causes=[c.value for c in Cause],
         assignable=operator and assignable,
@@ -211,13 +208,16 @@ async def move_on(
     use_cases: UseCasesDep,
 ) -> Response:
     canonical = parse_reference(reference)
-    form = await _filled(request)
+    form = await adapters.filled(request)
     back = schemas.back_to(str(form.pop("back", "")))
     try:
         if not form.get("status"):  # "no change": a note only, the status stays
             await use_cases.run(work.add_note, schemas.note_only(canonical, session, form))
             return _saved(canonical, "note", back)
-        report = StatusReport.model_validate({**form, "public": form.get("public") == "true"})
+        body = {**form, "public": form.get("public") == "true"}
+        if (decline := body.pop("decline_reason", None)) and form["status"] != "declined":
+            raise Invalid("goes with Declined: choose it, or (not declining)", "decline_reason")
+        report = StatusReport.model_validate(body | ({"reason": decline} if decline else {}))
         progress = work.ProgressReport(
             canonical,
             session.team,
@@ -246,7 +246,7 @@ async def assign(
     use_cases: UseCasesDep,
 ) -> Response:
     canonical = parse_reference(reference)
-    form = await _filled(request)
+    form = await adapters.filled(request)
     back = schemas.back_to(str(form.pop("back", "")))
     try:
         chosen = Assignment.model_validate(form)
@@ -285,14 +285,9 @@ async def _show_refused(
     place of `{why}`, the reason again beside the field at fault, and what was typed in the
     status form (`typed`) or chosen in the assign form (`assigning`) kept."""
     status, why = texts.why_refused(refused, status_asked)
-    invalid, beside = texts.beside_field(refused, why)
+    invalid, beside = texts.beside_field(refused, why, status_asked)
     notes = {"error": said.format(why=why), "invalid": invalid, "field_error": beside}
     return await _show(use_cases, session, reference, status, typed, assigning, back=back, **notes)
-
-
-async def _filled(request: Request) -> dict[str, Any]:
-    """The form's filled fields (an empty field is an absent one), without the CSRF token."""
-    return {k: v for k, v in (await request.form()).items() if k != "csrf" and v != ""}
 
 
 def _saved(reference: str, what: str, back: str) -> RedirectResponse:

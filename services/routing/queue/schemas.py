@@ -90,6 +90,7 @@ def row(request: RoutedRequest, now: dt.datetime) -> dict[str, Any]:
         "community": request.community,
         "area": request.area.value,
         "department": request.department or "",
+        "service": request.service,  # an application's
         "reopened": request.reopened_at is not None and request.status.value in OPEN,
     }
 
@@ -269,6 +270,9 @@ def note_only(reference: str, session: PageSession, form: dict[str, Any]) -> Not
         raise Invalid("is longer than 1,000 characters", "note")
     if form.get("cause"):
         raise Invalid("a cause goes with resolving or closing: choose that status", "cause")
+    for field in ("missing", "valid_until", "decline_reason"):
+        if form.get(field):
+            raise Invalid("goes with deciding the application: choose that status", field)
     if form.get("public") == "true":
         raise Invalid(
             "the resident sees a note only with a new status: choose one, or untick "

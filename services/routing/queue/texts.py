@@ -18,6 +18,7 @@ from shared.refusals import Conflict, Refusal
 
 __all__ = [
     "FILTERS",
+    "PAPER_STATES",
     "SAVED",
     "beside_field",
     "category_name",
@@ -45,6 +46,16 @@ STATUS_NAMES: Final = {
     _S.CLOSED.value: "Closed",
     _S.REFERRED.value: "Referred elsewhere",
     _S.UNROUTABLE.value: "Waiting for triage",
+    _S.MORE_INFORMATION_NEEDED.value: "More information needed",
+    _S.APPROVED.value: "Approved",
+    _S.DECLINED.value: "Declined",
+    _S.WITHDRAWN.value: "Withdrawn",
+}
+PAPER_STATES: Final = {  # an application's paper on the checklist (queue/domain.py Checked)
+    "attached": "photo attached",
+    "seen": "seen in person",
+    "will_bring": "will bring",
+    "missing": "missing",
 }
 CAUSE_NAMES: Final = {
     Cause.FIXED.value: "Fixed",
@@ -116,6 +127,7 @@ FILTERS: Final = {
     "who": who,
     "grouped": grouped,
     "short": short,
+    "paper_state": lambda state: PAPER_STATES.get(state, state),
 }
 """The pages' Jinja filters."""
 
@@ -138,6 +150,9 @@ _LABELS: Final = {  # the forms' fields, as their labels name them
     "reason": "Reason",
     "responsible": "Who is responsible",
     "duplicate_of": "Reference it repeats",
+    "missing": "What to ask for",
+    "valid_until": "Valid until",
+    "decline_reason": "Decline reason",
     "department": "Department",
     "priority": "Priority",
     "target_hours": "Target hours",
@@ -164,6 +179,12 @@ def why_refused(refused: ValidationError | Refusal, status: str = "") -> tuple[i
 
 
 def _plain(field: str, why: str, status: str) -> str:
+    if field in ("reason", "decline_reason") and status == "declined":
+        return "choose a Decline reason: to decline, say why"
+    if field == "missing" and status == "more_information_needed" and "required" in why:
+        return "tick what the resident must still bring in What to ask for"
+    if field == "missing" and status != "more_information_needed":
+        return "What to ask for goes with More information needed: choose it, or untick them"
     if field == "cause" and status in ("resolved", "closed") and "required" in why:
         return f"choose a Cause: to mark it {status}, say why"
     asks_for_one = "required" in why or field == "duplicate_of" or why == "is not a department"
@@ -172,14 +193,17 @@ def _plain(field: str, why: str, status: str) -> str:
     return f"{_LABELS[field]}: {why}" if field in _LABELS else why
 
 
-def beside_field(refused: ValidationError | Refusal, why: str) -> tuple[str, str]:
+def beside_field(refused: ValidationError | Refusal, why: str, status: str = "") -> tuple[str, str]:
     """Which field a refusal is about and what to say beside it, so the page marks that
-    field, puts the words next to it and puts the cursor there ("" and "": none)."""
+    field, puts the words next to it and puts the cursor there ("" and "": none). Declining
+    sends the decline reason as `reason`: its refusal goes beside that select."""
     if isinstance(refused, ValidationError):
         located = [e["loc"] for e in refused.errors() if e["loc"]]
         field = str(located[0][0]) if located else ""
     else:
         field = refused.field or ""
+    if field == "reason" and status == "declined":
+        field = "decline_reason"
     return (field, why[:1].upper() + why[1:] + ".") if field else ("", "")
 
 
