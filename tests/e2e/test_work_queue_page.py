@@ -112,3 +112,56 @@ def test_a_team_works_its_queue_in_the_browser(system: System) -> None:
     )
     assert len(sms) == 1  # the resident (isiXhosa) heard once
     assert problems == []
+
+
+def test_revenue_decides_a_pensioners_rebate_in_the_browser(system: System) -> None:
+    """On the real broker: the application logged at intake reaches the Revenue team's page
+    with its answers; the team asks for the bank statements, then approves; the resident
+    hears both."""
+    agent = {"Authorization": f"Bearer {system.agent_token}"}
+    body = request_body(description="Applies for the rates rebate")
+    del body["category"]
+    body["resident"] = {**body["resident"], "language": "en"}
+    body |= {
+        "service": "rates-rebate-seniors",
+        "answers": {
+            "erf_number": "5120",
+            "applicant_is_owner": True,
+            "lives_in_property": True,
+            "age": 68,
+            "grant_holder": False,
+            "household_income": 6400,
+            "id_number": "5805215009086",
+        },
+        "papers": {"id_document": "seen"},
+    }
+    answer = httpx.post(f"{system.url('intake')}/v1/requests", json=body, headers=agent)
+    assert answer.status_code == 201, answer.text
+    reference = str(answer.json()["reference"])
+    eventually(lambda: view(system, reference)["status"] == "routed")
+    credential = system.team("revenue")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+        )
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        page.goto(f"{system.url('routing')}/queue/sign-in")
+        page.fill("#credential", credential)
+        page.click("button[type=submit]")
+        page.goto(f"{system.url('routing')}/queue/requests/{reference}")
+        expect(page.locator("dl.answers")).to_contain_text("6,400")
+        page.select_option("#status", "more_information_needed")
+        page.get_by_label("Bank statements of the last 3 months").check()
+        page.click("form.status button[type=submit]")
+        expect(page.locator("p.done")).to_contain_text("status is changed")
+        page.select_option("#status", "approved")
+        page.click("form.status button[type=submit]")
+        expect(page.locator("dl.facts").first).to_contain_text("Approved until")
+        browser.close()
+
+    def told() -> list[str]:
+        said = [str(m["text"]) for m in system.sms() if m["reference"] == reference]
+        return said if len(said) >= 4 else []
+
+    asked, approved = eventually(told)[2:]
+    assert "Bank statements" in asked and "approved from" in approved, (asked, approved)
