@@ -54,15 +54,16 @@ def test_every_field_the_api_names_has_a_control_and_a_place_for_its_error() -> 
     assert {f"err-{c}" for c in controls} - ids == set()
 
 
-def test_the_app_shell_stays_under_88_kb() -> None:
+def test_the_app_shell_stays_under_90_kb() -> None:
     """A tablet loads it once over a weak signal, and then keeps it for offline use. Measured
     as served: the bytes of `served`, the function intake's route answers with (comment lines
     and indentation trimmed), not the commented sources on disk. The cap was 80 KB until
     applications (issue 27): their questions, papers checklist, checks and warnings, in three
-    languages, took it from about 80,400 bytes to about 90,000; an agent loads the shell once
-    (the service worker keeps it), so 8 KB more is paid once per version, not per request."""
+    languages, and the words of an application's statuses on Follow up, took it from about
+    80,400 bytes to about 90,300; an agent loads the shell once (the service worker keeps it),
+    so 10 KB more is paid once per version, not per request."""
     sizes = {name: len(served(name)) for name in shell() | {"sw.js"}}
-    assert sum(sizes.values()) < 88 * 1024, sorted(sizes.items(), key=lambda s: -s[1])
+    assert sum(sizes.values()) < 90 * 1024, sorted(sizes.items(), key=lambda s: -s[1])
 
 
 def test_the_app_names_departments_as_the_residents_sms_does() -> None:
