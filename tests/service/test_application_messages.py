@@ -78,9 +78,10 @@ async def texts(service: Notifications, gateway: SmsGatewayServer) -> list[str]:
 async def test_papers_asked_for_name_them_and_the_next_visit(
     service: Notifications, gateway: SmsGatewayServer
 ) -> None:
-    resident = logged(language="en")  # Khayelitsha
+    resident = logged(language="en", service="indigent-support")  # Khayelitsha
     await service.deliver(resident, REQUESTS_LOGGED)
-    await texts(service, gateway)  # "your request is logged"
+    [first] = await texts(service, gateway)
+    assert "your application is logged" in first, first
     await service.deliver(visit(dt.date(2026, 12, 3)), VISITS)  # past: not the next one
     await service.deliver(visit(dt.date(2026, 12, 15)), VISITS)
     await service.deliver(visit(dt.date(2027, 1, 12)), VISITS)
@@ -137,3 +138,17 @@ async def test_a_decline_gives_the_reason_and_the_last_day_to_appeal_in_isixhosa
     await service.deliver(declined, REQUESTS_STATUS)
     [sms] = await texts(service, gateway)
     assert "Ingeniso yekhaya" in sms and "7 Jan" in sms and "asamkelwanga" in sms, sms
+
+
+async def test_the_reminder_to_renew_names_the_next_visit_as_planned_by_then(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    resident = logged(language="en")
+    await service.deliver(resident, REQUESTS_LOGGED)
+    until = dt.date(2027, 12, 8)
+    await service.deliver(decided(resident.subject, "approved", valid_until=until), REQUESTS_STATUS)
+    await texts(service, gateway)
+    await service.deliver(visit(dt.date(2027, 11, 20)), VISITS)  # planned after the approval
+    service.clock.now = dt.datetime(2027, 11, 8, 9, 5, tzinfo=CAPE_TOWN)
+    [reminder] = await texts(service, gateway)
+    assert "Sat 20 Nov" in reminder and "Site C" in reminder and "ends on Wed 8 Dec" in reminder

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.notifications.channels.domain import Channel, mask
 from services.notifications.deliveries import store
@@ -28,8 +28,11 @@ from services.notifications.deliveries.domain import (
 from services.notifications.deliveries.schemas import SentView
 from services.notifications.deps import NotificationsDeps
 from services.notifications.inbound.store import stopped_among
+from services.notifications.messages.texts import Template
 from services.notifications.store import Conn
+from services.notifications.updates.store import next_visit
 from shared.auth import Caller
+from shared.clock import CAPE_TOWN
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 from shared.deadletter import dead_letter_headers
 from shared.store import as_utc
@@ -72,9 +75,22 @@ async def claim_due(
         claimed = await store.claim_due(
             conn, now, lambda n: now + command.lease(n), command.most, command.lock, command.owner
         )
+        claimed = [await _with_next_visit(conn, d, now) for d in claimed]
         phones = [d.address for d in claimed if d.channel is Channel.SMS]
         stopped = await stopped_among(conn, deps.identifiers, phones) if phones else set()
     return [(d, what_to_do(d.channel, d.address, stopped, command.quiet, now)) for d in claimed]
+
+
+async def _with_next_visit(conn: Conn, due: Due, now: dt.datetime) -> Due:
+    """A reminder to renew names the next visit to the resident's community as it stands on
+    the day it goes out (a year after the approval, visits were not yet planned)."""
+    if due.template is not Template.RENEW or not due.facts.community:
+        return due
+    visit = await next_visit(conn, due.facts.community, now.astimezone(CAPE_TOWN).date())
+    if visit is None:
+        return due
+    where = {k: getattr(visit, k) for k in ("community", "venue", "date", "starts", "ends")}
+    return replace(due, template=Template.RENEW_AT, facts=due.facts.model_copy(update=where))
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ class Template(StrEnum):
     CONFIRM_BY_SMS = "confirm_by_sms"  # a new visit subscription, by SMS: reply YES
     CONFIRM_BY_EMAIL = "confirm_by_email"  # by e-mail: open the link
     # An application's decision (the catalogue names the service, papers and reasons):
+    APPLIED = "applied"  # an application logged: as LOGGED, for an application
     MORE_INFO = "more_info"  # papers to bring, at the next visit to the community
     MORE_INFO_ANY = "more_info_any"  # papers to bring, no visit announced yet
     APPROVED = "approved"
@@ -44,6 +45,7 @@ class Template(StrEnum):
     DECLINED = "declined"  # why, and until when to appeal
     WITHDRAWN = "withdrawn"
     RENEW = "renew"  # 30 days before an approval ends
+    RENEW_AT = "renew_at"  # the same, naming the next visit to the resident's community
 
 
 CALL_CENTRE: Final = "0860 103 089"
@@ -52,6 +54,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
     Language.EN: {
         Template.LOGGED: "Cape Town Mobile Office: your request is logged. Ref {reference}. "
         "Quote it when you follow up. Reply STOP to end SMSes.",
+        Template.APPLIED: "Cape Town Mobile Office: your application is logged. Ref "
+        "{reference}. Quote it when you follow up. Reply STOP to end SMSes.",
         Template.ROUTED: "Ref {reference}: your request was sent to {department}. "
         "We will SMS you when there is progress.",
         Template.REFERRED: "Ref {reference}: the City cannot handle this request. {note}",
@@ -96,9 +100,13 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         Template.WITHDRAWN: "Ref {reference}: your application is withdrawn, as you asked.",
         Template.RENEW: "Ref {reference}: your {service} ends on {until}. Renew it at the "
         "Mobile Office in {community} before then.",
+        Template.RENEW_AT: "Ref {reference}: your {service} ends on {until}. Renew it at the "
+        "Mobile Office, {community} {date} {hours}, {venue}.",
     },
     Language.AF: {
         Template.LOGGED: "Kaapstad Mobiele Kantoor: u versoek is aangeteken. Verw {reference}. "
+        "Noem dit as u opvolg. Antwoord STOP vir geen SMS.",
+        Template.APPLIED: "Kaapstad Mobiele Kantoor: u aansoek is aangeteken. Verw {reference}. "
         "Noem dit as u opvolg. Antwoord STOP vir geen SMS.",
         Template.ROUTED: "Verw {reference}: u versoek is na {department} gestuur. "
         "Ons SMS u wanneer daar vordering is.",
@@ -143,9 +151,13 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         Template.WITHDRAWN: "Verw {reference}: u aansoek is teruggetrek, soos u gevra het.",
         Template.RENEW: "Verw {reference}: u {service} verval op {until}. Hernu dit by die "
         "Mobiele Kantoor in {community} voor dan.",
+        Template.RENEW_AT: "Verw {reference}: u {service} verval op {until}. Hernu dit by die "
+        "Mobiele Kantoor, {community} {date} {hours}, {venue}.",
     },
     Language.XH: {
         Template.LOGGED: "I-Ofisi eHambayo yaseKapa: isicelo sakho sibhalisiwe. Inombolo "
+        "{reference}. Yisebenzise xa ulandelela. Phendula STOP.",
+        Template.APPLIED: "I-Ofisi eHambayo yaseKapa: isicelo sakho sibhalisiwe. Inombolo "
         "{reference}. Yisebenzise xa ulandelela. Phendula STOP.",
         Template.ROUTED: "Inombolo {reference}: isicelo sakho sithunyelwe ku-{department}. "
         "Siza kuthumela i-SMS xa kukho inkqubela.",
@@ -191,6 +203,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         Template.WITHDRAWN: "Inombolo {reference}: isicelo sakho sirhoxisiwe, njengoko ucelile.",
         Template.RENEW: "Inombolo {reference}: i-{service} yakho iphela nge-{until}. "
         "Yihlaziye kwi-Ofisi eHambayo e-{community}.",
+        Template.RENEW_AT: "Inombolo {reference}: i-{service} yakho iphela nge-{until}. "
+        "Yihlaziye kwi-Ofisi eHambayo, {community} {date} {hours}, {venue}.",
     },
 }
 

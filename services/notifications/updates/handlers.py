@@ -58,7 +58,7 @@ async def on_logged(
                     NewDelivery(
                         event_id=str(item.event.id),
                         subject=contact.reference,
-                        template=Template.LOGGED,
+                        template=Template.APPLIED if item.data.service else Template.LOGGED,
                         facts=MessageFacts(reference=contact.reference),
                         status=DeliveryStatus.PENDING,
                         channel=contact.channel,
