@@ -1,8 +1,10 @@
 """An application taken offline in a real browser against the real intake: the catalogue
 kept from when the app was online, the indigent-support application's questions and papers
-checklist (seen or to be brought), a wrong answer refused beside its field, a warning shown for an income over the
-limit (it never blocks), and the application sent once when the signal returns, with its
-answers and papers; the receipt says which paper the resident still brings."""
+checklist (seen, to be brought or photographed), a wrong answer refused beside its field, a
+warning shown for an income over the limit (it never blocks), and the application sent once
+when the signal returns, with its answers and papers, then the paper's photo as a document
+naming the paper; the receipt says which paper the resident still brings and which was
+photographed."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
 from services.intake import store
-from shared.topics import REQUESTS_LOGGED
+from services.intake.attachments.store import attachments
+from shared.events import parse_event
+from shared.topics import REQUESTS_LOGGED, EventType
 from tests.browser.field import (
     PHONE,
     intake_process,
@@ -26,16 +30,34 @@ from tests.browser.field import (
     unsent,
 )
 from tests.browser.test_field_app import SCREENSHOTS
+from tests.browser.test_field_app_camera import photo
 from tests.browser.test_field_app_screens import accessibility_problems
 from tests.support.kafka import TopicTail
 
 pytestmark = pytest.mark.e2e
+INCOME = (
+    "Proof of all household income (payslips, pension or grant letters)"
+    " or Sworn affidavit of income (self-employed or unemployed)"
+)
 
 
 async def stored_services(db_url: str) -> list[tuple[str, str | None]]:
     async with opened(db_url) as db, db.reading() as conn:
         rows = await conn.execute(select(store.requests.c.reference, store.requests.c.service))
         return [(reference, service) for reference, service in rows]
+
+
+async def stored_documents(db_url: str) -> list[tuple[str, str, str | None, int]]:
+    async with opened(db_url) as db, db.reading() as conn:
+        rows = await conn.execute(
+            select(
+                attachments.c.reference,
+                attachments.c.kind,
+                attachments.c.document,
+                attachments.c.width,
+            )
+        )
+        return [tuple(row) for row in rows]
 
 
 async def test_an_application_is_taken_offline_checked_and_sent_once(
@@ -81,13 +103,17 @@ async def test_an_application_is_taken_offline_checked_and_sent_once(
             "The City may decline: A household income over R7,500 a month is above the "
             "indigent limit."
         )
-        # The papers: the ID and proof of income seen, the bank statements to be brought.
+        # The papers: the ID seen, the bank statements to be brought, the proof of income
+        # photographed (made smaller here, as the fault's photos are).
         await page.check("#p-id_document-seen")
         await page.check("#p-bank_statements-will_bring")
         await expect(page.locator("#p-bank_statements legend")).to_contain_text(
             "or Sworn affidavit of having no bank account"
         )
-        await page.check("#p-proof_of_income-seen")
+        await page.set_input_files("#f-proof_of_income", photo(1))
+        await expect(page.locator("#p-proof_of_income img")).to_have_attribute("alt", INCOME)
+        await expect(page.locator("#photo-list img")).to_have_count(0)  # not the fault's
+        await expect(page.locator("#photo-count")).to_have_text("0 of 5 photos")
         await page.select_option("#area", "east")
         await page.fill("#community", "Khayelitsha")
 
@@ -117,8 +143,9 @@ async def test_an_application_is_taken_offline_checked_and_sent_once(
             "Still to bring: Bank statements of the last 3 months, every account"
             " or Sworn affidavit of having no bank account"
         )
+        await expect(page.locator("#receipt-shot")).to_have_text(f"Photographed: {INCOME}")
         await expect(page.locator("#receipt-warnings")).to_contain_text("R7,500")
-        assert await unsent(page) == 1
+        assert await unsent(page) == 2  # the application and its paper's photo
 
         await page.reload()  # kept on the device
         await page.wait_for_selector("#form-view:not([hidden])")
@@ -128,13 +155,20 @@ async def test_an_application_is_taken_offline_checked_and_sent_once(
             await page.click("#send-all")
             await page.click("#send-all")  # an impatient agent doubles nothing
             await expect(page.locator("#unsent")).to_have_text("0", timeout=60_000)
-            records = await logged.collect(
-                lambda r: r.key.decode() == reference, expected=1, timeout=30, settle=2
+            found = await logged.collect(
+                lambda r: r.key.decode() == reference, expected=2, timeout=30, settle=2
             )
         assert await received(db_url) == {reference}
         assert await stored_services(db_url) == [(reference, "indigent-support")]
+        types = [parse_event(r.value).type for r in found]
+        records = [r for r, t in zip(found, types, strict=True) if t == EventType.REQUEST_LOGGED]
         assert len(records) == 1  # sent once
         event = json.loads(records[0].value)["data"]
+        # The paper's photo, once, after it: a document naming the paper, at most 2048 px.
+        assert types == [EventType.REQUEST_LOGGED, EventType.ATTACHMENT_ADDED]
+        added = json.loads(found[1].value)["data"]
+        assert (added["kind"], added["document"]) == ("document", "proof_of_income")
+        assert await stored_documents(db_url) == [(reference, "document", "proof_of_income", 2048)]
         assert event["service"] == "indigent-support"
         assert event["answers"] == {
             "erf_number": "C 4471",

@@ -92,10 +92,10 @@ async function log() {
   form.showProblems(found);
   if (Object.keys(found).length) return;
   let item;
-  const taken = photos.forRequest();
+  const taken = photos.forRequest(body.papers);
   if (fixing) {
     // A new key: the body changed (the refused one was not kept).
-    const all = [...(fixing.photos || []), ...taken].slice(0, photos.MOST);
+    const all = photos.capped([...(fixing.photos || []), ...taken]);
     item = { ...fixing, body, photos: all, key: crypto.randomUUID(), state: "queued", reason: null, fields: null };
     await store.put(item);
     fixing = null;
@@ -345,7 +345,7 @@ function wire() {
     if (!fixing) store.set("draft", form.body()); // a closed app loses no half-typed request
   });
   submit("request-form", "#log", log);
-  on("photo", "change", (event) => photos.add([...event.target.files]));
+  on("photo", "change", (event) => photos.add(event.target));
   on("notice-given", "change", (event) => form.lockContact(!event.target.checked));
   on("contact-why", "click", form.explainLockedContact);
   on("language", "change", () => {

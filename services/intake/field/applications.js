@@ -1,5 +1,6 @@
 // Applications (issue 27): the catalogue's questions and papers, checked as intake checks them
 // (shared/service_catalogue.py: check_answers, warnings_for), offline too.
+import * as photos from "./photos.js";
 import { RULES } from "./rules.js";
 import { $, language, say, tell } from "./words.js";
 
@@ -48,13 +49,23 @@ function question(q, resident) {
   return [!group && make("label", { htmlFor: id, textContent: label }), control, help, error];
 }
 
-// A paper: seen, or to be brought. (A photo of one, an attachment of kind document, is not
-// taken here yet: the shell's size.)
+// A paper: seen, to be brought, or photographed (sent as seen, its photo a document naming it:
+// photos.js keeps and shows it, in the row's list).
 const paperName = (d) => words(d.name) + d.alternatives.map((a) => ` ${say("or")} ${words(a.name)}`).join("");
 
-const paper = (d) => make("fieldset", { id: `p-${d.code}` },
-  make("legend", { textContent: paperName(d) + (d.required ? say("required") : "") }),
-  ...choices("radio", `p-${d.code}`, [["seen", say("seen")], ["will_bring", say("will_bring")]]));
+function paper(d) {
+  const camera = make("input", { type: "file", id: `f-${d.code}`, accept: "image/*" });
+  camera.setAttribute("capture", "environment");
+  camera.setAttribute("aria-describedby", `err-f-${d.code}`);
+  camera.addEventListener("change", () => photos.add(camera, d.code));
+  const list = make("ul", { className: "photos" });
+  Object.assign(list.dataset, { code: d.code, name: paperName(d) });
+  return make("fieldset", { id: `p-${d.code}` },
+    make("legend", { textContent: paperName(d) + (d.required ? say("required") : "") }),
+    ...choices("radio", `p-${d.code}`, [["seen", say("seen")], ["will_bring", say("will_bring")]]),
+    make("label", { className: "check" }, camera, ` ${say("photograph")}`), list,
+    make("p", { id: `err-f-${d.code}`, className: "error", hidden: true }));
+}
 
 // The form for `code` (none: a fault report), its answers kept where questions are shared.
 export function show(code, answers, papers) {
@@ -77,6 +88,7 @@ export function show(code, answers, papers) {
     }
   }
   for (const [code, value] of Object.entries(papers || {})) if ($(`p-${code}-${value}`)) $(`p-${code}-${value}`).checked = true;
+  photos.show();
   warn();
 }
 
@@ -96,7 +108,7 @@ export function read() {
     if (value !== undefined) answers[q.code] = value;
   }
   for (const d of shown?.documents || []) {
-    const [value] = picked(`p-${d.code}`);
+    const [value] = photos.of(d.code) ? ["seen"] : picked(`p-${d.code}`);
     if (value) papers[d.code] = value;
   }
   return { answers, papers };
@@ -147,12 +159,15 @@ export function warn() {
   tell("warnings", shown && declines(met(shown, answers)));
 }
 
-// The receipt: the City's warnings once sent (the app's until then), and the papers still to bring.
+// The receipt: the City's warnings once sent (the app's until then), the papers still to bring
+// and those photographed.
 export function receipt(item) {
   const { service: code, answers = {}, papers = {} } = item.body;
   const service = services[code];
   const warnings = item.warnings || (service ? met(service, answers) : []);
   const missing = (service?.documents || []).filter((d) => papers[d.code] === "will_bring" || (d.required && !papers[d.code]));
   tell("receipt-warnings", declines(warnings));
+  const shot = (service?.documents || []).filter((d) => item.photos?.some((p) => p.document === d.code));
   tell("receipt-missing", missing.length && say("to_bring", { p: missing.map(paperName).join("; ") }));
+  tell("receipt-shot", shot.length && say("photographed", { p: shot.map(paperName).join("; ") }));
 }

@@ -1,12 +1,15 @@
-// Photos of the fault: taken with the form, made smaller here, kept with the request in the
-// outbox and sent once the City has the request (sender.js), each with its own key.
+// Photos of the fault, and of an application's papers (each naming its paper's code): taken
+// with the form, made smaller here, kept with the request in the outbox and sent once the City
+// has the request (sender.js), each with its own key.
 import * as store from "./outbox.js";
 import { $, say, tell } from "./words.js";
 
-export const MOST = 5; // intake takes at most 5 photos a request
+// Intake takes at most 5 photos a request (and 10 documents: the papers' photos).
+export const MOST = 5;
 const LONGEST_SIDE = 2048;
 const QUALITY = 0.7;
-let taken = []; // the form's photos: { id, blob }
+// The form's photos: { id, blob, document } (document: a paper's code; none, the fault's).
+let taken = [];
 let urls = [];
 
 // JPEG at most 2048 px on its longest side, the right way up and without the camera's metadata.
@@ -21,19 +24,25 @@ async function shrink(file) {
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject()), "image/jpeg", QUALITY));
 }
 
-export async function add(files) {
+// The fault's photos; a paper's: one each, a new one instead of the last.
+const faults = () => taken.filter((photo) => !photo.document);
+export const of = (paper) => taken.find((photo) => photo.document === paper);
+
+export async function add(input, paper) {
   let unread = false;
-  for (const file of files) {
-    if (taken.length >= MOST) break;
+  for (const file of input.files) {
+    if (!paper && faults().length >= MOST) break;
     try {
-      taken.push({ id: crypto.randomUUID(), blob: await shrink(file) });
+      const blob = await shrink(file);
+      taken = taken.filter((photo) => !paper || photo.document !== paper);
+      taken.push({ id: crypto.randomUUID(), blob, document: paper });
     } catch {
       unread = true;
     }
   }
-  $("photo").value = "";
+  input.value = "";
   await keep();
-  show(unread && say("photo_unread"));
+  show(unread && say("photo_unread"), paper);
 }
 
 // A closed app loses no photo taken for the request being typed.
@@ -50,30 +59,43 @@ export function clear() {
   show();
 }
 
-// The form's photos for the outbox: each sent with its own Idempotency-Key.
-export const forRequest = () => taken.map(({ id, blob }) => ({ id, blob, key: crypto.randomUUID(), state: "queued" }));
+// The form's photos for the outbox, each sent with its own Idempotency-Key; a paper's only if
+// the request has that paper (`papers`, as read: "seen").
+export const forRequest = (papers = {}) => taken.filter((photo) => !photo.document || papers[photo.document])
+  .map((photo) => ({ ...photo, key: crypto.randomUUID(), state: "queued" }));
 
-// Thumbnails, each with a button to take it out; the count; the camera while there is room.
-export function show(problem) {
-  urls.forEach((url) => URL.revokeObjectURL(url));
-  urls = taken.map((photo) => URL.createObjectURL(photo.blob));
-  $("photo-list").replaceChildren(...taken.map((photo, i) => {
-    const row = document.createElement("li");
-    const image = Object.assign(document.createElement("img"), { src: urls[i], alt: say("photo_n", { n: i + 1 }) });
-    const remove = Object.assign(document.createElement("button"), { type: "button", className: "danger", textContent: say("remove") });
-    remove.setAttribute("aria-label", `${say("remove")}: ${say("photo_n", { n: i + 1 })}`);
-    remove.addEventListener("click", async () => {
-      taken = taken.filter((one) => one !== photo);
-      await keep();
-      show();
-    });
-    row.append(image, remove);
-    return row;
-  }));
-  $("photo").disabled = taken.length >= MOST;
-  $("photo-count").textContent = say("photos_taken", { n: taken.length, most: MOST });
-  tell("err-photo", problem);
+// At most MOST of the fault's photos (a refused request's and the fix's together).
+export const capped = (list, n = 0) => list.filter((photo) => photo.document || ++n <= MOST);
+
+// A thumbnail named `name`, with a button to take it out.
+function thumbnail(photo, name) {
+  const url = URL.createObjectURL(photo.blob);
+  urls.push(url);
+  const row = document.createElement("li");
+  const image = Object.assign(document.createElement("img"), { src: url, alt: name });
+  const remove = Object.assign(document.createElement("button"), { type: "button", className: "danger", textContent: say("remove") });
+  remove.setAttribute("aria-label", `${say("remove")}: ${name}`);
+  remove.addEventListener("click", async () => {
+    taken = taken.filter((one) => one !== photo);
+    await keep();
+    show();
+  });
+  row.append(image, remove);
+  return row;
 }
 
-// Photos of `item` not yet with the City.
-export const unsent = (item) => (item.photos || []).filter((photo) => photo.state !== "sent").length;
+// The fault's thumbnails, the count and the camera while there is room; each paper's photo in
+// its row (applications.js: a list with the paper's code and name).
+export function show(problem, paper) {
+  urls.forEach((url) => URL.revokeObjectURL(url));
+  urls = [];
+  const fault = faults();
+  $("photo-list").replaceChildren(...fault.map((photo, i) => thumbnail(photo, say("photo_n", { n: i + 1 }))));
+  for (const list of document.querySelectorAll("#papers ul")) {
+    const photo = of(list.dataset.code);
+    list.replaceChildren(...(photo ? [thumbnail(photo, list.dataset.name)] : []));
+  }
+  $("photo").disabled = fault.length >= MOST;
+  $("photo-count").textContent = say("photos_taken", { n: fault.length, most: MOST });
+  tell(paper ? `err-f-${paper}` : "err-photo", problem);
+}

@@ -86,7 +86,9 @@ const photosWaiting = (item) => item?.state === "sent" && (item.photos || []).so
 async function sendPhotos(item, changed) {
   for (const photo of item.photos.filter((p) => p.state === "queued")) {
     const form = new FormData();
-    form.append("kind", "photo");
+    // A paper's photo: a document naming the paper.
+    form.append("kind", photo.document ? "document" : "photo");
+    if (photo.document) form.append("document", photo.document);
     form.append("file", photo.blob, `${photo.id}.jpg`);
     const response = await call(`/v1/requests/${item.reference}/attachments`, {
       method: "POST", headers: { "Idempotency-Key": photo.key }, body: form,

@@ -340,6 +340,8 @@ const WORDS = {
   papers: ["Papers", "Dokumente", "Amaphepha"],
   seen: ["Seen", "Gesien", "Ndilibonile"],
   will_bring: ["Will bring", "Bring later", "Uza kulizisa"],
+  photograph: ["Photograph", "Fotografeer", "Thatha ifoto"],
+  photographed: ["Photographed: {p}", "Gefotografeer: {p}", "Kuthathwe ifoto: {p}"],
   or: ["or", "of", "okanye"],
   may_decline: ["The City may decline: {w}", "Die Stad kan dit weier: {w}", "ISixeko singasala: {w}"],
   to_bring: ["Still to bring: {p}", "Nog om te bring: {p}", "Okusafuneka kuziswe: {p}"],
