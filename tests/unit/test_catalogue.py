@@ -9,6 +9,7 @@ import yaml
 
 from services.intake.settings import IntakeSettings
 from shared.catalogue_file import CatalogueError, load_catalogue
+from shared.service_catalogue import Kind
 
 FILE = IntakeSettings().catalogue_file
 
@@ -81,3 +82,16 @@ def test_the_citys_file_loads_and_its_version_follows_its_content(tmp_path: Path
     changed = tmp_path / "catalogue.yaml"
     changed.write_text(yaml.safe_dump(document, allow_unicode=True))
     assert load_catalogue(changed).digest != catalogue.digest
+
+
+def test_a_fault_reports_days_are_its_categorys_published_standard() -> None:
+    """The catalogue and routing's seed rules publish the same standard for a fault report:
+    the rule for the category alone (no area, community or keyword), in days."""
+    rules = yaml.safe_load((FILE.parent / "routing-rules.yaml").read_text())["rules"]
+    plain = {
+        r["category"]: r["target_hours"] / 24
+        for r in rules
+        if not (r.get("area") or r.get("community") or r.get("keywords") or r.get("refer"))
+    }
+    reports = [s for s in load_catalogue(FILE).services if s.kind is Kind.REPORT]
+    assert {s.category: float(s.decision_days) for s in reports} == plain
