@@ -12,6 +12,7 @@ from faststream import FastStream
 from prometheus_client import CollectorRegistry
 
 from services.notifications import store
+from services.notifications.answers.adapters import communities_by_area
 from services.notifications.channels.adapters import (
     SMTP_TIMEOUT_SECONDS,
     FileOutbox,
@@ -89,6 +90,8 @@ def _deps(
         inbound_secret=(
             settings.inbound_secret.get_secret_value() if settings.inbound_secret else None
         ),
+        ussd_secret=settings.ussd_secret.get_secret_value() if settings.ussd_secret else None,
+        areas=communities_by_area(settings.communities_seed),
     )
 
 
