@@ -44,11 +44,13 @@ async def note_fact(
         await conn.execute(
             upsert_insert(conn, request_facts)
             .values(
-                reference=reference,
-                status=(status or RequestStatus.LOGGED).value,
-                language=Language.EN.value,
-                changed_at=at,
-                **values,
+                {
+                    "reference": reference,
+                    "status": (status or RequestStatus.LOGGED).value,
+                    "language": Language.EN.value,
+                    "changed_at": at,
+                    **values,
+                }
             )
             .on_conflict_do_nothing()
         )
