@@ -38,6 +38,7 @@ from services.notifications.subscriptions import bus as subscriptions_bus
 from services.notifications.subscriptions import pages
 from services.notifications.subscriptions.adapters import community_names
 from services.notifications.updates import bus as updates_bus
+from services.notifications.ussd import api as ussd_api
 from shared.asyncapi import specification
 from shared.audit import Audit
 from shared.auth import TokenDirectory
@@ -51,7 +52,7 @@ from shared.use_case import Clock
 __all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
 
 router = APIRouter()  # nested prefixes would hide the audit's path from the route table
-for _feature in (subscriptions_api, inbound_api, deliveries_api, pages):
+for _feature in (subscriptions_api, inbound_api, ussd_api, deliveries_api, pages):
     router.include_router(_feature.router)
 
 PUBLISHES = (*deliveries_bus.PUBLISHES, *reopening_bus.PUBLISHES, *privacy_bus.PUBLISHES)
