@@ -55,7 +55,9 @@ async def note_fact(
             .on_conflict_do_nothing()
         )
         return
-    if status is not None and status is not RequestStatus.LOGGED and at >= as_utc(row.changed_at):
+    first = row.status == RequestStatus.LOGGED  # any later news replaces it, whatever the clocks
+    if status not in (None, RequestStatus.LOGGED) and (first or at >= as_utc(row.changed_at)):
+        assert status is not None
         values |= {"status": status.value, "changed_at": at}
     if values:
         await conn.execute(

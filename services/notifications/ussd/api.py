@@ -9,8 +9,9 @@ import hmac
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Form, Header, Request, params
+from fastapi import APIRouter, Header, Request, params
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field, ValidationError
 
 from services.notifications.deps import UseCasesDep, get_deps
 from services.notifications.inbound.domain import signature
@@ -50,15 +51,28 @@ _ussd_gateway.access = "ussd-gateway (signed)"  # type: ignore[attr-defined]
 signed_by_ussd_gateway: params.Depends = params.Depends(_ussd_gateway)
 
 
+class UssdForm(BaseModel):
+    """The gateway's form fields (a USSD gateway's usual names)."""
+
+    sessionId: str = Field(min_length=1, max_length=100)
+    phoneNumber: Phone
+    serviceCode: str = Field("", max_length=40)
+    text: str = Field("", max_length=400)
+    timestamp: str = Field("", max_length=40)
+
+
 @router.post("/ussd", response_class=PlainTextResponse)
 async def ussd_request(
-    signed: Annotated[str, signed_by_ussd_gateway],
-    use_cases: UseCasesDep,
-    sessionId: Annotated[str, Form(min_length=1, max_length=100)],
-    phoneNumber: Annotated[Phone, Form()],
-    serviceCode: Annotated[str, Form(max_length=40)] = "",
-    text: Annotated[str, Form(max_length=400)] = "",
-    timestamp: Annotated[str, Form(max_length=40)] = "",
+    request: Request, signed: Annotated[str, signed_by_ussd_gateway], use_cases: UseCasesDep
 ) -> PlainTextResponse:
-    answer = await use_cases.run(ussd, UssdRequest(signed, sessionId, phoneNumber, text))
-    return PlainTextResponse(answer)
+    """Form-encoded: sessionId, serviceCode, phoneNumber, text (the inputs so far joined by
+    `*`) and timestamp (Unix seconds or RFC 3339), signed as a whole."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    try:
+        form = UssdForm.model_validate({k: v[0] for k, v in fields.items()})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ApiError(422, "invalid", f"{where}: {first['msg']}") from None
+    command = UssdRequest(signed, form.sessionId, form.phoneNumber, form.text)
+    return PlainTextResponse(await use_cases.run(ussd, command))
