@@ -15,7 +15,7 @@ from services.notifications.messages.domain import SEGMENT, gsm_length, is_gsm7
 from shared.clock import CAPE_TOWN
 from shared.contracts.routing import RequestRouted, RoutingOutcome
 from shared.contracts.visits import VisitScheduled
-from shared.events import new_event
+from shared.events import CloudEvent, new_event
 from shared.reference import format_for_reading, new_reference
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, VISITS, source
 from tests.support.clock import NOON
@@ -25,7 +25,7 @@ from tests.support.notifications import PHONE, Notifications, logged
 STRANGER = "+27825550111"  # a number with no request and no subscription
 
 
-def routed_with_due(reference: str) -> object:
+def routed_with_due(reference: str) -> CloudEvent:
     data = RequestRouted(
         reference=reference,
         category="water",
@@ -40,7 +40,7 @@ def routed_with_due(reference: str) -> object:
     return new_event(data, source("routing"), reference, data.decided_at)
 
 
-def visit(day: dt.date, community: str = "Delft") -> object:
+def visit(day: dt.date, community: str = "Delft") -> CloudEvent:
     starts = dt.datetime.combine(day, dt.time(9, 30), tzinfo=CAPE_TOWN)
     data = VisitScheduled(
         visit_id=f"visit-{community}-{day}",

@@ -83,7 +83,8 @@ class Caller:
     """One USSD session, as the gateway sends it: every input so far, joined by `*`."""
 
     def __init__(self, service: Notifications, session: str, phone: str = PHONE) -> None:
-        self.service, self.session, self.phone, self.inputs = service, session, phone, []
+        self.service, self.session, self.phone = service, session, phone
+        self.inputs: list[str] = []
         self.screens: list[str] = []
 
     async def press(self, *entered: str) -> str:
