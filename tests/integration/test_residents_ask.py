@@ -29,9 +29,7 @@ async def test_status_by_sms_and_by_ussd_follow_the_bus(database_url: str, bus: 
         # The updates reach the resident: by then their events were taken.
         await eventually_async(lambda: len(gateway.accepted) >= 2)
 
-        assert (await service.reply(PHONE, f"STATUS {reference}")).json() == {
-            "action": "answered"
-        }
+        assert (await service.reply(PHONE, f"STATUS {reference}")).json() == {"action": "answered"}
         expected = f"Ref {format_for_reading(reference)}: being worked on."
         await eventually_async(lambda: any(expected in m["text"] for m in gateway.accepted))
 
