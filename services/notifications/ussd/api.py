@@ -61,7 +61,18 @@ class UssdForm(BaseModel):
     timestamp: str = Field("", max_length=40)
 
 
-@router.post("/ussd", response_class=PlainTextResponse)
+@router.post(
+    "/ussd",
+    response_class=PlainTextResponse,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": UssdForm.model_json_schema()}
+            },
+        }
+    },
+)
 async def ussd_request(
     request: Request, signed: Annotated[str, signed_by_ussd_gateway], use_cases: UseCasesDep
 ) -> PlainTextResponse:
