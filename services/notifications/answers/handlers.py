@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from services.notifications.answers import store
 from services.notifications.answers.domain import (
@@ -30,8 +31,9 @@ from services.notifications.store import Conn
 from services.notifications.updates import store as updates_store
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import Language
+from shared.use_case import UnitOfWork
 
-__all__ = ["ANSWERED", "answer", "answer_text", "known_community"]
+__all__ = ["ANSWERED", "Question", "answer"]
 
 log = logging.getLogger(__name__)
 ANSWERED = "answered"
@@ -39,9 +41,22 @@ SUBJECT = "answer"
 """The subject of every answer's delivery (they are about no one request)."""
 
 
-async def answer(conn: Conn, sender: str, text: str, signed: str, deps: NotificationsDeps) -> str:
-    """Answers `text` from `sender` (in the inbound reply's transaction); `unanswered` when
-    the number had its answers for the day."""
+@dataclass(frozen=True, slots=True)
+class Question:
+    sender: str
+    text: str
+    signed: str  # the gateway's signature of the body: its answer is sent once
+
+
+async def answer(command: Question, uow: UnitOfWork, deps: NotificationsDeps) -> str:
+    """Answers the SMS (in the inbound reply's transaction); `unanswered` when the number had
+    its answers for the day."""
+    async with uow.transaction() as conn:
+        return await _answer(conn, command, deps)
+
+
+async def _answer(conn: Conn, command: Question, deps: NotificationsDeps) -> str:
+    sender, text = command.sender, command.text
     now = deps.clock()
     day = now.astimezone(CAPE_TOWN).date()
     if not await store.take_answer(conn, deps.identifiers, sender, day, ANSWERS_PER_DAY):
@@ -54,9 +69,9 @@ async def answer(conn: Conn, sender: str, text: str, signed: str, deps: Notifica
         or (asked.language if asked else None)
         or Language.EN
     )
-    words = await answer_text(conn, text, language, deps)
+    words = await _answer_text(conn, text, language, deps)
     delivery = NewDelivery(
-        event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, signed)),  # once per signed body
+        event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, command.signed)),  # once per signed body
         subject=SUBJECT,
         template=Template.ANSWER,
         facts=MessageFacts(note=words),
@@ -71,7 +86,7 @@ async def answer(conn: Conn, sender: str, text: str, signed: str, deps: Notifica
     return ANSWERED
 
 
-async def answer_text(conn: Conn, text: str, language: Language, deps: NotificationsDeps) -> str:
+async def _answer_text(conn: Conn, text: str, language: Language, deps: NotificationsDeps) -> str:
     """The words that answer `text`, in `language`."""
     asked = parse(text)
     if asked is None or asked.keyword is Keyword.HELP or not asked.argument:
@@ -80,7 +95,7 @@ async def answer_text(conn: Conn, text: str, language: Language, deps: Notificat
         reference = reference_in(asked.argument)
         facts = await store.facts_for(conn, reference) if reference else None
         return status_answer(asked.argument, facts, language)
-    known = await known_community(conn, asked.argument, deps)
+    known = await _known_community(conn, asked.argument, deps)
     today = deps.clock().astimezone(CAPE_TOWN).date()
     if known is None:
         names = await _community_names(conn, deps)
@@ -89,7 +104,7 @@ async def answer_text(conn: Conn, text: str, language: Language, deps: Notificat
     return visit_answer(asked.argument, known, visit, [], language)
 
 
-async def known_community(conn: Conn, typed: str, deps: NotificationsDeps) -> str | None:
+async def _known_community(conn: Conn, typed: str, deps: NotificationsDeps) -> str | None:
     """The community `typed` names, as the office spells it, if it is one it visits."""
     for name in await _community_names(conn, deps):
         if name.casefold() == typed.strip().casefold():
