@@ -179,3 +179,10 @@ async def test_an_unsigned_command_is_refused_and_answered_by_nothing(
     assert response.status_code == 401
     await service.dispatch()
     assert gateway.accepted == []
+
+
+async def test_an_answer_goes_at_once_in_quiet_hours(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    service.clock.now = dt.datetime(2026, 12, 8, 21, 30, tzinfo=CAPE_TOWN)  # quiet from 20:00
+    assert len(await answers_to(service, gateway, STRANGER, "HELP")) == 1
