@@ -114,7 +114,7 @@ def _local_day(w3c: str | None, lang: Language) -> str:
     return texts.day(datetime.fromisoformat(w3c).astimezone(CAPE_TOWN).date(), lang)
 
 
-@router.get("/r/", dependencies=[PUBLIC])
+@router.get("/r/", dependencies=[PUBLIC], response_model=None)
 async def find_page(
     request: Request,
     reference: Annotated[str, Query(max_length=40)] = "",
@@ -177,7 +177,7 @@ def _shown(found: ResidentsRequest, lang: Language) -> dict[str, Any]:
     visit = found.next_visit
     return {
         "r": r,
-        "status": statuses.get(r.status.value, r.status.value),
+        "status_words": statuses.get(r.status.value, r.status.value),
         "due": _local_day(r.due, lang),
         "steps": [
             {
