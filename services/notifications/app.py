@@ -34,7 +34,7 @@ from services.notifications.retention.store import rules
 from services.notifications.settings import NotificationsSettings
 from services.notifications.subscriptions import api as subscriptions_api
 from services.notifications.subscriptions import bus as subscriptions_bus
-from services.notifications.subscriptions import pages
+from services.notifications.subscriptions import form, pages
 from services.notifications.subscriptions.adapters import community_names
 from services.notifications.updates import bus as updates_bus
 from shared.asyncapi import specification
@@ -50,7 +50,7 @@ from shared.use_case import Clock
 __all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
 
 router = APIRouter()  # nested prefixes would hide the audit's path from the route table
-for _feature in (subscriptions_api, inbound_api, deliveries_api, pages):
+for _feature in (subscriptions_api, inbound_api, deliveries_api, pages, form):
     router.include_router(_feature.router)
 
 PUBLISHES = (*deliveries_bus.PUBLISHES, *reopening_bus.PUBLISHES, *privacy_bus.PUBLISHES)
@@ -75,6 +75,7 @@ def _deps(
         outbox=store.outbox,
         wake=woken.set,
         public_url=settings.public_url,
+        visits_page=settings.visits_page_url,
         identifiers=settings.identifiers(),
         metrics=NotificationMetrics(registry),
         audit=Audit(store.audit, registry, "notifications"),

@@ -44,6 +44,8 @@ class NotificationsDeps(Deps):
     """Shared with the SMS gateway, which signs each reply with it; None refuses them all."""
     asking: MissLimiter = field(default_factory=lambda: MissLimiter(10, 3600.0))
     """Subscriptions one client may ask for in an hour."""
+    visits_page: str = "http://127.0.0.1:8001/visits/"
+    """Intake's visits page, where the answer to its news form links back."""
 
 
 get_deps = from_state("deps", NotificationsDeps)

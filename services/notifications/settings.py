@@ -76,6 +76,12 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
         pattern=r"^https?://[^/]+$",
         description="Where residents reach this service: the links in e-mails lead here.",
     )
+    visits_page_url: str = Field(
+        "http://127.0.0.1:8001/visits/",
+        pattern=r"^https?://[^/?#]+/[^?#]*$",
+        description="Intake's visits page (/visits/), where the answer to its news form "
+        "(POST /visits/subscribe) links back.",
+    )
     supervisors: dict[str, EmailStr] = Field(
         default_factory=dict,
         description="Department slug to its supervisor's e-mail address, for the daily digest "

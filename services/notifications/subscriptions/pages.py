@@ -104,7 +104,7 @@ async def _ask(link: Link, token: str, use_cases: UseCases[NotificationsDeps]) -
         f'<form method="post" action="{link}?token={token}">'
         f'<button type="submit">{escape(words[link])}</button></form>'
     )
-    return _page(subscription.language, question, button)
+    return page(subscription.language, question, button)
 
 
 async def _act(
@@ -120,7 +120,7 @@ async def _act(
     if not browser:
         return JSONResponse({"status": DONE[link]})
     words = WORDS[subscription.language]
-    return _page(
+    return page(
         subscription.language,
         words[DONE[link]].format(community=escape(subscription.community)),
     )
@@ -158,14 +158,14 @@ async def unsubscribe(
 
 def _gone() -> HTMLResponse:
     said = "".join(f'<p lang="{lang.value}">{escape(text)}</p>' for lang, text in GONE.items())
-    return _page(Language.EN, said, status=404, wrapped=False)
+    return page(Language.EN, said, status=404, wrapped=False)
 
 
-def _page(
+def page(
     language: Language, text: str, form: str = "", status: int = 200, wrapped: bool = True
 ) -> HTMLResponse:
-    """`text` and `form` are HTML already escaped; `text` is one paragraph unless not
-    `wrapped`."""
+    """A small page in `language` (also the visits form's answer, form.py): `text` and `form`
+    are HTML already escaped; `text` is one paragraph unless not `wrapped`."""
     title = escape(WORDS[language]["title"])
     body = f"<p>{text}</p>" if wrapped else text
     html = (
