@@ -151,6 +151,7 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         **_dev_secret("MO_NOTIFICATIONS_INBOUND_SECRET", "sms-inbound.secret"),
+        **_dev_secret("MO_NOTIFICATIONS_USSD_SECRET", "ussd.secret"),
         **_dev_secret("MO_INTAKE_IDENTIFIER_KEY", "intake-identifier.key"),
         **_dev_secret("MO_NOTIFICATIONS_IDENTIFIER_KEY", "notifications-identifier.key"),
         **_dev_attachment_keys(),
@@ -181,7 +182,8 @@ def _summary() -> None:
         f"tokens: field agent {DEV_DIR / 'agent.token'}, departments "
         f"{DEV_DIR}/<department>.token, operators {DEV_DIR / 'operators.token'}, Open311 "
         f"partner {DEV_DIR / 'partner.token'}; "
-        f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}; Kafka principals' passwords "
+        f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}, USSD gateway secret "
+        f"{DEV_DIR / 'ussd.secret'}; Kafka principals' passwords "
         f"{DEV_DIR / 'kafka'}/<principal>.password"
     )
 

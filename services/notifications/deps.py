@@ -42,6 +42,10 @@ class NotificationsDeps(Deps):
     """The communities one may subscribe to (case-folded)."""
     inbound_secret: str | None = None
     """Shared with the SMS gateway, which signs each reply with it; None refuses them all."""
+    ussd_secret: str | None = None
+    """Shared with the USSD gateway, which signs each screen's request; None refuses them."""
+    areas: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each service-delivery area's communities, as spelt (the USSD menu, VISIT's names)."""
     asking: MissLimiter = field(default_factory=lambda: MissLimiter(10, 3600.0))
     """Subscriptions one client may ask for in an hour."""
     visits_page: str = "http://127.0.0.1:8001/visits/"

@@ -97,7 +97,15 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
         "Without it every reply is refused.",
     )
 
-    @field_validator("sms_url", "smtp_host", "outbox_dir", "inbound_secret", mode="before")
+    ussd_secret: SecretStr | None = Field(
+        None,
+        description="Shared with the USSD gateway: it signs each request (X-MO-Signature). "
+        "Without it every USSD request is refused.",
+    )
+
+    @field_validator(
+        "sms_url", "smtp_host", "outbox_dir", "inbound_secret", "ussd_secret", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.notifications.answers.handlers import answer
 from services.notifications.deps import NotificationsDeps
 from services.notifications.inbound import store
 from services.notifications.inbound.domain import SmsCommand, not_fixed_reference
@@ -44,8 +45,8 @@ async def reply(command: Reply, uow: UnitOfWork, deps: NotificationsDeps) -> str
 async def _act(conn: Conn, command: Reply, deps: NotificationsDeps) -> str:
     sender, text = command.sender, command.text
     said = SmsCommand.of(text)
-    if said is None:
-        return "ignored"
+    if said is None:  # STATUS, VISIT, HELP or not understood: answered (answers/)
+        return await answer(conn, sender, text, command.signed, deps)
     if said is SmsCommand.NOT_FIXED:
         reference = not_fixed_reference(text)
         if reference is None:

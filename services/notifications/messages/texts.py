@@ -46,6 +46,7 @@ class Template(StrEnum):
     WITHDRAWN = "withdrawn"
     RENEW = "renew"  # 30 days before an approval ends
     RENEW_AT = "renew_at"  # the same, naming the next visit to the resident's community
+    ANSWER = "answer"  # an SMS command's answer, its words made when asked (answers/)
 
 
 CALL_CENTRE: Final = "0860 103 089"
@@ -102,6 +103,7 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "Mobile Office in {community} before then.",
         Template.RENEW_AT: "Ref {reference}: your {service} ends on {until}. Renew it at the "
         "Mobile Office, {community} {date} {hours}, {venue}.",
+        Template.ANSWER: "{note}",
     },
     Language.AF: {
         Template.LOGGED: "Kaapstad Mobiele Kantoor: u versoek is aangeteken. Verw {reference}. "
@@ -153,6 +155,7 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "Mobiele Kantoor in {community} voor dan.",
         Template.RENEW_AT: "Verw {reference}: u {service} verval op {until}. Hernu dit by die "
         "Mobiele Kantoor, {community} {date} {hours}, {venue}.",
+        Template.ANSWER: "{note}",
     },
     Language.XH: {
         Template.LOGGED: "I-Ofisi eHambayo yaseKapa: isicelo sakho sibhalisiwe. Inombolo "
@@ -205,6 +208,7 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         "Yihlaziye kwi-Ofisi eHambayo e-{community}.",
         Template.RENEW_AT: "Inombolo {reference}: i-{service} yakho iphela nge-{until}. "
         "Yihlaziye kwi-Ofisi eHambayo, {community} {date} {hours}, {venue}.",
+        Template.ANSWER: "{note}",
     },
 }
 

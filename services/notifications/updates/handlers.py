@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from services.notifications.answers import store as answers
 from services.notifications.deliveries import store as delivery_store
 from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
 from services.notifications.deps import NotificationsDeps
@@ -67,6 +68,7 @@ async def on_logged(
                     )
                 )
         await store.add_contacts(conn, contacts, now)
+        await _note_facts(conn, command, [n not in refused for n in named], deps)
         await delivery_store.add(conn, first_messages, now)
         for reference in await delivery_store.awaiting_among(conn, [c.reference for c in contacts]):
             found = await store.contact_for(conn, reference)
@@ -75,11 +77,43 @@ async def on_logged(
     return deps.wake
 
 
+async def _note_facts(
+    conn: Conn, command: Batch[RequestLogged], keep_number: list[bool], deps: NotificationsDeps
+) -> None:
+    """What STATUS answers from (nothing personal), and the language each number last used
+    (as a keyed hash; not for a number erased since)."""
+    for item, keep in zip(command, keep_number, strict=True):
+        logged, resident = item.data, item.data.resident
+        await answers.note_fact(
+            conn,
+            logged.reference,
+            logged.logged_at,
+            area=str(logged.location.area),
+            community=logged.location.community,
+            language=resident.language.value if resident else None,
+        )
+        if resident is not None and resident.phone and keep:
+            await answers.note_language(
+                conn, deps.identifiers, resident.phone, resident.language, logged.logged_at
+            )
+
+
 async def on_routed(
     command: Batch[RequestRouted], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:
+            routed = item.data
+            await answers.note_fact(
+                conn,
+                routed.reference,
+                routed.decided_at,
+                status=routed.status,
+                department=routed.department,
+                due_at=routed.due_at,
+                area=str(routed.area),
+                community=routed.community,
+            )
             if message := _routed_message(item.data):
                 await _to_resident(conn, item.event, *message, deps)
             if item.data.outcome is RoutingOutcome.REFERRED:
@@ -105,6 +139,13 @@ async def on_status_changed(
         for item in command:
             changed = item.data
             await note_status(conn, changed)
+            await answers.note_fact(
+                conn,
+                changed.reference,
+                changed.changed_at,
+                status=changed.status,
+                department=changed.department,
+            )
             if changed.status in DECIDING and changed.service is not None:
                 await _decision_to_resident(conn, item.event, changed, deps)
             elif message := _status_message(changed):
