@@ -77,11 +77,12 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
         description="Where residents reach this service: the links in e-mails lead here.",
     )
     public_base_url: str | None = Field(
-        "http://127.0.0.1:8001",
+        None,
         pattern=r"^https?://[^/]+$",
         description="The public address of intake, where a resident follows a request: each "
         "SMS about a request ends with <this>/r/<reference> where it still fits one segment, "
-        "and every e-mail about one carries it. Empty: no links.",
+        "and every e-mail about one carries it. Unset: no links (`make run` and Compose set "
+        "http://127.0.0.1:8001).",
     )
     fixed_check_days: float = Field(
         7,

@@ -234,9 +234,21 @@ SUBJECT: Final[Mapping[Language, Mapping[str, str]]] = {
 }
 
 LINKS: Final[Mapping[Language, Mapping[str, str]]] = {
-    Language.EN: {"confirm": "Confirm", "unsubscribe": "Stop these e-mails"},
-    Language.AF: {"confirm": "Bevestig", "unsubscribe": "Stop hierdie e-posse"},
-    Language.XH: {"confirm": "Qinisekisa", "unsubscribe": "Yeka ezi imeyile"},
+    Language.EN: {
+        "confirm": "Confirm",
+        "unsubscribe": "Stop these e-mails",
+        "follow": "Follow your request",
+    },
+    Language.AF: {
+        "confirm": "Bevestig",
+        "unsubscribe": "Stop hierdie e-posse",
+        "follow": "Volg u versoek",
+    },
+    Language.XH: {
+        "confirm": "Qinisekisa",
+        "unsubscribe": "Yeka ezi imeyile",
+        "follow": "Landela isicelo sakho",
+    },
 }
 """Labels of the links an e-mail carries, in the resident's language."""
 
