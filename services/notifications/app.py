@@ -88,6 +88,8 @@ def _deps(
             settings.max_attempts,
         ),
         supervisors={k: str(v) for k, v in settings.supervisors.items()},
+        follow_up_url=settings.public_base_url,
+        fixed_check=timedelta(days=settings.fixed_check_days),
         communities=community_names(settings.communities_seed),
         inbound_secret=(
             settings.inbound_secret.get_secret_value() if settings.inbound_secret else None

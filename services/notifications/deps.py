@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends
@@ -36,6 +37,10 @@ class NotificationsDeps(Deps):
     catalogue: Catalogue
     """The services residents ask for: an application's service, papers and reasons by name."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    follow_up_url: str | None = None
+    """Intake's public address: a message about a request links to its page, <this>/r/<ref>."""
+    fixed_check: timedelta = timedelta(days=7)
+    """How long after a request is resolved its resident is asked whether it was fixed."""
     supervisors: Mapping[str, str] = field(default_factory=dict)
     """Department slug to its supervisor's e-mail: the daily digest of escalated requests."""
     communities: frozenset[str] = frozenset()
