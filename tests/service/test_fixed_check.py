@@ -37,7 +37,9 @@ ASKED = "was it fixed?"
 FIXED_CONFIRMED = EventType.REQUEST_FIXED_CONFIRMED
 
 
-def changed(reference: str, status: RequestStatus, previous: RequestStatus, at: dt.datetime):
+def changed(
+    reference: str, status: RequestStatus, previous: RequestStatus, at: dt.datetime
+) -> CloudEvent:
     data = StatusChanged(
         reference=reference,
         status=status,
@@ -73,7 +75,7 @@ async def a_resolved_request(service: Notifications, at: dt.datetime) -> str:
     await service.deliver(event, REQUESTS_LOGGED)
     await service.deliver(routed(event.subject), REQUESTS_ROUTED)
     await service.deliver(resolved(event.subject, at), REQUESTS_STATUS)
-    return event.subject
+    return str(event.subject)
 
 
 async def test_the_fixed_check_goes_once_after_the_configured_days_and_not_once_reopened(
