@@ -224,7 +224,7 @@ async def test_routing_0006_gives_the_requests_routed_before_it_a_channel(
             await conn.run_sync(lambda sync: command.upgrade(config(sync, "routing"), "0005"))
             row = await conn.run_sync(_one_routed_request)
             await conn.run_sync(lambda sync: command.upgrade(config(sync, "routing"), "head"))
-            found = (
+            found: Any = (
                 await conn.execute(
                     select(
                         column("reference"), column("channel"), column("fixed_confirmed_at")

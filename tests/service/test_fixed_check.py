@@ -9,12 +9,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from services.routing.store import requests
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import FixedConfirmed, ReopenAsked
 from shared.contracts.routing import Cause, StatusChanged
 from shared.events import CONTENT_TYPE, CloudEvent, new_event, parse_event
+from shared.store import as_utc
 from shared.topics import (
     REQUESTS_LOGGED,
     REQUESTS_REOPEN,
@@ -34,7 +37,9 @@ ASKED = "was it fixed?"
 FIXED_CONFIRMED = EventType.REQUEST_FIXED_CONFIRMED
 
 
-def changed(reference: str, status: RequestStatus, previous: RequestStatus, at: dt.datetime):
+def changed(
+    reference: str, status: RequestStatus, previous: RequestStatus, at: dt.datetime
+) -> CloudEvent:
     data = StatusChanged(
         reference=reference,
         status=status,
@@ -70,7 +75,7 @@ async def a_resolved_request(service: Notifications, at: dt.datetime) -> str:
     await service.deliver(event, REQUESTS_LOGGED)
     await service.deliver(routed(event.subject), REQUESTS_ROUTED)
     await service.deliver(resolved(event.subject, at), REQUESTS_STATUS)
-    return event.subject
+    return str(event.subject)
 
 
 async def test_the_fixed_check_goes_once_after_the_configured_days_and_not_once_reopened(
@@ -187,8 +192,22 @@ async def test_routing_keeps_fixed_and_the_report_gives_the_shares_and_the_chann
         assert water["reopened"] == 1 and water["share_reopened"] == pytest.approx(0.333)
         assert water["channels"] == {"open311": 1, "unknown": 1, "visit": 2}
 
-        # Confirmed twice: kept once (the first); and a request confirmed later counts.
-        await put(routing, REQUESTS_REOPEN, confirmation(at_visit.subject, now))
-        await put(routing, REQUESTS_REOPEN, confirmation(partner.subject, now))
+        # Refused while it was open: resolving it later does not make it confirmed.
+        report = await routing.report(untold.subject, TEAM, "resolved", cause="fixed")
+        assert report.status_code == 202
+        [water] = (await routing.client.get("/v1/standards", params={"month": month})).json()
+        assert water["resolved"] == 4 and water["confirmed_fixed"] == 1
+
+        # Confirmed twice: the first kept; and a request confirmed later counts.
+        later = now + dt.timedelta(hours=1)
+        await put(routing, REQUESTS_REOPEN, confirmation(at_visit.subject, later))
+        await put(routing, REQUESTS_REOPEN, confirmation(partner.subject, later))
         [water] = (await routing.client.get("/v1/standards", params={"month": month})).json()
         assert water["confirmed_fixed"] == 2
+        async with routing.app.state.db.reading() as conn:
+            kept = await conn.scalar(
+                select(requests.c.fixed_confirmed_at).where(
+                    requests.c.reference == at_visit.subject
+                )
+            )
+        assert as_utc(kept) == now
