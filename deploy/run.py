@@ -151,6 +151,7 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         **_dev_secret("MO_NOTIFICATIONS_INBOUND_SECRET", "sms-inbound.secret"),
+        **_dev_secret("MO_NOTIFICATIONS_USSD_SECRET", "ussd.secret"),
         **_dev_secret("MO_INTAKE_IDENTIFIER_KEY", "intake-identifier.key"),
         **_dev_secret("MO_NOTIFICATIONS_IDENTIFIER_KEY", "notifications-identifier.key"),
         **_dev_attachment_keys(),
@@ -160,6 +161,8 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))
     # Development only: with no gateway or mail server, messages become files to read.
     env.setdefault("MO_NOTIFICATIONS_OUTBOX_DIR", str(VAR / "outbox"))
+    # Residents' messages link to their request's page on intake (/r/<reference>).
+    env.setdefault("MO_NOTIFICATIONS_PUBLIC_BASE_URL", "http://127.0.0.1:8001")
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")
         processes[service] = subprocess.Popen(
@@ -181,7 +184,8 @@ def _summary() -> None:
         f"tokens: field agent {DEV_DIR / 'agent.token'}, departments "
         f"{DEV_DIR}/<department>.token, operators {DEV_DIR / 'operators.token'}, Open311 "
         f"partner {DEV_DIR / 'partner.token'}; "
-        f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}; Kafka principals' passwords "
+        f"SMS gateway secret {DEV_DIR / 'sms-inbound.secret'}, USSD gateway secret "
+        f"{DEV_DIR / 'ussd.secret'}; Kafka principals' passwords "
         f"{DEV_DIR / 'kafka'}/<principal>.password"
     )
 

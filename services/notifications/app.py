@@ -12,6 +12,7 @@ from faststream import FastStream
 from prometheus_client import CollectorRegistry
 
 from services.notifications import store
+from services.notifications.answers.adapters import communities_by_area
 from services.notifications.channels.adapters import (
     SMTP_TIMEOUT_SECONDS,
     FileOutbox,
@@ -37,6 +38,7 @@ from services.notifications.subscriptions import bus as subscriptions_bus
 from services.notifications.subscriptions import pages
 from services.notifications.subscriptions.adapters import community_names
 from services.notifications.updates import bus as updates_bus
+from services.notifications.ussd import api as ussd_api
 from shared.asyncapi import specification
 from shared.audit import Audit
 from shared.auth import TokenDirectory
@@ -50,7 +52,7 @@ from shared.use_case import Clock
 __all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
 
 router = APIRouter()  # nested prefixes would hide the audit's path from the route table
-for _feature in (subscriptions_api, inbound_api, deliveries_api, pages):
+for _feature in (subscriptions_api, inbound_api, ussd_api, deliveries_api, pages):
     router.include_router(_feature.router)
 router.include_router(pages.form_router)
 
@@ -87,10 +89,14 @@ def _deps(
             settings.max_attempts,
         ),
         supervisors={k: str(v) for k, v in settings.supervisors.items()},
+        follow_up_url=settings.public_base_url,
+        fixed_check=timedelta(days=settings.fixed_check_days),
         communities=community_names(settings.communities_seed),
         inbound_secret=(
             settings.inbound_secret.get_secret_value() if settings.inbound_secret else None
         ),
+        ussd_secret=settings.ussd_secret.get_secret_value() if settings.ussd_secret else None,
+        areas=communities_by_area(settings.communities_seed),
     )
 
 

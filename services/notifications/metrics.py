@@ -34,6 +34,10 @@ class NotificationMetrics:
             "mo_notifications_late_outcomes_total",
             "Outcomes not recorded because the delivery's lease had passed to another.",
         )
+        self.unanswered = new.counter(
+            "mo_notifications_unanswered_total",
+            "SMS commands not answered: the number had its answers for the day.",
+        )
         self.latency = new.histogram(
             "mo_notifications_delivery_seconds",
             "From the delivery's creation to its sending.",

@@ -82,6 +82,21 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
         description="Intake's visits page (/visits/), where the answer to its news form "
         "(POST /visits/subscribe) links back.",
     )
+    public_base_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/]+$",
+        description="The public address of intake, where a resident follows a request: each "
+        "SMS about a request ends with <this>/r/<reference> where it still fits one segment, "
+        "and every e-mail about one carries it. Unset: no links (`make run` and Compose set "
+        "http://127.0.0.1:8001).",
+    )
+    fixed_check_days: float = Field(
+        7,
+        gt=0,
+        le=30,  # NOT FIXED reopens only within 30 days of the resolution
+        description="Days after a request is resolved when its resident is asked by SMS "
+        "whether it was fixed (FIXED or NOT FIXED <reference>).",
+    )
     supervisors: dict[str, EmailStr] = Field(
         default_factory=dict,
         description="Department slug to its supervisor's e-mail address, for the daily digest "
@@ -97,7 +112,21 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
         "Without it every reply is refused.",
     )
 
-    @field_validator("sms_url", "smtp_host", "outbox_dir", "inbound_secret", mode="before")
+    ussd_secret: SecretStr | None = Field(
+        None,
+        description="Shared with the USSD gateway: it signs each request (X-MO-Signature). "
+        "Without it every USSD request is refused.",
+    )
+
+    @field_validator(
+        "sms_url",
+        "smtp_host",
+        "outbox_dir",
+        "inbound_secret",
+        "ussd_secret",
+        "public_base_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

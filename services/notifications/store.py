@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -135,6 +136,52 @@ followers = Table(
 erased_identifiers = keys_seen(
     metadata, "erased_identifiers", key="identifier_hash", length=64, at="erased_at"
 )
+
+# What residents may ask by SMS and USSD (answers/, ussd/): nothing personal, and numbers
+# and USSD sessions only as keyed hashes.
+request_facts = Table(
+    "request_facts",
+    metadata,
+    Column("reference", String(10), primary_key=True),
+    Column("status", String(32), nullable=False),
+    Column("department", String(60)),  # slug, once routed
+    Column("due_at", DateTime(timezone=True)),  # the service standard's, once routed
+    Column("area", String(10)),
+    Column("community", String(100)),
+    Column("language", String(2), nullable=False),  # the resident's, as logged
+    Column("changed_at", DateTime(timezone=True), nullable=False),  # the latest event's time
+)
+"""A request's public facts, as the bus tells them: what STATUS answers."""
+
+number_languages = Table(
+    "number_languages",
+    metadata,
+    Column("phone_hash", String(64), primary_key=True),
+    Column("language", String(2), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""The language a number last used (its latest request or subscription, or chose by USSD)."""
+
+answer_counts = Table(
+    "answer_counts",
+    metadata,
+    Column("phone_hash", String(64), nullable=False),
+    Column("day", Date, nullable=False),  # Cape Town's day
+    Column("answered", Integer, nullable=False),
+    PrimaryKeyConstraint("phone_hash", "day", name="pk_answer_counts"),
+)
+"""Answers sent to a number on a day: at most ANSWERS_PER_DAY, so nobody runs up the bill."""
+
+ussd_sessions = Table(
+    "ussd_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("state", String(120), nullable=False),
+    Column("seen", Integer, nullable=False),  # inputs of the session's text already taken
+    Column("language", String(2), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+)
+"""A USSD session's place in the menu, forgotten 180 s after its last screen."""
 
 
 def same_address(column: ColumnElement[str], address: str) -> ColumnElement[bool]:

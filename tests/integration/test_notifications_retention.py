@@ -124,6 +124,33 @@ async def seed(db: Database) -> None:
         await conn.execute(
             insert(store.inbox), [{"event_id": "e-1", "consumer": "n", "processed_at": T0}]
         )
+        # What SMS commands and USSD keep (keyed hashes, public facts): a session and a
+        # day's count go within days; a number's language and a finished request's facts
+        # stay a year.
+        hashed = "h" * 64
+        await conn.execute(
+            insert(store.ussd_sessions),
+            [
+                {
+                    "session_hash": hashed,
+                    "state": "top",
+                    "seen": 0,
+                    "language": "en",
+                    "last_seen": T0,
+                }
+            ],
+        )
+        await conn.execute(
+            insert(store.answer_counts), [{"phone_hash": hashed, "day": T0.date(), "answered": 3}]
+        )
+        await conn.execute(
+            insert(store.number_languages),
+            [{"phone_hash": hashed, "language": "xh", "updated_at": T0}],
+        )
+        await conn.execute(
+            insert(store.request_facts),
+            [{"reference": "5000000001", "status": "closed", "language": "en", "changed_at": T0}],
+        )
         # Resolved on day 10, reopened on day 12, resolved again on day 20, closed on day 25:
         # the 90 days run from day 20.
         for new, day in (
@@ -145,12 +172,16 @@ async def snapshot(db: Database) -> dict[str, Any]:
         subscriptions = set((await conn.execute(select(store.subscriptions.c.address))).scalars())
         inbox = set((await conn.execute(select(store.inbox.c.event_id))).scalars())
         following = set((await conn.execute(select(followers_table.c.address))).scalars())
+        languages = len((await conn.execute(select(store.number_languages))).all())
+        facts = len((await conn.execute(select(store.request_facts))).all())
     return {
         "contacts": contacts,
         "addresses": addresses,
         "subs": subscriptions,
         "inbox": inbox,
         "followers": following,
+        "languages": languages,
+        "facts": facts,
     }
 
 
@@ -176,6 +207,10 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
             "delivery_addresses": 0,
             "pending_subscriptions": 0,
             "inbound_signatures": 0,
+            "ussd_sessions": 1,
+            "answer_counts": 1,
+            "number_languages": 0,
+            "request_facts": 0,
             "processed_event_ids": 0,
         }
         now = T0 + 9 * DAY  # a week for a pending subscription, 8 days for an event id
@@ -185,6 +220,10 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
             "delivery_addresses": 0,
             "pending_subscriptions": 1,
             "inbound_signatures": 0,
+            "ussd_sessions": 0,
+            "answer_counts": 0,
+            "number_languages": 0,
+            "request_facts": 0,
             "processed_event_ids": 1,
         }
         now = T0 + (20 + 89) * DAY  # the day before the 90 days from the last resolution
@@ -198,6 +237,10 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
             "delivery_addresses": 1,
             "pending_subscriptions": 0,
             "inbound_signatures": 0,
+            "ussd_sessions": 0,
+            "answer_counts": 0,
+            "number_languages": 0,
+            "request_facts": 0,
             "processed_event_ids": 0,
         }
         now = T0 + (20 + 91) * DAY
@@ -211,6 +254,10 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
         "delivery_addresses": 1,
         "pending_subscriptions": 0,
         "inbound_signatures": 0,
+        "ussd_sessions": 0,
+        "answer_counts": 0,
+        "number_languages": 0,
+        "request_facts": 0,
         "processed_event_ids": 0,
     }
     assert after["contacts"] == {"5000000002"}  # the open request keeps its details
@@ -218,6 +265,7 @@ async def test_each_detail_stays_its_period_and_not_a_day_longer(database_url: s
     assert after["subs"] == {"+27820000005"}  # confirmed: kept until the resident leaves
     assert after["inbox"] == set()
     assert after["followers"] == {"+27820000007"}
+    assert (after["languages"], after["facts"]) == (1, 1)  # a year, not 111 days
     purged = {"kind": "delivery_addresses"}
     assert registry.get_sample_value("mo_notifications_purged_total", purged) == 2
 

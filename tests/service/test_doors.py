@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -20,12 +21,13 @@ from shared.auth import FormKey, access_of
 from shared.credentials import Role
 from tests.support.door_calls import Example, Running
 from tests.support.door_examples import SERVICES, SHARED
-from tests.support.notifications import INBOUND_SECRET
+from tests.support.notifications import INBOUND_SECRET, USSD_SECRET
 from tests.support.routes import api_routes
 from tests.support.tokens import issue
 
 PUBLIC = "public"
 SIGNED = "sms-gateway (signed)"
+USSD_SIGNED = "ussd-gateway (signed)"
 
 
 def doors(app: FastAPI) -> list[tuple[APIRoute, object | None]]:
@@ -96,6 +98,27 @@ async def check(
             assert refused.status_code == 401, f"{service} {key} took {wrong}"
         body = json.dumps(example.body).encode()
         right = {"X-MO-Signature": signature(INBOUND_SECRET, body)}
+    elif access == USSD_SIGNED:
+        # Signed over the form as sent, under the USSD gateway's own secret (the SMS
+        # gateway's does not open it).
+        raw = urlencode(example.body or {}).encode()
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        wrong_secret = {"X-MO-Signature": signature(INBOUND_SECRET, raw)}
+        for wrong in (
+            {},
+            {"X-MO-Signature": "sha256=00"},
+            wrong_secret,
+            bearer(tokens[Role.OPERATOR]),
+        ):
+            refused = await client.request(
+                method, example.path, content=raw, headers={**form, **wrong}
+            )
+            assert refused.status_code == 401, f"{service} {key} took {wrong}"
+        right = {**form, "X-MO-Signature": signature(USSD_SECRET, raw)}
+        assert await published(running) == before, f"{service} {key} published when refused"
+        allowed = await client.request(method, example.path, content=raw, headers=right)
+        assert allowed.status_code < 300, f"{service} {key}: {allowed.status_code} {allowed.text}"
+        return
     elif isinstance(access, tuple):
         await check_page(running, service, key, access, example, tokens)
         return

@@ -121,6 +121,17 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                     "/v1/sms/inbound",
                     {"from": "+27825550199", "text": "hello", "timestamp": NOON.isoformat()},
                 ),
+                ("POST", "/v1/ussd"): Example(
+                    "/v1/ussd",
+                    {
+                        "sessionId": "door-session",
+                        "serviceCode": "*120*3210#",
+                        "phoneNumber": "+27825550199",
+                        "text": "",
+                        "timestamp": NOON.isoformat(),
+                    },
+                    form=True,
+                ),
                 ("GET", "/v1/notifications"): Example(
                     f"/v1/notifications?reference={new_reference()}&reason=resident+asked+at+the+table"
                 ),

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from fastapi import FastAPI
@@ -29,6 +30,7 @@ from tests.support.routing import logged_event
 from tests.support.tokens import issue
 
 INBOUND_SECRET = "the gateway's secret, for tests"
+USSD_SECRET = "the USSD gateway's secret, for tests"
 
 
 @dataclass
@@ -46,6 +48,23 @@ class Notifications:
         """A resident's SMS reply, as the gateway posts it: signed, stamped now."""
         body, headers = signed_reply(sender, text, self.clock(), **fields)
         return await self.client.post("/v1/sms/inbound", content=body, headers=headers)
+
+    async def ussd(self, session: str, phone: str, text: str, **fields: Any) -> httpx.Response:
+        """A USSD gateway's request for the session's inputs so far: signed, stamped now."""
+        form = {
+            "sessionId": session,
+            "serviceCode": "*120*3210#",
+            "phoneNumber": phone,
+            "text": text,
+            "timestamp": str(int(self.clock().timestamp())),
+            **fields,
+        }
+        raw = urlencode(form).encode()
+        headers = {
+            "X-MO-Signature": signature(USSD_SECRET, raw),
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        return await self.client.post("/v1/ussd", content=raw, headers=headers)
 
     async def deliver(self, event: CloudEvent, topic: str) -> None:
         """Through the in-memory broker (unit tests)."""
@@ -89,7 +108,12 @@ async def running_notifications(
     clock = clock or Clock()
     # Where messages go for a channel the test gives no gateway or mail server.
     with tempfile.TemporaryDirectory(prefix="mo-outbox-") as outbox:
-        settings = {"inbound_secret": INBOUND_SECRET, "outbox_dir": outbox, **settings}
+        settings = {
+            "inbound_secret": INBOUND_SECRET,
+            "ussd_secret": USSD_SECRET,
+            "outbox_dir": outbox,
+            **settings,
+        }
         async with running_app(
             create_app,
             NotificationsSettings,

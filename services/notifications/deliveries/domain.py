@@ -111,10 +111,18 @@ class Hold:
 
 
 def what_to_do(
-    channel: Channel, address: str, stopped: set[str], quiet: QuietHours, now: dt.datetime
+    channel: Channel,
+    address: str,
+    stopped: set[str],
+    quiet: QuietHours,
+    now: dt.datetime,
+    *,
+    asked: bool = False,
 ) -> Send | Suppress | Hold:
-    """For a delivery that is due now. E-mail waits for nobody: only SMS wakes a phone."""
-    if channel is Channel.SMS:
+    """For a delivery that is due now. E-mail waits for nobody: only SMS wakes a phone. An
+    answer to what the resident just `asked` by SMS goes at once, even to a number that said
+    STOP: it is not news they stopped, and they are awake."""
+    if channel is Channel.SMS and not asked:
         if address in stopped:
             return Suppress()
         allowed = quiet.next_allowed(now)

@@ -78,7 +78,20 @@ async def claim_due(
         claimed = [await _with_next_visit(conn, d, now) for d in claimed]
         phones = [d.address for d in claimed if d.channel is Channel.SMS]
         stopped = await stopped_among(conn, deps.identifiers, phones) if phones else set()
-    return [(d, what_to_do(d.channel, d.address, stopped, command.quiet, now)) for d in claimed]
+    return [
+        (
+            d,
+            what_to_do(
+                d.channel,
+                d.address,
+                stopped,
+                command.quiet,
+                now,
+                asked=d.template is Template.ANSWER,
+            ),
+        )
+        for d in claimed
+    ]
 
 
 async def _with_next_visit(conn: Conn, due: Due, now: dt.datetime) -> Due:

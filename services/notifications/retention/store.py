@@ -10,7 +10,12 @@ information"):
 - a subscription never confirmed: `pending_subscription_days`;
 - processed event ids: as long as the broker could deliver the event again;
 - the gateway's signatures of replies taken: as long as a replay could pass as fresh;
-- in development, the messages written as files: as long as contact details.
+- in development, the messages written as files: as long as contact details;
+- a USSD session (a keyed hash of its id and where it is in the menu): ten minutes after its
+  last screen (it is forgotten after 180 s anyway);
+- the answers a number got in a day (a keyed hash and a count): two days;
+- the language a number last used (a keyed hash): a year after it last said;
+- a request's public facts (what STATUS answers): a year after its last news, once finished.
 
 Opt-outs (STOP) are kept: forgetting one would text a resident who said stop."""
 
@@ -24,7 +29,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.notifications.channels.adapters import FileOutbox
 from services.notifications.deliveries.domain import DeliveryStatus
 from services.notifications.inbound.domain import KEEP_SIGNATURES
-from services.notifications.store import contacts, deliveries, inbound_signatures, subscriptions
+from services.notifications.store import (
+    answer_counts,
+    contacts,
+    deliveries,
+    inbound_signatures,
+    number_languages,
+    request_facts,
+    subscriptions,
+    ussd_sessions,
+)
 from services.notifications.store import followers as followers_table
 from services.notifications.subscriptions.domain import SubscriptionStatus
 from shared.retention import Purge, Rule
@@ -98,6 +112,42 @@ async def _inbound_signatures(conn: AsyncConnection, cutoff: dt.datetime, batch:
     return result.rowcount
 
 
+async def _ussd_sessions(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    old = select(ussd_sessions.c.session_hash).where(ussd_sessions.c.last_seen < cutoff)
+    result = await conn.execute(
+        delete(ussd_sessions).where(ussd_sessions.c.session_hash.in_(old.limit(batch)))
+    )
+    return result.rowcount
+
+
+async def _answer_counts(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    c = answer_counts.c
+    old = select(c.phone_hash, c.day).where(c.day < cutoff.date()).limit(batch)
+    result = await conn.execute(delete(answer_counts).where(tuple_(c.phone_hash, c.day).in_(old)))
+    return result.rowcount
+
+
+async def _number_languages(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    c = number_languages.c
+    old = select(c.phone_hash).where(c.updated_at < cutoff).limit(batch)
+    result = await conn.execute(delete(number_languages).where(c.phone_hash.in_(old)))
+    return result.rowcount
+
+
+_FINISHED_REQUESTS = ("resolved", "closed", "referred", "declined", "withdrawn")
+
+
+async def _request_facts(conn: AsyncConnection, cutoff: dt.datetime, batch: int) -> int:
+    c = request_facts.c
+    old = (
+        select(c.reference)
+        .where(c.status.in_(_FINISHED_REQUESTS), c.changed_at < cutoff)
+        .limit(batch)
+    )
+    result = await conn.execute(delete(request_facts).where(c.reference.in_(old)))
+    return result.rowcount
+
+
 def _outbox_files(files: FileOutbox) -> Purge:
     async def purge(_: AsyncConnection, cutoff: dt.datetime, __: int) -> int:
         return await files.purge(cutoff)  # all at once: files, not rows in a transaction
@@ -123,4 +173,8 @@ def rules(
             _pending_subscriptions,
         ),
         Rule("inbound_signatures", KEEP_SIGNATURES, _inbound_signatures),
+        Rule("ussd_sessions", dt.timedelta(minutes=10), _ussd_sessions),
+        Rule("answer_counts", dt.timedelta(days=2), _answer_counts),
+        Rule("number_languages", dt.timedelta(days=365), _number_languages),
+        Rule("request_facts", dt.timedelta(days=365), _request_facts),
     ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from services.notifications.answers import store as answers
 from services.notifications.channels.domain import Channel
 from services.notifications.deliveries import store as delivery_store
 from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
@@ -80,6 +81,8 @@ async def subscribe(command: Subscribe, uow: UnitOfWork, deps: NotificationsDeps
             unsubscribe_token=secrets.token_urlsafe(24),
             at=now,
         )
+        if channel is Channel.SMS:  # the language SMS commands are answered in
+            await answers.note_language(conn, deps.identifiers, address, command.language, now)
         confirmation = _confirmation(subscription, confirm_token, deps.public_url)
         await delivery_store.add(conn, [confirmation], now)
     deps.wake()

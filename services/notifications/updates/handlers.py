@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from services.notifications.answers import store as answers
+from services.notifications.channels.domain import Channel
 from services.notifications.deliveries import store as delivery_store
 from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
 from services.notifications.deps import NotificationsDeps
@@ -20,12 +22,15 @@ from services.notifications.updates import store
 from services.notifications.updates.domain import (
     DECIDING,
     Contact,
+    asks_if_fixed,
     decision_message,
+    fixed_check_id,
     renewal_reminder,
     status_template,
 )
 from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Batch
+from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
 from shared.events import CloudEvent
@@ -67,6 +72,7 @@ async def on_logged(
                     )
                 )
         await store.add_contacts(conn, contacts, now)
+        await _note_facts(conn, command, [n not in refused for n in named], deps)
         await delivery_store.add(conn, first_messages, now)
         for reference in await delivery_store.awaiting_among(conn, [c.reference for c in contacts]):
             found = await store.contact_for(conn, reference)
@@ -75,11 +81,43 @@ async def on_logged(
     return deps.wake
 
 
+async def _note_facts(
+    conn: Conn, command: Batch[RequestLogged], keep_number: list[bool], deps: NotificationsDeps
+) -> None:
+    """What STATUS answers from (nothing personal), and the language each number last used
+    (as a keyed hash; not for a number erased since)."""
+    for item, keep in zip(command, keep_number, strict=True):
+        logged, resident = item.data, item.data.resident
+        await answers.note_fact(
+            conn,
+            logged.reference,
+            logged.logged_at,
+            area=str(logged.location.area),
+            community=logged.location.community,
+            language=resident.language.value if resident else None,
+        )
+        if resident is not None and resident.phone and keep:
+            await answers.note_language(
+                conn, deps.identifiers, resident.phone, resident.language, logged.logged_at
+            )
+
+
 async def on_routed(
     command: Batch[RequestRouted], uow: UnitOfWork, deps: NotificationsDeps
 ) -> AfterCommit:
     async with uow.transaction() as conn:
         for item in command:
+            routed = item.data
+            await answers.note_fact(
+                conn,
+                routed.reference,
+                routed.decided_at,
+                status=routed.status,
+                department=routed.department,
+                due_at=routed.due_at,
+                area=str(routed.area),
+                community=routed.community,
+            )
             if message := _routed_message(item.data):
                 await _to_resident(conn, item.event, *message, deps)
             if item.data.outcome is RoutingOutcome.REFERRED:
@@ -105,14 +143,50 @@ async def on_status_changed(
         for item in command:
             changed = item.data
             await note_status(conn, changed)
+            await answers.note_fact(
+                conn,
+                changed.reference,
+                changed.changed_at,
+                status=changed.status,
+                department=changed.department,
+            )
             if changed.status in DECIDING and changed.service is not None:
                 await _decision_to_resident(conn, item.event, changed, deps)
             elif message := _status_message(changed):
                 await _to_resident(conn, item.event, *message, deps)
+            await _fixed_check(conn, changed, deps)
             if changed.cause is Cause.DUPLICATE and changed.duplicate_of:
                 # Told just now, once, where the news comes from; from now on it comes from there.
                 await followers.move(conn, changed.reference, changed.duplicate_of, deps.clock())
     return deps.wake
+
+
+async def _fixed_check(conn: Conn, changed: StatusChanged, deps: NotificationsDeps) -> None:
+    """A fixed report resolved: its resident asked by SMS, `deps.fixed_check` later, whether
+    it was fixed; once per request (the delivery's id is the request's), and not if the
+    request moves on (reopened, closed) before then."""
+    reference = changed.reference
+    if changed.status is not RequestStatus.RESOLVED:
+        await delivery_store.cancel_pending(conn, reference, Template.FIXED_CHECK)
+        return
+    contact = await store.contact_for(conn, reference)
+    if not asks_if_fixed(changed) or contact is None or contact.channel is not Channel.SMS:
+        return
+    due = changed.changed_at + deps.fixed_check
+    check = NewDelivery(
+        event_id=fixed_check_id(reference),
+        subject=reference,
+        template=Template.FIXED_CHECK,
+        facts=MessageFacts(reference=reference),
+        status=DeliveryStatus.PENDING,
+        channel=contact.channel,
+        address=contact.address,
+        language=contact.language,
+        not_before=due,
+    )
+    await delivery_store.add(conn, [check], deps.clock())
+    # Resolved again after a reopening cancelled it: asked after this resolution instead.
+    await delivery_store.reschedule_cancelled(conn, check.event_id, due)
 
 
 def _status_message(changed: StatusChanged) -> tuple[Template, MessageFacts] | None:

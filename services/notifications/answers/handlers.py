@@ -1,0 +1,104 @@
+"""A resident's SMS that is none of the replies inbound/ acts on: STATUS <reference>,
+VISIT <community> (NEXT), HELP, and anything else (answered with help). One answer, one
+segment, in the language the number last used (else the keyword's, else English), through the
+outbound SMS path. Answered even to a number that said STOP and in quiet hours: it just asked
+(deliveries/domain.py). At most ANSWERS_PER_DAY a number a day; then silence, counted."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from services.notifications.answers import store
+from services.notifications.answers.domain import (
+    ANSWERS_PER_DAY,
+    closest,
+    help_answer,
+    parse,
+    reference_in,
+    status_answer,
+    visit_answer,
+)
+from services.notifications.answers.texts import Keyword
+from services.notifications.channels.domain import Channel
+from services.notifications.deliveries import store as delivery_store
+from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
+from services.notifications.deps import NotificationsDeps
+from services.notifications.messages.domain import MessageFacts
+from services.notifications.messages.texts import Template
+from services.notifications.store import Conn
+from services.notifications.updates import store as updates_store
+from shared.clock import CAPE_TOWN
+from shared.contracts.common import Language
+
+__all__ = ["ANSWERED", "answer", "answer_text", "known_community"]
+
+log = logging.getLogger(__name__)
+ANSWERED = "answered"
+SUBJECT = "answer"
+"""The subject of every answer's delivery (they are about no one request)."""
+
+
+async def answer(conn: Conn, sender: str, text: str, signed: str, deps: NotificationsDeps) -> str:
+    """Answers `text` from `sender` (in the inbound reply's transaction); `unanswered` when
+    the number had its answers for the day."""
+    now = deps.clock()
+    day = now.astimezone(CAPE_TOWN).date()
+    if not await store.take_answer(conn, deps.identifiers, sender, day, ANSWERS_PER_DAY):
+        deps.metrics.unanswered.inc()
+        log.info("an SMS command beyond the day's answers: not answered")
+        return "unanswered"
+    asked = parse(text)
+    language = (
+        await store.language_of(conn, deps.identifiers, sender)
+        or (asked.language if asked else None)
+        or Language.EN
+    )
+    words = await answer_text(conn, text, language, deps)
+    delivery = NewDelivery(
+        event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, signed)),  # once per signed body
+        subject=SUBJECT,
+        template=Template.ANSWER,
+        facts=MessageFacts(note=words),
+        status=DeliveryStatus.PENDING,
+        channel=Channel.SMS,
+        address=sender,
+        language=language,
+    )
+    await delivery_store.add(conn, [delivery], now)
+    deps.wake()  # the dispatcher takes it once the reply's transaction commits
+    log.info("SMS command %s answered", asked.keyword.value if asked else "help")
+    return ANSWERED
+
+
+async def answer_text(conn: Conn, text: str, language: Language, deps: NotificationsDeps) -> str:
+    """The words that answer `text`, in `language`."""
+    asked = parse(text)
+    if asked is None or asked.keyword is Keyword.HELP or not asked.argument:
+        return help_answer(language)
+    if asked.keyword is Keyword.STATUS:
+        reference = reference_in(asked.argument)
+        facts = await store.facts_for(conn, reference) if reference else None
+        return status_answer(asked.argument, facts, language)
+    known = await known_community(conn, asked.argument, deps)
+    today = deps.clock().astimezone(CAPE_TOWN).date()
+    if known is None:
+        names = await _community_names(conn, deps)
+        return visit_answer(asked.argument, None, None, closest(asked.argument, names), language)
+    visit = await updates_store.next_visit(conn, known, today)
+    return visit_answer(asked.argument, known, visit, [], language)
+
+
+async def known_community(conn: Conn, typed: str, deps: NotificationsDeps) -> str | None:
+    """The community `typed` names, as the office spells it, if it is one it visits."""
+    for name in await _community_names(conn, deps):
+        if name.casefold() == typed.strip().casefold():
+            return name
+    return None
+
+
+async def _community_names(conn: Conn, deps: NotificationsDeps) -> list[str]:
+    seeded = [name for names in deps.areas.values() for name in names]
+    announced = await store.visited_communities(conn)
+    seen = {name.casefold() for name in seeded}
+    return seeded + [name for name in announced if name.casefold() not in seen]
