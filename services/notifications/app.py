@@ -35,7 +35,7 @@ from services.notifications.retention.store import rules
 from services.notifications.settings import NotificationsSettings
 from services.notifications.subscriptions import api as subscriptions_api
 from services.notifications.subscriptions import bus as subscriptions_bus
-from services.notifications.subscriptions import form, pages
+from services.notifications.subscriptions import pages
 from services.notifications.subscriptions.adapters import community_names
 from services.notifications.updates import bus as updates_bus
 from services.notifications.ussd import api as ussd_api
@@ -52,8 +52,9 @@ from shared.use_case import Clock
 __all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
 
 router = APIRouter()  # nested prefixes would hide the audit's path from the route table
-for _feature in (subscriptions_api, inbound_api, ussd_api, deliveries_api, pages, form):
+for _feature in (subscriptions_api, inbound_api, ussd_api, deliveries_api, pages):
     router.include_router(_feature.router)
+router.include_router(pages.form_router)
 
 PUBLISHES = (*deliveries_bus.PUBLISHES, *reopening_bus.PUBLISHES, *privacy_bus.PUBLISHES)
 

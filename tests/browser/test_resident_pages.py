@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 from axe_playwright_python.async_playwright import Axe
 from fastapi import FastAPI
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from tests.service.test_resident_pages import a_request_in_progress, announce, visit
 from tests.support.clock import Clock
@@ -29,7 +29,7 @@ from tests.support.waiting import eventually_async
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE = {"width": 320, "height": 640}
+PHONE: ViewportSize = {"width": 320, "height": 640}
 WORDS = {
     "en": ("The department is working on it", "Next visit to Khayelitsha", "Thursday 10"),
     "af": ("Die departement werk daaraan", "Volgende besoek aan Khayelitsha", "Donderdag 10"),

@@ -244,72 +244,23 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
     },
 }
 
-_DAYS: Final[Mapping[Language, tuple[str, ...]]] = {
-    Language.EN: ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    Language.AF: ("Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrydag", "Saterdag", "Sondag"),
-    Language.XH: (
-        "Mvulo",
-        "Lwesibini",
-        "Lwesithathu",
-        "Lwesine",
-        "Lwesihlanu",
-        "Mgqibelo",
-        "Cawe",
-    ),
+# Monday first, then January first; split where used.
+_DAYS: Final[Mapping[Language, str]] = {
+    Language.EN: "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+    Language.AF: "Maandag Dinsdag Woensdag Donderdag Vrydag Saterdag Sondag",
+    Language.XH: "Mvulo Lwesibini Lwesithathu Lwesine Lwesihlanu Mgqibelo Cawe",
 }
-MONTHS: Final[Mapping[Language, tuple[str, ...]]] = {
-    Language.EN: tuple(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
-    ),
-    Language.AF: tuple(
-        [
-            "Januarie",
-            "Februarie",
-            "Maart",
-            "April",
-            "Mei",
-            "Junie",
-            "Julie",
-            "Augustus",
-            "September",
-            "Oktober",
-            "November",
-            "Desember",
-        ]
-    ),
-    Language.XH: tuple(
-        [
-            "Janyuwari",
-            "Februwari",
-            "Matshi",
-            "Epreli",
-            "Meyi",
-            "Juni",
-            "Julayi",
-            "Agasti",
-            "Septemba",
-            "Okthobha",
-            "Novemba",
-            "Disemba",
-        ]
-    ),
+MONTHS: Final[Mapping[Language, str]] = {
+    Language.EN: "January February March April May June July August September October "
+    "November December",
+    Language.AF: "Januarie Februarie Maart April Mei Junie Julie Augustus September Oktober "
+    "November Desember",
+    Language.XH: "Janyuwari Februwari Matshi Epreli Meyi Juni Julayi Agasti Septemba Okthobha "
+    "Novemba Disemba",
 }
 
 
 def day(date: dt.date, language: Language) -> str:
     """`Tuesday 8 December 2026` in `language`."""
-    month = MONTHS[language][date.month - 1]
-    return f"{_DAYS[language][date.weekday()]} {date.day} {month} {date.year}"
+    month, weekday = MONTHS[language].split(), _DAYS[language].split()
+    return f"{weekday[date.weekday()]} {date.day} {month[date.month - 1]} {date.year}"
