@@ -78,7 +78,7 @@ def _deps(
         outbox=store.outbox,
         wake=woken.set,
         public_url=settings.public_url,
-        visits_page=settings.visits_page_url,
+        visits_page=settings.visits_page(),
         identifiers=settings.identifiers(),
         metrics=NotificationMetrics(registry),
         audit=Audit(store.audit, registry, "notifications"),

@@ -76,19 +76,14 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
         pattern=r"^https?://[^/]+$",
         description="Where residents reach this service: the links in e-mails lead here.",
     )
-    visits_page_url: str = Field(
-        "http://127.0.0.1:8001/visits/",
-        pattern=r"^https?://[^/?#]+/[^?#]*$",
-        description="Intake's visits page (/visits/), where the answer to its news form "
-        "(POST /visits/subscribe) links back.",
-    )
     public_base_url: str | None = Field(
         None,
         pattern=r"^https?://[^/]+$",
         description="The public address of intake, where a resident follows a request: each "
         "SMS about a request ends with <this>/r/<reference> where it still fits one segment, "
-        "and every e-mail about one carries it. Unset: no links (`make run` and Compose set "
-        "http://127.0.0.1:8001).",
+        "and every e-mail about one carries it; the visit-news form's answer links back to "
+        "<this>/visits/. Unset: no links in messages, and the form links back to "
+        "http://127.0.0.1:8001/visits/ (`make run` and Compose set http://127.0.0.1:8001).",
     )
     fixed_check_days: float = Field(
         7,
@@ -130,6 +125,10 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    def visits_page(self) -> str:
+        """Intake's visits page, where the visit-news form's answer links back."""
+        return f"{self.public_base_url or 'http://127.0.0.1:8001'}/visits/"
 
     def file_outbox(self) -> Path | None:
         """Where messages become files (development), or None when every channel has a

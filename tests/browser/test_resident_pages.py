@@ -77,7 +77,7 @@ async def test_a_resident_follows_a_request_and_asks_for_visit_news(
         running_notifications(
             f"sqlite+aiosqlite:///{tmp_path / 'n.db'}",
             publisher=FakePublisher(),
-            visits_page_url=f"http://127.0.0.1:{intake_port}/visits/",
+            public_base_url=f"http://127.0.0.1:{intake_port}",
         ) as notifications,
         serving(intake.app, intake_port) as url,
         serving(notifications.app, notifications_port),
