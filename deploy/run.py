@@ -161,6 +161,8 @@ def _start_services(detach: bool) -> dict[Service, subprocess.Popen[bytes]]:
     env.setdefault("MO_NOTIFICATIONS_SUPERVISORS", json.dumps(supervisors))
     # Development only: with no gateway or mail server, messages become files to read.
     env.setdefault("MO_NOTIFICATIONS_OUTBOX_DIR", str(VAR / "outbox"))
+    # Residents' messages link to their request's page on intake (/r/<reference>).
+    env.setdefault("MO_NOTIFICATIONS_PUBLIC_BASE_URL", "http://127.0.0.1:8001")
     for service in SERVICES:
         log = (LOG_DIR / f"{service.name}.log").open("ab")
         processes[service] = subprocess.Popen(

@@ -70,6 +70,7 @@ class EventType:
     REQUEST_STATUS_CHANGED: Final = "mobileoffice.request.status_changed.v1"
     REQUEST_OVERDUE: Final = "mobileoffice.request.overdue.v1"
     REQUEST_REOPEN_ASKED: Final = "mobileoffice.request.reopen_asked.v1"
+    REQUEST_FIXED_CONFIRMED: Final = "mobileoffice.request.fixed_confirmed.v1"
     FOLLOWER_JOINED: Final = "mobileoffice.request.follower_joined.v1"
     ATTACHMENT_ADDED: Final = "mobileoffice.request.attachment_added.v1"
     PHOTO_MADE_PUBLIC: Final = "mobileoffice.request.photo_made_public.v1"

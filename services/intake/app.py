@@ -38,6 +38,7 @@ from services.intake.requests import api as requests_api
 from services.intake.requests import bus as requests_bus
 from services.intake.requests.domain import IDEMPOTENCY_TTL
 from services.intake.requests.store import RequestWriter, forget_idempotency_keys
+from services.intake.resident import pages as resident_pages
 from services.intake.settings import IntakeSettings
 from services.intake.visits import api as visits_api
 from services.intake.visits import bus as visits_bus
@@ -77,6 +78,7 @@ for _feature in (
 ROUTER.include_router(open311_api.router)
 ROUTER.include_router(open_data_api.router)
 ROUTER.include_router(field_pages.router)
+ROUTER.include_router(resident_pages.router)
 
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     *requests_bus.PUBLISHES,
@@ -122,6 +124,7 @@ def create_app(
         jurisdiction=settings.jurisdiction_id,
         attachments=open_attachments(settings),
         catalogue=settings.catalogue(),
+        links=settings.resident_links(),
     )
     lookups = MissLimiter()
     service = Service(

@@ -5,7 +5,7 @@ by shared/service.py and app.py), so tests can override any of them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from fastapi import Depends
 from services.intake import store
 from services.intake.metrics import IntakeMetrics
 from services.intake.requests.store import RequestWriter
+from services.intake.resident.domain import ResidentLinks
 from shared.audit import Audit
 from shared.identifiers import IdentifierKey
 from shared.limits import MissLimiter
@@ -43,6 +44,7 @@ class IntakeDeps(Deps):
     jurisdiction: str  # Open311's jurisdiction_id
     attachments: ObjectStore  # photos' and documents' bytes, apart from the database
     catalogue: Catalogue  # the services residents can ask for, and applications' rules
+    links: ResidentLinks = field(default_factory=ResidentLinks)  # the resident's pages' links
 
 
 get_deps = from_state("deps", IntakeDeps)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.intake.resident.domain import ResidentLinks
 from shared.catalogue_file import CatalogueSettings
 from shared.identifiers import KeyedIdentifierSettings
 from shared.objects import AttachmentStoreSettings
@@ -31,3 +32,18 @@ class IntakeSettings(KeyedIdentifierSettings, AttachmentStoreSettings, Catalogue
         "then taken on review for 180 days (PAJA s7(1)); at least 31, the 30 days a resident "
         "may say a resolved request is not fixed (docs/attachments.md).",
     )
+    scheduling_url: str = Field(
+        "http://127.0.0.1:8004",
+        pattern=r"^https?://[^/?#]+(/[^?#]*[^/?#])?$",
+        description="Scheduling's public address (no final /): the visits page links to its "
+        "iCalendar feed.",
+    )
+    notifications_url: str = Field(
+        "http://127.0.0.1:8003",
+        pattern=r"^https?://[^/?#]+(/[^?#]*[^/?#])?$",
+        description="Notifications' public address (no final /): the visits page's news form "
+        "posts to its POST /visits/subscribe.",
+    )
+
+    def resident_links(self) -> ResidentLinks:
+        return ResidentLinks(self.scheduling_url, self.notifications_url)

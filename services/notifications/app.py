@@ -54,6 +54,7 @@ __all__ = ["PUBLISHES", "asyncapi", "consumes", "create_app", "router"]
 router = APIRouter()  # nested prefixes would hide the audit's path from the route table
 for _feature in (subscriptions_api, inbound_api, ussd_api, deliveries_api, pages):
     router.include_router(_feature.router)
+router.include_router(pages.form_router)
 
 PUBLISHES = (*deliveries_bus.PUBLISHES, *reopening_bus.PUBLISHES, *privacy_bus.PUBLISHES)
 
@@ -77,6 +78,7 @@ def _deps(
         outbox=store.outbox,
         wake=woken.set,
         public_url=settings.public_url,
+        visits_page=settings.visits_page(),
         identifiers=settings.identifiers(),
         metrics=NotificationMetrics(registry),
         audit=Audit(store.audit, registry, "notifications"),
@@ -87,6 +89,8 @@ def _deps(
             settings.max_attempts,
         ),
         supervisors={k: str(v) for k, v in settings.supervisors.items()},
+        follow_up_url=settings.public_base_url,
+        fixed_check=timedelta(days=settings.fixed_check_days),
         communities=community_names(settings.communities_seed),
         inbound_secret=(
             settings.inbound_secret.get_secret_value() if settings.inbound_secret else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends
@@ -36,6 +37,10 @@ class NotificationsDeps(Deps):
     catalogue: Catalogue
     """The services residents ask for: an application's service, papers and reasons by name."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    follow_up_url: str | None = None
+    """Intake's public address: a message about a request links to its page, <this>/r/<ref>."""
+    fixed_check: timedelta = timedelta(days=7)
+    """How long after a request is resolved its resident is asked whether it was fixed."""
     supervisors: Mapping[str, str] = field(default_factory=dict)
     """Department slug to its supervisor's e-mail: the daily digest of escalated requests."""
     communities: frozenset[str] = frozenset()
@@ -48,6 +53,8 @@ class NotificationsDeps(Deps):
     """Each service-delivery area's communities, as spelt (the USSD menu, VISIT's names)."""
     asking: MissLimiter = field(default_factory=lambda: MissLimiter(10, 3600.0))
     """Subscriptions one client may ask for in an hour."""
+    visits_page: str = "http://127.0.0.1:8001/visits/"
+    """Intake's visits page, where the answer to its news form links back."""
 
 
 get_deps = from_state("deps", NotificationsDeps)

@@ -76,6 +76,22 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
         pattern=r"^https?://[^/]+$",
         description="Where residents reach this service: the links in e-mails lead here.",
     )
+    public_base_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/]+$",
+        description="The public address of intake, where a resident follows a request: each "
+        "SMS about a request ends with <this>/r/<reference> where it still fits one segment, "
+        "and every e-mail about one carries it; the visit-news form's answer links back to "
+        "<this>/visits/. Unset: no links in messages, and the form links back to "
+        "http://127.0.0.1:8001/visits/ (`make run` and Compose set http://127.0.0.1:8001).",
+    )
+    fixed_check_days: float = Field(
+        7,
+        gt=0,
+        le=30,  # NOT FIXED reopens only within 30 days of the resolution
+        description="Days after a request is resolved when its resident is asked by SMS "
+        "whether it was fixed (FIXED or NOT FIXED <reference>).",
+    )
     supervisors: dict[str, EmailStr] = Field(
         default_factory=dict,
         description="Department slug to its supervisor's e-mail address, for the daily digest "
@@ -98,11 +114,21 @@ class NotificationsSettings(KeyedIdentifierSettings, CatalogueSettings):
     )
 
     @field_validator(
-        "sms_url", "smtp_host", "outbox_dir", "inbound_secret", "ussd_secret", mode="before"
+        "sms_url",
+        "smtp_host",
+        "outbox_dir",
+        "inbound_secret",
+        "ussd_secret",
+        "public_base_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    def visits_page(self) -> str:
+        """Intake's visits page, where the visit-news form's answer links back."""
+        return f"{self.public_base_url or 'http://127.0.0.1:8001'}/visits/"
 
     def file_outbox(self) -> Path | None:
         """Where messages become files (development), or None when every channel has a

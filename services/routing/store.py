@@ -61,6 +61,8 @@ requests = Table(
     Column("cause_detail", Text),
     Column("duplicate_of", String(10)),
     Column("reopened_at", DateTime(timezone=True)),  # a resident said "not fixed"
+    Column("fixed_confirmed_at", DateTime(timezone=True)),  # a resident replied FIXED
+    Column("channel", String(20)),  # visit, field-app, open311 (unknown: routed before 0006)
     Column("service", String(60)),  # an application's (intake's catalogue); none for a report
     Column("answers", JSON(none_as_null=True)),  # an application's answers: personal
     Column("papers", JSON(none_as_null=True)),  # its papers seen in person or to be brought

@@ -79,6 +79,9 @@ EVENTS: Final[tuple[EventSpec, ...]] = (
     EventSpec(EventType.PHOTO_MADE_PUBLIC, routing.PhotoMadePublic, (topics.REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_OVERDUE, routing.RequestOverdue, (topics.REQUESTS_STATUS,)),
     EventSpec(EventType.REQUEST_REOPEN_ASKED, requests.ReopenAsked, (topics.REQUESTS_REOPEN,)),
+    EventSpec(
+        EventType.REQUEST_FIXED_CONFIRMED, requests.FixedConfirmed, (topics.REQUESTS_REOPEN,)
+    ),
     EventSpec(EventType.FOLLOWER_JOINED, requests.FollowerJoined, (topics.REQUESTS_LOGGED,)),
     EventSpec(EventType.ATTACHMENT_ADDED, requests.AttachmentAdded, (topics.REQUESTS_LOGGED,)),
     EventSpec(EventType.OVERDUE_DIGEST, routing.OverdueDigest, (topics.REQUESTS_STATUS,)),

@@ -11,10 +11,12 @@ from shared.contracts.common import Area, Contract, EmailAddress, Language, Line
 __all__ = [
     "Answer",
     "AttachmentAdded",
+    "FixedConfirmed",
     "FollowerJoined",
     "Location",
     "PaperSeen",
     "ReopenAsked",
+    "RequestChannel",
     "RequestLogged",
     "ResidentContact",
 ]
@@ -58,6 +60,9 @@ Answer: TypeAlias = StrictBool | StrictInt | StrictFloat | StrictStr | list[Stri
 PaperSeen: TypeAlias = Literal["seen", "will_bring"]
 """What the agent noted of one of an application's papers: seen in person, or to be brought
 (a photo of it is an attachment of its own, naming the paper)."""
+RequestChannel: TypeAlias = Literal["visit", "field-app", "open311"]
+"""How a request came: logged at a Mobile Office visit (the field app at a visit), by the
+field app outside a visit, or by a partner through Open311."""
 
 
 class RequestLogged(Contract):
@@ -85,6 +90,11 @@ class RequestLogged(Contract):
         description="An application's papers the agent noted, by paper code: seen in person "
         "or to be brought.",
     )
+    channel: RequestChannel | None = Field(
+        None,
+        description="How it came: `visit` (the field app at a Mobile Office visit), "
+        "`field-app` (outside a visit) or `open311` (a partner); absent from older producers.",
+    )
 
 
 class ReopenAsked(Contract):
@@ -96,6 +106,15 @@ class ReopenAsked(Contract):
     reason: str = Field(description="The resident's words: what is still wrong.")
     asked_by: str = Field(description="The field agent who asked, or `resident by SMS`.")
     asked_at: AwareDatetime = Field(description="When it was asked.")
+
+
+class FixedConfirmed(Contract):
+    """`mobileoffice.request.fixed_confirmed.v1` on `mo.requests.reopen`: the resident
+    replied FIXED to a resolved request's "was it fixed?" SMS, from the number its updates go
+    to (notifications). Routing records it; nothing personal travels."""
+
+    reference: str = Field(description="The resident's reference number.")
+    confirmed_at: AwareDatetime = Field(description="When the resident confirmed it.")
 
 
 class FollowerJoined(Contract):

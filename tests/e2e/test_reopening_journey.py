@@ -11,6 +11,7 @@ import time
 import httpx
 import pytest
 
+from shared.clock import CAPE_TOWN
 from shared.contracts.common import normalise_phone
 from tests.e2e.conftest import System
 from tests.support.intake import RESIDENT, request_body
@@ -115,3 +116,23 @@ def test_a_neighbour_joined_to_a_request_hears_its_next_update(system: System) -
         ]
     )
     assert "has received your request" in heard[0]["text"]
+
+
+def confirmed_fixed(system: System) -> int:
+    month = dt.datetime.now(CAPE_TOWN).strftime("%Y-%m")
+    rows = httpx.get(f"{system.url('routing')}/v1/standards", params={"month": month}).json()
+    return sum(int(r["confirmed_fixed"]) for r in rows if r["department"] == TEAM)
+
+
+def test_a_residents_fixed_reply_reaches_the_standards_report(system: System) -> None:
+    reference = resolved_request(system)
+    before = confirmed_fixed(system)
+    raw, headers = signed_reply(
+        normalise_phone(str(RESIDENT["phone"])), f"FIXED {reference}", dt.datetime.now(dt.UTC)
+    )
+    replied = httpx.post(
+        f"{system.url('notifications')}/v1/sms/inbound", content=raw, headers=headers
+    )
+    assert replied.json() == {"action": "fixed confirmed"}, replied.text
+    eventually(lambda: confirmed_fixed(system) == before + 1)
+    assert status_of(system, reference) == "resolved"  # kept, not reopened

@@ -211,3 +211,36 @@ def test_a_store_first_opened_by_a_tool_is_whole(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "intake.db") as made:
         tables = {name for (name,) in made.execute("SELECT name FROM sqlite_master")}
     assert set(metadata_of("intake").tables) <= tables
+
+
+async def test_routing_0006_gives_the_requests_routed_before_it_a_channel(
+    make_database: Callable[[], Awaitable[str]],
+) -> None:
+    """Requests routed before channels were recorded stay, with channel `unknown` (routing
+    never knew how they came) and nobody's confirmation that they were fixed."""
+    db = Database(await make_database())
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.upgrade(config(sync, "routing"), "0005"))
+            row = await conn.run_sync(_one_routed_request)
+            await conn.run_sync(lambda sync: command.upgrade(config(sync, "routing"), "head"))
+            found: Any = (
+                await conn.execute(
+                    select(
+                        column("reference"), column("channel"), column("fixed_confirmed_at")
+                    ).select_from(table("routed_requests"))
+                )
+            ).all()
+        assert "channel" not in row and "fixed_confirmed_at" not in row
+        assert [tuple(r) for r in found] == [(row["reference"], "unknown", None)]
+    finally:
+        await db.dispose()
+
+
+def _one_routed_request(conn: Connection) -> dict[str, Any]:
+    reflected = MetaData()
+    reflected.reflect(conn, only=["routed_requests"])
+    made = reflected.tables["routed_requests"]
+    row = {c.name: sample(c) for c in made.columns}
+    conn.execute(made.insert().values(row))
+    return row

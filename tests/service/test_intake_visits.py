@@ -127,6 +127,7 @@ async def test_a_request_taken_on_paper_at_a_visit_counts_from_when_it_was_repor
         assert (
             logged.data_as(RequestLogged).logged_at == at_the_table
         )  # the standard counts from then
+        assert logged.data_as(RequestLogged).channel == "visit"  # logged at a visit
         for wrong in (
             {
                 "visit_id": "yesterday-delft",

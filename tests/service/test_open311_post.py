@@ -86,6 +86,7 @@ async def test_a_partner_logs_a_request_as_a_field_agent_would(partner: Partner)
     await partner.intake.drain_outbox()
     event = next(e for e in logged(partner) if e["reference"] == reference)
     assert event["agent"] == "fixmystreet" and event["category"] == "water"
+    assert event["channel"] == "open311"  # routing counts the requests by the way they came
     assert event["location"]["community"] == "Khayelitsha" and event["location"]["lat"] < -34
     assert event["resident"]["phone"] == "+27825550199"
     assert event["resident"]["updates_by"] == "sms" and event["resident"]["language"] == "xh"

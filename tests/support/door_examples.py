@@ -114,6 +114,9 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/subscriptions"): Example(
                     "/v1/subscriptions", {"community": "Delft", "phone": "0825550199"}
                 ),
+                ("POST", "/visits/subscribe"): Example(
+                    "/visits/subscribe", {"community": "Delft", "email": "c@example.org"}, form=True
+                ),
                 ("POST", "/v1/sms/inbound"): Example(
                     "/v1/sms/inbound",
                     {"from": "+27825550199", "text": "hello", "timestamp": NOON.isoformat()},

@@ -71,6 +71,7 @@ async def running_intake(
     publisher: FakePublisher | None = None,
     consumer_group: str | None = None,
     bus: Bus | None = None,
+    settings: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Intake]:
     """Intake with its lifespan running: on the real broker, or on `publisher` if given."""
@@ -82,6 +83,7 @@ async def running_intake(
         kafka_bootstrap=kafka_bootstrap,
         publisher=publisher,
         consumer_group=consumer_group,
+        settings=settings,
         overrides=overrides,
     ) as (app, client):
         name = f"agent-{uuid.uuid4().hex[:6]}"

@@ -78,6 +78,10 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                     f"/v1/devices/{device.device_id}/references", {"count": 5}, device.token
                 ),
                 ("GET", "/v1/visits"): Example("/v1/visits"),
+                ("GET", "/r/"): Example("/r/"),
+                ("GET", "/r/{reference}"): Example(f"/r/{reference}"),
+                ("GET", "/visits"): Example("/visits"),
+                ("GET", "/visits/"): Example("/visits/"),
                 ("GET", "/v1/requests/nearby"): Example(
                     "/v1/requests/nearby?category=water&community=Khayelitsha"
                 ),

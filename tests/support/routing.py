@@ -34,6 +34,7 @@ def logged_event(
     service: str | None = None,
     answers: dict[str, Any] | None = None,
     papers: dict[str, Any] | None = None,
+    channel: str | None = None,
 ) -> CloudEvent:
     reference = reference or new_reference()
     now = datetime.now(UTC)
@@ -55,6 +56,7 @@ def logged_event(
         service=service,
         answers=answers,
         papers=papers,
+        channel=channel,  # type: ignore[arg-type]
     )
     return new_event(data, source("intake"), reference, now)
 

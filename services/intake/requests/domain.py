@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from services.intake.public.domain import public_text
 from services.intake.requests.schemas import EligibilityWarning, NewRequest, RequestCreated
 from shared.contracts.common import RequestStatus
-from shared.contracts.requests import RequestLogged
+from shared.contracts.requests import RequestChannel, RequestLogged
 from shared.refusals import Refusal
 from shared.service_catalogue import Answers, Kind, Service, warnings_for
 
@@ -26,6 +26,7 @@ __all__ = [
     "fingerprint",
     "key_row",
     "public_note",
+    "request_channel",
     "request_row",
 ]
 
@@ -107,6 +108,7 @@ class Staged:
             service=self.service.code if self.is_application else None,
             answers=self.answers or None,
             papers=command.papers or None,
+            channel=request_channel(self.channel, command.visit_id),
         )
 
     @property
@@ -120,6 +122,14 @@ class Staged:
             created_at=self.now,
             warnings=eligibility_warnings(self.service, self.answers),
         )
+
+
+def request_channel(channel: str, visit_id: str | None) -> RequestChannel:
+    """How a request came, as request.logged says it: intake's stored `channel`
+    (mobile-office or open311) and whether the field app logged it at a visit."""
+    if channel == "open311":
+        return "open311"
+    return "visit" if visit_id else "field-app"
 
 
 def eligibility_warnings(service: Service, answers: Answers) -> list[EligibilityWarning]:

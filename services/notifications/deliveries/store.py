@@ -25,6 +25,7 @@ __all__ = [
     "Sent",
     "add",
     "awaiting_among",
+    "cancel_pending",
     "claim_due",
     "count_pending",
     "for_subject",
@@ -33,6 +34,7 @@ __all__ = [
     "mark_sent",
     "release",
     "release_awaiting",
+    "reschedule_cancelled",
     "retry_at",
     "still_leased",
     "suppress",
@@ -61,6 +63,33 @@ async def add(conn: AsyncConnection, new: Sequence[NewDelivery], at: datetime) -
         for d in new
     ]
     await conn.execute(upsert_insert(conn, deliveries).on_conflict_do_nothing(), rows)
+
+
+async def cancel_pending(conn: AsyncConnection, subject: str, template: Template) -> None:
+    """`subject`'s `template` messages not yet sent will not go (the request moved on)."""
+    await conn.execute(
+        update(deliveries)
+        .where(
+            deliveries.c.subject == subject,
+            deliveries.c.template == template.value,
+            deliveries.c.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.SUPPRESSED, lease_owner=None)
+    )
+
+
+async def reschedule_cancelled(conn: AsyncConnection, event_id: str, at: datetime) -> None:
+    """A message cancelled before it went (never sent) goes after all, from `at` (a number
+    that said STOP is still respected when it is due)."""
+    await conn.execute(
+        update(deliveries)
+        .where(
+            deliveries.c.event_id == event_id,
+            deliveries.c.status == DeliveryStatus.SUPPRESSED,
+            deliveries.c.sent_at.is_(None),
+        )
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=at, attempts=0)
+    )
 
 
 async def awaiting_among(conn: AsyncConnection, references: list[str]) -> set[str]:

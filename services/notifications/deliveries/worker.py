@@ -39,7 +39,7 @@ from services.notifications.deliveries.handlers import (
     record_outcomes,
 )
 from services.notifications.deps import NotificationsDeps
-from services.notifications.messages.domain import compose
+from services.notifications.messages.domain import compose, with_follow_up
 from shared.background import Woken
 from shared.group_commit import GroupCommit
 from shared.store import Database
@@ -164,6 +164,10 @@ class Dispatcher(Woken):
             return Outcome(due, action)
         service = self._deps.catalogue.find(due.facts.service) if due.facts.service else None
         message = compose(due.template, due.language, due.facts, service)
+        if due.facts.reference and self._deps.follow_up_url:  # a message about a request
+            message = with_follow_up(
+                message, due.language, due.facts.reference, self._deps.follow_up_url
+            )
         outgoing = Outgoing(
             delivery_id=due.id,
             channel=due.channel,

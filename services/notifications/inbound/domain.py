@@ -18,6 +18,7 @@ __all__ = [
     "FRESH_FOR",
     "KEEP_SIGNATURES",
     "SmsCommand",
+    "fixed_reference",
     "not_fixed_reference",
     "not_fresh",
     "signature",
@@ -69,6 +70,7 @@ class SmsCommand(StrEnum):
     START = "START"
     YES = "YES"  # confirms the number's pending visit subscriptions
     NOT_FIXED = "NOT FIXED"  # NOT FIXED <reference>: reopen a resolved request
+    FIXED = "FIXED"  # FIXED <reference>: the resident confirms a resolved request was fixed
 
     @classmethod
     def of(cls, text: str) -> SmsCommand | None:
@@ -80,11 +82,22 @@ class SmsCommand(StrEnum):
         return cls.START if word == "UNSTOP" else cls(word)
 
 
-_COMMAND = re.compile(r"^\s*(STOP\s+VISITS|STOP|START|UNSTOP|YES|NOT\s+FIXED)\b", re.IGNORECASE)
+_COMMAND = re.compile(
+    r"^\s*(STOP\s+VISITS|STOP|START|UNSTOP|YES|NOT\s+FIXED|FIXED)\b", re.IGNORECASE
+)
 _NOT_FIXED = re.compile(r"^\s*NOT\s+FIXED\W*((?:\d[\s-]*){10})\b", re.IGNORECASE)
+
+
+_FIXED = re.compile(r"^\s*FIXED\W*((?:\d[\s-]*){10})\b", re.IGNORECASE)
 
 
 def not_fixed_reference(text: str) -> str | None:
     """The reference of a `NOT FIXED 812 345 6789` reply (spaces and dashes allowed)."""
     match = _NOT_FIXED.match(text)
+    return re.sub(r"\D", "", match.group(1)) if match else None
+
+
+def fixed_reference(text: str) -> str | None:
+    """The reference of a `FIXED 812 345 6789` reply (spaces and dashes allowed)."""
+    match = _FIXED.match(text)
     return re.sub(r"\D", "", match.group(1)) if match else None

@@ -1,6 +1,7 @@
 """A resident's SMS back: STOP ends every message to that number and START resumes them;
 STOP VISITS ends visit news only; YES confirms the number's pending subscriptions; NOT FIXED
-<reference> asks to reopen a request resolved in the last 30 days."""
+<reference> asks to reopen a request resolved in the last 30 days; FIXED <reference> confirms
+a resolved request was fixed."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from dataclasses import dataclass
 from services.notifications.answers.handlers import Question, answer
 from services.notifications.deps import NotificationsDeps
 from services.notifications.inbound import store
-from services.notifications.inbound.domain import SmsCommand, not_fixed_reference
-from services.notifications.reopening.handlers import NotFixed, ask_reopen
+from services.notifications.inbound.domain import (
+    SmsCommand,
+    fixed_reference,
+    not_fixed_reference,
+)
+from services.notifications.reopening.handlers import Fixed, NotFixed, ask_reopen, confirm_fixed
 from services.notifications.store import Conn
 from services.notifications.subscriptions import store as subscription_store
 from shared.refusals import Refusal
@@ -52,6 +57,11 @@ async def _act(conn: Conn, command: Reply, deps: NotificationsDeps) -> str:
         if reference is None:
             return "ignored"
         return await ask_reopen(NotFixed(sender, reference, text), Joined(conn), deps)
+    if said is SmsCommand.FIXED:
+        fixed = fixed_reference(text)
+        if fixed is None:
+            return "ignored"
+        return await confirm_fixed(Fixed(sender, fixed), Joined(conn), deps)
     if said is SmsCommand.STOP:
         await store.stop(conn, deps.identifiers, sender, deps.clock())
         return "stopped"

@@ -37,6 +37,7 @@ __all__ = [
     "is_gsm7",
     "render",
     "to_gsm7",
+    "with_follow_up",
 ]
 
 
@@ -106,6 +107,20 @@ def compose(
         return message
     body = message.body.replace("\n\n", "\n\n" + "\n".join(links) + "\n\n", 1)
     return Message(message.sms, message.email_subject, body, facts.unsubscribe_url)
+
+
+def with_follow_up(message: Message, language: Language, reference: str, base: str) -> Message:
+    """A message about a request with its follow-up page, `<base>/r/<reference>`: at the end
+    of the SMS where it still fits one segment (else the SMS as it was), and always in the
+    e-mail, before its footer."""
+    link = f"{base}/r/{''.join(ch for ch in reference if ch.isdigit())}"
+    sms = f"{message.sms} {link}"
+    if gsm_length(sms) > SEGMENT or not is_gsm7(sms):
+        sms = message.sms
+    line = f"{LINKS[language]['follow']}: {link}"
+    head, sep, tail = message.body.partition("\n\n")
+    body = f"{head}\n\n{line}{sep}{tail}" if sep else f"{message.body}\n{line}\n"
+    return Message(sms, message.email_subject, body, message.unsubscribe_url)
 
 
 def _application_words(

@@ -47,6 +47,7 @@ class Template(StrEnum):
     RENEW = "renew"  # 30 days before an approval ends
     RENEW_AT = "renew_at"  # the same, naming the next visit to the resident's community
     ANSWER = "answer"  # an SMS command's answer, its words made when asked (answers/)
+    FIXED_CHECK = "fixed_check"  # days after it was resolved: was it fixed? (FIXED / NOT FIXED)
 
 
 CALL_CENTRE: Final = "0860 103 089"
@@ -104,6 +105,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         Template.RENEW_AT: "Ref {reference}: your {service} ends on {until}. Renew it at the "
         "Mobile Office, {community} {date} {hours}, {venue}.",
         Template.ANSWER: "{note}",
+        Template.FIXED_CHECK: "Ref {reference}: was it fixed? Reply FIXED {reference} or "
+        "NOT FIXED {reference}. Cape Town Mobile Office",
     },
     Language.AF: {
         Template.LOGGED: "Kaapstad Mobiele Kantoor: u versoek is aangeteken. Verw {reference}. "
@@ -156,6 +159,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         Template.RENEW_AT: "Verw {reference}: u {service} verval op {until}. Hernu dit by die "
         "Mobiele Kantoor, {community} {date} {hours}, {venue}.",
         Template.ANSWER: "{note}",
+        Template.FIXED_CHECK: "Verw {reference}: is dit reggemaak? Antwoord FIXED {reference} "
+        "of NOT FIXED {reference}. Kaapstad Mobiele Kantoor",
     },
     Language.XH: {
         Template.LOGGED: "I-Ofisi eHambayo yaseKapa: isicelo sakho sibhalisiwe. Inombolo "
@@ -209,6 +214,8 @@ SMS: Final[Mapping[Language, Mapping[Template, str]]] = {
         Template.RENEW_AT: "Inombolo {reference}: i-{service} yakho iphela nge-{until}. "
         "Yihlaziye kwi-Ofisi eHambayo, {community} {date} {hours}, {venue}.",
         Template.ANSWER: "{note}",
+        Template.FIXED_CHECK: "Inombolo {reference}: ingaba ilungisiwe? Phendula FIXED "
+        "{reference} okanye NOT FIXED {reference}. I-Ofisi eHambayo",
     },
 }
 
@@ -231,9 +238,21 @@ SUBJECT: Final[Mapping[Language, Mapping[str, str]]] = {
 }
 
 LINKS: Final[Mapping[Language, Mapping[str, str]]] = {
-    Language.EN: {"confirm": "Confirm", "unsubscribe": "Stop these e-mails"},
-    Language.AF: {"confirm": "Bevestig", "unsubscribe": "Stop hierdie e-posse"},
-    Language.XH: {"confirm": "Qinisekisa", "unsubscribe": "Yeka ezi imeyile"},
+    Language.EN: {
+        "confirm": "Confirm",
+        "unsubscribe": "Stop these e-mails",
+        "follow": "Follow your request",
+    },
+    Language.AF: {
+        "confirm": "Bevestig",
+        "unsubscribe": "Stop hierdie e-posse",
+        "follow": "Volg u versoek",
+    },
+    Language.XH: {
+        "confirm": "Qinisekisa",
+        "unsubscribe": "Yeka ezi imeyile",
+        "follow": "Landela isicelo sakho",
+    },
 }
 """Labels of the links an e-mail carries, in the resident's language."""
 

@@ -1,4 +1,5 @@
-"""Reopening on the bus: a resident's NOT FIXED goes to routing as `request.reopen_asked`."""
+"""Reopening on the bus: a resident's NOT FIXED goes to routing as `request.reopen_asked`,
+their FIXED as `request.fixed_confirmed`."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from shared.contracts.requests import ReopenAsked
+from shared.contracts.requests import FixedConfirmed, ReopenAsked
 
 __all__ = ["PUBLISHES"]
 
-PUBLISHES: Final[tuple[type[BaseModel], ...]] = (ReopenAsked,)
+PUBLISHES: Final[tuple[type[BaseModel], ...]] = (ReopenAsked, FixedConfirmed)

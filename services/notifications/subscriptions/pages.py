@@ -2,27 +2,42 @@
 in the subscription's language; pressing it (POST) confirms or unsubscribes. Mail scanners and
 link previews open links on their own, and must not confirm or end anybody's subscription. The
 pages are plain HTML forms: no script, so they work on any phone. `POST .../unsubscribe` is
-also the mail client's own one-click button (RFC 8058)."""
+also the mail client's own one-click button (RFC 8058).
+
+Intake's visits page (/visits/) has no script, so its news form cannot post JSON:
+`POST /visits/subscribe` is the same subscription door as POST /v1/subscriptions for a plain
+HTML form (application/x-www-form-urlencoded), answering a small page in the resident's
+language that says to check their phone or e-mail, with a link back. It needs no CSRF token:
+it only starts an opt-in that the address's owner must confirm (reply YES, or the e-mail's
+link), gives the same answer whatever the address's subscriptions, and counts against the
+same limit."""
 # No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
 
 import base64
 import hashlib
+import math
 import re
 from html import escape
 from typing import Annotated, Final, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import ValidationError
 
+from services.notifications.channels.domain import Channel
 from services.notifications.deps import NotificationsDeps, UseCasesDep
+from services.notifications.subscriptions import handlers
 from services.notifications.subscriptions.domain import Subscription
 from services.notifications.subscriptions.handlers import Follow, follow_link
+from services.notifications.subscriptions.schemas import Subscription as Asked
+from services.notifications.subscriptions.texts import FORM
 from shared.auth import PUBLIC
 from shared.contracts.common import Language
-from shared.refusals import NotFound
+from shared.limits import client_address
+from shared.refusals import Invalid, NotFound
 from shared.use_case import UseCases
 
-__all__ = ["router"]
+__all__ = ["form_router", "router"]
 
 URL_SAFE: Final = re.compile(r"[A-Za-z0-9_-]{8,100}")
 """A link's token: what secrets.token_urlsafe makes (anything else cannot be one, and a NUL
@@ -104,7 +119,7 @@ async def _ask(link: Link, token: str, use_cases: UseCases[NotificationsDeps]) -
         f'<form method="post" action="{link}?token={token}">'
         f'<button type="submit">{escape(words[link])}</button></form>'
     )
-    return _page(subscription.language, question, button)
+    return page(subscription.language, question, button)
 
 
 async def _act(
@@ -120,7 +135,7 @@ async def _act(
     if not browser:
         return JSONResponse({"status": DONE[link]})
     words = WORDS[subscription.language]
-    return _page(
+    return page(
         subscription.language,
         words[DONE[link]].format(community=escape(subscription.community)),
     )
@@ -158,14 +173,14 @@ async def unsubscribe(
 
 def _gone() -> HTMLResponse:
     said = "".join(f'<p lang="{lang.value}">{escape(text)}</p>' for lang, text in GONE.items())
-    return _page(Language.EN, said, status=404, wrapped=False)
+    return page(Language.EN, said, status=404, wrapped=False)
 
 
-def _page(
+def page(
     language: Language, text: str, form: str = "", status: int = 200, wrapped: bool = True
 ) -> HTMLResponse:
-    """`text` and `form` are HTML already escaped; `text` is one paragraph unless not
-    `wrapped`."""
+    """A small page in `language` (also the visits form's answer, form.py): `text` and `form`
+    are HTML already escaped; `text` is one paragraph unless not `wrapped`."""
     title = escape(WORDS[language]["title"])
     body = f"<p>{text}</p>" if wrapped else text
     html = (
@@ -180,3 +195,51 @@ def _page(
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+form_router = APIRouter()
+FormField = Annotated[str, Form(max_length=254)]
+
+
+@form_router.post("/visits/subscribe", dependencies=[PUBLIC], response_class=HTMLResponse)
+async def subscribe_by_form(
+    request: Request,
+    use_cases: UseCasesDep,
+    community: Annotated[str, Form(max_length=100)] = "",
+    phone: FormField = "",
+    email: FormField = "",
+    language: Annotated[str, Form(max_length=10)] = "en",
+) -> HTMLResponse:
+    """Form fields `community`, `phone` or `email` (one), `language` (en, af, xh)."""
+    lang = Language(language) if language in {x.value for x in Language} else Language.EN
+    words = FORM[lang]
+    back = use_cases.deps.visits_page
+    back_link = f'<p><a href="{escape(back)}?lang={lang.value}">{escape(words["back"])}</a></p>'
+
+    def answer(said: str, status: int = 200) -> HTMLResponse:
+        return page(lang, escape(said), back_link, status=status)
+
+    client = client_address(request)
+    asking = use_cases.deps.asking
+    if wait := asking.wait_seconds(client):
+        refused = answer(words["too_many"], 429)
+        refused.headers["Retry-After"] = str(math.ceil(wait))
+        return refused
+    asked = {"community": community, "language": lang.value}
+    asked |= {k: v for k, v in (("phone", phone), ("email", email)) if v.strip()}
+    try:
+        body = Asked.model_validate(asked)
+    except ValidationError as invalid:
+        fields = {str(e["loc"][0]) for e in invalid.errors() if e["loc"]}
+        why = "phone" if "phone" in fields else "email" if "email" in fields else "one"
+        return answer(words["community" if "community" in fields else why], 400)
+    asking.missed(client)
+    channel, address = (Channel.SMS, body.phone) if body.phone else (Channel.EMAIL, str(body.email))
+    try:
+        await use_cases.run(
+            handlers.subscribe, handlers.Subscribe(body.community, channel, address, lang)
+        )
+    except Invalid:
+        return answer(words["community"], 400)
+    said = words["asked_sms" if channel is Channel.SMS else "asked_email"]
+    return answer(said.format(community=body.community))

@@ -4,6 +4,7 @@ request (`Contact`), and which message a department's progress means (`status_te
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Final
 
@@ -20,7 +21,9 @@ __all__ = [
     "Contact",
     "Visit",
     "address_for",
+    "asks_if_fixed",
     "decision_message",
+    "fixed_check_id",
     "renewal_reminder",
     "status_template",
 ]
@@ -100,6 +103,23 @@ def status_template(
         return _CAUSE_TEMPLATES[cause]
     return _STATUS_TEMPLATES.get(status)
 
+
+def asks_if_fixed(changed: StatusChanged) -> bool:
+    """Whether resolving this is worth asking the resident "was it fixed?": a fault report
+    resolved as fixed (not an application, nor one the department will not act on)."""
+    return (
+        changed.status is RequestStatus.RESOLVED
+        and changed.service is None
+        and changed.cause in (None, Cause.FIXED)
+    )
+
+
+def fixed_check_id(reference: str) -> str:
+    """The "was it fixed?" delivery's event id: the request's own, so it is asked once."""
+    return str(uuid.uuid5(_FIXED_CHECKS, reference))
+
+
+_FIXED_CHECKS: Final = uuid.UUID("5f1c8d2e-7a51-4c3b-9d0e-2b8f6a4c1e90")
 
 _S = RequestStatus
 DECIDING: Final = frozenset({_S.MORE_INFORMATION_NEEDED, _S.APPROVED, _S.DECLINED, _S.WITHDRAWN})

@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime
 
 from services.notifications.answers import store as answers
+from services.notifications.channels.domain import Channel
 from services.notifications.deliveries import store as delivery_store
 from services.notifications.deliveries.domain import DeliveryStatus, NewDelivery
 from services.notifications.deps import NotificationsDeps
@@ -21,12 +22,15 @@ from services.notifications.updates import store
 from services.notifications.updates.domain import (
     DECIDING,
     Contact,
+    asks_if_fixed,
     decision_message,
+    fixed_check_id,
     renewal_reminder,
     status_template,
 )
 from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Batch
+from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
 from shared.events import CloudEvent
@@ -150,10 +154,39 @@ async def on_status_changed(
                 await _decision_to_resident(conn, item.event, changed, deps)
             elif message := _status_message(changed):
                 await _to_resident(conn, item.event, *message, deps)
+            await _fixed_check(conn, changed, deps)
             if changed.cause is Cause.DUPLICATE and changed.duplicate_of:
                 # Told just now, once, where the news comes from; from now on it comes from there.
                 await followers.move(conn, changed.reference, changed.duplicate_of, deps.clock())
     return deps.wake
+
+
+async def _fixed_check(conn: Conn, changed: StatusChanged, deps: NotificationsDeps) -> None:
+    """A fixed report resolved: its resident asked by SMS, `deps.fixed_check` later, whether
+    it was fixed; once per request (the delivery's id is the request's), and not if the
+    request moves on (reopened, closed) before then."""
+    reference = changed.reference
+    if changed.status is not RequestStatus.RESOLVED:
+        await delivery_store.cancel_pending(conn, reference, Template.FIXED_CHECK)
+        return
+    contact = await store.contact_for(conn, reference)
+    if not asks_if_fixed(changed) or contact is None or contact.channel is not Channel.SMS:
+        return
+    due = changed.changed_at + deps.fixed_check
+    check = NewDelivery(
+        event_id=fixed_check_id(reference),
+        subject=reference,
+        template=Template.FIXED_CHECK,
+        facts=MessageFacts(reference=reference),
+        status=DeliveryStatus.PENDING,
+        channel=contact.channel,
+        address=contact.address,
+        language=contact.language,
+        not_before=due,
+    )
+    await delivery_store.add(conn, [check], deps.clock())
+    # Resolved again after a reopening cancelled it: asked after this resolution instead.
+    await delivery_store.reschedule_cancelled(conn, check.event_id, due)
 
 
 def _status_message(changed: StatusChanged) -> tuple[Template, MessageFacts] | None:

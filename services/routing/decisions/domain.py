@@ -42,6 +42,7 @@ class RequestFacts:
     service: str | None = None  # an application's: its answers are for the deciding department
     answers: dict[str, Answer] | None = None
     papers: dict[str, PaperSeen] | None = None
+    channel: str | None = None  # how it came: visit, field-app, open311 (None: not said)
 
     @classmethod
     def from_logged(cls, logged: RequestLogged) -> RequestFacts:
@@ -58,6 +59,7 @@ class RequestFacts:
             service=logged.service,
             answers=logged.answers,
             papers=logged.papers,
+            channel=logged.channel,
         )
 
     @classmethod

@@ -54,6 +54,7 @@ def decided_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, 
         "service": fact.service,
         "answers": fact.answers,
         "papers": fact.papers,
+        "channel": fact.channel or "unknown",
     }
 
 

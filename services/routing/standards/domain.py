@@ -8,7 +8,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Final
 
@@ -48,6 +48,8 @@ class Due:
     resolved_at: dt.datetime | None  # the first time it was resolved, closed or decided
     reopened: bool = False  # a resident said it was not fixed: not within the standard
     service: str | None = None  # an application's: counted apart from the category's faults
+    fixed_confirmed: bool = False  # the resident replied FIXED
+    channel: str = "unknown"  # how it came: visit, field-app, open311 (unknown: before 0006)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,12 @@ class Standing:
     p90_hours: float | None
     open_past_due: int
     outcomes: dict[str, int]  # an application's decisions so far: approved, declined, ...
+    resolved: int = 0  # ever resolved, closed or decided
+    confirmed_fixed: int = 0  # of those, the resident replied FIXED
+    share_confirmed_fixed: float | None = None  # of those resolved; None when none were
+    reopened: int = 0  # of those, a resident said NOT FIXED (or an agent reopened it)
+    share_reopened: float | None = None
+    channels: dict[str, int] = field(default_factory=dict)  # received, by the way they came
 
 
 def month_span(month: str) -> tuple[dt.datetime, dt.datetime]:
@@ -77,7 +85,9 @@ def month_span(month: str) -> tuple[dt.datetime, dt.datetime]:
 def standings(received: Iterable[Due], now: dt.datetime) -> list[Standing]:
     """Per department, category and application service (fault reports apart): received,
     resolved (or decided) within the standard (count and share), median and 90th percentile
-    hours to that, still open past due, and an application's decisions by outcome."""
+    hours to that, still open past due, an application's decisions by outcome; of those ever
+    resolved, how many residents confirmed fixed and how many were reopened (counts and
+    shares); and the requests received by the channel they came by."""
     groups: dict[tuple[str, str, str], list[Due]] = defaultdict(list)
     for due in received:
         groups[(due.department, due.category, due.service or "")].append(due)
@@ -94,6 +104,9 @@ def standings(received: Iterable[Due], now: dt.datetime) -> list[Standing]:
             if d.resolved_at is not None and d.resolved_at <= d.due_at and not d.reopened
         )
         past_due = sum(1 for d in items if _open(d.status) and d.due_at < now)
+        resolved = [d for d in items if d.resolved_at is not None]
+        confirmed = sum(1 for d in resolved if d.fixed_confirmed)
+        reopened = sum(1 for d in resolved if d.reopened)
         report.append(
             Standing(
                 department=department,
@@ -106,9 +119,19 @@ def standings(received: Iterable[Due], now: dt.datetime) -> list[Standing]:
                 p90_hours=round(_percentile(hours, 0.9), 1) if hours else None,
                 open_past_due=past_due,
                 outcomes=_outcomes(items) if service else {},
+                resolved=len(resolved),
+                confirmed_fixed=confirmed,
+                share_confirmed_fixed=_share(confirmed, len(resolved)),
+                reopened=reopened,
+                share_reopened=_share(reopened, len(resolved)),
+                channels=dict(sorted(Counter(d.channel for d in items).items())),
             )
         )
     return report
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
 
 
 def _outcomes(items: Iterable[Due]) -> dict[str, int]:

@@ -26,3 +26,22 @@ class StandingView(BaseModel):
         description="For an application's service: how many were approved, declined and "
         "withdrawn (the rest are still being decided)."
     )
+    resolved: int = Field(description="Of those received, resolved, closed or decided so far.")
+    confirmed_fixed: int = Field(
+        description="Of those resolved, how many residents confirmed fixed (replied FIXED to "
+        "the SMS asking whether it was fixed)."
+    )
+    share_confirmed_fixed: float | None = Field(
+        description="confirmed_fixed / resolved (0 to 1); none when none were resolved."
+    )
+    reopened: int = Field(
+        description="Of those resolved, how many were reopened: a resident said NOT FIXED."
+    )
+    share_reopened: float | None = Field(
+        description="reopened / resolved (0 to 1); none when none were resolved."
+    )
+    channels: dict[str, int] = Field(
+        description="Those received, by the channel they came by: visit (the field app at a "
+        "Mobile Office visit), field-app (outside a visit), open311 (a partner), unknown "
+        "(routed before channels were recorded)."
+    )

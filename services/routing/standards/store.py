@@ -110,6 +110,8 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             first_done.c.at,
             requests.c.reopened_at,
             requests.c.service,
+            requests.c.fixed_confirmed_at,
+            requests.c.channel,
         )
         .outerjoin(first_done, first_done.c.reference == requests.c.reference)
         .where(
@@ -129,6 +131,8 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             as_utc(r.at) if r.at is not None else None,
             r.reopened_at is not None,
             r.service,
+            r.fixed_confirmed_at is not None,
+            r.channel or "unknown",
         )
         for r in rows
     ]

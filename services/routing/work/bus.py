@@ -1,5 +1,5 @@
-"""The work on the bus: residents' "not fixed" reopens a request; departments' progress goes
-out on `mo.requests.status`."""
+"""The work on the bus: residents' "not fixed" reopens a request, their "fixed" is kept;
+departments' progress goes out on `mo.requests.status`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Final
 from pydantic import BaseModel
 
 from services.routing.deps import RoutingDeps
-from services.routing.work.handlers import reopen
+from services.routing.work.handlers import confirm_fixed, reopen
 from shared.consumer import Route, on
-from shared.contracts.requests import ReopenAsked
+from shared.contracts.requests import FixedConfirmed, ReopenAsked
 from shared.contracts.routing import StatusChanged
 from shared.use_case import bind
 
@@ -20,4 +20,4 @@ PUBLISHES: Final[tuple[type[BaseModel], ...]] = (StatusChanged,)
 
 
 def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
-    return (on(ReopenAsked, bind(reopen, deps)),)
+    return (on(ReopenAsked, bind(reopen, deps)), on(FixedConfirmed, bind(confirm_fixed, deps)))

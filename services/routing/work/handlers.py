@@ -10,6 +10,7 @@ from datetime import datetime
 
 from services.routing import store
 from services.routing.deps import RoutingDeps
+from services.routing.work import store as work_store
 from services.routing.work.domain import (
     OPEN,
     Closure,
@@ -24,13 +25,20 @@ from services.routing.work.store import last_resolved_at
 from shared.clock import CAPE_TOWN
 from shared.consumer import AfterCommit, Batch
 from shared.contracts.common import RequestStatus
-from shared.contracts.requests import ReopenAsked
+from shared.contracts.requests import FixedConfirmed, ReopenAsked
 from shared.contracts.routing import Cause, StatusChanged
 from shared.refusals import Conflict, Invalid
 from shared.reopening import reopen_refusal
 from shared.use_case import UnitOfWork
 
-__all__ = ["NoteReport", "ProgressReport", "add_note", "reopen", "report_status"]
+__all__ = [
+    "NoteReport",
+    "ProgressReport",
+    "add_note",
+    "confirm_fixed",
+    "reopen",
+    "report_status",
+]
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +202,23 @@ async def _reopen_one(conn: store.Connection, asked: ReopenAsked, deps: RoutingD
     await deps.outbox.stage(conn, changed, subject=asked.reference, at=now)
     log.info("reopened reference=%s by %s", asked.reference, asked.asked_by)
     return request.department or ""
+
+
+async def confirm_fixed(
+    command: Batch[FixedConfirmed], uow: UnitOfWork, deps: RoutingDeps
+) -> AfterCommit:
+    """A resident replied FIXED: kept on a request that is resolved (or since closed), the
+    first time only, for the standards report's share confirmed fixed."""
+    async with uow.transaction() as conn:
+        for item in command:
+            confirmed = item.data
+            if await work_store.note_fixed_confirmed(
+                conn, confirmed.reference, confirmed.confirmed_at
+            ):
+                log.info("fixed confirmed reference=%s", confirmed.reference)
+            else:
+                log.info("fixed confirmation ignored reference=%s", confirmed.reference)
+    return lambda: None
 
 
 @dataclass(frozen=True, slots=True)
