@@ -119,7 +119,7 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
                 ),
                 ("POST", "/v1/sms/inbound"): Example(
                     "/v1/sms/inbound",
-                    {"from": "+27825550199", "text": "hello", "timestamp": NOON.isoformat()},
+                    {"from": "+27825550199", "text": "START", "timestamp": NOON.isoformat()},
                 ),
                 ("POST", "/v1/ussd"): Example(
                     "/v1/ussd",
