@@ -157,7 +157,9 @@ def running_system(
                 **(extra_env or {}),
             }
             processes[service] = ServiceProcess(service, env, work / f"{service}.log")
-            processes[service].start()
+        _introduce(processes)
+        for process in processes.values():
+            process.start()
         for service in SERVICES:
             _wait(f"{processes[service].url}/readyz", timeout=60)
         agent = asyncio.run(issue_everywhere(databases, "e2e-agent", Role.FIELD_AGENT))
@@ -168,6 +170,21 @@ def running_system(
         gateway.terminate()
         gateway.wait(10)
         asyncio.run(_drop(base, databases))
+
+
+def _introduce(processes: dict[str, ServiceProcess]) -> None:
+    """Each process learns the others' addresses (their ports are chosen before any starts):
+    intake's visits page links to scheduling's calendar and posts to notifications' form door;
+    notifications' messages link to intake's pages and to its own subscription links."""
+    url = {service: process.url for service, process in processes.items()}
+    processes["intake"].env |= {
+        "MO_INTAKE_NOTIFICATIONS_URL": url["notifications"],
+        "MO_INTAKE_SCHEDULING_URL": url["scheduling"],
+    }
+    processes["notifications"].env |= {
+        "MO_NOTIFICATIONS_PUBLIC_BASE_URL": url["intake"],
+        "MO_NOTIFICATIONS_PUBLIC_URL": url["notifications"],
+    }
 
 
 def _wait(url: str, timeout: float = 30.0) -> None:
