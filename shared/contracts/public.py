@@ -33,11 +33,12 @@ _DELIVERY: Final = ("delivery_id", "subject", "channel", "template", "language",
 
 PUBLIC_FIELDS: Final[dict[type[BaseModel], frozenset[str]]] = {
     requests.RequestLogged: frozenset(
-        {"reference", "category", "location.area", "visit_id", "agent", "logged_at"}
+        {"reference", "category", "location.area", "visit_id", "agent", "channel", "logged_at"}
         | set(_CONTACT_CHOICES)
     ),
     requests.FollowerJoined: frozenset({"reference", "agent", "joined_at", *_CONTACT_CHOICES}),
     requests.ReopenAsked: frozenset({"reference", "asked_by", "asked_at"}),
+    requests.FixedConfirmed: frozenset({"reference", "confirmed_at"}),
     requests.AttachmentAdded: frozenset(
         {"reference", "attachment_id", "kind", "content_type", "bytes", "sha256", "added_at"}
     ),

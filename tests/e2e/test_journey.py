@@ -109,8 +109,21 @@ def test_the_full_journey_of_a_request(system: System) -> None:
         f"{system.url('notifications')}/v1/notifications?reference={reference}&reason=resident+asked+at+the+table",
         headers=operators,
     ).json()
-    assert sorted(s["template"] for s in sent) == ["acknowledged", "logged", "resolved", "routed"]
-    assert {s["status"] for s in sent} == {"sent"}
+    by_status = {(s["template"], s["status"]) for s in sent}
+    assert sorted(s["template"] for s in sent) == [
+        "acknowledged",
+        "fixed_check",  # "was it fixed?", waiting its 7 days
+        "logged",
+        "resolved",
+        "routed",
+    ]
+    assert by_status == {
+        ("logged", "sent"),
+        ("routed", "sent"),
+        ("acknowledged", "sent"),
+        ("resolved", "sent"),
+        ("fixed_check", "pending"),
+    }
 
 
 def test_revoking_an_agent_stops_their_paired_tablet_within_5_seconds(system: System) -> None:
