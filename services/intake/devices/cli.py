@@ -16,9 +16,7 @@ from services.intake import store
 from services.intake.deps import tool_deps
 from services.intake.devices import handlers
 from services.intake.settings import IntakeSettings
-from shared import credentials
 from shared.cli import commands
-from shared.credentials import Role
 from shared.refusals import Refusal
 from shared.settings import load_settings
 from shared.store import Database
@@ -30,17 +28,15 @@ async def _run(args: argparse.Namespace) -> str:
     try:
         await db.create_schema(store.metadata)
         if args.command == "pair":
-            working = await credentials.holders(db, store.credentials, now=deps.clock())
-            if not working.get((args.agent, Role.FIELD_AGENT)):
-                raise SystemExit(
-                    f"no field agent {args.agent!r} with a working token: "
-                    "python -m deploy.credentials add NAME --role field-agent first"
-                )
-            code = await handlers.new_pairing_code(args.agent, db, deps)
+            code = await handlers.pairing_code_for(args.agent, db, deps)
             return f"pairing code for {args.agent}: {code} (type it into the app within 10 minutes)"
         if args.command == "revoke-device":
-            await handlers.revoke(args.device, db, deps)
-            return f"device {args.device} revoked: requests still queued on it will be refused"
+            revoked = await handlers.revoke_lost(args.device, db, deps)
+            said = f"device {args.device} revoked: requests still queued on it will be refused"
+            if revoked.numbers_held:
+                held = " ".join(revoked.numbers_held)
+                said += f"\nnumbers it held, which may still be handed out: {held}"
+            return said
         found = await handlers.devices_of(args.agent, db, deps)
         return (
             "\n".join(
@@ -62,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         print(asyncio.run(_run(parser.parse_args(argv))))
     except Refusal as refused:
-        raise SystemExit(str(refused)) from None
+        raise SystemExit(f"{refused.field} {refused}" if refused.field else str(refused)) from None
 
 
 if __name__ == "__main__":

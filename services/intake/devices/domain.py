@@ -17,6 +17,7 @@ __all__ = [
     "LeaseSeen",
     "Paired",
     "new_code",
+    "pairing_link",
     "used_before",
 ]
 
@@ -37,6 +38,12 @@ class Paired:
 def new_code() -> str:
     """A pairing code: 8 characters an agent types (or hears) without a mistake."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def pairing_link(service_address: str, code: str) -> str:
+    """The field app's address with the code in its fragment, for the desk's QR code: the
+    app fills the code in, and a fragment never reaches a server's logs."""
+    return f"{service_address.rstrip('/')}/field/#code={code}"
 
 
 class LeaseSeen(Protocol):

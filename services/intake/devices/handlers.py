@@ -26,14 +26,19 @@ from shared.refusals import Invalid, NotFound
 from shared.use_case import Deps, UnitOfWork
 
 __all__ = [
+    "AgentDevices",
     "LeaseWanted",
     "PairDevice",
+    "Revoked",
+    "desk",
     "devices_of",
     "lease_references",
     "new_pairing_code",
     "pair",
+    "pairing_code_for",
     "revoke",
     "revoke_agent_devices",
+    "revoke_lost",
     "still_on_a_device",
 ]
 
@@ -50,6 +55,58 @@ class PairDevice:
 class LeaseWanted:
     device_id: str
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgentDevices:
+    agent: str
+    works: bool  # the agent holds a working token: their tablets work, new ones may pair
+    devices: list[store.DeskDevice]
+
+
+@dataclass(frozen=True, slots=True)
+class Revoked:
+    device: store.Device
+    numbers_held: list[str]  # leased, unused: the app may still have handed them out
+
+
+async def pairing_code_for(agent: str, uow: UnitOfWork, deps: Deps) -> str:
+    """A code for a new tablet of `agent` (the desk and the CLI): only for a field agent
+    with a working token, whose tablet would otherwise pair and then be refused."""
+    async with uow.reading() as conn:
+        works = await store.agent_works(conn, agent, deps.clock())
+    if not works:
+        raise Invalid(
+            f"is not a field agent with a working token: give {agent!r} one first "
+            "(python -m deploy.credentials add NAME --role field-agent)",
+            "agent",
+        )
+    return await new_pairing_code(agent, uow, deps)
+
+
+async def desk(_: None, uow: UnitOfWork, deps: Deps) -> list[AgentDevices]:
+    """Each field agent (with a working token, or with devices) and their devices."""
+    now = deps.clock()
+    async with uow.reading() as conn:
+        working = await store.working_agents(conn, now)
+        found = await store.desk_devices(conn, now)
+    by_agent: dict[str, list[store.DeskDevice]] = {agent: [] for agent in working}
+    for device in found:
+        by_agent.setdefault(device.agent, []).append(device)
+    return [AgentDevices(agent, agent in working, by_agent[agent]) for agent in sorted(by_agent)]
+
+
+async def revoke_lost(device_id: str, uow: UnitOfWork, deps: Deps) -> Revoked:
+    """A lost tablet refused from now on (the doors' memory of it ends within 4 seconds), with
+    the numbers it still held: they may still be handed out, and a request bearing one will be
+    refused when it arrives from that tablet."""
+    now = deps.clock()
+    async with uow.transaction() as conn:
+        device = await store.device_row(conn, device_id)
+        if device is None or not await store.revoke_device(conn, device_id, now):
+            raise NotFound(f"no active device {device_id}")
+        held = await store.numbers_held(conn, device_id, now)
+    return Revoked(device, held)
 
 
 async def new_pairing_code(agent: str, uow: UnitOfWork, deps: Deps) -> str:

@@ -284,13 +284,22 @@ async function reopen() {
 
 const post = (path, body) => api.online(`/v1/requests/${path}`, { method: "POST", body: JSON.stringify(body) });
 
-async function start() {
+// The office desk's QR code opens the app with the code (`#code=`, or `?code=`): it is
+// filled in for the agent to pair with, and leaves the address at once.
+function codeFromAddress() {
+  const code = new URLSearchParams(location.hash.slice(1)).get("code") || new URLSearchParams(location.search).get("code");
+  if (code !== null) history.replaceState(null, "", location.pathname);
+  return code && /^[A-Za-z0-9]{8}$/.test(code) ? code.toUpperCase() : "";
+}
+
+async function start(code = "") {
   const chosen = (await store.get("language")) || "en";
   $("ui-language").value = chosen;
   useLanguage(chosen);
   form.showNotice();
   await refresh();
-  if (!(await store.get("device"))) {
+  if (code || !(await store.get("device"))) {
+    $("pair-code").value = code;
     show("pair");
     return;
   }
@@ -399,4 +408,4 @@ function wire() {
 }
 
 wire();
-start();
+start(codeFromAddress());
