@@ -284,14 +284,6 @@ async function reopen() {
 
 const post = (path, body) => api.online(`/v1/requests/${path}`, { method: "POST", body: JSON.stringify(body) });
 
-// The office desk's QR code opens the app with the code (`#code=`, or `?code=`): it is
-// filled in for the agent to pair with, and leaves the address at once.
-function codeFromAddress() {
-  const code = new URLSearchParams(location.hash.slice(1)).get("code") || new URLSearchParams(location.search).get("code");
-  if (code !== null) history.replaceState(null, "", location.pathname);
-  return code && /^[A-Za-z0-9]{8}$/.test(code) ? code.toUpperCase() : "";
-}
-
 async function start(code = "") {
   const chosen = (await store.get("language")) || "en";
   $("ui-language").value = chosen;
@@ -408,4 +400,7 @@ function wire() {
 }
 
 wire();
-start(codeFromAddress());
+// The desk's QR code opens the app with the code (#code=, or ?code=): filled in, then gone from the address.
+const given = new URLSearchParams(location.hash.slice(1) || location.search).get("code");
+if (given) history.replaceState(null, "", location.pathname);
+start(given || "");
