@@ -108,6 +108,9 @@ async def test_the_cli_pairs_and_revokes_with_the_same_use_cases(
     numbers = await leased(intake, tablet, 2)
     with pytest.raises(SystemExit, match="agent is not a field agent"):
         await _cli(["pair", "nobody"])
+    await _cli(["devices", "thandi"])
+    listed = capsys.readouterr().out
+    assert tablet["device_id"] in listed and "2 numbers held" in listed
     await _cli(["revoke-device", tablet["device_id"]])
     said = capsys.readouterr().out
     assert "may still be handed out" in said and all(n in said for n in numbers)

@@ -1,10 +1,11 @@
 """Field agents' devices (the field app):
 
     python -m services.intake.devices.cli pair AGENT        # a code for the app (10 minutes)
-    python -m services.intake.devices.cli devices AGENT     # the agent's devices
-    python -m services.intake.devices.cli revoke-device ID  # a lost tablet: nothing more
+    python -m services.intake.devices.cli devices AGENT     # the agent's devices, as the desk
+    python -m services.intake.devices.cli revoke-device ID  # a lost tablet, and its numbers
 
-Agents themselves, and their tokens, are managed with deploy/credentials.py.
+Operators do the same at intake's tablets desk, /desk/devices (devices/pages.py): the same
+use cases. Agents themselves, and their tokens, are managed with deploy/credentials.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncio
 from services.intake import store
 from services.intake.deps import tool_deps
 from services.intake.devices import handlers
+from services.intake.devices.store import DeskDevice
 from services.intake.settings import IntakeSettings
 from shared.cli import commands
 from shared.refusals import Refusal
@@ -37,17 +39,23 @@ async def _run(args: argparse.Namespace) -> str:
                 held = " ".join(revoked.numbers_held)
                 said += f"\nnumbers it held, which may still be handed out: {held}"
             return said
-        found = await handlers.devices_of(args.agent, db, deps)
-        return (
-            "\n".join(
-                f"{d.id}\t{d.name or '-'}\tpaired {d.created_at:%Y-%m-%d}\t"
-                + ("revoked" if d.revoked else f"until {d.expires_at:%Y-%m-%d}")
-                for d in found
-            )
-            or f"{args.agent} has no devices"
-        )
+        (listed,) = await handlers.desk(args.agent, db, deps)
+        return "\n".join(map(_device_line, listed.devices)) or f"{args.agent} has no devices"
     finally:
         await db.dispose()
+
+
+def _device_line(d: DeskDevice) -> str:
+    """A device as the desk shows it: id, name, paired, last sent, numbers held, state."""
+    sent = f"{d.last_sent_at:%Y-%m-%d %H:%M}" if d.last_sent_at else "never"
+    if d.revoked_at is not None:
+        state = f"revoked {d.revoked_at:%Y-%m-%d}"
+    else:
+        state = f"until {d.expires_at:%Y-%m-%d}"
+    return (
+        f"{d.id}\t{d.name or '-'}\tpaired {d.created_at:%Y-%m-%d}\tlast sent {sent}\t"
+        f"{d.numbers_held} numbers held\t{state}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,7 +31,6 @@ __all__ = [
     "PairDevice",
     "Revoked",
     "desk",
-    "devices_of",
     "lease_references",
     "new_pairing_code",
     "pair",
@@ -84,16 +83,19 @@ async def pairing_code_for(agent: str, uow: UnitOfWork, deps: Deps) -> str:
     return await new_pairing_code(agent, uow, deps)
 
 
-async def desk(_: None, uow: UnitOfWork, deps: Deps) -> list[AgentDevices]:
-    """Each field agent (with a working token, or with devices) and their devices."""
+async def desk(agent: str | None, uow: UnitOfWork, deps: Deps) -> list[AgentDevices]:
+    """Each field agent (with a working token, or with devices) and their devices; or only
+    `agent`, if named (the CLI's `devices AGENT`)."""
     now = deps.clock()
     async with uow.reading() as conn:
         working = await store.working_agents(conn, now)
         found = await store.desk_devices(conn, now)
-    by_agent: dict[str, list[store.DeskDevice]] = {agent: [] for agent in working}
+    by_agent: dict[str, list[store.DeskDevice]] = {name: [] for name in working}
     for device in found:
         by_agent.setdefault(device.agent, []).append(device)
-    return [AgentDevices(agent, agent in working, by_agent[agent]) for agent in sorted(by_agent)]
+    if agent is not None:
+        by_agent = {agent: by_agent.get(agent, [])}
+    return [AgentDevices(name, name in working, by_agent[name]) for name in sorted(by_agent)]
 
 
 async def revoke_lost(device_id: str, uow: UnitOfWork, deps: Deps) -> Revoked:
@@ -177,8 +179,3 @@ async def still_on_a_device(reference: str, uow: UnitOfWork, deps: Deps) -> bool
     async with uow.reading() as conn:
         lease = await store.lease_of(conn, reference)
     return lease is not None and not lease.used
-
-
-async def devices_of(agent: str, uow: UnitOfWork, deps: Deps) -> list[store.Device]:
-    async with uow.reading() as conn:
-        return await store.devices_of(conn, agent)

@@ -37,7 +37,6 @@ __all__ = [
     "desk_devices",
     "device_holder",
     "device_row",
-    "devices_of",
     "lease",
     "lease_of",
     "numbers_held",
@@ -275,23 +274,6 @@ async def device_holder(conn: AsyncConnection, token_hash: str, now: dt.datetime
         as_utc(row.expires_at),
         device=row.id,
     )
-
-
-async def devices_of(conn: AsyncConnection, agent: str) -> list[Device]:
-    rows = await conn.execute(
-        select(devices).where(devices.c.agent == agent).order_by(devices.c.created_at)
-    )
-    return [
-        Device(
-            r.id,
-            r.agent,
-            r.name,
-            as_utc(r.created_at),
-            as_utc(r.expires_at),
-            r.revoked_at is not None,
-        )
-        for r in rows
-    ]
 
 
 async def renew_device(
