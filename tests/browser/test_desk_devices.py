@@ -2,7 +2,8 @@
 signs in, pairs a new tablet for an agent (the page shows the code and its QR code), the
 tablet opens the QR code's address and pairs with the code filled in, and a lost tablet is
 revoked, its unused leased numbers listed as "may still be handed out". axe-core finds
-nothing serious on the desk's pages, and the screenshot for the docs is written."""
+nothing serious on the desk's pages, nothing scrolls sideways at 200% and 400% zoom, and the
+screenshots for the docs are written."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from services.intake.devices import handlers as devices
 from services.intake.devices.handlers import LeaseWanted, PairDevice
 from shared.credentials import Role
 from shared.reference import format_for_reading
-from tests.browser.test_work_queue import serious
+from tests.browser.test_work_queue import serious, too_wide
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, running_intake
 from tests.support.processes import free_port
@@ -110,5 +111,6 @@ async def test_an_operator_pairs_a_tablet_and_revokes_a_lost_one(
         problems += await serious(page, "revoked")
         await page.goto(f"{url}/desk/devices")
         await expect(page.locator("tr", has_text="tablet 3")).to_contain_text("revoked")
+        problems += await too_wide(page, url, ("/desk/devices",))  # 200% and 400% zoom
         assert problems == []
         await context.close()
