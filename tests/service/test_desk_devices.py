@@ -19,9 +19,9 @@ from services.intake import store
 from services.intake.deps import tool_deps
 from services.intake.devices import cli
 from services.intake.devices import handlers as devices
+from services.intake.devices.desk_store import DeskDevice
 from services.intake.devices.domain import pairing_link
 from services.intake.devices.qr import qr_svg
-from services.intake.devices.store import DeskDevice
 from shared.credentials import Role
 from shared.reference import format_for_reading
 from shared.refusals import Invalid, NotFound

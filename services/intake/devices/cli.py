@@ -16,7 +16,7 @@ import asyncio
 from services.intake import store
 from services.intake.deps import tool_deps
 from services.intake.devices import handlers
-from services.intake.devices.store import DeskDevice
+from services.intake.devices.desk_store import DeskDevice
 from services.intake.settings import IntakeSettings
 from shared.cli import commands
 from shared.refusals import Refusal

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from services.intake.devices import store
+from services.intake.devices import desk_store, store
 from services.intake.devices.domain import (
     CODE_VALID,
     DEVICE_VALID,
@@ -60,7 +60,7 @@ class LeaseWanted:
 class AgentDevices:
     agent: str
     works: bool  # the agent holds a working token: their tablets work, new ones may pair
-    devices: list[store.DeskDevice]
+    devices: list[desk_store.DeskDevice]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ async def pairing_code_for(agent: str, uow: UnitOfWork, deps: Deps) -> str:
     """A code for a new tablet of `agent` (the desk and the CLI): only for a field agent
     with a working token, whose tablet would otherwise pair and then be refused."""
     async with uow.reading() as conn:
-        works = await store.agent_works(conn, agent, deps.clock())
+        works = await desk_store.agent_works(conn, agent, deps.clock())
     if not works:
         raise Invalid(
             f"is not a field agent with a working token: give {agent!r} one first "
@@ -88,9 +88,9 @@ async def desk(agent: str | None, uow: UnitOfWork, deps: Deps) -> list[AgentDevi
     `agent`, if named (the CLI's `devices AGENT`)."""
     now = deps.clock()
     async with uow.reading() as conn:
-        working = await store.working_agents(conn, now)
-        found = await store.desk_devices(conn, now)
-    by_agent: dict[str, list[store.DeskDevice]] = {name: [] for name in working}
+        working = await desk_store.working_agents(conn, now)
+        found = await desk_store.desk_devices(conn, now)
+    by_agent: dict[str, list[desk_store.DeskDevice]] = {name: [] for name in working}
     for device in found:
         by_agent.setdefault(device.agent, []).append(device)
     if agent is not None:
@@ -104,10 +104,10 @@ async def revoke_lost(device_id: str, uow: UnitOfWork, deps: Deps) -> Revoked:
     refused when it arrives from that tablet."""
     now = deps.clock()
     async with uow.transaction() as conn:
-        device = await store.device_row(conn, device_id)
+        device = await desk_store.device_row(conn, device_id)
         if device is None or not await store.revoke_device(conn, device_id, now):
             raise NotFound(f"no active device {device_id}")
-        held = await store.numbers_held(conn, device_id, now)
+        held = await desk_store.numbers_held(conn, device_id, now)
     return Revoked(device, held)
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import (
     and_,
     exists,
     false,
-    func,
     or_,
     select,
     update,
@@ -27,25 +26,20 @@ from shared.credentials import Holder, Role
 from shared.store import as_utc, find_row, upsert_insert
 
 __all__ = [
-    "DeskDevice",
     "Device",
     "Lease",
     "NewDevice",
     "add_device",
     "add_pairing_code",
-    "agent_works",
-    "desk_devices",
     "device_holder",
-    "device_row",
     "lease",
     "lease_of",
-    "numbers_held",
     "renew_device",
     "revoke_device",
     "revoke_devices_of",
     "take_pairing_code",
     "use_lease",
-    "working_agents",
+    "working_token",
 ]
 
 pairing_codes = Table(
@@ -89,21 +83,6 @@ class Device:
     created_at: dt.datetime
     expires_at: dt.datetime
     revoked: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DeskDevice:
-    """A device as the operators' desk shows it: when it last sent something (a request with
-    one of its leased numbers, or a lease asked for) and how many numbers it still holds."""
-
-    id: str
-    agent: str
-    name: str | None
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    revoked_at: dt.datetime | None
-    last_sent_at: dt.datetime | None
-    numbers_held: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +130,9 @@ async def add_device(conn: AsyncConnection, device: NewDevice) -> None:
     await conn.execute(devices.insert().values(asdict(device)))
 
 
-def _working(now: dt.datetime) -> ColumnElement[bool]:
-    """A credentials row of a field agent's token that works `now`."""
+def working_token(now: dt.datetime) -> ColumnElement[bool]:
+    """A credentials row of a field agent's token that works `now` (a paired device works
+    only while its agent holds one)."""
     return and_(
         credentials.c.role == Role.FIELD_AGENT.value,
         credentials.c.revoked_at.is_(None),
@@ -162,96 +142,7 @@ def _working(now: dt.datetime) -> ColumnElement[bool]:
 
 def _working_agent(agent: ColumnElement[str], now: dt.datetime) -> ColumnElement[bool]:
     """Whether `agent` holds a working field agent's token `now`."""
-    return exists().where(credentials.c.holder == agent, _working(now))
-
-
-async def agent_works(conn: AsyncConnection, agent: str, now: dt.datetime) -> bool:
-    """Whether `agent` is a field agent with a working token (whose tablets may pair)."""
-    found = await conn.scalar(
-        select(credentials.c.holder).where(_working(now), credentials.c.holder == agent).limit(1)
-    )
-    return found is not None
-
-
-async def working_agents(conn: AsyncConnection, now: dt.datetime) -> list[str]:
-    """The field agents holding a working token, by name."""
-    found = await conn.scalars(
-        select(credentials.c.holder).where(_working(now)).distinct().order_by(credentials.c.holder)
-    )
-    return list(found)
-
-
-async def desk_devices(conn: AsyncConnection, now: dt.datetime) -> list[DeskDevice]:
-    """Every device, by agent then pairing time, with its last sending and the numbers it
-    holds (leased, unused, not expired)."""
-    last_used = (
-        select(leases.c.device_id, func.max(leases.c.used_at).label("used"))
-        .group_by(leases.c.device_id)
-        .subquery()
-    )
-    last_leased = (
-        select(leases.c.device_id, func.max(leases.c.leased_at).label("leased"))
-        .group_by(leases.c.device_id)
-        .subquery()
-    )
-    held = (
-        select(leases.c.device_id, func.count().label("held"))
-        .where(leases.c.used_at.is_(None), leases.c.expires_at > now)
-        .group_by(leases.c.device_id)
-        .subquery()
-    )
-    rows = await conn.execute(
-        select(devices, last_used.c.used, last_leased.c.leased, held.c.held)
-        .outerjoin(last_used, last_used.c.device_id == devices.c.id)
-        .outerjoin(last_leased, last_leased.c.device_id == devices.c.id)
-        .outerjoin(held, held.c.device_id == devices.c.id)
-        .order_by(devices.c.agent, devices.c.created_at)
-    )
-    found = []
-    for r in rows:
-        sent = [as_utc(t) for t in (r.used, r.leased) if t is not None]
-        found.append(
-            DeskDevice(
-                r.id,
-                r.agent,
-                r.name,
-                as_utc(r.created_at),
-                as_utc(r.expires_at),
-                None if r.revoked_at is None else as_utc(r.revoked_at),
-                max(sent) if sent else None,
-                int(r.held or 0),
-            )
-        )
-    return found
-
-
-async def numbers_held(conn: AsyncConnection, device_id: str, now: dt.datetime) -> list[str]:
-    """The numbers leased to the device that no request has used and whose lease still runs:
-    the app may still hand them out to residents."""
-    found = await conn.scalars(
-        select(leases.c.reference)
-        .where(
-            leases.c.device_id == device_id,
-            leases.c.used_at.is_(None),
-            leases.c.expires_at > now,
-        )
-        .order_by(leases.c.reference)
-    )
-    return list(found)
-
-
-async def device_row(conn: AsyncConnection, device_id: str) -> Device | None:
-    row = await find_row(conn, devices, id=device_id)
-    if row is None:
-        return None
-    return Device(
-        row.id,
-        row.agent,
-        row.name,
-        as_utc(row.created_at),
-        as_utc(row.expires_at),
-        row.revoked_at is not None,
-    )
+    return exists().where(credentials.c.holder == agent, working_token(now))
 
 
 async def device_holder(conn: AsyncConnection, token_hash: str, now: dt.datetime) -> Holder | None:
