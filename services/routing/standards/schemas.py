@@ -21,6 +21,8 @@ class StandingView(BaseModel):
     share_within: float | None = Field(description="resolved_within / received (0 to 1).")
     median_hours: float | None = Field(description="Median hours to the first resolution.")
     p90_hours: float | None = Field(description="90th percentile hours to resolution.")
+    median_days: float | None = Field(description="median_hours in days (0.1 of a day).")
+    p90_days: float | None = Field(description="p90_hours in days (0.1 of a day).")
     open_past_due: int = Field(description="Still open and past their due time.")
     outcomes: dict[str, int] = Field(
         description="For an application's service: how many were approved, declined and "
