@@ -254,7 +254,7 @@ def month_figures(month: str, received: Iterable[Due], now: dt.datetime) -> Mont
         channels=table(lambda d: d.channel),
         months=[
             figure(m, by_month[m], now)
-            for m in months_before(month, 12) + [month]
+            for m in [*months_before(month, 12), month]
             if len(by_month.get(m, [])) >= FEWEST_SHOWN
         ],
         cells=sorted(

@@ -47,3 +47,47 @@ class StandingView(BaseModel):
         "Mobile Office visit), field-app (outside a visit), open311 (a partner), unknown "
         "(routed before channels were recorded)."
     )
+
+
+class FigureView(BaseModel):
+    """How one group of the month's requests fared (the public page's row)."""
+
+    group: str = Field(
+        description="The department's slug, the category's code (an application's service "
+        "code), the area, the channel or the month (YYYY-MM); `other` for the groups of "
+        "fewer than 5 requests merged."
+    )
+    received: int
+    resolved_within: int
+    share_within: float | None
+    median_hours: float | None
+    p90_hours: float | None
+    median_days: float | None
+    p90_days: float | None
+    open_past_due: int
+    resolved: int
+    confirmed_fixed: int
+    share_confirmed_fixed: float | None
+    reopened: int
+    share_reopened: float | None
+    channels: dict[str, int]
+
+
+class FiguresView(BaseModel):
+    """The public figures of a month (/standards/), as data: a group of fewer than 5
+    requests is merged into `other` (and while `other` has fewer, the smallest group joins
+    it); a heat cell of fewer is left out."""
+
+    month: str
+    departments: list[FigureView]
+    categories: list[FigureView]
+    areas: list[FigureView]
+    channels: list[FigureView]
+    months: list[FigureView] = Field(
+        description="The month and the 12 before it, oldest first; a month with fewer than "
+        "5 requests is left out."
+    )
+    cells: list[tuple[str, int]] = Field(
+        description="H3 level-7 cells (about 5 km²) and the month's requests in each, "
+        "busiest first; a cell of fewer than 5 is left out."
+    )
