@@ -20,6 +20,7 @@ from services.intake.attachments.worker import retention_rules as attachment_rul
 from services.intake.catalogue import api as catalogue_api
 from services.intake.deps import IntakeDeps, wall_clock
 from services.intake.devices import api as devices_api
+from services.intake.devices import pages as desk_pages
 from services.intake.devices.store import device_holder
 from services.intake.field import pages as field_pages
 from services.intake.metrics import IntakeMetrics
@@ -60,8 +61,9 @@ __all__ = ["PUBLISHES", "ROUTER", "asyncapi", "consumes", "create_app"]
 MAX_BODY_BYTES = 64 * 1024  # a request with a 2,000-character description is ~3 KB
 
 ROUTER: Final = APIRouter()
-"""The API, residents' privacy requests, Open311, the open-data file, and the field app's
-files beside it (one origin for the app); shared/service.py adds the audit's."""
+"""The API, residents' privacy requests, Open311, the open-data file, the field app's
+files beside it (one origin for the app), the resident's pages and the operators' tablets
+desk; shared/service.py adds the audit's."""
 # nearby's /v1/requests/nearby before requests' /v1/requests/{reference}
 for _feature in (
     nearby_api,
@@ -79,6 +81,8 @@ ROUTER.include_router(open311_api.router)
 ROUTER.include_router(open_data_api.router)
 ROUTER.include_router(field_pages.router)
 ROUTER.include_router(resident_pages.router)
+ROUTER.include_router(desk_pages.router)
+ROUTER.include_router(desk_pages.sign_in)
 
 PUBLISHES: Final[tuple[type[BaseModel], ...]] = (
     *requests_bus.PUBLISHES,

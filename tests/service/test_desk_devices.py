@@ -5,7 +5,10 @@ still held listed."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import re
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -20,8 +23,9 @@ from services.intake.devices.domain import pairing_link
 from services.intake.devices.qr import qr_svg
 from services.intake.devices.store import DeskDevice
 from shared.credentials import Role
+from shared.reference import format_for_reading
 from shared.refusals import Invalid, NotFound
-from tests.service.test_devices import leased, paired, send
+from tests.service.test_devices import bearer, leased, paired, send
 from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, running_intake
@@ -117,8 +121,6 @@ async def _tablets_of(agent: str, intake: Intake, clock: Clock) -> list[DeskDevi
 
 
 async def _cli(argv: list[str]) -> None:
-    import asyncio
-
     await asyncio.to_thread(cli.main, argv)
 
 
@@ -130,3 +132,109 @@ def test_the_qr_code_is_an_inline_svg_with_a_title() -> None:
     assert drawn.tag == "{http://www.w3.org/2000/svg}svg" and drawn.get("role") == "img"
     title = drawn.find("{http://www.w3.org/2000/svg}title")
     assert title is not None and title.text == "pairing code <ABCD2345>"
+
+
+# The desk's pages, as an operator's browser uses them.
+
+
+async def signed_in(intake: Intake, role: Role = Role.OPERATOR, name: str = "coordinator") -> str:
+    """An operator's session on the desk (its cookie kept by the client): its CSRF token."""
+    credential = await issue(intake.app.state.db, store.credentials, name, role)
+    client = intake.client
+    client.cookies.clear()
+    answer = await client.post("/desk/sign-in", data={"credential": credential})
+    assert answer.status_code == 303, answer.text
+    desk = await client.get("/desk/devices")
+    assert desk.status_code == 200, desk.text
+    found = re.search(r'name="csrf" value="([^"]+)"', desk.text)
+    assert found is not None
+    return found[1]
+
+
+async def test_a_code_paired_from_the_desk_works_at_the_field_apps_pairing(
+    intake: Intake, clock: Clock
+) -> None:
+    await issue(intake.app.state.db, store.credentials, "thandi", Role.FIELD_AGENT)
+    csrf = await signed_in(intake)
+    desk = await intake.client.get("/desk/devices")
+    assert "thandi" in desk.text and "Pair a new tablet" in desk.text
+    shown = await intake.client.post("/desk/devices/pair", data={"csrf": csrf, "agent": "thandi"})
+    assert shown.status_code == 200, shown.text
+    assert shown.headers["cache-control"] == "no-store"
+    assert "script" not in shown.headers["content-security-policy"]
+    code = re.search(r'id="code">([A-Z0-9]{8})<', shown.text)
+    assert code is not None
+    assert f"/field/#code={code[1]}" in shown.text and "<svg" in shown.text
+    paired = await intake.client.post("/v1/devices", json={"code": code[1], "name": "t9"})
+    assert paired.status_code == 201 and paired.json()["agent"] == "thandi"
+    listed = await intake.client.get("/desk/devices")
+    assert "t9" in listed.text and paired.json()["device_id"][:8] in listed.text
+
+
+async def test_no_code_for_someone_who_is_not_a_working_field_agent(
+    intake: Intake, clock: Clock
+) -> None:
+    csrf = await signed_in(intake)
+    refused = await intake.client.post(
+        "/desk/devices/pair", data={"csrf": csrf, "agent": "coordinator"}
+    )
+    assert refused.status_code == 422 and "working token" in refused.text
+    assert 'id="code"' not in refused.text
+
+
+async def test_a_tablet_revoked_at_the_desk_is_refused_within_5_seconds(
+    intake: Intake, clock: Clock
+) -> None:
+    tablet = await paired(intake, clock)
+    numbers = await leased(intake, tablet, 3)  # its credential is now remembered by the doors
+    csrf = await signed_in(intake)
+    revoked = await intake.client.post(
+        f"/desk/devices/{tablet['device_id']}/revoke", data={"csrf": csrf}
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert "may still be handed out" in revoked.text
+    assert all(format_for_reading(n) in revoked.text for n in numbers)
+    started = time.monotonic()
+    while True:
+        asked = await intake.client.post(
+            f"/v1/devices/{tablet['device_id']}/references",
+            json={"count": 1},
+            headers=bearer(tablet["token"]),
+        )
+        if asked.status_code == 403:
+            break
+        assert asked.status_code == 201 and time.monotonic() - started < 5, asked.text
+        await asyncio.sleep(0.25)
+    assert "revoked" in asked.json()["error"]["message"]
+    again = await intake.client.post(
+        f"/desk/devices/{tablet['device_id']}/revoke", data={"csrf": csrf}
+    )
+    assert again.status_code == 404 and "no active device" in again.text
+
+
+@pytest.mark.parametrize("role", [Role.DEPARTMENT, Role.FIELD_AGENT])
+async def test_the_desk_is_for_operators_only(intake: Intake, role: Role) -> None:
+    credential = await issue(intake.app.state.db, store.credentials, "someone", role)
+    intake.client.cookies.clear()
+    refused = await intake.client.post("/desk/sign-in", data={"credential": credential})
+    assert refused.status_code == 403 and "operators" in refused.text
+    assert "set-cookie" not in refused.headers
+    away = await intake.client.get("/desk/devices")
+    assert away.status_code == 303 and away.headers["location"] == "/desk/sign-in"
+    bearer_call = await intake.client.get("/desk/devices", headers=bearer(credential))
+    assert bearer_call.status_code == 303  # a bearer token opens no page
+
+
+async def test_the_desks_forms_without_their_csrf_token_change_nothing(
+    intake: Intake, clock: Clock
+) -> None:
+    tablet = await paired(intake, clock)
+    await signed_in(intake)
+    forged = await intake.client.post("/desk/devices/pair", data={"agent": "thandi"})
+    assert forged.status_code == 403 and 'id="code"' not in forged.text
+    forged = await intake.client.post(
+        f"/desk/devices/{tablet['device_id']}/revoke", data={"csrf": "not-the-token"}
+    )
+    assert forged.status_code == 403
+    (shown,) = await _tablets_of("thandi", intake, clock)
+    assert shown.revoked_at is None

@@ -44,11 +44,13 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
             PairDevice(await devices.new_pairing_code("a", db, deps)), db, deps
         )
         code = await devices.new_pairing_code("a", db, deps)
+        lost = await devices.pair(  # revoked at the desk
+            PairDevice(await devices.new_pairing_code("a", db, deps)), db, deps
+        )
         own = await issue(db, store_i.credentials, "b", Role.FIELD_AGENT)  # an agent's own
         await resolved(i.app, reference, now)
-        ops = {
-            "Authorization": f"Bearer {await issue(db, store_i.credentials, 'o', Role.OPERATOR)}"
-        }
+        operator = await issue(db, store_i.credentials, "o", Role.OPERATOR)
+        ops = {"Authorization": f"Bearer {operator}"}
         asked = await i.client.post("/v1/privacy/requests", json=PRIVACY_ASK, headers=ops)
         keep_attachments_in(i.app, tmp / "attachments")
         await routed(i.app, open_reference, "water-and-sanitation", now)
@@ -130,5 +132,20 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                     f"/v1/privacy/requests/{asked.json()['id']}?reason=the+resident+asks"
                 ),
                 ("GET", "/v1/audit"): Example("/v1/audit"),
+                ("GET", "/desk"): Example("/desk"),
+                ("GET", "/desk/styles.css"): Example("/desk/styles.css"),
+                ("GET", "/desk/sign-in"): Example("/desk/sign-in"),
+                ("POST", "/desk/sign-in"): Example(
+                    "/desk/sign-in", {"credential": operator}, form=True
+                ),
+                ("POST", "/desk/sign-out"): Example("/desk/sign-out", {}, form=True),
+                ("GET", "/desk/"): Example("/desk/"),
+                ("GET", "/desk/devices"): Example("/desk/devices"),
+                ("POST", "/desk/devices/pair"): Example(
+                    "/desk/devices/pair", {"agent": "a"}, form=True
+                ),
+                ("POST", "/desk/devices/{device_id}/revoke"): Example(
+                    f"/desk/devices/{lost.device_id}/revoke", {}, form=True
+                ),
             },
         )

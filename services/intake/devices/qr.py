@@ -15,8 +15,15 @@ def qr_svg(text: str, title: str) -> Markup:
     """`text` as an inline `<svg>` with `title` for screen readers (role img)."""
     code = segno.make(text, error="m", micro=False)
     out = io.BytesIO()
-    code.save(
-        out, kind="svg", xmldecl=False, svgns=True, scale=5, border=4, dark="#000", light="#fff"
+    code.save(  # a viewBox, no size: the page's CSS sizes it
+        out,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        omitsize=True,
+        border=4,
+        dark="#000",
+        light="#fff",
     )
     svg = out.getvalue().decode()  # segno's own drawing: paths of the code, nothing typed
     labelled = svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-title" ', 1)
