@@ -22,10 +22,12 @@ __all__ = [
     "create_inbox",
     "create_keys_seen",
     "create_outbox",
+    "create_page_sessions",
     "drop_audit",
     "drop_audit_triggers_added_at_0002",
     "drop_baseline_shared_tables",
     "drop_credentials",
+    "drop_page_sessions",
 ]
 
 _AUDIT_REFUSAL = "the audit is append-only"
@@ -181,3 +183,22 @@ def create_keys_seen(name: str, *, key: str, length: int, at: str) -> None:
         sa.Column(at, sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint(key),
     )
+
+
+def create_page_sessions() -> None:
+    """People's sign-ins to a service's staff pages (shared/staff/sessions.py), as routing's
+    baseline made its own (issue 29 gives them to scheduling and intake)."""
+    op.create_table(
+        "page_sessions",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("holder", sa.String(length=100), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("credential_hash", sa.String(length=64), nullable=False),
+        sa.Column("csrf", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("token_hash"),
+    )
+
+
+def drop_page_sessions() -> None:
+    op.drop_table("page_sessions")

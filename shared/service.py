@@ -30,6 +30,7 @@ from shared.metrics import instrument_http
 from shared.relay import OutboxRelay
 from shared.retention import Purger, Rule, inbox_rule
 from shared.settings import ServiceSettings
+from shared.staff.pages import PageRefused, refused_page
 from shared.store import Database
 from shared.tables import Tables
 from shared.topics import DEADLETTER
@@ -192,6 +193,7 @@ def _serve_http(
     install_error_handlers(app)
     for kind, answer in service.error_formats.items():
         app.add_exception_handler(kind, answer)
+    app.add_exception_handler(PageRefused, refused_page)  # staff pages' doors answer in HTML
     instrument_http(app, registry, service.name, PUBLIC)
     app.add_middleware(BodyLimit, max_bytes=service.max_body_bytes, larger=service.larger_bodies)
     # Outermost, so the client's address and scheme are set before anything reads them

@@ -33,6 +33,7 @@ from shared.audit import define_audit
 from shared.contracts.common import RequestStatus
 from shared.refusals import NotFound
 from shared.retention import ResidentDetails
+from shared.staff.sessions import define_sessions
 from shared.store import as_utc, find_row, from_row
 from shared.tables import Tables, logged_request_columns
 
@@ -41,6 +42,8 @@ Connection = AsyncConnection
 
 tables = Tables.define("intake")
 metadata, outbox, inbox, credentials = tables
+page_sessions = define_sessions(metadata)
+"""People signed in to the service's staff pages (shared/staff/): hashes only."""
 """The credentials are field agents' tokens: the holder is the agent's name."""
 audit = define_audit(metadata)
 """Operators' privacy requests, who asked and why (shared/audit.py)."""

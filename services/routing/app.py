@@ -27,7 +27,6 @@ from services.routing.privacy.store import RESIDENT_DETAILS
 from services.routing.queue import api as queue_api
 from services.routing.queue import bus as queue_bus
 from services.routing.queue import pages as queue_pages
-from services.routing.queue.adapters import PageRefused, refused_page
 from services.routing.rules import api as rules_api
 from services.routing.rules.domain import RuleError
 from services.routing.rules.handlers import SeedRules, seed_rules
@@ -44,7 +43,6 @@ from shared.audit import Audit
 from shared.auth import TokenDirectory
 from shared.consumer import Route
 from shared.identifiers import settings_for_describing
-from shared.limits import MissLimiter
 from shared.metrics import new_registry
 from shared.migrations import load_seed
 from shared.objects import open_attachments
@@ -77,6 +75,7 @@ for feature in (
     standards_pages,
 ):
     router.include_router(feature.router)
+router.include_router(queue_pages.sign_in)
 
 
 def consumes(deps: RoutingDeps) -> tuple[Route, ...]:
@@ -105,7 +104,6 @@ def create_app(
         rulebook=RuleBook(),
         audit=audit,
         tokens=tokens,
-        sign_ins=MissLimiter(),
         attachments=open_attachments(settings),
         catalogue=settings.catalogue(),
     )
@@ -145,7 +143,6 @@ def create_app(
         audit=audit,
     )
     app = service_app(service, settings, db, registry, wiring)
-    app.add_exception_handler(PageRefused, refused_page)  # the pages' doors answer in HTML
     app.add_middleware(NoStore)  # attachments' answers, refusals too, are never cached
     return app
 

@@ -12,7 +12,6 @@ from services.routing.metrics import RoutingMetrics
 from services.routing.rules.store import RuleBook
 from shared.audit import Audit
 from shared.auth import Caller, TokenDirectory
-from shared.limits import MissLimiter
 from shared.objects import ObjectStore
 from shared.service import use_cases
 from shared.service_catalogue import Catalogue
@@ -29,8 +28,6 @@ class RoutingDeps(Deps):
     """Who read residents' descriptions and exact places (work queues, triage)."""
     tokens: TokenDirectory
     """Who holds which credential (people sign in to the queue's pages with one)."""
-    sign_ins: MissLimiter
-    """Wrong credentials at the pages' sign-in, by client: too many, and it waits."""
     attachments: ObjectStore
     """Requests' photos and documents, sealed, as intake keeps them (shared/objects.py)."""
     catalogue: Catalogue

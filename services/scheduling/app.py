@@ -20,6 +20,7 @@ from services.scheduling.communities.handlers import (
 )
 from services.scheduling.deps import SchedulingDeps
 from services.scheduling.metrics import SchedulingMetrics
+from services.scheduling.planning import pages as planning_pages
 from services.scheduling.plans import api as plans_api
 from services.scheduling.settings import SchedulingSettings
 from services.scheduling.visits import api as visits_api
@@ -35,8 +36,9 @@ from shared.use_case import Clock
 __all__ = ["asyncapi", "create_app"]
 
 ROUTES = APIRouter()
-for feature in (communities_api, plans_api, visits_api):
+for feature in (communities_api, plans_api, visits_api, planning_pages):
     ROUTES.include_router(feature.router)
+ROUTES.include_router(planning_pages.sign_in)
 
 
 def create_app(

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.staff.sessions import define_sessions
 from shared.tables import Tables
 
 Connection = AsyncConnection
@@ -25,6 +26,8 @@ Connection = AsyncConnection
 
 tables = Tables.define("scheduling")
 metadata, outbox, inbox, credentials = tables
+page_sessions = define_sessions(metadata)
+"""People signed in to the service's staff pages (shared/staff/): hashes only."""
 """The credentials are operators' tokens: their hashes only."""
 
 communities = Table(

@@ -166,7 +166,8 @@ async def notifications(tmp: Path) -> AsyncIterator[Running]:
 async def scheduling(tmp: Path) -> AsyncIterator[Running]:
     publisher = FakePublisher()
     async with running_scheduling(f"sqlite+aiosqlite:///{tmp / 's.db'}", publisher=publisher) as s:
-        [first, second, *_] = (await s.plan("2026-12")).json()["visits"]
+        [first, second, third, fourth, *_] = (await s.plan("2026-12")).json()["visits"]
+        on_page = f"/plan/visits/{third['id']}"
         yield Running(
             s.app,
             s.client,
@@ -182,6 +183,28 @@ async def scheduling(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/v1/visits/{visit_id}/reschedule"): Example(
                     f"/v1/visits/{second['id']}/reschedule",
                     {"date": second["date"], "reason": "venue"},
+                ),
+                ("GET", "/plan"): Example("/plan"),
+                ("GET", "/plan/styles.css"): Example("/plan/styles.css"),
+                ("GET", "/plan/sign-in"): Example("/plan/sign-in"),
+                ("POST", "/plan/sign-in"): Example(
+                    "/plan/sign-in", {"credential": s.operator_token}, form=True
+                ),
+                ("POST", "/plan/sign-out"): Example("/plan/sign-out", {}, form=True),
+                ("GET", "/plan/"): Example("/plan/?month=2026-12"),
+                ("POST", "/plan/publish"): Example(
+                    "/plan/publish", {"month": "2027-02"}, form=True
+                ),
+                ("GET", "/plan/visits/{visit_id}"): Example(on_page),
+                ("POST", "/plan/visits/{visit_id}/move"): Example(
+                    f"{on_page}/move",
+                    {"date": third["date"], "reason": "venue", "confirm": "yes"},
+                    form=True,
+                ),
+                ("POST", "/plan/visits/{visit_id}/cancel"): Example(
+                    f"/plan/visits/{fourth['id']}/cancel",
+                    {"reason": "hall flooded", "confirm": "yes"},
+                    form=True,
                 ),
             },
         )

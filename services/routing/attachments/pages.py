@@ -4,7 +4,7 @@ reason, which the audit keeps), never cached; and the department's "Make public"
 photo, after confirming what is not in it."""
 # No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query
@@ -22,10 +22,9 @@ from shared.refusals import Refusal
 
 __all__ = ["router"]
 
-SIGN_IN: Final = "/queue/sign-in"
 router = APIRouter(prefix="/queue/requests", include_in_schema=False)
-team = door(Role.DEPARTMENT, Role.OPERATOR, sign_in=SIGN_IN)
-department_form = door(Role.DEPARTMENT, form=True, sign_in=SIGN_IN)
+team = door(Role.DEPARTMENT, Role.OPERATOR)
+department_form = door(Role.DEPARTMENT, form=True)
 AttachmentId = Annotated[str, Path(max_length=36)]
 
 

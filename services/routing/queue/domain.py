@@ -17,11 +17,10 @@ from services.routing.work.domain import (
     months_after,
     transition_refusal,
 )
-from shared.auth import Caller
 from shared.contracts.common import RequestStatus
 from shared.credentials import Role
-from shared.refusals import Refusal
 from shared.service_catalogue import Question, Service, warnings_for
+from shared.staff.sessions import LASTS, NotSignedIn, PageSession, member_of
 
 __all__ = [
     "LASTS",
@@ -43,8 +42,6 @@ __all__ = [
     "queue_key",
     "scope",
 ]
-
-LASTS: Final = dt.timedelta(hours=10)  # a page session lasts a working day; then sign in again
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,41 +80,6 @@ def queue_key(request: RoutedRequest) -> list[str]:
     """Where a request stands in the queue: soonest due first, then by reference."""
     due = request.due_at.isoformat() if request.due_at else "9999"
     return [due, request.reference]
-
-
-class NotSignedIn(Refusal):
-    """A credential that does not open a session (unknown, revoked, expired, another role)."""
-
-    status, code = 401, "unauthenticated"
-
-
-@dataclass(frozen=True, slots=True)
-class PageSession:
-    """A person signed in to the queue's pages, for their team. `name` is the credential's
-    holder: a team's shared credential is held by the team (`water-and-sanitation`), a team
-    member's own by the person at the team (`thandeka@water-and-sanitation`)."""
-
-    name: str
-    role: Role
-    csrf: str
-
-    @property
-    def team(self) -> str:
-        """The department (or `operators`) the session works for."""
-        return member_of(self.name)[1]
-
-    @property
-    def reader(self) -> Caller:
-        """Who reads, as the audit names them and as access is decided: the team."""
-        return Caller(self.team, self.role)
-
-
-def member_of(holder: str) -> tuple[str | None, str]:
-    """(the person, the team) a credential's holder names: `thandeka@water-and-sanitation`
-    is Thandeka at Water and Sanitation; `water-and-sanitation` alone is the team's shared
-    credential, no one in particular."""
-    person, at, team = holder.rpartition("@")
-    return (person, team) if at and person else (None, holder)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,10 @@
 """The work queue's use cases: a team's requests, soonest due first, and one request's file
 (its history and the requests joined to it). A department sees only its own; operators see
 every department and the unroutable ones. Residents joined to a request are counted. People
-sign in to the queue's pages with their team's credential and hold a session (its cookie and
-CSRF token: queue/adapters.py), kept in the store so signing out or revoking the credential
-ends it."""
+sign in to the queue's pages with their team's credential (shared/staff/, queue/adapters.py)."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,11 +13,8 @@ from services.routing.decisions.store import requests_with_status
 from services.routing.deps import RoutingDeps
 from services.routing.queue import store as queue_store
 from services.routing.queue.domain import (
-    LASTS,
     PAGE_SIZE,
-    NotSignedIn,
     Order,
-    PageSession,
     QueueFilter,
     RequestFile,
     held_elsewhere,
@@ -30,23 +24,17 @@ from shared.auth import Caller
 from shared.consumer import Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import FollowerJoined
-from shared.credentials import Role, hash_token
+from shared.credentials import Role
 from shared.use_case import UnitOfWork
 
 __all__ = [
     "FileQuery",
-    "FindSession",
     "QueuePage",
     "QueuePageRead",
     "QueueQuery",
-    "SignIn",
-    "SignOut",
     "count_joined",
-    "find_session",
     "queue_page",
     "request_file",
-    "sign_in",
-    "sign_out",
     "work_queue",
 ]
 
@@ -141,57 +129,3 @@ async def count_joined(command: Batch[FollowerJoined], uow: UnitOfWork, deps: Ro
     async with uow.transaction() as conn:
         for item in command:
             await queue_store.join(conn, item.data.reference, item.data.joined_at)
-
-
-@dataclass(frozen=True, slots=True)
-class SignIn:
-    credential: str
-    roles: frozenset[Role]
-
-
-@dataclass(frozen=True, slots=True)
-class FindSession:
-    cookie: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SignOut:
-    cookie: str | None
-
-
-async def sign_in(command: SignIn, uow: UnitOfWork, deps: RoutingDeps) -> tuple[str, PageSession]:
-    """A new session for a working credential of `roles`: (cookie value, session)."""
-    holder = await deps.tokens.holder(command.credential)
-    now = deps.clock()
-    if holder is None or holder.revoked or holder.expired(now) or holder.role not in command.roles:
-        raise NotSignedIn("this is not a working team credential")
-    cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    credential = hash_token(command.credential)
-    row = queue_store.SessionRow(holder.name, holder.role, csrf, credential, now + LASTS)
-    async with uow.transaction() as conn:
-        await queue_store.add_session(conn, hash_token(cookie), row, now)
-    return cookie, PageSession(holder.name, holder.role, csrf)
-
-
-async def find_session(
-    command: FindSession, uow: UnitOfWork, deps: RoutingDeps
-) -> PageSession | None:
-    """The session of a cookie, while it lasts and its credential still works."""
-    if not command.cookie:
-        return None
-    now = deps.clock()
-    async with uow.reading() as conn:
-        row = await queue_store.find_session(conn, hash_token(command.cookie))
-        if row is None or row.expires_at <= now:
-            return None
-        # The credential it was opened with must still work: revoking it signs out.
-        holder = await queue_store.credential_holder(conn, row.credential_hash)
-    if holder is None or holder.revoked or holder.expired(now):
-        return None
-    return PageSession(row.name, row.role, row.csrf)
-
-
-async def sign_out(command: SignOut, uow: UnitOfWork, deps: RoutingDeps) -> None:
-    if command.cookie:
-        async with uow.transaction() as conn:
-            await queue_store.end_session(conn, hash_token(command.cookie))

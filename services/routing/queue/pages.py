@@ -9,7 +9,7 @@ Every form carries the session's CSRF token, and a sign-in sent from another sit
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Cookie, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -19,8 +19,8 @@ from services.routing.decisions import handlers as decisions
 from services.routing.decisions.schemas import Assignment
 from services.routing.deps import RoutingDeps, UseCasesDep
 from services.routing.queue import adapters, domain, handlers, schemas, texts
-from services.routing.queue.adapters import COOKIE, FOLDER, cross_site, door, keep_cookie, page
-from services.routing.queue.domain import NotSignedIn, PageSession
+from services.routing.queue.adapters import FOLDER, SITE, door, page
+from services.routing.queue.domain import PageSession
 from services.routing.work import handlers as work
 from services.routing.work.domain import NotTheirs
 from services.routing.work.schemas import StatusReport
@@ -31,19 +31,18 @@ from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, Priority
 from shared.credentials import Role
 from shared.http import parse_reference
-from shared.limits import client_address
 from shared.refusals import Invalid, Refusal
 from shared.use_case import UseCases
 
-__all__ = ["router"]
+__all__ = ["router", "sign_in"]
 
-SIGN_IN: Final = "/queue/sign-in"
 TEAMS: Final = (Role.DEPARTMENT, Role.OPERATOR)
 
 router = APIRouter(prefix="/queue", include_in_schema=False)
-team = door(*TEAMS, sign_in=SIGN_IN)
-team_form = door(*TEAMS, form=True, sign_in=SIGN_IN)
-operator_form = door(Role.OPERATOR, form=True, sign_in=SIGN_IN)
+sign_in = SITE.router()  # /queue/sign-in, /queue/sign-out
+team = door(*TEAMS)
+team_form = door(*TEAMS, form=True)
+operator_form = door(Role.OPERATOR, form=True)
 
 
 @router.get("", dependencies=[PUBLIC])
@@ -54,45 +53,6 @@ async def queue_root() -> RedirectResponse:
 @router.get("/styles.css", dependencies=[PUBLIC])
 async def styles() -> FileResponse:
     return FileResponse(FOLDER / "styles.css", media_type="text/css; charset=utf-8")
-
-
-@router.get("/sign-in", dependencies=[PUBLIC])
-async def sign_in_page() -> HTMLResponse:
-    return page("sign_in.html")
-
-
-@router.post("/sign-in", dependencies=[PUBLIC])
-async def sign_in(
-    request: Request, credential: Annotated[str, Form(max_length=200)], use_cases: UseCasesDep
-) -> Response:
-    """Anyone may try, from this site's own page; wrong credentials count like unknown
-    references (then 429)."""
-    if cross_site(request):
-        return page("sign_in.html", 403, error="sign in from this site's own sign-in page")
-    client = client_address(request)
-    sign_ins = use_cases.deps.sign_ins
-    sign_ins.refuse_if_waiting(client, "too_many_sign_ins", "too many wrong credentials")
-    try:
-        asked = handlers.SignIn(credential.strip(), frozenset(TEAMS))
-        cookie, _ = await use_cases.run(handlers.sign_in, asked)
-    except NotSignedIn as refused:
-        sign_ins.missed(client)
-        return page("sign_in.html", refused.status, error=str(refused))
-    response = RedirectResponse("/queue/", status_code=303)
-    keep_cookie(response, request, cookie)
-    return response
-
-
-@router.post("/sign-out")
-async def sign_out(
-    _: Annotated[PageSession, team_form],
-    use_cases: UseCasesDep,
-    mo_session: Annotated[str | None, Cookie()] = None,
-) -> RedirectResponse:
-    await use_cases.run(handlers.sign_out, handlers.SignOut(mo_session))
-    response = RedirectResponse(SIGN_IN, status_code=303)
-    response.delete_cookie(COOKIE, path="/")
-    return response
 
 
 @router.get("/")

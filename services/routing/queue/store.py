@@ -4,7 +4,6 @@ work the queue."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +14,6 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    delete,
     func,
     insert,
     or_,
@@ -25,27 +23,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.queue.domain import Order, QueueFilter, Step
 from services.routing.store import (
-    credentials,
     metadata,
     requests,
     routed_request,
     status_history,
 )
 from services.routing.work.domain import OPEN, RoutedRequest
-from shared.credentials import Holder, Role, holder_of
 from shared.refusals import Invalid
-from shared.store import as_utc, find_row, from_row
+from shared.staff.sessions import define_sessions
+from shared.store import as_utc
 
 __all__ = [
-    "SessionRow",
-    "add_session",
     "affected",
     "cause_of",
     "count",
-    "credential_holder",
     "duplicates_of",
-    "end_session",
-    "find_session",
     "history_of",
     "join",
     "page_of",
@@ -53,16 +45,7 @@ __all__ = [
     "sessions",
 ]
 
-sessions = Table(  # people's sign-ins to the queue's pages (queue/adapters.py)
-    "page_sessions",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("holder", String(100), nullable=False),
-    Column("role", String(20), nullable=False),
-    Column("credential_hash", String(64), nullable=False),  # revoked with it
-    Column("csrf", String(64), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-)
+sessions = define_sessions(metadata)  # people's sign-ins to the queue's pages (shared/staff/)
 joined = Table(  # residents joined to a request they did not log (no contact details here)
     "joined_residents",
     metadata,
@@ -197,45 +180,3 @@ async def affected(conn: AsyncConnection, references: list[str]) -> int:
         select(func.count()).select_from(joined).where(joined.c.reference.in_(references))
     )
     return len(references) + int(extra or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRow:
-    name: str
-    role: Role
-    csrf: str
-    credential_hash: str
-    expires_at: datetime
-
-
-async def add_session(
-    conn: AsyncConnection, token_hash: str, row: SessionRow, now: datetime
-) -> None:
-    """A new session, after dropping the expired ones."""
-    await conn.execute(delete(sessions).where(sessions.c.expires_at < now))
-    await conn.execute(
-        insert(sessions).values(
-            token_hash=token_hash,
-            holder=row.name,
-            role=row.role.value,
-            credential_hash=row.credential_hash,
-            csrf=row.csrf,
-            expires_at=row.expires_at,
-        )
-    )
-
-
-async def find_session(conn: AsyncConnection, token_hash: str) -> SessionRow | None:
-    row = await find_row(conn, sessions, token_hash=token_hash)
-    if row is None:
-        return None
-    return from_row(SessionRow, row, name=row.holder)
-
-
-async def credential_holder(conn: AsyncConnection, credential_hash: str) -> Holder | None:
-    """Who holds the credential a session was opened with, if it is still known."""
-    return await holder_of(conn, credentials, credential_hash)
-
-
-async def end_session(conn: AsyncConnection, token_hash: str) -> None:
-    await conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))

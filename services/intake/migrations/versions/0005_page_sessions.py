@@ -1,0 +1,15 @@
+"""Staff sign-in (issue 29): operators sign in to the operators' desk pages with their credential
+and hold a session, kept here as routing keeps the work queue's (shared/staff/sessions.py)."""
+
+from shared.schema_history import create_page_sessions, drop_page_sessions
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+
+
+def upgrade() -> None:
+    create_page_sessions()
+
+
+def downgrade() -> None:
+    drop_page_sessions()
