@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import h3
 import pytest
 from playwright.async_api import Browser, ViewportSize, expect
 
 from tests.browser.test_resident_pages import SCREENSHOTS, serving, violations
-from tests.service.test_standards_page import MONTH, build, month_made
+from tests.service.test_standards_page import KHAYELITSHA, MONTH, Made, build, month_made
 from tests.support.clock import NOON, Clock
 from tests.support.fakes import FakePublisher
 from tests.support.processes import free_port
@@ -22,6 +23,16 @@ LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
+def around_khayelitsha() -> list[Made]:
+    """Requests in the cells around Khayelitsha's, 5 to 14 in each: a heat map to look at."""
+    centre = h3.latlng_to_cell(*KHAYELITSHA, 7)
+    return [
+        Made("water-and-sanitation", "water", "east", "visit", h3.cell_to_latlng(cell), 10, 24)
+        for place, cell in enumerate(sorted(h3.grid_disk(centre, 2)))
+        for _ in range(5 + place * 7 % 10)
+    ]
+
+
 async def test_the_figures_page_is_accessible_on_a_laptop_and_a_phone(
     browser: Browser, tmp_path: Path
 ) -> None:
@@ -30,7 +41,7 @@ async def test_the_figures_page_is_accessible_on_a_laptop_and_a_phone(
         running_routing(url, publisher=FakePublisher(), clock=Clock(NOON)) as routing,
         serving(routing.app, free_port()) as served,
     ):
-        await build(routing, month_made())
+        await build(routing, month_made() + around_khayelitsha())
         problems: list[str] = []
         for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
             context = await browser.new_context(
