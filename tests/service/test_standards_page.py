@@ -146,7 +146,7 @@ FIGURES = (
 def page_tables(html: str) -> dict[str, dict[str, dict[str, str]]]:
     """Per section, per group, the figures the page's table shows (as text)."""
     found: dict[str, dict[str, dict[str, str]]] = {}
-    for part in re.split(r'<section aria-labelledby="h-', html)[1:]:
+    for part in re.split(r'<section id="', html)[1:]:
         name = part.split('"', 1)[0]
         rows = re.findall(r'<tr data-group="([^"]+)">(.*?)</tr>', part, re.S)
         found[name] = {

@@ -13,9 +13,9 @@ from services.routing.standards.cells import outline
 
 __all__ = ["bars", "heat_map"]
 
-WIDTH: Final = 640
+WIDTH: Final = 480
 BAR: Final = 28  # a bar's height, with its gap
-LABEL: Final = 200  # the labels' column
+LABEL: Final = 170  # the labels' column
 INK: Final = "#1a1a1a"
 BLUE: Final = "#00338d"
 SHADES: Final = ("#dbe4f5", "#a9bde6", "#6f8fd0", "#3560b4", "#00338d")
@@ -48,7 +48,7 @@ def bars(title: str, rows: Sequence[tuple[str, float, str]], most: float | None 
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= 26 else label[:25] + "…"
+    return label if len(label) <= 22 else label[:21] + "…"
 
 
 def heat_map(title: str, cells: Sequence[tuple[str, int]], said: str) -> str:

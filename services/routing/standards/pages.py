@@ -4,8 +4,9 @@ kind of request, area and channel, with a heat map of where they came from: each
 drawn here with its table beside it, and the same figures as CSV (`/standards/{month}.csv`).
 No script, no sign-in, aggregates only: a group of fewer than 5 requests is merged into
 "Other" (domain.merged), a heat cell of fewer is not drawn. In English, Afrikaans or isiXhosa
-(`?lang=`, else Accept-Language). An operator signed in to the work queue also sees the
-agents' workload per visit and the overdue list across departments; nobody else does."""
+(`?lang=`, else Accept-Language). An operator signed in to the work queue (the staff
+sign-in of shared/staff/, routing's sessions) also sees the agents' workload per visit and
+the overdue list across departments; nobody else does."""
 # No `from __future__ import annotations`: FastAPI resolves the parameters at definition.
 
 import base64
@@ -24,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from services.routing.deps import UseCasesDep
-from services.routing.queue.handlers import FindSession, find_session
+from services.routing.queue.adapters import SITE
 from services.routing.standards import charts, texts
 from services.routing.standards.domain import (
     OTHER,
@@ -40,6 +41,7 @@ from shared.clock import CAPE_TOWN
 from shared.contracts.common import Language
 from shared.credentials import Role
 from shared.languages import chosen_language
+from shared.staff.sessions import FindSession, find_session
 
 __all__ = ["CSV_COLUMNS", "router"]
 
@@ -95,7 +97,7 @@ async def standards_page(
     asked = month or last_whole_month(use_cases.deps.clock())
     if not MONTH.match(asked):
         return _refused(request, language, asked)
-    session = await use_cases.run(find_session, FindSession(mo_session))
+    session = await use_cases.run(find_session, FindSession(SITE.book, mo_session))
     operator = session is not None and session.role is Role.OPERATOR
     read = await use_cases.run(figures_page, FiguresPage(asked, operator))
     return _page(request, language, read, use_cases)
