@@ -181,6 +181,25 @@ async def test_an_unsigned_command_is_refused_and_answered_by_nothing(
     assert gateway.accepted == []
 
 
+@pytest.mark.parametrize("yes", ["YES", "Ja", "ewe", "JA!"])
+async def test_ja_and_ewe_confirm_visit_news_as_yes_does(
+    service: Notifications, gateway: SmsGatewayServer, yes: str
+) -> None:
+    asked = await service.client.post(
+        "/v1/subscriptions", json={"community": "Delft", "phone": STRANGER}
+    )
+    assert asked.status_code == 202
+    assert (await service.reply(STRANGER, yes)).json() == {"action": "subscribed"}
+
+
+@pytest.mark.parametrize(("help_word", "yes"), [("HELP", "YES"), ("HULP", "JA"), ("UNCEDO", "EWE")])
+async def test_help_mentions_the_yes_of_its_language(
+    service: Notifications, gateway: SmsGatewayServer, help_word: str, yes: str
+) -> None:
+    [answer] = await answers_to(service, gateway, STRANGER, help_word)
+    assert f" {yes} " in answer
+
+
 async def test_an_answer_goes_at_once_in_quiet_hours(
     service: Notifications, gateway: SmsGatewayServer
 ) -> None:

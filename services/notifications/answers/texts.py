@@ -65,7 +65,7 @@ ANSWERS: Final[Mapping[Language, Mapping[Answer, str]]] = {
         Answer.UNKNOWN_COMMUNITY: "We do not know {community}. Send VISIT and the name of "
         "your community, e.g. VISIT Delft.",
         Answer.HELP: "Mobile Office: send STATUS and your ref for your request, VISIT and "
-        "your community for the next visit, STOP to end SMSes.",
+        "your community for the next visit, YES to confirm visit news, STOP to end SMSes.",
     },
     Language.AF: {
         Answer.STATUS: "Verw {reference}: {status}.",
@@ -80,7 +80,7 @@ ANSWERS: Final[Mapping[Language, Mapping[Answer, str]]] = {
         Answer.UNKNOWN_COMMUNITY: "Ons ken nie {community} nie. Stuur BESOEK en die naam van "
         "u gemeenskap, bv. BESOEK Delft.",
         Answer.HELP: "Mobiele Kantoor: stuur STATUS en u verw vir u versoek, BESOEK en u "
-        "gemeenskap vir die volgende besoek, STOP vir geen SMS.",
+        "gemeenskap vir die volgende besoek, JA om besoeknuus te bevestig, STOP vir geen SMS.",
     },
     Language.XH: {
         Answer.STATUS: "Inombolo {reference}: {status}.",
@@ -95,7 +95,7 @@ ANSWERS: Final[Mapping[Language, Mapping[Answer, str]]] = {
         Answer.UNKNOWN_COMMUNITY: "Asiyazi i-{community}. Thumela UTYELELO negama "
         "lendawo yakho, umz. UTYELELO Delft.",
         Answer.HELP: "I-Ofisi eHambayo: thumela IMEKO nenombolo yesicelo sakho, UTYELELO "
-        "nendawo yakho ukwazi utyelelo, STOP ukuyeka ii-SMS.",
+        "nendawo yakho ukwazi utyelelo, EWE ukuqinisekisa iindaba, STOP ukuyeka ii-SMS.",
     },
 }
 
