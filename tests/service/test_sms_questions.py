@@ -140,6 +140,28 @@ async def test_the_numbers_language_wins_over_the_keywords(
     assert answer.startswith("I-Ofisi eHambayo")
 
 
+async def test_an_afrikaans_or_isixhosa_keyword_is_remembered_for_the_number(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    event = logged(language="en")
+    await service.deliver(event, REQUESTS_LOGGED)
+    await service.dispatch()
+    [hulp] = await answers_to(service, gateway, STRANGER, "HULP")
+    assert hulp.startswith("Mobiele Kantoor")
+    service.clock.now += dt.timedelta(seconds=1)
+    [status] = await answers_to(service, gateway, STRANGER, f"STATUS {event.subject}")
+    assert status.startswith("Verw ") and "aangeteken" in status
+    # The number's request was in English; its UTYELELO says it reads isiXhosa now.
+    [visit] = await answers_to(service, gateway, PHONE, "UTYELELO Delft")
+    assert visit.startswith("Akukabikho lutyelelo")
+    service.clock.now += dt.timedelta(seconds=1)
+    [later] = await answers_to(service, gateway, PHONE, f"STATUS {event.subject}")
+    assert later.startswith("Inombolo ") and "ibhalisiwe" in later
+    service.clock.now += dt.timedelta(seconds=1)
+    [english] = await answers_to(service, gateway, PHONE, "HELP")  # an English keyword: kept
+    assert english.startswith("I-Ofisi eHambayo")
+
+
 async def test_a_number_that_said_stop_still_gets_its_answer(
     service: Notifications, gateway: SmsGatewayServer
 ) -> None:

@@ -1,6 +1,7 @@
 """A resident's SMS that is none of the replies inbound/ acts on: STATUS <reference>,
 VISIT <community> (NEXT), HELP, and anything else (answered with help). One answer, one
-segment, in the language the number last used (else the keyword's, else English), through the
+segment, in the language of an Afrikaans or isiXhosa keyword (kept for the number's later
+answers), else the language the number last used (else English), through the
 outbound SMS path. Answered even to a number that said STOP and in quiet hours: it just asked
 (deliveries/domain.py). At most ANSWERS_PER_DAY a number a day; then silence, counted."""
 
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 ANSWERED = "answered"
 SUBJECT = "answer"
 """The subject of every answer's delivery (they are about no one request)."""
+OWN_LANGUAGE = (Language.AF, Language.XH)
+"""A keyword in one of these says the sender reads it: the number is answered in it from now
+on (English keywords are everyone's, and change nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +68,13 @@ async def _answer(conn: Conn, command: Question, deps: NotificationsDeps) -> str
         log.info("an SMS command beyond the day's answers: not answered")
         return "unanswered"
     asked = parse(text)
-    language = (
-        await store.language_of(conn, deps.identifiers, sender)
-        or (asked.language if asked else None)
-        or Language.EN
-    )
+    said_in = asked.language if asked else None
+    if said_in is not None and said_in in OWN_LANGUAGE:  # HULP, IMEKO, UTYELELO, ...
+        language = said_in
+        await store.note_language(conn, deps.identifiers, sender, language, now)
+    else:
+        stored = await store.language_of(conn, deps.identifiers, sender)
+        language = stored or said_in or Language.EN
     words = await _answer_text(conn, text, language, deps)
     delivery = NewDelivery(
         event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, command.signed)),  # once per signed body
