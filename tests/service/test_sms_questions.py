@@ -109,10 +109,20 @@ async def test_visit_names_the_next_visit_or_the_closest_communities(
     assert answer == "Mobile Office visits Delft on Thu 17 Dec, 09:30-13:30 at Delft Library."
     [besoek] = await answers_to(service, gateway, "+27825550113", "BESOEK Delft")
     assert besoek.startswith("Mobiele Kantoor besoek Delft op Do 17 Des")
-    [closest] = await answers_to(service, gateway, STRANGER, "VISIT Khayalitsha")
-    assert "Did you mean: Khayelitsha?" in closest
+    [closest] = await answers_to(service, gateway, STRANGER, "VISIT Manga")
+    assert "Did you mean: Langa, Nyanga?" in closest
     [none] = await answers_to(service, gateway, STRANGER, "NEXT Mamre")
     assert none.startswith("No Mobile Office visit to Mamre is announced yet")
+
+
+async def test_a_misspelt_community_with_one_close_name_is_answered_for_it(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    await service.deliver(visit(dt.date(2026, 12, 17)), VISITS)
+    [delft] = await answers_to(service, gateway, STRANGER, "VISIT Delf")
+    assert delft == "Mobile Office visits Delft on Thu 17 Dec, 09:30-13:30 at Delft Library."
+    [khayelitsha] = await answers_to(service, gateway, STRANGER, "NEXT Khayalitsha")
+    assert khayelitsha.startswith("No Mobile Office visit to Khayelitsha is announced yet")
 
 
 @pytest.mark.parametrize(

@@ -104,8 +104,10 @@ async def _answer_text(conn: Conn, text: str, language: Language, deps: Notifica
     known = await _known_community(conn, asked.argument, deps)
     today = deps.clock().astimezone(CAPE_TOWN).date()
     if known is None:
-        names = await _community_names(conn, deps)
-        return visit_answer(asked.argument, None, None, closest(asked.argument, names), language)
+        near = closest(asked.argument, await _community_names(conn, deps))
+        if len(near) != 1:
+            return visit_answer(asked.argument, None, None, near, language)
+        known = near[0]  # one name is close: the resident meant it (the answer names it)
     visit = await updates_store.next_visit(conn, known, today)
     return visit_answer(asked.argument, known, visit, [], language)
 
