@@ -17,6 +17,7 @@ from shared.contracts.routing import RequestRouted, RoutingOutcome
 from shared.contracts.visits import VisitScheduled
 from shared.events import CloudEvent, new_event
 from shared.reference import format_for_reading, new_reference
+from shared.reference import parse as parse_reference
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, VISITS, source
 from tests.support.clock import NOON
 from tests.support.gateways import SmsGatewayServer
@@ -170,6 +171,50 @@ async def test_an_afrikaans_or_isixhosa_keyword_is_remembered_for_the_number(
     service.clock.now += dt.timedelta(seconds=1)
     [english] = await answers_to(service, gateway, PHONE, "HELP")  # an English keyword: kept
     assert english.startswith("I-Ofisi eHambayo")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{ref}",
+        "{spaced}",
+        "{dashed}",
+        "Ref {spaced}",
+        "ref: {dashed}.",
+        "STATUS{ref}",
+        "status:{spaced}",
+        "STATUS Ref {spaced}",
+    ],
+)
+async def test_a_bare_or_pasted_reference_is_answered_as_status(
+    service: Notifications, gateway: SmsGatewayServer, typed: str
+) -> None:
+    event = logged(language="en")
+    await service.deliver(event, REQUESTS_LOGGED)
+    await service.dispatch()
+    ref = event.subject
+    spaced = format_for_reading(ref)
+    text = typed.format(ref=ref, spaced=spaced, dashed=spaced.replace(" ", "-"))
+    [answer] = await answers_to(service, gateway, STRANGER, text)
+    assert answer == f"Ref {spaced}: logged, to be sent to a department."
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("STATUS", "Send STATUS and your 10-digit ref, e.g. STATUS 512 345 6782."),
+        ("visit", "Send VISIT and your community, e.g. VISIT Delft."),
+        ("Next ", "Send NEXT and your community, e.g. NEXT Delft."),
+        ("BESOEK", "Stuur BESOEK en u gemeenskap, bv. BESOEK Delft."),
+        ("imeko", "Thumela IMEKO nenombolo yakho yamanani ali-10, umz. IMEKO 512 345 6782."),
+    ],
+)
+async def test_a_bare_keyword_gets_a_hint_with_an_example(
+    service: Notifications, gateway: SmsGatewayServer, text: str, hint: str
+) -> None:
+    [answer] = await answers_to(service, gateway, STRANGER, text)
+    assert answer == hint
+    parse_reference("512 345 6782")  # the example is a reference a resident could have
 
 
 async def test_a_number_that_said_stop_still_gets_its_answer(

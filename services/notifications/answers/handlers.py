@@ -19,7 +19,9 @@ from services.notifications.answers.domain import (
     parse,
     reference_in,
     status_answer,
+    status_hint,
     visit_answer,
+    visit_hint,
 )
 from services.notifications.answers.texts import Keyword
 from services.notifications.channels.domain import Channel
@@ -95,8 +97,11 @@ async def _answer(conn: Conn, command: Question, deps: NotificationsDeps) -> str
 async def _answer_text(conn: Conn, text: str, language: Language, deps: NotificationsDeps) -> str:
     """The words that answer `text`, in `language`."""
     asked = parse(text)
-    if asked is None or asked.keyword is Keyword.HELP or not asked.argument:
+    if asked is None or asked.keyword is Keyword.HELP:
         return help_answer(language)
+    if not asked.argument:  # STATUS or VISIT alone: how to ask it
+        hint = status_hint if asked.keyword is Keyword.STATUS else visit_hint
+        return hint(asked.word, language)
     if asked.keyword is Keyword.STATUS:
         reference = reference_in(asked.argument)
         facts = await store.facts_for(conn, reference) if reference else None
