@@ -13,8 +13,8 @@ from services.notifications.answers.domain import (
     reference_in,
     status_answer,
     status_hint,
-    visit_hint,
     visit_answer,
+    visit_hint,
 )
 from services.notifications.answers.texts import EXAMPLE_REFERENCE, Keyword
 from services.notifications.messages.domain import SEGMENT, gsm_length, is_gsm7

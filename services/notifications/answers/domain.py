@@ -1,7 +1,8 @@
 """What a resident's SMS asks (`parse`) and what it is answered (`status_answer`,
-`visit_answer`, `help_answer`, and for a bare keyword `status_hint`, `visit_hint`), as pure functions: every answer one GSM-7 segment in the
-sender's language, its longest names shortened to fit. Each number gets ANSWERS_PER_DAY
-answers a day at most (then silence), so nobody can run up the City's SMS bill."""
+`visit_answer`, `help_answer`, and for a bare keyword `status_hint`, `visit_hint`), as pure
+functions: every answer one GSM-7 segment in the sender's language, its longest names
+shortened to fit. Each number gets ANSWERS_PER_DAY answers a day at most (then silence), so
+nobody can run up the City's SMS bill."""
 
 from __future__ import annotations
 
