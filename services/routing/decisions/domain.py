@@ -12,7 +12,6 @@ from typing import Final
 from pydantic import BaseModel
 
 from services.routing.rules.domain import Rule, due_at
-from services.routing.standards.cells import heat_cell
 from services.routing.work.domain import RoutedRequest
 from shared.contracts.common import Area, RequestStatus, UpdatesBy
 from shared.contracts.requests import Answer, Location, PaperSeen, RequestLogged
@@ -23,6 +22,7 @@ from shared.contracts.routing import (
     RequestUnroutable,
     RoutingOutcome,
 )
+from shared.heat_cells import heat_cell
 from shared.service_catalogue import Service
 
 __all__ = ["Decision", "DecisionKind", "RequestFacts", "decision", "with_decision_days"]

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from services.routing.deps import UseCasesDep
 from services.routing.queue.adapters import SITE
-from services.routing.standards import charts, texts
+from services.routing.standards import texts
 from services.routing.standards.domain import (
     OTHER,
     Figure,
@@ -35,6 +35,7 @@ from services.routing.standards.domain import (
     months_before,
 )
 from services.routing.standards.handlers import FiguresPage, FiguresRead, figures_page
+from shared import svg_charts as charts
 from shared.auth import PUBLIC
 from shared.catalogue import CATEGORIES, DEPARTMENTS
 from shared.clock import CAPE_TOWN

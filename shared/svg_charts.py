@@ -1,4 +1,4 @@
-"""The public figures' charts, drawn on the server as SVG (no script, no map tiles): bars
+"""Charts for public pages, drawn on the server as SVG (no script, no map tiles): bars
 for a table's groups, and the month's requests over H3 level-7 cells as hexagons. Every chart
 has its table beside it on the page, which says the same in words and numbers. Pure."""
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Final
 
-from services.routing.standards.cells import outline
+from shared.heat_cells import outline
 
 __all__ = ["bars", "heat_map"]
 
