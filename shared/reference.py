@@ -17,6 +17,7 @@ __all__ = [
     "DRAWN",
     "LEASED",
     "InvalidReference",
+    "WrongDigit",
     "damm_digit",
     "format_for_reading",
     "new_reference",
@@ -42,6 +43,10 @@ _SEPARATORS = re.compile(r"[\s\-]")
 
 class InvalidReference(ValueError):
     """The text is not a reference number; the message says what to fix."""
+
+
+class WrongDigit(InvalidReference):
+    """Ten digits whose check digit fails: one of them was mistyped (or two swapped)."""
 
 
 def damm_digit(digits: str) -> int:
@@ -82,7 +87,7 @@ def parse(text: str) -> str:
             "references starting with 9 are the city's own service requests, not Mobile Office's"
         )
     if damm_digit(digits) != 0:
-        raise InvalidReference("this reference number has a typing error: please check each digit")
+        raise WrongDigit("this reference number has a typing error: please check each digit")
     return digits
 
 

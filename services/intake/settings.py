@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.intake.resident.adapters import served_communities
 from services.intake.resident.domain import ResidentLinks
 from shared.catalogue_file import CatalogueSettings
 from shared.identifiers import KeyedIdentifierSettings
 from shared.objects import AttachmentStoreSettings
 
 __all__ = ["IntakeSettings"]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class IntakeSettings(KeyedIdentifierSettings, AttachmentStoreSettings, CatalogueSettings):
@@ -44,6 +49,15 @@ class IntakeSettings(KeyedIdentifierSettings, AttachmentStoreSettings, Catalogue
         description="Notifications' public address (no final /): the visits page's news form "
         "posts to its POST /visits/subscribe.",
     )
+    communities_seed: Path = Field(
+        ROOT / "deploy" / "communities.yaml",
+        description="The communities the Mobile Office serves (scheduling's seed file): the "
+        "visits page lists each, announced or not.",
+    )
 
     def resident_links(self) -> ResidentLinks:
-        return ResidentLinks(self.scheduling_url, self.notifications_url)
+        return ResidentLinks(
+            self.scheduling_url,
+            self.notifications_url,
+            served_communities(self.communities_seed),
+        )

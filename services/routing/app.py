@@ -34,6 +34,7 @@ from services.routing.rules.store import RuleBook
 from services.routing.settings import RoutingSettings
 from services.routing.standards import api as standards_api
 from services.routing.standards import bus as standards_bus
+from services.routing.standards import pages as standards_pages
 from services.routing.standards.worker import overdue_watch
 from services.routing.work import api as work_api
 from services.routing.work import bus as work_bus
@@ -71,6 +72,7 @@ for feature in (
     attachments_api,
     queue_pages,
     attachments_pages,
+    standards_pages,
 ):
     router.include_router(feature.router)
 router.include_router(queue_pages.sign_in)

@@ -63,6 +63,9 @@ requests = Table(
     Column("reopened_at", DateTime(timezone=True)),  # a resident said "not fixed"
     Column("fixed_confirmed_at", DateTime(timezone=True)),  # a resident replied FIXED
     Column("channel", String(20)),  # visit, field-app, open311 (unknown: routed before 0006)
+    Column("agent", String(100)),  # the field agent who logged it (an agent's name)
+    Column("visit_id", String(40)),  # the Mobile Office visit it was logged at, if any
+    Column("h3_cell", String(16)),  # its place's H3 level-7 cell: the figures' heat map
     Column("service", String(60)),  # an application's (intake's catalogue); none for a report
     Column("answers", JSON(none_as_null=True)),  # an application's answers: personal
     Column("papers", JSON(none_as_null=True)),  # its papers seen in person or to be brought

@@ -244,3 +244,47 @@ def _one_routed_request(conn: Connection) -> dict[str, Any]:
     row = {c.name: sample(c) for c in made.columns}
     conn.execute(made.insert().values(row))
     return row
+
+
+async def test_routing_0007_gives_the_requests_routed_before_it_their_heat_cell(
+    make_database: Callable[[], Awaitable[str]],
+) -> None:
+    """A request routed before 0007 gets the H3 level-7 cell of the point routing kept, for
+    the figures' heat map; one with no point gets none; who logged them stays unknown."""
+    import h3
+
+    db = Database(await make_database())
+    place = {"area": "east", "community": "Khayelitsha", "lat": -34.04, "lon": 18.67}
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.upgrade(config(sync, "routing"), "0006"))
+            with_point = await conn.run_sync(lambda sync: _routed_at(sync, "1000000001", place))
+            without = await conn.run_sync(
+                lambda sync: _routed_at(sync, "1000000002", {"area": "east", "community": "X"})
+            )
+            await conn.run_sync(lambda sync: command.upgrade(config(sync, "routing"), "head"))
+            found: Any = (
+                await conn.execute(
+                    select(column("reference"), column("h3_cell"), column("agent"))
+                    .select_from(table("routed_requests"))
+                    .order_by(column("reference"))
+                )
+            ).all()
+        assert [tuple(r) for r in found] == [
+            (with_point, h3.latlng_to_cell(-34.04, 18.67, 7), None),
+            (without, None, None),
+        ]
+    finally:
+        await db.dispose()
+
+
+def _routed_at(conn: Connection, reference: str, location: dict[str, Any]) -> str:
+    reflected = MetaData()
+    reflected.reflect(conn, only=["routed_requests"])
+    made = reflected.tables["routed_requests"]
+    row = {c.name: sample(c) for c in made.columns} | {
+        "reference": reference,
+        "location": location,
+    }
+    conn.execute(made.insert().values(row))
+    return reference

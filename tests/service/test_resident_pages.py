@@ -18,8 +18,9 @@ from shared.contracts.common import RequestStatus
 from shared.contracts.routing import Cause, StatusChanged
 from shared.contracts.visits import VisitCancelled, VisitScheduled
 from shared.events import CONTENT_TYPE, new_event
-from shared.reference import new_reference
+from shared.reference import new_reference, parse
 from shared.topics import REQUESTS_STATUS, VISITS, source
+from tests.service.test_applications import INDIGENT
 from tests.support.attachments import routed
 from tests.support.clock import NOON, Clock
 from tests.support.fakes import FakePublisher
@@ -120,7 +121,8 @@ async def test_a_request_shows_its_status_department_history_and_next_visit(
     assert "The department is working on it" in text
     assert "Water and Sanitation" in text
     assert "New pipe ordered" in text
-    assert f"NOT FIXED {reference[:3]} {reference[3:6]} {reference[6:]}" in text
+    assert "Due by" in text
+    assert "Not fixed?" not in text and "NOT FIXED" not in text  # it is not fixed yet
     assert "Next visit to Khayelitsha" in text
     assert "Thursday 10 December 2026, 09:30-13:30, at Khayelitsha Library" in text  # not the 9th
     for personal in ("Nomsa", "Dlamini", "825550199", "082 555 0199", "example.org"):
@@ -160,6 +162,66 @@ async def test_a_closed_request_says_why(intake: Intake) -> None:
     await moved(intake, reference, RequestStatus.CLOSED, cause=Cause.NOT_RESPONSIBLE)
     text = check_page(await intake.client.get(f"/r/{reference}?lang=en"))
     assert "Closed (Why: another body is responsible)" in text
+    assert "Due by" not in text and "Not fixed?" not in text
+
+
+async def test_only_a_resolved_fault_says_what_to_do_if_it_is_not_fixed(intake: Intake) -> None:
+    reference = await a_request_in_progress(intake)
+    await moved(intake, reference, RequestStatus.RESOLVED, cause=Cause.FIXED)
+    text = check_page(await intake.client.get(f"/r/{reference}?lang=en"))
+    spaced = f"{reference[:3]} {reference[3:6]} {reference[6:]}"
+    assert "Not fixed?" in text
+    assert f"Reply NOT FIXED {spaced} to our SMS within 30 days, or come to the next visit." in text
+    assert "Due by" not in text  # done: the date it was due says nothing more
+    xh = check_page(await intake.client.get(f"/r/{reference}?lang=xh"))
+    assert "Ayilungiswanga?" in xh and "Ngomhla" not in xh
+
+
+async def an_application(intake: Intake) -> str:
+    """An application for indigent support in Khayelitsha (named: 5 requests there)."""
+    body = request_body(description="Applies for indigent support")
+    del body["category"]
+    body |= {"service": "indigent-support", "answers": INDIGENT}
+    logged = await intake.post(body)
+    assert logged.status_code == 201, logged.text
+    for _ in range(4):
+        await intake.post(request_body())
+    reference = str(logged.json()["reference"])
+    await routed(intake.app, reference, "water-and-sanitation", NOON)
+    return reference
+
+
+async def test_an_application_shows_its_decision_not_what_to_do_if_not_fixed(
+    intake: Intake,
+) -> None:
+    reference = await an_application(intake)
+    text = check_page(await intake.client.get(f"/r/{reference}?lang=en"))
+    assert "Decision so far" in text and "Not decided yet" in text
+    assert "Due by" in text
+    assert "Not fixed?" not in text and "NOT FIXED" not in text
+    await moved(
+        intake,
+        reference,
+        RequestStatus.DECLINED,
+        decline_reason="income-too-high",
+        appeal_by=dt.date(2027, 1, 4),
+    )
+    text = check_page(await intake.client.get(f"/r/{reference}?lang=en"))
+    assert "Decision so far</dt><dd>Declined" in text
+    assert "You may ask for a review (appeal) at the Mobile Office" in text
+    assert "Due by" not in text and "Not fixed?" not in text
+    af = check_page(await intake.client.get(f"/r/{reference}?lang=af"))
+    assert "Besluit tot dusver</dt><dd>Afgekeur" in af and "(appèl)" in af
+
+
+async def test_a_link_preview_heads_the_page_without_its_body(intake: Intake) -> None:
+    reference = await a_request_in_progress(intake)
+    got = await intake.client.get(f"/r/{reference}")
+    head = await intake.client.head(f"/r/{reference}")
+    assert head.status_code == 200 and head.content == b""
+    for header in ("content-type", "content-security-policy", "content-language"):
+        assert head.headers[header] == got.headers[header]
+    assert (await intake.client.head(f"/r/{new_reference()}")).status_code == 404
 
 
 async def test_an_unknown_reference_is_a_friendly_404_counted_by_the_lookup_limit(
@@ -171,6 +233,14 @@ async def test_an_unknown_reference_is_a_friendly_404_counted_by_the_lookup_limi
     assert "Asiyazi inombolo" in check_page(page)
     typo = await intake.client.get("/r/12345?lang=af")
     assert typo.status_code == 400 and "10 syfers" in check_page(typo)
+    # The example the page gives is itself a reference.
+    [example] = re.findall(r"\d{3} \d{3} \d{4}", typo.text)
+    assert parse(example) == example.replace(" ", "")
+    one_wrong = missing[:4] + str((int(missing[4]) + 1) % 10) + missing[5:]
+    wrong = await intake.client.get(f"/r/{one_wrong}?lang=en")
+    assert wrong.status_code == 400
+    assert "One digit looks wrong — check the number in your SMS." in check_page(wrong)
+    assert "10 digits" not in wrong.text
     # 29 more misses, pages and JSON alike, and then both wait.
     for n in range(29):
         path = f"/r/{new_reference()}" if n % 2 else f"/v1/requests/{new_reference()}"
@@ -184,30 +254,14 @@ async def test_an_unknown_reference_is_a_friendly_404_counted_by_the_lookup_limi
 async def test_the_find_form_goes_to_the_requests_page(intake: Intake) -> None:
     form = await intake.client.get("/r/?lang=af")
     assert form.status_code == 200 and 'name="reference"' in check_page(form)
-    went = await intake.client.get("/r/?reference=512+345-6789&lang=af")
+    assert "<p>Dit is in die SMS wat ons vir u gestuur het.</p>" in form.text
+    english = check_page(await intake.client.get("/r/?lang=en"))
+    assert "<p>It is in the SMS we sent you.</p>" in english and "<p></p>" not in english
+    went = await intake.client.get("/r/?reference=512+345-6782&lang=af")
     assert went.status_code == 303
-    assert went.headers["location"] == "/r/512%20345-6789?lang=af"
-
-
-async def test_visits_go_from_area_to_community_to_its_coming_visits(intake: Intake) -> None:
-    await announce(intake, visit("Khayelitsha", 10))
-    await announce(intake, visit("Khayelitsha", 1))  # past: not shown
-    await announce(intake, visit("Mfuleni", 11))
-    areas = await intake.client.get("/visits/", headers={"Accept-Language": "af"})
-    assert areas.status_code == 200 and "Oos" in check_page(areas)
-    assert 'href="/visits/?area=east&amp;lang=af"' in areas.text
-    east = await intake.client.get("/visits/?area=east&lang=af")
-    text = check_page(east)
-    assert "Khayelitsha" in text and "Mfuleni" in text
-    shown = await intake.client.get("/visits/?community=khayelitsha&lang=en")
-    text = check_page(shown)
-    assert "Thursday 10 December 2026, 09:30-13:30, at Khayelitsha Library" in text
-    assert "December 2026, 09:30-13:30, at Khayelitsha Library" in text
-    assert "Tuesday 1 December" not in text
-    assert "/v1/visits.ics?community=Khayelitsha" in text
-    assert 'action="https://notify.example.net/visits/subscribe"' in text
-    assert 'name="community" value="Khayelitsha"' in text
-    policy = shown.headers["content-security-policy"]
-    assert "form-action 'self' https://notify.example.net;" in policy
-    unknown = await intake.client.get("/visits/?community=Atlantis")
-    assert unknown.status_code == 404 and "Choose your area" in check_page(unknown)
+    assert went.headers["location"] == "/r/512%20345-6782?lang=af"
+    # The word before the number in our SMS, pasted along with it, is left out.
+    for pasted in ("Ref 512 345 6782:", "Verw 512 345 6782", "inombolo: 512-345-6782"):
+        went = await intake.client.get("/r/", params={"reference": pasted, "lang": "en"})
+        assert went.status_code == 303, pasted
+        assert went.headers["location"].startswith("/r/512"), pasted

@@ -17,6 +17,7 @@ from shared.contracts.routing import RequestRouted, RoutingOutcome
 from shared.contracts.visits import VisitScheduled
 from shared.events import CloudEvent, new_event
 from shared.reference import format_for_reading, new_reference
+from shared.reference import parse as parse_reference
 from shared.topics import REQUESTS_LOGGED, REQUESTS_ROUTED, VISITS, source
 from tests.support.clock import NOON
 from tests.support.gateways import SmsGatewayServer
@@ -109,10 +110,20 @@ async def test_visit_names_the_next_visit_or_the_closest_communities(
     assert answer == "Mobile Office visits Delft on Thu 17 Dec, 09:30-13:30 at Delft Library."
     [besoek] = await answers_to(service, gateway, "+27825550113", "BESOEK Delft")
     assert besoek.startswith("Mobiele Kantoor besoek Delft op Do 17 Des")
-    [closest] = await answers_to(service, gateway, STRANGER, "VISIT Khayalitsha")
-    assert "Did you mean: Khayelitsha?" in closest
+    [closest] = await answers_to(service, gateway, STRANGER, "VISIT Manga")
+    assert "Did you mean: Langa, Nyanga?" in closest
     [none] = await answers_to(service, gateway, STRANGER, "NEXT Mamre")
     assert none.startswith("No Mobile Office visit to Mamre is announced yet")
+
+
+async def test_a_misspelt_community_with_one_close_name_is_answered_for_it(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    await service.deliver(visit(dt.date(2026, 12, 17)), VISITS)
+    [delft] = await answers_to(service, gateway, STRANGER, "VISIT Delf")
+    assert delft == "Mobile Office visits Delft on Thu 17 Dec, 09:30-13:30 at Delft Library."
+    [khayelitsha] = await answers_to(service, gateway, STRANGER, "NEXT Khayalitsha")
+    assert khayelitsha.startswith("No Mobile Office visit to Khayelitsha is announced yet")
 
 
 @pytest.mark.parametrize(
@@ -138,6 +149,72 @@ async def test_the_numbers_language_wins_over_the_keywords(
     await service.dispatch()
     [answer] = await answers_to(service, gateway, PHONE, "HELP")
     assert answer.startswith("I-Ofisi eHambayo")
+
+
+async def test_an_afrikaans_or_isixhosa_keyword_is_remembered_for_the_number(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    event = logged(language="en")
+    await service.deliver(event, REQUESTS_LOGGED)
+    await service.dispatch()
+    [hulp] = await answers_to(service, gateway, STRANGER, "HULP")
+    assert hulp.startswith("Mobiele Kantoor")
+    service.clock.now += dt.timedelta(seconds=1)
+    [status] = await answers_to(service, gateway, STRANGER, f"STATUS {event.subject}")
+    assert status.startswith("Verw ") and "aangeteken" in status
+    # The number's request was in English; its UTYELELO says it reads isiXhosa now.
+    [visit] = await answers_to(service, gateway, PHONE, "UTYELELO Delft")
+    assert visit.startswith("Akukabikho lutyelelo")
+    service.clock.now += dt.timedelta(seconds=1)
+    [later] = await answers_to(service, gateway, PHONE, f"STATUS {event.subject}")
+    assert later.startswith("Inombolo ") and "ibhalisiwe" in later
+    service.clock.now += dt.timedelta(seconds=1)
+    [english] = await answers_to(service, gateway, PHONE, "HELP")  # an English keyword: kept
+    assert english.startswith("I-Ofisi eHambayo")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{ref}",
+        "{spaced}",
+        "{dashed}",
+        "Ref {spaced}",
+        "ref: {dashed}.",
+        "STATUS{ref}",
+        "status:{spaced}",
+        "STATUS Ref {spaced}",
+    ],
+)
+async def test_a_bare_or_pasted_reference_is_answered_as_status(
+    service: Notifications, gateway: SmsGatewayServer, typed: str
+) -> None:
+    event = logged(language="en")
+    await service.deliver(event, REQUESTS_LOGGED)
+    await service.dispatch()
+    ref = event.subject
+    spaced = format_for_reading(ref)
+    text = typed.format(ref=ref, spaced=spaced, dashed=spaced.replace(" ", "-"))
+    [answer] = await answers_to(service, gateway, STRANGER, text)
+    assert answer == f"Ref {spaced}: logged, to be sent to a department."
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("STATUS", "Send STATUS and your 10-digit ref, e.g. STATUS 512 345 6782."),
+        ("visit", "Send VISIT and your community, e.g. VISIT Delft."),
+        ("Next ", "Send NEXT and your community, e.g. NEXT Delft."),
+        ("BESOEK", "Stuur BESOEK en u gemeenskap, bv. BESOEK Delft."),
+        ("imeko", "Thumela IMEKO nenombolo yakho yamanani ali-10, umz. IMEKO 512 345 6782."),
+    ],
+)
+async def test_a_bare_keyword_gets_a_hint_with_an_example(
+    service: Notifications, gateway: SmsGatewayServer, text: str, hint: str
+) -> None:
+    [answer] = await answers_to(service, gateway, STRANGER, text)
+    assert answer == hint
+    parse_reference("512 345 6782")  # the example is a reference a resident could have
 
 
 async def test_a_number_that_said_stop_still_gets_its_answer(
@@ -179,6 +256,25 @@ async def test_an_unsigned_command_is_refused_and_answered_by_nothing(
     assert response.status_code == 401
     await service.dispatch()
     assert gateway.accepted == []
+
+
+@pytest.mark.parametrize("yes", ["YES", "Ja", "ewe", "JA!"])
+async def test_ja_and_ewe_confirm_visit_news_as_yes_does(
+    service: Notifications, gateway: SmsGatewayServer, yes: str
+) -> None:
+    asked = await service.client.post(
+        "/v1/subscriptions", json={"community": "Delft", "phone": STRANGER}
+    )
+    assert asked.status_code == 202
+    assert (await service.reply(STRANGER, yes)).json() == {"action": "subscribed"}
+
+
+@pytest.mark.parametrize(("help_word", "yes"), [("HELP", "YES"), ("HULP", "JA"), ("UNCEDO", "EWE")])
+async def test_help_mentions_the_yes_of_its_language(
+    service: Notifications, gateway: SmsGatewayServer, help_word: str, yes: str
+) -> None:
+    [answer] = await answers_to(service, gateway, STRANGER, help_word)
+    assert f" {yes} " in answer
 
 
 async def test_an_answer_goes_at_once_in_quiet_hours(

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from services.notifications import store
 from services.notifications.messages.domain import gsm_length, is_gsm7
-from services.notifications.ussd.domain import SCREEN_MOST, screen
+from services.notifications.ussd.domain import SCREEN_MOST, WRONG_INPUTS, ending, screen
+from services.notifications.ussd.texts import Screen
 from shared.contracts.common import Language, RequestStatus
 from shared.contracts.requests import ReopenAsked
 from shared.contracts.routing import Cause, StatusChanged
@@ -117,7 +118,8 @@ async def test_every_branch_of_the_menu(service: Notifications, publisher: FakeP
     top = await one.send()
     assert top.startswith("CON Mobile Office\n1 Follow a request")
     assert (await one.press("1")).startswith("CON Type your 10-digit ref")
-    assert (await one.press("12")).startswith("CON Type your 10-digit ref")  # not a ref: again
+    not_a_ref = await one.press("12")  # not a ref: the same screen, saying what was wrong
+    assert not_a_ref == "CON That is not a 10-digit ref.\nType your 10-digit ref:\n0 Back"
     status = await one.press(reference)
     assert (
         status
@@ -149,16 +151,68 @@ async def test_every_branch_of_the_menu(service: Notifications, publisher: FakeP
     await four.send()
     assert (await four.press("4")).startswith("CON Type the 10-digit ref")
     taken = await four.press(reference)
-    assert taken.startswith(f"END Ref {format_for_reading(reference)}: thank you.")
+    assert taken.startswith(f"END Ref {format_for_reading(reference)}: thanks.")
+    assert taken.endswith("If you get no SMS, come to the next visit.")
     [asked] = await asks(service, publisher)
     assert asked.reference == reference and asked.asked_by == "resident by SMS"
 
     five = Caller(service, "s-5")
     await five.send()
-    assert (await five.press("5")) == "CON Language:\n1 English\n2 Afrikaans\n3 isiXhosa"
+    assert (await five.press("5")) == "CON Language:\n1 English\n2 Afrikaans\n3 isiXhosa\n0 Back"
     assert (await five.press("3")).startswith("END I-Ofisi eHambayo iza kuphendula")
     again = Caller(service, "s-6")
     assert (await again.send()).startswith("CON I-Ofisi eHambayo\n1 Landela")  # kept
+
+
+async def test_0_goes_back_one_level_from_every_screen_below_the_top(
+    service: Notifications,
+) -> None:
+    caller = Caller(service, "s-20")
+    top = await caller.send()
+    assert "\n0 " not in top
+    for choice in ("1", "4", "5", "2", "3"):
+        below = await caller.press(choice)
+        assert below.endswith("\n0 Back"), below
+        if choice in ("2", "3"):
+            communities = await caller.press("3")
+            assert (
+                communities.startswith("CON Choose your community:") and "\n0 Back" in communities
+            )
+            assert (await caller.press("0")) == below  # the areas again
+        assert (await caller.press("0")) == top
+
+
+async def test_a_wrong_input_shows_the_screen_again_saying_what_was_wrong(
+    service: Notifications,
+) -> None:
+    caller = Caller(service, "s-21")
+    top = await caller.send()
+    assert (await caller.press("7")) == "CON Choose a number from the list.\n" + top[4:]
+    assert (await caller.press("2", "9")).startswith("CON Choose a number from the list.\n")
+    await caller.press("0", "0", "1")
+    ask = "\nType your 10-digit ref:\n0 Back"
+    assert (await caller.press("812 345")) == "CON That is not a 10-digit ref." + ask
+    assert (await caller.press("5123456789")) == "CON One digit looks wrong." + ask
+    assert (await caller.press("9123456784")).startswith("CON Refs starting with 9 are the City")
+    assert (await caller.press("5123456782")).startswith("END Ref 512 345 6782 is not known")
+
+
+async def test_an_unknown_reference_ends_saying_to_dial_again_not_to_sms(
+    service: Notifications,
+) -> None:
+    caller = Caller(service, "s-22")
+    await caller.send()
+    unknown = await caller.press("1", "512 345 6782")
+    assert unknown == (
+        "END Ref 512 345 6782 is not known. Check the 10 digits, dial again and choose 1."
+    )
+
+
+@pytest.mark.parametrize("language", list(Language))
+async def test_the_top_screen_names_the_language_choice_in_every_language(
+    language: Language,
+) -> None:
+    assert screen("top", language, {}).endswith("\n5 Language/Taal/Ulwimi")
 
 
 async def test_not_fixed_from_another_number_changes_nothing_and_says_the_same(
@@ -206,15 +260,28 @@ async def test_a_long_list_of_communities_pages_with_9_more(service: Notificatio
 @pytest.mark.parametrize("language", list(Language))
 async def test_every_screen_fits_in_every_language(language: Language) -> None:
     areas = {"east": ("Ekuphumleni Informal Settlement Extension Seven",) * 12, "north": ()}
-    for state in (
-        "top",
-        "reference",
-        "not-fixed",
-        "area:visit",
-        "community:news:east:0",
-        "language",
+    choices = [None, Screen.WRONG_CHOICE]
+    references = [None, *WRONG_INPUTS]
+    for state, wrongs in (
+        ("top", choices),
+        ("reference", references),
+        ("not-fixed", references),
+        ("area:visit", choices),
+        ("community:news:east:0", choices),
+        ("community:news:east:1", choices),
+        ("language", choices),
     ):
-        assert gsm_length("CON " + screen(state, language, areas)) <= SCREEN_MOST
+        for wrong in wrongs:
+            shown = "CON " + screen(state, language, areas, wrong)
+            assert gsm_length(shown) <= SCREEN_MOST and is_gsm7(shown), shown
+    long_name = "Ekuphumleni Informal Settlement Extension Seven " * 4
+    for shown in (
+        ending(Screen.SUBSCRIBED, language, community=long_name),
+        ending(Screen.NOT_FIXED_TAKEN, language, reference="812 345 6789"),
+        ending(Screen.UNKNOWN_REFERENCE, language, reference="812 345 6789"),
+        ending(Screen.LANGUAGE_SET, language),
+    ):
+        assert gsm_length("END " + shown) <= SCREEN_MOST and is_gsm7(shown), shown
 
 
 async def test_a_replayed_or_unsigned_request_is_refused(service: Notifications) -> None:

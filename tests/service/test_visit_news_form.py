@@ -1,9 +1,13 @@
 """Intake's visits page has no script: its news form posts to notifications' form door,
 POST /visits/subscribe, which starts the same opt-in as POST /v1/subscriptions and answers a
-small page in the resident's language, with a link back to the visits page."""
+small page in the resident's language, styled like the visits page, with a link back to the
+same community's visits. Given both a phone and an e-mail address, it takes the phone."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from pathlib import Path
 
 from shared.topics import VISITS
@@ -28,7 +32,7 @@ async def test_by_e_mail_the_form_starts_the_opt_in(tmp_path: Path) -> None:
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/html")
         assert '<html lang="xh">' in answer.text and "Jonga i-imeyile yakho" in answer.text
-        assert 'href="http://127.0.0.1:8001/visits/?lang=xh"' in answer.text
+        assert 'href="http://127.0.0.1:8001/visits/?community=Delft&amp;lang=xh"' in answer.text
         assert "nomsa" not in answer.text  # the address is not repeated back
         assert "default-src 'none'" in answer.headers["content-security-policy"]
         await service.dispatch()
@@ -57,7 +61,6 @@ async def test_by_sms_the_form_starts_the_opt_in(
 async def test_a_form_that_cannot_be_used_says_what_to_fix(service: Notifications) -> None:
     cases = [
         ({"community": "Delft"}, "one of them"),
-        ({"community": "Delft", "phone": "0825550199", "email": "a@example.org"}, "one of them"),
         ({"community": "Delft", "phone": "12"}, "cellphone number"),
         ({"community": "Delft", "email": "not-an-address"}, "e-mail address does not"),
         ({"community": "Atlantis Beach", "phone": "0825550199"}, "does not visit this community"),
@@ -66,6 +69,33 @@ async def test_a_form_that_cannot_be_used_says_what_to_fix(service: Notification
         answer = await service.client.post("/visits/subscribe", data=form)
         assert answer.status_code == 400, form
         assert said in answer.text and '<html lang="en">' in answer.text
+    # Back to the same community's page, in the same language, to try again.
+    form = {"community": "Lwandle", "phone": "12", "language": "af"}
+    answer = await service.client.post("/visits/subscribe", data=form)
+    assert answer.status_code == 400
+    assert 'href="http://127.0.0.1:8001/visits/?community=Lwandle&amp;lang=af"' in answer.text
+
+
+async def test_the_answer_is_styled_like_the_visits_page(service: Notifications) -> None:
+    form = {"community": "Delft", "phone": "0825550199", "language": "en"}
+    answer = await service.client.post("/visits/subscribe", data=form)
+    [style] = re.findall(r"<style>(.*?)</style>", answer.text, re.S)
+    assert "#00338d" in style and "max-width:40rem" in style  # the visits page's look
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = answer.headers["content-security-policy"]
+    assert f"style-src 'sha256-{digest}'" in policy and "default-src 'none'" in policy
+    assert "<script" not in answer.text
+
+
+async def test_given_both_a_phone_and_an_e_mail_the_phone_is_used(
+    service: Notifications, gateway: SmsGatewayServer
+) -> None:
+    form = {"community": "Delft", "phone": "082 555 0199", "email": "nomsa@example.org"}
+    answer = await service.client.post("/visits/subscribe", data=form)
+    assert answer.status_code == 200 and "Check your phone" in answer.text
+    await service.dispatch()
+    [sent] = texts(gateway)  # one opt-in, by SMS
+    assert sent.startswith("Mobile Office: reply YES to get SMSes about visits to Delft.")
 
 
 async def test_the_form_counts_against_the_subscription_limit(service: Notifications) -> None:

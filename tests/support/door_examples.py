@@ -53,6 +53,10 @@ async def routing(tmp: Path) -> AsyncIterator[Running]:
             {
                 ("GET", "/v1/departments"): Example("/v1/departments"),
                 ("GET", "/v1/standards"): Example("/v1/standards?month=2026-11"),
+                ("GET", "/v1/standards/figures"): Example("/v1/standards/figures?month=2026-11"),
+                ("GET", "/standards"): Example("/standards"),
+                ("GET", "/standards/"): Example("/standards/?month=2026-11"),
+                ("GET", "/standards/{month}.csv"): Example("/standards/2026-11.csv"),
                 ("GET", "/v1/rules"): Example("/v1/rules"),
                 ("POST", "/v1/rules"): Example("/v1/rules", {"rule": rule, "reason": "a test"}),
                 ("POST", "/v1/rules/{rule_id}/retire"): Example(

@@ -82,6 +82,7 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("GET", "/v1/visits"): Example("/v1/visits"),
                 ("GET", "/r/"): Example("/r/"),
                 ("GET", "/r/{reference}"): Example(f"/r/{reference}"),
+                ("HEAD", "/r/{reference}"): Example(f"/r/{reference}"),
                 ("GET", "/visits"): Example("/visits"),
                 ("GET", "/visits/"): Example("/visits/"),
                 ("GET", "/v1/requests/nearby"): Example(

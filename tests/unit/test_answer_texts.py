@@ -10,14 +10,18 @@ from services.notifications.answers.domain import (
     closest,
     help_answer,
     parse,
+    reference_in,
     status_answer,
+    status_hint,
     visit_answer,
+    visit_hint,
 )
-from services.notifications.answers.texts import Keyword
+from services.notifications.answers.texts import EXAMPLE_REFERENCE, Keyword
 from services.notifications.messages.domain import SEGMENT, gsm_length, is_gsm7
 from services.notifications.updates.domain import Visit
 from shared.catalogue import DEPARTMENTS
 from shared.contracts.common import Language, RequestStatus
+from shared.reference import parse as parse_reference
 
 LONG_COMMUNITY = "Ekuphumleni Informal Settlement Extension Seven " + "x" * 52  # 100 chars
 LONG_VENUE = "Thusong Service Centre Multipurpose Community Hall " + "y" * 149  # 200 chars
@@ -64,6 +68,41 @@ def test_keywords_in_three_languages_and_nonsense() -> None:
     ]
     assert parse("Hulp").language is Language.AF  # type: ignore[union-attr]
     assert parse("what is this") is None and parse("   ") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "argument", "language"),
+    [
+        ("818 900 2316", "818 900 2316", None),
+        ("8189002316", "8189002316", None),
+        ("818-900-2316", "818-900-2316", None),
+        ("Ref 818 900 2316", "818 900 2316", None),
+        ("Verw 818 900 2316", "818 900 2316", Language.AF),
+        ("Inombolo 818 900 2316", "818 900 2316", Language.XH),
+        ("STATUS8189002316", "8189002316", None),
+        ("imeko:818 900 2316", "818 900 2316", Language.XH),
+    ],
+)
+def test_a_bare_pasted_or_glued_reference_is_a_status_question(
+    text: str, argument: str, language: Language | None
+) -> None:
+    asked = parse(text)
+    assert asked is not None and asked.keyword is Keyword.STATUS
+    assert (asked.argument, asked.language) == (argument, language)
+    assert reference_in(asked.argument) == "8189002316"
+    assert reference_in("Ref 818 900 2316.") == "8189002316"
+
+
+def test_bare_digits_that_are_no_reference_are_not_a_question() -> None:
+    assert parse("12345") is None and parse("818 900 23161") is None
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_the_hints_fit_and_their_example_is_a_reference(language: Language) -> None:
+    for word in ("STATUS", "VOLGENDE", "UTYELELO"):
+        fits(status_hint(word, language))
+        fits(visit_hint(word, language))
+    parse_reference(EXAMPLE_REFERENCE)
 
 
 def test_the_closest_names_known() -> None:

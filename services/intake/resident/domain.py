@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar
 
-from shared.contracts.common import Language
 from shared.contracts.visits import VisitStatus
+from shared.languages import chosen_language
 
-__all__ = ["MOST_BYTES", "ResidentLinks", "chosen_language", "coming", "next_visit"]
+__all__ = [
+    "MOST_BYTES",
+    "ResidentLinks",
+    "chosen_language",
+    "coming",
+    "next_visit",
+    "served_and_announced",
+    "typed_reference",
+]
 
 MOST_BYTES: Final = 30 * 1024
 """A page with its CSS weighs at most this: a resident's data costs money."""
@@ -21,38 +29,12 @@ MOST_BYTES: Final = 30 * 1024
 @dataclass(frozen=True, slots=True)
 class ResidentLinks:
     """Where the visits page sends a resident: scheduling's calendar and notifications' form
-    door (their public addresses, without a final /)."""
+    door (their public addresses, without a final /); and the communities it lists, the City's
+    list (deploy/communities.yaml)."""
 
     scheduling: str = "http://127.0.0.1:8004"
     notifications: str = "http://127.0.0.1:8003"
-
-
-_RANGE: Final = re.compile(
-    r"^\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9]{1,8})*\s*(?:;\s*q\s*=\s*([0-9.]+))?"
-)
-
-
-def chosen_language(asked: str | None, accept_language: str | None) -> Language:
-    """`?lang=` when it names one of the three; else the browser's most wanted of them
-    (`Accept-Language`, q-values respected, `af-ZA` counts as `af`); else English."""
-    if asked:
-        try:
-            return Language(asked.strip().lower())
-        except ValueError:
-            pass
-    best: tuple[float, int, Language] | None = None
-    for place, part in enumerate((accept_language or "").split(",")[:20]):
-        found = _RANGE.match(part)
-        if not found:
-            continue
-        try:
-            language = Language(found.group(1).lower())
-            weight = float(found.group(2)) if found.group(2) else 1.0
-        except ValueError:
-            continue
-        if weight > 0 and (best is None or (weight, -place) > (best[0], best[1])):
-            best = (weight, -place, language)
-    return best[2] if best else Language.EN
+    communities: tuple[tuple[str, str], ...] = ()  # (area, community): every one it serves
 
 
 class Visit(Protocol):
@@ -75,3 +57,23 @@ def next_visit(visits: Sequence[V], today: dt.date) -> V | None:
     """The first visit from today on that still stands."""
     standing = [v for v in coming(visits, today) if v.status is VisitStatus.SCHEDULED]
     return standing[0] if standing else None
+
+
+def served_and_announced(
+    served: Iterable[tuple[str, str]], announced: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """(area, community) of every community the Mobile Office serves (the City's list) and of
+    any other a visit was announced to, each once (case aside), by name."""
+    known: dict[str, tuple[str, str]] = {}
+    for area, community in (*served, *announced):
+        known.setdefault(community.casefold(), (area, community))
+    return sorted(known.values(), key=lambda place: place[1].casefold())
+
+
+_PASTED: Final = re.compile(r"^\s*(ref|verw|inombolo)\b[\s.:#-]*", re.IGNORECASE)
+
+
+def typed_reference(text: str) -> str:
+    """A reference as typed or pasted from an SMS: a leading "Ref", "Verw" or "Inombolo" (the
+    SMS's own word before the number) is left out."""
+    return _PASTED.sub("", text).strip().rstrip(".:").strip()

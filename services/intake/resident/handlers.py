@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.intake.deps import IntakeDeps
 from services.intake.public.domain import PublicRequest, public_request
 from services.intake.public.store import suburbs
 from services.intake.resident import store
-from services.intake.resident.domain import coming, next_visit
+from services.intake.resident.domain import coming, next_visit, served_and_announced
 from services.intake.visits import store as visit_store
 from shared.clock import CAPE_TOWN
-from shared.use_case import Deps, UnitOfWork
+from shared.service_catalogue import Kind
+from shared.use_case import UnitOfWork
 
 __all__ = [
     "FollowUpPage",
@@ -38,10 +40,11 @@ class ResidentsRequest:
     # small community is shown as its area's "other communities", and its visit would name it.
     next_visit: visit_store.Visit | None
     named: bool
+    application: bool  # an application for a service (a decision), not a fault to fix
 
 
 async def follow_up_page(
-    command: FollowUpPage, uow: UnitOfWork, deps: Deps
+    command: FollowUpPage, uow: UnitOfWork, deps: IntakeDeps
 ) -> ResidentsRequest | None:
     today = deps.clock().astimezone(CAPE_TOWN).date()
     async with uow.reading() as conn:
@@ -58,7 +61,9 @@ async def follow_up_page(
         )
     public = public_request(row, steps, shown)
     named = shown == row.community
-    return ResidentsRequest(public, row.area, next_visit(visits, today), named)
+    service = deps.catalogue.find(row.service) if row.service else None
+    application = service is not None and service.kind is Kind.APPLICATION
+    return ResidentsRequest(public, row.area, next_visit(visits, today), named, application)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +74,16 @@ class VisitsPage:
 
 @dataclass(frozen=True, slots=True)
 class VisitsShown:
-    communities: list[tuple[str, str]]  # (area, community), every one known
+    communities: list[tuple[str, str]]  # (area, community): every one served or announced
     community: str | None  # the one asked for, as intake knows it
     visits: list[visit_store.Visit]  # its coming ones, soonest first
     today: dt.date
 
 
-async def visits_page(command: VisitsPage, uow: UnitOfWork, deps: Deps) -> VisitsShown:
+async def visits_page(command: VisitsPage, uow: UnitOfWork, deps: IntakeDeps) -> VisitsShown:
     today = deps.clock().astimezone(CAPE_TOWN).date()
     async with uow.reading() as conn:
-        known = await store.communities(conn)
+        known = served_and_announced(deps.links.communities, await store.communities(conn))
         asked = (command.community or "").casefold()
         community = next((c for _, c in known if c.casefold() == asked), None)
         found = await visit_store.find(conn, today, None, community) if community else []

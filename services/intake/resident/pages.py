@@ -16,13 +16,13 @@ from typing import Annotated, Any, Final
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from services.intake.deps import LookupsDep, UseCasesDep
 from services.intake.resident import texts
-from services.intake.resident.domain import chosen_language
+from services.intake.resident.domain import chosen_language, typed_reference
 from services.intake.resident.handlers import (
     FollowUpPage,
     ResidentsRequest,
@@ -33,9 +33,9 @@ from services.intake.resident.handlers import (
 from services.intake.visits.store import Visit
 from shared.auth import PUBLIC
 from shared.clock import CAPE_TOWN
-from shared.contracts.common import Area, Language
+from shared.contracts.common import FINISHED, Area, Language, RequestStatus
 from shared.limits import client_address
-from shared.reference import InvalidReference, format_for_reading, parse
+from shared.reference import InvalidReference, WrongDigit, format_for_reading, parse
 
 __all__ = ["router"]
 
@@ -121,17 +121,33 @@ async def find_page(
     lang: Lang = None,
     accept_language: AcceptLanguage = None,
 ) -> HTMLResponse | RedirectResponse:
-    """A form for a reference; with one, on to its page."""
+    """A form for a reference (a leading "Ref" pasted from an SMS left out); with one, on to
+    its page."""
     language = chosen_language(lang, accept_language)
-    if reference.strip():
+    if typed := typed_reference(reference):
         asked = urlencode({"lang": language.value})
-        return RedirectResponse(f"/r/{quote(reference.strip(), safe='')}?{asked}", status_code=303)
+        return RedirectResponse(f"/r/{quote(typed, safe='')}?{asked}", status_code=303)
     w = texts.WORDS[language]
-    return _page("refused.html", request, language, w["find"], said="", typed="")
+    return _page("refused.html", request, language, w["find"], said=w["find_intro"], typed="")
 
 
-@router.get("/r/{reference}", dependencies=[PUBLIC])
+@router.api_route("/r/{reference}", methods=["GET", "HEAD"], dependencies=[PUBLIC])
 async def follow_up(
+    reference: str,
+    request: Request,
+    use_cases: UseCasesDep,
+    lookups: LookupsDep,
+    lang: Lang = None,
+    accept_language: AcceptLanguage = None,
+) -> Response:
+    """A request's page; HEAD (a link preview's) answers the same without the page."""
+    page = await _follow_up(reference, request, use_cases, lookups, lang, accept_language)
+    if request.method != "HEAD":
+        return page
+    return Response(status_code=page.status_code, headers=dict(page.headers))
+
+
+async def _follow_up(
     reference: str,
     request: Request,
     use_cases: UseCasesDep,
@@ -148,8 +164,8 @@ async def follow_up(
         return refused
     try:
         canonical = parse(reference)
-    except InvalidReference:
-        said = w["invalid"]
+    except InvalidReference as invalid:
+        said = w["wrong_digit" if isinstance(invalid, WrongDigit) else "invalid"]
         typed = reference[:40]
         return _page(
             "refused.html", request, language, w["invalid_title"], 400, said=said, typed=typed
@@ -166,6 +182,11 @@ async def follow_up(
     )
 
 
+DECIDED: Final = frozenset(
+    {RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN}
+)
+
+
 def _heading(reference: str, w: Any) -> str:
     return str(w["request"].format(reference=format_for_reading(reference)))
 
@@ -175,10 +196,18 @@ def _shown(found: ResidentsRequest, lang: Language) -> dict[str, Any]:
     statuses, causes = texts.STATUSES[lang], texts.CAUSES[lang]
     community = r.suburb
     visit = found.next_visit
+    finished = r.status in FINISHED
+    decided = r.status in DECIDED
     return {
         "r": r,
         "status_words": statuses.get(r.status.value, r.status.value),
+        "show_due": not finished,  # once done, a date it was due by says nothing more
         "due": _local_day(r.due, lang),
+        "application": found.application,
+        "decision": statuses[r.status.value] if decided else w["undecided"],
+        "appeal": w["appeal"] if r.status is RequestStatus.DECLINED else "",
+        # A fault the department says is fixed: the resident may say it is not.
+        "resolved_fault": r.status is RequestStatus.RESOLVED and not found.application,
         "steps": [
             {
                 "day": _local_day(s.at, lang),
@@ -211,7 +240,9 @@ async def visits(
     lang: Lang = None,
     accept_language: AcceptLanguage = None,
 ) -> HTMLResponse:
-    """Area, then community, then its coming visits, the calendar and the news form."""
+    """Area, then community, then its coming visits (or that none is announced yet), the
+    calendar and the news form, for every community the Mobile Office serves. An unknown
+    community or area is a 404 that says so, with the areas to choose from."""
     language = chosen_language(lang, accept_language)
     w = texts.WORDS[language]
     shown = await use_cases.run(visits_page, VisitsPage(area or None, community or None))
@@ -236,7 +267,7 @@ async def visits(
             "subscribe": f"{links.notifications}/visits/subscribe",
             "back": here(area=chosen_area),
         }
-    elif area in {a.value for a in Area}:
+    elif area in {a.value for a in Area} and not community:
         values |= {
             "area": area,
             "communities": [
@@ -246,6 +277,10 @@ async def visits(
         }
     else:
         values["areas"] = [{"name": w[f"area_{a.value}"], "link": here(area=a.value)} for a in Area]
-    status = 404 if community and not shown.community else 200
+        if community:
+            values["unknown"] = w["unknown_community"].format(name=community)
+        elif area:
+            values["unknown"] = w["unknown_area"].format(name=area)
+    status = 404 if values.get("unknown") else 200
     form_to = _origin(links.notifications) if shown.community else ""
     return _page("visits.html", request, language, w["visits_title"], status, form_to, **values)

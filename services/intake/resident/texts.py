@@ -104,8 +104,12 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "history": "What happened",
         "why": "Why",
         "not_fixed": "Not fixed?",
-        "not_fixed_sms": "Reply NOT FIXED {reference} to an SMS from the Mobile Office "
-        "within 30 days, or come to the next visit with this reference.",
+        "not_fixed_sms": "Reply NOT FIXED {reference} to our SMS within 30 days, or come to "
+        "the next visit.",
+        "decision": "Decision so far",
+        "undecided": "Not decided yet",
+        "appeal": "You may ask for a review (appeal) at the Mobile Office, by the last day "
+        "our SMS gave.",
         "next_visit": "Next visit to {community}",
         "no_visit": "No visit to {community} has been announced yet.",
         "area_visits": "See when the Mobile Office comes to your community:",
@@ -115,7 +119,9 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "unknown": "We do not know the reference {reference}. Please check each digit: it is "
         "in the SMS you received when the request was logged.",
         "invalid_title": "Not a reference number",
-        "invalid": "A reference number has 10 digits, like 512 345 6789. Please check it.",
+        "invalid": "A reference number has 10 digits, like 512 345 6782. Please check it.",
+        "wrong_digit": "One digit looks wrong — check the number in your SMS.",
+        "find_intro": "It is in the SMS we sent you.",
         "wait_title": "Please wait",
         "wait": "Too many unknown reference numbers came from here. Try again in a minute.",
         "find": "Follow a request",
@@ -133,9 +139,13 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "cancelled": "cancelled",
         "calendar": "Add the visits to your phone's calendar",
         "news": "Get visit news",
-        "news_how": "We send a message to confirm first. Nothing else is sent before you confirm.",
-        "by_sms": "By SMS: your phone number",
-        "by_email": "By e-mail: your e-mail address",
+        "news_how": "Give your phone number or your e-mail address (if both, we use the "
+        "phone). We send a message to confirm first. Nothing else is sent before you confirm.",
+        "by_sms": "By SMS: your cellphone number, e.g. 082 555 0199",
+        "by_email": "Or by e-mail: your e-mail address",
+        "unknown_community": "The Mobile Office does not know a community called “{name}”. "
+        "Choose your area, then your community.",
+        "unknown_area": "There is no area called “{name}”. Choose one of these.",
         "send": "Send me visit news",
         "back": "Back",
         "other_areas": "Other areas",
@@ -153,8 +163,12 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "history": "Wat gebeur het",
         "why": "Hoekom",
         "not_fixed": "Nie reggemaak nie?",
-        "not_fixed_sms": "Antwoord NOT FIXED {reference} op 'n SMS van die Mobiele Kantoor "
-        "binne 30 dae, of kom na die volgende besoek met hierdie verwysing.",
+        "not_fixed_sms": "Antwoord NOT FIXED {reference} op ons SMS binne 30 dae, of kom na "
+        "die volgende besoek.",
+        "decision": "Besluit tot dusver",
+        "undecided": "Nog nie besluit nie",
+        "appeal": "U kan by die Mobiele Kantoor vra vir 'n hersiening (appèl), voor die laaste "
+        "dag wat ons SMS gegee het.",
         "next_visit": "Volgende besoek aan {community}",
         "no_visit": "Nog geen besoek aan {community} is aangekondig nie.",
         "area_visits": "Sien wanneer die Mobiele Kantoor na u gemeenskap kom:",
@@ -164,8 +178,10 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "unknown": "Ons ken nie die verwysing {reference} nie. Kontroleer elke syfer: dit is "
         "in die SMS wat u ontvang het toe die versoek aangeteken is.",
         "invalid_title": "Nie 'n verwysingsnommer nie",
-        "invalid": "'n Verwysingsnommer het 10 syfers, soos 512 345 6789. "
+        "invalid": "'n Verwysingsnommer het 10 syfers, soos 512 345 6782. "
         "Kontroleer dit asseblief.",
+        "wrong_digit": "Een syfer lyk verkeerd — kontroleer die nommer in u SMS.",
+        "find_intro": "Dit is in die SMS wat ons vir u gestuur het.",
         "wait_title": "Wag asseblief",
         "wait": "Te veel onbekende verwysingsnommers het van hier gekom. "
         "Probeer weer oor 'n minuut.",
@@ -184,10 +200,13 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "cancelled": "gekanselleer",
         "calendar": "Voeg die besoeke by u foon se kalender",
         "news": "Kry nuus oor besoeke",
-        "news_how": "Ons stuur eers 'n boodskap om te bevestig. Niks anders word gestuur "
-        "voordat u bevestig nie.",
-        "by_sms": "Per SMS: u foonnommer",
-        "by_email": "Per e-pos: u e-posadres",
+        "news_how": "Gee u foonnommer of u e-posadres (as albei, gebruik ons die foon). Ons "
+        "stuur eers 'n boodskap om te bevestig. Niks anders word gestuur voordat u bevestig nie.",
+        "by_sms": "Per SMS: u selfoonnommer, bv. 082 555 0199",
+        "by_email": "Of per e-pos: u e-posadres",
+        "unknown_community": "Die Mobiele Kantoor ken nie 'n gemeenskap genaamd “{name}” nie. "
+        "Kies u gebied, dan u gemeenskap.",
+        "unknown_area": "Daar is geen gebied genaamd “{name}” nie. Kies een van hierdie.",
         "send": "Stuur vir my nuus oor besoeke",
         "back": "Terug",
         "other_areas": "Ander gebiede",
@@ -205,8 +224,12 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "history": "Okwenzekileyo",
         "why": "Kutheni",
         "not_fixed": "Ayilungiswanga?",
-        "not_fixed_sms": "Phendula NOT FIXED {reference} kwi-SMS ye-Ofisi eHambayo kwiintsuku "
-        "ezingama-30, okanye uze kutyelelo olulandelayo nale nombolo.",
+        "not_fixed_sms": "Phendula NOT FIXED {reference} kwi-SMS yethu kwiintsuku "
+        "ezingama-30, okanye uze kutyelelo olulandelayo.",
+        "decision": "Isigqibo ukuza kuthi ga ngoku",
+        "undecided": "Akukagqitywa",
+        "appeal": "Ungacela uphononongo (isibheno) kwi-Ofisi eHambayo, phambi komhla wokugqibela "
+        "onikwe yi-SMS yethu.",
         "next_visit": "Utyelelo olulandelayo e-{community}",
         "no_visit": "Akukabhengezwa tyelelo e-{community}.",
         "area_visits": "Bona ukuba i-Ofisi eHambayo iza nini kuluntu lwakho:",
@@ -216,7 +239,9 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "unknown": "Asiyazi inombolo {reference}. Nceda ujonge inani ngalinye: ikwi-SMS "
         "oyifumene xa isicelo sibhaliswa.",
         "invalid_title": "Ayiyonombolo yesalathiso",
-        "invalid": "Inombolo yesalathiso inamanani ali-10, njenge 512 345 6789. Nceda uyijonge.",
+        "invalid": "Inombolo yesalathiso inamanani ali-10, njenge 512 345 6782. Nceda uyijonge.",
+        "wrong_digit": "Inani elinye libonakala lingalunganga — jonga inombolo kwi-SMS yakho.",
+        "find_intro": "Ikwi-SMS esikuthumelele yona.",
         "wait_title": "Nceda ulinde",
         "wait": "Zininzi kakhulu iinombolo ezingaziwayo ezivela apha. Zama kwakhona emva komzuzu.",
         "find": "Landela isicelo",
@@ -234,10 +259,14 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "cancelled": "lurhoxisiwe",
         "calendar": "Faka utyelelo kwikhalenda yefowuni yakho",
         "news": "Fumana iindaba zotyelelo",
-        "news_how": "Siqala sithumele umyalezo wokuqinisekisa. Akukho nto yimbi ithunyelwayo "
+        "news_how": "Nika inombolo yefowuni okanye idilesi ye-imeyile (ukuba zombini, sisebenzisa "
+        "ifowuni). Siqala sithumele umyalezo wokuqinisekisa. Akukho nto yimbi ithunyelwayo "
         "ngaphambi kokuba uqinisekise.",
-        "by_sms": "Nge-SMS: inombolo yefowuni yakho",
-        "by_email": "Nge-imeyile: idilesi ye-imeyile yakho",
+        "by_sms": "Nge-SMS: inombolo yeselfowuni yakho, umz. 082 555 0199",
+        "by_email": "Okanye nge-imeyile: idilesi ye-imeyile yakho",
+        "unknown_community": "I-Ofisi eHambayo ayilwazi uluntu olubizwa “{name}”. Khetha "
+        "ummandla wakho, emva koko uluntu lwakho.",
+        "unknown_area": "Akukho mmandla ubizwa “{name}”. Khetha omnye kule.",
         "send": "Ndithumelele iindaba zotyelelo",
         "back": "Buyela",
         "other_areas": "Eminye imimandla",

@@ -1,7 +1,8 @@
 """What a resident's SMS asks (`parse`) and what it is answered (`status_answer`,
-`visit_answer`, `help_answer`), as pure functions: every answer one GSM-7 segment in the
-sender's language, its longest names shortened to fit. Each number gets ANSWERS_PER_DAY
-answers a day at most (then silence), so nobody can run up the City's SMS bill."""
+`visit_answer`, `help_answer`, and for a bare keyword `status_hint`, `visit_hint`), as pure
+functions: every answer one GSM-7 segment in the sender's language, its longest names
+shortened to fit. Each number gets ANSWERS_PER_DAY answers a day at most (then silence), so
+nobody can run up the City's SMS bill."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from typing import Final
 
 from services.notifications.answers.texts import (
     ANSWERS,
+    EXAMPLE_REFERENCE,
     KEYWORDS,
+    PASTED_PREFIXES,
     STATUS_WORDS,
     Answer,
     Keyword,
@@ -37,7 +40,9 @@ __all__ = [
     "parse",
     "reference_in",
     "status_answer",
+    "status_hint",
     "visit_answer",
+    "visit_hint",
 ]
 
 ANSWERS_PER_DAY: Final = 10
@@ -52,6 +57,7 @@ class Asked:
     keyword: Keyword
     argument: str  # what follows the keyword, spaces tidied
     language: Language | None  # the keyword's language, when it has one of its own
+    word: str = ""  # the keyword as typed, in capitals (a hint repeats it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,27 +74,57 @@ class RequestFacts:
 
 
 def parse(text: str) -> Asked | None:
-    """The command an SMS is, or None for anything not understood (answered with help)."""
+    """The command an SMS is, or None for anything not understood (answered with help). A
+    bare reference, or one pasted with its `Ref`, asks its status; so does `STATUS8189002316`
+    (a keyword glued to what follows)."""
+    pasted = _PASTED_REFERENCE.fullmatch(text.strip())
+    if pasted is not None:
+        prefix, digits = pasted.groups()
+        language = PASTED_PREFIXES[prefix.upper()] if prefix else None
+        return Asked(Keyword.STATUS, " ".join(digits.split()), language, "STATUS")
     words = text.split()
     if not words:
         return None
-    found = KEYWORDS.get(re.sub(r"\W", "", words[0]).upper())
+    glued = _GLUED.match(words[0])
+    if glued is not None:
+        words = [glued.group(1), glued.group(2), *words[1:]]
+    word = re.sub(r"\W", "", words[0]).upper()
+    found = KEYWORDS.get(word)
     if found is None:
         return None
     keyword, language = found
-    return Asked(keyword, " ".join(words[1:]), language)
+    return Asked(keyword, " ".join(words[1:]), language, word)
+
+
+_PREFIX = "|".join(PASTED_PREFIXES)
+_PASTED_REFERENCE: Final = re.compile(rf"(?:({_PREFIX})\W*)?((?:\d[\s-]*){{10}})\W*", re.I)
+_GLUED: Final = re.compile(r"([^\W\d_]+)\W*(\d.*)")
+_LEADING_PREFIX: Final = re.compile(rf"({_PREFIX})\W*", re.I)
 
 
 def reference_in(argument: str) -> str | None:
-    """The canonical 10 digits of the reference typed, if it is one."""
+    """The canonical 10 digits of the reference typed, if it is one (a `Ref` before it and
+    a full stop after it, as pasted from an SMS, allowed)."""
+    typed = _LEADING_PREFIX.sub("", argument.strip(), count=1).rstrip(".,;:!?")
     try:
-        return parse_reference(argument.strip())
+        return parse_reference(typed)
     except InvalidReference:
         return None
 
 
 def help_answer(language: Language) -> str:
     return fit(ANSWERS[language][Answer.HELP], {})
+
+
+def status_hint(word: str, language: Language) -> str:
+    """For a bare STATUS: how to ask, with `word` (the keyword typed) and an example ref."""
+    example = format_for_reading(EXAMPLE_REFERENCE)
+    return fit(ANSWERS[language][Answer.STATUS_HINT], {"keyword": word, "example": example})
+
+
+def visit_hint(word: str, language: Language) -> str:
+    """For a bare VISIT or NEXT: how to ask, with `word` (the keyword typed)."""
+    return fit(ANSWERS[language][Answer.VISIT_HINT], {"keyword": word})
 
 
 def status_answer(typed: str, facts: RequestFacts | None, language: Language) -> str:

@@ -1,6 +1,7 @@
 """A resident's SMS that is none of the replies inbound/ acts on: STATUS <reference>,
 VISIT <community> (NEXT), HELP, and anything else (answered with help). One answer, one
-segment, in the language the number last used (else the keyword's, else English), through the
+segment, in the language of an Afrikaans or isiXhosa keyword (kept for the number's later
+answers), else the language the number last used (else English), through the
 outbound SMS path. Answered even to a number that said STOP and in quiet hours: it just asked
 (deliveries/domain.py). At most ANSWERS_PER_DAY a number a day; then silence, counted."""
 
@@ -18,7 +19,9 @@ from services.notifications.answers.domain import (
     parse,
     reference_in,
     status_answer,
+    status_hint,
     visit_answer,
+    visit_hint,
 )
 from services.notifications.answers.texts import Keyword
 from services.notifications.channels.domain import Channel
@@ -39,6 +42,9 @@ log = logging.getLogger(__name__)
 ANSWERED = "answered"
 SUBJECT = "answer"
 """The subject of every answer's delivery (they are about no one request)."""
+OWN_LANGUAGE = (Language.AF, Language.XH)
+"""A keyword in one of these says the sender reads it: the number is answered in it from now
+on (English keywords are everyone's, and change nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +70,13 @@ async def _answer(conn: Conn, command: Question, deps: NotificationsDeps) -> str
         log.info("an SMS command beyond the day's answers: not answered")
         return "unanswered"
     asked = parse(text)
-    language = (
-        await store.language_of(conn, deps.identifiers, sender)
-        or (asked.language if asked else None)
-        or Language.EN
-    )
+    said_in = asked.language if asked else None
+    if said_in is not None and said_in in OWN_LANGUAGE:  # HULP, IMEKO, UTYELELO, ...
+        language = said_in
+        await store.note_language(conn, deps.identifiers, sender, language, now)
+    else:
+        stored = await store.language_of(conn, deps.identifiers, sender)
+        language = stored or said_in or Language.EN
     words = await _answer_text(conn, text, language, deps)
     delivery = NewDelivery(
         event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, command.signed)),  # once per signed body
@@ -89,8 +97,11 @@ async def _answer(conn: Conn, command: Question, deps: NotificationsDeps) -> str
 async def _answer_text(conn: Conn, text: str, language: Language, deps: NotificationsDeps) -> str:
     """The words that answer `text`, in `language`."""
     asked = parse(text)
-    if asked is None or asked.keyword is Keyword.HELP or not asked.argument:
+    if asked is None or asked.keyword is Keyword.HELP:
         return help_answer(language)
+    if not asked.argument:  # STATUS or VISIT alone: how to ask it
+        hint = status_hint if asked.keyword is Keyword.STATUS else visit_hint
+        return hint(asked.word, language)
     if asked.keyword is Keyword.STATUS:
         reference = reference_in(asked.argument)
         facts = await store.facts_for(conn, reference) if reference else None
@@ -98,8 +109,10 @@ async def _answer_text(conn: Conn, text: str, language: Language, deps: Notifica
     known = await _known_community(conn, asked.argument, deps)
     today = deps.clock().astimezone(CAPE_TOWN).date()
     if known is None:
-        names = await _community_names(conn, deps)
-        return visit_answer(asked.argument, None, None, closest(asked.argument, names), language)
+        near = closest(asked.argument, await _community_names(conn, deps))
+        if len(near) != 1:
+            return visit_answer(asked.argument, None, None, near, language)
+        known = near[0]  # one name is close: the resident meant it (the answer names it)
     visit = await updates_store.next_visit(conn, known, today)
     return visit_answer(asked.argument, known, visit, [], language)
 

@@ -12,7 +12,16 @@ from typing import Final
 
 from shared.contracts.common import Language, RequestStatus
 
-__all__ = ["ANSWERS", "AREAS", "KEYWORDS", "STATUS_WORDS", "Answer", "Keyword"]
+__all__ = [
+    "ANSWERS",
+    "AREAS",
+    "EXAMPLE_REFERENCE",
+    "KEYWORDS",
+    "PASTED_PREFIXES",
+    "STATUS_WORDS",
+    "Answer",
+    "Keyword",
+]
 
 
 class Keyword(StrEnum):
@@ -37,6 +46,17 @@ KEYWORDS: Final[Mapping[str, tuple[Keyword, Language | None]]] = {
 """The first word of an SMS, and the language it says the sender reads (when the number has
 told none)."""
 
+PASTED_PREFIXES: Final[Mapping[str, Language | None]] = {
+    "REF": None,
+    "VERW": Language.AF,
+    "INOMBOLO": Language.XH,
+}
+"""The word before a reference in our own SMSes: a resident pasting `Ref 818 900 2316` back
+asks its status."""
+
+EXAMPLE_REFERENCE: Final = "5123456782"
+"""The reference a hint shows as an example (its check digit is right, as a real one's is)."""
+
 
 class Answer(StrEnum):
     STATUS = "status"
@@ -48,6 +68,8 @@ class Answer(StrEnum):
     CLOSEST = "closest"  # an unknown community: the closest names known
     UNKNOWN_COMMUNITY = "unknown_community"  # and none close
     HELP = "help"
+    STATUS_HINT = "status_hint"  # STATUS alone
+    VISIT_HINT = "visit_hint"  # VISIT or NEXT alone
 
 
 ANSWERS: Final[Mapping[Language, Mapping[Answer, str]]] = {
@@ -65,7 +87,9 @@ ANSWERS: Final[Mapping[Language, Mapping[Answer, str]]] = {
         Answer.UNKNOWN_COMMUNITY: "We do not know {community}. Send VISIT and the name of "
         "your community, e.g. VISIT Delft.",
         Answer.HELP: "Mobile Office: send STATUS and your ref for your request, VISIT and "
-        "your community for the next visit, STOP to end SMSes.",
+        "your community for the next visit, YES to confirm visit news, STOP to end SMSes.",
+        Answer.STATUS_HINT: "Send {keyword} and your 10-digit ref, e.g. {keyword} {example}.",
+        Answer.VISIT_HINT: "Send {keyword} and your community, e.g. {keyword} Delft.",
     },
     Language.AF: {
         Answer.STATUS: "Verw {reference}: {status}.",
@@ -80,7 +104,9 @@ ANSWERS: Final[Mapping[Language, Mapping[Answer, str]]] = {
         Answer.UNKNOWN_COMMUNITY: "Ons ken nie {community} nie. Stuur BESOEK en die naam van "
         "u gemeenskap, bv. BESOEK Delft.",
         Answer.HELP: "Mobiele Kantoor: stuur STATUS en u verw vir u versoek, BESOEK en u "
-        "gemeenskap vir die volgende besoek, STOP vir geen SMS.",
+        "gemeenskap vir die volgende besoek, JA om besoeknuus te bevestig, STOP vir geen SMS.",
+        Answer.STATUS_HINT: "Stuur {keyword} en u verw van 10 syfers, bv. {keyword} {example}.",
+        Answer.VISIT_HINT: "Stuur {keyword} en u gemeenskap, bv. {keyword} Delft.",
     },
     Language.XH: {
         Answer.STATUS: "Inombolo {reference}: {status}.",
@@ -95,7 +121,10 @@ ANSWERS: Final[Mapping[Language, Mapping[Answer, str]]] = {
         Answer.UNKNOWN_COMMUNITY: "Asiyazi i-{community}. Thumela UTYELELO negama "
         "lendawo yakho, umz. UTYELELO Delft.",
         Answer.HELP: "I-Ofisi eHambayo: thumela IMEKO nenombolo yesicelo sakho, UTYELELO "
-        "nendawo yakho ukwazi utyelelo, STOP ukuyeka ii-SMS.",
+        "nendawo yakho ukwazi utyelelo, EWE ukuqinisekisa iindaba, STOP ukuyeka ii-SMS.",
+        Answer.STATUS_HINT: "Thumela {keyword} nenombolo yakho yamanani ali-10, umz. {keyword} "
+        "{example}.",
+        Answer.VISIT_HINT: "Thumela {keyword} negama lendawo yakho, umz. {keyword} Delft.",
     },
 }
 

@@ -68,23 +68,25 @@ class SmsCommand(StrEnum):
     STOP = "STOP"  # every message to the number ends
     STOP_VISITS = "STOP VISITS"  # visit news ends; updates on requests go on
     START = "START"
-    YES = "YES"  # confirms the number's pending visit subscriptions
+    YES = "YES"  # confirms the number's pending visit subscriptions (also JA, EWE)
     NOT_FIXED = "NOT FIXED"  # NOT FIXED <reference>: reopen a resolved request
     FIXED = "FIXED"  # FIXED <reference>: the resident confirms a resolved request was fixed
 
     @classmethod
     def of(cls, text: str) -> SmsCommand | None:
-        """What a resident's reply asks for (UNSTOP counts as START), if anything."""
+        """What a resident's reply asks for (UNSTOP counts as START; JA and EWE, Afrikaans and
+        isiXhosa for yes, count as YES), if anything."""
         match = _COMMAND.match(text)
         if match is None:
             return None
         word = " ".join(match.group(1).upper().split())
-        return cls.START if word == "UNSTOP" else cls(word)
+        return _SAME_AS.get(word) or cls(word)
 
 
 _COMMAND = re.compile(
-    r"^\s*(STOP\s+VISITS|STOP|START|UNSTOP|YES|NOT\s+FIXED|FIXED)\b", re.IGNORECASE
+    r"^\s*(STOP\s+VISITS|STOP|START|UNSTOP|YES|JA|EWE|NOT\s+FIXED|FIXED)\b", re.IGNORECASE
 )
+_SAME_AS: Final = {"UNSTOP": SmsCommand.START, "JA": SmsCommand.YES, "EWE": SmsCommand.YES}
 _NOT_FIXED = re.compile(r"^\s*NOT\s+FIXED\W*((?:\d[\s-]*){10})\b", re.IGNORECASE)
 
 

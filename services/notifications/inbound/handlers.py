@@ -1,7 +1,7 @@
 """A resident's SMS back: STOP ends every message to that number and START resumes them;
-STOP VISITS ends visit news only; YES confirms the number's pending subscriptions; NOT FIXED
-<reference> asks to reopen a request resolved in the last 30 days; FIXED <reference> confirms
-a resolved request was fixed."""
+STOP VISITS ends visit news only; YES (or JA, EWE) confirms the number's pending
+subscriptions; NOT FIXED <reference> asks to reopen a request resolved in the last 30 days;
+FIXED <reference> confirms a resolved request was fixed."""
 
 from __future__ import annotations
 

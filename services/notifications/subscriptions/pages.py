@@ -7,7 +7,9 @@ also the mail client's own one-click button (RFC 8058).
 Intake's visits page (/visits/) has no script, so its news form cannot post JSON:
 `POST /visits/subscribe` is the same subscription door as POST /v1/subscriptions for a plain
 HTML form (application/x-www-form-urlencoded), answering a small page in the resident's
-language that says to check their phone or e-mail, with a link back. It needs no CSRF token:
+language that says to check their phone or e-mail, with a link back to the same community's
+visits (styled like the visits page: the same small inline CSS). Given both a phone and an
+e-mail address, it takes the phone (an SMS reaches a phone without data). It needs no CSRF token:
 it only starts an opt-in that the address's owner must confirm (reply YES, or the e-mail's
 link), gives the same answer whatever the address's subscriptions, and counts against the
 same limit."""
@@ -19,6 +21,7 @@ import math
 import re
 from html import escape
 from typing import Annotated, Final, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -47,9 +50,17 @@ Token = Annotated[str, Query(max_length=300)]
 Link = Literal["confirm", "unsubscribe"]
 
 # A phone's thumb: a button as wide as the screen and 48 px tall. No script on these pages.
+# The look of intake's resident pages (resident/styles.css), cut to what these pages use.
 STYLE: Final = (
-    "body{font:1.125rem/1.5 sans-serif;margin:1rem;max-width:36rem}"
-    "button{font:inherit;min-height:48px;width:100%;padding:.5rem 1rem}"
+    "body{font:1.0625rem/1.5 sans-serif;margin:0;color:#1a1a1a;background:#fff}"
+    "main{max-width:40rem;margin:0 auto;padding:.75rem 1rem}"
+    "h1{font-size:1.5rem;line-height:1.25;margin:0 -1rem .75rem;padding:.75rem 1rem;"
+    "background:#00338d;color:#fff}"
+    "a{color:#00338d}"
+    "a:focus,button:focus{outline:3px solid #b35900;outline-offset:2px}"
+    ".box{border-left:4px solid #00338d;padding:.25rem .75rem;background:#eef2fa}"
+    "button{font:inherit;min-height:48px;width:100%;margin-top:.75rem;padding:.5rem 1rem;"
+    "background:#00338d;color:#fff;border:0}"
 )
 _STYLE_HASH: Final = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 POLICY: Final = (
@@ -177,12 +188,18 @@ def _gone() -> HTMLResponse:
 
 
 def page(
-    language: Language, text: str, form: str = "", status: int = 200, wrapped: bool = True
+    language: Language,
+    text: str,
+    form: str = "",
+    status: int = 200,
+    wrapped: bool = True,
+    boxed: bool = False,
 ) -> HTMLResponse:
-    """A small page in `language` (also the visits form's answer, form.py): `text` and `form`
-    are HTML already escaped; `text` is one paragraph unless not `wrapped`."""
+    """A small page in `language` (also the visits form's answer): `text` and `form` are HTML
+    already escaped; `text` is one paragraph unless not `wrapped` (in a box if `boxed`)."""
     title = escape(WORDS[language]["title"])
-    body = f"<p>{text}</p>" if wrapped else text
+    box = ' class="box"' if boxed else ""
+    body = f"<p{box}>{text}</p>" if wrapped else text
     html = (
         f'<!doctype html><html lang="{language.value}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -210,14 +227,18 @@ async def subscribe_by_form(
     email: FormField = "",
     language: Annotated[str, Form(max_length=10)] = "en",
 ) -> HTMLResponse:
-    """Form fields `community`, `phone` or `email` (one), `language` (en, af, xh)."""
+    """Form fields `community`, `phone` or `email` (both: the phone), `language` (en, af,
+    xh)."""
     lang = Language(language) if language in {x.value for x in Language} else Language.EN
     words = FORM[lang]
     back = use_cases.deps.visits_page
-    back_link = f'<p><a href="{escape(back)}?lang={lang.value}">{escape(words["back"])}</a></p>'
+    to = urlencode(
+        {"community": community, "lang": lang.value} if community else {"lang": lang.value}
+    )
+    back_link = f'<p><a href="{escape(back)}?{escape(to)}">{escape(words["back"])}</a></p>'
 
     def answer(said: str, status: int = 200) -> HTMLResponse:
-        return page(lang, escape(said), back_link, status=status)
+        return page(lang, escape(said), back_link, status=status, boxed=True)
 
     client = client_address(request)
     asking = use_cases.deps.asking
@@ -226,7 +247,8 @@ async def subscribe_by_form(
         refused.headers["Retry-After"] = str(math.ceil(wait))
         return refused
     asked = {"community": community, "language": lang.value}
-    asked |= {k: v for k, v in (("phone", phone), ("email", email)) if v.strip()}
+    given = ("phone", phone) if phone.strip() else ("email", email)  # both: the phone
+    asked |= {given[0]: given[1]} if given[1].strip() else {}
     try:
         body = Asked.model_validate(asked)
     except ValidationError as invalid:

@@ -31,6 +31,7 @@ from services.notifications.ussd.domain import (
 from services.notifications.ussd.texts import Screen
 from shared.clock import CAPE_TOWN
 from shared.contracts.common import Language
+from shared.reference import format_for_reading
 from shared.use_case import Joined, UnitOfWork
 
 __all__ = ["UssdRequest", "ussd"]
@@ -60,15 +61,15 @@ async def ussd(command: UssdRequest, uow: UnitOfWork, deps: NotificationsDeps) -
             kept = store.Session(kept, TOP, 0, language or Language.EN, now)
         elif now - kept.last_seen > SESSION_FOR:  # forgotten: what came before counts not
             kept = store.Session(kept.key, TOP, len(inputs), kept.language, now)
-        state = kept.state
+        state, wrong = kept.state, None
         for entered in inputs[kept.seen :]:
             moved = step(state, entered, deps.areas)
             if isinstance(moved, Do):
                 await store.end(conn, kept.key)
                 return "END " + await _do(conn, moved, command, kept.language, deps)
-            state = moved.state
+            state, wrong = moved.state, moved.wrong
         await store.keep(conn, store.Session(kept.key, state, len(inputs), kept.language, now))
-    return "CON " + screen(state, kept.language, deps.areas)
+    return "CON " + screen(state, kept.language, deps.areas, wrong)
 
 
 async def _do(
@@ -78,6 +79,9 @@ async def _do(
     match doing.doing:
         case Doing.STATUS:
             facts = await answers.facts_for(conn, doing.argument)
+            if facts is None:  # not the SMS's words: here the caller dials again
+                shown = format_for_reading(doing.argument)
+                return ending(Screen.UNKNOWN_REFERENCE, language, reference=shown)
             return status_answer(doing.argument, facts, language)
         case Doing.VISIT:
             today = now.astimezone(CAPE_TOWN).date()
@@ -95,8 +99,8 @@ async def _do(
             asked = NotFixed(command.phone, doing.argument, BY_USSD)
             outcome = await ask_reopen(asked, Joined(conn), deps)
             log.info("NOT FIXED by USSD: %s", outcome)  # the caller hears the same either way
-            reference = f"{doing.argument[:3]} {doing.argument[3:6]} {doing.argument[6:]}"
-            return ending(Screen.NOT_FIXED_TAKEN, language, reference=reference)
+            shown = format_for_reading(doing.argument)
+            return ending(Screen.NOT_FIXED_TAKEN, language, reference=shown)
         case Doing.LANGUAGE:
             chosen = Language(doing.argument)
             await answers.note_language(conn, deps.identifiers, command.phone, chosen, now)

@@ -22,6 +22,7 @@ from shared.contracts.routing import (
     RequestUnroutable,
     RoutingOutcome,
 )
+from shared.heat_cells import heat_cell
 from shared.service_catalogue import Service
 
 __all__ = ["Decision", "DecisionKind", "RequestFacts", "decision", "with_decision_days"]
@@ -43,6 +44,13 @@ class RequestFacts:
     answers: dict[str, Answer] | None = None
     papers: dict[str, PaperSeen] | None = None
     channel: str | None = None  # how it came: visit, field-app, open311 (None: not said)
+    agent: str | None = None  # who logged it, and at which visit: the operators' workload
+    visit_id: str | None = None
+
+    @property
+    def cell(self) -> str | None:
+        """The H3 level-7 cell of its place, when it has one: all the figures keep of it."""
+        return heat_cell(self.location.lat, self.location.lon)
 
     @classmethod
     def from_logged(cls, logged: RequestLogged) -> RequestFacts:
@@ -60,6 +68,8 @@ class RequestFacts:
             answers=logged.answers,
             papers=logged.papers,
             channel=logged.channel,
+            agent=logged.agent,
+            visit_id=logged.visit_id,
         )
 
     @classmethod

@@ -55,6 +55,9 @@ def decided_row(fact: RequestFacts, made: Decision, now: datetime) -> dict[str, 
         "answers": fact.answers,
         "papers": fact.papers,
         "channel": fact.channel or "unknown",
+        "agent": fact.agent,
+        "visit_id": fact.visit_id,
+        "h3_cell": fact.cell,
     }
 
 

@@ -11,15 +11,27 @@ from dataclasses import dataclass
 
 from services.routing.deps import RoutingDeps
 from services.routing.standards import store
-from services.routing.standards.domain import Standing, month_span, standings
+from services.routing.standards.domain import (
+    MonthFigures,
+    Overdue,
+    Standing,
+    Workload,
+    month_figures,
+    month_span,
+    months_before,
+    standings,
+)
 from shared.clock import CAPE_TOWN
 from shared.contracts.routing import OverdueDigest
 from shared.use_case import UnitOfWork
 
 __all__ = [
+    "FiguresPage",
+    "FiguresRead",
     "MonthReport",
     "NoticeOverdue",
     "SendDigests",
+    "figures_page",
     "notice_overdue",
     "send_digests",
     "standings_for",
@@ -97,6 +109,38 @@ async def standings_for(command: MonthReport, uow: UnitOfWork, deps: RoutingDeps
     async with uow.reading() as conn:
         received = await store.received_between(conn, start, end)
     return standings(received, deps.clock())
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresPage:
+    """The public figures of `month` (`YYYY-MM`, Cape Town) and the 12 months before it;
+    with `operator`, also the agents' workload per visit and the overdue list."""
+
+    month: str
+    operator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresRead:
+    figures: MonthFigures
+    workload: list[Workload] | None  # the operators' part: None for the public
+    overdue: list[Overdue] | None
+
+
+OVERDUE_LISTED = 200  # the operators' overdue list: the longest overdue
+
+
+async def figures_page(command: FiguresPage, uow: UnitOfWork, deps: RoutingDeps) -> FiguresRead:
+    start, end = month_span(command.month)
+    first, _ = month_span(months_before(command.month, 12)[0])
+    now = deps.clock()
+    async with uow.reading() as conn:
+        received = await store.received_between(conn, first, end)
+        if not command.operator:
+            return FiguresRead(month_figures(command.month, received, now), None, None)
+        workload = await store.workload(conn, start, end)
+        overdue = await store.overdue_now(conn, now, OVERDUE_LISTED)
+    return FiguresRead(month_figures(command.month, received, now), workload, overdue)
 
 
 async def send_digests(command: SendDigests, uow: UnitOfWork, deps: RoutingDeps) -> int:

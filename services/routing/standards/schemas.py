@@ -21,6 +21,8 @@ class StandingView(BaseModel):
     share_within: float | None = Field(description="resolved_within / received (0 to 1).")
     median_hours: float | None = Field(description="Median hours to the first resolution.")
     p90_hours: float | None = Field(description="90th percentile hours to resolution.")
+    median_days: float | None = Field(description="median_hours in days (0.1 of a day).")
+    p90_days: float | None = Field(description="p90_hours in days (0.1 of a day).")
     open_past_due: int = Field(description="Still open and past their due time.")
     outcomes: dict[str, int] = Field(
         description="For an application's service: how many were approved, declined and "
@@ -44,4 +46,48 @@ class StandingView(BaseModel):
         description="Those received, by the channel they came by: visit (the field app at a "
         "Mobile Office visit), field-app (outside a visit), open311 (a partner), unknown "
         "(routed before channels were recorded)."
+    )
+
+
+class FigureView(BaseModel):
+    """How one group of the month's requests fared (the public page's row)."""
+
+    group: str = Field(
+        description="The department's slug, the category's code (an application's service "
+        "code), the area, the channel or the month (YYYY-MM); `other` for the groups of "
+        "fewer than 5 requests merged."
+    )
+    received: int
+    resolved_within: int
+    share_within: float | None
+    median_hours: float | None
+    p90_hours: float | None
+    median_days: float | None
+    p90_days: float | None
+    open_past_due: int
+    resolved: int
+    confirmed_fixed: int
+    share_confirmed_fixed: float | None
+    reopened: int
+    share_reopened: float | None
+    channels: dict[str, int]
+
+
+class FiguresView(BaseModel):
+    """The public figures of a month (/standards/), as data: a group of fewer than 5
+    requests is merged into `other` (and while `other` has fewer, the smallest group joins
+    it); a heat cell of fewer is left out."""
+
+    month: str
+    departments: list[FigureView]
+    categories: list[FigureView]
+    areas: list[FigureView]
+    channels: list[FigureView]
+    months: list[FigureView] = Field(
+        description="The month and the 12 before it, oldest first; a month with fewer than "
+        "5 requests is left out."
+    )
+    cells: list[tuple[str, int]] = Field(
+        description="H3 level-7 cells (about 5 km²) and the month's requests in each, "
+        "busiest first; a cell of fewer than 5 is left out."
     )

@@ -13,7 +13,7 @@ from sqlalchemy import Column, Date, String, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.rules.store import rules
-from services.routing.standards.domain import DEFAULT_ESCALATE, Due, Overdue
+from services.routing.standards.domain import DEFAULT_ESCALATE, Due, Overdue, Workload
 from services.routing.store import metadata, requests, status_history
 from services.routing.work.domain import DONE, OPEN
 from shared.contracts.common import RequestStatus
@@ -26,7 +26,9 @@ __all__ = [
     "first_digest_today",
     "mark_newly_overdue",
     "overdue_counts",
+    "overdue_now",
     "received_between",
+    "workload",
 ]
 
 digests = Table(  # one digest per department per day
@@ -112,6 +114,8 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             requests.c.service,
             requests.c.fixed_confirmed_at,
             requests.c.channel,
+            requests.c.area,
+            requests.c.h3_cell,
         )
         .outerjoin(first_done, first_done.c.reference == requests.c.reference)
         .where(
@@ -133,9 +137,39 @@ async def received_between(conn: AsyncConnection, start: datetime, end: datetime
             r.service,
             r.fixed_confirmed_at is not None,
             r.channel or "unknown",
+            r.area,
+            r.h3_cell,
         )
         for r in rows
     ]
+
+
+async def workload(conn: AsyncConnection, start: datetime, end: datetime) -> list[Workload]:
+    """Per visit and agent, the requests logged in [start, end) and how many of them were
+    applications: for the operators, never the public."""
+    applications = func.count(requests.c.service)
+    rows = await conn.execute(
+        select(requests.c.visit_id, requests.c.agent, func.count(), applications)
+        .where(
+            requests.c.logged_at >= start,
+            requests.c.logged_at < end,
+            requests.c.agent.is_not(None),
+        )
+        .group_by(requests.c.visit_id, requests.c.agent)
+        .order_by(requests.c.visit_id, requests.c.agent)
+    )
+    return [Workload(r[0], r[1], int(r[2]) - int(r[3]), int(r[3])) for r in rows]
+
+
+async def overdue_now(conn: AsyncConnection, now: datetime, limit: int) -> list[Overdue]:
+    """The open requests past their due time in every department, longest overdue first."""
+    rows = await conn.execute(
+        select(*_OVERDUE)
+        .where(requests.c.status.in_(OPEN), requests.c.due_at <= now)
+        .order_by(requests.c.due_at, requests.c.reference)
+        .limit(limit)
+    )
+    return [_overdue(r) for r in rows]
 
 
 async def escalated(conn: AsyncConnection, now: dt.datetime) -> dict[str, list[DigestLine]]:

@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     WORKING_DAYS: "No visit on a weekend or a public holiday",
 }
 """The rules a month must meet, in the order the page lists them."""
+MISSING: str = "no visit to "  # how `unmet_rules` names the areas a month leaves unvisited
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,12 @@ def _problems(year: int, month: int, visits: Sequence[Visit]) -> dict[str, list[
     found: dict[str, list[str]] = {rule: [] for rule in RULES}
     for line in unmet_rules(year, month, held):
         rule, _, detail = line.partition(": ")
-        found.setdefault(rule, []).append(detail)
+        missing, _, areas = detail.partition(MISSING)
+        # One problem an area, so a change that leaves one more unvisited names that one.
+        details = (
+            [f"{MISSING}{a}" for a in areas.split(", ")] if areas and not missing else [detail]
+        )
+        found.setdefault(rule, []).extend(details)
     for visit in held:
         if (why := day_off(visit.date)) is not None:
             found[WORKING_DAYS].append(f"{visit.community}: {why}")
