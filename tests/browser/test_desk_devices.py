@@ -103,7 +103,11 @@ async def test_an_operator_pairs_a_tablet_and_revokes_a_lost_one(
             page.locator("section.agent", has_text="thandi").locator("tbody tr")
         ).to_have_count(2)
         await page.screenshot(path=SCREENSHOTS / "desk-devices.png")
-        await page.click(f"button[aria-label='Revoke tablet 3 {lost.device_id[:8]} of thandi']")
+        name = f"Revoke: lost (tablet 3 {lost.device_id[:8]} of thandi)"
+        await page.get_by_role("link", name=name).click()
+        await expect(page.locator("h1")).to_have_text("Revoke tablet 3 of thandi?")
+        problems += await serious(page, "revoke?")
+        await page.click("button.danger")
         await expect(page.locator("h1")).to_have_text("Tablet revoked")
         await expect(page.locator("h2")).to_contain_text("may still be handed out")
         shown = await page.locator("ul.held li").all_inner_texts()

@@ -191,6 +191,9 @@ async def test_a_tablet_revoked_at_the_desk_is_refused_within_5_seconds(
     tablet = await paired(intake, clock)
     numbers = await leased(intake, tablet, 3)  # its credential is now remembered by the doors
     csrf = await signed_in(intake)
+    asked = await intake.client.get(f"/desk/devices/{tablet['device_id']}/revoke")
+    assert asked.status_code == 200 and "will be refused too" in asked.text
+    assert f'name="csrf" value="{csrf}"' in asked.text
     revoked = await intake.client.post(
         f"/desk/devices/{tablet['device_id']}/revoke", data={"csrf": csrf}
     )
@@ -213,6 +216,10 @@ async def test_a_tablet_revoked_at_the_desk_is_refused_within_5_seconds(
         f"/desk/devices/{tablet['device_id']}/revoke", data={"csrf": csrf}
     )
     assert again.status_code == 404 and "no active device" in again.text
+    done = await intake.client.get(f"/desk/devices/{tablet['device_id']}/revoke")
+    assert done.status_code == 409 and "revoked already" in done.text
+    unknown = await intake.client.get("/desk/devices/no-such-tablet/revoke")
+    assert unknown.status_code == 404 and "no device no-such-tablet" in unknown.text
 
 
 @pytest.mark.parametrize("role", [Role.DEPARTMENT, Role.FIELD_AGENT])

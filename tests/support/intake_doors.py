@@ -145,6 +145,9 @@ async def intake(tmp: Path) -> AsyncIterator[Running]:
                 ("POST", "/desk/devices/pair"): Example(
                     "/desk/devices/pair", {"agent": "a"}, form=True
                 ),
+                ("GET", "/desk/devices/{device_id}/revoke"): Example(
+                    f"/desk/devices/{device.device_id}/revoke"
+                ),
                 ("POST", "/desk/devices/{device_id}/revoke"): Example(
                     f"/desk/devices/{lost.device_id}/revoke", {}, form=True
                 ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.devices.store import Device, devices, leases, working_token
@@ -60,9 +60,11 @@ async def working_agents(conn: AsyncConnection, now: dt.datetime) -> list[str]:
     return list(found)
 
 
-async def desk_devices(conn: AsyncConnection, now: dt.datetime) -> list[DeskDevice]:
-    """Every device, by agent then pairing time, with its last sending and the numbers it
-    holds (leased, unused, not expired)."""
+async def desk_devices(
+    conn: AsyncConnection, now: dt.datetime, device_id: str | None = None
+) -> list[DeskDevice]:
+    """Every device (or only `device_id`), by agent then pairing time, with its last sending
+    and the numbers it holds (leased, unused, not expired)."""
     last_used = (
         select(leases.c.device_id, func.max(leases.c.used_at).label("used"))
         .group_by(leases.c.device_id)
@@ -84,6 +86,7 @@ async def desk_devices(conn: AsyncConnection, now: dt.datetime) -> list[DeskDevi
         .outerjoin(last_used, last_used.c.device_id == devices.c.id)
         .outerjoin(last_leased, last_leased.c.device_id == devices.c.id)
         .outerjoin(held, held.c.device_id == devices.c.id)
+        .where(true() if device_id is None else devices.c.id == device_id)
         .order_by(devices.c.agent, devices.c.created_at)
     )
     found = []

@@ -39,6 +39,7 @@ __all__ = [
     "revoke_agent_devices",
     "revoke_lost",
     "still_on_a_device",
+    "tablet",
 ]
 
 
@@ -96,6 +97,15 @@ async def desk(agent: str | None, uow: UnitOfWork, deps: Deps) -> list[AgentDevi
     if agent is not None:
         by_agent = {agent: by_agent.get(agent, [])}
     return [AgentDevices(name, name in working, by_agent[name]) for name in sorted(by_agent)]
+
+
+async def tablet(device_id: str, uow: UnitOfWork, deps: Deps) -> desk_store.DeskDevice:
+    """One device as the desk shows it (before revoking it); 404 for an unknown one."""
+    async with uow.reading() as conn:
+        found = await desk_store.desk_devices(conn, deps.clock(), device_id)
+    if not found:
+        raise NotFound(f"no device {device_id}")
+    return found[0]
 
 
 async def revoke_lost(device_id: str, uow: UnitOfWork, deps: Deps) -> Revoked:

@@ -113,6 +113,23 @@ async def pair_page(
     )
 
 
+@router.get("/devices/{device_id}/revoke")
+async def revoke_confirm_page(
+    device_id: DeviceId,
+    session: Annotated[PageSession, operator],
+    use_cases: UseCasesDep,
+) -> HTMLResponse:
+    """Asked before a tablet is revoked: requests still queued on it will be refused."""
+    try:
+        device = await use_cases.run(handlers.tablet, device_id)
+    except Refusal as refused:
+        return await _desk(use_cases, session, refused.status, error=f"Not found: {refused}.")
+    if device.revoked_at is not None:
+        why = f"{device.name or 'this tablet'} of {device.agent} was revoked already"
+        return await _desk(use_cases, session, 409, error=f"Nothing to revoke: {why}.")
+    return page("revoke.html", session=session, device=device)
+
+
 @router.post("/devices/{device_id}/revoke")
 async def revoke_page(
     device_id: DeviceId,
