@@ -97,6 +97,11 @@ async def test_an_operator_pairs_a_tablet_and_revokes_a_lost_one(
         await tablet.click("#pair-form button[type=submit]")
         await expect(tablet.locator("#form-view")).to_be_visible()
         await tablet.close()
+        other = await context.new_page()  # an address typed with ?code= works too
+        await other.goto(f"{url}/field/?code=abcd2345")
+        await expect(other.locator("#pair-code")).to_have_value("abcd2345")
+        assert other.url == f"{url}/field/"
+        await other.close()
 
         await page.goto(f"{url}/desk/devices")
         await expect(
