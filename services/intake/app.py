@@ -19,8 +19,8 @@ from services.intake.attachments import bus as attachments_bus
 from services.intake.attachments.worker import retention_rules as attachment_rules
 from services.intake.catalogue import api as catalogue_api
 from services.intake.deps import IntakeDeps, wall_clock
+from services.intake.desk import pages as desk_pages
 from services.intake.devices import api as devices_api
-from services.intake.devices import pages as desk_pages
 from services.intake.devices.store import device_holder
 from services.intake.field import pages as field_pages
 from services.intake.metrics import IntakeMetrics

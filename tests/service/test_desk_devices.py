@@ -17,11 +17,12 @@ import pytest
 
 from services.intake import store
 from services.intake.deps import tool_deps
+from services.intake.desk import handlers as desk
+from services.intake.desk.adapters import qr_svg
+from services.intake.desk.store import DeskDevice
 from services.intake.devices import cli
 from services.intake.devices import handlers as devices
-from services.intake.devices.desk_store import DeskDevice
 from services.intake.devices.domain import pairing_link
-from services.intake.devices.qr import qr_svg
 from shared.credentials import Role
 from shared.reference import format_for_reading
 from shared.refusals import Invalid, NotFound
@@ -56,7 +57,7 @@ async def test_the_desk_lists_each_agents_tablets_last_sending_and_numbers_held(
     sent = await send(intake, tablet, numbers[0], "k1")
     assert sent.status_code == 201, sent.text
 
-    found = {a.agent: a for a in await devices.desk(None, db, deps)}
+    found = {a.agent: a for a in await desk.desk(None, db, deps)}
     assert found["aviwe"].works and found["aviwe"].devices == []
     (shown,) = found["thandi"].devices
     assert shown.id == tablet["device_id"] and shown.name == "tablet 7"
@@ -119,7 +120,7 @@ async def test_the_cli_pairs_and_revokes_with_the_same_use_cases(
 
 
 async def _tablets_of(agent: str, intake: Intake, clock: Clock) -> list[DeskDevice]:
-    found = await devices.desk(None, intake.app.state.db, tool_deps(clock))
+    found = await desk.desk(None, intake.app.state.db, tool_deps(clock))
     return next(a.devices for a in found if a.agent == agent)
 
 

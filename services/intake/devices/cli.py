@@ -4,7 +4,7 @@
     python -m services.intake.devices.cli devices AGENT     # the agent's devices, as the desk
     python -m services.intake.devices.cli revoke-device ID  # a lost tablet, and its numbers
 
-Operators do the same at intake's tablets desk, /desk/devices (devices/pages.py): the same
+Operators do the same at intake's tablets desk, /desk/devices (desk/pages.py): the same
 use cases. Agents themselves, and their tokens, are managed with deploy/credentials.py.
 """
 
@@ -15,8 +15,9 @@ import asyncio
 
 from services.intake import store
 from services.intake.deps import tool_deps
+from services.intake.desk import handlers as desk
+from services.intake.desk.store import DeskDevice
 from services.intake.devices import handlers
-from services.intake.devices.desk_store import DeskDevice
 from services.intake.settings import IntakeSettings
 from shared.cli import commands
 from shared.refusals import Refusal
@@ -39,7 +40,7 @@ async def _run(args: argparse.Namespace) -> str:
                 held = " ".join(revoked.numbers_held)
                 said += f"\nnumbers it held, which may still be handed out: {held}"
             return said
-        (listed,) = await handlers.desk(args.agent, db, deps)
+        (listed,) = await desk.desk(args.agent, db, deps)
         return "\n".join(map(_device_line, listed.devices)) or f"{args.agent} has no devices"
     finally:
         await db.dispose()

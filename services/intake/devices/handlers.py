@@ -12,7 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from services.intake.devices import desk_store, store
+from services.intake.devices import store
 from services.intake.devices.domain import (
     CODE_VALID,
     DEVICE_VALID,
@@ -26,11 +26,9 @@ from shared.refusals import Invalid, NotFound
 from shared.use_case import Deps, UnitOfWork
 
 __all__ = [
-    "AgentDevices",
     "LeaseWanted",
     "PairDevice",
     "Revoked",
-    "desk",
     "lease_references",
     "new_pairing_code",
     "pair",
@@ -39,7 +37,6 @@ __all__ = [
     "revoke_agent_devices",
     "revoke_lost",
     "still_on_a_device",
-    "tablet",
 ]
 
 
@@ -58,13 +55,6 @@ class LeaseWanted:
 
 
 @dataclass(frozen=True, slots=True)
-class AgentDevices:
-    agent: str
-    works: bool  # the agent holds a working token: their tablets work, new ones may pair
-    devices: list[desk_store.DeskDevice]
-
-
-@dataclass(frozen=True, slots=True)
 class Revoked:
     device: store.Device
     numbers_held: list[str]  # leased, unused: the app may still have handed them out
@@ -74,7 +64,7 @@ async def pairing_code_for(agent: str, uow: UnitOfWork, deps: Deps) -> str:
     """A code for a new tablet of `agent` (the desk and the CLI): only for a field agent
     with a working token, whose tablet would otherwise pair and then be refused."""
     async with uow.reading() as conn:
-        works = await desk_store.agent_works(conn, agent, deps.clock())
+        works = await store.agent_works(conn, agent, deps.clock())
     if not works:
         raise Invalid(
             f"is not a field agent with a working token: give {agent!r} one first "
@@ -84,40 +74,16 @@ async def pairing_code_for(agent: str, uow: UnitOfWork, deps: Deps) -> str:
     return await new_pairing_code(agent, uow, deps)
 
 
-async def desk(agent: str | None, uow: UnitOfWork, deps: Deps) -> list[AgentDevices]:
-    """Each field agent (with a working token, or with devices) and their devices; or only
-    `agent`, if named (the CLI's `devices AGENT`)."""
-    now = deps.clock()
-    async with uow.reading() as conn:
-        working = await desk_store.working_agents(conn, now)
-        found = await desk_store.desk_devices(conn, now)
-    by_agent: dict[str, list[desk_store.DeskDevice]] = {name: [] for name in working}
-    for device in found:
-        by_agent.setdefault(device.agent, []).append(device)
-    if agent is not None:
-        by_agent = {agent: by_agent.get(agent, [])}
-    return [AgentDevices(name, name in working, by_agent[name]) for name in sorted(by_agent)]
-
-
-async def tablet(device_id: str, uow: UnitOfWork, deps: Deps) -> desk_store.DeskDevice:
-    """One device as the desk shows it (before revoking it); 404 for an unknown one."""
-    async with uow.reading() as conn:
-        found = await desk_store.desk_devices(conn, deps.clock(), device_id)
-    if not found:
-        raise NotFound(f"no device {device_id}")
-    return found[0]
-
-
 async def revoke_lost(device_id: str, uow: UnitOfWork, deps: Deps) -> Revoked:
     """A lost tablet refused from now on (the doors' memory of it ends within 4 seconds), with
     the numbers it still held: they may still be handed out, and a request bearing one will be
     refused when it arrives from that tablet."""
     now = deps.clock()
     async with uow.transaction() as conn:
-        device = await desk_store.device_row(conn, device_id)
+        device = await store.device_row(conn, device_id)
         if device is None or not await store.revoke_device(conn, device_id, now):
             raise NotFound(f"no active device {device_id}")
-        held = await desk_store.numbers_held(conn, device_id, now)
+        held = await store.numbers_held(conn, device_id, now)
     return Revoked(device, held)
 
 

@@ -31,9 +31,12 @@ __all__ = [
     "NewDevice",
     "add_device",
     "add_pairing_code",
+    "agent_works",
     "device_holder",
+    "device_row",
     "lease",
     "lease_of",
+    "numbers_held",
     "renew_device",
     "revoke_device",
     "revoke_devices_of",
@@ -143,6 +146,45 @@ def working_token(now: dt.datetime) -> ColumnElement[bool]:
 def _working_agent(agent: ColumnElement[str], now: dt.datetime) -> ColumnElement[bool]:
     """Whether `agent` holds a working field agent's token `now`."""
     return exists().where(credentials.c.holder == agent, working_token(now))
+
+
+async def agent_works(conn: AsyncConnection, agent: str, now: dt.datetime) -> bool:
+    """Whether `agent` is a field agent with a working token (whose tablets may pair)."""
+    found = await conn.scalar(
+        select(credentials.c.holder)
+        .where(working_token(now), credentials.c.holder == agent)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def numbers_held(conn: AsyncConnection, device_id: str, now: dt.datetime) -> list[str]:
+    """The numbers leased to the device that no request has used and whose lease still runs:
+    the app may still hand them out to residents."""
+    found = await conn.scalars(
+        select(leases.c.reference)
+        .where(
+            leases.c.device_id == device_id,
+            leases.c.used_at.is_(None),
+            leases.c.expires_at > now,
+        )
+        .order_by(leases.c.reference)
+    )
+    return list(found)
+
+
+async def device_row(conn: AsyncConnection, device_id: str) -> Device | None:
+    row = await find_row(conn, devices, id=device_id)
+    if row is None:
+        return None
+    return Device(
+        row.id,
+        row.agent,
+        row.name,
+        as_utc(row.created_at),
+        as_utc(row.expires_at),
+        row.revoked_at is not None,
+    )
 
 
 async def device_holder(conn: AsyncConnection, token_hash: str, now: dt.datetime) -> Holder | None:

@@ -3,7 +3,7 @@ no script at all. An operator signs in with their credential (the staff sign-in 
 routing's work queue and scheduling's plan) and sees each field agent's tablets, when each
 last sent something and how many leased numbers it holds; pairs a new tablet (the code, and
 a QR code of the field app's address with the code in it); revokes a lost one, and is shown
-the numbers it still held. The CLI runs the same use cases (devices/cli.py)."""
+the numbers it still held. The devices' CLI runs the same use cases (devices/cli.py)."""
 # No `from __future__ import annotations`: FastAPI resolves the dependencies at definition.
 
 import datetime as dt
@@ -16,9 +16,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from services.intake import store
 from services.intake.deps import UseCasesDep
+from services.intake.desk import handlers as desk
+from services.intake.desk.adapters import qr_svg
 from services.intake.devices import handlers
 from services.intake.devices.domain import CODE_VALID, pairing_link
-from services.intake.devices.qr import qr_svg
 from shared.auth import PUBLIC
 from shared.clock import CAPE_TOWN
 from shared.credentials import Role
@@ -74,7 +75,7 @@ async def styles() -> FileResponse:
 async def _desk(
     use_cases: UseCasesDep, session: PageSession, status: int = 200, **notes: str
 ) -> HTMLResponse:
-    agents = await use_cases.run(handlers.desk, None)
+    agents = await use_cases.run(desk.desk, None)
     now = use_cases.deps.clock()
     return page("devices.html", status, session=session, agents=agents, now=now, **notes)
 
@@ -121,7 +122,7 @@ async def revoke_confirm_page(
 ) -> HTMLResponse:
     """Asked before a tablet is revoked: requests still queued on it will be refused."""
     try:
-        device = await use_cases.run(handlers.tablet, device_id)
+        device = await use_cases.run(desk.tablet, device_id)
     except Refusal as refused:
         return await _desk(use_cases, session, refused.status, error=f"Not found: {refused}.")
     if device.revoked_at is not None:

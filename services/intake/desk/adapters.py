@@ -1,5 +1,6 @@
-"""The pairing link as a QR code the tablet's camera reads off the desk's screen: an inline
-SVG made on the server (no script, no image request), dark modules on a white quiet zone."""
+"""The pairing link as a QR code the tablet's camera reads off the desk's screen, drawn by
+segno: an inline SVG made on the server (no script, no image request), dark modules on a
+white quiet zone."""
 
 from __future__ import annotations
 

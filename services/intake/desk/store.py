@@ -1,6 +1,6 @@
-"""The tablets desk's reads (devices/pages.py, and the CLI's `devices AGENT`): the field
-agents holding a working token, every device with when it last sent something and how many
-leased numbers it holds, and the numbers a revoked device still held."""
+"""The tablets desk's reads (desk/pages.py, and the devices' CLI `devices AGENT`): the field
+agents holding a working token, and every device with when it last sent something and how
+many leased numbers it holds."""
 
 from __future__ import annotations
 
@@ -10,18 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.intake.devices.store import Device, devices, leases, working_token
+from services.intake.devices.store import devices, leases, working_token
 from services.intake.store import credentials
-from shared.store import as_utc, find_row
+from shared.store import as_utc
 
-__all__ = [
-    "DeskDevice",
-    "agent_works",
-    "desk_devices",
-    "device_row",
-    "numbers_held",
-    "working_agents",
-]
+__all__ = ["DeskDevice", "desk_devices", "working_agents"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +30,6 @@ class DeskDevice:
     revoked_at: dt.datetime | None
     last_sent_at: dt.datetime | None
     numbers_held: int
-
-
-async def agent_works(conn: AsyncConnection, agent: str, now: dt.datetime) -> bool:
-    """Whether `agent` is a field agent with a working token (whose tablets may pair)."""
-    found = await conn.scalar(
-        select(credentials.c.holder)
-        .where(working_token(now), credentials.c.holder == agent)
-        .limit(1)
-    )
-    return found is not None
 
 
 async def working_agents(conn: AsyncConnection, now: dt.datetime) -> list[str]:
@@ -105,32 +88,3 @@ async def desk_devices(
             )
         )
     return found
-
-
-async def numbers_held(conn: AsyncConnection, device_id: str, now: dt.datetime) -> list[str]:
-    """The numbers leased to the device that no request has used and whose lease still runs:
-    the app may still hand them out to residents."""
-    found = await conn.scalars(
-        select(leases.c.reference)
-        .where(
-            leases.c.device_id == device_id,
-            leases.c.used_at.is_(None),
-            leases.c.expires_at > now,
-        )
-        .order_by(leases.c.reference)
-    )
-    return list(found)
-
-
-async def device_row(conn: AsyncConnection, device_id: str) -> Device | None:
-    row = await find_row(conn, devices, id=device_id)
-    if row is None:
-        return None
-    return Device(
-        row.id,
-        row.agent,
-        row.name,
-        as_utc(row.created_at),
-        as_utc(row.expires_at),
-        row.revoked_at is not None,
-    )
