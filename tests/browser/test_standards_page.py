@@ -12,11 +12,11 @@ import pytest
 from playwright.async_api import Browser, ViewportSize, expect
 
 from tests.browser.test_resident_pages import SCREENSHOTS, serving, violations
-from tests.service.test_standards_page import KHAYELITSHA, MONTH, Made, build, month_made
 from tests.support.clock import NOON, Clock
 from tests.support.fakes import FakePublisher
 from tests.support.processes import free_port
 from tests.support.routing import running_routing
+from tests.support.standards_month import KHAYELITSHA, MONTH, Made, build, month_made
 
 pytestmark = pytest.mark.e2e
 LAPTOP: ViewportSize = {"width": 1280, "height": 800}
