@@ -90,7 +90,7 @@ async def test_an_operator_plans_the_month_moves_and_cancels_visits(
         await scheduling.app.state.relay.drain()
         publisher.sent.clear()
 
-        # A move that would leave its week one visit short: told so before it is saved.
+        # A move that would leave its week one area short: told so before it is saved.
         visits = (await scheduling.client.get("/v1/visits?from=2026-12-01")).json()
         visit, day = a_move_leaving_a_week_short(visits, 2026, 12, TODAY)
         await page.click(f"a[href='/plan/visits/{visit['id']}']")
@@ -100,14 +100,14 @@ async def test_an_operator_plans_the_month_moves_and_cancels_visits(
         await expect(page.locator("h1")).to_have_text("Before you save")
         week = week_of(dt.date.fromisoformat(visit["date"])).isoformat()
         await expect(page.locator(".warnings-box")).to_contain_text(
-            f"the week of {week} has 1 visit(s)"
+            f"the week of {week} visits 1 area(s)"
         )
         problems += await serious(page, "move preview")
         await scheduling.app.state.relay.drain()
         assert publisher.sent == []  # nothing saved before the operator confirms
         await page.click("button:has-text('Save it anyway')")
         await expect(page.locator(".done")).to_contain_text("Moved")
-        await expect(page.locator("aside.rules li.broken")).to_contain_text("two visits")
+        await expect(page.locator("aside.rules li.broken")).to_contain_text("two areas")
 
         # A cancellation with a reason: the community's subscribers hear of it.
         [other, *_] = [v for v in visits if v["id"] != visit["id"]]

@@ -58,7 +58,7 @@ async def test_an_operator_publishes_a_month_and_sees_it_keep_every_rule(
     assert empty.status_code == 200 and "Plan of December 2026" in empty.text
     assert "default-src 'none'" in empty.headers["content-security-policy"]
     assert dict((rule, state) for state, rule in rules(empty.text)) == {
-        "At least two visits every week": "Broken",
+        "At least two areas visited every week": "Broken",
         "All four areas visited in the month": "Broken",
         "No visit on a weekend or a public holiday": "Met",
     }
@@ -118,7 +118,7 @@ async def test_a_move_says_which_rule_it_would_break_before_it_is_saved(
     monday = dt.date.fromisoformat(visit["date"])
     monday -= dt.timedelta(days=monday.weekday())
     assert (
-        f"At least two visits every week: the week of {monday.isoformat()} has 1 visit(s)"
+        f"At least two areas visited every week: the week of {monday.isoformat()} visits 1 area(s)"
         in preview.text
     )
     assert await announced(scheduling, publisher) == []  # nothing saved yet
@@ -131,7 +131,7 @@ async def test_a_move_says_which_rule_it_would_break_before_it_is_saved(
     [event] = await announced(scheduling, publisher)
     assert event.data_as(VisitChanged).date == day
     page = (await scheduling.client.get(saved.headers["location"])).text
-    assert "Broken:</strong> At least two visits every week" in page
+    assert "Broken:</strong> At least two areas visited every week" in page
 
 
 async def test_a_move_to_a_day_off_or_without_a_reason_is_refused_in_words(

@@ -88,7 +88,7 @@ async def test_a_cancellation_always_succeeds_and_lists_the_broken_rules(
     )
     assert response.status_code == 200
     assert response.json()["visit"]["status"] == "cancelled"
-    assert any("two-visits-a-week" in rule for rule in response.json()["unmet_rules"])
+    assert any("two-areas-a-week" in rule for rule in response.json()["unmet_rules"])
     [event] = await announced(scheduling, publisher)
     assert event.data_as(VisitCancelled).reason == "hall flooded"
 

@@ -31,8 +31,9 @@ def week_of(day: dt.date) -> dt.date:
 def a_move_leaving_a_week_short(
     visits: list[dict[str, Any]], year: int, month: int, today: dt.date
 ) -> tuple[dict[str, Any], dt.date]:
-    """A visit of a week with two, and a working day of another week of the month (after
-    `today`) its team is free on: moving it there leaves its week one visit short."""
+    """A visit of a week with two (to two areas, as the planner plans them), and a working
+    day of another week of the month (after `today`) its team is free on: moving it there
+    leaves its week one visit, one area, short."""
     weeks = month_weeks(year, month)
     held = [v for v in visits if v["status"] == "scheduled"]
     for visit in held:

@@ -27,14 +27,14 @@ def visit(day: str, community: str, area: Area, team: str = "t1") -> Visit:
     )
 
 
-# Two visits in each of December 2026's five weeks, every area.
+# Two visits to two areas in each of December 2026's five weeks, every area (east once).
 DECEMBER = [
     visit("2026-12-01", "A", Area.NORTH),
     visit("2026-12-03", "B", Area.EAST),
     visit("2026-12-07", "C", Area.SOUTH),
     visit("2026-12-09", "D", Area.CENTRAL),
     visit("2026-12-14", "E", Area.NORTH),
-    visit("2026-12-17", "F", Area.NORTH),
+    visit("2026-12-17", "F", Area.CENTRAL),
     visit("2026-12-21", "G", Area.SOUTH),
     visit("2026-12-23", "H", Area.NORTH),
     visit("2026-12-28", "I", Area.SOUTH),
@@ -49,7 +49,7 @@ def test_a_kept_month_meets_every_rule() -> None:
 def test_a_move_names_only_what_it_newly_breaks() -> None:
     moved = Change("2026-12-03-B", dt.date(2026, 12, 8))
     assert would_break(2026, 12, DECEMBER, moved) == [
-        "At least two visits every week: the week of 2026-11-30 has 1 visit(s)"
+        "At least two areas visited every week: the week of 2026-11-30 visits 1 area(s)"
     ]
     within_its_week = Change("2026-12-03-B", dt.date(2026, 12, 4))
     assert would_break(2026, 12, DECEMBER, within_its_week) == []
@@ -57,14 +57,29 @@ def test_a_move_names_only_what_it_newly_breaks() -> None:
 
 def test_a_cancellation_names_the_area_it_leaves_unvisited() -> None:
     assert would_break(2026, 12, DECEMBER, Change("2026-12-03-B")) == [
-        "At least two visits every week: the week of 2026-11-30 has 1 visit(s)",
+        "At least two areas visited every week: the week of 2026-11-30 visits 1 area(s)",
         "All four areas visited in the month: no visit to east",
     ]
     # What the month breaks already is not news: central has no visit before the change.
     short = [v for v in DECEMBER if v.area is not Area.CENTRAL]
     assert would_break(2026, 12, short, Change("2026-12-03-B")) == [
-        "At least two visits every week: the week of 2026-11-30 has 1 visit(s)",
+        "At least two areas visited every week: the week of 2026-11-30 visits 1 area(s)",
         "All four areas visited in the month: no visit to east",
+    ]
+
+
+def test_two_visits_to_one_area_in_a_week_break_the_two_areas_rule() -> None:
+    north_twice = [
+        visit("2026-12-03", "B", Area.NORTH) if v.community == "B" else v for v in DECEMBER
+    ]
+    [areas, every_area, _] = checks(2026, 12, north_twice)
+    assert areas.text == "At least two areas visited every week"
+    assert areas.problems == ("the week of 2026-11-30 visits 1 area(s)",)
+    assert not every_area.met and every_area.problems == ("no visit to east",)
+    # A move that leaves a week two visits, both to the north, is named before it is saved.
+    three = [*DECEMBER, visit("2026-12-02", "K", Area.NORTH, "t2")]
+    assert would_break(2026, 12, three, Change("2026-12-03-B", dt.date(2026, 12, 8))) == [
+        "At least two areas visited every week: the week of 2026-11-30 visits 1 area(s)"
     ]
 
 

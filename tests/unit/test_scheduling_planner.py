@@ -2,18 +2,22 @@
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import replace
+from pathlib import Path
 
 import holidays
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.scheduling.communities.adapters import load_seed
 from services.scheduling.communities.domain import Community
-from services.scheduling.plans.domain import PlanningError, plan_month
+from services.scheduling.plans.domain import PlanningError, plan_month, unmet_rules
 from services.scheduling.visits.domain import Visit, month_weeks
 from shared.contracts.common import Area
 
 ZA = holidays.country_holidays("ZA", years=range(2025, 2032))
+SEED = Path(__file__).resolve().parents[2] / "deploy" / "communities.yaml"
 
 
 def check_rules(year: int, month: int, visits: list[Visit], communities: list[Community]) -> None:
@@ -22,14 +26,15 @@ def check_rules(year: int, month: int, visits: list[Visit], communities: list[Co
         assert (v.date.year, v.date.month) == (year, month)
         assert v.date.weekday() < 5, f"{v.date} is a weekend"
         assert v.date not in ZA, f"{v.date} is {ZA.get(v.date)}"
-    # At least two visits in every week the month owns (the week of its Thursday).
+    # At least two different areas in every week the month owns (the week of its Thursday).
     first = dt.date(year, month, 1)
     monday = first - dt.timedelta(days=first.weekday())
     while monday <= dt.date(year, month, 28) + dt.timedelta(days=7):
         thursday = monday + dt.timedelta(days=3)
         if (thursday.year, thursday.month) == (year, month):
             in_week = [v for v in visits if monday <= v.date <= monday + dt.timedelta(days=6)]
-            assert len(in_week) >= 2, f"week of {monday}: {len(in_week)} visits"
+            areas = {v.area for v in in_week}
+            assert len(areas) >= 2, f"week of {monday}: {len(in_week)} visits to {areas}"
         monday += dt.timedelta(days=7)
     assert {v.area for v in visits} == set(Area)
     per_team_day = Counter((v.team, v.date) for v in visits)
@@ -81,7 +86,7 @@ def test_every_plan_obeys_every_rule_or_names_the_one_it_cannot_meet(
         if refusal.rule == "every-area-every-month":
             assert {c.area for c in communities} != set(Area)
         else:
-            assert refusal.rule == "two-visits-a-week"
+            assert refusal.rule == "two-areas-a-week"
             assert any(len(days) * teams < 2 for days in month_weeks(year, month).values())
         return
     check_rules(year, month, visits, communities)
@@ -158,7 +163,7 @@ def test_a_week_with_one_working_day_and_one_team_is_refused() -> None:
     (year, month), _ = next(iter(weeks.items()))
     with pytest.raises(PlanningError) as refusal:
         plan_month(year, month, seed(), ["only-team"])
-    assert refusal.value.rule == "two-visits-a-week"
+    assert refusal.value.rule == "two-areas-a-week"
     assert "working day" in str(refusal.value)
 
 
@@ -169,3 +174,72 @@ def test_visit_ids_are_stable_and_readable() -> None:
     for v in plan_month(2026, 12, seed(), ["t1", "t2"]):
         by_id[v.id].append(v)
     assert all(len(v) == 1 for v in by_id.values())
+
+
+def visit(day: str, community: str, area: Area) -> Visit:
+    when = dt.date.fromisoformat(day)
+    return Visit(
+        f"{day}-{community}",
+        day[:7],
+        when,
+        "t1",
+        community,
+        area,
+        "hall",
+        dt.time(9, 30),
+        dt.time(13, 30),
+    )
+
+
+def test_two_visits_to_one_area_in_a_week_break_the_two_areas_rule() -> None:
+    # December 2026 visits every area, two visits every week; the week of 7 December visits
+    # the north twice: two visits, but one area.
+    december = [
+        visit("2026-12-01", "A", Area.NORTH),
+        visit("2026-12-03", "B", Area.EAST),
+        visit("2026-12-07", "C", Area.NORTH),
+        visit("2026-12-09", "D", Area.NORTH),
+        visit("2026-12-14", "E", Area.SOUTH),
+        visit("2026-12-17", "F", Area.CENTRAL),
+        visit("2026-12-21", "G", Area.SOUTH),
+        visit("2026-12-23", "H", Area.NORTH),
+        visit("2026-12-28", "I", Area.SOUTH),
+        visit("2026-12-30", "J", Area.CENTRAL),
+    ]
+    assert unmet_rules(2026, 12, december) == [
+        "two-areas-a-week: the week of 2026-12-07 visits 1 area(s)"
+    ]
+    kept = [replace(v, area=Area.EAST) if v.community == "D" else v for v in december]
+    assert unmet_rules(2026, 12, kept) == []
+    # A week with no visit at all visits no area.
+    assert unmet_rules(2026, 12, [v for v in kept if v.community not in "AB"]) == [
+        "two-areas-a-week: the week of 2026-11-30 visits 0 area(s)"
+    ]
+
+
+@pytest.mark.parametrize("teams", [["mobile-office-1"], ["mobile-office-1", "mobile-office-2"]])
+@pytest.mark.parametrize("source", ["deploy", "fixture"])
+def test_a_year_of_plans_visits_two_areas_every_week_and_all_four_every_month(
+    source: str, teams: list[str]
+) -> None:
+    # Every month of 2027 in turn, each planned with the last visits of the months before
+    # it (as the service does): every week at least two areas, every month all four.
+    communities = load_seed(SEED).communities() if source == "deploy" else seed()
+    for month in range(1, 13):
+        visits = plan_month(2027, month, communities, teams)
+        check_rules(2027, month, visits, communities)
+        assert unmet_rules(2027, month, visits) == []
+        last = {v.community: v.date for v in visits}
+        communities = [
+            replace(c, last_visited=last.get(c.name, c.last_visited)) for c in communities
+        ]
+
+
+def test_a_week_with_more_visits_than_areas_spreads_them_over_the_areas() -> None:
+    # Five teams and eight visits a week: the week's areas repeat only once all four are in it.
+    visits = plan_month(2027, 3, seed(), [f"t{i}" for i in range(5)], visits_per_week=8)
+    weeks: dict[dt.date, list[Area]] = defaultdict(list)
+    for v in visits:
+        weeks[v.date - dt.timedelta(days=v.date.weekday())].append(v.area)
+    for monday, areas in weeks.items():
+        assert len(set(areas)) == min(len(areas), len(Area)), f"week of {monday}: {areas}"

@@ -29,7 +29,7 @@ __all__ = [
 
 WORKING_DAYS: str = "working-days"
 RULES: dict[str, str] = {
-    "two-visits-a-week": "At least two visits every week",
+    "two-areas-a-week": "At least two areas visited every week",
     "every-area-every-month": "All four areas visited in the month",
     WORKING_DAYS: "No visit on a weekend or a public holiday",
 }

@@ -1,15 +1,18 @@
 """Scheduling's pure rules, no I/O: the month's plan (the same inputs always give the same
 plan), the days visits may fall on, and the rules a month must meet.
 
-Rules: visits on working days only (Monday to Friday, not a South
-African public holiday, observed days included); at least `visits_per_week` (two) visits in
-every week; every area at least once in the month; at most one visit per team per day; no
-community twice in a month while another community of its area has waited longer; among the
-communities that qualify, those waiting longest, then with most open requests, first.
+Rules: visits on working days only (Monday to Friday, not a South African public holiday,
+observed days included); at least two different areas visited in every week (`AREAS_PER_WEEK`:
+the planner plans `visits_per_week`, two, visits a week and never gives a week's visit an area
+the week already has while another is possible); every area at least once in the month; at
+most one visit per team per day; no community twice in a month while another community of its
+area has waited longer; among the communities that qualify, those waiting longest, then with
+most open requests, first.
 
 Weeks that straddle two months: a week (Monday to Sunday) belongs to the month that holds its
-Thursday, as ISO 8601 assigns weeks to years. That month plans the week's two visits on its own
-days of the week; the other month need not plan any in it (its days there may stay empty).
+Thursday, as ISO 8601 assigns weeks to years. That month plans the week's two visits (to two
+areas) on its own days of the week; the other month need not plan any in it (its days there
+may stay empty).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from shared.contracts.common import Area
 __all__ = ["PlanningError", "plan_month", "unmet_rules"]
 
 VISITS_PER_WEEK = 2
+"""Visits the planner plans in every week."""
+AREAS_PER_WEEK = 2
+"""Different areas every week must visit (rule `two-areas-a-week`)."""
 
 
 class PlanningError(ValueError):
@@ -66,10 +72,10 @@ def _slots(
     for monday, days in month_weeks(year, month).items():
         if len(days) * len(teams) < visits_per_week:
             raise PlanningError(
-                "two-visits-a-week",
+                "two-areas-a-week",
                 f"the week of {monday.isoformat()} has {len(days)} working day(s) in "
                 f"{year}-{month:02d} and there are {len(teams)} team(s): "
-                f"{visits_per_week} visits cannot be planned",
+                f"{visits_per_week} visits (to {AREAS_PER_WEEK} areas) cannot be planned",
             )
         # Spread the week's visits over its days; share a day between teams only if needed.
         used: dict[dt.date, list[str]] = {}
@@ -100,13 +106,22 @@ def _assign(
     def most_deserving(area: Area) -> Community:
         return min(by_area[area], key=_deserving(last))
 
-    covered: set[Area] = set()
+    covered: set[Area] = set()  # areas visited this month so far
+    this_week: dict[dt.date, set[Area]] = {}  # Monday -> areas visited that week so far
     visits = []
     for day, team in slots:
-        candidates = [a for a in Area if a not in covered] or list(Area)
+        in_week = this_week.setdefault(_monday(day), set())
+        # An area the month has not visited yet (never one the week has: it would be
+        # covered), else one the week has not, else any; then the longest waiting.
+        candidates = (
+            [a for a in Area if a not in covered]
+            or [a for a in Area if a not in in_week]
+            or list(Area)
+        )
         area = min(candidates, key=lambda a: (_deserving(last)(most_deserving(a)), a.value))
         chosen = most_deserving(area)
         covered.add(area)
+        in_week.add(area)
         last[chosen.name] = day
         visits.append(
             Visit(
@@ -124,6 +139,10 @@ def _assign(
     return visits
 
 
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
 def _deserving(
     last: dict[str, dt.date | None],
 ) -> Callable[[Community], tuple[dt.date, int, str]]:
@@ -136,10 +155,10 @@ def unmet_rules(year: int, month: int, visits: Sequence[Visit]) -> list[str]:
     problems = []
     for monday, _days in month_weeks(year, month).items():
         sunday = monday + dt.timedelta(days=6)
-        count = sum(1 for v in visits if monday <= v.date <= sunday)
-        if count < VISITS_PER_WEEK:
+        areas = len({v.area for v in visits if monday <= v.date <= sunday})
+        if areas < AREAS_PER_WEEK:
             problems.append(
-                f"two-visits-a-week: the week of {monday.isoformat()} has {count} visit(s)"
+                f"two-areas-a-week: the week of {monday.isoformat()} visits {areas} area(s)"
             )
     missing = sorted(a.value for a in set(Area) - {v.area for v in visits})
     if missing:
