@@ -19,7 +19,7 @@ from typing import Any
 import aiohttp
 from PIL import Image, ImageDraw, ImageFilter
 
-from bench.common import percentile, scratch, stop, write
+from bench.common import memory_kib, percentile, reset_peak_memory, scratch, stop, write
 from bench.intake import start_intake
 from tests.support.intake import request_body
 
@@ -43,18 +43,6 @@ def phone_photo(seed: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=93)
     return out.getvalue()
-
-
-def _rss_kib(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field} for process {pid}")
-
-
-def _reset_peak(pid: int) -> None:
-    """From now on VmHWM is the peak since this moment (Linux's clear_refs, value 5)."""
-    Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
 async def _requests(session: aiohttp.ClientSession, count: int) -> list[str]:
@@ -95,15 +83,15 @@ async def _measure(workdir: Path, bootstrap: str) -> dict[str, Any]:
         async with aiohttp.ClientSession(url, headers=headers) as session:
             references = await _requests(session, -(-PHOTOS // PER_REQUEST))
             jobs = [(references[n // PER_REQUEST], photos[n % len(photos)]) for n in range(PHOTOS)]
-            before_kib = _rss_kib(process.pid, "VmRSS")
-            _reset_peak(process.pid)
+            before_kib = memory_kib(process.pid, "VmRSS")
+            reset_peak_memory(process.pid)
             latencies: list[float] = []
             started = time.perf_counter()
             errors = sum(
                 await asyncio.gather(*(_upload(session, jobs, latencies) for _ in range(CLIENTS)))
             )
             elapsed = time.perf_counter() - started
-            peak_kib = _rss_kib(process.pid, "VmHWM")
+            peak_kib = memory_kib(process.pid, "VmHWM")
     finally:
         stop(process)
     ms = [x * 1000 for x in latencies]

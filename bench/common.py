@@ -1,5 +1,5 @@
 """What every benchmark shares: percentiles, the machine's description, a scratch folder,
-writing results."""
+writing results, a process's memory, runs at several sizes."""
 
 from __future__ import annotations
 
@@ -97,6 +97,51 @@ def serve(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+def memory_kib(pid: int, field: str) -> int:
+    """A figure of /proc/<pid>/status in KiB: VmRSS (resident now) or VmHWM (the kernel's
+    high-water mark of the resident set)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
+def reset_peak_memory(pid: int) -> None:
+    """From now on VmHWM is the peak since this moment (Linux's clear_refs, value 5)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def peak_rss_mb(process: subprocess.Popen[bytes]) -> float:
+    """The most memory `process` has held resident since it started (read it before stopping
+    the process: the kernel forgets it with the process)."""
+    return round(memory_kib(process.pid, "VmHWM") / 1024, 1)
+
+
+def sizes(variable: str, default: str) -> list[int]:
+    """The sizes a scaling run measures, smallest first: `default` ("5000,20000,80000") or the
+    environment's `variable` (a quick check's "300,600,1200")."""
+    return sorted(int(size) for size in os.environ.get(variable, default).split(","))
+
+
+def middle(runs: list[int]) -> int:
+    """The size compared with the bare loop (the benchmark's size before the scaling runs)."""
+    return runs[len(runs) // 2]
+
+
+def scaling(runs: list[dict[str, Any]], rate: str) -> dict[str, Any]:
+    """Runs at several sizes, each in a fresh process on a fresh store: does the cost grow as
+    the work does? Flat within 20% when the fastest run's `rate` is at most 1.2 times the
+    slowest's; the highest peak RSS of them."""
+    rates = [run[rate] for run in runs]
+    spread = round(max(rates) / min(rates), 2) if min(rates) > 0 else float("inf")
+    return {
+        "runs": runs,
+        "max_over_min": spread,
+        "flat_within_20pct": spread <= 1.2,
+        "peak_rss_mb_max": max(run["peak_rss_mb"] for run in runs),
+    }
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

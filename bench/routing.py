@@ -1,7 +1,8 @@
-"""Routing under load: 20,000 logged events pre-loaded, one routing process (SQLite, real
-broker) started, time until all are assigned; the same events through a bare aiokafka
-consume-and-produce loop (no database, no rules); and intake's 201 to the assignment being
-readable on the department topic at 50 requests/s."""
+"""Routing under load, at several sizes (5,000, 20,000 and 80,000 logged events, or
+BENCH_ROUTING_SIZES): for each, the events pre-loaded, one routing process started on a fresh
+store and a fresh consumer group, time until all are assigned, and its peak RSS; at the middle
+size, the same events through a bare aiokafka consume-and-produce loop (no database, no rules);
+then intake's 201 to the assignment being readable on the department topic at 50 requests/s."""
 
 from __future__ import annotations
 
@@ -16,7 +17,19 @@ from typing import Any
 import aiohttp
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from bench.common import ArrivalClock, percentile, scratch, serve, stop, wait_http, write
+from bench.common import (
+    ArrivalClock,
+    middle,
+    peak_rss_mb,
+    percentile,
+    scaling,
+    scratch,
+    serve,
+    sizes,
+    stop,
+    wait_http,
+    write,
+)
 from bench.intake import start_intake
 from deploy.bus_setup import ensure_topics
 from shared.catalogue import CATEGORIES, DEPARTMENTS
@@ -28,18 +41,18 @@ from tests.support.kafka import fresh_group
 from tests.support.processes import free_port
 from tests.support.routing import logged_event
 
-EVENTS = int(os.environ.get("BENCH_ROUTING_EVENTS", "20000"))
+SIZES = sizes("BENCH_ROUTING_SIZES", "5000,20000,80000")
 E2E_RATE = 50
 E2E_SECONDS = int(os.environ.get("BENCH_ROUTING_E2E_SECONDS", "20"))
 DEPT_TOPICS = [department_topic(d.slug) for d in DEPARTMENTS]
 BARE_OUT = "bench.bare.out"
 
 
-async def _preload(bootstrap: str) -> list[tuple[bytes, bytes]]:
+async def _preload(bootstrap: str, events: int) -> list[tuple[bytes, bytes]]:
     messages = [
         (e.key, e.to_bytes())
         for e in (
-            logged_event(category=CATEGORIES[i % len(CATEGORIES)].code) for i in range(EVENTS)
+            logged_event(category=CATEGORIES[i % len(CATEGORIES)].code) for i in range(events)
         )
     ]
     producer = AIOKafkaProducer(
@@ -56,12 +69,8 @@ async def _preload(bootstrap: str) -> list[tuple[bytes, bytes]]:
     return messages
 
 
-async def _routing(
-    workdir: Path, bootstrap: str, group: str, keys: set[str]
-) -> tuple[dict[str, Any], Any]:
-    """Start routing on the pre-loaded events; returns its figures and the running process."""
-    clock = ArrivalClock(bootstrap, *DEPT_TOPICS)
-    await clock.start()
+async def _start_routing(workdir: Path, bootstrap: str, group: str) -> Any:
+    """One routing process on a fresh store in `workdir`, consuming as `group`, once ready."""
     port = free_port()
     env = {
         "MO_ROUTING_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'routing.db'}",
@@ -70,26 +79,44 @@ async def _routing(
         "MO_KAFKA_BOOTSTRAP": bootstrap,
         "MO_ROUTING_LOG_LEVEL": "WARNING",
     }
-    launched = time.perf_counter()
     process = serve([sys.executable, "-m", "services.routing"], env, workdir / "routing.log")
-    await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", 60)
-    ready = time.perf_counter()
-    for key in keys:
-        clock.created[key] = ready
-    await clock.wait_for_all(timeout=300)
-    await clock.stop()
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", 60)
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+async def _routing(workdir: Path, bootstrap: str, group: str, keys: set[str]) -> dict[str, Any]:
+    """Routing started on the pre-loaded events: its figures, and its peak RSS read before it
+    stops."""
+    clock = ArrivalClock(bootstrap, *DEPT_TOPICS)
+    await clock.start()
+    launched = time.perf_counter()
+    process = await _start_routing(workdir, bootstrap, group)
+    try:
+        ready = time.perf_counter()
+        for key in keys:
+            clock.created[key] = ready
+        await clock.wait_for_all(timeout=300)
+        await clock.stop()
+        peak = peak_rss_mb(process)
+    finally:
+        stop(process)
     arrived = [clock.readable[k] for k in keys if k in clock.readable]
     last = max(arrived) if arrived else float("nan")
     return {
-        "events": EVENTS,
+        "events": len(keys),
         "assigned": len(arrived),
         "startup_s": round(ready - launched, 2),
         "seconds": round(last - ready, 2),
         "events_per_s": round(len(arrived) / (last - ready), 1),
-    }, process
+        "peak_rss_mb": peak,
+    }
 
 
-async def _bare(bootstrap: str, group: str) -> dict[str, Any]:
+async def _bare(bootstrap: str, group: str, events: int) -> dict[str, Any]:
     """The floor: consume the same events and produce each once, idempotently, no database."""
     await ensure_topics(bootstrap, [BARE_OUT])
     consumer = AIOKafkaConsumer(
@@ -108,7 +135,7 @@ async def _bare(bootstrap: str, group: str) -> dict[str, Any]:
     started = time.perf_counter()
     done = 0
     try:
-        while done < EVENTS:
+        while done < events:
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
             futures = [
                 await producer.send(BARE_OUT, value=r.value, key=r.key)
@@ -126,7 +153,17 @@ async def _bare(bootstrap: str, group: str) -> dict[str, Any]:
 
 
 async def _end_to_end(workdir: Path, bootstrap: str) -> dict[str, Any]:
-    """Intake's 201 to the assignment readable on the department topic, at E2E_RATE req/s."""
+    """Intake's 201 to the assignment readable on the department topic, at E2E_RATE req/s,
+    through a routing process of its own."""
+    group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="routing")
+    routing = await _start_routing(workdir, bootstrap, group)
+    try:
+        return await _to_department(workdir, bootstrap)
+    finally:
+        stop(routing)
+
+
+async def _to_department(workdir: Path, bootstrap: str) -> dict[str, Any]:
     process, url, token = await start_intake(workdir, bootstrap)
     clock = ArrivalClock(bootstrap, *DEPT_TOPICS)
     await clock.start()
@@ -160,37 +197,54 @@ async def _end_to_end(workdir: Path, bootstrap: str) -> dict[str, Any]:
     }
 
 
+async def _size(bootstrap: str, events: int) -> dict[str, Any]:
+    """Routing on `events` pre-loaded events, on a consumer group and a store of their own."""
+    # The group starts where this size's pre-load begins: the events earlier sizes left on
+    # the topic are not this run's work.
+    group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="routing")
+    with scratch(f"routing-{events}") as workdir:
+        print(f"routing: pre-loading {events} logged events", flush=True)
+        keys = {key.decode() for key, _ in await _preload(bootstrap, events)}
+        routing = await _routing(workdir, bootstrap, group, keys)
+    print(f"routing: {routing}", flush=True)
+    return routing
+
+
 async def run(bootstrap: str) -> dict[str, Any]:
     await ensure_topics(bootstrap, [REQUESTS_LOGGED, *DEPT_TOPICS])
-    # Two groups of the benchmark's own, both starting where the pre-load begins.
-    routing_group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="routing")
-    bare_group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="bare")
-    routing_process = None
-    with scratch("routing") as workdir:
-        try:
-            print(f"routing: pre-loading {EVENTS} logged events", flush=True)
-            messages = await _preload(bootstrap)
-            keys = {k.decode() for k, _ in messages}
-            routing, routing_process = await _routing(workdir, bootstrap, routing_group, keys)
-            print(f"routing: {routing}", flush=True)
-            bare = await _bare(bootstrap, bare_group)
-            print(f"bare loop: {bare}", flush=True)
-            e2e = await _end_to_end(workdir, bootstrap)
-            print(f"end to end: {e2e}", flush=True)
-        finally:
-            if routing_process is not None:
-                stop(routing_process)
+    runs = []
+    for events in SIZES:
+        if events != middle(SIZES):
+            runs.append(await _size(bootstrap, events))
+            continue
+        # The bare loop reads the same events as routing: its group starts where they do.
+        bare_group = await fresh_group(bootstrap, REQUESTS_LOGGED, owner="bare")
+        runs.append(routing := await _size(bootstrap, events))
+        bare = await _bare(bootstrap, bare_group, events)
+        print(f"bare loop: {bare}", flush=True)
+    with scratch("routing-e2e") as workdir:
+        e2e = await _end_to_end(workdir, bootstrap)
+    print(f"end to end: {e2e}", flush=True)
     figures = {
         "routing": routing,
+        "scaling": scaling(runs, "events_per_s"),
         "bare": bare,
         "routing_over_bare": round(routing["events_per_s"] / bare["events_per_s"], 2),
         "end_to_end": e2e,
         "targets": {
-            "events_per_s": ">= 1000",
+            "routing.events_per_s": ">= 1000",
             "routing_over_bare": ">= 0.3",
-            "end_to_end_p99_ms": "< 1000",
+            "scaling.max_over_min": "<= 1.2",
+            "scaling.peak_rss_mb_max": "<= 200",
+            "end_to_end.p99_ms": "< 1000",
         },
     }
     path = write("routing", figures)
+    flat = figures["scaling"]
+    print(
+        f"routing events/s by size: {[(r['events'], r['events_per_s']) for r in runs]}, "
+        f"max/min {flat['max_over_min']} (flat within 20%: {flat['flat_within_20pct']}), "
+        f"peak RSS {[r['peak_rss_mb'] for r in runs]} MB"
+    )
     print(f"routing / bare: {figures['routing_over_bare']}  ({path})")
     return figures
