@@ -144,6 +144,16 @@ def scaling(runs: list[dict[str, Any]], rate: str) -> dict[str, Any]:
     }
 
 
+def scaling_summary(scale: dict[str, Any], rate: str) -> str:
+    """One line of a scaling run's figures, for the console."""
+    by_size = ", ".join(f"{run['events']}: {run[rate]}" for run in scale["runs"])
+    memory = ", ".join(str(run["peak_rss_mb"]) for run in scale["runs"])
+    return (
+        f"{rate} by size {by_size}; max/min {scale['max_over_min']} "
+        f"(flat within 20%: {scale['flat_within_20pct']}); peak RSS {memory} MB"
+    )
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:

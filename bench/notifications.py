@@ -1,11 +1,12 @@
-"""Notifications under load: 10,000 logged events (residents asking for SMS updates) to
-10,000 SMS accepted by a local gateway that answers at once, against a bare loop posting the
-same 10,000 texts to the same gateway with the same HTTP client and concurrency."""
+"""Notifications under load, at several sizes (2,500, 10,000 and 40,000 logged events of
+residents asking for SMS updates, or BENCH_NOTIFICATIONS_SIZES): for each, one notifications
+process on a fresh store and a fresh consumer group sends them all to a local gateway that
+answers at once; its SMS/s and peak RSS. At the middle size, a bare loop posts the same number
+of texts to the same gateway with the same HTTP client and concurrency."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 import uuid
@@ -14,7 +15,18 @@ from typing import Any
 
 import aiohttp
 
-from bench.common import scratch, serve, stop, wait_http, write
+from bench.common import (
+    middle,
+    peak_rss_mb,
+    scaling,
+    scaling_summary,
+    scratch,
+    serve,
+    sizes,
+    stop,
+    wait_http,
+    write,
+)
 from services.notifications.messages.domain import render
 from services.notifications.messages.texts import Template
 from shared.contracts.common import Language
@@ -26,20 +38,23 @@ from tests.support.kafka import fresh_group, publish_raw
 from tests.support.notifications import logged
 from tests.support.processes import free_port
 
-EVENTS = int(os.environ.get("BENCH_NOTIFICATIONS_EVENTS", "10000"))
+SIZES = sizes("BENCH_NOTIFICATIONS_SIZES", "2500,10000,40000")
 CONCURRENCY = 50  # the dispatcher's
 
 
-async def _service(workdir: Path, bootstrap: str, gateway: Any) -> dict[str, Any]:
+async def _service(workdir: Path, bootstrap: str, gateway: Any, events: int) -> dict[str, Any]:
+    """`events` logged events to SMS through one notifications process on a fresh store in
+    `workdir` and a consumer group of its own; its peak RSS read before it stops."""
+    gateway.accepted.clear()
     group = await fresh_group(
         bootstrap, REQUESTS_LOGGED, REQUESTS_ROUTED, REQUESTS_STATUS, VISITS, owner="notifications"
     )
     languages = ["en", "af", "xh"]
-    events = [logged(language=languages[i % 3]) for i in range(EVENTS)]
+    messages = [logged(language=languages[i % 3]) for i in range(events)]
     await publish_raw(
         bootstrap,
         REQUESTS_LOGGED,
-        [(e.key, e.to_bytes()) for e in events],
+        [(m.key, m.to_bytes()) for m in messages],
         {"content-type": CONTENT_TYPE},
     )
     port = free_port()
@@ -59,23 +74,26 @@ async def _service(workdir: Path, bootstrap: str, gateway: Any) -> dict[str, Any
         await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", 60)
         started = time.perf_counter()
         deadline = started + 600
-        while len(gateway.accepted) < EVENTS and time.perf_counter() < deadline:
+        while len(gateway.accepted) < events and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
         elapsed = time.perf_counter() - started
+        peak = peak_rss_mb(process)
     finally:
         stop(process)
     accepted = len(gateway.accepted)
     return {
-        "events": EVENTS,
+        "events": events,
         "sms_accepted": accepted,
         "seconds": round(elapsed, 2),
         "sms_per_s": round(accepted / elapsed, 1),
+        "peak_rss_mb": peak,
     }
 
 
-async def _bare(gateway: Any) -> dict[str, Any]:
+async def _bare(gateway: Any, texts: int) -> dict[str, Any]:
+    gateway.accepted.clear()
     bodies = []
-    for i in range(EVENTS):
+    for i in range(texts):
         reference = f"{1000000000 + i}"
         text = render(
             Template.LOGGED, Language.EN, {"reference": format_for_reading(reference)}
@@ -100,19 +118,29 @@ async def _bare(gateway: Any) -> dict[str, Any]:
 
 
 async def run(bootstrap: str) -> dict[str, Any]:
-    with scratch("notifications") as workdir:
-        async with sms_gateway() as gateway:
-            service = await _service(workdir, bootstrap, gateway)
-            print(f"notifications: {service}", flush=True)
-            gateway.accepted.clear()
-            bare = await _bare(gateway)
-            print(f"bare loop: {bare}", flush=True)
+    runs = []
+    async with sms_gateway() as gateway:
+        for events in SIZES:
+            with scratch(f"notifications-{events}") as workdir:
+                runs.append(await _service(workdir, bootstrap, gateway, events))
+            print(f"notifications: {runs[-1]}", flush=True)
+            if events == middle(SIZES):
+                service = runs[-1]
+                bare = await _bare(gateway, events)
+                print(f"bare loop: {bare}", flush=True)
     figures = {
         "notifications": service,
+        "scaling": scaling(runs, "sms_per_s"),
         "bare": bare,
         "notifications_over_bare": round(service["sms_per_s"] / bare["sms_per_s"], 2),
-        "targets": {"sms_per_s": ">= 300", "notifications_over_bare": ">= 0.5"},
+        "targets": {
+            "notifications.sms_per_s": ">= 300",
+            "notifications_over_bare": ">= 0.5",
+            "scaling.max_over_min": "<= 1.2",
+            "scaling.peak_rss_mb_max": "<= 200",
+        },
     }
     path = write("notifications", figures)
+    print(f"notifications {scaling_summary(figures['scaling'], 'sms_per_s')}")
     print(f"notifications / bare: {figures['notifications_over_bare']}  ({path})")
     return figures

@@ -23,6 +23,7 @@ from bench.common import (
     peak_rss_mb,
     percentile,
     scaling,
+    scaling_summary,
     scratch,
     serve,
     sizes,
@@ -240,11 +241,6 @@ async def run(bootstrap: str) -> dict[str, Any]:
         },
     }
     path = write("routing", figures)
-    flat = figures["scaling"]
-    print(
-        f"routing events/s by size: {[(r['events'], r['events_per_s']) for r in runs]}, "
-        f"max/min {flat['max_over_min']} (flat within 20%: {flat['flat_within_20pct']}), "
-        f"peak RSS {[r['peak_rss_mb'] for r in runs]} MB"
-    )
+    print(f"routing {scaling_summary(figures['scaling'], 'events_per_s')}")
     print(f"routing / bare: {figures['routing_over_bare']}  ({path})")
     return figures
