@@ -1,13 +1,16 @@
-"""`python -m bench [name ...]`: run the benchmarks against the local broker (or MO_KAFKA_BOOTSTRAP)
-and refresh docs/benchmarks.md's table from var/bench/*.json."""
+"""`python -m bench [name ...]`: run the benchmarks against the local broker (or MO_KAFKA_BOOTSTRAP),
+refresh docs/benchmarks.md's table from var/bench/*.json, and say which targets this run met."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 
 from bench import attachments, field_app, intake, notifications, report, routing, scheduling, system
+from bench.common import OUT
+from bench.targets import summary
 from deploy.bus_setup import set_up_bus
 from tests.support.processes import client_env
 
@@ -33,6 +36,7 @@ def main() -> int:
         print(f"== {name}", flush=True)
         asyncio.run(BENCHMARKS[name](bootstrap))
     report.update_page()
+    print(summary(json.loads((OUT / f"{name}.json").read_text()) for name in names))
     return 0
 
 

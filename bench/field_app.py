@@ -125,7 +125,7 @@ async def run(bootstrap: str) -> dict[str, Any]:
         **measured,
         "network": "400 kbit/s each way, 400 ms latency (Chrome's network conditions)",
         "targets": {
-            "shell_bytes": "< 200 KB",
+            "shell_bytes": "< 200000",
             "first_load_s": "< 5",
             "offline_start_s": "< 1",
             "queued_sent_s": "< 20",

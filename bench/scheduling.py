@@ -67,7 +67,7 @@ async def run(bootstrap: str) -> dict[str, Any]:
         "month_ms_max": round(max(month), 2),
         "year_ms_p50": round(percentile(year, 50), 2),
         "month_through_api_ms": round(api_ms, 1),
-        "targets": {"month_ms": "< 2000"},
+        "targets": {"month_ms_max": "< 2000"},
     }
     path = write("scheduling", figures)
     print(f"scheduling: {figures}  ({path})")

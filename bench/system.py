@@ -187,7 +187,8 @@ async def run(bootstrap: str) -> dict[str, Any]:
     async with _running(bootstrap) as (session, gateway):
         steady = await _steady(bootstrap, session, gateway)
         ceiling = await _ceiling(bootstrap, session, gateway)
-    figures = {"broker": "one broker", "steady": steady, "ceiling": ceiling, "targets": {}}
+    targets = {"ceiling.end_to_end_rps": ">= 350", "steady.to_department_p99_ms": "< 500"}
+    figures = {"broker": "one broker", "steady": steady, "ceiling": ceiling, "targets": targets}
     print(f"({write('system', figures)})")
     return figures
 
@@ -207,6 +208,7 @@ async def run_on_cluster(_: str) -> dict[str, Any]:
         del os.environ["MO_KAFKA_REPLICATION_FACTOR"]
         await asyncio.to_thread(cluster.stop)
     broker = "three-node cluster (replication 3, min.insync.replicas 2, acks=all)"
-    figures = {"broker": broker, "ceiling": ceiling, "targets": {}}
+    targets = {"ceiling.end_to_end_rps": ">= 250"}
+    figures = {"broker": broker, "ceiling": ceiling, "targets": targets}
     print(f"({write('system_cluster', figures)})")
     return figures
