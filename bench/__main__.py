@@ -7,7 +7,17 @@ import asyncio
 import os
 import sys
 
-from bench import attachments, field_app, intake, notifications, report, routing, scheduling, system
+from bench import (
+    attachments,
+    field_app,
+    intake,
+    notifications,
+    public_reads,
+    report,
+    routing,
+    scheduling,
+    system,
+)
 from deploy.bus_setup import set_up_bus
 from tests.support.processes import client_env
 
@@ -20,6 +30,7 @@ BENCHMARKS = {
     "system_cluster": system.run_on_cluster,
     "field_app": field_app.run,
     "attachments": attachments.run,
+    "public_reads": public_reads.run,
 }
 
 
