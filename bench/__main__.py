@@ -8,7 +8,17 @@ import json
 import os
 import sys
 
-from bench import attachments, field_app, intake, notifications, report, routing, scheduling, system
+from bench import (
+    attachments,
+    field_app,
+    intake,
+    notifications,
+    public_reads,
+    report,
+    routing,
+    scheduling,
+    system,
+)
 from bench.common import OUT
 from bench.targets import summary
 from deploy.bus_setup import set_up_bus
@@ -23,6 +33,7 @@ BENCHMARKS = {
     "system_cluster": system.run_on_cluster,
     "field_app": field_app.run,
     "attachments": attachments.run,
+    "public_reads": public_reads.run,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from services.intake import store
@@ -26,16 +27,29 @@ ROOT = Path(__file__).resolve().parents[1]
 async def write(start: dt.date | None, to: dt.date | None, out: Path | None) -> str:
     first, end = open_data.period(start, to, dt.datetime.now(dt.UTC).date())
     last = (end - dt.timedelta(days=1)).date()
+    path = out or ROOT / "var" / "open-data" / f"requests-{first.date()}-{last}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.part")  # a file stopped half-way is never taken whole
+    written = 0
+
+    async def counted(chunks: AsyncIterator[list[list[str]]]) -> AsyncIterator[list[list[str]]]:
+        nonlocal written
+        async for rows in chunks:
+            written += len(rows)
+            yield rows
+
     db = Database(load_settings(IntakeSettings).database_url)
     try:
         await db.create_schema(store.metadata)  # an older store is refused, saying so
-        rows = await open_data_rows(Period(first, end), db, tool_deps())
+        chunks = await open_data_rows(Period(first, end), db, tool_deps())
+        with partial.open("w", encoding="utf-8", newline="") as file:
+            async for text in open_data.as_csv_chunks(counted(chunks)):
+                file.write(text)  # a chunk at a time: a year's file is never whole in memory
+        partial.replace(path)
     finally:
         await db.dispose()
-    path = out or ROOT / "var" / "open-data" / f"requests-{first.date()}-{last}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(open_data.as_csv(rows), encoding="utf-8", newline="")
-    return f"open data: {len(rows)} requests logged {first.date()} to {last} in {path}"
+        partial.unlink(missing_ok=True)
+    return f"open data: {written} requests logged {first.date()} to {last} in {path}"
 
 
 def main(argv: list[str] | None = None) -> None:

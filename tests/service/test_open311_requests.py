@@ -5,6 +5,7 @@ door), and every wrong parameter a 400 in the specification's format."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 import h3
 import jsonschema
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, insert
 
+from services.intake.attachments.store import attachments
 from tests.support.fakes import FakePublisher
 from tests.support.intake import Intake, request_body, resolved, running_intake
 from tests.support.open311 import SCHEMAS, from_xml, xml_shaped
@@ -145,3 +147,67 @@ async def test_a_page_reads_its_histories_in_one_query(intake: tuple[Intake, lis
     assert answer.status_code == 200
     assert len(from_xml(answer.content, "service_requests")["request"]) == 5
     assert len([s for s in statements if "FROM request_history" in s]) == 1
+
+
+async def _page_statements(client: Intake) -> tuple[list[dict[str, Any]], list[str]]:
+    """A full page with extensions, and the statements it took (the relay's on the outbox
+    run beside it, in the background, after the POSTs: not the page's)."""
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        if "outbox" not in str(args[2]):  # the statement's text
+            statements.append(str(args[2]))
+
+    engine = client.app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        answer = await client.client.get(
+            f"{BASE}/requests.json", params={"page_size": "1000", "extensions": "true"}
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200
+    found: list[dict[str, Any]] = answer.json()
+    return found, statements
+
+
+async def test_a_page_is_two_statements_however_many_requests_it_holds(
+    intake: tuple[Intake, list[str]],
+) -> None:
+    """One statement for the requests with their suburbs and photos, one for their notes:
+    a page of 4 and a page of 12 (several communities, two public photos on one request)
+    take the same two."""
+    client, (water, _) = intake
+    db = client.app.state.db
+    async with db.transaction() as conn:
+        for n, photo in enumerate((str(uuid.uuid4()), str(uuid.uuid4()))):
+            await conn.execute(
+                insert(attachments).values(
+                    id=photo,
+                    reference=water,
+                    kind="photo",
+                    content_type="image/jpeg",
+                    bytes=1,
+                    sha256="0" * 64,
+                    public=True,
+                    added_by="test",
+                    added_at=dt.datetime(2030, 1, 1, n, tzinfo=dt.UTC),
+                    body_sha256="0" * 64,
+                )
+            )
+    taken = []
+    for more in (2, 8):
+        for i in range(more):
+            where = {"area": "north", "community": f"Community {i % 3}"}
+            assert (await client.post(request_body(location=where))).status_code == 201
+        found, statements = await _page_statements(client)
+        taken.append(len(statements))
+        assert [s for s in statements if "FROM request_history" in s]  # the notes' read
+    assert len(found) == 12
+    shown = {r["service_request_id"]: r for r in found}
+    assert shown[water]["media_url"].startswith("http")  # the photos came with the page
+    assert {r["address"] for r in found} == {
+        "North (other communities)",
+        "East (other communities)",
+    }
+    assert taken == [2, 2], [s[:80] for s in statements]

@@ -7,13 +7,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from services.intake.open_data.domain import bucket
+from services.intake import store
+from services.intake.deps import tool_deps
+from services.intake.open_data.domain import as_csv, as_csv_chunks, bucket, period, row
+from services.intake.open_data.handlers import Period, open_data_rows
+from services.intake.public.store import suburbs
+from shared.store import Database
+from tests.support.clock import Clock
 from tests.support.fakes import FakePublisher
-from tests.support.intake import request_body, running_intake
+from tests.support.intake import request_body, resolved, running_intake
 
 
 @pytest.mark.parametrize(
@@ -62,3 +72,55 @@ async def test_a_wrong_period_says_what_to_fix(tmp_path: Path, query: str, field
         answer = await intake.client.get(f"/v1/open-data/requests.csv?{query}")
     assert answer.status_code == 422
     assert field in answer.json()["error"]["fields"]
+
+
+async def _all_at_once(db: Database, start: dt.datetime, end: dt.datetime) -> str:
+    """The file as it was made before it was streamed: every request of the period, then all
+    their histories, then all their suburbs, then the text (ties in time taken by reference,
+    as the stream takes them; the old read left their order to the database)."""
+    c, h = store.requests.c, store.history.c
+    logged = (c.created_at >= start) & (c.created_at < end)
+    async with db.reading() as conn:
+        found = (
+            await conn.execute(
+                select(store.requests).where(logged).order_by(c.created_at, c.reference)
+            )
+        ).all()
+        steps: dict[str, list[Any]] = defaultdict(list)
+        for step in await conn.execute(
+            select(h.reference, h.status, h.at, h.note, h.cause)
+            .where(h.reference.in_(select(c.reference).where(logged)))
+            .order_by(h.at, h.id)
+        ):
+            steps[step.reference].append(step)
+        shown_as = await suburbs(conn, ((r.area, r.community) for r in found))
+    return as_csv(row(r, steps[r.reference], shown_as[(r.area, r.community)]) for r in found)
+
+
+async def test_the_file_read_a_chunk_at_a_time_is_the_file_read_at_once(
+    make_database: Callable[[], Awaitable[str]],
+) -> None:
+    """17 requests, two at each moment (a chunk may end between two of the same time), in
+    communities above and one below the naming threshold, two in three resolved: read 3 at a
+    time (six chunks), over HTTP (one chunk) and all at once, the same text."""
+    clock = Clock()
+    async with running_intake(
+        await make_database(), publisher=FakePublisher(), clock=clock
+    ) as intake:
+        for i in range(17):
+            clock.now = clock.start + dt.timedelta(minutes=37 * (i // 2))
+            community = "Wupperthal" if i == 16 else ("Delft", "Atlantis", "Mfuleni")[i % 3]
+            where = {"area": "north", "community": community}
+            created = await intake.post(request_body(location=where))
+            assert created.status_code == 201
+            if i % 3:
+                await resolved(intake.app, created.json()["reference"], clock.now)
+        first, end = period(None, None, clock.now.date())
+        expected = await _all_at_once(intake.app.state.db, first, end)
+        read = await open_data_rows(Period(first, end, chunk=3), intake.app.state.db, tool_deps())
+        streamed = "".join([text async for text in as_csv_chunks(read)])
+        answer = await intake.client.get("/v1/open-data/requests.csv")
+    assert len(expected.splitlines()) == 1 + 17 and "Delft" in expected
+    assert "resolved" in expected and "North (other communities)" in expected
+    assert streamed == expected
+    assert answer.status_code == 200 and answer.text == expected

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     DateTime,
     ForeignKey,
     Index,
@@ -48,6 +49,7 @@ __all__ = [
     "lock_request",
     "make_public",
     "public_photo",
+    "public_photo_of",
     "public_photos",
 ]
 
@@ -224,6 +226,13 @@ async def public_photo(
         )
     ).first()
     return None if row is None else from_row(StoredAttachment, row)
+
+
+def public_photo_of(reference: ColumnElement[str]) -> ColumnElement[bool]:
+    """An attachment that is a public photo of the request `reference` names: what a page's
+    own query joins (outer), so a page of requests and their photos is one statement."""
+    a = attachments.c
+    return (a.reference == reference) & (a.kind == "photo") & (a.public == true())
 
 
 async def public_photos(conn: AsyncConnection, references: Sequence[str]) -> dict[str, list[str]]:

@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from services.intake.attachments.store import public_photos
 from services.intake.devices import store as device_store
 from services.intake.open311 import store
 from services.intake.open311.domain import RequestsQuery, view
-from services.intake.public.domain import public_request
-from services.intake.public.store import suburbs
+from services.intake.public.domain import public_request, shown_as
 from shared.use_case import Deps, UnitOfWork
 
 __all__ = ["FindRequests", "TokenFound", "find_requests", "find_token"]
@@ -30,22 +28,21 @@ class TokenFound:
 
 
 async def find_requests(command: FindRequests, uow: UnitOfWork, deps: Deps) -> list[dict[str, Any]]:
+    """A page of requests as anyone may see them: two statements (open311/store.py)."""
     async with uow.reading() as conn:
-        rows, steps = await store.find(conn, command.query)
-        shown_as = await suburbs(conn, ((r.area, r.community) for r in rows))
-        photos = await public_photos(conn, [r.reference for r in rows])
+        found, steps = await store.find(conn, command.query)
     return [
         view(
             public_request(
-                r,
-                steps.get(r.reference, []),
-                shown_as[(r.area, r.community)],
-                photos.get(r.reference, ()),
+                f.request,
+                steps.get(f.request.reference, []),
+                shown_as(f.request.area, f.request.community, f.community_requests),
+                f.photos,
             ),
             command.query.extensions,
             command.base_url,
         )
-        for r in rows
+        for f in found
     ]
 
 

@@ -1,20 +1,34 @@
-"""The requests Open311's reads show, with their histories and suburbs."""
+"""The requests Open311's reads show, with their histories, suburbs and public photos: a page
+is two statements whatever its size, one for the requests (with what their suburbs and photos
+need) and one for their histories."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.intake.attachments.store import attachments, public_photo_of
 from services.intake.open311.domain import RequestsQuery
 from services.intake.public.domain import blocks_from
+from services.intake.public.store import COMMUNITY_REQUESTS, with_suburb_counts
 from services.intake.store import history, requests
 from shared.contracts.common import FINISHED
 
-__all__ = ["exists", "find"]
+__all__ = ["Found", "exists", "find"]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A request of a page, with what its public view needs besides its history."""
+
+    request: Any  # its row of `requests`
+    community_requests: int  # the store's requests of its (area, community): its suburb
+    photos: tuple[str, ...]  # the ids of its public photos, in the order they came
 
 
 async def _histories(conn: AsyncConnection, references: Sequence[str]) -> dict[str, list[Any]]:
@@ -32,12 +46,13 @@ async def _histories(conn: AsyncConnection, references: Sequence[str]) -> dict[s
 
 async def find(
     conn: AsyncConnection, asked: RequestsQuery
-) -> tuple[list[Any], dict[str, list[Any]]]:
+) -> tuple[list[Found], dict[str, list[Any]]]:
     """Requests by reference, or else by code, period and status; newest first, one page;
     and each one's steps. The period is matched on the published 6-hour blocks: a narrower
     filter would tell a request's exact time by halving."""
     c = requests.c
-    query = select(requests).order_by(c.created_at.desc(), c.reference)
+    newest_first = (c.created_at.desc(), c.reference)
+    query = select(requests).order_by(*newest_first)
     if asked.references:
         query = query.where(c.reference.in_(asked.references))
     else:
@@ -51,9 +66,26 @@ async def find(
         elif asked.statuses and set(asked.statuses) == {"open"}:
             query = query.where(c.status.not_in(closed))
     offset = (asked.page - 1) * asked.page_size
-    rows = (await conn.execute(query.limit(asked.page_size).offset(offset))).all()
-    steps = await _histories(conn, [r.reference for r in rows]) if rows else {}
-    return list(rows), steps
+    page = query.limit(asked.page_size).offset(offset).cte("page")
+    a = attachments.c
+    # One row per public photo (at most five a request), or one for a request without any.
+    joined = (
+        with_suburb_counts(page)
+        .add_columns(a.id.label("photo"))
+        .outerjoin(attachments, public_photo_of(page.c.reference))
+        .order_by(page.c.created_at.desc(), page.c.reference, a.added_at, a.id)
+    )
+    by_reference: dict[str, tuple[Any, list[str]]] = {}  # in the page's order
+    for row in await conn.execute(joined):
+        _, photos = by_reference.setdefault(row.reference, (row, []))
+        if row.photo is not None:
+            photos.append(row.photo)
+    found = [
+        Found(row, row._mapping[COMMUNITY_REQUESTS], tuple(photos))
+        for row, photos in by_reference.values()
+    ]
+    steps = await _histories(conn, [f.request.reference for f in found]) if found else {}
+    return found, steps
 
 
 async def exists(conn: AsyncConnection, reference: str) -> bool:

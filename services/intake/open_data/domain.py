@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from typing import Final
 
 from services.intake.public.domain import (
@@ -22,7 +23,7 @@ from services.intake.public.domain import (
 )
 from shared.refusals import Invalid
 
-__all__ = ["COLUMNS", "InvalidPeriod", "as_csv", "bucket", "period", "row"]
+__all__ = ["COLUMNS", "InvalidPeriod", "as_csv", "as_csv_chunks", "bucket", "period", "row"]
 
 
 class InvalidPeriod(Invalid):
@@ -95,13 +96,24 @@ def row(request: StoredRequest, steps: Sequence[StoredStep], suburb: str) -> lis
     ]
 
 
+def _csv(rows: Iterable[Sequence[str]]) -> str:
+    """RFC 4180: CRLF line ends, fields quoted where they must be."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
 def as_csv(rows: Iterable[Sequence[str]]) -> str:
     """RFC 4180: a header, CRLF line ends, fields quoted where they must be."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    return out.getvalue()
+    return _csv(itertools.chain([COLUMNS], rows))
+
+
+async def as_csv_chunks(chunks: AsyncIterable[Sequence[Sequence[str]]]) -> AsyncIterator[str]:
+    """The same text as `as_csv` of all the chunks' rows, given out a chunk at a time: the
+    header, then each chunk's lines as soon as it is read."""
+    yield _csv([COLUMNS])
+    async for rows in chunks:
+        yield _csv(rows)
 
 
 def period(

@@ -1,19 +1,22 @@
-"""What the de-identification reads: how many requests each community has in the store."""
+"""What the de-identification reads: how many requests each community has in the store,
+asked for apart (`suburbs`) or inside a page's own query (`with_suburb_counts`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import FromClause, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.intake.public.domain import shown_as
 from services.intake.store import requests
 
-__all__ = ["suburbs"]
+__all__ = ["COMMUNITY_REQUESTS", "suburbs", "with_suburb_counts"]
 
 _MOST_PAIRS: Final = 500  # community pairs per query: two bound values each
+COMMUNITY_REQUESTS: Final = "community_requests"
+"""The column `with_suburb_counts` adds: the store's requests of the row's (area, community)."""
 
 
 async def suburbs(
@@ -32,3 +35,19 @@ async def suburbs(
         )
         counts.update(((a, m), n) for a, m, n in await conn.execute(query))
     return {(a, m): shown_as(a, m, counts.get((a, m), 0)) for a, m in wanted}
+
+
+def with_suburb_counts(page: FromClause) -> Select[Any]:
+    """Every row of `page` (a subquery or CTE of requests' rows) with COMMUNITY_REQUESTS, the
+    count `shown_as` needs: the page's suburbs in the page's own query, each distinct
+    (area, community) counted once over the store (its index), as `suburbs` counts them."""
+    c = requests.c
+    pairs = select(page.c.area, page.c.community).distinct().subquery("pairs")
+    counts = (
+        select(c.area, c.community, func.count().label(COMMUNITY_REQUESTS))
+        .join_from(requests, pairs, (c.area == pairs.c.area) & (c.community == pairs.c.community))
+        .group_by(c.area, c.community)
+        .subquery("community_counts")
+    )
+    same = (page.c.area == counts.c.area) & (page.c.community == counts.c.community)
+    return select(page, counts.c[COMMUNITY_REQUESTS]).join_from(page, counts, same)
