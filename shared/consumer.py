@@ -26,7 +26,7 @@ from shared.clock import Clock
 from shared.contracts.registry import spec_for_type
 from shared.deadletter import dead_letter_headers, scrub
 from shared.event_routes import AfterCommit, Batch, Handler, Received, Route, on
-from shared.events import InvalidEvent, parse_event
+from shared.events import EventReader, InvalidEvent, parse_event
 from shared.inbox import claim_new
 from shared.metrics import Declare
 from shared.store import Database
@@ -125,6 +125,7 @@ class EventConsumer:
         self._inbox = inbox
         self._routes = {route.spec.type: route for route in routes}
         self._types = frozenset(self._routes)
+        self._reader = EventReader({route.spec.type: route.spec.model for route in routes})
         self._send_raw = send_raw
         self._metrics = metrics
 
@@ -160,19 +161,30 @@ class EventConsumer:
     def _parse(self, record: Record) -> Received[Any] | None:
         """The event, parsed; None for an event of the registry this consumer does not
         handle (a topic carries several types: each reader takes the ones it needs)."""
-        event = parse_event(record.value or b"")
+        raw = record.value or b""
+        typed = self._reader.read(raw)
+        received = Received(typed, typed.data) if typed is not None else self._parse_carefully(raw)
+        if received is None:
+            return None
+        # Who wrote an event is known from its topic (only its producers may write there),
+        # never from what its data says: an answer naming another service is refused.
+        route = self._routes[received.event.type]
+        belongs = route.spec.topic_for(received.data)
+        if record.topic != belongs or record.topic not in route.topics:
+            raise InvalidEvent(
+                f"{received.event.type} for {belongs} read on {record.topic}: refused"
+            )
+        return received
+
+    def _parse_carefully(self, raw: bytes) -> Received[Any] | None:
+        """What the one-pass reader did not take: someone else's type (None), or a record
+        that breaks its contract (`InvalidEvent`, saying where)."""
+        event = parse_event(raw)
         if event.type not in self._types:
             if spec_for_type(event.type) is not None:
                 return None
             raise InvalidEvent(f"unexpected event type {event.type!r}")
-        route = self._routes[event.type]
-        received = Received(event, event.data_as(route.spec.model))
-        # Who wrote an event is known from its topic (only its producers may write there),
-        # never from what its data says: an answer naming another service is refused.
-        belongs = route.spec.topic_for(event.data)
-        if record.topic != belongs or record.topic not in route.topics:
-            raise InvalidEvent(f"{event.type} for {belongs} read on {record.topic}: refused")
-        return received
+        return Received(event, event.data_as(self._routes[event.type].spec.model))
 
     async def _apply(self, items: Sequence[_Parsed]) -> None:
         if not items:

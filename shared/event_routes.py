@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.registry import EventSpec, spec_for_model
-from shared.events import CloudEvent
+from shared.events import Envelope
 
 __all__ = ["AfterCommit", "Batch", "Handler", "Received", "Route", "on"]
 
@@ -25,7 +25,7 @@ class Received(Generic[M_co]):
     """One consumed event: its envelope (id, subject, time) and its data, already validated
     against the contract model the registry names for its type."""
 
-    event: CloudEvent
+    event: Envelope
     data: M_co
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -27,10 +28,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.events import CONTENT_TYPE, CloudEvent, new_event, topic_of
+from shared.contracts.registry import spec_for_model
+from shared.events import CONTENT_TYPE, CloudEvent, event_bytes, new_event, topic_of
 from shared.topics import source
 
 __all__ = ["Outbox"]
+
+_HEADERS: Final = {"content-type": CONTENT_TYPE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +73,25 @@ class Outbox:
 
     async def stage_all(
         self, conn: AsyncConnection, items: Sequence[tuple[BaseModel, str]], *, at: datetime
-    ) -> list[CloudEvent]:
-        """Stage several `(data, subject)` events in one statement, published in this order."""
-        events = [self.event(data, subject=subject, at=at) for data, subject in items]
-        await self.stage_events(conn, events, at=at)
-        return events
+    ) -> None:
+        """Stage several `(data, subject)` events in one statement, published in this order.
+        The hot path of a consumer's batch: each event goes from its model to its bytes in
+        one pass (`event_bytes`)."""
+        if not items:
+            return
+        await conn.execute(
+            insert(self.table),
+            [
+                {
+                    "topic": spec_for_model(type(data)).topic_for(data),
+                    "key": subject,
+                    "value": event_bytes(data, self.source, subject, at),
+                    "headers": _HEADERS,
+                    "created_at": at,
+                }
+                for data, subject in items
+            ],
+        )
 
     async def stage_events(
         self,
@@ -87,7 +105,7 @@ class Outbox:
         """Stage events already built (a dead letter's original, say), in this order."""
         if not events:
             return
-        sent_headers = {"content-type": CONTENT_TYPE, **(headers or {})}
+        sent_headers = {**_HEADERS, **(headers or {})}
         await conn.execute(
             insert(self.table),
             [

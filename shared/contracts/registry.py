@@ -8,7 +8,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from pydantic import BaseModel
 
@@ -17,7 +17,10 @@ from shared.catalogue import DEPARTMENTS
 from shared.contracts import notifications, privacy, requests, routing, visits
 from shared.topics import EventType, department_topic, privacy_answers
 
-__all__ = ["EVENTS", "EventSpec", "spec_for_model", "spec_for_type"]
+__all__ = ["EVENTS", "EventData", "EventSpec", "spec_for_model", "spec_for_type"]
+
+EventData: TypeAlias = Mapping[str, Any] | BaseModel
+"""An event's data: as JSON (a mapping) or already parsed into its contract model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +29,12 @@ class EventSpec:
     model: builtins.type[BaseModel]
     topics: tuple[str, ...]
     """Every topic it can travel on (for topic creation and documentation)."""
-    route: Callable[[Mapping[str, Any]], str] | None = None
+    route: Callable[[EventData], str] | None = None
     """The topic of one event from its data, where there is more than one topic."""
     producer_topic: Callable[[str], str] | None = None
     """Where each producer has a topic of its own: that topic, from the producer's name."""
 
-    def topic_for(self, data: Mapping[str, Any]) -> str:
+    def topic_for(self, data: EventData) -> str:
         return self.route(data) if self.route is not None else self.topics[0]
 
     def topics_of(self, producer: str) -> tuple[str, ...]:
@@ -46,17 +49,21 @@ class EventSpec:
         return self.type.removeprefix("mobileoffice.").rsplit(".", 1)[0]
 
 
-def _department(data: Mapping[str, Any]) -> str:
-    return department_topic(str(data["department"]))
+def _field(data: EventData, name: str) -> str:
+    return str(data[name] if isinstance(data, Mapping) else getattr(data, name))
+
+
+def _department(data: EventData) -> str:
+    return department_topic(_field(data, "department"))
 
 
 _ANSWERS: Final = tuple(privacy_answers(service) for service in topics.PRIVACY_ANSWERING)
 
 
-def _answering_service(data: Mapping[str, Any]) -> str:
+def _answering_service(data: EventData) -> str:
     """An answer travels on its service's own topic: a consumer that finds it elsewhere (a
     service answering in another's name) refuses it (shared/consumer.py)."""
-    return privacy_answers(str(data["service"]))
+    return privacy_answers(_field(data, "service"))
 
 
 def _answer(event_type: str, model: type[BaseModel]) -> EventSpec:

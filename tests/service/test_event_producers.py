@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared import consumer as consumer_module
 from shared.consumer import ConsumerMetrics, EventConsumer, Received, on
 from shared.contracts.privacy import ErasureAnswered
 from shared.events import new_event
@@ -67,6 +68,43 @@ async def test_an_answer_on_another_services_topic_is_refused(tmp_path: Path) ->
     assert topic == DEADLETTER and headers["x-original-topic"] == privacy_answers("routing")
     await consumer.process([answer(2, privacy_answers("notifications"))])  # its own topic
     assert applied == ["notifications"]
+    await db.dispose()
+
+
+async def test_a_well_formed_event_is_read_once_from_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The careful parse (an envelope with its data as a dictionary, then the data validated
+    again) is only for what the one-pass reader refuses: a batch of good events never needs
+    it (it was a fifth of routing's time under load)."""
+    metadata = MetaData()
+    inbox = define_inbox(metadata)
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await db.create_schema(metadata)
+    applied: list[ErasureAnswered] = []
+
+    async def handle(conn: AsyncConnection, items: Sequence[Received[ErasureAnswered]]) -> None:
+        applied.extend(item.data for item in items)
+
+    async def send(topic: str, value: bytes, key: bytes | None, headers: dict[str, str]) -> None:
+        raise AssertionError(f"dead-lettered: {headers}")
+
+    def careful(raw: bytes) -> None:
+        raise AssertionError("parsed the careful way")
+
+    monkeypatch.setattr(consumer_module, "parse_event", careful)
+    consumer = EventConsumer(
+        "intake",
+        db,
+        inbox,
+        [on(ErasureAnswered, handle)],
+        send,
+        ConsumerMetrics(new_registry(), "t"),
+        Clock(),
+    )
+    await consumer.process([answer(i, privacy_answers("notifications")) for i in range(3)])
+    assert [a.service for a in applied] == ["notifications"] * 3
+    assert all(isinstance(a, ErasureAnswered) for a in applied)
     await db.dispose()
 
 

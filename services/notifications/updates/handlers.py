@@ -33,7 +33,7 @@ from shared.consumer import AfterCommit, Batch
 from shared.contracts.common import RequestStatus
 from shared.contracts.requests import RequestLogged
 from shared.contracts.routing import Cause, RequestRouted, RoutingOutcome, StatusChanged
-from shared.events import CloudEvent
+from shared.events import Envelope
 from shared.use_case import UnitOfWork
 
 __all__ = ["on_logged", "on_routed", "on_status_changed"]
@@ -205,7 +205,7 @@ def _status_message(changed: StatusChanged) -> tuple[Template, MessageFacts] | N
 
 
 async def _decision_to_resident(
-    conn: Conn, event: CloudEvent, changed: StatusChanged, deps: NotificationsDeps
+    conn: Conn, event: Envelope, changed: StatusChanged, deps: NotificationsDeps
 ) -> None:
     """An application's decision: told now, and for an approval that ends, a reminder to
     renew it before then (a delivery of its own, due on that day)."""
@@ -224,7 +224,7 @@ async def _decision_to_resident(
 
 async def _to_resident(
     conn: Conn,
-    event: CloudEvent,
+    event: Envelope,
     template: Template,
     facts: MessageFacts,
     deps: NotificationsDeps,
