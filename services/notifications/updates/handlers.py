@@ -85,21 +85,20 @@ async def _note_facts(
     conn: Conn, command: Batch[RequestLogged], keep_number: list[bool], deps: NotificationsDeps
 ) -> None:
     """What STATUS answers from (nothing personal), and the language each number last used
-    (as a keyed hash; not for a number erased since)."""
+    (as a keyed hash; not for a number erased since): a statement or two per table."""
+    facts, languages = [], []
     for item, keep in zip(command, keep_number, strict=True):
         logged, resident = item.data, item.data.resident
-        await answers.note_fact(
-            conn,
-            logged.reference,
-            logged.logged_at,
-            area=str(logged.location.area),
-            community=logged.location.community,
-            language=resident.language.value if resident else None,
-        )
+        known = {
+            "area": str(logged.location.area),
+            "community": logged.location.community,
+            "language": resident.language.value if resident else None,
+        }
+        facts.append(answers.FactNote(logged.reference, logged.logged_at, known=known))
         if resident is not None and resident.phone and keep:
-            await answers.note_language(
-                conn, deps.identifiers, resident.phone, resident.language, logged.logged_at
-            )
+            languages.append((resident.phone, resident.language, logged.logged_at))
+    await answers.note_facts(conn, facts)
+    await answers.note_languages(conn, deps.identifiers, languages)
 
 
 async def on_routed(
