@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Protocol
 
 import h3
@@ -119,6 +120,7 @@ def place(lat: float | None, lon: float | None) -> Place | None:
     return Place(cell, round(centre_lat, 6), round(centre_lon, 6))
 
 
+@lru_cache(maxsize=4096)  # a page of 1,000 requests holds some hundred suburbs
 def shown_as(area: str, community: str, count: int) -> str:
     named = count >= SMALL_COMMUNITY and not _NUMBER_IN_A_NAME.search(community)
     return community if named and public_text(community) else f"{area.title()} (other communities)"
