@@ -68,13 +68,13 @@ async def _histories(conn: AsyncConnection, references: Sequence[str]) -> dict[s
     """Each request's steps, oldest first: one query for a page."""
     h = history.c
     steps: dict[str, list[PageStep]] = defaultdict(list)
-    for step in await conn.execute(
-        select(h.reference, h.status, h.at, h.note, h.cause)
+    found = await conn.execute(
+        select(*(h[name] for name in PageStep._fields))
         .where(h.reference.in_(references))
         .order_by(h.at, h.id)
-    ):
-        read = PageStep._make(step)
-        steps[read.reference].append(read)
+    )
+    for step in map(PageStep._make, found.all()):  # all(): one fetch, not one a row
+        steps[step.reference].append(step)
     return steps
 
 
@@ -110,7 +110,7 @@ async def find(
         .order_by(page.c.created_at.desc(), page.c.reference, a.added_at, a.id)
     )
     by_reference: dict[str, tuple[PageRequest, int, list[str]]] = {}  # in the page's order
-    for *fields, community_requests, photo in await conn.execute(joined):
+    for *fields, community_requests, photo in (await conn.execute(joined)).all():
         request = PageRequest._make(fields)
         _, _, photos = by_reference.setdefault(request.reference, (request, community_requests, []))
         if photo is not None:
