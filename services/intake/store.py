@@ -67,6 +67,8 @@ requests = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # public/store.py counts each community's requests for every page Open311 answers
     Index("ix_requests_area_community", "area", "community"),
+    # Open311's pages read a period's requests newest first (open311/store.py)
+    Index("ix_requests_created_at", "created_at"),
 )
 
 

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Protocol
 
 import h3
@@ -56,6 +57,8 @@ SMALL_COMMUNITY: Final = 5
 BLOCK_HOURS: Final = 6
 
 _BLOCK: Final = dt.timedelta(hours=BLOCK_HOURS)
+# Each hour's block start as `w3c` writes it after the date: "T06:00:00Z" for 06:00 to 11:59.
+_BLOCK_STARTS: Final = tuple(f"T{hour - hour % BLOCK_HOURS:02d}:00:00Z" for hour in range(24))
 # Whatever people put between digits (`082,555,0199`, `082|555|0199`): everything but letters
 # and digits is taken out before looking for a run of digits.
 _SEPARATORS: Final = re.compile(r"[\W_]")
@@ -93,8 +96,13 @@ def blocks_from(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.d
 
 
 def w3c(at: dt.datetime | None) -> str | None:
-    """A time as published: its block, as a W3C date-time in UTC."""
-    return None if at is None else block(at).isoformat().replace("+00:00", "Z")
+    """A time as published: its block, as a W3C date-time in UTC (as `block` cuts it, written
+    straight from its fields: a page of 1,000 requests writes some 7,000 of them)."""
+    if at is None:
+        return None
+    if at.tzinfo is not None and at.utcoffset():  # naive ones are UTC already (as_utc)
+        at = at.astimezone(dt.UTC)
+    return at.date().isoformat() + _BLOCK_STARTS[at.hour]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +120,7 @@ def place(lat: float | None, lon: float | None) -> Place | None:
     return Place(cell, round(centre_lat, 6), round(centre_lon, 6))
 
 
+@lru_cache(maxsize=4096)  # a page of 1,000 requests holds some hundred suburbs
 def shown_as(area: str, community: str, count: int) -> str:
     named = count >= SMALL_COMMUNITY and not _NUMBER_IN_A_NAME.search(community)
     return community if named and public_text(community) else f"{area.title()} (other communities)"
