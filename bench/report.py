@@ -7,6 +7,12 @@ import json
 from typing import Any
 
 from bench.common import OUT, ROOT
+from bench.consumer_rows import (
+    notification_rows,
+    peak_memory_rows,
+    routing_rows,
+    stated_target,
+)
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 HEADER = [
@@ -23,18 +29,6 @@ FIELD_APP_POST = (
 )
 KEYLESS_POST = "as above without the Idempotency-Key"
 BARE_INSERT = "the same clients and body to a bare FastAPI app: same validation, one SQLite insert"
-LOGGED_TO_ROUTED = (
-    "events already on mo.requests.logged; one routing process (SQLite): consume, inbox, "
-    "rules, outbox, relay to the department topic"
-)
-BARE_KAFKA = "the same events through a bare aiokafka consume-and-produce loop, no store"
-EACH_SIZE = "a fresh process, store and consumer group for each size"
-HTTP_TO_DEPARTMENT = "POST to intake, relay, Kafka, routing, relay, read on the department topic"
-LOGGED_TO_SMS = (
-    "events already on mo.requests.logged; one notifications process (SQLite): consume, "
-    "inbox, delivery rows, dispatcher (50 at a time), outcomes recorded; a local gateway"
-)
-BARE_SMS = "a bare aiohttp loop posting the same texts to the same gateway, 50 at a time"
 WHOLE_PATH = (
     "POST to intake, Kafka, routing to the department topic, notifications to the SMS "
     "gateway; three processes, SQLite"
@@ -90,14 +84,14 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 "intake / bare",
                 "the field app's path (with the key) over the bare insert, same clients and body",
                 f"{result['intake_over_baseline']}",
-                _target(result, "intake_over_baseline"),
+                stated_target(result, "intake_over_baseline"),
             ),
-            *_peak_memory_rows(result, "intake", FIELD_APP_POST, "intake.peak_rss_mb"),
+            *peak_memory_rows(result, "intake", FIELD_APP_POST, "intake.peak_rss_mb"),
         ]
     if kind == "routing":
-        return _routing_rows(result)
+        return routing_rows(result)
     if kind == "notifications":
-        return _notification_rows(result)
+        return notification_rows(result)
     if kind == "scheduling":
         return [
             (
@@ -145,39 +139,6 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return []
 
 
-def _target(result: dict[str, Any], figure: str, unit: str = "") -> str:
-    """The target the result states for `figure` (bench/targets.py), with its unit."""
-    target = result.get("targets", {}).get(figure)
-    return f"{target} {unit}".strip() if target else ""
-
-
-def _routing_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    r, b, e = result["routing"], result["bare"], result["end_to_end"]
-    return [
-        *_scaling_rows(
-            result, "routing", "pre-loaded events", "events_per_s", "events/s", LOGGED_TO_ROUTED
-        ),
-        (
-            f"bare consume+produce, {b['events']:,} events",
-            BARE_KAFKA,
-            f"{b['events_per_s']} events/s",
-            "",
-        ),
-        (
-            "routing / bare",
-            f"routing's {r['events']:,} events over the bare loop's, the same events",
-            f"{result['routing_over_bare']}",
-            _target(result, "routing_over_bare"),
-        ),
-        (
-            f"201 to department topic at {e['rate_rps']} req/s, p50 / p99",
-            HTTP_TO_DEPARTMENT,
-            f"{e['p50_ms']} / {e['p99_ms']} ms",
-            _target(result, "end_to_end.p99_ms", "ms"),
-        ),
-    ]
-
-
 def _public_read_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     page = f"Open311 page of {result['page_requests']} with notes"
     year = f"open-data file of a year ({result['file_rows']} requests)"
@@ -207,82 +168,6 @@ def _public_read_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]
     ]
 
 
-def _notification_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    n, b = result["notifications"], result["bare"]
-    return [
-        *_scaling_rows(
-            result, "notifications", "logged events to SMS", "sms_per_s", "SMS/s", LOGGED_TO_SMS
-        ),
-        (
-            f"bare loop posting the same {b['sms']:,} texts",
-            BARE_SMS,
-            f"{b['sms_per_s']} SMS/s",
-            "",
-        ),
-        (
-            "notifications / bare",
-            f"notifications' {n['events']:,} events over the bare loop's texts, one gateway",
-            f"{result['notifications_over_bare']}",
-            _target(result, "notifications_over_bare"),
-        ),
-    ]
-
-
-def _scaling_rows(
-    result: dict[str, Any], service: str, work: str, figure: str, unit: str, load_path: str
-) -> list[tuple[str, str, str, str]]:
-    """A row for each size's `figure` (events_per_s), one for how flat they are across sizes,
-    one for the service's peak memory at each size. A result from before the scaling runs
-    has its one size's row."""
-    measured = result[service]
-    runs = result.get("scaling", {}).get("runs", [measured])
-    per_size = f"{load_path}; {EACH_SIZE}"
-    rows = [
-        (
-            f"{service}, {run['events']:,} {work}",
-            per_size,
-            f"{run[figure]} {unit} ({run['seconds']} s)",
-            _target(result, f"{service}.{figure}", unit)
-            if run["events"] == measured["events"]
-            else "",
-        )
-        for run in runs
-    ]
-    if "scaling" in result:
-        scale = result["scaling"]
-        flat = "yes" if scale["flat_within_20pct"] else "no"
-        rows.append(
-            (
-                f"{unit} across sizes, max / min",
-                per_size,
-                f"{scale['max_over_min']} (flat within 20%: {flat})",
-                _target(result, "scaling.max_over_min"),
-            )
-        )
-    return [*rows, *_peak_memory_rows(result, service, per_size, "scaling.peak_rss_mb_max")]
-
-
-def _peak_memory_rows(
-    result: dict[str, Any], service: str, load_path: str, target: str
-) -> list[tuple[str, str, str, str]]:
-    """The service's peak RSS (the kernel's VmHWM, read before it stops) at each size its
-    result has, judged by the result's `target`; none from a result measured before."""
-    runs = [
-        r for r in result.get("scaling", {}).get("runs", [result[service]]) if "peak_rss_mb" in r
-    ]
-    if not runs:
-        return []
-    at_sizes = " / ".join(f"{run['events']:,}" for run in runs) if len(runs) > 1 else ""
-    return [
-        (
-            "peak RSS" + (f" at {at_sizes} events" if at_sizes else ""),
-            load_path,
-            " / ".join(str(run["peak_rss_mb"]) for run in runs) + " MB",
-            _target(result, target, "MB"),
-        )
-    ]
-
-
 def _attachment_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     size = f"{result['photos']} photos of {result['photo_bytes_mean'] / 1e6:.1f} MB"
     return [
@@ -308,7 +193,7 @@ def _system_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f"at {st['rate_rps']} req/s for {st['seconds']} s: 201 to department topic p50 / p99",
                 f"{WHOLE_PATH}; {broker}",
                 f"{st['to_department_p50_ms']} / {st['to_department_p99_ms']} ms",
-                _target(result, "steady.to_department_p99_ms", "ms"),
+                stated_target(result, "steady.to_department_p99_ms", "ms"),
             ),
             (
                 "... 201 to the SMS at the gateway p50 / p99",
@@ -322,7 +207,7 @@ def _system_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"end-to-end ceiling, {ce['requests']} requests from 32 field apps",
             f"{WHOLE_PATH}; {broker}; until every request is assigned and texted",
             f"{ce['end_to_end_rps']} req/s (intake alone {ce['intake_rps']} req/s)",
-            _target(result, "ceiling.end_to_end_rps", "req/s"),
+            stated_target(result, "ceiling.end_to_end_rps", "req/s"),
         )
     )
     return rows
@@ -342,9 +227,9 @@ def table(previous: str = "") -> str:
     for path in sorted(OUT.glob("*.json")):
         result = json.loads(path.read_text())
         measured.add(result["benchmark"])
-        for figure, load_path, value, target in _rows(result):
+        for figure, load_path, value, bound in _rows(result):
             rows.append(
-                f"| {result['benchmark']} | {figure} | {load_path} | {value} | {target} | "
+                f"| {result['benchmark']} | {figure} | {load_path} | {value} | {bound} | "
                 f"{result['machine']}, {result['date']} |"
             )
     kept = _kept_rows(previous, measured) if previous else []

@@ -24,12 +24,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    insert,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.registry import spec_for_model
 from shared.events import CONTENT_TYPE, CloudEvent, event_bytes, new_event, topic_of
+from shared.store import insert_rows
 from shared.topics import source
 
 __all__ = ["Outbox"]
@@ -77,10 +77,9 @@ class Outbox:
         """Stage several `(data, subject)` events in one statement, published in this order.
         The hot path of a consumer's batch: each event goes from its model to its bytes in
         one pass (`event_bytes`)."""
-        if not items:
-            return
-        await conn.execute(
-            insert(self.table),
+        await insert_rows(
+            conn,
+            self.table,
             [
                 {
                     "topic": spec_for_model(type(data)).topic_for(data),
@@ -103,11 +102,10 @@ class Outbox:
         headers: dict[str, str] | None = None,
     ) -> None:
         """Stage events already built (a dead letter's original, say), in this order."""
-        if not events:
-            return
         sent_headers = {**_HEADERS, **(headers or {})}
-        await conn.execute(
-            insert(self.table),
+        await insert_rows(
+            conn,
+            self.table,
             [
                 {
                     "topic": topic or topic_of(e),

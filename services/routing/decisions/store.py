@@ -14,6 +14,7 @@ from services.routing.store import requests, routed_request, status_history
 from services.routing.work.domain import RoutedRequest
 from shared.contracts.common import RequestStatus
 from shared.refusals import Invalid
+from shared.store import insert_rows
 
 __all__ = [
     "count_with_status",
@@ -65,9 +66,8 @@ async def insert_decided(
     conn: AsyncConnection, rows: list[dict[str, object]], history: list[dict[str, object]]
 ) -> None:
     """Newly decided requests and their first history entries, a statement per table."""
-    if rows:
-        await conn.execute(requests.insert(), rows)
-        await conn.execute(status_history.insert(), history)
+    await insert_rows(conn, requests, rows)
+    await insert_rows(conn, status_history, history)
 
 
 def triage_key(request: RoutedRequest) -> list[str]:
