@@ -60,8 +60,9 @@ def settle_heap_once_started(app: FastAPI) -> None:
 def settle_heap() -> None:
     """Move what start-up built (modules, the app, its routes and models) out of the garbage
     collector's sight, and let it collect less often. Those objects live as long as the
-    process, yet every full collection walked them again: in routing under load that was
-    half the time spent parsing each event."""
+    process, yet every full collection walked them again: beside the heap routing builds,
+    parsing 20,000 events took 85 µs each, against 43 µs with it frozen (measured alone;
+    within the whole process under load the gain was lost in the run-to-run noise)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, 10, 10)
