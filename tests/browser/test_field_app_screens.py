@@ -5,11 +5,12 @@ sign-out guard; and no serious or critical axe-core violation on any screen."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Geolocation, Page, expect
+from playwright.async_api import Browser, Geolocation, Page, Route, expect
 
 from tests.browser.field import (
     PHONE,
@@ -26,6 +27,11 @@ from tests.browser.field import (
 
 pytestmark = pytest.mark.e2e
 CAPE_TOWN_CITY_HALL = Geolocation(latitude=-33.9258, longitude=18.4232, accuracy=12)
+
+
+async def hold_until(released: asyncio.Event, route: Route) -> None:
+    await released.wait()
+    await route.continue_()
 
 
 async def accessibility_problems(page: Page, screen: str) -> list[str]:
@@ -130,8 +136,17 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await page.reload()  # it still waits after the app closes
         await expect(page.locator("#unsent")).to_have_text("1")
         await context.set_offline(False)
+        # Sent and signed out while the app still opens (its lists slow to come): it stays out.
+        lists_come = asyncio.Event()
+        await page.route("**/v1/categories*", lambda route: hold_until(lists_come, route))
+        await page.reload()
+        await expect(page.locator("#unsent")).to_have_text("1")
         await page.click("#send-all")
         await expect(page.locator("#pair")).to_be_visible(timeout=30_000)
+        lists_come.set()
+        await expect(page.locator("main")).to_have_attribute("aria-busy", "false")
+        await expect(page.locator("#pair")).to_be_visible()
+        await page.unroute("**/v1/categories*")
         assert waiting in await received(db_url)
         await expect(page.locator("#unsent")).to_have_text("0")
         # Online, signing out ends the device's credential on the server too.

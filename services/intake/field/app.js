@@ -9,12 +9,17 @@ import { send as sendOutbox, nextTry } from "./sender.js";
 import { $, LANGUAGES, explainField, refusalText, say, tell, useLanguage } from "./words.js";
 
 const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
-let names = {}; // category or application code -> name in the app's language
+// Category or application code -> name in the app's language.
+let names = {};
 let fixing = null; // the outbox item being fixed, if any
 let lookedUp = null; // the last follow-up's answer
 let kept = false; // the browser promised to keep the storage
 
+// Screens shown so far.
+let shown = 0;
+
 function show(view) {
+  shown += 1;
   for (const id of VIEWS) $(id).hidden = id !== view;
 }
 
@@ -38,7 +43,8 @@ async function showNumbersLeft() {
 
 async function refresh() {
   const items = await store.all();
-  const unsent = items.reduce((sum, item) => sum + store.unsent(item), 0); // photos too
+  // Unsent photos count too.
+  const unsent = items.reduce((sum, item) => sum + store.unsent(item), 0);
   $("unsent").textContent = String(unsent);
   $("storage").hidden = kept || !unsent;
   if (await store.get("leaving")) {
@@ -128,7 +134,8 @@ async function showReceipt(item) {
 }
 
 // The receipt's request as it stands; a refusal is said at once, "Fix it now" focused.
-let onReceipt = null; // the id of the request whose number the receipt shows
+// The id of the request whose number the receipt shows.
+let onReceipt = null;
 let refusalFocused = false;
 
 function showOnReceipt(item) {
@@ -168,7 +175,8 @@ function fix(item) {
 }
 
 // Open requests of the category nearby, to join instead (online only).
-let asked = ""; // the search under way (an older one's late answer is dropped)
+// The search under way (an older one's late answer is dropped).
+let asked = "";
 
 async function nearby(again) {
   const { category, location, service } = form.body();
@@ -236,7 +244,8 @@ async function askToSignOut() {
   $("sign-out-unsent").hidden = unsent.length === 0;
   $("sign-out-anyway").textContent = say(unsent.length ? "sign_out_sent" : "sign_out");
   show("sign-out-view");
-  $("sign-out-heading").focus(); // the question, not "Stay signed in" under the header
+  // The question, not "Stay signed in" under the header.
+  $("sign-out-heading").focus();
 }
 
 async function signOut() {
@@ -264,7 +273,8 @@ async function pair(code, token) {
   const refused = await api.pair(code, token);
   $("own-token").value = ""; // not even the page keeps it
   notice();
-  const field = token ? "own-token" : "pair-code"; // the refusal is said under it
+  // The field the refusal is said under.
+  const field = token ? "own-token" : "pair-code";
   for (const id of ["pair-code", "own-token"]) form.mark(id, id === field && refused);
   if (refused) return $(field).focus();
   $("pair-code").value = "";
@@ -285,6 +295,7 @@ async function reopen() {
 const post = (path, body) => api.online(`/v1/requests/${path}`, { method: "POST", body: JSON.stringify(body) });
 
 async function start(code = "") {
+  const screensBefore = shown;
   const chosen = (await store.get("language")) || "en";
   $("ui-language").value = chosen;
   useLanguage(chosen);
@@ -297,9 +308,12 @@ async function start(code = "") {
   }
   await loadLists();
   const draft = await store.get("draft");
-  if (draft) form.fill(draft); // what the agent was typing when the app closed
+  // What the agent was typing when the app closed.
+  if (draft) form.fill(draft);
   await photos.restore();
-  show("form-view");
+  // The lists can take seconds on a slow network. Meanwhile "Send all" may have sent the
+  // last request and signed out, or the agent chosen a screen: that screen stays.
+  if (shown === screensBefore) show("form-view");
   send();
 }
 
@@ -328,7 +342,8 @@ function wire() {
     await refresh();
     form.showNotice();
     photos.show();
-    if (lookedUp) screens.request(lookedUp, names); // said again in the new language
+    // Said again in the new language.
+    if (lookedUp) screens.request(lookedUp, names);
     nearby(true);
     // The app's findings too (the City's stay as shown).
     if (!fixing && document.querySelector("#request-form [aria-invalid]")) {
@@ -343,7 +358,8 @@ function wire() {
   });
   on("request-form", "input", () => {
     applications.warn();
-    if (!fixing) store.set("draft", form.body()); // a closed app loses no half-typed request
+    // A closed app loses no half-typed request.
+    if (!fixing) store.set("draft", form.body());
   });
   submit("request-form", "#log", log);
   on("photo", "change", (event) => photos.add(event.target));
@@ -351,7 +367,8 @@ function wire() {
   on("contact-why", "click", form.explainLockedContact);
   on("language", "change", () => {
     form.showNotice();
-    applications.show($("category").value); // the help in the resident's language
+    // The help in the resident's language.
+    applications.show($("category").value);
   });
   on("locate", "click", () => form.locate(nearby));
   on("visit", "change", async () => {
@@ -369,7 +386,8 @@ function wire() {
   on("show-lookup", "click", () => show("lookup-view"));
   submit("lookup-form", "#lookup-form button", async () => {
     const reference = $("lookup-reference").value.replace(/\D/g, "");
-    $("lookup-result").replaceChildren(); // never the last answer under this number
+    // Never the last answer under this number.
+    $("lookup-result").replaceChildren();
     $("reopen-state").textContent = "";
     lookedUp = await api.lookUp(reference);
     screens.request(lookedUp, names);
@@ -403,4 +421,5 @@ wire();
 // The desk's QR code opens the app with the code (#code=, or ?code=): filled in, then gone from the address.
 const given = new URLSearchParams(location.hash.slice(1) || location.search).get("code");
 if (given) history.replaceState(null, "", location.pathname);
-start(given || "");
+// <main aria-busy> until the app has opened.
+start(given || "").finally(() => document.querySelector("main").setAttribute("aria-busy", "false"));
