@@ -180,7 +180,11 @@ def _plain_insert(
     columns = tuple(compiled.positiontup or ())
     if set(columns) != names:
         raise ValueError(f"{table.name}: columns compiled as {columns}, not {sorted(names)}")
-    converters = tuple(table.c[name].type._cached_bind_processor(dialect) for name in columns)
+    # The converter SQLAlchemy's own insert uses: the dialect's variant of the column's type
+    # (JSON on PostgreSQL is not JSON on SQLite), asked once and kept with the statement.
+    converters = tuple(
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    )
     return str(compiled), columns, converters
 
 
