@@ -75,13 +75,14 @@ deploy-check:
 # Without PYTEST_ARGS, the unit and service tests (in-process: no broker, no S3, no ports) run
 # beside the slow suites (the real broker, the browser, services as processes), which spend
 # most of their time waiting: the run is shorter by the fast suites' minutes. Their output
-# follows the slow suites'; either failing fails the target.
+# follows the slow suites'; either failing fails the target. The slow suites end by naming
+# their twenty slowest tests: where CI's minutes go (the whole run should stay under 35).
 test: install kafka-test s3-test postgres browser lint deploy-check
 	@export MO_TEST_POSTGRES_URL="$$(cat var/dev/postgres.url)"; \
 	if [ -n "$(PYTEST_ARGS)" ]; then exec $(VENV)/bin/pytest $(PYTEST_ARGS); fi; \
 	mkdir -p var/log; \
 	$(VENV)/bin/pytest -p no:cacheprovider tests/unit tests/service >var/log/fast-tests.log 2>&1 & fast=$$!; \
-	$(VENV)/bin/pytest tests/integration tests/browser tests/e2e; slow=$$?; \
+	$(VENV)/bin/pytest --durations=20 tests/integration tests/browser tests/e2e; slow=$$?; \
 	wait $$fast; fast_status=$$?; \
 	echo "== tests/unit and tests/service (run beside the above):"; cat var/log/fast-tests.log; \
 	[ $$slow -eq 0 ] && [ $$fast_status -eq 0 ]
