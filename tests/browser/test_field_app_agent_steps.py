@@ -5,6 +5,7 @@ own credential, which the app never keeps. Each needs signal, and says so withou
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -27,6 +28,7 @@ from tests.browser.field import (
     resolve,
     working_devices,
 )
+from tests.browser.test_field_app_screens import hold_until
 from tests.support.kafka import TopicTail
 
 pytestmark = pytest.mark.e2e
@@ -90,8 +92,12 @@ async def test_a_resident_joins_a_similar_request_nearby_and_nothing_is_logged_t
     await page.select_option("#updates-by", "sms")
     await page.fill("#phone", "0825550111")
 
+    joined = asyncio.Event()
+    await page.route("**/followers", lambda route: hold_until(joined, route))
     async with TopicTail(app.kafka, REQUESTS_LOGGED) as tail:
         await offered.locator("button").dblclick()  # a double tap is one join
+        await expect(page.locator("#log")).to_be_disabled()  # Log waits: not joined and logged
+        joined.set()
         await expect(page.locator("#receipt")).to_be_visible()
         joins = await tail.collect(lambda r: b"follower_joined" in r.value, 1, settle=2)
     await expect(page.locator("#receipt-reference")).to_have_text(grouped(first))
@@ -133,6 +139,18 @@ async def test_not_fixed_for_a_resident_reaches_the_city_from_the_follow_up(app:
     await page.fill("#reopen-reason", "Still leaking")
     await page.click("#reopen")
     await expect(page.locator("#reopen-state")).to_contain_text("needs a connection")
+
+    # A late answer is not said under another number looked up meanwhile.
+    await page.context.set_offline(False)
+    answered = asyncio.Event()
+    await page.route("**/reopen", lambda route: hold_until(answered, route))
+    await page.click("#reopen")
+    await page.fill("#lookup-reference", "1234567890")
+    await page.click("#lookup-form button[type=submit]")
+    await expect(page.locator("#reopen-form")).to_be_hidden()
+    answered.set()
+    await expect(page.locator("#reopen")).to_be_enabled()
+    await expect(page.locator("#reopen-state")).to_have_text("")
 
 
 async def test_the_agent_pairs_again_with_their_own_credential_which_is_not_kept(

@@ -1,5 +1,6 @@
 """The field app's camera in a real browser against the real intake: three photos taken with
-the form while offline are made smaller on the device, kept with the request through a reload,
+the form while offline, and a fourth still being made smaller when Log is tapped, are made
+smaller on the device and go with that request (not the next resident's), kept through a reload,
 and reach intake once each when the network returns, counted in "Unsent" until then; a photo
 the City refuses says why in the app's language and can be tried again or dropped."""
 
@@ -28,6 +29,12 @@ from tests.browser.test_field_app_screens import accessibility_problems
 
 pytestmark = pytest.mark.e2e
 COLOURS = ("#b03a2e", "#1f618d", "#1e8449")
+# A phone slow to make photos smaller: each photo's decoding waits 1.5 s first.
+SLOW_SHRINKING = """() => {
+  const decode = window.createImageBitmap;
+  window.createImageBitmap = (...args) =>
+    new Promise((wait) => setTimeout(wait, 1500)).then(() => decode(...args));
+}"""
 
 
 def photo(number: int, size: tuple[int, int] = (3000, 2000)) -> FilePayload:
@@ -112,16 +119,20 @@ async def test_photos_taken_offline_survive_a_reload_and_arrive_once_each(
         await page.evaluate("document.getElementById('photo').scrollIntoView({block: 'center'})")
         await page.screenshot(path=SCREENSHOTS / "form-photos.png")
 
+        # A fourth still being made smaller (a slow phone) when Log is tapped goes with this
+        # request, not with the next resident's.
+        await page.evaluate(SLOW_SHRINKING)
+        await page.set_input_files("#photo", photo(3))
         reference = await log(page)
-        await expect(page.locator("#receipt-photos")).to_have_text("Photos with it: 3 (0 sent).")
-        assert await unsent(page) == 4  # the request and its three photos
+        await expect(page.locator("#receipt-photos")).to_have_text("Photos with it: 4 (0 sent).")
+        assert await unsent(page) == 5  # the request and its four photos
         await page.screenshot(path=SCREENSHOTS / "receipt-photos.png")
         # Made smaller here: a 3000 x 2000 photo is kept as a JPEG of 2048 x 1365.
-        assert await kept_photo_sizes(page) == [["image/jpeg", 2048, 1365]] * 3
+        assert await kept_photo_sizes(page) == [["image/jpeg", 2048, 1365]] * 4
 
         await page.reload()
         await page.wait_for_selector("#form-view:not([hidden])")
-        assert await unsent(page) == 4  # kept through the reload
+        assert await unsent(page) == 5  # kept through the reload
         await expect(page.locator("#photo-list img")).to_have_count(0)  # the next resident's
 
         await context.set_offline(False)
@@ -129,9 +140,9 @@ async def test_photos_taken_offline_survive_a_reload_and_arrive_once_each(
         await page.click("#send-all")  # an impatient agent doubles nothing
         await expect(page.locator("#unsent")).to_have_text("0", timeout=60_000)
         stored = await stored_photos(db_url, reference)
-        assert len(stored) == 3
+        assert len(stored) == 4
         assert {kind for kind, *_ in stored} == {"photo"}
-        assert len({key for _, key, *_ in stored}) == 3  # each with its own key, once
+        assert len({key for _, key, *_ in stored}) == 4  # each with its own key, once
         assert {(width, height) for *_, width, height in stored} == {(2048, 1365)}
     finally:
         await context.close()

@@ -5,13 +5,14 @@ what it costs, and reference numbers that never run out silently."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from tests.browser.field import (
     PHONE,
@@ -100,9 +101,30 @@ async def test_sign_out_is_apart_from_send_all_asks_and_says_what_it_costs(app: 
     await expect(page.locator("#outbox-view")).to_be_visible()
     await expect(page.locator("#today-list li")).to_have_count(1)  # today's list is kept
 
+    # Numbers the City leased while the agent signed out are not kept by the signed-out device.
+    await page.evaluate(f"{OUTBOX}.then((s) => s.set('leases', []))")
+    asked, answered = asyncio.Event(), asyncio.Event()
+    await page.route("**/references", lambda route: answer_late(route, asked, answered))
+    await page.click("#send-all")  # nothing to send: it tops up its numbers
+    await asyncio.wait_for(asked.wait(), 10)
     await page.click("#sign-out")
     await page.click("#sign-out-anyway")
     await expect(page.locator("#pair")).to_be_visible()
+    async with page.expect_response("**/references"):
+        answered.set()
+    await page.wait_for_timeout(500)  # they would have been kept by now
+    assert await page.evaluate(f"{OUTBOX}.then((s) => s.get('leases'))") is None
+
+
+OUTBOX = "import('/field/outbox.js')"
+
+
+async def answer_late(route: Route, asked: asyncio.Event, answered: asyncio.Event) -> None:
+    """The City answers at once; the device hears it once `answered` is set."""
+    response = await route.fetch()
+    asked.set()
+    await answered.wait()
+    await route.fulfill(response=response)
 
 
 async def test_numbers_running_low_warn_and_none_left_is_said_next_to_log(app: FieldApp) -> None:

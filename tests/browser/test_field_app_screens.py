@@ -141,8 +141,13 @@ async def test_the_screens_help_the_agent_and_pass_axe(
         await page.route("**/v1/categories*", lambda route: hold_until(lists_come, route))
         await page.reload()
         await expect(page.locator("#unsent")).to_have_text("1")
+        # The next resident's words typed meanwhile go with the sign-out: the next agent to
+        # pair this device must not find them.
+        await page.click("#show-form")
+        await page.fill("#description", "Next resident, typed while it was sending")
         await page.click("#send-all")
         await expect(page.locator("#pair")).to_be_visible(timeout=30_000)
+        await expect(page.locator("#description")).to_have_value("")
         lists_come.set()
         await expect(page.locator("main")).to_have_attribute("aria-busy", "false")
         await expect(page.locator("#pair")).to_be_visible()

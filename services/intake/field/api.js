@@ -39,7 +39,8 @@ export async function pair(code, token) {
   const made = await online("/v1/devices", { method: "POST", body });
   if (made.status !== 201) return refusal(made);
   const answer = made.answer;
-  if (before && before !== answer.device_id) await store.set("leases", []); // not ours now
+  // Not ours now.
+  if (before && before !== answer.device_id) await store.set("leases", []);
   await store.set("device", answer);
   await store.set("previous_device", answer.device_id);
   return null;
@@ -48,9 +49,11 @@ export async function pair(code, token) {
 // Ends the credential on the City's side too; false offline (it works until the office revokes it).
 export async function signOut(device) {
   if (!device) return true;
-  const headers = { Authorization: `Bearer ${device.token}` }; // forgotten here already
+  // Forgotten here already.
+  const headers = { Authorization: `Bearer ${device.token}` };
   const made = await online(`/v1/devices/${device.device_id}`, { method: "DELETE", headers });
-  return [204, 401, 403].includes(made.status); // 401/403: it no longer works anyway
+  // 401/403: it no longer works anyway.
+  return [204, 401, 403].includes(made.status);
 }
 
 // Expired: the id is kept for pairing again.
@@ -65,7 +68,7 @@ export async function topUp() {
   if (!device || leases.length >= LEASE_LOW) return;
   const body = JSON.stringify({ count: LEASE_SIZE });
   const made = await online(`/v1/devices/${device.device_id}/references`, { method: "POST", body });
-  if (made.status === 201) await store.addLeases(made.answer.references);
+  if (made.status === 201) await store.addLeases(made.answer.references, device.device_id);
 }
 
 // The categories, and the services (applications' questions and papers), each with the

@@ -98,6 +98,7 @@ async function log() {
   form.showProblems(found);
   if (Object.keys(found).length) return;
   let item;
+  await photos.made();
   const taken = photos.forRequest(body.papers);
   if (fixing) {
     // A new key: the body changed (the refused one was not kept).
@@ -199,7 +200,9 @@ async function nearby(again) {
   screens.nearby(ok ? made.answer : [], join);
 }
 
-const join = (open) => busy("#nearby-list button", () => joinOnce(open));
+// Joining and logging wait for each other: both at once would log the resident twice.
+const WHILE_ASKING = "#log, #nearby-list button";
+const join = (open) => busy(WHILE_ASKING, () => joinOnce(open));
 
 async function joinOnce(open) {
   const body = form.body();
@@ -251,6 +254,12 @@ async function askToSignOut() {
 async function signOut() {
   const device = await store.get("device");
   if (!(await store.forgetEverything())) return; // logged meanwhile
+  // The last resident's answers and photos go too, and the last look-up: the next agent
+  // to pair this device starts clean.
+  form.clear();
+  photos.clear();
+  fixing = lookedUp = onReceipt = null;
+  $("lookup-result").replaceChildren();
   const ended = await api.signOut(device);
   await refresh();
   notice(say(ended ? "signed_out" : "signed_out_offline"));
@@ -285,7 +294,10 @@ async function pair(code, token) {
 
 // "Not fixed": the resident's words, for the resolved request looked up.
 async function reopen() {
-  const made = await post(`${lookedUp.request.reference}/reopen`, { reason: $("reopen-reason").value });
+  const asked = lookedUp;
+  const made = await post(`${asked.request.reference}/reopen`, { reason: $("reopen-reason").value });
+  // Another request looked up meanwhile: this answer is not about the one shown.
+  if (lookedUp?.request?.reference !== asked.request.reference) return;
   const done = made.status === 202;
   if (done) $("reopen-reason").value = "";
   $("reopen-state").className = done ? "" : "error";
@@ -361,7 +373,7 @@ function wire() {
     // A closed app loses no half-typed request.
     if (!fixing) store.set("draft", form.body());
   });
-  submit("request-form", "#log", log);
+  submit("request-form", WHILE_ASKING, log);
   on("photo", "change", (event) => photos.add(event.target));
   on("notice-given", "change", (event) => form.lockContact(!event.target.checked));
   on("contact-why", "click", form.explainLockedContact);

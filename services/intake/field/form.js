@@ -53,7 +53,8 @@ function textProblem(field, text, oneLine) {
   return null;
 }
 
-let position = null; // the device's last fix: { lat, lon, accuracy_m }
+// The device's last fix: { lat, lon, accuracy_m }.
+let position = null;
 
 export function body() {
   const value = (id) => $(id).value.trim();
@@ -64,7 +65,8 @@ export function body() {
   const app = applications.find(value("category"));
   const request = { category: app?.category || value("category"), description: value("description") || app?.name.en || "", location };
   if (app) Object.assign(request, { service: app.code }, applications.read());
-  const account = value("account").replace(/[\s-]/g, ""); // as printed on the bill: 1234 5678
+  // As printed on the bill: 1234 5678.
+  const account = value("account").replace(/[\s-]/g, "");
   if (account) request.account_number = account;
   if (value("visit")) {
     request.visit_id = value("visit");
@@ -104,7 +106,8 @@ export function problems(request) {
   if (!request.description) found.description = say("e_required");
   if (!request.location.area) found["location.area"] = say("e_required");
   if (!request.location.community) found["location.community"] = say("e_required");
-  const visitDay = visitDays[request.visit_id]; // intake refuses a time off the visit's day
+  // Intake refuses a time off the visit's day.
+  const visitDay = visitDays[request.visit_id];
   if (request.reported_at && visitDay && cityDay(new Date(request.reported_at)) !== visitDay) {
     found.reported_at = say("e_reported_at");
   }
@@ -173,7 +176,8 @@ export function fill(request) {
     const { lat, lon, accuracy_m } = request.location;
     position = { lat, lon, accuracy_m };
   }
-  applications.show(request.service, request.answers, request.papers); // help in the resident's language
+  // Help in the resident's language.
+  applications.show(request.service, request.answers, request.papers);
   showNotice();
 }
 
@@ -228,7 +232,8 @@ export function locate(located) {
   navigator.geolocation.getCurrentPosition(
     (fix) => {
       const { latitude, longitude, accuracy } = fix.coords;
-      position = { lat: latitude, lon: longitude, accuracy_m: Math.min(Math.round(accuracy), 100_000) }; // at most 100 km
+      // At most 100 km.
+      position = { lat: latitude, lon: longitude, accuracy_m: Math.min(Math.round(accuracy), 100_000) };
       $("location-state").textContent = say("located", { m: position.accuracy_m });
       located();
     },

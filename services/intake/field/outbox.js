@@ -84,10 +84,13 @@ export function remove(id) {
 }
 
 // Added where the lease is read: one taken meanwhile stays taken.
-export async function addLeases(fresh) {
+// Only while `device` (its id) is still the one paired: a top-up answered after signing out
+// must not give a signed-out device numbers.
+export async function addLeases(fresh, device) {
   const db = await open();
   const transaction = db.transaction("kv", "readwrite");
   const kv = transaction.objectStore("kv");
+  if ((await result(kv.get("device")))?.device_id !== device) return done(transaction);
   const now = (await result(kv.get("leases"))) || [];
   kv.put([...now, ...fresh.filter((reference) => !now.includes(reference))], "leases");
   return done(transaction);

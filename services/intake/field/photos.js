@@ -28,19 +28,33 @@ async function shrink(file) {
 const faults = () => taken.filter((photo) => !photo.document);
 export const of = (paper) => taken.find((photo) => photo.document === paper);
 
-export async function add(input, paper) {
+// Photos still being made smaller: Log waits for them (they are this resident's), and a
+// photo finished after the form was cleared cannot land on the next resident's.
+let making = Promise.resolve();
+let cleared = 0;
+export const made = () => making;
+
+export function add(input, paper) {
+  const files = [...input.files];
+  const form = cleared;
+  input.value = "";
+  making = making.then(() => addFiles(files, paper, form)).catch(() => {});
+  return making;
+}
+
+async function addFiles(files, paper, form) {
   let unread = false;
-  for (const file of input.files) {
+  for (const file of files) {
     if (!paper && faults().length >= MOST) break;
     try {
       const blob = await shrink(file);
+      if (form !== cleared) return;
       taken = taken.filter((photo) => !paper || photo.document !== paper);
       taken.push({ id: crypto.randomUUID(), blob, document: paper });
     } catch {
       unread = true;
     }
   }
-  input.value = "";
   await keep();
   show(unread && say("photo_unread"), paper);
 }
@@ -54,6 +68,7 @@ export async function restore() {
 }
 
 export function clear() {
+  cleared += 1;
   taken = [];
   keep();
   show();

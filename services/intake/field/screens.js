@@ -96,7 +96,8 @@ export function outbox(items, names, actions, draft) {
 // Today's list narrowed to part of a number (any grouping) or words.
 export function filter(query = $("today-filter").value) {
   const words = query.toLowerCase().replace(/\s+/g, " ").trim();
-  const digits = /\p{L}/u.test(query) ? "" : query.replace(/\D/g, ""); // a number, any grouping
+  // A number, any grouping.
+  const digits = /\p{L}/u.test(query) ? "" : query.replace(/\D/g, "");
   let shown = 0;
   for (const row of document.querySelectorAll("li[data-search]")) {
     const found = row.dataset.search.includes(words) || (digits && row.dataset.reference.includes(digits));
@@ -127,7 +128,8 @@ export function unsentList(items) {
 // A request's public view: status, department, history.
 export function request(found, names) {
   const box = $("lookup-result");
-  $("reopen-form").hidden = found.request?.status !== "resolved"; // "not fixed" is for these
+  // "not fixed" is for these.
+  $("reopen-form").hidden = found.request?.status !== "resolved";
   if (found.offline) {
     box.replaceChildren(element("p", say("offline"), "warning"));
     return;

@@ -19,7 +19,8 @@ export async function send({ manual = false, changed = () => {}, expired = () =>
     if (!(await store.get("device"))) return;
     // Requests not yet sent, and sent ones whose photos wait.
     const waiting = (await store.all()).filter((i) => i.state === "queued" || i.state === "sending" || photosWaiting(i));
-    let stopped = null; // "later" or "expired": the rest of this round waits
+    // "later" or "expired": the rest of this round waits.
+    let stopped = null;
     const worker = async () => {
       while (!stopped && waiting.length) {
         let item = waiting.shift();
@@ -28,7 +29,8 @@ export async function send({ manual = false, changed = () => {}, expired = () =>
           await store.put({ ...item, state: "sending" });
           changed();
           outcome = await sendOne(item);
-          item = { ...item, state: outcome }; // its photos unchanged meanwhile (none refused yet)
+          // Its photos unchanged meanwhile (none refused yet).
+          item = { ...item, state: outcome };
         }
         if (outcome === "sent" && photosWaiting(item)) outcome = await sendPhotos(item, changed);
         if (outcome === "later" || outcome === "expired") stopped ??= outcome;
@@ -59,11 +61,13 @@ async function sendOne(item) {
   }).catch(() => null); // no network
   const status = response?.status;
   if (status === 201 || status === 401) {
-    failures = 0; // the City answered: the network is fine (with 401, the pairing is not)
+    // The City answered: the network is fine (with 401, the pairing is not).
+    failures = 0;
     waitUntil = 0;
   }
   if (status === 201) {
-    const { warnings } = await response.json().catch(() => ({})); // an application's, for the receipt
+    // An application's, for the receipt.
+    const { warnings } = await response.json().catch(() => ({}));
     await store.put({ ...item, state: "sent", sent_at: Date.now(), reason: null, fields: null, warnings });
     return "sent";
   }

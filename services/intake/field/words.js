@@ -383,7 +383,8 @@ const FIELD_LABELS = {
 };
 
 export function explainField(field, message = "") {
-  if (message.startsWith("is required")) return say("e_required"); // an answer's names its question
+  // An answer's names its question.
+  if (message.startsWith("is required")) return say("e_required");
   const longest = /at most (\d+) characters/.exec(message);
   if (longest) return say("e_too_long", { n: longest[1] });
   if (field === "resident") return say(message.includes("sms") ? "e_needs_phone" : "e_needs_email");
@@ -396,7 +397,8 @@ export function explain(error) {
   if (!fields.length) return error.message;
   return fields.map(([field, message]) => {
     const key = FIELD_LABELS[field] || field.split(".").pop();
-    return `${WORDS[key] ? `${say(key)}: ` : ""}${explainField(field, message)}`; // no raw names
+    // No raw names.
+    return `${WORDS[key] ? `${say(key)}: ` : ""}${explainField(field, message)}`;
   }).join("; ");
 }
 
