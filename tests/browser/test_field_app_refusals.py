@@ -102,6 +102,19 @@ async def test_a_revoked_devices_requests_are_shown_refused_with_the_reason(app:
     assert await unsent(page) == 3  # never silently dropped
     assert await received(db_url) == set()
 
+    # The one being fixed, discarded from Today: the form does not bring it back.
+    page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    first = page.locator(f"#today-list li[data-reference='{shown[0]}']")
+    await first.get_by_role("button", name="Fix").click()
+    await expect(page.locator("#log")).to_have_text("Save and send again")
+    await page.click("#show-outbox")
+    await first.get_by_role("button", name="Discard").click()
+    await expect(first).to_have_count(0)
+    await page.click("#show-form")
+    await expect(page.locator("#log")).to_have_text("Log the request")
+    await expect(page.locator("#description")).to_have_value("")
+    assert await unsent(page) == 2
+
 
 async def test_a_refused_request_needs_attention_and_is_sent_once_fixed(app: FieldApp) -> None:
     db_url, url, page = app.db_url, app.url, app.page

@@ -237,6 +237,12 @@ async function changePhoto(item, photo, changed) {
 async function discard(item) {
   if (!window.confirm(say("discard_confirm", { ref: screens.grouped(item.reference) }))) return;
   await store.remove(item.id);
+  if (fixing?.id === item.id) {
+    // The form held it for fixing: "Save and send again" would bring it back.
+    fixing = null;
+    form.clear();
+    $("log").textContent = say("log");
+  }
   await refresh();
 }
 
