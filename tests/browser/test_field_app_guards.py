@@ -115,8 +115,30 @@ async def test_sign_out_is_apart_from_send_all_asks_and_says_what_it_costs(app: 
     await page.wait_for_timeout(500)  # they would have been kept by now
     assert await page.evaluate(f"{OUTBOX}.then((s) => s.get('leases'))") is None
 
+    # Paired again while the City still answers the sign-out (a slow network): it stays so.
+    await pair(page, await pairing_code(app.db_url))
+    revoked = asyncio.Event()
+    await page.route("**/v1/devices/*", lambda route: revoke_late(route, revoked))
+    await page.click("#show-outbox")
+    await page.click("#sign-out")
+    await page.click("#sign-out-anyway")
+    await page.click("#show-form")  # unpaired, no numbers: it asks for a code
+    await pair(page, await pairing_code(app.db_url))
+    async with page.expect_response(lambda answer: answer.request.method == "DELETE"):
+        revoked.set()
+    await page.wait_for_timeout(500)  # the sign-in screen would be back by now
+    await expect(page.locator("#form-view")).to_be_visible()
+    await expect(page.locator("#notice")).not_to_contain_text("Signed out")
+
 
 OUTBOX = "import('/field/outbox.js')"
+
+
+async def revoke_late(route: Route, revoked: asyncio.Event) -> None:
+    """A device's revocation reaches the City once `revoked` is set; pairing goes at once."""
+    if route.request.method == "DELETE":
+        await revoked.wait()
+    await route.continue_()
 
 
 async def answer_late(route: Route, asked: asyncio.Event, answered: asyncio.Event) -> None:

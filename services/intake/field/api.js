@@ -61,8 +61,12 @@ export async function forgetExpiredCredential() {
   await store.set("device", null);
 }
 
-// At least LEASE_LOW unused numbers, while online.
-export async function topUp() {
+// At least LEASE_LOW unused numbers, while online; one top-up at a time (two at once, from
+// pairing and a send, would both lease 50).
+let toppingUp = null;
+export const topUp = () => (toppingUp ??= topUpOnce().finally(() => { toppingUp = null; }));
+
+async function topUpOnce() {
   const device = await store.get("device");
   const leases = (await store.get("leases")) || [];
   if (!device || leases.length >= LEASE_LOW) return;

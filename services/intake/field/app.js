@@ -11,9 +11,11 @@ import { $, LANGUAGES, explainField, refusalText, say, tell, useLanguage } from 
 const VIEWS = ["pair", "form-view", "receipt", "outbox-view", "lookup-view", "sign-out-view"];
 // Category or application code -> name in the app's language.
 let names = {};
-let fixing = null; // the outbox item being fixed, if any
+// The outbox item being fixed, if any.
+let fixing = null;
 let lookedUp = null; // the last follow-up's answer
-let kept = false; // the browser promised to keep the storage
+// The browser promised to keep the storage.
+let kept = false;
 
 // Screens shown so far.
 let shown = 0;
@@ -112,7 +114,8 @@ async function log() {
     }));
   }
   if (!item) {
-    await showNumbersLeft(); // said next to the Log button
+    // Said next to the Log button.
+    await showNumbersLeft();
     return;
   }
   $("log").textContent = say("log");
@@ -125,7 +128,8 @@ async function log() {
 // The receipt for a request logged or joined.
 async function showReceipt(item) {
   form.clear();
-  photos.clear(); // the next resident's form starts with none
+  // The next resident's form starts with none.
+  photos.clear();
   await store.set("draft", null);
   nearby();
   showOnReceipt(item);
@@ -168,7 +172,8 @@ function fix(item) {
   form.fill(item.body);
   nearby(); // hidden: the request has its number already
   $("log").textContent = say("save_fix");
-  show("form-view"); // first: a hidden field cannot take the focus
+  // First: a hidden field cannot take the focus.
+  show("form-view");
   const fields = Object.entries(item.fields || {});
   form.showProblems(fields.length
     ? Object.fromEntries(fields.map(([field, message]) => [field, explainField(field, message)]))
@@ -259,7 +264,8 @@ async function askToSignOut() {
 
 async function signOut() {
   const device = await store.get("device");
-  if (!(await store.forgetEverything())) return; // logged meanwhile
+  // Logged meanwhile, or "Stay signed in".
+  if (!(await store.forgetEverything())) return;
   // The last resident's answers and photos go too, and the last look-up: the next agent
   // to pair this device starts clean.
   form.clear();
@@ -267,6 +273,8 @@ async function signOut() {
   fixing = lookedUp = onReceipt = null;
   $("lookup-result").replaceChildren();
   const ended = await api.signOut(device);
+  // Paired again while the City was asked (a slow network): that pairing stands.
+  if (await store.get("device")) return;
   await refresh();
   notice(say(ended ? "signed_out" : "signed_out_offline"));
   show("pair");
@@ -286,7 +294,8 @@ async function showForm() {
 // Pairs with the office's code, or the agent's own `token` (sent once, never stored).
 async function pair(code, token) {
   const refused = await api.pair(code, token);
-  $("own-token").value = ""; // not even the page keeps it
+  // Not even the page keeps it.
+  $("own-token").value = "";
   notice();
   // The field the refusal is said under.
   const field = token ? "own-token" : "pair-code";
@@ -348,7 +357,8 @@ const submit = (id, buttons, work) => on(id, "submit", (event) => {
 });
 
 function wire() {
-  useLanguage("en"); // the page holds no words of its own
+  // The page holds no words of its own.
+  useLanguage("en");
   const languages = Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code));
   $("ui-language").replaceChildren(...languages);
   $("language").append(...languages.map((o) => new Option(o.text, o.value)));
@@ -418,7 +428,8 @@ function wire() {
   on("sign-out-anyway", "click", async () => {
     await store.set("leaving", true);
     show("outbox-view");
-    await refresh(); // signs out now if nothing is unsent
+    // Signs out now if nothing is unsent.
+    await refresh();
     send(true);
   });
   window.addEventListener("online", () => send(true));

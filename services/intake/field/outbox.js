@@ -100,9 +100,12 @@ export async function addLeases(fresh, device) {
 export const unsent = (item) => (item.state !== "sent") + (item.photos || []).filter((p) => p.state !== "sent").length;
 
 // Signing out: all leaves together, only with nothing unsent (false then): a number is a resident's.
+// Only while still asked to ("Stay signed in" may have called it off since).
 export const forgetEverything = () => writing(["kv", "outbox"], async (transaction) => {
   const outbox = transaction.objectStore("outbox");
+  const kv = transaction.objectStore("kv");
+  if (!(await result(kv.get("leaving")))) return transaction.abort();
   if ((await result(outbox.getAll())).some(unsent)) return transaction.abort();
   outbox.clear();
-  transaction.objectStore("kv").clear();
+  kv.clear();
 }).then(() => true, () => false);

@@ -1,5 +1,5 @@
 // The app shell, cached at install (opens offline); a new VERSION replaces it. The API is not cached.
-const VERSION = "field-v24";
+const VERSION = "field-v25";
 const SHELL = [
   "/field/", "/field/app.js", "/field/api.js", "/field/applications.js", "/field/form.js", "/field/outbox.js", "/field/photos.js",
   "/field/screens.js", "/field/sender.js", "/field/words.js", "/field/notice.js", "/field/rules.js",
